@@ -1,0 +1,340 @@
+// The sandbox's data model: what an Exchange mailbox holds, independent of the protocol that
+// reads it. EWS (src/sandbox/ews) and Graph (src/sandbox/graph) are two views of these records,
+// so a change made through one is seen by the other, as on a real server.
+//
+// Conventions, chosen to match Exchange's own storage:
+// - instants are ISO 8601 strings in UTC with a `Z` (`2026-11-22T09:00:00.000Z`);
+// - calendar dates are `YYYY-MM-DD`;
+// - time zones are Windows zone names (`W. Europe Standard Time`), as Exchange stores them;
+// - ids and change keys are opaque strings; an item keeps its id when it moves between folders
+//   (like Graph's ImmutableId), and gets a new change key on every change.
+
+export type FolderClass = 'IPF.Note' | 'IPF.Contact' | 'IPF.Appointment' | 'IPF.Task' | 'IPF';
+
+export type DistinguishedFolderId =
+  | 'root'
+  | 'msgfolderroot'
+  | 'inbox'
+  | 'sentitems'
+  | 'deleteditems'
+  | 'drafts'
+  | 'outbox'
+  | 'contacts'
+  | 'calendar'
+  | 'tasks';
+
+export interface Folder {
+  id: string;
+  changeKey: string;
+  parentId: string | null;
+  displayName: string;
+  folderClass: FolderClass;
+  /** Set on the well-known folders that EWS names with DistinguishedFolderId. */
+  distinguishedId?: DistinguishedFolderId;
+}
+
+export type ItemKind = 'contact' | 'event' | 'task' | 'message';
+
+export interface EmailAddress {
+  address: string;
+  name?: string;
+}
+
+/** Exchange's fixed phone slots (EWS PhoneNumberKeyType). */
+export type PhoneKey =
+  | 'BusinessPhone'
+  | 'BusinessPhone2'
+  | 'HomePhone'
+  | 'HomePhone2'
+  | 'MobilePhone'
+  | 'OtherTelephone'
+  | 'BusinessFax'
+  | 'HomeFax'
+  | 'OtherFax'
+  | 'AssistantPhone'
+  | 'CompanyMainPhone'
+  | 'Pager'
+  | 'CarPhone'
+  | 'Callback'
+  | 'Isdn'
+  | 'RadioPhone'
+  | 'Telex'
+  | 'TtyTddPhone'
+  | 'PrimaryPhone';
+
+export type AddressKey = 'Business' | 'Home' | 'Other';
+
+export interface PostalAddress {
+  street?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+  countryOrRegion?: string;
+}
+
+export interface Body {
+  contentType: 'text' | 'html';
+  content: string;
+}
+
+export interface ContactData {
+  givenName?: string;
+  middleName?: string;
+  surname?: string;
+  displayName?: string;
+  nickName?: string;
+  initials?: string;
+  companyName?: string;
+  jobTitle?: string;
+  department?: string;
+  /** At most three, in slot order (EmailAddress1..3). */
+  emailAddresses: EmailAddress[];
+  phones: Partial<Record<PhoneKey, string>>;
+  addresses: Partial<Record<AddressKey, PostalAddress>>;
+  businessHomePage?: string;
+  /** `YYYY-MM-DD`. */
+  birthday?: string;
+  notes?: string;
+  categories: string[];
+}
+
+export type AttendeeType = 'required' | 'optional' | 'resource';
+export type ResponseType =
+  | 'none'
+  | 'organizer'
+  | 'tentativelyAccepted'
+  | 'accepted'
+  | 'declined'
+  | 'notResponded';
+
+export interface Attendee {
+  email: EmailAddress;
+  type: AttendeeType;
+  response: ResponseType;
+  /** When the attendee last responded (UTC instant). */
+  responseTime?: string;
+}
+
+export type DayOfWeek = 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday';
+export type WeekIndex = 'first' | 'second' | 'third' | 'fourth' | 'last';
+
+/** Graph's patternedRecurrence, which EWS's recurrence types map onto one to one. */
+export interface Recurrence {
+  pattern: {
+    type: 'daily' | 'weekly' | 'absoluteMonthly' | 'relativeMonthly' | 'absoluteYearly' | 'relativeYearly';
+    interval: number;
+    daysOfWeek?: DayOfWeek[];
+    dayOfMonth?: number;
+    /** 1..12 */
+    month?: number;
+    index?: WeekIndex;
+    firstDayOfWeek?: DayOfWeek;
+  };
+  range: {
+    type: 'endDate' | 'noEnd' | 'numbered';
+    /** `YYYY-MM-DD` in the recurrence time zone. */
+    startDate: string;
+    endDate?: string;
+    numberOfOccurrences?: number;
+    /** Windows zone name. */
+    recurrenceTimeZone?: string;
+  };
+}
+
+export type ShowAs = 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
+export type Importance = 'low' | 'normal' | 'high';
+export type Sensitivity = 'normal' | 'personal' | 'private' | 'confidential';
+
+/** What a modified occurrence overrides on its series master. */
+export interface OccurrenceOverride {
+  /** Stable id of the exception (Graph exposes exceptions as events of type `exception`). */
+  id: string;
+  changeKey: string;
+  /** Start of the occurrence as the pattern put it (UTC instant); identifies the occurrence. */
+  originalStart: string;
+  subject?: string;
+  start?: string;
+  end?: string;
+  location?: string;
+  body?: Body;
+  showAs?: ShowAs;
+  isCancelled?: boolean;
+}
+
+export interface EventData {
+  subject: string;
+  body?: Body;
+  /** UTC instants. For all-day events, midnight in `startTimeZone`, converted to UTC. */
+  start: string;
+  end: string;
+  startTimeZone: string;
+  endTimeZone: string;
+  isAllDay: boolean;
+  location?: string;
+  organizer: EmailAddress;
+  attendees: Attendee[];
+  isReminderOn: boolean;
+  reminderMinutesBeforeStart: number;
+  showAs: ShowAs;
+  importance: Importance;
+  sensitivity: Sensitivity;
+  categories: string[];
+  onlineMeetingUrl?: string;
+  /** Shared by the organizer's and every attendee's copy of one meeting. */
+  iCalUId: string;
+  /** Set by clients to make a retried create idempotent (Graph `transactionId`). */
+  transactionId?: string;
+  isCancelled: boolean;
+  /** True on an attendee's copy that came from an invitation (EWS IsMeeting, not organizer). */
+  isOrganizer: boolean;
+  responseRequested: boolean;
+  recurrence?: Recurrence;
+  modifiedOccurrences: OccurrenceOverride[];
+  /** Original starts (UTC instants) of deleted occurrences. */
+  deletedOccurrences: string[];
+}
+
+export type TaskStatus = 'notStarted' | 'inProgress' | 'completed' | 'waitingOnOthers' | 'deferred';
+
+export interface TaskData {
+  subject: string;
+  body?: Body;
+  /** `YYYY-MM-DD` */
+  startDate?: string;
+  /** `YYYY-MM-DD` */
+  dueDate?: string;
+  status: TaskStatus;
+  importance: Importance;
+  percentComplete: number;
+  isReminderOn: boolean;
+  /** UTC instant */
+  reminderDateTime?: string;
+  categories: string[];
+  /** UTC instant */
+  completedDateTime?: string;
+  /** The mailbox user who owns the task (EWS Owner). */
+  owner?: string;
+  recurrence?: Recurrence;
+}
+
+export interface Attachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  isInline: boolean;
+  contentId?: string;
+  /** base64 */
+  contentBytes: string;
+}
+
+export interface MessageData {
+  subject: string;
+  body: Body;
+  from?: EmailAddress;
+  sender?: EmailAddress;
+  toRecipients: EmailAddress[];
+  ccRecipients: EmailAddress[];
+  bccRecipients: EmailAddress[];
+  replyTo: EmailAddress[];
+  /** RFC 5322 Message-ID with angle brackets. */
+  internetMessageId: string;
+  conversationId?: string;
+  sentDateTime?: string;
+  receivedDateTime?: string;
+  isRead: boolean;
+  isDraft: boolean;
+  importance: Importance;
+  categories: string[];
+  attachments: Attachment[];
+}
+
+export interface ItemDataByKind {
+  contact: ContactData;
+  event: EventData;
+  task: TaskData;
+  message: MessageData;
+}
+
+export interface Item<K extends ItemKind = ItemKind> {
+  id: string;
+  changeKey: string;
+  folderId: string;
+  kind: K;
+  /** UTC instants */
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  data: ItemDataByKind[K];
+}
+
+export type AnyItem = { [K in ItemKind]: Item<K> }[ItemKind];
+
+/** One entry of a folder's change log. `seq` grows by one per change within the mailbox. */
+export interface ItemChange {
+  seq: number;
+  type: 'create' | 'update' | 'delete' | 'readFlag';
+  itemId: string;
+  folderId: string;
+  /** When the change happened (UTC instant). */
+  at: string;
+}
+
+export interface FolderChange {
+  seq: number;
+  type: 'create' | 'update' | 'delete';
+  folderId: string;
+  parentId: string | null;
+  at: string;
+}
+
+export interface Mailbox {
+  /** Opaque stable id (Graph user id). */
+  id: string;
+  tenantId: string;
+  /** Primary SMTP address, lower case. */
+  address: string;
+  displayName: string;
+  /** Plain text: the sandbox is a test double; real credentials never reach it. */
+  password: string;
+  /** May impersonate every mailbox of its tenant (EWS ApplicationImpersonation). */
+  canImpersonate: boolean;
+  /** Windows zone name of the mailbox's working hours. */
+  timeZone: string;
+}
+
+export interface Tenant {
+  /** GUID, as Entra ID tenant ids are. */
+  id: string;
+  /** Primary domain, e.g. `example.test`. */
+  domain: string;
+  displayName: string;
+}
+
+export interface AppRegistration {
+  clientId: string;
+  clientSecret: string;
+  tenantId: string;
+  displayName: string;
+  redirectUris: string[];
+  /** Application permissions granted with admin consent (app-only tokens carry them as `roles`). */
+  applicationPermissions: string[];
+}
+
+/** Thrown by store operations; the protocol layers turn `code` into their own fault shapes. */
+export type StoreErrorCode =
+  | 'notFound'
+  | 'folderNotFound'
+  | 'mailboxNotFound'
+  | 'staleChangeKey'
+  | 'invalidSyncState'
+  | 'invalidArgument'
+  | 'quotaExceeded';
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string) {
+    super(message);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
