@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStore, type TestStore } from '../../test/support/db.ts';
+import { openStore, pendingMigrations } from './database.ts';
+
+describe('store', () => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await createTestStore();
+  });
+  afterAll(async () => {
+    await store?.destroy();
+  });
+
+  it('runs every migration, and running them again changes nothing', async () => {
+    expect(await pendingMigrations(store)).toEqual([]);
+    const head = await store.db.selectFrom('journal_head').select('version').executeTakeFirstOrThrow();
+    expect(head.version).toBe(0);
+  });
+
+  it('reads flags and JSON back the same on both engines', async () => {
+    const now = new Date().toISOString();
+    await store.db
+      .insertInto('users')
+      .values({
+        id: 'u1',
+        email: 'x@example.test',
+        display_name: 'X',
+        password_hash: null,
+        active: false,
+        time_zone: 'UTC',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const row = await store.db.selectFrom('users').selectAll().where('id', '=', 'u1').executeTakeFirstOrThrow();
+    expect(Boolean(row.active)).toBe(false);
+    expect(row.created_at).toBe(now);
+  });
+
+  it('refuses a URL it does not understand, saying what it expects', () => {
+    expect(() => openStore('mysql://x')).toThrow(/sqlite:.*postgres/);
+    expect(() => openStore('sqlite:')).toThrow(/file path/);
+  });
+});

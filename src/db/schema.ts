@@ -1,0 +1,257 @@
+// Table shapes as Kysely sees them. The same schema runs on SQLite and PostgreSQL, so column
+// types are the common ground: ids are text (UUIDv7, time-ordered), instants are ISO 8601 text
+// in UTC, flags read back as 0/1 on SQLite and true/false on PostgreSQL (see `flag()`), and
+// multi-valued fields are JSON text. docs/decisions.md explains why.
+import type { Generated } from 'kysely';
+
+export type Flag = boolean | number;
+export type Json = string;
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  active: Flag;
+  time_zone: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RolesTable {
+  id: string;
+  name: string;
+  /** JSON array of system operation codes, e.g. ["CanManageAdministration"]. */
+  operations: Json;
+  created_at: string;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role_id: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session cookie value. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface SharesTable {
+  record_type: string;
+  record_id: string;
+  principal_type: 'user' | 'role';
+  principal_id: string;
+  level: 'read' | 'edit';
+}
+
+export interface AccountsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  /** Lower-cased, trimmed, inner spaces collapsed: what company-name matching compares. */
+  name_key: string;
+  website: string | null;
+  phone: string | null;
+  industry: string | null;
+  address: Json | null;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactsTable {
+  id: string;
+  owner_id: string;
+  type: 'employee' | 'customer' | 'other';
+  account_id: string | null;
+  company_name: string | null;
+  name_prefix: string | null;
+  given_name: string | null;
+  middle_name: string | null;
+  family_name: string | null;
+  name_suffix: string | null;
+  display_name: string;
+  nickname: string | null;
+  job_title: string | null;
+  department: string | null;
+  birthday: string | null;
+  notes: string | null;
+  emails: Json;
+  phones: Json;
+  addresses: Json;
+  websites: Json;
+  categories: Json;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LeadsTable {
+  id: string;
+  owner_id: string;
+  given_name: string | null;
+  family_name: string | null;
+  display_name: string;
+  company_name: string | null;
+  job_title: string | null;
+  emails: Json;
+  phones: Json;
+  status: 'new' | 'contacted' | 'qualified' | 'disqualified' | 'converted';
+  source: string | null;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DealsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  account_id: string | null;
+  contact_id: string | null;
+  amount: number | null;
+  currency: string | null;
+  stage: 'prospecting' | 'qualification' | 'proposal' | 'negotiation' | 'won' | 'lost';
+  close_date: string | null;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActivitiesTable {
+  id: string;
+  owner_id: string;
+  kind: 'meeting' | 'task';
+  show_in_calendar: Flag;
+  subject: string;
+  starts_at: string | null;
+  ends_at: string | null;
+  time_zone: string;
+  all_day: Flag;
+  location: string | null;
+  body: string | null;
+  body_type: 'text' | 'html';
+  status: 'planned' | 'in_progress' | 'completed' | 'cancelled' | 'waiting' | 'deferred';
+  priority: 'low' | 'normal' | 'high';
+  reminder_minutes: number | null;
+  percent_complete: number | null;
+  completed_at: string | null;
+  show_as: 'free' | 'tentative' | 'busy' | 'oof' | 'working_elsewhere';
+  online_meeting_url: string | null;
+  categories: Json;
+  /** JSON recurrence (RFC 5545 rule parts, modified and deleted occurrences) or null. */
+  recurrence: Json | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActivityParticipantsTable {
+  activity_id: string;
+  position: number;
+  participant_type: 'user' | 'contact' | 'lead' | 'email';
+  participant_id: string | null;
+  email: string | null;
+  name: string | null;
+  role: 'organizer' | 'required' | 'optional' | 'resource';
+  response: 'none' | 'accepted' | 'tentative' | 'declined';
+}
+
+export interface EmailsTable {
+  id: string;
+  owner_id: string;
+  message_id: string;
+  from_address: Json | null;
+  to_addresses: Json;
+  cc_addresses: Json;
+  subject: string;
+  html_body: string | null;
+  text_body: string | null;
+  sent_at: string | null;
+  received_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EmailLinksTable {
+  email_id: string;
+  record_type: 'contact' | 'account' | 'lead' | 'deal';
+  record_id: string;
+}
+
+export interface GroupsTable {
+  id: string;
+  owner_id: string;
+  /** Which records it groups. */
+  kind: 'contact' | 'activity';
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  record_id: string;
+}
+
+/** Every address a record carries, for "who has this email address" look-ups. */
+export interface EmailIndexTable {
+  record_type: 'user' | 'contact' | 'lead';
+  record_id: string;
+  address: string;
+}
+
+/** The change journal: one row per write to a record that can sync. */
+export interface ChangesTable {
+  version: number;
+  record_type: string;
+  record_id: string;
+  operation: 'create' | 'update' | 'delete';
+  /** JSON array of the API field names written. */
+  fields: Json;
+  actor_user_id: string | null;
+  /** Set when the write came from the sync of this mailbox. */
+  actor_mailbox_id: string | null;
+  at: string;
+}
+
+/** One row holding the last journal version handed out. */
+export interface JournalHeadTable {
+  id: Generated<number>;
+  version: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  roles: RolesTable;
+  user_roles: UserRolesTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  shares: SharesTable;
+  accounts: AccountsTable;
+  contacts: ContactsTable;
+  leads: LeadsTable;
+  deals: DealsTable;
+  activities: ActivitiesTable;
+  activity_participants: ActivityParticipantsTable;
+  emails: EmailsTable;
+  email_links: EmailLinksTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  email_index: EmailIndexTable;
+  changes: ChangesTable;
+  journal_head: JournalHeadTable;
+}
