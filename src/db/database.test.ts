@@ -42,3 +42,32 @@ describe('store', () => {
     expect(() => openStore('sqlite:')).toThrow(/file path/);
   });
 });
+
+describe('two stores in one database', () => {
+  it('migrates a second, fresh store while the first is open (PostgreSQL: one schema each)', async () => {
+    const first = await createTestStore();
+    const second = await createTestStore();
+    try {
+      expect(await pendingMigrations(first)).toEqual([]);
+      expect(await pendingMigrations(second)).toEqual([]);
+    } finally {
+      await second.destroy();
+      await first.destroy();
+    }
+  });
+});
+
+describe.runIf(process.env.EXSYNC_TEST_DB === 'postgres')('PostgreSQL URL', () => {
+  it('takes the schema from ?schema= in the URL', async () => {
+    const first = await createTestStore();
+    try {
+      const other = openStore(`${first.url}?schema=${first.schema}`);
+      const head = await other.db.selectFrom('journal_head').select('version').executeTakeFirstOrThrow();
+      expect(head.version).toBe(0);
+      expect(other.location).toContain(`schema ${first.schema}`);
+      await other.close();
+    } finally {
+      await first.destroy();
+    }
+  });
+});

@@ -43,7 +43,13 @@ export function openStore(url: string, options: OpenOptions = {}): Store {
     return { db, engine: 'sqlite', location: `sqlite:${file}`, close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const schema = options.schema;
+    // `?schema=name` in the URL selects a schema, like the option; pg itself would send an
+    // unknown parameter to the server, so it is taken out here.
+    const parsedUrl = new URL(url);
+    const schemaParam = parsedUrl.searchParams.get('schema') ?? undefined;
+    parsedUrl.searchParams.delete('schema');
+    url = parsedUrl.toString();
+    const schema = options.schema ?? schemaParam;
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
       throw new DatabaseUrlError(`PostgreSQL schema name "${schema}" must be lower-case letters, digits and _`);
     }
@@ -66,21 +72,31 @@ export function openStore(url: string, options: OpenOptions = {}): Store {
   );
 }
 
-export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
+// Kysely looks for its bookkeeping tables in every schema it can see; pin them to the schema
+// the store uses, or a second Exsync schema in the same PostgreSQL database would find the
+// first one's tables and refuse to migrate.
+async function migratorFor(store: Store): Promise<Migrator> {
+  let migrationTableSchema: string | undefined;
+  if (store.engine === 'postgres') {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+    migrationTableSchema = rows[0]?.schema;
+  }
+  return new Migrator({
     db: store.db,
     provider: { getMigrations: async (): Promise<Record<string, Migration>> => migrations },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
+}
+
+export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
+  const migrator = await migratorFor(store);
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;
   return result;
 }
 
 export async function pendingMigrations(store: Store): Promise<string[]> {
-  const migrator = new Migrator({
-    db: store.db,
-    provider: { getMigrations: async (): Promise<Record<string, Migration>> => migrations },
-  });
+  const migrator = await migratorFor(store);
   const all = await migrator.getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

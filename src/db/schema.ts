@@ -72,6 +72,8 @@ export interface AccountsTable {
   notes: string | null;
   created_at: string;
   updated_at: string;
+  /** Journal version of the last change (0 before the first). */
+  version: number;
 }
 
 export interface ContactsTable {
@@ -98,6 +100,8 @@ export interface ContactsTable {
   categories: Json;
   created_at: string;
   updated_at: string;
+  /** Journal version of the last change (0 before the first). */
+  version: number;
 }
 
 export interface LeadsTable {
@@ -115,6 +119,8 @@ export interface LeadsTable {
   notes: string | null;
   created_at: string;
   updated_at: string;
+  /** Journal version of the last change (0 before the first). */
+  version: number;
 }
 
 export interface DealsTable {
@@ -130,6 +136,8 @@ export interface DealsTable {
   notes: string | null;
   created_at: string;
   updated_at: string;
+  /** Journal version of the last change (0 before the first). */
+  version: number;
 }
 
 export interface ActivitiesTable {
@@ -157,6 +165,8 @@ export interface ActivitiesTable {
   recurrence: Json | null;
   created_at: string;
   updated_at: string;
+  /** Journal version of the last change (0 before the first). */
+  version: number;
 }
 
 export interface ActivityParticipantsTable {
@@ -184,6 +194,8 @@ export interface EmailsTable {
   received_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Journal version of the last change (0 before the first). */
+  version: number;
 }
 
 export interface EmailLinksTable {
@@ -200,6 +212,8 @@ export interface GroupsTable {
   name: string;
   created_at: string;
   updated_at: string;
+  /** Journal version of the last change (0 before the first). */
+  version: number;
 }
 
 export interface GroupMembersTable {

@@ -4,10 +4,18 @@ import { type Kysely, sql } from 'kysely';
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the evolving schema type
 type AnyDb = Kysely<any>;
 
-const timestamps = <T extends { addColumn: (name: string, type: 'text', build: (c: any) => any) => T }>(t: T) =>
-  t
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull());
+// biome-ignore lint/suspicious/noExplicitAny: column builders of any table
+const timestamps = <T extends { addColumn: (name: string, type: 'text', build: (c: any) => any) => T }>(
+  t: T,
+) =>
+  t.addColumn('created_at', 'text', (c) => c.notNull()).addColumn('updated_at', 'text', (c) => c.notNull());
+
+// Records that sync carry the journal version of their last change, so optimistic concurrency
+// (`ifVersion`) and "has this changed since I last synced it" need no journal look-up.
+// biome-ignore lint/suspicious/noExplicitAny: column builders of any table
+const journalVersion = <T extends { addColumn: (name: string, type: 'bigint', build: (c: any) => any) => T }>(
+  t: T,
+) => t.addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0));
 
 export async function up(db: AnyDb): Promise<void> {
   await db.schema
@@ -84,6 +92,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('address', 'text')
     .addColumn('notes', 'text')
     .$call(timestamps)
+    .$call(journalVersion)
     .execute();
   await db.schema.createIndex('accounts_name_key').on('accounts').column('name_key').execute();
   await db.schema.createIndex('accounts_owner').on('accounts').column('owner_id').execute();
@@ -112,6 +121,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('websites', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('categories', 'text', (c) => c.notNull().defaultTo('[]'))
     .$call(timestamps)
+    .$call(journalVersion)
     .execute();
   await db.schema.createIndex('contacts_owner').on('contacts').column('owner_id').execute();
   await db.schema.createIndex('contacts_account').on('contacts').column('account_id').execute();
@@ -131,6 +141,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('source', 'text')
     .addColumn('notes', 'text')
     .$call(timestamps)
+    .$call(journalVersion)
     .execute();
   await db.schema.createIndex('leads_owner').on('leads').column('owner_id').execute();
 
@@ -147,6 +158,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('close_date', 'text')
     .addColumn('notes', 'text')
     .$call(timestamps)
+    .$call(journalVersion)
     .execute();
   await db.schema.createIndex('deals_owner').on('deals').column('owner_id').execute();
 
@@ -174,6 +186,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('categories', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('recurrence', 'text')
     .$call(timestamps)
+    .$call(journalVersion)
     .execute();
   await db.schema.createIndex('activities_owner').on('activities').column('owner_id').execute();
   await db.schema.createIndex('activities_starts').on('activities').column('starts_at').execute();
@@ -210,10 +223,16 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('sent_at', 'text')
     .addColumn('received_at', 'text')
     .$call(timestamps)
+    .$call(journalVersion)
     .execute();
   // One row per Internet Message-ID and owner: the same message seen in two folders, or
   // downloaded twice, is one email (D1).
-  await db.schema.createIndex('emails_message_id').on('emails').columns(['owner_id', 'message_id']).unique().execute();
+  await db.schema
+    .createIndex('emails_message_id')
+    .on('emails')
+    .columns(['owner_id', 'message_id'])
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('email_links')
@@ -222,7 +241,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('record_id', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('email_links_pk', ['email_id', 'record_type', 'record_id'])
     .execute();
-  await db.schema.createIndex('email_links_record').on('email_links').columns(['record_type', 'record_id']).execute();
+  await db.schema
+    .createIndex('email_links_record')
+    .on('email_links')
+    .columns(['record_type', 'record_id'])
+    .execute();
 
   await db.schema
     .createTable('groups')
@@ -231,7 +254,9 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .$call(timestamps)
+    .$call(journalVersion)
     .execute();
+  await db.schema.createIndex('groups_owner').on('groups').columns(['owner_id', 'kind']).execute();
 
   await db.schema
     .createTable('group_members')

@@ -1,0 +1,118 @@
+// `npm run bench:store`: writes 100,000 contacts (with their journal entries) in batches, then
+// reads every change since version 0, on SQLite and on PostgreSQL. Prints writes/s, change
+// reads/s and peak memory per engine. Options: --contacts N, --batch N, --engines sqlite,postgres.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createSchema, dropSchema, migrateToLatest, openStore, type Store } from '../src/db/database.ts';
+import { type ContactCreate, createCrm } from '../src/crm/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    contacts: { type: 'string', default: '100000' },
+    batch: { type: 'string', default: '1000' },
+    engines: { type: 'string', default: 'sqlite,postgres' },
+    'postgres-url': { type: 'string', default: process.env.EXSYNC_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+  },
+});
+const total = Number(values.contacts);
+const batchSize = Number(values.batch);
+
+function contactInput(i: number): ContactCreate {
+  return {
+    type: i % 3 === 0 ? 'employee' : 'customer',
+    givenName: `Given${i}`,
+    familyName: `Family${i}`,
+    companyName: `Company ${i % 500}`,
+    jobTitle: 'Buyer',
+    emails: [
+      { type: 'work', address: `person${i}@example.test` },
+      { type: 'home', address: `p${i}@home.example.test` },
+    ],
+    phones: [{ type: 'work', number: `+49 30 ${String(1000000 + i)}` }],
+    addresses: [{ type: 'work', street: `Street ${i}`, city: 'Berlin', postalCode: '10115', country: 'DE' }],
+    categories: ['Bench'],
+  } as ContactCreate;
+}
+
+let peakRss = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 50);
+
+async function runOn(engine: 'sqlite' | 'postgres') {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'exsync-bench-'));
+    store = openStore(`sqlite:${join(dir, 'bench.db')}`);
+    cleanup = async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+  } else {
+    const url = values['postgres-url'];
+    const schema = `exsync_bench_${randomBytes(4).toString('hex')}`;
+    await createSchema(url, schema);
+    store = openStore(url, { schema });
+    cleanup = async () => {
+      await store.close();
+      await dropSchema(url, schema);
+    };
+  }
+  try {
+    await migrateToLatest(store);
+    const crm = createCrm(store);
+    await crm.users.ensureAdministratorsRole();
+    const owner = await crm.users.createUser({ email: 'bench@example.test', displayName: 'Bench', roles: ['Sales'] });
+    const principal = await crm.users.principalFor(owner.id);
+
+    peakRss = process.memoryUsage().rss;
+    const writeStart = performance.now();
+    for (let offset = 0; offset < total; offset += batchSize) {
+      const inputs: ContactCreate[] = [];
+      for (let i = offset; i < Math.min(total, offset + batchSize); i++) inputs.push(contactInput(i));
+      await crm.contacts.createMany(principal, inputs);
+    }
+    const writeSeconds = (performance.now() - writeStart) / 1000;
+    const writePeak = peakRss;
+
+    peakRss = process.memoryUsage().rss;
+    const readStart = performance.now();
+    let version = 0;
+    let read = 0;
+    for (;;) {
+      const page = await crm.journal.changesSince(version, 10_000);
+      if (page.length === 0) break;
+      read += page.length;
+      version = page[page.length - 1].version;
+    }
+    const readSeconds = (performance.now() - readStart) / 1000;
+    const readPeak = peakRss;
+    if (read < total) throw new Error(`read ${read} changes, expected at least ${total}`);
+    return {
+      engine,
+      contacts: total,
+      batch: batchSize,
+      writesPerSecond: Math.round(total / writeSeconds),
+      writeSeconds: Number(writeSeconds.toFixed(2)),
+      changesRead: read,
+      readsPerSecond: Math.round(read / readSeconds),
+      readSeconds: Number(readSeconds.toFixed(2)),
+      peakRssMiB: Math.round(Math.max(writePeak, readPeak) / 2 ** 20),
+    };
+  } finally {
+    await cleanup();
+  }
+}
+
+const results = [];
+for (const engine of values.engines.split(',') as Array<'sqlite' | 'postgres'>) {
+  results.push(await runOn(engine));
+}
+clearInterval(sampler);
+console.log(`node ${process.version}, ${new Date().toISOString()}`);
+console.table(results);
+console.log(JSON.stringify(results));
