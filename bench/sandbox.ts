@@ -52,7 +52,8 @@ async function ews(body: string): Promise<Record<string, unknown>> {
   return xml.parse(text).Envelope.Body;
 }
 
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 // EWS
 let requests = 0;
@@ -68,7 +69,8 @@ for (;;) {
   requests++;
   // biome-ignore lint/suspicious/noExplicitAny: walking a parsed SOAP body
   const message = (body as any).SyncFolderItemsResponse.ResponseMessages.SyncFolderItemsResponseMessage;
-  if (message['@_ResponseClass'] !== 'Success') throw new Error(`SyncFolderItems failed: ${message.ResponseCode}`);
+  if (message['@_ResponseClass'] !== 'Success')
+    throw new Error(`SyncFolderItems failed: ${message.ResponseCode}`);
   syncState = message.SyncState;
   // biome-ignore lint/suspicious/noExplicitAny: walking a parsed SOAP body
   const ids = asArray<any>(message.Changes?.Create).map((c) => c.Contact.ItemId['@_Id'] as string);

@@ -6,15 +6,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createSchema, dropSchema, migrateToLatest, openStore, type Store } from '../src/db/database.ts';
 import { type ContactCreate, createCrm } from '../src/crm/index.ts';
+import { createSchema, dropSchema, migrateToLatest, openStore, type Store } from '../src/db/database.ts';
 
 const { values } = parseArgs({
   options: {
     contacts: { type: 'string', default: '100000' },
     batch: { type: 'string', default: '1000' },
     engines: { type: 'string', default: 'sqlite,postgres' },
-    'postgres-url': { type: 'string', default: process.env.EXSYNC_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+    'postgres-url': {
+      type: 'string',
+      default: process.env.EXSYNC_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    },
   },
 });
 const total = Number(values.contacts);
@@ -66,7 +69,11 @@ async function runOn(engine: 'sqlite' | 'postgres') {
     await migrateToLatest(store);
     const crm = createCrm(store);
     await crm.users.ensureAdministratorsRole();
-    const owner = await crm.users.createUser({ email: 'bench@example.test', displayName: 'Bench', roles: ['Sales'] });
+    const owner = await crm.users.createUser({
+      email: 'bench@example.test',
+      displayName: 'Bench',
+      roles: ['Sales'],
+    });
     const principal = await crm.users.principalFor(owner.id);
 
     peakRss = process.memoryUsage().rss;

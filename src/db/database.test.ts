@@ -32,7 +32,11 @@ describe('store', () => {
         updated_at: now,
       })
       .execute();
-    const row = await store.db.selectFrom('users').selectAll().where('id', '=', 'u1').executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', 'u1')
+      .executeTakeFirstOrThrow();
     expect(Boolean(row.active)).toBe(false);
     expect(row.created_at).toBe(now);
   });

@@ -2,7 +2,15 @@
 // (scaled). Everything above this file speaks Kysely and does not know which engine it has.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Kysely, type Migration, type MigrationResultSet, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  Kysely,
+  type Migration,
+  type MigrationResultSet,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -35,7 +43,10 @@ export interface OpenOptions {
 export function openStore(url: string, options: OpenOptions = {}): Store {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (!path) throw new DatabaseUrlError('EXSYNC_DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/exsync.db');
+    if (!path)
+      throw new DatabaseUrlError(
+        'EXSYNC_DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/exsync.db',
+      );
     const file = path === ':memory:' ? path : resolve(path);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const database = new NodeSqliteDatabase(file);
@@ -51,7 +62,9 @@ export function openStore(url: string, options: OpenOptions = {}): Store {
     url = parsedUrl.toString();
     const schema = options.schema ?? schemaParam;
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-      throw new DatabaseUrlError(`PostgreSQL schema name "${schema}" must be lower-case letters, digits and _`);
+      throw new DatabaseUrlError(
+        `PostgreSQL schema name "${schema}" must be lower-case letters, digits and _`,
+      );
     }
     const pool = new pg.Pool({
       connectionString: url,

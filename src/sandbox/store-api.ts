@@ -47,7 +47,14 @@ export interface FolderChangePage {
 }
 
 export type StoreEvent =
-  | { type: 'itemChanged'; mailboxId: string; folderId: string; itemId: string; change: 'create' | 'update' | 'delete' | 'move'; oldFolderId?: string }
+  | {
+      type: 'itemChanged';
+      mailboxId: string;
+      folderId: string;
+      itemId: string;
+      change: 'create' | 'update' | 'delete' | 'move';
+      oldFolderId?: string;
+    }
   | { type: 'folderChanged'; mailboxId: string; folderId: string; change: 'create' | 'update' | 'delete' };
 
 export interface SyncStateRule {
@@ -78,13 +85,19 @@ export interface SandboxStore {
   }): Mailbox;
   apps(tenantId?: string): AppRegistration[];
   app(clientId: string): AppRegistration | undefined;
-  addApp(input: Omit<AppRegistration, 'clientId' | 'clientSecret'> & { clientId?: string; clientSecret?: string }): AppRegistration;
+  addApp(
+    input: Omit<AppRegistration, 'clientId' | 'clientSecret'> & { clientId?: string; clientSecret?: string },
+  ): AppRegistration;
 
   // folders
   folders(mailboxId: string): Folder[];
   folder(mailboxId: string, folderId: string): Folder | undefined;
   distinguishedFolder(mailboxId: string, distinguishedId: string): Folder | undefined;
-  createFolder(mailboxId: string, input: { parentId: string; displayName: string; folderClass: FolderClass }, actor: Actor): Folder;
+  createFolder(
+    mailboxId: string,
+    input: { parentId: string; displayName: string; folderClass: FolderClass },
+    actor: Actor,
+  ): Folder;
   updateFolder(mailboxId: string, folderId: string, patch: { displayName?: string }, actor: Actor): Folder;
   deleteFolder(mailboxId: string, folderId: string, actor: Actor): void;
 
@@ -111,7 +124,13 @@ export interface SandboxStore {
     ifChangeKey?: string,
   ): AnyItem;
   /** `hard` removes it; otherwise it moves to Deleted Items (as EWS MoveToDeletedItems). */
-  deleteItem(mailboxId: string, itemId: string, mode: 'hard' | 'moveToDeletedItems', actor: Actor, ifChangeKey?: string): void;
+  deleteItem(
+    mailboxId: string,
+    itemId: string,
+    mode: 'hard' | 'moveToDeletedItems',
+    actor: Actor,
+    ifChangeKey?: string,
+  ): void;
   moveItem(mailboxId: string, itemId: string, toFolderId: string, actor: Actor): AnyItem;
 
   // change logs

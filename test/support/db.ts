@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { createSchema, dropSchema, migrateToLatest, openStore, type Store } from '../../src/db/database.ts';
 
 export const testEngine = process.env.EXSYNC_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
-export const postgresTestUrl = process.env.EXSYNC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const postgresTestUrl =
+  process.env.EXSYNC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestStore extends Store {
   /** The URL and schema another process would need to open the same store. */
