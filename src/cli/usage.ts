@@ -1,0 +1,24 @@
+export const USAGE = `Usage: exsync <command> [options]
+
+Commands:
+  serve [--port N] [--host H]      Start the server (port also from PORT, default 8080;
+                                   host from EXSYNC_HOST, default 127.0.0.1).
+                                   On first start with an empty database it creates an
+                                   administrator and prints how to sign in.
+  migrate                          Bring the database schema up to date and list what ran.
+  user create [--admin] <email> [--name NAME] [--password PASSWORD]
+                                   Create a user; without --password a random one is
+                                   generated and printed once.
+  status                           Database location, migrations, record counts and the
+                                   change journal's head.
+  sandbox ...                      Run the Exchange emulator (see "exsync sandbox --help").
+  help                             Show this text.
+
+Environment:
+  EXSYNC_DATABASE_URL   sqlite:./data/exsync.db (default) or postgres://user:pass@host/db
+  PORT, EXSYNC_HOST, EXSYNC_PUBLIC_URL, EXSYNC_LOG_LEVEL, EXSYNC_BODY_LIMIT,
+  EXSYNC_SECRET_KEY, EXSYNC_ADMIN_EMAIL, EXSYNC_ADMIN_PASSWORD
+`;
+
+/** Exit codes: 0 done, 1 failed, 2 the command line was wrong. */
+export const EXIT_USAGE = 2;

@@ -1,0 +1,86 @@
+// The few outcomes the sync engine acts on, whatever protocol produced them (SPEC E8).
+
+export type ConnectorErrorCode =
+  /** Credentials refused or grant revoked: mark the mailbox "needs sign-in"; do not retry. */
+  | 'needs_sign_in'
+  /** The server asks us to slow down: wait `retryAfterMs`, then retry. */
+  | 'throttled'
+  /** The sync cursor is no longer accepted: drop it and sync the folder from scratch. */
+  | 'resync_needed'
+  | 'not_found'
+  /** The server holds a newer version: fetch, merge, write again. */
+  | 'conflict'
+  | 'permission_denied'
+  /** A passing failure (5xx, dropped connection, timeout): retry with back-off. */
+  | 'transient'
+  /** The request itself is wrong: retrying will not help. */
+  | 'permanent'
+  /** The server answered something we cannot read (malformed, oversized, not Exchange). */
+  | 'invalid_response';
+
+/** Where a network failure happened, for "test connection" messages. */
+export type NetworkFailure =
+  | 'dns'
+  | 'refused'
+  | 'tls'
+  | 'timeout'
+  | 'dropped'
+  | 'private_address'
+  | 'too_large';
+
+export interface ConnectorErrorOptions {
+  retryAfterMs?: number;
+  /** The server's own code (`ErrorServerBusy`, `syncStateNotFound`, HTTP status…). */
+  serverCode?: string;
+  status?: number;
+  network?: NetworkFailure;
+  cause?: unknown;
+}
+
+export class ConnectorError extends Error {
+  readonly code: ConnectorErrorCode;
+  readonly retryAfterMs?: number;
+  readonly serverCode?: string;
+  readonly status?: number;
+  readonly network?: NetworkFailure;
+
+  constructor(code: ConnectorErrorCode, message: string, options: ConnectorErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ConnectorError';
+    this.code = code;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.serverCode !== undefined) this.serverCode = options.serverCode;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.network !== undefined) this.network = options.network;
+  }
+}
+
+export function isConnectorError(error: unknown, code?: ConnectorErrorCode): error is ConnectorError {
+  return error instanceof ConnectorError && (code === undefined || error.code === code);
+}
+
+/** Retrying the same request may succeed. */
+export function isRetryable(error: unknown): error is ConnectorError {
+  return error instanceof ConnectorError && (error.code === 'throttled' || error.code === 'transient');
+}
+
+/** Wraps anything thrown by parsing code so that a hostile answer never escapes as a raw error. */
+export function asInvalidResponse(error: unknown, what: string): ConnectorError {
+  if (error instanceof ConnectorError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ConnectorError(
+    'invalid_response',
+    `The server's answer to ${what} could not be read (${reason}).`,
+    { cause: error },
+  );
+}
+
+/** Parses an HTTP Retry-After header (seconds or an HTTP date) into milliseconds. */
+export function retryAfterFromHeader(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}

@@ -1,0 +1,638 @@
+// The ExchangeConnector over EWS (Exchange Server 2013 and later, on-premises).
+import { ConnectorError, isConnectorError } from '../errors.ts';
+import { problemOf } from '../problems.ts';
+import type {
+  ChangePage,
+  ChangeSignal,
+  ConnectionTestResult,
+  ExchangeConnector,
+  FolderKind,
+  FolderNode,
+  FolderRef,
+  FreeBusyResult,
+  ItemByKind,
+  ItemResult,
+  ItemVersion,
+  NeutralMessage,
+  ReadChangesOptions,
+  SubscriptionHandle,
+  SubscriptionRequest,
+  TimeWindow,
+} from '../types.ts';
+import { parseEwsError, responseMessageFailure } from './errors.ts';
+import { type FieldChange, updateChangesXml } from './mapping/common.ts';
+import { contactChanges, contactFromEws, contactToEws } from './mapping/contact.ts';
+import { eventChanges, eventFromEws, eventToEws } from './mapping/event.ts';
+import { messageChanges, messageFromEws, messageToEws } from './mapping/message.ts';
+import { taskChanges, taskFromEws, taskToEws } from './mapping/task.ts';
+import { readSoap } from './soap.ts';
+import { type EwsTransport, responseMessages, singleMessage } from './transport.ts';
+import { attr, child, children, el, isNode, leaf, type XNode } from './xml.ts';
+
+/** GetItem ids per request. */
+const GET_BATCH = 50;
+const DEFAULT_PAGE = 256;
+const FOLDER_CLASSES: Record<FolderKind, RegExp> = {
+  contacts: /^IPF\.Contact/i,
+  calendar: /^IPF\.Appointment/i,
+  tasks: /^IPF\.Task/i,
+  mail: /^IPF\.Note/i,
+};
+const WELL_KNOWN: Record<FolderKind, string[]> = {
+  contacts: ['contacts'],
+  calendar: ['calendar'],
+  tasks: ['tasks'],
+  mail: ['inbox', 'sentitems', 'drafts', 'deleteditems'],
+};
+const ITEM_TAGS: Record<FolderKind, string> = {
+  contacts: 't:Contact',
+  calendar: 't:CalendarItem',
+  tasks: 't:Task',
+  mail: 't:Message',
+};
+const FROM_EWS: { [K in FolderKind]: (n: XNode) => ItemByKind[K] } = {
+  contacts: contactFromEws,
+  calendar: eventFromEws,
+  tasks: taskFromEws,
+  mail: messageFromEws,
+};
+const TO_EWS: { [K in FolderKind]: (i: ItemByKind[K]) => string } = {
+  contacts: contactToEws,
+  calendar: eventToEws,
+  tasks: taskToEws,
+  mail: messageToEws,
+};
+const CHANGES: { [K in FolderKind]: (i: ItemByKind[K]) => FieldChange[] } = {
+  contacts: contactChanges,
+  calendar: eventChanges,
+  tasks: taskChanges,
+  mail: messageChanges,
+};
+const ITEM_ELEMENTS = [
+  'Item',
+  'Message',
+  'CalendarItem',
+  'Contact',
+  'Task',
+  'MeetingRequest',
+  'MeetingResponse',
+  'MeetingCancellation',
+  'DistributionList',
+  'PostItem',
+];
+const FOLDER_ELEMENTS = ['Folder', 'CalendarFolder', 'ContactsFolder', 'SearchFolder', 'TasksFolder'];
+
+export interface EwsConnectorOptions {
+  transport: EwsTransport;
+  /** The mailbox's SMTP address. */
+  mailbox: string;
+}
+
+/** A folder id element: distinguished names pass as DistinguishedFolderId. */
+export function folderIdXml(id: string, tag = 't:FolderId'): string {
+  return /^[a-z]+$/.test(id) ? el('t:DistinguishedFolderId', { Id: id }) : el(tag, { Id: id });
+}
+
+function firstItem(n: XNode | undefined): XNode | undefined {
+  for (const name of ITEM_ELEMENTS) {
+    const item = child(n, name);
+    if (item) return item;
+  }
+  return undefined;
+}
+
+function versionOf(item: XNode | undefined): ItemVersion | undefined {
+  const id = child(item, 'ItemId');
+  const value = attr(id, 'Id');
+  return value ? { id: value, version: attr(id, 'ChangeKey') ?? '' } : undefined;
+}
+
+export class EwsConnector implements ExchangeConnector {
+  readonly protocol = 'ews' as const;
+  readonly mailbox: string;
+  private readonly transport: EwsTransport;
+
+  constructor(options: EwsConnectorOptions) {
+    this.transport = options.transport;
+    this.mailbox = options.mailbox;
+  }
+
+  async testConnection(): Promise<ConnectionTestResult> {
+    try {
+      const response = await this.transport.call(
+        'GetFolder',
+        el(
+          'm:GetFolder',
+          null,
+          el('m:FolderShape', null, leaf('t:BaseShape', 'IdOnly')),
+          el('m:FolderIds', null, el('t:DistinguishedFolderId', { Id: 'inbox' })),
+        ),
+      );
+      singleMessage(response, 'GetFolder');
+      return {
+        ok: true,
+        mailbox: this.mailbox,
+        message: `Connected to the Exchange mailbox ${this.mailbox}.`,
+      };
+    } catch (error) {
+      return problemOf(error, 'Exchange');
+    }
+  }
+
+  async listFolders(kind: FolderKind): Promise<FolderNode[]> {
+    const folders = new Map<string, { parentId?: string; name: string; folderClass?: string }>();
+    let syncState: string | undefined;
+    for (;;) {
+      const response = await this.transport.call(
+        'SyncFolderHierarchy',
+        el(
+          'm:SyncFolderHierarchy',
+          null,
+          el(
+            'm:FolderShape',
+            null,
+            leaf('t:BaseShape', 'IdOnly'),
+            el(
+              't:AdditionalProperties',
+              null,
+              el('t:FieldURI', { FieldURI: 'folder:DisplayName' }),
+              el('t:FieldURI', { FieldURI: 'folder:FolderClass' }),
+              el('t:FieldURI', { FieldURI: 'folder:ParentFolderId' }),
+            ),
+          ),
+          leaf('m:SyncState', syncState),
+        ),
+      );
+      const message = singleMessage(response, 'SyncFolderHierarchy');
+      const changes = child(message, 'Changes');
+      for (const tag of ['Create', 'Update']) {
+        for (const change of children(changes, tag)) {
+          for (const ft of FOLDER_ELEMENTS) {
+            const f = child(change, ft);
+            const id = attr(child(f, 'FolderId'), 'Id');
+            if (!f || !id) continue;
+            folders.set(id, {
+              parentId: attr(child(f, 'ParentFolderId'), 'Id'),
+              name: typeof f.DisplayName === 'string' ? f.DisplayName : '',
+              folderClass:
+                typeof f.FolderClass === 'string' ? f.FolderClass : ft === 'Folder' ? 'IPF.Note' : undefined,
+            });
+          }
+        }
+      }
+      for (const d of children(changes, 'Delete')) {
+        const id = attr(child(d, 'FolderId'), 'Id');
+        if (id) folders.delete(id);
+      }
+      syncState = typeof message.SyncState === 'string' ? message.SyncState : undefined;
+      if (message.IncludesLastFolderInRange !== 'false' || !syncState) break;
+    }
+    const wellKnown = await this.wellKnownIds(WELL_KNOWN[kind]);
+    const nodes = new Map<string, FolderNode>();
+    for (const [id, f] of folders) {
+      if (!FOLDER_CLASSES[kind].test(f.folderClass ?? '')) continue;
+      const known = wellKnown.get(id);
+      nodes.set(id, {
+        id,
+        name: f.name,
+        kind,
+        ...(f.parentId ? { parentId: f.parentId } : {}),
+        ...(known ? { wellKnown: known } : {}),
+        children: [],
+      });
+    }
+    const roots: FolderNode[] = [];
+    for (const node of nodes.values()) {
+      const parent = node.parentId ? nodes.get(node.parentId) : undefined;
+      if (parent) parent.children.push(node);
+      else roots.push(node);
+    }
+    return roots;
+  }
+
+  private async wellKnownIds(names: string[]): Promise<Map<string, string>> {
+    const response = await this.transport.call(
+      'GetFolder',
+      el(
+        'm:GetFolder',
+        null,
+        el('m:FolderShape', null, leaf('t:BaseShape', 'IdOnly')),
+        el(
+          'm:FolderIds',
+          null,
+          names.map((n) => el('t:DistinguishedFolderId', { Id: n })),
+        ),
+      ),
+    );
+    const out = new Map<string, string>();
+    responseMessages(response).forEach((m, i) => {
+      const folders = child(m, 'Folders');
+      for (const ft of FOLDER_ELEMENTS) {
+        const id = attr(child(child(folders, ft), 'FolderId'), 'Id');
+        if (id) out.set(id, names[i]);
+      }
+    });
+    return out;
+  }
+
+  async *readChanges<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    cursor: string | undefined,
+    options: ReadChangesOptions = {},
+  ): AsyncIterable<ChangePage<ItemByKind[K]>> {
+    const max = Math.min(512, Math.max(1, options.pageSize ?? DEFAULT_PAGE));
+    let syncState = cursor;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const response = await this.transport.call(
+        'SyncFolderItems',
+        el(
+          'm:SyncFolderItems',
+          null,
+          el('m:ItemShape', null, leaf('t:BaseShape', 'IdOnly')),
+          el('m:SyncFolderId', null, folderIdXml(folder.id)),
+          leaf('m:SyncState', syncState),
+          leaf('m:MaxChangesReturned', max),
+        ),
+      );
+      const message = singleMessage(response, 'SyncFolderItems');
+      const changes = child(message, 'Changes');
+      const changed = new Set<string>();
+      const deletes: string[] = [];
+      for (const tag of ['Create', 'Update']) {
+        for (const c of children(changes, tag)) {
+          const v = versionOf(firstItem(c));
+          if (v) changed.add(v.id);
+        }
+      }
+      for (const c of children(changes, 'ReadFlagChange')) {
+        const id = attr(child(c, 'ItemId'), 'Id');
+        if (id) changed.add(id);
+      }
+      for (const c of children(changes, 'Delete')) {
+        const id = attr(child(c, 'ItemId'), 'Id');
+        if (id) {
+          deletes.push(id);
+          changed.delete(id);
+        }
+      }
+      const next = typeof message.SyncState === 'string' ? message.SyncState : undefined;
+      if (!next)
+        throw new ConnectorError('invalid_response', 'SyncFolderItems answered without a SyncState.');
+      const upserts: ChangePage<ItemByKind[K]>['upserts'] = [];
+      for (const r of await this.getItems(folder, [...changed])) {
+        if (r.ok) upserts.push({ id: r.id, version: r.version, item: r.item });
+        else if (r.error.code === 'not_found') deletes.push(r.id);
+        else throw r.error;
+      }
+      const done = message.IncludesLastItemInRange !== 'false';
+      yield { upserts, deletes, cursor: next, done };
+      if (done) return;
+      syncState = next;
+    }
+  }
+
+  async getItems<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    ids: string[],
+  ): Promise<Array<ItemResult<ItemByKind[K]>>> {
+    const results: Array<ItemResult<ItemByKind[K]>> = [];
+    const additional =
+      folder.kind === 'calendar'
+        ? el(
+            't:AdditionalProperties',
+            null,
+            el('t:FieldURI', { FieldURI: 'calendar:StartTimeZoneId' }),
+            el('t:FieldURI', { FieldURI: 'calendar:EndTimeZoneId' }),
+          )
+        : '';
+    for (let i = 0; i < ids.length; i += GET_BATCH) {
+      const batch = ids.slice(i, i + GET_BATCH);
+      const response = await this.transport.call(
+        'GetItem',
+        el(
+          'm:GetItem',
+          null,
+          el(
+            'm:ItemShape',
+            null,
+            leaf('t:BaseShape', 'AllProperties'),
+            leaf('t:BodyType', 'Best'),
+            additional,
+          ),
+          el(
+            'm:ItemIds',
+            null,
+            batch.map((id) => el('t:ItemId', { Id: id })),
+          ),
+        ),
+      );
+      const messages = responseMessages(response);
+      batch.forEach((id, k) => {
+        const m = messages[k];
+        if (!m) {
+          results.push({
+            ok: false,
+            id,
+            error: new ConnectorError('invalid_response', `GetItem returned no answer for item ${k + 1}.`),
+          });
+          return;
+        }
+        const failure = responseMessageFailure(m);
+        if (failure) {
+          results.push({ ok: false, id, error: parseEwsError(failure, 'GetItem') });
+          return;
+        }
+        const item = firstItem(child(m, 'Items'));
+        const v = versionOf(item);
+        if (!item || !v) {
+          results.push({
+            ok: false,
+            id,
+            error: new ConnectorError('invalid_response', 'GetItem returned an item without an ItemId.'),
+          });
+          return;
+        }
+        try {
+          results.push({
+            ok: true,
+            id: v.id,
+            version: v.version,
+            item: FROM_EWS[folder.kind](item) as ItemByKind[K],
+          });
+        } catch (error) {
+          results.push({
+            ok: false,
+            id,
+            error: new ConnectorError(
+              'invalid_response',
+              `Item ${id} could not be read: ${(error as Error).message}`,
+            ),
+          });
+        }
+      });
+    }
+    return results;
+  }
+
+  async createItem<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    item: ItemByKind[K],
+  ): Promise<ItemVersion> {
+    const attrs: Record<string, string> = {};
+    if (folder.kind === 'calendar') attrs.SendMeetingInvitations = 'SendToAllAndSaveCopy';
+    if (folder.kind === 'mail') attrs.MessageDisposition = 'SaveOnly';
+    const response = await this.transport.call(
+      'CreateItem',
+      el(
+        'm:CreateItem',
+        attrs,
+        el('m:SavedItemFolderId', null, folderIdXml(folder.id)),
+        el('m:Items', null, TO_EWS[folder.kind](item as never)),
+      ),
+    );
+    const v = versionOf(firstItem(child(singleMessage(response, 'CreateItem'), 'Items')));
+    if (!v) throw new ConnectorError('invalid_response', 'CreateItem did not return the new item id.');
+    return v;
+  }
+
+  async updateItem<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    id: string,
+    version: string,
+    item: ItemByKind[K],
+  ): Promise<ItemVersion> {
+    const attrs: Record<string, string> = { ConflictResolution: 'NeverOverwrite' };
+    if (folder.kind === 'calendar') attrs.SendMeetingInvitationsOrCancellations = 'SendToChangedAndSaveCopy';
+    if (folder.kind === 'mail') attrs.MessageDisposition = 'SaveOnly';
+    const changes = updateChangesXml(ITEM_TAGS[folder.kind], CHANGES[folder.kind](item as never));
+    const response = await this.transport.call(
+      'UpdateItem',
+      el(
+        'm:UpdateItem',
+        attrs,
+        el(
+          'm:ItemChanges',
+          null,
+          el(
+            't:ItemChange',
+            null,
+            el('t:ItemId', { Id: id, ChangeKey: version }),
+            el('t:Updates', null, changes),
+          ),
+        ),
+      ),
+    );
+    const v = versionOf(firstItem(child(singleMessage(response, 'UpdateItem'), 'Items')));
+    if (!v) throw new ConnectorError('invalid_response', 'UpdateItem did not return the item id.');
+    return v;
+  }
+
+  async deleteItem(folder: FolderRef, id: string): Promise<void> {
+    const attrs: Record<string, string> = { DeleteType: 'MoveToDeletedItems' };
+    if (folder.kind === 'calendar') attrs.SendMeetingCancellations = 'SendToAllAndSaveCopy';
+    if (folder.kind === 'tasks') attrs.AffectedTaskOccurrences = 'AllOccurrences';
+    try {
+      const response = await this.transport.call(
+        'DeleteItem',
+        el('m:DeleteItem', attrs, el('m:ItemIds', null, el('t:ItemId', { Id: id }))),
+      );
+      singleMessage(response, 'DeleteItem');
+    } catch (error) {
+      if (!isConnectorError(error, 'not_found')) throw error;
+    }
+  }
+
+  async freeBusy(addresses: string[], window: TimeWindow, intervalMinutes = 30): Promise<FreeBusyResult[]> {
+    const zero = (tag: string) =>
+      el(
+        tag,
+        null,
+        leaf('t:Bias', 0),
+        leaf('t:Time', '02:00:00'),
+        leaf('t:DayOrder', 1),
+        leaf('t:Month', 1),
+        leaf('t:DayOfWeek', 'Sunday'),
+      );
+    const response = await this.transport.call(
+      'GetUserAvailability',
+      el(
+        'm:GetUserAvailabilityRequest',
+        null,
+        el('t:TimeZone', null, leaf('t:Bias', 0), zero('t:StandardTime'), zero('t:DaylightTime')),
+        el(
+          'm:MailboxDataArray',
+          null,
+          addresses.map((a) =>
+            el(
+              't:MailboxData',
+              null,
+              el('t:Email', null, leaf('t:Address', a)),
+              leaf('t:AttendeeType', 'Required'),
+            ),
+          ),
+        ),
+        el(
+          't:FreeBusyViewOptions',
+          null,
+          el(
+            't:TimeWindow',
+            null,
+            leaf('t:StartTime', window.start.replace(/Z$/, '')),
+            leaf('t:EndTime', window.end.replace(/Z$/, '')),
+          ),
+          leaf('t:MergedFreeBusyIntervalInMinutes', intervalMinutes),
+          leaf('t:RequestedView', 'FreeBusy'),
+        ),
+      ),
+    );
+    const list = children(child(response, 'FreeBusyResponseArray'), 'FreeBusyResponse');
+    const STATUS: Record<string, FreeBusyResult['slots'][number]['status']> = {
+      Free: 'free',
+      Tentative: 'tentative',
+      Busy: 'busy',
+      OOF: 'oof',
+      WorkingElsewhere: 'workingElsewhere',
+      NoData: 'unknown',
+    };
+    const utc = (v: unknown) => new Date(`${String(v).replace(/Z$/, '')}Z`).toISOString();
+    return addresses.map((address, i) => {
+      const r = list[i];
+      const message = child(r, 'ResponseMessage');
+      const failure = message ? responseMessageFailure(message) : undefined;
+      if (!r || failure)
+        return {
+          address,
+          slots: [],
+          error: failure?.message ?? 'Exchange returned no availability for this address.',
+        };
+      const events = children(child(child(r, 'FreeBusyView'), 'CalendarEventArray'), 'CalendarEvent');
+      return {
+        address,
+        slots: events.map((e) => ({
+          start: utc(e.StartTime),
+          end: utc(e.EndTime),
+          status: STATUS[String(e.BusyType)] ?? 'unknown',
+        })),
+      };
+    });
+  }
+
+  async sendMessage(message: NeutralMessage): Promise<void> {
+    const response = await this.transport.call(
+      'CreateItem',
+      el(
+        'm:CreateItem',
+        { MessageDisposition: 'SendAndSaveCopy' },
+        el('m:SavedItemFolderId', null, el('t:DistinguishedFolderId', { Id: 'sentitems' })),
+        el('m:Items', null, messageToEws(message)),
+      ),
+    );
+    singleMessage(response, 'CreateItem');
+  }
+
+  async subscribe(request: SubscriptionRequest): Promise<SubscriptionHandle> {
+    const response = await this.transport.call(
+      'Subscribe',
+      el(
+        'm:Subscribe',
+        null,
+        el(
+          'm:StreamingSubscriptionRequest',
+          null,
+          el(
+            't:FolderIds',
+            null,
+            request.folders.map((f) => folderIdXml(f.id)),
+          ),
+          el(
+            't:EventTypes',
+            null,
+            [
+              'NewMailEvent',
+              'CreatedEvent',
+              'DeletedEvent',
+              'ModifiedEvent',
+              'MovedEvent',
+              'CopiedEvent',
+            ].map((e) => leaf('t:EventType', e)),
+          ),
+        ),
+      ),
+    );
+    const message = singleMessage(response, 'Subscribe');
+    const id = typeof message.SubscriptionId === 'string' ? message.SubscriptionId : undefined;
+    if (!id) throw new ConnectorError('invalid_response', 'Subscribe returned no SubscriptionId.');
+    return { id, parts: request.folders.map((folder) => ({ id, folder })) };
+  }
+
+  /** Streaming subscriptions live as long as a connection is open (and 30 minutes after): nothing to renew. */
+  async renewSubscription(handle: SubscriptionHandle): Promise<SubscriptionHandle> {
+    return handle;
+  }
+
+  async unsubscribe(handle: SubscriptionHandle): Promise<void> {
+    try {
+      const response = await this.transport.call(
+        'Unsubscribe',
+        el('m:Unsubscribe', null, leaf('m:SubscriptionId', handle.id)),
+      );
+      singleMessage(response, 'Unsubscribe');
+    } catch (error) {
+      if (
+        !isConnectorError(error, 'not_found') &&
+        !(isConnectorError(error) && error.serverCode === 'ErrorSubscriptionNotFound')
+      )
+        throw error;
+    }
+  }
+
+  async *streamSignals(
+    handle: SubscriptionHandle,
+    options: { signal?: AbortSignal; timeoutMinutes?: number } = {},
+  ): AsyncIterable<ChangeSignal> {
+    const minutes = Math.min(30, Math.max(1, options.timeoutMinutes ?? 30));
+    const body = el(
+      'm:GetStreamingEvents',
+      null,
+      el('m:SubscriptionIds', null, leaf('t:SubscriptionId', handle.id)),
+      leaf('m:ConnectionTimeout', minutes),
+    );
+    for await (const envelopeText of this.transport.stream(
+      'GetStreamingEvents',
+      body,
+      minutes,
+      options.signal,
+    )) {
+      const answer = readSoap(envelopeText);
+      if (answer.fault)
+        throw parseEwsError(
+          { responseCode: answer.fault.responseCode, message: answer.fault.message },
+          'GetStreamingEvents',
+        );
+      for (const message of responseMessages(answer.body)) {
+        const failure = responseMessageFailure(message);
+        if (failure) {
+          const error = parseEwsError(failure, 'GetStreamingEvents');
+          if (failure.responseCode === 'ErrorSubscriptionNotFound' || error.code === 'resync_needed') {
+            yield { type: 'resync', reason: failure.responseCode ?? 'subscription lost' };
+            return;
+          }
+          throw error;
+        }
+        for (const n of children(child(message, 'Notifications'), 'Notification')) {
+          for (const [name, value] of Object.entries(n)) {
+            if (!name.endsWith('Event') || name === 'StatusEvent') continue;
+            for (const event of Array.isArray(value) ? value : [value]) {
+              if (!isNode(event)) continue;
+              const folderId =
+                attr(child(event, 'ParentFolderId'), 'Id') ?? attr(child(event, 'FolderId'), 'Id');
+              yield folderId ? { type: 'changed', folderId } : { type: 'changed' };
+            }
+          }
+        }
+        if (message.ConnectionStatus === 'Closed') return;
+      }
+    }
+  }
+}

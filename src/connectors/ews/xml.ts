@@ -1,0 +1,110 @@
+// XML for EWS: a small escaping builder for requests (element order follows Microsoft's schema),
+// and fast-xml-parser for answers, with prefixes dropped (EWS uses fixed namespaces) and any
+// document type declaration refused, so that no entity is ever expanded or fetched.
+import { XMLParser } from 'fast-xml-parser';
+import { ConnectorError } from '../errors.ts';
+
+export const NS = {
+  soap: 'http://schemas.xmlsoap.org/soap/envelope/',
+  t: 'http://schemas.microsoft.com/exchange/services/2006/types',
+  m: 'http://schemas.microsoft.com/exchange/services/2006/messages',
+} as const;
+
+export function escapeXml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
+}
+
+type Attrs = Record<string, string | number | boolean | undefined>;
+type Child = string | false | undefined | null | Child[];
+
+function flat(children: Child[]): string {
+  let out = '';
+  for (const c of children) {
+    if (Array.isArray(c)) out += flat(c);
+    else if (typeof c === 'string') out += c;
+  }
+  return out;
+}
+
+/** An element whose children are already XML. */
+export function el(name: string, attrs: Attrs | null, ...children: Child[]): string {
+  const a = attrs
+    ? Object.entries(attrs)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`)
+        .join('')
+    : '';
+  const inner = flat(children);
+  return inner === '' ? `<${name}${a}/>` : `<${name}${a}>${inner}</${name}>`;
+}
+
+/** An element holding text; nothing when the value is undefined. */
+export function leaf(name: string, value: string | number | boolean | undefined, attrs?: Attrs): string {
+  if (value === undefined) return '';
+  return `<${name}${attrs ? el('x', attrs).slice(2, -2) : ''}>${escapeXml(String(value))}</${name}>`;
+}
+
+// ---------- parsing ----------
+
+export type XNode = Record<string, unknown>;
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+});
+
+export function parseXml(text: string): XNode {
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
+    throw new ConnectorError(
+      'invalid_response',
+      'The server answered with a document type declaration, which EWS never sends; it was not read.',
+    );
+  }
+  try {
+    return parser.parse(text, true) as XNode;
+  } catch (error) {
+    throw new ConnectorError(
+      'invalid_response',
+      `The server's answer is not well-formed XML (${(error as Error).message}).`,
+      { cause: error },
+    );
+  }
+}
+
+export const isNode = (v: unknown): v is XNode => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const child = (n: unknown, name: string): XNode | undefined => {
+  const v = isNode(n) ? n[name] : undefined;
+  const first = Array.isArray(v) ? v[0] : v;
+  return isNode(first) ? first : typeof first === 'string' ? { '#text': first } : undefined;
+};
+export const children = (n: unknown, name: string): XNode[] => {
+  const v = isNode(n) ? n[name] : undefined;
+  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  return list.map((x) => (isNode(x) ? x : typeof x === 'string' ? { '#text': x } : {}));
+};
+export function text(n: unknown, name?: string): string | undefined {
+  const v =
+    name === undefined
+      ? n
+      : isNode(n)
+        ? Array.isArray(n[name])
+          ? (n[name] as unknown[])[0]
+          : n[name]
+        : undefined;
+  if (typeof v === 'string') return v.trim() === '' ? undefined : v;
+  if (isNode(v) && typeof v['#text'] === 'string') return v['#text'];
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+export const attr = (n: unknown, name: string): string | undefined =>
+  isNode(n) && typeof n[`@${name}`] === 'string' ? (n[`@${name}`] as string) : undefined;

@@ -1,0 +1,435 @@
+// The ExchangeConnector over Microsoft Graph (Microsoft 365).
+import { randomUUID } from 'node:crypto';
+import { ConnectorError, isConnectorError } from '../errors.ts';
+import type { HttpClient } from '../net/http.ts';
+import type { KeyedLimiter } from '../net/limiter.ts';
+import type { RetryPolicy } from '../net/retry.ts';
+import { problemOf } from '../problems.ts';
+import type {
+  ChangePage,
+  ConnectionTestResult,
+  ExchangeConnector,
+  FolderKind,
+  FolderNode,
+  FolderRef,
+  FreeBusyResult,
+  ItemByKind,
+  ItemResult,
+  ItemVersion,
+  NeutralMessage,
+  ReadChangesOptions,
+  SubscriptionHandle,
+  SubscriptionRequest,
+  TimeWindow,
+} from '../types.ts';
+import type { TokenProvider } from './auth.ts';
+import { type GraphAnswer, GraphClient } from './client.ts';
+import { versionOf } from './mapping/common.ts';
+import { occurrenceChangeFromGraph } from './mapping/event.ts';
+import { GRAPH_MAPPINGS } from './mapping/index.ts';
+import { arr, isObject, type Json, obj, str } from './mapping/json.ts';
+import { messageToGraph } from './mapping/message.ts';
+import { collectionPath, DEFAULT_CONTACTS, itemPath, subscriptionResource } from './paths.ts';
+
+export interface GraphConnectorOptions {
+  http: HttpClient;
+  tokens: TokenProvider;
+  /** The mailbox's address (or object id). */
+  mailbox: string;
+  /** `delegated` reads `/me`; `app` (organisation mode) reads `/users/{mailbox}`. */
+  mode: 'delegated' | 'app';
+  graphBaseUrl?: string;
+  limiter?: KeyedLimiter;
+  retry?: RetryPolicy;
+  /** Series exceptions are looked up this far after a series starts (default 400 days). */
+  exceptionHorizonDays?: number;
+}
+
+const DEFAULT_PAGE_SIZE = 100;
+/** Outlook lets change-notification subscriptions on mail, events and contacts live ~7 days. */
+const MAX_SUBSCRIPTION_MINUTES = 10_070;
+
+export class GraphConnector implements ExchangeConnector {
+  readonly protocol = 'graph' as const;
+  readonly mailbox: string;
+  private readonly client: GraphClient;
+  private readonly base: string;
+  private readonly options: GraphConnectorOptions;
+
+  constructor(options: GraphConnectorOptions) {
+    this.options = options;
+    this.mailbox = options.mailbox;
+    this.base = options.mode === 'delegated' ? '/me' : `/users/${encodeURIComponent(options.mailbox)}`;
+    this.client = new GraphClient({
+      http: options.http,
+      tokens: options.tokens,
+      baseUrl: options.graphBaseUrl ?? 'https://graph.microsoft.com/v1.0',
+      mailboxKey: `graph:${options.mailbox.toLowerCase()}`,
+      limiter: options.limiter,
+      retry: options.retry,
+    });
+  }
+
+  async testConnection(): Promise<ConnectionTestResult> {
+    try {
+      const me = await this.client.request({
+        method: 'GET',
+        path: `${this.base}?$select=id,mail,userPrincipalName`,
+      });
+      const address = str(me.json.mail) ?? str(me.json.userPrincipalName);
+      if (!address && !str(me.json.id)) {
+        return {
+          ok: false,
+          problem: 'not_exchange',
+          message: 'The service answered, but not like Microsoft Graph: check the Graph base URL.',
+        };
+      }
+      // Reading a folder proves the mailbox itself is reachable, not only the directory.
+      await this.client.request({ method: 'GET', path: `${this.base}/mailFolders/inbox?$select=id` });
+      return {
+        ok: true,
+        mailbox: address ?? this.mailbox,
+        message: `Connected to the Microsoft 365 mailbox ${address ?? this.mailbox}.`,
+      };
+    } catch (error) {
+      return problemOf(error, 'Microsoft 365');
+    }
+  }
+
+  private async *list(path: string): AsyncGenerator<Json> {
+    let next: string | undefined = path;
+    while (next) {
+      const answer: GraphAnswer = await this.client.request({ method: 'GET', path: next });
+      for (const v of arr(answer.json.value)) if (isObject(v)) yield v;
+      next = str(answer.json['@odata.nextLink']);
+    }
+  }
+
+  private async collect(path: string): Promise<Json[]> {
+    const out: Json[] = [];
+    for await (const v of this.list(path)) out.push(v);
+    return out;
+  }
+
+  async listFolders(kind: FolderKind): Promise<FolderNode[]> {
+    const node = (
+      json: Json,
+      parentId: string | undefined,
+      name: string,
+      wellKnown?: string,
+    ): FolderNode => ({
+      id: str(json.id) ?? '',
+      name,
+      kind,
+      ...(parentId ? { parentId } : {}),
+      ...(wellKnown ? { wellKnown } : {}),
+      children: [],
+    });
+    switch (kind) {
+      case 'contacts': {
+        const root: FolderNode = {
+          id: DEFAULT_CONTACTS,
+          name: 'Contacts',
+          kind,
+          wellKnown: 'contacts',
+          children: [],
+        };
+        const walk = async (path: string, parent: FolderNode) => {
+          for (const f of await this.collect(path)) {
+            const child = node(f, parent.id, str(f.displayName) ?? '');
+            parent.children.push(child);
+            await walk(`${this.base}/contactFolders/${encodeURIComponent(child.id)}/childFolders`, child);
+          }
+        };
+        await walk(`${this.base}/contactFolders`, root);
+        return [root];
+      }
+      case 'calendar':
+        return (await this.collect(`${this.base}/calendars?$select=id,name,isDefaultCalendar`)).map((c) =>
+          node(c, undefined, str(c.name) ?? '', c.isDefaultCalendar === true ? 'calendar' : undefined),
+        );
+      case 'tasks':
+        return (await this.collect(`${this.base}/todo/lists`)).map((l) =>
+          node(
+            l,
+            undefined,
+            str(l.displayName) ?? '',
+            l.wellknownListName === 'defaultList' ? 'tasks' : undefined,
+          ),
+        );
+      case 'mail': {
+        const wellKnown = new Map<string, string>();
+        for (const name of ['inbox', 'sentitems', 'drafts', 'deleteditems']) {
+          const f = await this.client
+            .request({ method: 'GET', path: `${this.base}/mailFolders/${name}?$select=id` })
+            .catch(() => undefined);
+          const id = f && str(f.json.id);
+          if (id) wellKnown.set(id, name);
+        }
+        const walk = async (path: string, parentId: string | undefined): Promise<FolderNode[]> => {
+          const out: FolderNode[] = [];
+          for (const f of await this.collect(path)) {
+            const n = node(f, parentId, str(f.displayName) ?? '', wellKnown.get(str(f.id) ?? ''));
+            if (typeof f.childFolderCount !== 'number' || f.childFolderCount > 0) {
+              n.children = await walk(
+                `${this.base}/mailFolders/${encodeURIComponent(n.id)}/childFolders?$top=100`,
+                n.id,
+              );
+            }
+            out.push(n);
+          }
+          return out;
+        };
+        return walk(`${this.base}/mailFolders?$top=100`, undefined);
+      }
+    }
+  }
+
+  async *readChanges<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    cursor: string | undefined,
+    options: ReadChangesOptions = {},
+  ): AsyncIterable<ChangePage<ItemByKind[K]>> {
+    const mapping = GRAPH_MAPPINGS[folder.kind];
+    const select = mapping.select ? `?$select=${mapping.select.join(',')}` : '';
+    let url: string | undefined = cursor ?? `${collectionPath(this.base, folder)}/delta${select}`;
+    const prefer = [`odata.maxpagesize=${options.pageSize ?? DEFAULT_PAGE_SIZE}`];
+    while (url) {
+      options.signal?.throwIfAborted();
+      const answer: GraphAnswer = await this.client.request({ method: 'GET', path: url, prefer });
+      const upserts: ChangePage<ItemByKind[K]>['upserts'] = [];
+      const deletes: string[] = [];
+      for (const v of arr(answer.json.value)) {
+        if (!isObject(v) || !str(v.id)) continue;
+        if (v['@removed'] !== undefined) deletes.push(str(v.id)!);
+        else
+          upserts.push({
+            id: str(v.id)!,
+            version: versionOf(v),
+            item: mapping.fromGraph(v) as ItemByKind[K],
+          });
+      }
+      if (folder.kind === 'calendar')
+        await this.addExceptions(upserts as ChangePage<ItemByKind['calendar']>['upserts']);
+      const deltaLink = str(answer.json['@odata.deltaLink']);
+      const nextLink = str(answer.json['@odata.nextLink']);
+      const next = deltaLink ?? nextLink;
+      if (!next)
+        throw new ConnectorError(
+          'invalid_response',
+          'A Graph delta page had neither @odata.nextLink nor @odata.deltaLink.',
+        );
+      // Validate before handing out: a cursor that points elsewhere would leak the token later.
+      this.client.url(next);
+      yield { upserts, deletes, cursor: next, done: deltaLink !== undefined };
+      url = deltaLink ? undefined : nextLink;
+    }
+  }
+
+  /** Graph keeps a series' modified occurrences as instances; collects them onto the master. */
+  private async addExceptions(upserts: ChangePage<ItemByKind['calendar']>['upserts']): Promise<void> {
+    const masters = upserts.filter((u) => u.item.type === 'seriesMaster' && u.item.recurrence);
+    if (masters.length === 0) return;
+    const horizon = (this.options.exceptionHorizonDays ?? 400) * 86_400_000;
+    const requests = masters.map((m) => {
+      const r = m.item.recurrence!;
+      const start = new Date(`${r.range.startDate}T00:00:00Z`);
+      const endLimit = r.range.endDate
+        ? Date.parse(`${r.range.endDate}T23:59:59Z`) + 86_400_000
+        : Number.POSITIVE_INFINITY;
+      const end = new Date(Math.min(start.getTime() + horizon, endLimit));
+      const q = new URLSearchParams({
+        startDateTime: start.toISOString(),
+        endDateTime: end.toISOString(),
+        $select:
+          'id,subject,start,end,location,body,type,originalStart,originalStartTimeZone,originalEndTimeZone,isAllDay',
+        $top: '500',
+      });
+      return { method: 'GET', path: `${this.base}/events/${encodeURIComponent(m.id)}/instances?${q}` };
+    });
+    const outcomes = await this.client.batch(requests);
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok) throw outcome.error;
+      const changes = arr(outcome.answer.json.value)
+        .filter((v): v is Json => isObject(v) && v.type === 'exception')
+        .map(occurrenceChangeFromGraph)
+        .filter((c) => c !== undefined);
+      masters[i].item.modifiedOccurrences = changes;
+    });
+  }
+
+  async getItems<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    ids: string[],
+  ): Promise<Array<ItemResult<ItemByKind[K]>>> {
+    const mapping = GRAPH_MAPPINGS[folder.kind];
+    const select = mapping.select ? `?$select=${mapping.select.join(',')}` : '';
+    const outcomes = await this.client.batch(
+      ids.map((id) => ({ method: 'GET', path: itemPath(this.base, folder, id) + select })),
+    );
+    const results = outcomes.map((o, i): ItemResult<ItemByKind[K]> => {
+      if (!o.ok) return { ok: false, id: ids[i], error: o.error };
+      const item = mapping.fromGraph(o.answer.json) as ItemByKind[K];
+      return { ok: true, id: str(o.answer.json.id) ?? ids[i], version: versionOf(o.answer.json), item };
+    });
+    if (folder.kind === 'calendar') {
+      await this.addExceptions(
+        results.filter((r) => r.ok) as unknown as ChangePage<ItemByKind['calendar']>['upserts'],
+      );
+    }
+    return results;
+  }
+
+  async createItem<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    item: ItemByKind[K],
+  ): Promise<ItemVersion> {
+    const body = GRAPH_MAPPINGS[folder.kind].toGraph(item as never);
+    // transactionId makes a retried create of the same event idempotent.
+    if (folder.kind === 'calendar') body.transactionId = randomUUID();
+    const answer = await this.client.request({
+      method: 'POST',
+      path: collectionPath(this.base, folder),
+      body,
+    });
+    return this.versionOfAnswer(answer, 'created');
+  }
+
+  async updateItem<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    id: string,
+    version: string,
+    item: ItemByKind[K],
+  ): Promise<ItemVersion> {
+    const body = GRAPH_MAPPINGS[folder.kind].toGraph(item as never);
+    const answer = await this.client.request({
+      method: 'PATCH',
+      path: itemPath(this.base, folder, id),
+      body,
+      headers: { 'if-match': version },
+    });
+    return this.versionOfAnswer(answer, 'updated');
+  }
+
+  private versionOfAnswer(answer: GraphAnswer, what: string): ItemVersion {
+    const id = str(answer.json.id);
+    if (!id) throw new ConnectorError('invalid_response', `Graph did not return the ${what} item's id.`);
+    return { id, version: versionOf(answer.json) || (answer.header('etag') ?? '') };
+  }
+
+  async deleteItem(folder: FolderRef, id: string): Promise<void> {
+    try {
+      await this.client.request({ method: 'DELETE', path: itemPath(this.base, folder, id) });
+    } catch (error) {
+      // Already gone is what was asked for.
+      if (!isConnectorError(error, 'not_found')) throw error;
+    }
+  }
+
+  async freeBusy(addresses: string[], window: TimeWindow, intervalMinutes = 30): Promise<FreeBusyResult[]> {
+    const answer = await this.client.request({
+      method: 'POST',
+      path: `${this.base}/calendar/getSchedule`,
+      body: {
+        schedules: addresses,
+        startTime: { dateTime: window.start.replace(/Z$/, ''), timeZone: 'UTC' },
+        endTime: { dateTime: window.end.replace(/Z$/, ''), timeZone: 'UTC' },
+        availabilityViewInterval: intervalMinutes,
+      },
+      prefer: ['outlook.timezone="UTC"'],
+    });
+    const byAddress = new Map(
+      arr(answer.json.value)
+        .filter(isObject)
+        .map((s) => [str(s.scheduleId)?.toLowerCase(), s]),
+    );
+    return addresses.map((address) => {
+      const s = byAddress.get(address.toLowerCase());
+      if (!s) return { address, slots: [], error: 'Microsoft 365 returned no schedule for this address.' };
+      const error = str(obj(s.error).message);
+      const utc = (v: unknown) => {
+        const dt = str(obj(v).dateTime) ?? '';
+        return /Z$|[+-]\d\d:\d\d$/.test(dt)
+          ? new Date(dt).toISOString()
+          : new Date(`${dt.replace(/\.\d+$/, '')}Z`).toISOString();
+      };
+      const slots = arr(s.scheduleItems)
+        .filter(isObject)
+        .map((i) => ({
+          start: utc(i.start),
+          end: utc(i.end),
+          status: (['free', 'tentative', 'busy', 'oof', 'workingElsewhere'].includes(str(i.status) ?? '')
+            ? str(i.status)
+            : 'unknown') as FreeBusyResult['slots'][number]['status'],
+        }));
+      return error ? { address, slots, error } : { address, slots };
+    });
+  }
+
+  async sendMessage(message: NeutralMessage): Promise<void> {
+    await this.client.request({
+      method: 'POST',
+      path: `${this.base}/sendMail`,
+      body: { message: messageToGraph(message), saveToSentItems: true },
+    });
+  }
+
+  async subscribe(request: SubscriptionRequest): Promise<SubscriptionHandle> {
+    if (!request.notificationUrl)
+      throw new ConnectorError('permanent', 'Graph change notifications need the public notification URL.');
+    const expiresAt =
+      request.expiresAt ?? new Date(Date.now() + (MAX_SUBSCRIPTION_MINUTES - 10) * 60_000).toISOString();
+    const parts: SubscriptionHandle['parts'] = [];
+    try {
+      for (const folder of request.folders) {
+        const answer = await this.client.request({
+          method: 'POST',
+          path: '/subscriptions',
+          body: {
+            changeType: 'created,updated,deleted',
+            notificationUrl: request.notificationUrl,
+            lifecycleNotificationUrl: request.notificationUrl,
+            resource: subscriptionResource(this.base, folder),
+            expirationDateTime: expiresAt,
+            clientState: request.clientState,
+          },
+        });
+        const id = str(answer.json.id);
+        if (!id) throw new ConnectorError('invalid_response', 'Graph created a subscription without an id.');
+        parts.push({ id, folder });
+      }
+    } catch (error) {
+      await this.unsubscribe({ id: '', parts }).catch(() => {});
+      throw error;
+    }
+    return { id: parts.map((p) => p.id).join(','), expiresAt, parts };
+  }
+
+  async renewSubscription(handle: SubscriptionHandle, expiresAt?: string): Promise<SubscriptionHandle> {
+    const until = expiresAt ?? new Date(Date.now() + (MAX_SUBSCRIPTION_MINUTES - 10) * 60_000).toISOString();
+    let earliest = until;
+    for (const part of handle.parts) {
+      const answer = await this.client.request({
+        method: 'PATCH',
+        path: `/subscriptions/${encodeURIComponent(part.id)}`,
+        body: { expirationDateTime: until },
+      });
+      const granted = str(answer.json.expirationDateTime);
+      if (granted && Date.parse(granted) < Date.parse(earliest)) earliest = granted;
+    }
+    return { ...handle, expiresAt: earliest };
+  }
+
+  async unsubscribe(handle: SubscriptionHandle): Promise<void> {
+    for (const part of handle.parts) {
+      try {
+        await this.client.request({
+          method: 'DELETE',
+          path: `/subscriptions/${encodeURIComponent(part.id)}`,
+        });
+      } catch (error) {
+        if (!isConnectorError(error, 'not_found')) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { plainLocal, toIana, toWindows, utcToZoned, zonedToUtc } from '../../time.ts';
+import type { EmailAddress, ItemBody, ZonedDateTime } from '../../types.ts';
+import { compact, type Json, obj, str } from './json.ts';
+
+export function emailFromGraph(v: unknown): EmailAddress | undefined {
+  const e = obj(obj(v).emailAddress ?? v);
+  const address = str(e.address);
+  if (!address) return undefined;
+  return compact({ address, name: str(e.name) });
+}
+
+export const recipientToGraph = (e: EmailAddress): Json => ({
+  emailAddress: compact({ address: e.address, name: e.name }),
+});
+
+export function bodyFromGraph(v: unknown): ItemBody | undefined {
+  const b = obj(v);
+  const content = typeof b.content === 'string' ? b.content : undefined;
+  if (content === undefined || content === '') return undefined;
+  return { contentType: str(b.contentType)?.toLowerCase() === 'html' ? 'html' : 'text', content };
+}
+
+export const bodyToGraph = (b: ItemBody | undefined): Json => ({
+  contentType: b?.contentType ?? 'text',
+  content: b?.content ?? '',
+});
+
+/** A dateTimeTimeZone, moved into `zone` (IANA) when given, else kept in its own zone. */
+export function zonedFromGraph(v: unknown, zone?: string): ZonedDateTime | undefined {
+  const d = obj(v);
+  const dateTime = str(d.dateTime);
+  if (!dateTime) return undefined;
+  const own = toIana(str(d.timeZone));
+  const local = plainLocal(dateTime);
+  if (!zone || zone === own) return { dateTime: local, timeZone: own };
+  return { dateTime: utcToZoned(zonedToUtc(local, own), zone), timeZone: zone };
+}
+
+export const zonedToGraph = (z: ZonedDateTime): Json => ({
+  dateTime: z.dateTime,
+  timeZone: toWindows(z.timeZone),
+});
+
+/** The version Exsync keeps for a Graph item: its ETag (If-Match takes it back). */
+export function versionOf(json: Json): string {
+  const etag = str(json['@odata.etag']);
+  if (etag) return etag;
+  const changeKey = str(json.changeKey);
+  return changeKey ? `W/"${changeKey}"` : '';
+}

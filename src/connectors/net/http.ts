@@ -1,0 +1,261 @@
+// The one HTTP client both protocols use: TLS verification always on (with extra trusted CAs
+// when configured), timeouts, a cap on response size, and the internal-address guard.
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import { ConnectorError, type NetworkFailure } from '../errors.ts';
+import { guardedLookup, isPrivateAddress, PrivateAddressError } from './address-guard.ts';
+
+export interface HttpClientOptions {
+  /** PEM certificates trusted in addition to the system's roots (e.g. the sandbox's CA). */
+  ca?: string | string[];
+  /** Allow loopback, link-local and private addresses (off by default; the sandbox needs it). */
+  allowPrivateAddresses?: boolean;
+  /** Per request, without a response or data (default 30 s). */
+  timeoutMs?: number;
+  /** Default 25 MB. */
+  maxResponseBytes?: number;
+  /** Observes each request (tests record traces with it). */
+  onRequest?: (event: HttpTraceEvent) => void;
+}
+
+export interface HttpTraceEvent {
+  phase: 'start' | 'end';
+  method: string;
+  url: string;
+  status?: number;
+  at: number;
+  requestBody?: string;
+  responseBody?: string;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** A dedicated agent (NTLM needs one keep-alive connection for its handshake). */
+  agent?: http.Agent;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  text(): string;
+  header(name: string): string | undefined;
+}
+
+export interface HttpStream {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  chunks: AsyncIterable<Buffer>;
+  close(): void;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
+
+export class HttpClient {
+  readonly options: Readonly<HttpClientOptions>;
+  private readonly ca?: string[];
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+
+  constructor(options: HttpClientOptions = {}) {
+    this.options = options;
+    const extra = options.ca === undefined ? [] : Array.isArray(options.ca) ? options.ca : [options.ca];
+    // Node's `ca` replaces the default roots; keep them so public servers still verify.
+    this.ca = extra.length > 0 ? [...tls.rootCertificates, ...extra] : undefined;
+    this.httpAgent = new http.Agent({ keepAlive: true });
+    this.httpsAgent = new https.Agent({ keepAlive: true, ca: this.ca });
+  }
+
+  /** A keep-alive agent with one socket, for handshakes bound to a connection (NTLM). */
+  dedicatedAgent(protocol: 'http:' | 'https:'): http.Agent {
+    return protocol === 'https:'
+      ? new https.Agent({ keepAlive: true, maxSockets: 1, ca: this.ca })
+      : new http.Agent({ keepAlive: true, maxSockets: 1 });
+  }
+
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const started = Date.now();
+    this.options.onRequest?.({
+      phase: 'start',
+      method: request.method,
+      url: request.url,
+      at: started,
+      requestBody: typeof request.body === 'string' ? request.body : undefined,
+    });
+    const stream = await this.open(request);
+    const limit = this.options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
+    const parts: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of stream.chunks) {
+        size += chunk.length;
+        if (size > limit) {
+          stream.close();
+          throw new ConnectorError(
+            'invalid_response',
+            `The server's answer is larger than ${limit} bytes; it was not read.`,
+            {
+              network: 'too_large',
+            },
+          );
+        }
+        parts.push(chunk);
+      }
+    } catch (error) {
+      throw toConnectorError(error, request.url);
+    }
+    const body = Buffer.concat(parts);
+    this.options.onRequest?.({
+      phase: 'end',
+      method: request.method,
+      url: request.url,
+      status: stream.status,
+      at: Date.now(),
+      responseBody: body.length < 1_000_000 ? body.toString('utf8') : undefined,
+    });
+    return {
+      status: stream.status,
+      headers: stream.headers,
+      body,
+      text: () => body.toString('utf8'),
+      header: (name) => {
+        const value = stream.headers[name.toLowerCase()];
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+    };
+  }
+
+  /** Opens a request and hands back the response as it arrives (EWS streaming notifications). */
+  open(request: HttpRequest): Promise<HttpStream> {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return Promise.reject(new ConnectorError('permanent', `"${request.url}" is not a valid URL.`));
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      return Promise.reject(new ConnectorError('permanent', `"${request.url}" is not an http(s) URL.`));
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const allowPrivate = this.options.allowPrivateAddresses === true;
+    if (!allowPrivate && net.isIP(host) && isPrivateAddress(host)) {
+      return Promise.reject(toConnectorError(new PrivateAddressError(host, host), request.url));
+    }
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const isHttps = url.protocol === 'https:';
+    const body =
+      request.body === undefined
+        ? undefined
+        : Buffer.isBuffer(request.body)
+          ? request.body
+          : Buffer.from(request.body);
+    const headers: Record<string, string> = { ...(request.headers ?? {}) };
+    if (body) headers['content-length'] = String(body.length);
+
+    return new Promise<HttpStream>((resolve, reject) => {
+      const options: https.RequestOptions = {
+        method: request.method,
+        headers,
+        agent: request.agent ?? (isHttps ? this.httpsAgent : this.httpAgent),
+        lookup: allowPrivate ? undefined : (guardedLookup as unknown as net.LookupFunction),
+        signal: request.signal,
+      };
+      if (isHttps) options.ca = this.ca;
+      const req = (isHttps ? https : http).request(url, options, (res) => {
+        req.setTimeout(0);
+        // Idle timeout while the body streams in; streaming callers pass their own long timeout.
+        const socket = res.socket;
+        const onIdle = () =>
+          res.destroy(Object.assign(new Error('response timed out'), { code: 'ETIMEDOUT' }));
+        socket?.setTimeout(timeoutMs);
+        socket?.on('timeout', onIdle);
+        res.on('close', () => {
+          socket?.setTimeout(0);
+          socket?.off('timeout', onIdle);
+        });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          chunks: res as AsyncIterable<Buffer>,
+          close: () => res.destroy(),
+        });
+      });
+      req.setTimeout(timeoutMs, () =>
+        req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
+      );
+      req.on('error', (error) => reject(toConnectorError(error, request.url)));
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+const TLS_CODES =
+  /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME_MISMATCH|ERR_CERT)/;
+
+/** Classifies a socket-level failure. */
+export function networkFailureOf(error: unknown): NetworkFailure | undefined {
+  if (error instanceof PrivateAddressError) return 'private_address';
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code === 'EXSYNC_PRIVATE_ADDRESS') return 'private_address';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL')
+    return 'dns';
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'refused';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'timeout';
+  if (TLS_CODES.test(code)) return 'tls';
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'ECONNABORTED' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE'
+  ) {
+    return 'dropped';
+  }
+  return undefined;
+}
+
+const NETWORK_MESSAGES: Record<NetworkFailure, string> = {
+  dns: 'its host name does not resolve; check the service address',
+  refused: 'nothing answers at that address and port; check the service address',
+  tls: "its TLS certificate is not trusted; install the server's CA certificate in the mail service settings",
+  timeout: 'it did not answer in time; try again later',
+  dropped: 'the connection was dropped; try again later',
+  private_address:
+    'it is an internal (loopback, link-local or private) address, which Exsync refuses unless an administrator allows private addresses',
+  too_large: 'its answer was too large',
+};
+
+export function toConnectorError(error: unknown, url: string): ConnectorError {
+  if (error instanceof ConnectorError) return error;
+  const network = networkFailureOf(error);
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {}
+  if (network) {
+    const code =
+      network === 'dns' || network === 'private_address' || network === 'tls' ? 'permanent' : 'transient';
+    return new ConnectorError(code, `Could not reach ${host}: ${NETWORK_MESSAGES[network]}.`, {
+      network,
+      cause: error,
+    });
+  }
+  if ((error as { name?: string } | undefined)?.name === 'AbortError') {
+    return new ConnectorError('transient', `The request to ${host} was cancelled.`, { cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ConnectorError('transient', `The request to ${host} failed: ${reason}.`, { cause: error });
+}

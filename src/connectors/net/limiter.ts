@@ -1,0 +1,116 @@
+// Caps how many requests run at once per key (a mailbox, a service account), and lets a key be
+// paused while the server throttles it; other keys go on.
+
+export interface LimiterEvent {
+  type: 'acquire' | 'release';
+  key: string;
+  weight: number;
+  /** Units in flight for the key after the event. */
+  inFlight: number;
+  at: number;
+}
+
+interface Waiter {
+  weight: number;
+  resolve: () => void;
+}
+
+interface KeyState {
+  inFlight: number;
+  queue: Waiter[];
+  pausedUntil: number;
+  timer?: NodeJS.Timeout;
+}
+
+export class KeyedLimiter {
+  readonly limit: number;
+  private readonly keys = new Map<string, KeyState>();
+  private readonly listeners = new Set<(event: LimiterEvent) => void>();
+
+  constructor(limit: number) {
+    if (!(limit >= 1)) throw new RangeError('A limiter needs a limit of at least 1.');
+    this.limit = limit;
+  }
+
+  /** Observes every acquire and release (tests record a trace with it). */
+  onEvent(listener: (event: LimiterEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  inFlight(key: string): number {
+    return this.keys.get(key)?.inFlight ?? 0;
+  }
+
+  /** Holds new requests of `key` until `untilMs` (epoch ms); running ones finish. */
+  pause(key: string, untilMs: number): void {
+    const state = this.state(key);
+    if (untilMs <= state.pausedUntil) return;
+    state.pausedUntil = untilMs;
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(
+      () => {
+        state.timer = undefined;
+        this.drain(key, state);
+      },
+      Math.max(0, untilMs - Date.now()),
+    );
+    state.timer.unref?.();
+  }
+
+  pausedUntil(key: string): number {
+    return this.keys.get(key)?.pausedUntil ?? 0;
+  }
+
+  async run<T>(key: string, weight: number, task: () => Promise<T>): Promise<T> {
+    const units = Math.min(Math.max(1, Math.floor(weight)), this.limit);
+    await this.acquire(key, units);
+    try {
+      return await task();
+    } finally {
+      this.release(key, units);
+    }
+  }
+
+  private state(key: string): KeyState {
+    let state = this.keys.get(key);
+    if (!state) {
+      state = { inFlight: 0, queue: [], pausedUntil: 0 };
+      this.keys.set(key, state);
+    }
+    return state;
+  }
+
+  private acquire(key: string, weight: number): Promise<void> {
+    const state = this.state(key);
+    return new Promise<void>((resolve) => {
+      state.queue.push({ weight, resolve });
+      this.drain(key, state);
+    });
+  }
+
+  private drain(key: string, state: KeyState): void {
+    if (Date.now() < state.pausedUntil) return;
+    // FIFO: a heavy waiter at the head is not overtaken, so it cannot starve.
+    while (state.queue.length > 0 && state.inFlight + state.queue[0].weight <= this.limit) {
+      const next = state.queue.shift()!;
+      state.inFlight += next.weight;
+      this.emit({ type: 'acquire', key, weight: next.weight, inFlight: state.inFlight, at: Date.now() });
+      next.resolve();
+    }
+  }
+
+  private release(key: string, weight: number): void {
+    const state = this.state(key);
+    state.inFlight -= weight;
+    this.emit({ type: 'release', key, weight, inFlight: state.inFlight, at: Date.now() });
+    this.drain(key, state);
+    if (state.inFlight === 0 && state.queue.length === 0 && !state.timer && Date.now() >= state.pausedUntil) {
+      this.keys.delete(key);
+    }
+  }
+
+  private emit(event: LimiterEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

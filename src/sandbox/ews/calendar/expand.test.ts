@@ -1,0 +1,163 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { EventData, Recurrence } from '../../model.ts';
+import { occurrences, occurrencesBetween } from './expand.ts';
+
+function series(
+  recurrence: Recurrence,
+  start: string,
+  end: string,
+  zone = 'W. Europe Standard Time',
+): Parameters<typeof occurrences>[0] {
+  return {
+    start,
+    end,
+    startTimeZone: zone,
+    recurrence,
+    modifiedOccurrences: [],
+    deletedOccurrences: [],
+  } satisfies Partial<EventData>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('recurrence expansion', () => {
+  it('relative monthly: the last Friday of each month at 15:00 Berlin time', () => {
+    const e = series(
+      {
+        pattern: { type: 'relativeMonthly', interval: 1, daysOfWeek: ['friday'], index: 'last' },
+        range: { type: 'numbered', startDate: '2026-01-01', numberOfOccurrences: 4 },
+      },
+      '2026-01-30T14:00:00.000Z',
+      '2026-01-30T15:00:00.000Z',
+    );
+    expect(occurrences(e).map((o) => iso(o.start))).toEqual([
+      '2026-01-30T14:00:00.000Z',
+      '2026-02-27T14:00:00.000Z',
+      '2026-03-27T14:00:00.000Z',
+      '2026-04-24T13:00:00.000Z',
+    ]);
+  });
+
+  it('absolute monthly on the 31st falls on the last day of shorter months; yearly repeats the date', () => {
+    const monthly = series(
+      {
+        pattern: { type: 'absoluteMonthly', interval: 1, dayOfMonth: 31 },
+        range: { type: 'endDate', startDate: '2026-01-31', endDate: '2026-04-30' },
+      },
+      '2026-01-31T09:00:00.000Z',
+      '2026-01-31T10:00:00.000Z',
+      'UTC',
+    );
+    expect(occurrences(monthly).map((o) => iso(o.start).slice(0, 10))).toEqual([
+      '2026-01-31',
+      '2026-02-28',
+      '2026-03-31',
+      '2026-04-30',
+    ]);
+    const yearly = series(
+      {
+        pattern: { type: 'absoluteYearly', interval: 1, dayOfMonth: 29, month: 2 },
+        range: { type: 'numbered', startDate: '2028-02-29', numberOfOccurrences: 3 },
+      },
+      '2028-02-29T09:00:00.000Z',
+      '2028-02-29T10:00:00.000Z',
+      'UTC',
+    );
+    expect(occurrences(yearly).map((o) => iso(o.start).slice(0, 10))).toEqual([
+      '2028-02-29',
+      '2029-02-28',
+      '2030-02-28',
+    ]);
+  });
+
+  it('applies deletions and moved exceptions in a window', () => {
+    const e = {
+      ...series(
+        { pattern: { type: 'daily', interval: 1 }, range: { type: 'noEnd', startDate: '2026-06-01' } },
+        '2026-06-01T08:00:00.000Z',
+        '2026-06-01T09:00:00.000Z',
+        'UTC',
+      ),
+      deletedOccurrences: ['2026-06-02T08:00:00.000Z'],
+      modifiedOccurrences: [
+        {
+          id: 'x',
+          changeKey: 'c',
+          originalStart: '2026-06-03T08:00:00.000Z',
+          start: '2026-06-03T12:00:00.000Z',
+          end: '2026-06-03T13:00:00.000Z',
+        },
+      ],
+    };
+    const shown = occurrencesBetween(
+      e,
+      Date.parse('2026-06-01T00:00:00Z'),
+      Date.parse('2026-06-05T00:00:00Z'),
+    );
+    expect(shown.map((o) => iso(o.start))).toEqual([
+      '2026-06-01T08:00:00.000Z',
+      '2026-06-03T12:00:00.000Z',
+      '2026-06-04T08:00:00.000Z',
+    ]);
+    expect(shown[1].override?.id).toBe('x');
+  });
+
+  it('weekly series: every occurrence falls on a chosen weekday at the same local time, numbered ranges have that many', () => {
+    const days = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...days), { minLength: 1, maxLength: 7 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 364 }),
+        (chosen, interval, count, dayOffset) => {
+          const startMs = Date.UTC(2026, 0, 1) + dayOffset * 86400000;
+          const startDate = iso(startMs).slice(0, 10);
+          const e = series(
+            {
+              pattern: { type: 'weekly', interval, daysOfWeek: chosen, firstDayOfWeek: 'sunday' },
+              range: {
+                type: 'numbered',
+                startDate,
+                numberOfOccurrences: count,
+                recurrenceTimeZone: 'Pacific Standard Time',
+              },
+            },
+            `${startDate}T17:30:00.000Z`,
+            `${startDate}T18:00:00.000Z`,
+            'Pacific Standard Time',
+          );
+          const all = occurrences(e);
+          expect(all).toHaveLength(count);
+          const local = new Intl.DateTimeFormat('en-US', {
+            timeZone: 'America/Los_Angeles',
+            weekday: 'long',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+          });
+          const first = local
+            .formatToParts(new Date(all[0].start))
+            .filter((p) => p.type === 'hour' || p.type === 'minute')
+            .map((p) => p.value)
+            .join(':');
+          for (const o of all) {
+            const parts = local.formatToParts(new Date(o.start));
+            const weekday = parts.find((p) => p.type === 'weekday')!.value.toLowerCase();
+            expect(chosen).toContain(weekday);
+            expect(
+              parts
+                .filter((p) => p.type === 'hour' || p.type === 'minute')
+                .map((p) => p.value)
+                .join(':'),
+            ).toBe(first);
+            expect(o.start).toBeGreaterThanOrEqual(Date.parse(`${startDate}T00:00:00Z`) - 86400000);
+          }
+          for (let i = 1; i < all.length; i++) expect(all[i].start).toBeGreaterThan(all[i - 1].start);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

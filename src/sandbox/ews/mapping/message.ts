@@ -1,0 +1,143 @@
+// Messages ⇄ EWS MessageType, with attachment metadata.
+
+import type { Attachment, Item, MessageData } from '../../model.ts';
+import { parseDateTime, toIso } from '../time/datetime.ts';
+import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import { leaf } from '../xml/write.ts';
+import {
+  readBody,
+  readBool,
+  readCategories,
+  readImportance,
+  readMailbox,
+  readRecipients,
+  recipientsXml,
+  singleRecipientXml,
+  type WriteOptions,
+} from './common.ts';
+import { displayList, itemBaseProps } from './item-base.ts';
+import type { Prop } from './shape.ts';
+
+export function messageProps(item: Item<'message'>, o: WriteOptions, mailboxAddress?: string): Prop[] {
+  const m = item.data;
+  const base = itemBaseProps(
+    {
+      id: item.id,
+      changeKey: item.changeKey,
+      folderId: item.folderId,
+      itemClass: 'IPM.Note',
+      subject: m.subject,
+      sensitivity: 'normal',
+      body: m.body,
+      attachments: m.attachments,
+      dateTimeReceived: m.receivedDateTime,
+      categories: m.categories,
+      importance: m.importance,
+      isDraft: m.isDraft,
+      isFromMe:
+        mailboxAddress !== undefined && m.from?.address.toLowerCase() === mailboxAddress.toLowerCase(),
+      dateTimeSent: m.sentDateTime,
+      dateTimeCreated: item.createdDateTime,
+      displayTo: displayList(m.toRecipients),
+      displayCc: displayList(m.ccRecipients),
+      lastModifiedTime: item.lastModifiedDateTime,
+      conversationId: m.conversationId,
+    },
+    o,
+  );
+  const own: Prop[] = [
+    { uri: 'message:Sender', xml: singleRecipientXml('t:Sender', m.sender ?? m.from), dflt: true },
+    {
+      uri: 'message:ToRecipients',
+      xml: m.toRecipients.length ? recipientsXml('t:ToRecipients', m.toRecipients) : '',
+      dflt: true,
+    },
+    {
+      uri: 'message:CcRecipients',
+      xml: m.ccRecipients.length ? recipientsXml('t:CcRecipients', m.ccRecipients) : '',
+      dflt: true,
+    },
+    {
+      uri: 'message:BccRecipients',
+      xml: m.bccRecipients.length ? recipientsXml('t:BccRecipients', m.bccRecipients) : '',
+      dflt: true,
+    },
+    { uri: 'message:IsReadReceiptRequested', xml: leaf('t:IsReadReceiptRequested', false), dflt: true },
+    {
+      uri: 'message:IsDeliveryReceiptRequested',
+      xml: leaf('t:IsDeliveryReceiptRequested', false),
+      dflt: true,
+    },
+    { uri: 'message:ConversationTopic', xml: leaf('t:ConversationTopic', m.subject), dflt: true },
+    { uri: 'message:From', xml: singleRecipientXml('t:From', m.from), dflt: true },
+    { uri: 'message:InternetMessageId', xml: leaf('t:InternetMessageId', m.internetMessageId), dflt: true },
+    { uri: 'message:IsRead', xml: leaf('t:IsRead', m.isRead), dflt: true },
+    { uri: 'message:ReplyTo', xml: m.replyTo.length ? recipientsXml('t:ReplyTo', m.replyTo) : '' },
+  ];
+  return [...base.head, ...base.tail, ...own];
+}
+
+export function readAttachments(list: XElement | undefined): Attachment[] | undefined {
+  if (!list) return undefined;
+  return kids(list, 'FileAttachment').map((a, i) => {
+    const content = (kidText(a, 'Content') ?? '').replace(/\s+/g, '');
+    return {
+      id: `a${i + 1}`,
+      name: kidText(a, 'Name') ?? `attachment${i + 1}`,
+      contentType: kidText(a, 'ContentType') ?? 'application/octet-stream',
+      size: Buffer.from(content, 'base64').length,
+      isInline: readBool(kidText(a, 'IsInline')) ?? false,
+      contentId: kidText(a, 'ContentId'),
+      contentBytes: content,
+    };
+  });
+}
+
+export function readMessage(message: XElement, contextZone: string | undefined): Partial<MessageData> {
+  const out: Partial<MessageData> = {};
+  const text = (name: string) => kidText(message, name);
+  const subject = text('Subject');
+  if (subject !== undefined) out.subject = subject;
+  const body = readBody(kid(message, 'Body'));
+  if (body) out.body = body;
+  const from = readMailbox(kid(kid(message, 'From'), 'Mailbox'));
+  if (from) out.from = from;
+  const sender = readMailbox(kid(kid(message, 'Sender'), 'Mailbox'));
+  if (sender) out.sender = sender;
+  for (const [name, key] of [
+    ['ToRecipients', 'toRecipients'],
+    ['CcRecipients', 'ccRecipients'],
+    ['BccRecipients', 'bccRecipients'],
+    ['ReplyTo', 'replyTo'],
+  ] as const) {
+    const list = kid(message, name);
+    if (list) out[key] = readRecipients(list);
+  }
+  const isRead = readBool(text('IsRead'));
+  if (isRead !== undefined) out.isRead = isRead;
+  const importance = readImportance(text('Importance'));
+  if (importance) out.importance = importance;
+  const categories = readCategories(kid(message, 'Categories'));
+  if (categories) out.categories = categories;
+  const id = text('InternetMessageId');
+  if (id) out.internetMessageId = id;
+  const sent = text('DateTimeSent');
+  if (sent) out.sentDateTime = toIso(parseDateTime(sent, contextZone));
+  const attachments = readAttachments(kid(message, 'Attachments'));
+  if (attachments) out.attachments = attachments;
+  return out;
+}
+
+export const MESSAGE_FIELDS: Record<string, Array<keyof MessageData>> = {
+  'item:Subject': ['subject'],
+  'item:Body': ['body'],
+  'item:Categories': ['categories'],
+  'item:Importance': ['importance'],
+  'message:IsRead': ['isRead'],
+  'message:ToRecipients': ['toRecipients'],
+  'message:CcRecipients': ['ccRecipients'],
+  'message:BccRecipients': ['bccRecipients'],
+  'message:ReplyTo': ['replyTo'],
+  'message:From': ['from'],
+  'message:Sender': ['sender'],
+};

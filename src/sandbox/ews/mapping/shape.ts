@@ -1,0 +1,119 @@
+// Response shapes: IdOnly / Default / AllProperties plus AdditionalProperties. Each mapper
+// lists an item's properties in schema order, tagged with their field URI; the shape picks.
+
+import { EwsFault } from '../errors.ts';
+import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import type { WriteOptions } from './common.ts';
+
+export interface Prop {
+  uri: string;
+  xml: string;
+  /** Part of the Default shape. */
+  dflt?: boolean;
+  /** A dictionary property (EmailAddresses, PhoneNumbers, …) whose entries can be asked for one by one. */
+  indexed?: { wrapper: string; entries: Array<{ key: string; xml: string }> };
+}
+
+export type BaseShape = 'IdOnly' | 'Default' | 'AllProperties';
+
+export interface Shape extends WriteOptions {
+  base: BaseShape;
+  includeMimeContent: boolean;
+  additional: Set<string>;
+  /** Collection URI → requested entry keys. */
+  indexed: Map<string, Set<string>>;
+}
+
+/** IndexedFieldURI values → the collection property that holds the entries. */
+const INDEXED_COLLECTION: Record<string, string> = {
+  'contacts:EmailAddress': 'contacts:EmailAddresses',
+  'contacts:PhoneNumber': 'contacts:PhoneNumbers',
+  'contacts:PhysicalAddress:Street': 'contacts:PhysicalAddresses',
+  'contacts:PhysicalAddress:City': 'contacts:PhysicalAddresses',
+  'contacts:PhysicalAddress:State': 'contacts:PhysicalAddresses',
+  'contacts:PhysicalAddress:CountryOrRegion': 'contacts:PhysicalAddresses',
+  'contacts:PhysicalAddress:PostalCode': 'contacts:PhysicalAddresses',
+  'contacts:ImAddress': 'contacts:ImAddresses',
+};
+
+export function collectionForIndexedUri(uri: string): string | undefined {
+  return INDEXED_COLLECTION[uri];
+}
+
+export function readShape(shapeEl: XElement | undefined, precision: WriteOptions['precision']): Shape {
+  const base = kidText(shapeEl, 'BaseShape') as BaseShape | undefined;
+  if (base !== 'IdOnly' && base !== 'Default' && base !== 'AllProperties') {
+    throw new EwsFault(
+      'ErrorSchemaValidation',
+      `BaseShape must be IdOnly, Default or AllProperties, not "${base ?? ''}".`,
+    );
+  }
+  const bodyType = (kidText(shapeEl, 'BodyType') ?? 'Best') as Shape['bodyType'];
+  const additional = new Set<string>();
+  const indexed = new Map<string, Set<string>>();
+  for (const p of kids(kid(shapeEl, 'AdditionalProperties'))) {
+    const uri = p.attrs.FieldURI;
+    if (!uri) continue;
+    if (p.name === 'FieldURI') additional.add(uri);
+    else if (p.name === 'IndexedFieldURI') {
+      const collection = INDEXED_COLLECTION[uri] ?? uri;
+      const keys = indexed.get(collection) ?? new Set<string>();
+      indexed.set(collection, keys);
+      keys.add(p.attrs.FieldIndex ?? '');
+    }
+  }
+  return {
+    base,
+    additional,
+    indexed,
+    bodyType: ['HTML', 'Text'].includes(bodyType) ? bodyType : 'Best',
+    precision,
+    includeMimeContent: kidText(shapeEl, 'IncludeMimeContent') === 'true',
+    filterHtml: kidText(shapeEl, 'FilterHtmlContent') === 'true',
+  };
+}
+
+export function idOnlyShape(precision: WriteOptions['precision'] = 'Seconds'): Shape {
+  return {
+    base: 'IdOnly',
+    additional: new Set(),
+    indexed: new Map(),
+    bodyType: 'Best',
+    precision,
+    includeMimeContent: false,
+  };
+}
+
+export function allPropertiesShape(precision: WriteOptions['precision'] = 'Seconds'): Shape {
+  return {
+    base: 'AllProperties',
+    additional: new Set(),
+    indexed: new Map(),
+    bodyType: 'Best',
+    precision,
+    includeMimeContent: false,
+  };
+}
+
+/** The properties the shape asks for, in the order the mapper listed them (schema order). */
+export function selectProps(props: Prop[], shape: Shape): string {
+  let out = '';
+  for (const p of props) {
+    const whole =
+      p.uri === 'item:ItemId' ||
+      shape.base === 'AllProperties' ||
+      (shape.base === 'Default' && p.dflt === true) ||
+      shape.additional.has(p.uri);
+    if (whole) {
+      out += p.xml;
+      continue;
+    }
+    const keys = shape.indexed.get(p.uri);
+    if (keys && p.indexed) {
+      const entries = p.indexed.entries.filter((e) => keys.has(e.key));
+      if (entries.length > 0)
+        out += `<${p.indexed.wrapper}>${entries.map((e) => e.xml).join('')}</${p.indexed.wrapper}>`;
+    }
+  }
+  return out;
+}

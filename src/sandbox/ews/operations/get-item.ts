@@ -1,0 +1,25 @@
+// GetItem.
+
+import { itemXml } from '../mapping/item.ts';
+import { readShape } from '../mapping/shape.ts';
+import { errorMessage, operationResponse, successMessage } from '../responses.ts';
+import { kid, kids, type XElement } from '../xml/parse.ts';
+import { el } from '../xml/write.ts';
+import { type OperationContext, storeErrorToEws } from './context.ts';
+import { resolveItemRef } from './item-refs.ts';
+
+export function getItem(op: OperationContext, request: XElement): string {
+  const shape = readShape(kid(request, 'ItemShape'), op.precision);
+  const messages = kids(kid(request, 'ItemIds')).map((ref) => {
+    try {
+      const { item, occurrence } = resolveItemRef(op, ref);
+      return successMessage(
+        'GetItemResponseMessage',
+        el('m:Items', null, itemXml(item, shape, op.mailbox.address, occurrence)),
+      );
+    } catch (error) {
+      return errorMessage('GetItemResponseMessage', storeErrorToEws(error), '<m:Items/>');
+    }
+  });
+  return operationResponse('GetItem', messages);
+}

@@ -1,0 +1,131 @@
+// Windows time zone names (what EWS carries) and wall-clock arithmetic in them, via IANA zones
+// and Intl. Exchange stores zones by Windows name; the platform's tz database does the work.
+
+import { findIana, findWindows } from 'windows-iana';
+
+const UTC_NAMES = new Set(['UTC', 'Coordinated Universal Time', 'GMT Standard Time UTC', 'Etc/UTC']);
+
+/** IANA zone for a Windows zone name (or an IANA name passed through); undefined when unknown. */
+export function ianaZone(windowsOrIana: string): string | undefined {
+  if (UTC_NAMES.has(windowsOrIana)) return 'UTC';
+  const found = findIana(windowsOrIana);
+  if (found.length > 0) return found[0];
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: windowsOrIana });
+    return windowsOrIana;
+  } catch {
+    return undefined;
+  }
+}
+
+export function windowsZone(iana: string): string | undefined {
+  if (iana === 'UTC' || iana === 'Etc/UTC') return 'UTC';
+  return findWindows(iana)[0];
+}
+
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(iana: string): Intl.DateTimeFormat {
+  let f = formatters.get(iana);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: iana,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(iana, f);
+  }
+  return f;
+}
+
+/** The wall-clock time in a zone at an instant. */
+export function toWallTime(instantMs: number, iana: string): WallTime {
+  if (iana === 'UTC') {
+    const d = new Date(instantMs);
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+      millisecond: d.getUTCMilliseconds(),
+    };
+  }
+  const parts: Record<string, number> = {};
+  for (const p of formatter(iana).formatToParts(new Date(instantMs))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour === 24 ? 0 : parts.hour,
+    minute: parts.minute,
+    second: parts.second,
+    millisecond: ((instantMs % 1000) + 1000) % 1000,
+  };
+}
+
+function wallAsUtcMs(w: WallTime): number {
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond);
+}
+
+/** Offset of the zone from UTC at an instant, in minutes (east positive). */
+export function offsetMinutes(instantMs: number, iana: string): number {
+  if (iana === 'UTC') return 0;
+  const w = toWallTime(instantMs - (((instantMs % 1000) + 1000) % 1000), iana);
+  return Math.round(
+    (wallAsUtcMs({ ...w, millisecond: 0 }) - (instantMs - (((instantMs % 1000) + 1000) % 1000))) / 60000,
+  );
+}
+
+/**
+ * The instant at which the zone's clocks show a wall time. A time skipped by a DST jump moves
+ * forward by the jump (as Exchange does); an ambiguous time takes the earlier instant.
+ */
+export function fromWallTime(w: WallTime, iana: string): number {
+  const asUtc = wallAsUtcMs(w);
+  if (iana === 'UTC') return asUtc;
+  const first = asUtc - offsetMinutes(asUtc, iana) * 60000;
+  const second = asUtc - offsetMinutes(first, iana) * 60000;
+  if (second === first) {
+    const earlier = asUtc - offsetMinutes(first - 3 * 3600000, iana) * 60000;
+    if (earlier !== first && sameWall(toWallTime(earlier, iana), w)) return Math.min(earlier, first);
+    return first;
+  }
+  if (sameWall(toWallTime(second, iana), w)) return second;
+  // In the gap: keep the offset from before the jump.
+  return asUtc - offsetMinutes(first - 3 * 3600000, iana) * 60000;
+}
+
+function sameWall(a: WallTime, b: WallTime): boolean {
+  return (
+    a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour && a.minute === b.minute
+  );
+}
+
+/** `YYYY-MM-DD` of a wall time. */
+export function dateOf(w: { year: number; month: number; day: number }): string {
+  return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+export function parseDate(date: string): { year: number; month: number; day: number } {
+  const [y, m, d] = date.slice(0, 10).split('-').map(Number);
+  return { year: y, month: m, day: d };
+}

@@ -1,0 +1,12 @@
+export * from './accounts.ts';
+export { type SeedDemoOptions, seedDemo } from './demo.ts';
+export { mondayOf } from './demo-content.ts';
+export {
+  type GeneratedInfo,
+  type GenerateSpec,
+  generate,
+  LOAD_CLIENT_ID,
+  LOAD_DOMAIN,
+  LOAD_TENANT_ID,
+  parseGenerateSpec,
+} from './generate.ts';

@@ -1,0 +1,491 @@
+// The Graph connector against the sandbox over HTTPS (its CA trusted, verification on), in
+// individual (delegated) and organisation (app-only) mode, with faults injected.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isConnectorError } from '../src/connectors/errors.ts';
+import {
+  AppOnlyTokens,
+  createPkce,
+  DelegatedSignIn,
+  DelegatedTokens,
+  type GraphAppConfig,
+  memoryTokenCache,
+  type TokenCacheStore,
+} from '../src/connectors/graph/auth.ts';
+import { GraphConnector } from '../src/connectors/graph/connector.ts';
+import { readNotifications, validationToken } from '../src/connectors/graph/webhook.ts';
+import { HttpClient } from '../src/connectors/net/http.ts';
+import { KeyedLimiter, type LimiterEvent } from '../src/connectors/net/limiter.ts';
+import type {
+  ChangePage,
+  FolderRef,
+  NeutralContact,
+  NeutralEvent,
+  NeutralTask,
+} from '../src/connectors/types.ts';
+import { type RunningSandbox, startSandbox } from '../src/sandbox/index.ts';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_PASSWORD,
+  DEMO_REDIRECT_URIS,
+  DEMO_TENANT_ID,
+} from '../src/sandbox/seed/index.ts';
+
+let sandbox: RunningSandbox;
+let httpClient: HttpClient;
+let config: GraphAppConfig;
+const caches = new Map<string, TokenCacheStore>();
+const fastRetry = { attempts: 5, maxWaitMs: 5_000, baseDelayMs: 20 };
+
+async function signIn(address: string): Promise<TokenCacheStore> {
+  const signInFlow = new DelegatedSignIn(config, httpClient);
+  const pkce = await createPkce();
+  const url = await signInFlow.authorizationUrl({ state: `st-${address}`, pkce, loginHint: address });
+  const form = new URLSearchParams(Object.fromEntries(new URL(url).searchParams));
+  form.set('login', address);
+  form.set('password', DEMO_PASSWORD);
+  form.set('consent', 'accept');
+  const answer = await httpClient.send({
+    method: 'POST',
+    url: url.split('?')[0],
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  expect(answer.status).toBe(302);
+  const back = new URL(answer.header('location')!);
+  expect(back.searchParams.get('state')).toBe(`st-${address}`);
+  const cache = memoryTokenCache();
+  const { username } = await signInFlow.redeemCode(back.searchParams.get('code')!, pkce.verifier, cache);
+  expect(username).toBe(address);
+  return cache;
+}
+
+function delegated(address: string, extra: { limiter?: KeyedLimiter } = {}): GraphConnector {
+  return new GraphConnector({
+    http: httpClient,
+    tokens: new DelegatedTokens(config, httpClient, caches.get(address)!),
+    mailbox: address,
+    mode: 'delegated',
+    graphBaseUrl: config.graphBaseUrl,
+    retry: fastRetry,
+    ...extra,
+  });
+}
+
+function appOnly(address: string): GraphConnector {
+  return new GraphConnector({
+    http: httpClient,
+    tokens: new AppOnlyTokens(config, httpClient),
+    mailbox: address,
+    mode: 'app',
+    graphBaseUrl: config.graphBaseUrl,
+    retry: fastRetry,
+  });
+}
+
+async function drain<T>(
+  pages: AsyncIterable<ChangePage<T>>,
+): Promise<{ pages: ChangePage<T>[]; cursor: string }> {
+  const out: ChangePage<T>[] = [];
+  for await (const page of pages) out.push(page);
+  return { pages: out, cursor: out.at(-1)!.cursor };
+}
+
+const contact = (over: Partial<NeutralContact> = {}): NeutralContact => ({
+  givenName: 'Marie',
+  surname: 'Curie',
+  displayName: 'Marie Curie',
+  companyName: 'Institut du Radium',
+  emails: [{ address: 'marie@radium.test', name: 'Marie Curie' }],
+  phones: [
+    { type: 'business', number: '+33 1 23 45 67 89' },
+    { type: 'mobile', number: '+33 6 12 34 56 78' },
+  ],
+  addresses: [
+    {
+      type: 'business',
+      street: '1 rue Pierre et Marie Curie',
+      city: 'Paris',
+      postalCode: '75005',
+      countryOrRegion: 'France',
+    },
+  ],
+  birthday: '1867-11-07',
+  notes: 'Two Nobel prizes.',
+  categories: ['Science'],
+  ...over,
+});
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, seed: 'demo' });
+  httpClient = new HttpClient({ ca: sandbox.caPem, allowPrivateAddresses: true, timeoutMs: 10_000 });
+  config = {
+    clientId: DEMO_CLIENT_ID,
+    clientSecret: DEMO_CLIENT_SECRET,
+    tenant: DEMO_TENANT_ID,
+    authorityHost: sandbox.httpsUrl,
+    graphBaseUrl: `${sandbox.httpsUrl}/v1.0`,
+    redirectUri: DEMO_REDIRECT_URIS[0],
+  };
+  for (const address of ['ada@example.test', 'grace@example.test', 'linus@example.test'])
+    caches.set(address, await signIn(address));
+});
+
+afterAll(async () => {
+  httpClient?.close();
+  await sandbox?.close();
+});
+
+afterEach(async () => {
+  await sandbox.admin.clearFaults();
+});
+
+describe.each([
+  ['individual (delegated)', () => delegated('ada@example.test')],
+  ['organisation (app-only)', () => appOnly('grace@example.test')],
+])('Graph connector, %s mode', (_mode, make) => {
+  it('tests the connection', async () => {
+    const result = await make().testConnection();
+    expect(result).toMatchObject({ ok: true });
+  });
+
+  it('lists folders of every kind as a tree', async () => {
+    const c = make();
+    const contacts = await c.listFolders('contacts');
+    expect(contacts[0]).toMatchObject({ id: 'contacts', wellKnown: 'contacts', kind: 'contacts' });
+    const calendars = await c.listFolders('calendar');
+    expect(calendars.some((f) => f.wellKnown === 'calendar')).toBe(true);
+    const lists = await c.listFolders('tasks');
+    expect(lists.some((f) => f.wellKnown === 'tasks')).toBe(true);
+    const mail = await c.listFolders('mail');
+    const names = mail.map((f) => f.wellKnown);
+    expect(names).toEqual(expect.arrayContaining(['inbox', 'sentitems']));
+  });
+
+  it('reads contact changes in pages, creates, updates with the version seen, refuses a stale version, deletes', async () => {
+    const c = make();
+    const folder: FolderRef & { kind: 'contacts' } = { kind: 'contacts', id: 'contacts' };
+    const first = await drain(c.readChanges(folder, undefined, { pageSize: 3 }));
+    expect(first.pages.length).toBeGreaterThan(1);
+    expect(first.pages.slice(0, -1).every((p) => !p.done)).toBe(true);
+    expect(first.pages.at(-1)!.done).toBe(true);
+
+    const created = await c.createItem(folder, contact());
+    expect(created.version).toBeTruthy();
+    const afterCreate = await drain(c.readChanges(folder, first.cursor));
+    const seen = afterCreate.pages.flatMap((p) => p.upserts).find((u) => u.id === created.id);
+    expect(seen?.item).toMatchObject({
+      givenName: 'Marie',
+      surname: 'Curie',
+      emails: [{ address: 'marie@radium.test' }],
+      birthday: '1867-11-07',
+    });
+    expect(seen?.item.phones).toEqual(
+      expect.arrayContaining([{ type: 'mobile', number: '+33 6 12 34 56 78' }]),
+    );
+
+    const updated = await c.updateItem(
+      folder,
+      created.id,
+      created.version,
+      contact({ jobTitle: 'Physicist' }),
+    );
+    expect(updated.version).not.toBe(created.version);
+    const stale = await c
+      .updateItem(folder, created.id, created.version, contact({ jobTitle: 'Chemist' }))
+      .catch((e) => e);
+    expect(isConnectorError(stale, 'conflict')).toBe(true);
+
+    const [got] = await c.getItems(folder, [created.id]);
+    expect(got).toMatchObject({ ok: true, version: updated.version, item: { jobTitle: 'Physicist' } });
+
+    await c.deleteItem(folder, created.id);
+    const afterDelete = await drain(c.readChanges(folder, afterCreate.cursor));
+    expect(afterDelete.pages.flatMap((p) => p.deletes)).toContain(created.id);
+    // Graph moves a deleted contact to Deleted Items; an id that never existed is not found.
+    const missing = await c.getItems(folder, ['AAMkAGI2TGuLAAA=']);
+    expect(missing[0]).toMatchObject({ ok: false });
+    expect(!missing[0].ok && missing[0].error.code).toBe('not_found');
+  });
+
+  it('writes and reads a recurring meeting with attendees and time zones', async () => {
+    const c = make();
+    const [calendar] = (await c.listFolders('calendar')).filter((f) => f.wellKnown === 'calendar');
+    const folder = { kind: 'calendar' as const, id: calendar.id };
+    const start = await drain(c.readChanges(folder, undefined));
+    const event: NeutralEvent = {
+      subject: 'Weekly sync',
+      start: { dateTime: '2031-03-03T09:00:00', timeZone: 'Europe/Berlin' },
+      end: { dateTime: '2031-03-03T09:30:00', timeZone: 'Europe/Berlin' },
+      isAllDay: false,
+      location: 'Room 1',
+      attendees: [
+        { address: 'linus@example.test', name: 'Linus Torvalds', type: 'required', response: 'none' },
+      ],
+      reminderMinutes: 10,
+      showAs: 'busy',
+      importance: 'high',
+      categories: ['CRM'],
+      type: 'seriesMaster',
+      recurrence: {
+        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'monday' },
+        range: { type: 'numbered', startDate: '2031-03-03', numberOfOccurrences: 5 },
+      },
+    };
+    const created = await c.createItem(folder, event);
+    const changes = await drain(c.readChanges(folder, start.cursor));
+    const read = changes.pages.flatMap((p) => p.upserts).find((u) => u.id === created.id);
+    expect(read?.item).toMatchObject({
+      subject: 'Weekly sync',
+      start: { dateTime: '2031-03-03T09:00:00', timeZone: 'Europe/Berlin' },
+      type: 'seriesMaster',
+      recurrence: {
+        pattern: { type: 'weekly', daysOfWeek: ['monday'] },
+        range: { type: 'numbered', numberOfOccurrences: 5 },
+      },
+      reminderMinutes: 10,
+    });
+    expect(read?.item.attendees[0]).toMatchObject({ address: 'linus@example.test', type: 'required' });
+    await c.deleteItem(folder, created.id);
+  });
+
+  it('creates and updates To Do tasks with their ETag', async () => {
+    const c = make();
+    const [list] = (await c.listFolders('tasks')).filter((f) => f.wellKnown === 'tasks');
+    const folder = { kind: 'tasks' as const, id: list.id };
+    const task: NeutralTask = {
+      subject: 'Call Marie',
+      status: 'notStarted',
+      importance: 'high',
+      due: { dateTime: '2031-04-01T00:00:00', timeZone: 'UTC' },
+      categories: [],
+    };
+    const created = await c.createItem(folder, task);
+    const updated = await c.updateItem(folder, created.id, created.version, { ...task, status: 'completed' });
+    const [got] = await c.getItems(folder, [created.id]);
+    expect(got).toMatchObject({
+      ok: true,
+      item: { subject: 'Call Marie', status: 'completed' },
+      version: updated.version,
+    });
+    const stale = await c.updateItem(folder, created.id, created.version, task).catch((e) => e);
+    expect(isConnectorError(stale, 'conflict')).toBe(true);
+    await c.deleteItem(folder, created.id);
+  });
+
+  it('reads free/busy and sends a message saved to Sent Items', async () => {
+    const c = make();
+    const now = Date.now();
+    const window = { start: new Date(now).toISOString(), end: new Date(now + 7 * 86_400_000).toISOString() };
+    const schedules = await c.freeBusy(['ada@example.test', 'linus@example.test'], window);
+    expect(schedules.map((s) => s.address)).toEqual(['ada@example.test', 'linus@example.test']);
+    expect(schedules.some((s) => s.slots.length > 0)).toBe(true);
+
+    const subject = `Offer ${Math.random().toString(36).slice(2)}`;
+    await c.sendMessage({
+      subject,
+      body: { contentType: 'text', content: 'See attached.' },
+      to: [{ address: 'linus@example.test' }],
+      cc: [],
+      bcc: [],
+      attachments: [],
+    });
+    const sent = (await c.listFolders('mail')).find((f) => f.wellKnown === 'sentitems')!;
+    const pages = await drain(c.readChanges({ kind: 'mail', id: sent.id }, undefined));
+    expect(pages.pages.flatMap((p) => p.upserts).some((u) => u.item.subject === subject)).toBe(true);
+  });
+});
+
+describe('Graph change notifications', () => {
+  it('subscribes with a validated webhook, receives a change, renews and stops', async () => {
+    const received: unknown[] = [];
+    const server = http.createServer((req, res) => {
+      const token = validationToken(new URL(req.url!, 'http://x').searchParams);
+      if (token) {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(token);
+        return;
+      }
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(202).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const c = delegated('linus@example.test');
+      const handle = await c.subscribe({
+        folders: [{ kind: 'contacts', id: 'contacts' }],
+        notificationUrl: `http://127.0.0.1:${port}/hooks/graph`,
+        clientState: 'secret-state',
+      });
+      expect(handle.parts).toHaveLength(1);
+      await c.createItem({ kind: 'contacts', id: 'contacts' }, contact({ givenName: 'Pierre' }));
+      for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      const signals = received.flatMap((b) =>
+        readNotifications(b, (id) => (id === handle.parts[0].id ? 'secret-state' : undefined)),
+      );
+      expect(signals.length).toBeGreaterThan(0);
+      expect(signals[0].signal.type).toBe('changed');
+      expect(readNotifications(received[0], () => 'other-state')).toEqual([]);
+      const renewed = await c.renewSubscription(handle, new Date(Date.now() + 3600_000).toISOString());
+      expect(Date.parse(renewed.expiresAt!)).toBeGreaterThan(Date.now());
+      await c.unsubscribe(renewed);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('Graph faults (E8)', () => {
+  const folder: FolderRef & { kind: 'contacts' } = { kind: 'contacts', id: 'contacts' };
+
+  it('waits out 429 Retry-After and 503, and survives a dropped connection', async () => {
+    const c = delegated('ada@example.test');
+    await sandbox.admin.addFault({
+      protocol: 'graph',
+      mailbox: 'ada@example.test',
+      operation: 'contacts.delta',
+      fault: { kind: 'throttle', retryAfterMs: 1000 },
+      times: 1,
+    });
+    await sandbox.admin.addFault({
+      protocol: 'graph',
+      mailbox: 'ada@example.test',
+      operation: 'contacts.delta',
+      fault: { kind: 'serverError', status: 503 },
+      times: 1,
+    });
+    await sandbox.admin.addFault({
+      protocol: 'graph',
+      mailbox: 'ada@example.test',
+      operation: 'contacts.delta',
+      fault: { kind: 'drop' },
+      times: 1,
+    });
+    const t0 = Date.now();
+    const { pages } = await drain(c.readChanges(folder, undefined));
+    expect(pages.at(-1)!.done).toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    const applied = (await sandbox.admin.faults()).map((f) => f.applied);
+    expect(applied).toEqual([1, 1, 1]);
+  });
+
+  it('gives up with "throttled" and the retry time when the wait is longer than the cap', async () => {
+    const c = delegated('ada@example.test');
+    await sandbox.admin.addFault({
+      protocol: 'graph',
+      mailbox: 'ada@example.test',
+      fault: { kind: 'throttle', retryAfterMs: 120_000 },
+      times: 1,
+    });
+    const error = await drain(c.readChanges(folder, undefined)).catch((e) => e);
+    expect(error).toMatchObject({ code: 'throttled', retryAfterMs: 120_000 });
+  });
+
+  it('turns an expired delta token into resync_needed, also in the middle of paging', async () => {
+    const c = delegated('ada@example.test');
+    const pages = c.readChanges(folder, undefined, { pageSize: 2 })[Symbol.asyncIterator]();
+    const first = await pages.next();
+    expect(first.done).toBe(false);
+    await sandbox.admin.addFault({
+      protocol: 'graph',
+      mailbox: 'ada@example.test',
+      operation: 'contacts.delta',
+      fault: { kind: 'expireSyncState' },
+      times: 1,
+    });
+    const error = await pages.next().catch((e) => e);
+    expect(isConnectorError(error, 'resync_needed')).toBe(true);
+  });
+
+  it('marks only the revoked mailbox "needs sign-in"', async () => {
+    const linus = delegated('linus@example.test');
+    const grace = delegated('grace@example.test');
+    expect((await linus.testConnection()).ok).toBe(true);
+    await sandbox.admin.revokeGrants('linus@example.test');
+    // The cached access token is revoked too; the refresh then fails with invalid_grant.
+    const cache = caches.get('linus@example.test') as TokenCacheStore & { value?: string };
+    const parsed = JSON.parse(cache.value!);
+    for (const t of Object.values(parsed.AccessToken) as Array<{ expires_on: string }>) t.expires_on = '1';
+    cache.value = JSON.stringify(parsed);
+    const error = await linus.listFolders('calendar').catch((e) => e);
+    expect(isConnectorError(error, 'needs_sign_in')).toBe(true);
+    expect((await grace.testConnection()).ok).toBe(true);
+  });
+
+  it('never has more than 4 requests in flight per mailbox (recorded trace), batch members counted', async () => {
+    const limiter = new KeyedLimiter(4);
+    const trace: LimiterEvent[] = [];
+    limiter.onEvent((e) => trace.push(e));
+    const ada = delegated('ada@example.test', { limiter });
+    const grace = delegated('grace@example.test', { limiter });
+    const folderList = { kind: 'contacts' as const, id: 'contacts' };
+    const { pages } = await drain(ada.readChanges(folderList, undefined));
+    const ids = pages.flatMap((p) => p.upserts.map((u) => u.id));
+    const many = [...ids, ...ids, ...ids].slice(0, 30);
+    const work: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 6; i++) {
+      work.push(ada.getItems(folderList, many));
+      work.push(ada.listFolders('calendar'));
+      work.push(grace.listFolders('tasks'));
+    }
+    const results = await Promise.all(work);
+    const items = (results.filter(Array.isArray).flat() as Array<{ ok?: boolean; error?: unknown }>).filter(
+      (r) => 'ok' in r,
+    );
+    expect(items).toHaveLength(6 * many.length);
+    expect(items.filter((r) => !r.ok).map((r) => String(r.error))).toEqual([]);
+    expect(items.every((r) => r.ok)).toBe(true);
+    const maxByKey = new Map<string, number>();
+    for (const e of trace) maxByKey.set(e.key, Math.max(maxByKey.get(e.key) ?? 0, e.inFlight));
+    expect(maxByKey.get('graph:ada@example.test')).toBe(4);
+    expect(Math.max(...maxByKey.values())).toBeLessThanOrEqual(4);
+    expect(trace.some((e) => e.weight > 1)).toBe(true);
+  });
+});
+
+describe('Graph hostile and bad input', () => {
+  it('refuses the sandbox on loopback unless private addresses are allowed', async () => {
+    const strict = new HttpClient({ ca: sandbox.caPem });
+    const c = new GraphConnector({
+      http: strict,
+      tokens: { accessToken: async () => 'x' },
+      mailbox: 'ada@example.test',
+      mode: 'delegated',
+      graphBaseUrl: config.graphBaseUrl,
+    });
+    expect(await c.testConnection()).toMatchObject({ ok: false, problem: 'private_address' });
+    strict.close();
+  });
+
+  it('reports a TLS refusal when the CA is not trusted', async () => {
+    const untrusting = new HttpClient({ allowPrivateAddresses: true });
+    const c = new GraphConnector({
+      http: untrusting,
+      tokens: { accessToken: async () => 'x' },
+      mailbox: 'ada@example.test',
+      mode: 'delegated',
+      graphBaseUrl: config.graphBaseUrl,
+    });
+    expect(await c.testConnection()).toMatchObject({ ok: false, problem: 'tls' });
+    untrusting.close();
+  });
+
+  it('reports 401 as unauthorized', async () => {
+    const c = new GraphConnector({
+      http: httpClient,
+      tokens: { accessToken: async () => 'not-a-token' },
+      mailbox: 'ada@example.test',
+      mode: 'delegated',
+      graphBaseUrl: config.graphBaseUrl,
+    });
+    expect(await c.testConnection()).toMatchObject({ ok: false, problem: 'unauthorized' });
+  });
+});
