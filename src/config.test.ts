@@ -56,6 +56,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { port: 'x' })).toThrow(/--port must be a number/);
   });
 
+  it('takes a 32-byte secret key as base64 or hex, and refuses anything else', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ EXSYNC_SECRET_KEY: key.toString('base64') }).secretKey).toBeDefined();
+    expect(loadConfig({ EXSYNC_SECRET_KEY: key.toString('hex') }).secretKey).toBeDefined();
+    expect(() => loadConfig({ EXSYNC_SECRET_KEY: 'sixteen-chars-xx' })).toThrow(/EXSYNC_SECRET_KEY must be 32 bytes/);
+  });
+
   it('parses sizes', () => {
     expect(parseByteSize('512kb')).toBe(512 * 1024);
     expect(parseByteSize('1048576')).toBe(1048576);

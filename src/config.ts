@@ -2,6 +2,7 @@
 // validated up front so that a typo stops the start with a message naming the variable,
 // instead of surfacing later as a confusing runtime error.
 import { z } from 'zod';
+import { decodeSecretKey, SECRET_KEY_HINT } from './secrets/key.ts';
 
 export interface Config {
   /** `sqlite:<path>` or `postgres://…`. */
@@ -15,8 +16,15 @@ export interface Config {
   /** The address users and Microsoft reach the server at (OAuth redirect, links, Secure cookies). */
   publicUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Reserved for encrypting mailbox secrets at rest; only ever redacted from logs so far. */
+  /** The key that encrypts mailbox secrets at rest (32 bytes, base64 or hex); see secretKeyFile. */
   secretKey: string | undefined;
+  /** Where the key lives when EXSYNC_SECRET_KEY is not set; created on first use. */
+  secretKeyFile: string;
+  /**
+   * Lets every mail service reach loopback, link-local and private addresses (the sandbox on
+   * 127.0.0.1 needs it); otherwise only services an administrator marked may.
+   */
+  allowPrivateAddresses: boolean;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   /** First administrator created on a start with an empty database. */
@@ -76,7 +84,17 @@ const source = z.object({
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
-  EXSYNC_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  EXSYNC_SECRET_KEY: z
+    .string()
+    .refine(
+      (v) => decodeSecretKey(v) !== undefined,
+      `must be 32 bytes as base64 or 64 hex digits; ${SECRET_KEY_HINT}`,
+    )
+    .optional(),
+  EXSYNC_SECRET_KEY_FILE: z.string().min(1, 'must not be empty').default('./data/secret.key'),
+  EXSYNC_ALLOW_PRIVATE_ADDRESSES: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .default('false'),
   EXSYNC_BODY_LIMIT: z
     .string()
     .transform((v, ctx) => {
@@ -124,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     publicUrl: (v.EXSYNC_PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
     logLevel: v.EXSYNC_LOG_LEVEL,
     secretKey: v.EXSYNC_SECRET_KEY,
+    secretKeyFile: v.EXSYNC_SECRET_KEY_FILE,
+    allowPrivateAddresses:
+      v.EXSYNC_ALLOW_PRIVATE_ADDRESSES === 'true' || v.EXSYNC_ALLOW_PRIVATE_ADDRESSES === '1',
     bodyLimit: v.EXSYNC_BODY_LIMIT,
     adminEmail: v.EXSYNC_ADMIN_EMAIL,
     adminPassword: v.EXSYNC_ADMIN_PASSWORD,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrm } from '../src/crm/index.ts';
 import { openStore, type Store } from '../src/db/database.ts';
+import { migrations } from '../src/db/migrations/index.ts';
 import { createTestStore, type TestStore, testEngine } from './support/db.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -145,7 +146,9 @@ describe('exsync CLI', () => {
     const status = await run(['status']);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/Database: +(sqlite|postgres):/);
-    expect(status.stdout).toMatch(/Migrations: +1 applied, 0 pending/);
+    expect(status.stdout).toMatch(
+      new RegExp(`Migrations: +${Object.keys(migrations).length} applied, 0 pending`),
+    );
     expect(status.stdout).toMatch(/Users: +2/);
     expect(status.stdout).toMatch(/Contacts: +0/);
     expect(status.stdout).toMatch(/Activities: +0/);

@@ -52,7 +52,9 @@ export async function serveCommand(args: string[], output: Output): Promise<numb
         ? `  password: ${admin.generatedPassword}   (shown only now; change it after signing in)`
         : '  password: the one in EXSYNC_ADMIN_PASSWORD',
     );
-    output.out(`Sign in at ${config.publicUrl}/ or with POST ${config.publicUrl}/api/v1/auth/login.`);
+    output.out(
+      `Sign in with POST ${config.publicUrl}/api/v1/auth/login, then create a personal API token with POST ${config.publicUrl}/api/v1/tokens (see ${config.publicUrl}/api/docs).`,
+    );
   }
 
   const shutdown = (signal: NodeJS.Signals) => {

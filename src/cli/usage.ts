@@ -17,7 +17,8 @@ Commands:
 Environment:
   EXSYNC_DATABASE_URL   sqlite:./data/exsync.db (default) or postgres://user:pass@host/db
   PORT, EXSYNC_HOST, EXSYNC_PUBLIC_URL, EXSYNC_LOG_LEVEL, EXSYNC_BODY_LIMIT,
-  EXSYNC_SECRET_KEY, EXSYNC_ADMIN_EMAIL, EXSYNC_ADMIN_PASSWORD
+  EXSYNC_SECRET_KEY, EXSYNC_SECRET_KEY_FILE, EXSYNC_ALLOW_PRIVATE_ADDRESSES,
+  EXSYNC_ADMIN_EMAIL, EXSYNC_ADMIN_PASSWORD
 `;
 
 /** Exit codes: 0 done, 1 failed, 2 the command line was wrong. */

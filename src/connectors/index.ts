@@ -3,7 +3,7 @@ export * from './errors.ts';
 export { autodiscover } from './ews/autodiscover.ts';
 export { EwsConnector } from './ews/connector.ts';
 export { parseEwsError } from './ews/errors.ts';
-export { createEwsConnector, type EwsConnectorConfig } from './ews/factory.ts';
+export { createEwsConnector, type EwsConnectorConfig, ewsUrlOf } from './ews/factory.ts';
 export { type EwsAuth, EwsTransport } from './ews/transport.ts';
 export {
   AppOnlyTokens,

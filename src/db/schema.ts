@@ -248,6 +248,160 @@ export interface JournalHeadTable {
   version: number;
 }
 
+export type MailServiceType = 'exchange' | 'microsoft365';
+export type MailAuthMethod = 'basic' | 'ntlm' | 'oauth' | 'oauth_delegated' | 'app_only';
+export type LoginFormat = 'manual' | 'email' | 'mailbox';
+export type AccessMode = 'individual' | 'organisation';
+export type MailboxStatus = 'pending' | 'active' | 'needs_sign_in' | 'disconnected' | 'failing';
+
+/** A mail service (SPEC A1). `*_enc` columns hold SecretBox envelopes, never plain text. */
+export interface MailServicesTable {
+  id: string;
+  type: MailServiceType;
+  name: string;
+  /** Host or full EWS URL (exchange); Graph base URL (microsoft365). */
+  service_address: string;
+  /** The EWS URL in use, resolved from service_address. */
+  ews_url: string | null;
+  /** OAuth authority host (default https://login.microsoftonline.com). */
+  authority_url: string | null;
+  load_emails: Flag;
+  send_emails: Flag;
+  login_format: LoginFormat;
+  auth_method: MailAuthMethod;
+  client_id: string | null;
+  client_secret_enc: string | null;
+  tenant: string | null;
+  /** JSON array of lower-case domains. */
+  domains: Json;
+  /** Null until the first mailbox or organisation connect; then locked (A5). */
+  access_mode: AccessMode | null;
+  service_login: string | null;
+  service_secret_enc: string | null;
+  /** PEM certificates trusted for this service in addition to the system's. */
+  ca_bundle: string | null;
+  allow_private_addresses: Flag;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MailboxesTable {
+  id: string;
+  user_id: string;
+  service_id: string | null;
+  address: string;
+  login: string | null;
+  access_mode: AccessMode;
+  secret_enc: string | null;
+  /** Encrypted MSAL token cache (delegated OAuth). */
+  token_cache_enc: string | null;
+  status: MailboxStatus;
+  throttled_until: string | null;
+  failing_since: string | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  last_tested_at: string | null;
+  connected_at: string | null;
+  disconnected_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An OAuth consent in progress; the row is the single-use `state`. */
+export interface OauthSignInsTable {
+  /** SHA-256 of the state sent to the identity platform. */
+  state_hash: string;
+  mailbox_id: string;
+  user_id: string;
+  verifier_enc: string;
+  return_to: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface OrganisationUsersTable {
+  service_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+/** Sync position and run lease of one mailbox and entity (src/sync/state-store.ts). */
+export interface SyncStatesTable {
+  mailbox_id: string;
+  entity: string;
+  /** JSON: folder id → Exchange cursor. */
+  cursors: Json;
+  journal_version: number | null;
+  scope_hash: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  held: string | null;
+  hold_decision: string | null;
+  updated_at: string;
+}
+
+/** A CRM record tied to an Exchange item of one mailbox (SPEC E6). */
+export interface SyncLinksTable {
+  id: string;
+  mailbox_id: string;
+  entity: string;
+  record_id: string | null;
+  folder_id: string;
+  item_id: string | null;
+  item_version: string | null;
+  record_version: number | null;
+  state: 'linked' | 'export_pending' | 'import_pending';
+  origin: 'import' | 'export';
+  snapshot: Json;
+  fingerprint: string | null;
+  intent_journal_version: number | null;
+  delete_mark: 'exchange' | 'crm' | null;
+  not_exported: Json;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One sync run (SPEC E7). */
+export interface SyncRunsTable {
+  id: string;
+  mailbox_id: string;
+  entity: string;
+  trigger: string;
+  status: 'running' | 'succeeded' | 'failed' | 'held' | 'abandoned';
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  counts: Json;
+  conflicts: number;
+  skipped: Json;
+  errors: Json;
+  exchange_requests: number | null;
+}
+
+/** An item changed on both sides since the last sync, with both versions (SPEC E2). */
+export interface SyncConflictsTable {
+  id: string;
+  mailbox_id: string;
+  entity: string;
+  run_id: string;
+  record_id: string | null;
+  item_id: string | null;
+  fields: Json;
+  base: Json | null;
+  crm_version: Json | null;
+  exchange_version: Json | null;
+  resolution: string;
+  at: string;
+}
+
+/** "Sync with this mailbox": exports the record whatever the filter says (B3). */
+export interface SyncTagsTable {
+  mailbox_id: string;
+  entity: string;
+  record_id: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   roles: RolesTable;
@@ -268,4 +422,13 @@ export interface Database {
   email_index: EmailIndexTable;
   changes: ChangesTable;
   journal_head: JournalHeadTable;
+  mail_services: MailServicesTable;
+  mailboxes: MailboxesTable;
+  oauth_sign_ins: OauthSignInsTable;
+  organisation_users: OrganisationUsersTable;
+  sync_states: SyncStatesTable;
+  sync_links: SyncLinksTable;
+  sync_runs: SyncRunsTable;
+  sync_conflicts: SyncConflictsTable;
+  sync_tags: SyncTagsTable;
 }

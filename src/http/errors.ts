@@ -1,9 +1,11 @@
 // Every error the API returns has the shape { error: { code, message, details? } }: `code` is
 // for programs, `message` says what went wrong and what to do, `details` names each bad field.
 // Stack traces and internal messages never leave the server.
+
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CrmError, type CrmErrorCode, detailsFromZod } from '../crm/errors.ts';
+import type { MailboxErrorCode } from '../mailboxes/errors.ts';
 
 export type ApiErrorCode =
   | CrmErrorCode
@@ -17,7 +19,8 @@ export type ApiErrorCode =
   | 'too_many_attempts'
   | 'bad_request'
   | 'not_ready'
-  | 'internal_error';
+  | 'internal_error'
+  | MailboxErrorCode;
 
 export interface ErrorDetail {
   path: string;

@@ -7,7 +7,9 @@ import type { Config } from '../config.ts';
 import { type Crm, createCrm } from '../crm/index.ts';
 import { migrateToLatest, openStore, type Store } from '../db/database.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { createMailboxDomain, type MailboxDomain } from '../mailboxes/index.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
+import { secretBoxFromConfig } from '../secrets/index.ts';
 import { ApiTokenStore } from './auth/api-tokens.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
@@ -20,6 +22,9 @@ import { buildOpenApiDocument } from './openapi.ts';
 import { type Operation, registerOperations } from './operation.ts';
 import { authRoutes } from './routes/auth.ts';
 import { changeRoutes } from './routes/changes.ts';
+import { mailServiceRoutes } from './routes/mail-services.ts';
+import { mailboxRoutes } from './routes/mailboxes.ts';
+import { registerOAuthCallback } from './routes/oauth-callback.ts';
 import { operationsRoutes } from './routes/operations.ts';
 import { recordRoutes } from './routes/records.ts';
 import { shareRoutes } from './routes/shares.ts';
@@ -34,6 +39,8 @@ export interface ServerDeps {
   logger: Logger;
   metrics?: Metrics;
   loginLimiter?: LoginLimiter;
+  /** Mail services and mailboxes; built from the configuration when absent. */
+  mailboxes?: MailboxDomain;
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -75,6 +82,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const authenticate = createAuthenticator({ sessions, tokens, principalFor: backend.principalFor });
   const secureCookies = config.publicUrl.startsWith('https://');
+  const mailboxes =
+    deps.mailboxes ??
+    createMailboxDomain({
+      store,
+      secrets: secretBoxFromConfig(config, (file) =>
+        deps.logger.warn({ file }, 'created a new secret key for mailbox credentials; back this file up'),
+      ),
+      publicUrl: config.publicUrl,
+      allowPrivateAddresses: config.allowPrivateAddresses,
+      log: deps.logger,
+    });
   const operations: Operation[] = [
     ...operationsRoutes({ store, metrics, isShuttingDown: () => shuttingDown }),
     ...authRoutes({ backend, sessions, loginLimiter, secureCookies }),
@@ -83,8 +101,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ...recordRoutes(backend.recordTypes),
     ...shareRoutes(backend),
     ...changeRoutes(backend),
+    ...mailServiceRoutes(mailboxes),
+    ...mailboxRoutes(mailboxes),
   ];
   registerOperations(app, operations, authenticate);
+  registerOAuthCallback(app, mailboxes, authenticate);
 
   const document = buildOpenApiDocument(operations, { version: VERSION, serverUrl: config.publicUrl });
   const documentJson = JSON.stringify(document);

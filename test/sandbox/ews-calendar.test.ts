@@ -190,6 +190,18 @@ describe('occurrence id errors', () => {
   });
 });
 
+describe('recurrence validation', () => {
+  it('MS-OXWSMTGS_R1196, MS-OXWSMTGS_R1206: refuses recurrences outside Exchange’s bounds with ErrorCalendarInvalidRecurrence', async () => {
+    const answer = await ews.call(
+      `<m:CreateItem SendMeetingInvitations="SendToNone"><m:SavedItemFolderId><t:FolderId Id="${calendarId}"/></m:SavedItemFolderId><m:Items>${WEEKLY.replace(
+        '<t:NumberOfOccurrences>6</t:NumberOfOccurrences>',
+        '<t:NumberOfOccurrences>1000</t:NumberOfOccurrences>',
+      )}</m:Items></m:CreateItem>`,
+    );
+    expect(responseCode(firstMessage(answer))).toBe('ErrorCalendarInvalidRecurrence');
+  });
+});
+
 describe('time zones', () => {
   it('reads zoneless times in the TimeZoneContext and writes UTC, with millisecond precision on request', async () => {
     const { id } = await createEvent(

@@ -148,10 +148,14 @@ describe('SyncFolderHierarchy', () => {
 
     sb.store.updateFolder(ada.id, added.id, { displayName: 'Key partners' }, 'user');
     const renamed = firstMessage(
-      await ews.call(`<m:SyncFolderHierarchy>${folderShape()}<m:SyncState>${descendant(next, 'SyncState')!.text}</m:SyncState></m:SyncFolderHierarchy>`),
+      await ews.call(
+        `<m:SyncFolderHierarchy>${folderShape()}<m:SyncState>${descendant(next, 'SyncState')!.text}</m:SyncState></m:SyncFolderHierarchy>`,
+      ),
     );
     expect(descendant(renamed, 'Changes')!.children.map((c) => c.name)).toEqual(['Update']);
-    expect(descendant(renamed, 'Changes', 'Update', 'ContactsFolder', 'DisplayName')!.text).toBe('Key partners');
+    expect(descendant(renamed, 'Changes', 'Update', 'ContactsFolder', 'DisplayName')!.text).toBe(
+      'Key partners',
+    );
 
     sb.store.deleteFolder(ada.id, added.id, 'user');
     const after = firstMessage(
@@ -224,7 +228,9 @@ describe('SyncFolderItems', () => {
     const other = firstMessage(await syncItems(contacts, 10, state));
     expect(responseCode(other)).toBe('ErrorInvalidSyncStateData');
     const hierarchy = firstMessage(
-      await ews.call(`<m:SyncFolderHierarchy>${folderShape('IdOnly')}<m:SyncState>${state}</m:SyncState></m:SyncFolderHierarchy>`),
+      await ews.call(
+        `<m:SyncFolderHierarchy>${folderShape('IdOnly')}<m:SyncState>${state}</m:SyncState></m:SyncFolderHierarchy>`,
+      ),
     );
     expect(responseCode(hierarchy)).toBe('ErrorInvalidSyncStateData');
   });

@@ -20,13 +20,13 @@ export interface EwsConnectorConfig {
   onExchange?: EwsTransportOptions['onExchange'];
 }
 
+/** The EWS URL a service address stands for: a host gets /EWS/Exchange.asmx over HTTPS. */
 export function ewsUrlOf(serviceAddress: string): string {
-  const trimmed = serviceAddress.trim();
-  if (/^https?:\/\//i.test(trimmed))
-    return /\.asmx$/i.test(new URL(trimmed).pathname)
-      ? trimmed
-      : `${trimmed.replace(/\/$/, '')}/EWS/Exchange.asmx`;
-  return `https://${trimmed.replace(/\/$/, '')}/EWS/Exchange.asmx`;
+  const trimmed = serviceAddress.trim().replace(/\/+$/, '');
+  if (/^https?:\/\//i.test(trimmed)) {
+    return /\.asmx$/i.test(new URL(trimmed).pathname) ? trimmed : `${trimmed}/EWS/Exchange.asmx`;
+  }
+  return `https://${trimmed}/EWS/Exchange.asmx`;
 }
 
 export function createEwsConnector(config: EwsConnectorConfig): EwsConnector {

@@ -55,6 +55,7 @@ export type EwsResponseCode =
   | 'ErrorMoveCopyFailed'
   | 'ErrorMessageDispositionRequired'
   | 'ErrorInvalidPropertyForOperation'
+  | 'ErrorCalendarInvalidRecurrence'
   | 'ErrorCalendarCannotMoveOrCopyOccurrence'
   | 'ErrorCalendarCannotUseIdForOccurrenceId'
   | 'ErrorCalendarCannotUseIdForRecurringMasterId';

@@ -8,7 +8,7 @@ import type { FrontEnd, SandboxContext } from '../context.ts';
 import type { Mailbox } from '../model.ts';
 import { Authenticator, type Caller } from './auth.ts';
 import { jsonAutodiscover, poxResponse, soapGetUserSettings } from './autodiscover.ts';
-import { EwsError, EwsFault } from './errors.ts';
+import { EwsError, EwsFault, schemaViolation } from './errors.ts';
 import type { StreamingTiming } from './notifications/operations.ts';
 import { Notifications } from './notifications/registry.ts';
 import type { OperationContext, StreamWriter } from './operations/context.ts';
@@ -21,6 +21,7 @@ import {
   exceededConnectionCount,
   serverBusy,
 } from './throttling.ts';
+import { DateTimeError } from './time/datetime.ts';
 
 export interface EwsOptions {
   /** EWSMaxConcurrency: requests one account may have in flight (default 27). */
@@ -243,6 +244,7 @@ export function createEwsFrontEnd(options: EwsOptions = {}): FrontEnd {
         return stream(reply, result.stream, openStreams);
       } catch (error) {
         if (error instanceof EwsFault) return sendFault(reply, error);
+        if (error instanceof DateTimeError) return sendFault(reply, schemaViolation(error.message));
         if (error instanceof EwsError) {
           return sendFault(reply, new EwsFault(error.code, error.message, { messageXml: error.messageXml }));
         }

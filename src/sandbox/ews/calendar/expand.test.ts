@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventData, Recurrence } from '../../model.ts';
-import { occurrences, occurrencesBetween } from './expand.ts';
+import { occurrences, occurrencesBetween, seriesSummary } from './expand.ts';
 
 function series(
   recurrence: Recurrence,
@@ -158,6 +158,65 @@ describe('recurrence expansion', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('a window view equals filtering the full expansion, with exceptions and deletions', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('daily', 'weekly', 'absoluteMonthly') as fc.Arbitrary<
+          'daily' | 'weekly' | 'absoluteMonthly'
+        >,
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 700 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 4 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: -5, max: 5 })), {
+          maxLength: 3,
+        }),
+        (type, interval, windowOffset, windowDays, deletions, moves) => {
+          const base = series(
+            {
+              pattern: { type, interval, daysOfWeek: ['tuesday', 'friday'], dayOfMonth: 15 },
+              range: { type: 'numbered', startDate: '2025-01-14', numberOfOccurrences: 120 },
+            },
+            '2025-01-14T09:00:00.000Z',
+            '2025-01-14T10:30:00.000Z',
+            'Eastern Standard Time',
+          );
+          const full = occurrences(base);
+          const pick = (i: number) => full[i % full.length];
+          const deletedOccurrences = [...new Set(deletions.map((i) => iso(pick(i).originalStart)))];
+          const modifiedOccurrences = moves
+            .map(([i]) => pick(i))
+            .filter(
+              (o, k, all) =>
+                all.findIndex((x) => x.originalStart === o.originalStart) === k &&
+                !deletedOccurrences.includes(iso(o.originalStart)),
+            )
+            .map((o, k) => ({
+              id: `x${k}`,
+              changeKey: 'c',
+              originalStart: iso(o.originalStart),
+              start: iso(o.start + moves[k][1] * 86400000),
+              end: iso(o.end + moves[k][1] * 86400000),
+            }));
+          const e = { ...base, deletedOccurrences, modifiedOccurrences };
+          const from = Date.parse('2025-01-01T00:00:00Z') + windowOffset * 86400000;
+          const to = from + windowDays * 86400000;
+          const expected = occurrences(e).filter((o) => !o.deleted && o.start < to && o.end > from);
+          const got = occurrencesBetween(e, from, to);
+          expect(got.map((o) => [o.index, o.start, o.originalStart]).sort()).toEqual(
+            expected.map((o) => [o.index, o.start, o.originalStart]).sort(),
+          );
+          const summary = seriesSummary(e);
+          const visible = occurrences(e).filter((o) => !o.deleted);
+          expect(summary.first?.originalStart).toBe(visible[0]?.originalStart);
+          expect(summary.last?.originalStart).toBe(visible[visible.length - 1]?.originalStart);
+          expect(summary.deleted.map((d) => iso(d.originalStart))).toEqual([...deletedOccurrences].sort());
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 });

@@ -120,17 +120,25 @@ function recurrenceZone(event: Pick<EventData, 'recurrence' | 'startTimeZone'>):
   return ianaZone(event.recurrence?.range.recurrenceTimeZone ?? event.startTimeZone) ?? 'UTC';
 }
 
+type SeriesEvent = Pick<
+  EventData,
+  'start' | 'end' | 'startTimeZone' | 'recurrence' | 'modifiedOccurrences' | 'deletedOccurrences'
+>;
+
+const HOUR = 3600000;
+const DAY = 86400000;
+
 /**
- * Every occurrence of the series that starts before `until` (all of them for bounded series),
- * deleted ones flagged, modified ones carrying their override.
+ * Occurrences of the series that start before `until` (all of them for bounded series),
+ * deleted ones flagged, modified ones carrying their override. Occurrences that surely end
+ * before `from` are counted (so indexes stay right) but not built: converting wall times is
+ * the expensive part, and a view of one week should not pay for years of a daily series.
  */
 export function occurrences(
-  event: Pick<
-    EventData,
-    'start' | 'end' | 'startTimeZone' | 'recurrence' | 'modifiedOccurrences' | 'deletedOccurrences'
-  >,
+  event: SeriesEvent,
   until?: number,
   maxCount = MAX_OCCURRENCES,
+  from?: number,
 ): Occurrence[] {
   const recurrence = event.recurrence;
   if (!recurrence) return [];
@@ -144,13 +152,27 @@ export function occurrences(
       : undefined;
   const count =
     recurrence.range.type === 'numbered' ? (recurrence.range.numberOfOccurrences ?? 1) : undefined;
+  const limit = Math.min(maxCount, count ?? MAX_OCCURRENCES, MAX_OCCURRENCES);
   const deleted = new Set(event.deletedOccurrences.map((d) => Date.parse(d)));
   const overrides = new Map(event.modifiedOccurrences.map((o) => [Date.parse(o.originalStart), o]));
+  // Days (in the recurrence zone) that carry an exception or a deletion are always built.
+  const marked = new Set([...deleted, ...overrides.keys()].map((ms) => dayNumber(toWallTime(ms, zone))));
   const out: Occurrence[] = [];
+  let index = 0;
   for (const date of patternDates(recurrence)) {
     if (endDay !== undefined && dayNumber(date) > endDay) break;
-    if (count !== undefined && out.length >= count) break;
-    if (out.length >= Math.min(maxCount, MAX_OCCURRENCES)) break;
+    if (index >= limit) break;
+    const localMs = Date.UTC(date.year, date.month - 1, date.day, wall.hour, wall.minute, wall.second);
+    // UTC offsets lie between -12 h and +14 h.
+    if (until !== undefined && localMs - 14 * HOUR >= until) break;
+    index += 1;
+    if (
+      from !== undefined &&
+      localMs + 12 * HOUR + Math.max(duration, 0) < from &&
+      !marked.has(dayNumber(date))
+    ) {
+      continue;
+    }
     const originalStart = fromWallTime(
       { ...date, hour: wall.hour, minute: wall.minute, second: wall.second, millisecond: 0 },
       zone,
@@ -158,7 +180,7 @@ export function occurrences(
     if (until !== undefined && originalStart >= until) break;
     const override = overrides.get(originalStart);
     out.push({
-      index: out.length + 1,
+      index,
       originalStart,
       start: override?.start ? Date.parse(override.start) : originalStart,
       end: override?.end ? Date.parse(override.end) : originalStart + duration,
@@ -170,15 +192,89 @@ export function occurrences(
 }
 
 /** Occurrences overlapping [from, to), deletions dropped: what a CalendarView shows. */
-export function occurrencesBetween(
-  event: Parameters<typeof occurrences>[0],
-  from: number,
-  to: number,
-): Occurrence[] {
+export function occurrencesBetween(event: SeriesEvent, from: number, to: number): Occurrence[] {
+  const duration = Math.max(0, Date.parse(event.end) - Date.parse(event.start));
+  // An exception may have been moved into the window from a later slot.
+  const movedIn = event.modifiedOccurrences
+    .filter((o) => o.start !== undefined && Date.parse(o.start) < to)
+    .map((o) => Date.parse(o.originalStart) + 1);
+  const until = Math.max(to + duration, ...movedIn);
+  return occurrences(event, until, MAX_OCCURRENCES, from - DAY).filter(
+    (o) => !o.deleted && o.start < to && o.end > from,
+  );
+}
+
+/** The calendar date of the n-th pattern date (1-based), without converting any times. */
+function nthPatternDate(recurrence: Recurrence, n: number): CalendarDate | undefined {
+  let i = 0;
+  for (const date of patternDates(recurrence)) {
+    i += 1;
+    if (i === n) return date;
+    if (i > MAX_OCCURRENCES) return undefined;
+  }
+  return undefined;
+}
+
+export interface SeriesSummary {
+  first?: Occurrence;
+  /** Only for bounded series. */
+  last?: Occurrence;
+  modified: Occurrence[];
+  deleted: Occurrence[];
+}
+
+/** What a recurring master reports about its series, computed without expanding all of it. */
+export function seriesSummary(event: SeriesEvent): SeriesSummary {
+  const recurrence = event.recurrence;
+  if (!recurrence) return { modified: [], deleted: [] };
   const duration = Date.parse(event.end) - Date.parse(event.start);
-  // Overrides can move an occurrence later than its pattern slot; look a little further.
-  const all = occurrences(event, to + Math.max(duration, 0) + 366 * 86400000);
-  return all.filter((o) => !o.deleted && o.start < to && o.end > from);
+  const deletedStarts = new Set(event.deletedOccurrences.map((d) => Date.parse(d)));
+  const modified = event.modifiedOccurrences
+    .filter((o) => !deletedStarts.has(Date.parse(o.originalStart)))
+    .map((o): Occurrence => {
+      const originalStart = Date.parse(o.originalStart);
+      return {
+        index: 0,
+        originalStart,
+        start: o.start ? Date.parse(o.start) : originalStart,
+        end: o.end ? Date.parse(o.end) : originalStart + duration,
+        override: o,
+        deleted: false,
+      };
+    })
+    .sort((a, b) => a.originalStart - b.originalStart);
+  const deleted = [...deletedStarts]
+    .sort((a, b) => a - b)
+    .map(
+      (originalStart): Occurrence => ({
+        index: 0,
+        originalStart,
+        start: originalStart,
+        end: originalStart + duration,
+        deleted: true,
+      }),
+    );
+  const first = occurrences(event, undefined, deletedStarts.size + 1).find((o) => !o.deleted);
+  let last: Occurrence | undefined;
+  const range = recurrence.range;
+  if (range.type !== 'noEnd') {
+    let from: number | undefined;
+    if (range.type === 'endDate' && range.endDate) {
+      from = Date.parse(`${range.endDate}T00:00:00Z`) - (deletedStarts.size + 2) * 366 * DAY;
+    } else if (range.type === 'numbered') {
+      const date = nthPatternDate(
+        recurrence,
+        Math.max(1, (range.numberOfOccurrences ?? 1) - deletedStarts.size),
+      );
+      from = date
+        ? Date.UTC(date.year, date.month - 1, date.day) - 2 * DAY - Math.max(duration, 0)
+        : undefined;
+    }
+    let tail = occurrences(event, undefined, MAX_OCCURRENCES, from).filter((o) => !o.deleted);
+    if (tail.length === 0 && from !== undefined) tail = occurrences(event).filter((o) => !o.deleted);
+    last = tail[tail.length - 1];
+  }
+  return { first, last, modified, deleted };
 }
 
 export function isBoundedSeries(recurrence: Recurrence): boolean {

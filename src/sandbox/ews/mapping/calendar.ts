@@ -2,7 +2,7 @@
 // and exceptions EWS derives from a master.
 
 import type { Attendee, AttendeeType, EventData, Item, ResponseType, ShowAs } from '../../model.ts';
-import { type Occurrence, occurrences } from '../calendar/expand.ts';
+import { type Occurrence, seriesSummary } from '../calendar/expand.ts';
 import { occurrenceItemId } from '../ids.ts';
 import { formatDateTime, parseDateTime, toIso } from '../time/datetime.ts';
 import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
@@ -131,13 +131,11 @@ export function calendarProps(view: CalendarView, o: WriteOptions): Prop[] {
     : e.recurrence
       ? 'RecurringMaster'
       : 'Single';
-  const all = !occurrence && e.recurrence ? seriesForMaster(e) : [];
-  const bounded = e.recurrence ? e.recurrence.range.type !== 'noEnd' : false;
-  const firstOcc = all.find((x) => !x.deleted);
-  const visible = all.filter((x) => !x.deleted);
-  const lastOcc = bounded ? visible[visible.length - 1] : undefined;
-  const modified = all.filter((x) => x.override && !x.deleted);
-  const deleted = all.filter((x) => x.deleted);
+  const summary = !occurrence && e.recurrence ? seriesSummary(e) : { modified: [], deleted: [] };
+  const firstOcc = summary.first;
+  const lastOcc = summary.last;
+  const modified = summary.modified;
+  const deleted = summary.deleted;
   const state = (isMeeting ? 1 : 0) | (isMeeting && !e.isOrganizer ? 2 : 0) | (cancelled ? 4 : 0);
   const own: Prop[] = [
     { uri: 'calendar:UID', xml: leaf('t:UID', e.iCalUId), dflt: true },
@@ -241,22 +239,6 @@ export function calendarProps(view: CalendarView, o: WriteOptions): Prop[] {
     { uri: 'calendar:IsOrganizer', xml: leaf('t:IsOrganizer', e.isOrganizer), dflt: true },
   ];
   return [...base.head, ...base.tail, ...own];
-}
-
-/**
- * The occurrences a master's XML needs: all of a bounded series (for LastOccurrence); for an
- * endless one, only up to its last exception or deletion and its first remaining occurrence.
- */
-function seriesForMaster(e: EventData): Occurrence[] {
-  if (e.recurrence?.range.type !== 'noEnd') return occurrences(e);
-  const marks = [
-    Date.parse(e.start),
-    ...e.modifiedOccurrences.map((o) => Date.parse(o.originalStart)),
-    ...e.deletedOccurrences.map((d) => Date.parse(d)),
-  ];
-  const near = occurrences(e, Math.max(...marks) + 1);
-  if (near.some((o) => !o.deleted)) return near;
-  return occurrences(e, undefined, near.length + 1);
 }
 
 function isoDuration(ms: number): string {

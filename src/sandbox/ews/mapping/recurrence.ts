@@ -130,13 +130,26 @@ export function recurrenceXml(r: Recurrence, name = 't:Recurrence'): string {
 
 /** `2026-11-22`, `2026-11-22Z` and `2026-11-22+01:00` all name the same calendar date. */
 function xsDate(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : text.slice(0, 10);
+  if (text === undefined) return undefined;
+  const date = text.trim().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+    throw new EwsError('ErrorCalendarInvalidRecurrence', `"${text}" is not a date (YYYY-MM-DD).`);
+  }
+  return date;
 }
+
+/** Exchange's own bounds: intervals up to 999, at most 999 numbered occurrences, days 1–31. */
+const MAXIMA: Record<string, number> = { Interval: 999, NumberOfOccurrences: 999, DayOfMonth: 31 };
 
 function positive(text: string | undefined, what: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new EwsError('ErrorInvalidRequest', `${what} must be a positive whole number.`);
+  const max = MAXIMA[what] ?? 999;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new EwsError(
+      'ErrorCalendarInvalidRecurrence',
+      `${what} must be a whole number from 1 to ${max}, not "${text ?? ''}".`,
+    );
+  }
   return n;
 }
 

@@ -14,9 +14,9 @@ import {
   ruleZoneXml,
 } from '../time/serializable-zone.ts';
 import { ianaZone } from '../time/zones.ts';
-import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import { kid, kidText, type XElement } from '../xml/parse.ts';
 import { el, esc, leaf } from '../xml/write.ts';
-import type { OperationContext } from './context.ts';
+import { type OperationContext, requiredList } from './context.ts';
 import { calendarEntries } from './find-item.ts';
 
 const VIEWS = ['None', 'MergedOnly', 'FreeBusy', 'FreeBusyMerged', 'Detailed', 'DetailedMerged'];
@@ -157,7 +157,7 @@ export function getUserAvailability(op: OperationContext, request: XElement): st
       'ErrorSchemaValidation',
       `The request failed schema validation: RequestedView "${view}" is not valid.`,
     );
-  const mailboxData = kids(kid(request, 'MailboxDataArray'), 'MailboxData');
+  const mailboxData = requiredList(request, 'MailboxDataArray');
   if (mailboxData.length === 0)
     throw new EwsError('ErrorMailboxDataArrayEmpty', 'MailboxDataArray must name at least one mailbox.');
   const detailed = view.startsWith('Detailed');

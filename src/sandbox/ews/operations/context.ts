@@ -3,7 +3,7 @@
 import type { SandboxContext } from '../../context.ts';
 import { type AnyItem, type Folder, type Mailbox, StoreError } from '../../model.ts';
 import type { Caller } from '../auth.ts';
-import { EwsError } from '../errors.ts';
+import { EwsError, schemaViolation } from '../errors.ts';
 import type { Notifications } from '../notifications/registry.ts';
 import type { SupportedVersion } from '../versions.ts';
 import { kid, kidText, type XElement } from '../xml/parse.ts';
@@ -116,4 +116,15 @@ export function findItem(op: OperationContext, id: string | undefined): AnyItem 
 
 export function nowIso(op: OperationContext): string {
   return new Date(op.sandbox.now()).toISOString();
+}
+
+/** The schema requires this list with at least one entry; Exchange refuses the request otherwise. */
+export function requiredList(request: XElement, name: string): XElement[] {
+  const list = kid(request, name);
+  if (!list || list.children.length === 0) {
+    throw schemaViolation(
+      `The element '${request.name}' has incomplete content: '${name}' with at least one child is required.`,
+    );
+  }
+  return list.children;
 }

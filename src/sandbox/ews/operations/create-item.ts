@@ -10,7 +10,7 @@ import { normaliseTask, readTask } from '../mapping/task.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
 import { kid, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
-import { nowIso, type OperationContext, resolveFolder, storeErrorToEws } from './context.ts';
+import { nowIso, type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { type InvitationMode, sendInvitations } from './meetings.ts';
 
 const MESSAGE_DISPOSITIONS = ['SaveOnly', 'SendOnly', 'SendAndSaveCopy'];
@@ -176,7 +176,7 @@ export function createItem(op: OperationContext, request: XElement): string {
   }
   const saved = kid(request, 'SavedItemFolderId');
   const store = op.sandbox.store;
-  const messages = (kid(request, 'Items')?.children ?? []).map((itemEl) => {
+  const messages = requiredList(request, 'Items').map((itemEl) => {
     try {
       switch (itemEl.name) {
         case 'Contact': {

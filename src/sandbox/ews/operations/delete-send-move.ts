@@ -4,9 +4,9 @@ import type { Item } from '../../model.ts';
 import { EwsError, EwsFault } from '../errors.ts';
 import { readBool } from '../mapping/common.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, kids, type XElement } from '../xml/parse.ts';
+import { kid, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
-import { type OperationContext, resolveFolder, storeErrorToEws } from './context.ts';
+import { type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { idXml, sendMessage } from './create-item.ts';
 import { resolveItemRef } from './item-refs.ts';
 import { sendCancellations } from './meetings.ts';
@@ -24,7 +24,7 @@ export function deleteItem(op: OperationContext, request: XElement): string {
   const cancellations = request.attrs.SendMeetingCancellations;
   const taskOccurrences = request.attrs.AffectedTaskOccurrences;
   const store = op.sandbox.store;
-  const messages = kids(kid(request, 'ItemIds')).map((ref) => {
+  const messages = requiredList(request, 'ItemIds').map((ref) => {
     try {
       const { item, occurrence, changeKey } = resolveItemRef(op, ref);
       if (item.kind === 'event' && cancellations === undefined) {
@@ -77,7 +77,7 @@ export function sendItem(op: OperationContext, request: XElement): string {
   }
   const savedRef = kid(request, 'SavedItemFolderId')?.children[0];
   const store = op.sandbox.store;
-  const messages = kids(kid(request, 'ItemIds')).map((ref) => {
+  const messages = requiredList(request, 'ItemIds').map((ref) => {
     try {
       if (!save && savedRef) {
         throw new EwsError(
@@ -120,7 +120,7 @@ export function moveItem(op: OperationContext, request: XElement): string {
       'ErrorSchemaValidation',
       'The request failed schema validation: ToFolderId is required.',
     );
-  const messages = kids(kid(request, 'ItemIds')).map((ref) => {
+  const messages = requiredList(request, 'ItemIds').map((ref) => {
     try {
       const { folder } = resolveFolder(op, toRef);
       const { item, occurrence } = resolveItemRef(op, ref);

@@ -7,9 +7,9 @@ import { itemXml, NOT_IN_FIND_ITEM } from '../mapping/item.ts';
 import { readShape } from '../mapping/shape.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
 import { parseDateTime } from '../time/datetime.ts';
-import { kid, kids, type XElement } from '../xml/parse.ts';
+import { kid, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
-import { type OperationContext, resolveFolder, storeErrorToEws } from './context.ts';
+import { type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { paginate, readIndexedPage } from './folders.ts';
 import { readRestriction, sortBy } from './restriction.ts';
 
@@ -76,7 +76,7 @@ export function findItem(op: OperationContext, request: XElement): string {
   const page = readIndexedPage(kid(request, 'IndexedPageItemView'));
   const restriction = readRestriction(kid(request, 'Restriction'));
   const order = sortBy(kid(request, 'SortOrder'));
-  const messages = kids(kid(request, 'ParentFolderIds')).map((ref) => {
+  const messages = requiredList(request, 'ParentFolderIds').map((ref) => {
     try {
       const { mailbox, folder } = resolveFolder(op, ref);
       const all = traversal === 'Shallow' ? op.sandbox.store.items(mailbox.id, folder.id) : [];

@@ -5,9 +5,9 @@ import { EwsError, EwsFault } from '../errors.ts';
 import { type FolderCounts, folderXml } from '../mapping/folder.ts';
 import { readShape, type Shape } from '../mapping/shape.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import { kid, kidText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
-import { type OperationContext, resolveFolder, storeErrorToEws } from './context.ts';
+import { type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { decodeSyncState, encodeSyncState } from './sync-state.ts';
 
 export function folderCounts(op: OperationContext, mailbox: Mailbox, folder: Folder): FolderCounts {
@@ -22,7 +22,7 @@ export function folderCounts(op: OperationContext, mailbox: Mailbox, folder: Fol
 
 export function getFolder(op: OperationContext, request: XElement): string {
   const shape = readShape(kid(request, 'FolderShape'), op.precision);
-  const messages = kids(kid(request, 'FolderIds')).map((ref) => {
+  const messages = requiredList(request, 'FolderIds').map((ref) => {
     try {
       const { mailbox, folder } = resolveFolder(op, ref);
       return successMessage(
@@ -102,7 +102,7 @@ export function findFolder(op: OperationContext, request: XElement): string {
     );
   }
   const page = readIndexedPage(kid(request, 'IndexedPageFolderView'));
-  const messages = kids(kid(request, 'ParentFolderIds')).map((ref) => {
+  const messages = requiredList(request, 'ParentFolderIds').map((ref) => {
     try {
       const { mailbox, folder } = resolveFolder(op, ref);
       const found =

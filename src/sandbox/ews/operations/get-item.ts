@@ -3,14 +3,14 @@
 import { itemXml } from '../mapping/item.ts';
 import { readShape } from '../mapping/shape.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, kids, type XElement } from '../xml/parse.ts';
+import { kid, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
-import { type OperationContext, storeErrorToEws } from './context.ts';
+import { type OperationContext, requiredList, storeErrorToEws } from './context.ts';
 import { resolveItemRef } from './item-refs.ts';
 
 export function getItem(op: OperationContext, request: XElement): string {
   const shape = readShape(kid(request, 'ItemShape'), op.precision);
-  const messages = kids(kid(request, 'ItemIds')).map((ref) => {
+  const messages = requiredList(request, 'ItemIds').map((ref) => {
     try {
       const { item, occurrence } = resolveItemRef(op, ref);
       return successMessage(

@@ -21,7 +21,9 @@ function occurrenceAt(master: AnyItem, originalStart: number): Occurrence {
       'The occurrence was not found: its master is not a recurring calendar item.',
     );
   }
-  const found = occurrences(master.data, originalStart + 1).find((o) => o.originalStart === originalStart);
+  const found = occurrences(master.data, originalStart + 1, undefined, originalStart - 1).find(
+    (o) => o.originalStart === originalStart,
+  );
   if (!found) throw new EwsError('ErrorItemNotFound', 'The occurrence was not found in its series.');
   if (found.deleted) {
     throw new EwsError(

@@ -6,7 +6,7 @@ import { itemXml } from '../mapping/item.ts';
 import { readShape } from '../mapping/shape.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
 import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
-import { el, leaf } from '../xml/write.ts';
+import { el, esc, leaf } from '../xml/write.ts';
 import { type OperationContext, resolveFolder, storeErrorToEws } from './context.ts';
 import { invalidSyncState } from './folders.ts';
 import { decodeSyncState, encodeSyncState } from './sync-state.ts';
@@ -23,7 +23,7 @@ export function readMaxChanges(request: XElement): number {
       {
         messageXml:
           '<t:LineNumber>1</t:LineNumber><t:LinePosition>1</t:LinePosition>' +
-          `<t:Violation>The 'MaxChangesReturned' element is invalid - The value '${text ?? ''}' is invalid according to its datatype 'MaxSyncChangesReturnedType'.</t:Violation>`,
+          `<t:Violation>${esc(`The 'MaxChangesReturned' element is invalid - The value '${text ?? ''}' is invalid according to its datatype 'MaxSyncChangesReturnedType'.`)}</t:Violation>`,
       },
     );
   }

@@ -19,9 +19,9 @@ import { applyIndexedContactField, CONTACT_FIELDS, readContact } from '../mappin
 import { MESSAGE_FIELDS, readMessage } from '../mapping/message.ts';
 import { normaliseTask, readTask, TASK_FIELDS } from '../mapping/task.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, kids, type XElement } from '../xml/parse.ts';
+import { kid, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
-import { nowIso, type OperationContext, storeErrorToEws } from './context.ts';
+import { nowIso, type OperationContext, requiredList, storeErrorToEws } from './context.ts';
 import { idXml, sendMessage } from './create-item.ts';
 import { resolveItemRef } from './item-refs.ts';
 import { type InvitationMode, sendInvitations } from './meetings.ts';
@@ -276,7 +276,7 @@ export function updateItem(op: OperationContext, request: XElement): string {
   const invitations = request.attrs.SendMeetingInvitationsOrCancellations as InvitationMode | undefined;
   const disposition = request.attrs.MessageDisposition;
   const store = op.sandbox.store;
-  const messages = kids(kid(request, 'ItemChanges'), 'ItemChange').map((change) => {
+  const messages = requiredList(request, 'ItemChanges').map((change) => {
     try {
       const ref = change.children.find((c) =>
         ['ItemId', 'OccurrenceItemId', 'RecurringMasterItemId'].includes(c.name),

@@ -33,6 +33,18 @@ export function parseDateTime(value: string, defaultZone?: string): number {
     second: Number(s),
     millisecond: ms,
   };
+  const daysInMonth = new Date(Date.UTC(wall.year, wall.month, 0)).getUTCDate();
+  if (
+    wall.month < 1 ||
+    wall.month > 12 ||
+    wall.day < 1 ||
+    wall.day > daysInMonth ||
+    wall.hour > 24 ||
+    wall.minute > 59 ||
+    wall.second > 60
+  ) {
+    throw new DateTimeError(value);
+  }
   let result: number;
   if (zone === 'Z')
     result = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, ms);

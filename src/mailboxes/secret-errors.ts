@@ -1,0 +1,3 @@
+import { SecretError } from '../secrets/index.ts';
+
+export const isSecretError = (error: unknown): error is SecretError => error instanceof SecretError;

@@ -1,0 +1,569 @@
+// One sync run of one mailbox and entity (E1–E7): claim the state row, recover what an
+// interrupted run left half done, read Exchange changes folder by folder (planning and applying
+// each page, then saving its cursor), export the CRM changes not yet handled, run the deletes
+// the mass-delete guard lets through, save the journal version, record the run.
+import { randomUUID } from 'node:crypto';
+import { isConnectorError } from '../connectors/errors.ts';
+import type { ExchangeConnector, FolderNode, FolderRef } from '../connectors/types.ts';
+import type { Crm } from '../crm/index.ts';
+import type { Principal } from '../crm/principal.ts';
+import {
+  type Checkpoint,
+  type DeleteMark,
+  type ExecutionContext,
+  execute,
+  executeDeletes,
+  type RunTally,
+  SimulatedCrash,
+} from './executor.ts';
+import {
+  adoptItems,
+  adoptRecords,
+  type CrmSide,
+  type ExchangeSide,
+  massDeleteGuard,
+  type Pair,
+  type PlanSettings,
+  planPair,
+} from './planner.ts';
+import { emptyCounts, type StoredLink, SyncStore, settled } from './state-store.ts';
+import type { EntityDefinition, EntitySyncSettings, MailboxSource, RunStatus } from './types.ts';
+
+export interface SyncEngineOptions {
+  crm: Crm;
+  source: MailboxSource;
+  entities: EntityDefinition[];
+  /** Identifies this worker in the lease. */
+  owner?: string;
+  /** How long a claimed lease lasts without renewal (default 10 minutes). */
+  leaseMs?: number;
+  now?: () => Date;
+  /** Changes per Exchange page (default 256). */
+  pageSize?: number;
+  /** Records per CRM batch (default 200). */
+  batchSize?: number;
+  /** Test hook: called at every step boundary; a SimulatedCrash thrown here abandons the run. */
+  checkpoint?: (step: string) => void | Promise<void>;
+}
+
+export interface RunResult {
+  status: RunStatus | 'busy' | 'off';
+  runId?: string;
+  tally?: RunTally;
+  held?: string;
+  error?: { code: string; message: string };
+}
+
+const ADMIN_VIEW: Principal = { userId: '', roleIds: [], operations: new Set(), isAdmin: true };
+
+export class SyncEngine {
+  private readonly options: SyncEngineOptions;
+  private readonly entities: Map<string, EntityDefinition>;
+
+  constructor(options: SyncEngineOptions) {
+    this.options = options;
+    this.entities = new Map(options.entities.map((e) => [e.name, e]));
+  }
+
+  store(mailboxId: string, entity: string): SyncStore {
+    return new SyncStore(this.options.crm.store.db, mailboxId, entity);
+  }
+
+  /** "Sync now" (E3) and the scheduled job both end here. */
+  async syncMailbox(mailboxId: string, entityName: string, trigger = 'manual'): Promise<RunResult> {
+    const entity = this.entities.get(entityName);
+    if (!entity)
+      throw new Error(
+        `Exsync has no sync for "${entityName}"; use one of ${[...this.entities.keys()].join(', ')}.`,
+      );
+    const settings = (await this.options.source.settings(mailboxId))[entityName];
+    if (!settings || settings.direction === 'off') return { status: 'off' };
+    const now = this.options.now ?? (() => new Date());
+    const owner = this.options.owner ?? `worker-${randomUUID()}`;
+    const leaseMs = this.options.leaseMs ?? 10 * 60_000;
+    const store = this.store(mailboxId, entityName);
+    if (!(await store.claim(owner, now(), leaseMs))) return { status: 'busy' };
+
+    const startedAt = now();
+    const runId = await store.startRun(trigger, startedAt);
+    const tally: RunTally = { counts: emptyCounts(), conflicts: 0, skipped: [], errors: [], blocked: false };
+    let status: RunStatus = 'succeeded';
+    let held: string | undefined;
+    let failure: { code: string; message: string } | undefined;
+    const counter = { requests: 0 };
+    try {
+      const run = new Run({
+        engine: this.options,
+        entity,
+        settings,
+        store,
+        runId,
+        tally,
+        mailboxId,
+        connector: countRequests(await this.options.source.connectorFor(mailboxId), counter),
+        principal: await this.options.source.principal(mailboxId),
+        renew: () => store.renew(owner, now(), leaseMs),
+      });
+      held = await run.run();
+      if (held) status = 'held';
+    } catch (error) {
+      if (error instanceof SimulatedCrash) throw error;
+      status = 'failed';
+      failure = isConnectorError(error)
+        ? { code: `exchange_${error.code}`, message: error.message }
+        : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+      tally.errors.push({ ref: 'run', ...failure });
+    }
+    await store.finishRun(runId, {
+      status,
+      counts: tally.counts,
+      conflicts: tally.conflicts,
+      skipped: tally.skipped,
+      errors: tally.errors,
+      startedAt,
+      exchangeRequests: counter.requests,
+    });
+    await store.release(owner);
+    await this.options.source.recordOutcome?.(mailboxId, {
+      mailboxId,
+      entity: entityName,
+      runId,
+      status,
+      ...(failure ? { error: failure } : {}),
+    });
+    return { status, runId, tally, ...(held ? { held } : {}), ...(failure ? { error: failure } : {}) };
+  }
+}
+
+/** Counts the connector calls a run makes (each readChanges page counts once). */
+function countRequests(connector: ExchangeConnector, counter: { requests: number }): ExchangeConnector {
+  return new Proxy(connector, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      if (prop === 'readChanges') {
+        return (...args: unknown[]) => {
+          const pages = (value as (...a: unknown[]) => AsyncIterable<unknown>).apply(target, args);
+          return {
+            async *[Symbol.asyncIterator]() {
+              counter.requests++;
+              for await (const page of pages) {
+                yield page;
+                counter.requests++;
+              }
+              counter.requests--;
+            },
+          };
+        };
+      }
+      return (...args: unknown[]) => {
+        counter.requests++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+interface RunInput {
+  engine: SyncEngineOptions;
+  entity: EntityDefinition;
+  settings: EntitySyncSettings;
+  store: SyncStore;
+  runId: string;
+  tally: RunTally;
+  mailboxId: string;
+  connector: ExchangeConnector;
+  principal: Principal;
+  renew(): Promise<boolean>;
+}
+
+/** What the CRM journal says changed since the last run (our own writes left out). */
+interface CrmChanges {
+  /** Record id → whether its last change was a delete. */
+  changed: Map<string, boolean>;
+  head: number;
+  /** Every record is a candidate: first run, or the export filter changed. */
+  full: boolean;
+}
+
+class Run {
+  private readonly input: RunInput;
+  private readonly ctx: ExecutionContext;
+  private readonly plan: PlanSettings;
+  /** Records handled while reading Exchange, so the export pass skips them. */
+  private readonly consumed = new Set<string>();
+  private exportIntents: StoredLink[] = [];
+
+  constructor(input: RunInput) {
+    this.input = input;
+    const hook = input.engine.checkpoint;
+    const checkpoint: Checkpoint = async (step) => {
+      if (hook) await hook(step);
+    };
+    this.ctx = {
+      crm: input.engine.crm,
+      principal: input.principal,
+      connector: input.connector,
+      entity: input.entity,
+      options: input.settings.options,
+      store: input.store,
+      runId: input.runId,
+      tally: input.tally,
+      checkpoint,
+      journalHead: () => input.engine.crm.journal.headVersion(),
+      knownItems: new Map(),
+    };
+    this.plan = {
+      direction: input.settings.direction,
+      conflictPolicy: input.settings.conflictPolicy,
+      fieldMerge: input.settings.fieldMerge,
+      exportFolder: input.settings.exportFolder ?? input.entity.folderKind,
+    };
+  }
+
+  private get entity() {
+    return this.input.entity;
+  }
+
+  private folder(id: string): FolderRef {
+    return { kind: this.entity.folderKind, id };
+  }
+
+  /** Returns the hold reason when the mass-delete guard stopped the run. */
+  async run(): Promise<string | undefined> {
+    const { store, settings } = this.input;
+    const state = await store.state();
+    const scopeHash = this.entity.scopeKey(settings.options);
+    const changes = await this.readCrmChanges(state.journalVersion, state.scopeHash !== scopeHash);
+    await this.ctx.checkpoint('start');
+
+    await this.adoptImportedRecords();
+    this.exportIntents = await store.linksInState('export_pending');
+
+    const folders = await this.syncFolders();
+    const dropped = await store.linksInFolders(folders, true);
+    for (const link of dropped) {
+      await store.deleteLinks([link.id]);
+      this.input.tally.counts.import.unlinked++;
+    }
+    for (const folderId of folders) {
+      await this.readFolder(folderId, state.cursors[folderId], changes);
+      await this.input.renew();
+    }
+    // Export intents no item was found for: the create never reached Exchange. Drop them; the
+    // export pass below creates the item again.
+    const orphans = (await store.linksInState('export_pending')).map((l) => l.id);
+    await store.deleteLinks(orphans);
+
+    await this.exportChanges(changes);
+    const held = await this.runDeletes();
+    if (held) return held;
+    if (!this.input.tally.blocked) await store.saveJournalVersion(changes.head, scopeHash);
+    await this.ctx.checkpoint('journal');
+    return undefined;
+  }
+
+  private async readCrmChanges(since: number | null, scopeChanged: boolean): Promise<CrmChanges> {
+    const { crm } = this.input.engine;
+    const head = await crm.journal.headVersion();
+    const changed = new Map<string, boolean>();
+    if (since !== null) {
+      let version = since;
+      while (version < head) {
+        const page = await crm.journal.changesSince(version, 1000);
+        if (page.length === 0) break;
+        for (const change of page) {
+          if (change.version > head) break;
+          if (change.recordType !== this.entity.recordType) continue;
+          if (change.actorMailboxId === this.input.mailboxId) continue;
+          changed.set(change.recordId, change.operation === 'delete');
+        }
+        version = page[page.length - 1].version;
+      }
+    }
+    return { changed, head, full: since === null || scopeChanged };
+  }
+
+  /** Import intents whose CRM record was created before the crash get that record. */
+  private async adoptImportedRecords(): Promise<void> {
+    const { store, engine, mailboxId } = this.input;
+    const intents = await store.linksInState('import_pending');
+    if (intents.length === 0) return;
+    const from = Math.min(...intents.map((i) => i.intentJournalVersion ?? 0));
+    const createdIds: string[] = [];
+    let version = from;
+    for (;;) {
+      const page = await engine.crm.journal.changesSince(version, 1000);
+      if (page.length === 0) break;
+      for (const c of page)
+        if (
+          c.actorMailboxId === mailboxId &&
+          c.operation === 'create' &&
+          c.recordType === this.entity.recordType
+        )
+          createdIds.push(c.recordId);
+      version = page[page.length - 1].version;
+    }
+    const linked = await store.linksByRecord(createdIds);
+    const candidates = createdIds.filter((id) => !linked.has(id));
+    const records = candidates.length
+      ? await this.entity.service(engine.crm).getMany(this.input.principal, candidates)
+      : [];
+    const matches = adoptRecords(
+      intents.map((i) => ({ linkId: i.id, fingerprint: i.fingerprint ?? '' })),
+      records.map((r) => ({
+        recordId: r.id,
+        version: r.version,
+        snapshot: this.entity.fromRecord(r, this.input.settings.options).snapshot,
+      })),
+    );
+    for (const m of matches)
+      await store.updateLink(m.intent.linkId, {
+        recordId: m.record.recordId,
+        recordVersion: m.record.version,
+        state: 'linked',
+      });
+    const adopted = new Set(matches.map((m) => m.intent.linkId));
+    // The rest never reached the CRM; their items are read again (the cursor was not saved).
+    await store.deleteLinks(intents.filter((i) => !adopted.has(i.id)).map((i) => i.id));
+    await this.ctx.checkpoint('recovered');
+  }
+
+  private async syncFolders(): Promise<string[]> {
+    const { settings, connector } = this.input;
+    const out = new Set<string>();
+    if (settings.direction === 'import' || settings.direction === 'two_way') {
+      if (settings.importFolders === 'all') {
+        const flat = (nodes: FolderNode[]): FolderNode[] => nodes.flatMap((n) => [n, ...flat(n.children)]);
+        for (const f of flat(await connector.listFolders(this.entity.folderKind)))
+          out.add(f.wellKnown === this.plan.exportFolder ? this.plan.exportFolder : f.id);
+      } else for (const id of settings.importFolders) out.add(id);
+    }
+    if (settings.direction === 'export' || settings.direction === 'two_way') out.add(this.plan.exportFolder);
+    return [...out];
+  }
+
+  private async readFolder(folderId: string, cursor: string | undefined, changes: CrmChanges): Promise<void> {
+    const { connector, engine, store } = this.input;
+    const fromScratch = cursor === undefined;
+    const seen = new Set<string>();
+    let page = 0;
+    try {
+      for await (const changePage of connector.readChanges(this.folder(folderId), cursor, {
+        pageSize: engine.pageSize ?? 256,
+      })) {
+        const upserts = new Map(changePage.upserts.map((u) => [u.id, u]));
+        const deletes = changePage.deletes.filter((id) => !upserts.has(id));
+        for (const id of upserts.keys()) seen.add(id);
+        const blockedBefore = this.input.tally.blocked;
+        this.input.tally.blocked = false;
+        const marks = await this.applyExchangePage(folderId, [...upserts.values()], deletes, changes);
+        const pageBlocked = this.input.tally.blocked;
+        this.input.tally.blocked = blockedBefore || pageBlocked;
+        // A page that could not be fully applied is read again next run: keep the old cursor.
+        await store.markDeletesAndSaveCursor(marks, folderId, pageBlocked ? undefined : changePage.cursor);
+        await this.ctx.checkpoint(`page:${folderId}:${page++}`);
+        if (pageBlocked) return;
+        if (changePage.done && fromScratch) await this.missingAfterFullRead(folderId, seen, changes);
+      }
+    } catch (error) {
+      if (isConnectorError(error, 'resync_needed') && !fromScratch) {
+        // The server forgot our position: read the folder again from the start.
+        await store.saveCursor(folderId, null);
+        return this.readFolder(folderId, undefined, changes);
+      }
+      throw error;
+    }
+  }
+
+  /** After a read from scratch, linked items that were not listed are gone from Exchange. */
+  private async missingAfterFullRead(folderId: string, seen: Set<string>, changes: CrmChanges) {
+    const links = await this.input.store.linksInFolders([folderId], false);
+    const gone = links.filter((l) => l.itemId && !seen.has(l.itemId) && !l.deleteMark).map((l) => l.itemId!);
+    if (gone.length === 0) return;
+    const marks = await this.applyExchangePage(folderId, [], gone, changes);
+    await this.input.store.markDeletesAndSaveCursor(marks, undefined, undefined);
+  }
+
+  private async applyExchangePage(
+    folderId: string,
+    upserts: Array<{ id: string; version: string; item: unknown }>,
+    deletes: string[],
+    changes: CrmChanges,
+  ): Promise<DeleteMark[]> {
+    const { store, settings } = this.input;
+    const links = await store.linksByItem([...upserts.map((u) => u.id), ...deletes]);
+    const observed = new Map<string, ExchangeSide>();
+    for (const u of upserts) {
+      this.ctx.knownItems.set(u.id, u.item);
+      observed.set(u.id, {
+        kind: 'upsert',
+        folderId,
+        itemId: u.id,
+        version: u.version,
+        snapshot: this.entity.fromItem(u.item, settings.options),
+      });
+    }
+    for (const id of deletes) observed.set(id, { kind: 'deleted', folderId, itemId: id });
+
+    // Items an interrupted export created: adopt them instead of importing a copy.
+    const unlinked = upserts.filter((u) => !links.has(u.id) || links.get(u.id)!.state !== 'linked');
+    const adoptions = adoptItems(
+      this.exportIntents.map((i) => ({
+        linkId: i.id,
+        folderId: i.folderId,
+        fingerprint: i.fingerprint ?? '',
+      })),
+      unlinked.map((u) => {
+        const side = observed.get(u.id) as Extract<ExchangeSide, { kind: 'upsert' }>;
+        return { folderId, itemId: u.id, version: u.version, snapshot: side.snapshot };
+      }),
+    );
+    for (const { intent, item } of adoptions) {
+      const stored = this.exportIntents.find((i) => i.id === intent.linkId)!;
+      await store.updateLink(intent.linkId, {
+        itemId: item.itemId,
+        itemVersion: item.version,
+        state: 'linked',
+      });
+      this.exportIntents = this.exportIntents.filter((i) => i.id !== intent.linkId);
+      links.set(item.itemId, { ...stored, itemId: item.itemId, itemVersion: item.version, state: 'linked' });
+    }
+
+    const linked = [...links.values()].filter((l) => l.state === 'linked' && !l.deleteMark);
+    const recordIds = linked.map((l) => l.recordId!).filter((id) => changes.full || changes.changed.has(id));
+    const crmSides = await this.observeRecords(recordIds);
+    const pairs: Pair[] = [];
+    for (const [itemId, exchange] of observed) {
+      const link = links.get(itemId);
+      if (link?.deleteMark || (link && link.state !== 'linked')) continue;
+      const settledLink = link ? settled(link) : undefined;
+      const crm = settledLink ? crmSides.get(settledLink.recordId) : undefined;
+      if (settledLink) this.consumed.add(settledLink.recordId);
+      pairs.push({ link: settledLink, exchange, crm });
+    }
+    const actions = pairs.flatMap((p) => planPair(p, this.plan));
+    return execute(this.ctx, actions);
+  }
+
+  /** The CRM side of the given records: present (projected), deleted or no longer visible. */
+  private async observeRecords(recordIds: string[]): Promise<Map<string, CrmSide>> {
+    const out = new Map<string, CrmSide>();
+    if (recordIds.length === 0) return out;
+    const { engine, settings, store, principal } = this.input;
+    const service = this.entity.service(engine.crm);
+    const records = await service.getMany(principal, recordIds);
+    const tagged = await store.tagged(recordIds);
+    for (const r of records) {
+      out.set(r.id, {
+        kind: 'present',
+        recordId: r.id,
+        version: r.version,
+        projection: this.entity.fromRecord(r, settings.options),
+        inScope: this.entity.inExportScope(r, settings.options, tagged.has(r.id)),
+      });
+    }
+    const missing = recordIds.filter((id) => !out.has(id));
+    if (missing.length > 0) {
+      const existing = new Set((await service.getMany(ADMIN_VIEW, missing)).map((r) => r.id));
+      for (const id of missing)
+        out.set(
+          id,
+          existing.has(id) ? { kind: 'inaccessible', recordId: id } : { kind: 'deleted', recordId: id },
+        );
+    }
+    return out;
+  }
+
+  private async exportChanges(changes: CrmChanges): Promise<void> {
+    const { engine, store } = this.input;
+    const batchSize = engine.batchSize ?? 200;
+    let batch = 0;
+    const handle = async (ids: string[]) => {
+      const todo = ids.filter((id) => !this.consumed.has(id));
+      if (todo.length === 0) return;
+      for (const id of todo) this.consumed.add(id);
+      const links = await store.linksByRecord(todo);
+      const sides = await this.observeRecords(todo);
+      const pairs: Pair[] = [];
+      for (const id of todo) {
+        const link = links.get(id);
+        if (link && (link.state !== 'linked' || link.deleteMark)) continue;
+        const crm = sides.get(id);
+        if (!link && crm?.kind !== 'present') continue;
+        pairs.push({ link: link ? settled(link) : undefined, crm });
+      }
+      const actions = pairs.flatMap((p) => planPair(p, this.plan));
+      const marks = await execute(this.ctx, actions);
+      await store.markDeletesAndSaveCursor(marks, undefined, undefined);
+      await this.ctx.checkpoint(`export:${batch++}`);
+    };
+
+    const changedIds = [...changes.changed.keys()];
+    for (let i = 0; i < changedIds.length; i += batchSize) await handle(changedIds.slice(i, i + batchSize));
+    if (changes.full) {
+      const service = this.entity.service(engine.crm);
+      let cursor: string | null = null;
+      do {
+        const page: Awaited<ReturnType<typeof service.list>> = await service.list(this.input.principal, {
+          cursor,
+          limit: batchSize,
+        });
+        await handle(page.items.map((r) => r.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+    } else {
+      // Newly tagged records export even though they did not change.
+      const tagged = await store.db
+        .selectFrom('sync_tags')
+        .leftJoin('sync_links', (join) =>
+          join
+            .onRef('sync_links.record_id', '=', 'sync_tags.record_id')
+            .onRef('sync_links.mailbox_id', '=', 'sync_tags.mailbox_id')
+            .onRef('sync_links.entity', '=', 'sync_tags.entity'),
+        )
+        .select('sync_tags.record_id')
+        .where('sync_tags.mailbox_id', '=', this.input.mailboxId)
+        .where('sync_tags.entity', '=', this.entity.name)
+        .where('sync_links.id', 'is', null)
+        .execute();
+      const ids = tagged.map((t) => t.record_id);
+      for (let i = 0; i < ids.length; i += batchSize) await handle(ids.slice(i, i + batchSize));
+    }
+  }
+
+  /** The mass-delete guard (E5), then the deletes it allows. */
+  private async runDeletes(): Promise<string | undefined> {
+    const { store, settings } = this.input;
+    const marked = await store.markedForDelete();
+    const state = await store.state();
+    if (marked.length === 0) {
+      if (state.held) await store.clearHold();
+      return undefined;
+    }
+    if (state.holdDecision === 'unlink') {
+      await store.deleteLinks(marked.map((l) => l.id));
+      for (const l of marked)
+        this.input.tally.counts[l.deleteMark === 'crm' ? 'export' : 'import'].unlinked++;
+      await store.clearHold();
+      return undefined;
+    }
+    const linkedCount = await store.countLinked();
+    const decision = massDeleteGuard(
+      marked.length,
+      linkedCount,
+      settings.massDelete,
+      state.holdDecision === 'approve',
+    );
+    if (!decision.proceed) {
+      await store.hold(decision.reason);
+      return decision.reason;
+    }
+    await executeDeletes(
+      this.ctx,
+      marked.map((l) => ({ ...settled(l), side: l.deleteMark! })),
+    );
+    if (state.held) await store.clearHold();
+    return undefined;
+  }
+}

@@ -1,0 +1,320 @@
+// Carries out the planner's actions against the CRM, Exchange and the link table, in the order
+// that lets an interrupted run resume without duplicates: an intent row before every create,
+// the other side's write next, the link last. Deletes are only marked here; the engine runs
+// them after the mass-delete guard. docs/mapping.md ("Idempotency") explains the recovery.
+import { type ConnectorError, isConnectorError } from '../connectors/errors.ts';
+import type { ExchangeConnector, FolderRef } from '../connectors/types.ts';
+import { isCrmError, notFound } from '../crm/errors.ts';
+import type { Crm } from '../crm/index.ts';
+import type { Principal } from '../crm/principal.ts';
+import type { Action, LinkState } from './planner.ts';
+import { fingerprint } from './snapshot.ts';
+import type { SyncStore } from './state-store.ts';
+import type { EntityDefinition, RunCounts, RunError, SkippedEntry } from './types.ts';
+
+/** Thrown by the test hook to simulate a killed process: nothing is cleaned up. */
+export class SimulatedCrash extends Error {
+  readonly step: string;
+  constructor(step: string) {
+    super(`simulated crash at ${step}`);
+    this.name = 'SimulatedCrash';
+    this.step = step;
+  }
+}
+
+export type Checkpoint = (step: string) => Promise<void>;
+
+export interface RunTally {
+  counts: RunCounts;
+  conflicts: number;
+  skipped: SkippedEntry[];
+  errors: RunError[];
+  /** A change could not be applied and must be read again next run. */
+  blocked: boolean;
+}
+
+export interface ExecutionContext {
+  crm: Crm;
+  principal: Principal;
+  connector: ExchangeConnector;
+  entity: EntityDefinition;
+  options: unknown;
+  store: SyncStore;
+  runId: string;
+  tally: RunTally;
+  checkpoint: Checkpoint;
+  /** Journal head before this batch's CRM writes (where import adoption looks). */
+  journalHead(): Promise<number>;
+  /** Items already read this run, to spare a GetItem when writing back. */
+  knownItems: Map<string, unknown>;
+}
+
+export interface DeleteMark {
+  id: string;
+  side: 'exchange' | 'crm';
+}
+
+const folderRef = (ctx: ExecutionContext, id: string) =>
+  ({ kind: ctx.entity.folderKind, id }) as FolderRef & { kind: typeof ctx.entity.folderKind };
+
+function describe(error: unknown): { code: string; message: string } {
+  if (isConnectorError(error))
+    return { code: `exchange_${(error as ConnectorError).code}`, message: error.message };
+  if (isCrmError(error)) return { code: `crm_${error.code}`, message: error.message };
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** A failure that a later run can fix (busy server, concurrent edit): read the change again. */
+function isRetryableFailure(error: unknown): boolean {
+  if (isConnectorError(error))
+    return ['throttled', 'transient', 'conflict', 'not_found', 'needs_sign_in'].includes(error.code);
+  return isCrmError(error, 'conflict') || isCrmError(error, 'not_found');
+}
+
+function fail(ctx: ExecutionContext, ref: string, error: unknown): void {
+  if (error instanceof SimulatedCrash) throw error;
+  const { code, message } = describe(error);
+  ctx.tally.errors.push({ ref, code, message });
+  if (isRetryableFailure(error)) ctx.tally.blocked = true;
+  else ctx.tally.skipped.push({ ref, reason: message });
+}
+
+/** Applies one batch of actions; returns the deletes to mark for the guard. */
+export async function execute(ctx: ExecutionContext, actions: Action[]): Promise<DeleteMark[]> {
+  const marks: DeleteMark[] = [];
+  const { counts } = ctx.tally;
+  const imports = actions.filter((a) => a.type === 'importCreate');
+  const exports = actions.filter((a) => a.type === 'exportCreate');
+  const updates = actions.filter((a) => a.type === 'update');
+
+  for (const action of actions) {
+    switch (action.type) {
+      case 'conflict':
+        ctx.tally.conflicts++;
+        await ctx.store.recordConflict(ctx.runId, action.link, action.conflict);
+        break;
+      case 'unlink':
+        await ctx.store.deleteLinks([action.link.id]);
+        if (action.side === 'crm') counts.export.unlinked++;
+        else counts.import.unlinked++;
+        break;
+      case 'forget':
+        await ctx.store.deleteLinks([action.link.id]);
+        break;
+      case 'deleteRecord':
+        marks.push({ id: action.link.id, side: 'exchange' });
+        break;
+      case 'deleteItem':
+        marks.push({ id: action.link.id, side: 'crm' });
+        break;
+      default:
+        break;
+    }
+  }
+  const replaced = [...imports, ...exports].flatMap((a) => (a.replacesLink ? [a.replacesLink.id] : []));
+  if (replaced.length > 0) await ctx.store.deleteLinks(replaced);
+
+  if (imports.length > 0) await importCreates(ctx, imports);
+  if (exports.length > 0) await exportCreates(ctx, exports);
+  if (updates.length > 0) await applyUpdates(ctx, updates);
+  return marks;
+}
+
+type ImportCreate = Extract<Action, { type: 'importCreate' }>;
+type ExportCreate = Extract<Action, { type: 'exportCreate' }>;
+type Update = Extract<Action, { type: 'update' }>;
+
+async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Promise<void> {
+  const { entity, options, store } = ctx;
+  const head = await ctx.journalHead();
+  const inputs = actions.map((a) => entity.toCreate(a.snapshot, options));
+  // The fingerprint is of the record as the CRM will hold it, so adoption can recognise it.
+  const intentIds = await store.insertLinks(
+    actions.map((a) => ({
+      recordId: null,
+      folderId: a.folderId,
+      itemId: a.itemId,
+      itemVersion: a.itemVersion,
+      recordVersion: null,
+      state: 'import_pending' as const,
+      origin: 'import' as const,
+      snapshot: a.snapshot,
+      fingerprint: fingerprint(a.snapshot),
+      intentJournalVersion: head,
+    })),
+  );
+  await ctx.checkpoint('import:intents');
+  if (entity.beforeImport) await entity.beforeImport(inputs, ctx.crm, ctx.principal);
+  const service = entity.service(ctx.crm);
+  let created: Array<{ id: string; version: number } | undefined>;
+  try {
+    created = await service.createMany(ctx.principal, inputs);
+  } catch (error) {
+    if (error instanceof SimulatedCrash) throw error;
+    // One bad item must not stop the others: fall back to one at a time.
+    created = [];
+    for (const [i, input] of inputs.entries()) {
+      try {
+        created.push(await service.create(ctx.principal, input));
+      } catch (single) {
+        fail(ctx, `item ${actions[i].itemId}`, single);
+        created.push(undefined);
+      }
+    }
+  }
+  await ctx.checkpoint('import:created');
+  for (const [i, record] of created.entries()) {
+    if (!record) {
+      await store.deleteLinks([intentIds[i]]);
+      continue;
+    }
+    await store.updateLink(intentIds[i], {
+      recordId: record.id,
+      recordVersion: record.version,
+      state: 'linked',
+    });
+    ctx.tally.counts.import.created++;
+  }
+  await ctx.checkpoint('import:linked');
+}
+
+async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Promise<void> {
+  const { entity, options, store } = ctx;
+  const intentIds = await store.insertLinks(
+    actions.map((a) => ({
+      recordId: a.recordId,
+      folderId: a.folderId,
+      itemId: null,
+      itemVersion: null,
+      recordVersion: a.recordVersion,
+      state: 'export_pending' as const,
+      origin: 'export' as const,
+      snapshot: a.snapshot,
+      fingerprint: fingerprint(a.snapshot),
+      intentJournalVersion: null,
+      notExported: a.notExported,
+    })),
+  );
+  await ctx.checkpoint('export:intents');
+  for (const [i, action] of actions.entries()) {
+    try {
+      const created = await ctx.connector.createItem(
+        folderRef(ctx, action.folderId),
+        entity.toItem(action.snapshot, options) as never,
+      );
+      await ctx.checkpoint('export:created');
+      await store.updateLink(intentIds[i], {
+        itemId: created.id,
+        itemVersion: created.version,
+        state: 'linked',
+      });
+      ctx.tally.counts.export.created++;
+      noteNotExported(ctx, action.recordId, action.notExported);
+    } catch (error) {
+      // The intent stays: if the item was made after all, the next run adopts it.
+      fail(ctx, `record ${action.recordId}`, error);
+    }
+  }
+  await ctx.checkpoint('export:linked');
+}
+
+function noteNotExported(
+  ctx: ExecutionContext,
+  recordId: string,
+  items: Array<{ field: string; reason: string }>,
+) {
+  for (const n of items) ctx.tally.skipped.push({ ref: `record ${recordId} ${n.field}`, reason: n.reason });
+}
+
+async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<void> {
+  const { entity, options, store } = ctx;
+  const service = entity.service(ctx.crm);
+  const needRecords = actions.filter((a) => a.toRecord).map((a) => a.link.recordId);
+  const records = new Map(
+    (needRecords.length ? await service.getMany(ctx.principal, needRecords) : []).map((r) => [r.id, r]),
+  );
+  const needItems = entity.needsCurrentItem(options)
+    ? actions.filter((a) => a.toItem && !ctx.knownItems.has(a.link.itemId)).map((a) => a.link)
+    : [];
+  await loadItems(ctx, needItems);
+
+  for (const action of actions) {
+    const { link } = action;
+    let recordVersion = action.recordVersion;
+    let itemVersion = action.itemVersion;
+    try {
+      if (action.toRecord) {
+        const current = records.get(link.recordId);
+        if (!current) throw notFound(entity.recordType, link.recordId);
+        const patch = entity.toPatch(action.toRecord, current, options);
+        if (entity.beforeImportUpdate)
+          await entity.beforeImportUpdate(patch, action.toRecord, ctx.crm, ctx.principal);
+        const updated = await service.update(ctx.principal, link.recordId, {
+          ...patch,
+          ifVersion: current.version,
+        });
+        recordVersion = updated.version;
+        ctx.tally.counts.import.updated++;
+        await ctx.checkpoint('update:record');
+      }
+      if (action.toItem) {
+        const current = ctx.knownItems.get(link.itemId);
+        const written = await ctx.connector.updateItem(
+          folderRef(ctx, link.folderId),
+          link.itemId,
+          itemVersion,
+          entity.toItem(action.toItem, options, current) as never,
+        );
+        itemVersion = written.version;
+        ctx.tally.counts.export.updated++;
+        if (action.notExported) noteNotExported(ctx, link.recordId, action.notExported);
+        await ctx.checkpoint('update:item');
+      }
+      await store.updateLink(link.id, {
+        snapshot: action.agreed,
+        itemVersion,
+        recordVersion,
+        ...(action.notExported ? { notExported: action.notExported } : {}),
+      });
+    } catch (error) {
+      fail(ctx, `record ${link.recordId} / item ${link.itemId}`, error);
+    }
+  }
+  await ctx.checkpoint('update:linked');
+}
+
+async function loadItems(ctx: ExecutionContext, links: LinkState[]): Promise<void> {
+  const byFolder = new Map<string, string[]>();
+  for (const l of links) byFolder.set(l.folderId, [...(byFolder.get(l.folderId) ?? []), l.itemId]);
+  for (const [folderId, ids] of byFolder) {
+    const results = await ctx.connector.getItems(folderRef(ctx, folderId), ids);
+    for (const r of results) if (r.ok) ctx.knownItems.set(r.id, r.item);
+  }
+}
+
+/** Runs the deletes the guard let through. */
+export async function executeDeletes(
+  ctx: ExecutionContext,
+  links: Array<LinkState & { side: 'exchange' | 'crm' }>,
+) {
+  const service = ctx.entity.service(ctx.crm);
+  for (const link of links) {
+    try {
+      if (link.side === 'exchange') {
+        try {
+          await service.delete(ctx.principal, link.recordId);
+        } catch (error) {
+          if (!isCrmError(error, 'not_found')) throw error;
+        }
+        ctx.tally.counts.import.deleted++;
+      } else {
+        await ctx.connector.deleteItem(folderRef(ctx, link.folderId), link.itemId);
+        ctx.tally.counts.export.deleted++;
+      }
+      await ctx.checkpoint('delete:done');
+      await ctx.store.deleteLinks([link.id]);
+    } catch (error) {
+      fail(ctx, `record ${link.recordId} / item ${link.itemId}`, error);
+    }
+  }
+}

@@ -1,0 +1,411 @@
+// The sync decisions, free of I/O: given what changed on each side of one pair (a link and the
+// Exchange item and CRM record it ties, or an unlinked item or record), the mailbox's direction
+// and conflict policy, say what to do. The executor carries the actions out; everything here is
+// tested exhaustively in planner.test.ts.
+import { changedFields, fingerprint, sameValue } from './snapshot.ts';
+import type { ConflictPolicy, Direction, NotExported, Projection, Snapshot } from './types.ts';
+
+export interface LinkState {
+  id: string;
+  recordId: string;
+  folderId: string;
+  itemId: string;
+  itemVersion: string;
+  recordVersion: number;
+  origin: 'import' | 'export';
+  /** The mapped fields as both sides last agreed. */
+  snapshot: Snapshot;
+}
+
+export type ExchangeSide =
+  | { kind: 'upsert'; folderId: string; itemId: string; version: string; snapshot: Snapshot }
+  | { kind: 'deleted'; folderId: string; itemId: string };
+
+export type CrmSide =
+  | { kind: 'present'; recordId: string; version: number; projection: Projection; inScope: boolean }
+  | { kind: 'deleted'; recordId: string }
+  /** Still exists, but the mailbox's user may no longer see it. */
+  | { kind: 'inaccessible'; recordId: string };
+
+/** One thing that may need syncing; at least one of the three is set. */
+export interface Pair {
+  link?: LinkState;
+  exchange?: ExchangeSide;
+  crm?: CrmSide;
+}
+
+export interface PlanSettings {
+  direction: Direction;
+  conflictPolicy: ConflictPolicy;
+  fieldMerge: boolean;
+  /** Folder new CRM records are exported to. */
+  exportFolder: string;
+}
+
+export type ConflictResolution =
+  | 'crm_wins'
+  | 'exchange_wins'
+  /** Both sides' edits kept; the policy decided the fields edited on both. */
+  | 'merged';
+
+export interface ConflictRecord {
+  fields: string[];
+  base: Snapshot;
+  crm: Snapshot | null;
+  exchange: Snapshot | null;
+  resolution: ConflictResolution;
+}
+
+export type Action =
+  /** A new Exchange item becomes a CRM record. */
+  | {
+      type: 'importCreate';
+      folderId: string;
+      itemId: string;
+      itemVersion: string;
+      snapshot: Snapshot;
+      replacesLink?: LinkState;
+    }
+  /** A CRM record becomes a new Exchange item. */
+  | {
+      type: 'exportCreate';
+      recordId: string;
+      recordVersion: number;
+      folderId: string;
+      snapshot: Snapshot;
+      notExported: NotExported[];
+      replacesLink?: LinkState;
+    }
+  /**
+   * Bring a linked pair to `agreed`: write `toRecord` fields to the CRM and/or the whole
+   * `toItem` to Exchange (either may be absent: then only the link's versions move).
+   */
+  | {
+      type: 'update';
+      link: LinkState;
+      agreed: Snapshot;
+      toRecord?: Snapshot;
+      toItem?: Snapshot;
+      itemVersion: string;
+      recordVersion: number;
+      notExported?: NotExported[];
+    }
+  /** The Exchange item was deleted: delete the CRM record. */
+  | { type: 'deleteRecord'; link: LinkState }
+  /** The CRM record was deleted: delete the Exchange item. */
+  | { type: 'deleteItem'; link: LinkState }
+  /** Keep both sides, drop the tie (left the filter, lost access, one-way delete). */
+  | { type: 'unlink'; link: LinkState; reason: string; side: 'crm' | 'exchange' }
+  /** Both sides are gone: drop the link. */
+  | { type: 'forget'; link: LinkState }
+  | { type: 'conflict'; link: LinkState; conflict: ConflictRecord };
+
+const importsIn = (d: Direction) => d === 'import' || d === 'two_way';
+const exportsIn = (d: Direction) => d === 'export' || d === 'two_way';
+
+export function planPair(pair: Pair, settings: PlanSettings): Action[] {
+  const { direction } = settings;
+  if (direction === 'off') return [];
+  const { link } = pair;
+  if (!link) return planUnlinked(pair, settings);
+
+  // Our own writes come back with the version we stored: not a change.
+  const exchange =
+    pair.exchange?.kind === 'upsert' && pair.exchange.version === link.itemVersion
+      ? undefined
+      : pair.exchange;
+  const crm = pair.crm;
+
+  if (crm?.kind === 'inaccessible')
+    return [{ type: 'unlink', link, reason: 'the mailbox user can no longer see the record', side: 'crm' }];
+  if (crm?.kind === 'present' && !crm.inScope && link.origin === 'export' && exportsIn(direction))
+    return [{ type: 'unlink', link, reason: 'the record left the export filter', side: 'crm' }];
+
+  const exchangeDeleted = exchange?.kind === 'deleted';
+  const crmDeleted = crm?.kind === 'deleted';
+  if (exchangeDeleted && crmDeleted) return [{ type: 'forget', link }];
+
+  if (exchangeDeleted) {
+    if (!importsIn(direction))
+      return [
+        {
+          type: 'unlink',
+          link,
+          reason: 'deleted in Exchange; deletes flow only from the CRM',
+          side: 'exchange',
+        },
+      ];
+    const crmEdited =
+      crm?.kind === 'present' && changedFields(link.snapshot, crm.projection.snapshot).length > 0;
+    if (crmEdited && direction === 'two_way' && crm?.kind === 'present') {
+      const conflict: ConflictRecord = {
+        fields: [],
+        base: link.snapshot,
+        crm: crm.projection.snapshot,
+        exchange: null,
+        resolution: settings.conflictPolicy,
+      };
+      if (settings.conflictPolicy === 'crm_wins') {
+        return [
+          { type: 'conflict', link, conflict },
+          {
+            type: 'exportCreate',
+            recordId: crm.recordId,
+            recordVersion: crm.version,
+            folderId: link.folderId,
+            snapshot: crm.projection.snapshot,
+            notExported: crm.projection.notExported,
+            replacesLink: link,
+          },
+        ];
+      }
+      return [
+        { type: 'conflict', link, conflict },
+        { type: 'deleteRecord', link },
+      ];
+    }
+    return [{ type: 'deleteRecord', link }];
+  }
+
+  if (crmDeleted) {
+    if (!exportsIn(direction))
+      return [
+        { type: 'unlink', link, reason: 'deleted in the CRM; deletes flow only from Exchange', side: 'crm' },
+      ];
+    const exchangeEdited =
+      exchange?.kind === 'upsert' && changedFields(link.snapshot, exchange.snapshot).length > 0;
+    if (exchangeEdited && direction === 'two_way' && exchange?.kind === 'upsert') {
+      const conflict: ConflictRecord = {
+        fields: [],
+        base: link.snapshot,
+        crm: null,
+        exchange: exchange.snapshot,
+        resolution: settings.conflictPolicy,
+      };
+      if (settings.conflictPolicy === 'exchange_wins') {
+        return [
+          { type: 'conflict', link, conflict },
+          {
+            type: 'importCreate',
+            folderId: exchange.folderId,
+            itemId: exchange.itemId,
+            itemVersion: exchange.version,
+            snapshot: exchange.snapshot,
+            replacesLink: link,
+          },
+        ];
+      }
+      return [
+        { type: 'conflict', link, conflict },
+        { type: 'deleteItem', link },
+      ];
+    }
+    return [{ type: 'deleteItem', link }];
+  }
+
+  return planEdits(link, exchange, crm, settings);
+}
+
+function planUnlinked(pair: Pair, settings: PlanSettings): Action[] {
+  const out: Action[] = [];
+  const { exchange, crm } = pair;
+  if (exchange?.kind === 'upsert' && importsIn(settings.direction)) {
+    out.push({
+      type: 'importCreate',
+      folderId: exchange.folderId,
+      itemId: exchange.itemId,
+      itemVersion: exchange.version,
+      snapshot: exchange.snapshot,
+    });
+  }
+  if (crm?.kind === 'present' && crm.inScope && exportsIn(settings.direction)) {
+    out.push({
+      type: 'exportCreate',
+      recordId: crm.recordId,
+      recordVersion: crm.version,
+      folderId: settings.exportFolder,
+      snapshot: crm.projection.snapshot,
+      notExported: crm.projection.notExported,
+    });
+  }
+  return out;
+}
+
+function planEdits(
+  link: LinkState,
+  exchange: ExchangeSide | undefined,
+  crm: CrmSide | undefined,
+  settings: PlanSettings,
+): Action[] {
+  const { direction } = settings;
+  const base = link.snapshot;
+  const exchangeSnapshot = exchange?.kind === 'upsert' ? exchange.snapshot : base;
+  const crmSnapshot = crm?.kind === 'present' ? crm.projection.snapshot : base;
+  const itemVersion = exchange?.kind === 'upsert' ? exchange.version : link.itemVersion;
+  const recordVersion = crm?.kind === 'present' ? crm.version : link.recordVersion;
+  const notExported = crm?.kind === 'present' ? crm.projection.notExported : undefined;
+  const exchangeEdits = importsIn(direction) ? changedFields(base, exchangeSnapshot) : [];
+  const crmEdits = exportsIn(direction) ? changedFields(base, crmSnapshot) : [];
+
+  let agreed: Snapshot;
+  let conflict: ConflictRecord | undefined;
+  if (direction === 'import') {
+    // Exchange is the master: the pair agrees on what Exchange holds; CRM-only edits stay put.
+    agreed = exchangeSnapshot;
+  } else if (direction === 'export') {
+    agreed = crmSnapshot;
+  } else if (exchangeEdits.length === 0) {
+    agreed = crmSnapshot;
+  } else if (crmEdits.length === 0) {
+    agreed = exchangeSnapshot;
+  } else if (sameValue(exchangeSnapshot, crmSnapshot)) {
+    agreed = crmSnapshot;
+  } else {
+    const winner = settings.conflictPolicy === 'crm_wins' ? crmSnapshot : exchangeSnapshot;
+    const overlapping = exchangeEdits.filter(
+      (f) => crmEdits.includes(f) && !sameValue(exchangeSnapshot[f], crmSnapshot[f]),
+    );
+    if (settings.fieldMerge) {
+      agreed = { ...base };
+      for (const f of new Set([...exchangeEdits, ...crmEdits])) {
+        if (overlapping.includes(f)) agreed[f] = winner[f];
+        else agreed[f] = exchangeEdits.includes(f) ? exchangeSnapshot[f] : crmSnapshot[f];
+      }
+    } else {
+      agreed = winner;
+    }
+    conflict = {
+      fields: overlapping,
+      base,
+      crm: crmSnapshot,
+      exchange: exchangeSnapshot,
+      resolution: settings.fieldMerge ? 'merged' : settings.conflictPolicy,
+    };
+  }
+
+  const toRecordFields =
+    direction === 'import'
+      ? exchangeEdits.filter((f) => !sameValue(crmSnapshot[f], agreed[f]))
+      : importsIn(direction)
+        ? changedFields(crmSnapshot, agreed)
+        : [];
+  const itemDiffers =
+    direction === 'export'
+      ? crmEdits.length > 0
+      : exportsIn(direction) && changedFields(exchangeSnapshot, agreed).length > 0;
+
+  const unchanged =
+    toRecordFields.length === 0 &&
+    !itemDiffers &&
+    itemVersion === link.itemVersion &&
+    recordVersion === link.recordVersion &&
+    sameValue(agreed, base);
+  if (unchanged && !conflict) return [];
+  const actions: Action[] = [];
+  if (conflict) actions.push({ type: 'conflict', link, conflict });
+  actions.push({
+    type: 'update',
+    link,
+    agreed,
+    ...(toRecordFields.length > 0 ? { toRecord: pickFields(agreed, toRecordFields) } : {}),
+    ...(itemDiffers ? { toItem: agreed } : {}),
+    itemVersion,
+    recordVersion,
+    ...(notExported ? { notExported } : {}),
+  });
+  return actions;
+}
+
+function pickFields(snapshot: Snapshot, fields: string[]): Snapshot {
+  const out: Snapshot = {};
+  for (const f of fields) out[f] = snapshot[f] ?? null;
+  return out;
+}
+
+// ---------- recovery after an interrupted run ----------
+
+export interface ExportIntent {
+  linkId: string;
+  folderId: string;
+  fingerprint: string;
+}
+
+export interface UnlinkedItem {
+  folderId: string;
+  itemId: string;
+  version: string;
+  snapshot: Snapshot;
+}
+
+/**
+ * Pairs export intents (an Exchange create that may have happened before the crash) with
+ * unlinked items that carry the same content, one to one.
+ */
+export function adoptItems(
+  intents: ExportIntent[],
+  items: UnlinkedItem[],
+): Array<{ intent: ExportIntent; item: UnlinkedItem }> {
+  const open = new Map<string, ExportIntent[]>();
+  for (const intent of intents) {
+    const key = `${intent.folderId}\u0000${intent.fingerprint}`;
+    open.set(key, [...(open.get(key) ?? []), intent]);
+  }
+  const out: Array<{ intent: ExportIntent; item: UnlinkedItem }> = [];
+  for (const item of items) {
+    const key = `${item.folderId}\u0000${fingerprint(item.snapshot)}`;
+    const waiting = open.get(key);
+    const intent = waiting?.shift();
+    if (intent) out.push({ intent, item });
+  }
+  return out;
+}
+
+export interface ImportIntent {
+  linkId: string;
+  fingerprint: string;
+}
+
+export interface UnlinkedRecord {
+  recordId: string;
+  version: number;
+  snapshot: Snapshot;
+}
+
+/** The same for CRM records created by an interrupted import. */
+export function adoptRecords(
+  intents: ImportIntent[],
+  records: UnlinkedRecord[],
+): Array<{ intent: ImportIntent; record: UnlinkedRecord }> {
+  const open = new Map<string, ImportIntent[]>();
+  for (const intent of intents)
+    open.set(intent.fingerprint, [...(open.get(intent.fingerprint) ?? []), intent]);
+  const out: Array<{ intent: ImportIntent; record: UnlinkedRecord }> = [];
+  for (const record of records) {
+    const intent = open.get(fingerprint(record.snapshot))?.shift();
+    if (intent) out.push({ intent, record });
+  }
+  return out;
+}
+
+// ---------- mass-delete guard (E5) ----------
+
+export type GuardDecision = { proceed: true } | { proceed: false; reason: string };
+
+export function massDeleteGuard(
+  pendingDeletes: number,
+  linkedItems: number,
+  limit: { share: number; minimum: number },
+  approved: boolean,
+): GuardDecision {
+  if (approved || pendingDeletes === 0) return { proceed: true };
+  if (pendingDeletes < limit.minimum) return { proceed: true };
+  const share = linkedItems === 0 ? 1 : pendingDeletes / linkedItems;
+  if (share <= limit.share) return { proceed: true };
+  return {
+    proceed: false,
+    reason:
+      `This run would delete ${pendingDeletes} of ${linkedItems} synced items ` +
+      `(${Math.round(share * 100)} %, more than the ${Math.round(limit.share * 100)} % allowed). ` +
+      'An administrator must approve the deletes or choose to unlink the items instead.',
+  };
+}

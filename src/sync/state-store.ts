@@ -1,0 +1,537 @@
+// Where the engine keeps its state: the sync state row of a mailbox and entity (claimed with a
+// compare-and-set lease so two workers never sync one mailbox at once), links, run records,
+// conflicts and export tags. Only this file speaks SQL for the engine.
+import type { Kysely } from 'kysely';
+import { newId } from '../crm/ids.ts';
+import { chunk } from '../crm/rows.ts';
+import type { Database, SyncLinksTable } from '../db/schema.ts';
+import type { ConflictRecord, LinkState } from './planner.ts';
+import type { NotExported, RunCounts, RunError, RunStatus, SkippedEntry, Snapshot } from './types.ts';
+
+type Db = Kysely<Database>;
+
+export interface SyncState {
+  cursors: Record<string, string>;
+  journalVersion: number | null;
+  scopeHash: string | null;
+  held: string | null;
+  holdDecision: 'approve' | 'unlink' | null;
+}
+
+/** A link row, whether settled or an intent waiting for the other side. */
+export interface StoredLink {
+  id: string;
+  recordId: string | null;
+  folderId: string;
+  itemId: string | null;
+  itemVersion: string | null;
+  recordVersion: number | null;
+  state: SyncLinksTable['state'];
+  origin: 'import' | 'export';
+  snapshot: Snapshot;
+  fingerprint: string | null;
+  intentJournalVersion: number | null;
+  deleteMark: 'exchange' | 'crm' | null;
+  notExported: NotExported[];
+}
+
+export function settled(link: StoredLink): LinkState {
+  return {
+    id: link.id,
+    recordId: link.recordId!,
+    folderId: link.folderId,
+    itemId: link.itemId!,
+    itemVersion: link.itemVersion ?? '',
+    recordVersion: Number(link.recordVersion ?? 0),
+    origin: link.origin,
+    snapshot: link.snapshot,
+  };
+}
+
+function fromRow(row: SyncLinksTable): StoredLink {
+  return {
+    id: row.id,
+    recordId: row.record_id,
+    folderId: row.folder_id,
+    itemId: row.item_id,
+    itemVersion: row.item_version,
+    recordVersion: row.record_version === null ? null : Number(row.record_version),
+    state: row.state,
+    origin: row.origin,
+    snapshot: JSON.parse(row.snapshot) as Snapshot,
+    fingerprint: row.fingerprint,
+    intentJournalVersion: row.intent_journal_version === null ? null : Number(row.intent_journal_version),
+    deleteMark: row.delete_mark,
+    notExported: JSON.parse(row.not_exported) as NotExported[],
+  };
+}
+
+export interface ConflictView {
+  id: string;
+  runId: string;
+  recordId: string | null;
+  itemId: string | null;
+  fields: string[];
+  base: Snapshot | null;
+  crm: Snapshot | null;
+  exchange: Snapshot | null;
+  resolution: string;
+  at: string;
+}
+
+export interface RunRecord {
+  id: string;
+  mailboxId: string;
+  entity: string;
+  trigger: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  counts: RunCounts;
+  conflicts: number;
+  skipped: SkippedEntry[];
+  errors: RunError[];
+  exchangeRequests: number | null;
+}
+
+export class SyncStore {
+  readonly db: Db;
+  readonly mailboxId: string;
+  readonly entity: string;
+
+  constructor(db: Db, mailboxId: string, entity: string) {
+    this.db = db;
+    this.mailboxId = mailboxId;
+    this.entity = entity;
+  }
+
+  private stateRow() {
+    return this.db
+      .updateTable('sync_states')
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity);
+  }
+
+  // ---------- state and lease ----------
+
+  async ensureState(now: string): Promise<void> {
+    await this.db
+      .insertInto('sync_states')
+      .values({ mailbox_id: this.mailboxId, entity: this.entity, cursors: '{}', updated_at: now })
+      .onConflict((oc) => oc.columns(['mailbox_id', 'entity']).doNothing())
+      .execute();
+  }
+
+  /** Takes the lease when it is free or expired: one atomic update, so only one worker wins. */
+  async claim(owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    await this.ensureState(now.toISOString());
+    const result = await this.stateRow()
+      .set({ lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs).toISOString() })
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_until', '<', now.toISOString())]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async renew(owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    const result = await this.stateRow()
+      .set({ lease_until: new Date(now.getTime() + leaseMs).toISOString() })
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async release(owner: string): Promise<void> {
+    await this.stateRow()
+      .set({ lease_owner: null, lease_until: null })
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
+  async state(): Promise<SyncState> {
+    const row = await this.db
+      .selectFrom('sync_states')
+      .selectAll()
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity)
+      .executeTakeFirst();
+    return {
+      cursors: row ? (JSON.parse(row.cursors) as Record<string, string>) : {},
+      journalVersion: row?.journal_version === null || row === undefined ? null : Number(row.journal_version),
+      scopeHash: row?.scope_hash ?? null,
+      held: row?.held ?? null,
+      holdDecision: (row?.hold_decision as SyncState['holdDecision']) ?? null,
+    };
+  }
+
+  async saveCursor(folderId: string, cursor: string | null): Promise<void> {
+    const { cursors } = await this.state();
+    if (cursor === null) delete cursors[folderId];
+    else cursors[folderId] = cursor;
+    await this.stateRow()
+      .set({ cursors: JSON.stringify(cursors), updated_at: new Date().toISOString() })
+      .execute();
+  }
+
+  async saveJournalVersion(version: number | null, scopeHash: string): Promise<void> {
+    await this.stateRow()
+      .set({ journal_version: version, scope_hash: scopeHash, updated_at: new Date().toISOString() })
+      .execute();
+  }
+
+  async hold(reason: string): Promise<void> {
+    await this.stateRow().set({ held: reason, hold_decision: null }).execute();
+  }
+
+  /** An administrator's answer to a held run: delete as planned, or unlink instead. */
+  async decideHold(decision: 'approve' | 'unlink'): Promise<void> {
+    await this.stateRow().set({ hold_decision: decision }).execute();
+  }
+
+  async clearHold(): Promise<void> {
+    await this.stateRow().set({ held: null, hold_decision: null }).execute();
+  }
+
+  // ---------- links ----------
+
+  private links() {
+    return this.db
+      .selectFrom('sync_links')
+      .selectAll()
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity);
+  }
+
+  async linksByItem(itemIds: string[]): Promise<Map<string, StoredLink>> {
+    const out = new Map<string, StoredLink>();
+    for (const part of chunk([...new Set(itemIds)], 500)) {
+      for (const row of await this.links().where('item_id', 'in', part).execute())
+        out.set(row.item_id!, fromRow(row));
+    }
+    return out;
+  }
+
+  async linksByRecord(recordIds: string[]): Promise<Map<string, StoredLink>> {
+    const out = new Map<string, StoredLink>();
+    for (const part of chunk([...new Set(recordIds)], 500)) {
+      for (const row of await this.links().where('record_id', 'in', part).execute())
+        out.set(row.record_id!, fromRow(row));
+    }
+    return out;
+  }
+
+  async linksInState(state: SyncLinksTable['state']): Promise<StoredLink[]> {
+    return (await this.links().where('state', '=', state).execute()).map(fromRow);
+  }
+
+  async linksInFolders(folderIds: string[], except: boolean): Promise<StoredLink[]> {
+    let q = this.links().where('state', '=', 'linked');
+    if (folderIds.length > 0) q = q.where('folder_id', except ? 'not in' : 'in', folderIds);
+    return (await q.execute()).map(fromRow);
+  }
+
+  async markedForDelete(): Promise<StoredLink[]> {
+    return (await this.links().where('delete_mark', 'is not', null).execute()).map(fromRow);
+  }
+
+  async countLinked(): Promise<number> {
+    const row = await this.db
+      .selectFrom('sync_links')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity)
+      .where('state', '=', 'linked')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insertLinks(
+    links: Array<Omit<StoredLink, 'id' | 'deleteMark' | 'notExported'> & { notExported?: NotExported[] }>,
+  ): Promise<string[]> {
+    const now = new Date().toISOString();
+    const ids = links.map(() => newId());
+    for (const part of chunk(
+      links.map((l, i) => ({
+        id: ids[i],
+        mailbox_id: this.mailboxId,
+        entity: this.entity,
+        record_id: l.recordId,
+        folder_id: l.folderId,
+        item_id: l.itemId,
+        item_version: l.itemVersion,
+        record_version: l.recordVersion,
+        state: l.state,
+        origin: l.origin,
+        snapshot: JSON.stringify(l.snapshot),
+        fingerprint: l.fingerprint,
+        intent_journal_version: l.intentJournalVersion,
+        delete_mark: null,
+        not_exported: JSON.stringify(l.notExported ?? []),
+        created_at: now,
+        updated_at: now,
+      })),
+      200,
+    ))
+      await this.db.insertInto('sync_links').values(part).execute();
+    return ids;
+  }
+
+  async updateLink(
+    id: string,
+    patch: Partial<{
+      recordId: string;
+      itemId: string;
+      itemVersion: string;
+      recordVersion: number;
+      state: SyncLinksTable['state'];
+      snapshot: Snapshot;
+      notExported: NotExported[];
+      deleteMark: 'exchange' | 'crm' | null;
+      folderId: string;
+    }>,
+    db: Db = this.db,
+  ): Promise<void> {
+    const set: Partial<Record<keyof SyncLinksTable, unknown>> = { updated_at: new Date().toISOString() };
+    if (patch.recordId !== undefined) set.record_id = patch.recordId;
+    if (patch.itemId !== undefined) set.item_id = patch.itemId;
+    if (patch.itemVersion !== undefined) set.item_version = patch.itemVersion;
+    if (patch.recordVersion !== undefined) set.record_version = patch.recordVersion;
+    if (patch.state !== undefined) {
+      set.state = patch.state;
+      if (patch.state === 'linked') {
+        set.fingerprint = null;
+        set.intent_journal_version = null;
+      }
+    }
+    if (patch.snapshot !== undefined) set.snapshot = JSON.stringify(patch.snapshot);
+    if (patch.notExported !== undefined) set.not_exported = JSON.stringify(patch.notExported);
+    if (patch.deleteMark !== undefined) set.delete_mark = patch.deleteMark;
+    if (patch.folderId !== undefined) set.folder_id = patch.folderId;
+    await db
+      .updateTable('sync_links')
+      .set(set as Partial<SyncLinksTable>)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async deleteLinks(ids: string[]): Promise<void> {
+    for (const part of chunk(ids, 500))
+      await this.db.deleteFrom('sync_links').where('id', 'in', part).execute();
+  }
+
+  /** Marks deletes for the guard and saves the folder cursor in one transaction. */
+  async markDeletesAndSaveCursor(
+    marks: Array<{ id: string; side: 'exchange' | 'crm' }>,
+    folderId: string | undefined,
+    cursor: string | undefined,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const m of marks) await this.updateLink(m.id, { deleteMark: m.side }, trx);
+      if (folderId !== undefined && cursor !== undefined) {
+        const row = await trx
+          .selectFrom('sync_states')
+          .select('cursors')
+          .where('mailbox_id', '=', this.mailboxId)
+          .where('entity', '=', this.entity)
+          .executeTakeFirstOrThrow();
+        const cursors = JSON.parse(row.cursors) as Record<string, string>;
+        cursors[folderId] = cursor;
+        await trx
+          .updateTable('sync_states')
+          .set({ cursors: JSON.stringify(cursors), updated_at: new Date().toISOString() })
+          .where('mailbox_id', '=', this.mailboxId)
+          .where('entity', '=', this.entity)
+          .execute();
+      }
+    });
+  }
+
+  /** What stayed in the CRM for a record (B4), with the reasons. */
+  async notExported(recordId: string): Promise<NotExported[]> {
+    const link = (await this.linksByRecord([recordId])).get(recordId);
+    return link?.notExported ?? [];
+  }
+
+  // ---------- runs ----------
+
+  async startRun(trigger: string, now: Date): Promise<string> {
+    const id = newId(now.getTime());
+    // A run still marked running was killed: it is over.
+    await this.db
+      .updateTable('sync_runs')
+      .set({ status: 'abandoned', finished_at: now.toISOString() })
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity)
+      .where('status', '=', 'running')
+      .execute();
+    await this.db
+      .insertInto('sync_runs')
+      .values({
+        id,
+        mailbox_id: this.mailboxId,
+        entity: this.entity,
+        trigger,
+        status: 'running',
+        started_at: now.toISOString(),
+        finished_at: null,
+        duration_ms: null,
+        counts: JSON.stringify(emptyCounts()),
+        conflicts: 0,
+        skipped: '[]',
+        errors: '[]',
+        exchange_requests: null,
+      })
+      .execute();
+    return id;
+  }
+
+  async finishRun(
+    id: string,
+    result: {
+      status: RunStatus;
+      counts: RunCounts;
+      conflicts: number;
+      skipped: SkippedEntry[];
+      errors: RunError[];
+      startedAt: Date;
+      exchangeRequests?: number;
+    },
+  ): Promise<void> {
+    const finished = new Date();
+    await this.db
+      .updateTable('sync_runs')
+      .set({
+        status: result.status,
+        finished_at: finished.toISOString(),
+        duration_ms: finished.getTime() - result.startedAt.getTime(),
+        counts: JSON.stringify(result.counts),
+        conflicts: result.conflicts,
+        skipped: JSON.stringify(result.skipped.slice(0, 1000)),
+        errors: JSON.stringify(result.errors.slice(0, 1000)),
+        exchange_requests: result.exchangeRequests ?? null,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async runs(limit = 50): Promise<RunRecord[]> {
+    const rows = await this.db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity)
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      mailboxId: r.mailbox_id,
+      entity: r.entity,
+      trigger: r.trigger,
+      status: r.status,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+      counts: JSON.parse(r.counts) as RunCounts,
+      conflicts: Number(r.conflicts),
+      skipped: JSON.parse(r.skipped) as SkippedEntry[],
+      errors: JSON.parse(r.errors) as RunError[],
+      exchangeRequests: r.exchange_requests === null ? null : Number(r.exchange_requests),
+    }));
+  }
+
+  // ---------- conflicts ----------
+
+  async recordConflict(
+    runId: string,
+    link: { recordId: string; itemId: string },
+    conflict: ConflictRecord,
+  ): Promise<void> {
+    await this.db
+      .insertInto('sync_conflicts')
+      .values({
+        id: newId(),
+        mailbox_id: this.mailboxId,
+        entity: this.entity,
+        run_id: runId,
+        record_id: link.recordId,
+        item_id: link.itemId,
+        fields: JSON.stringify(conflict.fields),
+        base: JSON.stringify(conflict.base),
+        crm_version: conflict.crm === null ? null : JSON.stringify(conflict.crm),
+        exchange_version: conflict.exchange === null ? null : JSON.stringify(conflict.exchange),
+        resolution: conflict.resolution,
+        at: new Date().toISOString(),
+      })
+      .execute();
+  }
+
+  async conflicts(limit = 100): Promise<ConflictView[]> {
+    const rows = await this.db
+      .selectFrom('sync_conflicts')
+      .selectAll()
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as Snapshot));
+    return rows.map((r) => ({
+      id: r.id,
+      runId: r.run_id,
+      recordId: r.record_id,
+      itemId: r.item_id,
+      fields: JSON.parse(r.fields) as string[],
+      base: parse(r.base),
+      crm: parse(r.crm_version),
+      exchange: parse(r.exchange_version),
+      resolution: r.resolution,
+      at: r.at,
+    }));
+  }
+
+  // ---------- tags (B3) ----------
+
+  async tag(recordIds: string[]): Promise<void> {
+    const now = new Date().toISOString();
+    for (const id of recordIds) {
+      await this.db
+        .insertInto('sync_tags')
+        .values({ mailbox_id: this.mailboxId, entity: this.entity, record_id: id, created_at: now })
+        .onConflict((oc) => oc.columns(['mailbox_id', 'entity', 'record_id']).doNothing())
+        .execute();
+    }
+  }
+
+  async untag(recordIds: string[]): Promise<void> {
+    for (const part of chunk(recordIds, 500))
+      await this.db
+        .deleteFrom('sync_tags')
+        .where('mailbox_id', '=', this.mailboxId)
+        .where('entity', '=', this.entity)
+        .where('record_id', 'in', part)
+        .execute();
+  }
+
+  async tagged(recordIds: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const part of chunk([...new Set(recordIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('sync_tags')
+        .select('record_id')
+        .where('mailbox_id', '=', this.mailboxId)
+        .where('entity', '=', this.entity)
+        .where('record_id', 'in', part)
+        .execute();
+      for (const r of rows) out.add(r.record_id);
+    }
+    return out;
+  }
+}
+
+export function emptyCounts(): RunCounts {
+  const zero = () => ({ created: 0, updated: 0, deleted: 0, unlinked: 0 });
+  return { import: zero(), export: zero() };
+}

@@ -1,0 +1,214 @@
+// An in-memory Exchange contacts store behind the ExchangeConnector interface, for tests that
+// need thousands of cheap runs (the property test): change log with cursors, versions that
+// refuse stale writes, expiring cursors and injected transient faults, like the sandbox.
+import { ConnectorError } from '../../connectors/errors.ts';
+import type {
+  ChangePage,
+  ExchangeConnector,
+  FolderKind,
+  FolderNode,
+  FolderRef,
+  ItemByKind,
+  ItemResult,
+  ItemVersion,
+  NeutralContact,
+  ReadChangesOptions,
+} from '../../connectors/types.ts';
+
+interface Stored {
+  folderId: string;
+  version: string;
+  item: NeutralContact;
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class FakeExchange {
+  readonly items = new Map<string, Stored>();
+  private readonly log: Array<{ seq: number; folderId: string; itemId: string }> = [];
+  private seq = 0;
+  private nextId = 0;
+  private epoch = 0;
+  requests = 0;
+  /** Called before every connector request; throw to inject a fault. */
+  fault: (operation: string) => void = () => {};
+
+  private touch(folderId: string, itemId: string) {
+    this.log.push({ seq: ++this.seq, folderId, itemId });
+  }
+
+  // ---------- what the mailbox user does ----------
+
+  userCreate(item: NeutralContact, folderId = 'contacts'): string {
+    const id = `item-${++this.nextId}`;
+    this.items.set(id, { folderId, version: `v${this.seq + 1}`, item: clone(item) });
+    this.touch(folderId, id);
+    return id;
+  }
+
+  userUpdate(id: string, patch: Partial<NeutralContact>): void {
+    const stored = this.items.get(id);
+    if (!stored) return;
+    stored.item = { ...stored.item, ...clone(patch) };
+    stored.version = `v${this.seq + 1}`;
+    this.touch(stored.folderId, id);
+  }
+
+  userDelete(id: string): void {
+    const stored = this.items.get(id);
+    if (!stored) return;
+    this.items.delete(id);
+    this.touch(stored.folderId, id);
+  }
+
+  /** Every cursor issued so far becomes invalid (an expired sync state). */
+  expireCursors(): void {
+    this.epoch++;
+  }
+
+  contents(folderId = 'contacts'): Array<{ id: string; item: NeutralContact }> {
+    return [...this.items.entries()]
+      .filter(([, s]) => s.folderId === folderId)
+      .map(([id, s]) => ({ id, item: s.item }));
+  }
+
+  connector(mailbox = 'fake@example.test'): ExchangeConnector {
+    return new FakeConnector(this, mailbox);
+  }
+
+  // ---------- protocol side ----------
+
+  request(operation: string): void {
+    this.requests++;
+    this.fault(operation);
+  }
+
+  changesSince(folderId: string, cursor: string | undefined, pageSize: number) {
+    let from = 0;
+    if (cursor !== undefined) {
+      const [epoch, seq] = cursor.split(':').map(Number);
+      if (epoch !== this.epoch || Number.isNaN(seq))
+        throw new ConnectorError('resync_needed', 'The sync state is no longer valid.', {
+          serverCode: 'expired',
+        });
+      from = seq;
+    }
+    const pending = this.log.filter((e) => e.seq > from && e.folderId === folderId);
+    // A read from scratch lists what exists, not the history.
+    const entries =
+      cursor === undefined ? pending.filter((e) => this.items.get(e.itemId)?.folderId === folderId) : pending;
+    const page = entries.slice(0, pageSize);
+    const last = page.length < entries.length ? page[page.length - 1].seq : Math.max(from, this.seq);
+    const upserts = new Map<string, { id: string; version: string; item: NeutralContact }>();
+    const deletes = new Set<string>();
+    for (const e of page) {
+      const stored = this.items.get(e.itemId);
+      if (stored && stored.folderId === folderId) {
+        upserts.set(e.itemId, { id: e.itemId, version: stored.version, item: clone(stored.item) });
+        deletes.delete(e.itemId);
+      } else {
+        upserts.delete(e.itemId);
+        deletes.add(e.itemId);
+      }
+    }
+    return {
+      upserts: [...upserts.values()],
+      deletes: [...deletes],
+      cursor: `${this.epoch}:${last}`,
+      done: page.length === entries.length,
+    };
+  }
+
+  create(folderId: string, item: NeutralContact): ItemVersion {
+    const id = `item-${++this.nextId}`;
+    this.items.set(id, { folderId, version: `v${this.seq + 1}`, item: clone(item) });
+    this.touch(folderId, id);
+    return { id, version: this.items.get(id)!.version };
+  }
+
+  update(id: string, version: string, item: NeutralContact): ItemVersion {
+    const stored = this.items.get(id);
+    if (!stored) throw new ConnectorError('not_found', `No item ${id}.`);
+    if (stored.version !== version)
+      throw new ConnectorError('conflict', `Item ${id} changed since ${version}.`);
+    stored.item = clone(item);
+    stored.version = `v${this.seq + 1}`;
+    this.touch(stored.folderId, id);
+    return { id, version: stored.version };
+  }
+}
+
+class FakeConnector implements ExchangeConnector {
+  readonly protocol = 'graph' as const;
+  readonly mailbox: string;
+  private readonly exchange: FakeExchange;
+
+  constructor(exchange: FakeExchange, mailbox: string) {
+    this.exchange = exchange;
+    this.mailbox = mailbox;
+  }
+
+  async testConnection() {
+    return { ok: true as const, mailbox: this.mailbox, message: 'ok' };
+  }
+
+  async listFolders(kind: FolderKind): Promise<FolderNode[]> {
+    this.exchange.request('listFolders');
+    return kind === 'contacts'
+      ? [{ id: 'contacts', name: 'Contacts', kind, wellKnown: 'contacts', children: [] }]
+      : [];
+  }
+
+  async *readChanges<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    cursor: string | undefined,
+    options: ReadChangesOptions = {},
+  ): AsyncIterable<ChangePage<ItemByKind[K]>> {
+    let position = cursor;
+    for (;;) {
+      this.exchange.request('readChanges');
+      const page = this.exchange.changesSince(folder.id, position, options.pageSize ?? 100);
+      yield page as unknown as ChangePage<ItemByKind[K]>;
+      if (page.done) return;
+      position = page.cursor;
+    }
+  }
+
+  async getItems<K extends FolderKind>(_folder: FolderRef & { kind: K }, ids: string[]) {
+    this.exchange.request('getItems');
+    return ids.map((id) => {
+      const stored = this.exchange.items.get(id);
+      return stored
+        ? { ok: true as const, id, version: stored.version, item: clone(stored.item) }
+        : { ok: false as const, id, error: new ConnectorError('not_found', `No item ${id}.`) };
+    }) as unknown as Array<ItemResult<ItemByKind[K]>>;
+  }
+
+  async createItem<K extends FolderKind>(folder: FolderRef & { kind: K }, item: ItemByKind[K]) {
+    this.exchange.request('createItem');
+    return this.exchange.create(folder.id, item as NeutralContact);
+  }
+
+  async updateItem<K extends FolderKind>(
+    _folder: FolderRef & { kind: K },
+    id: string,
+    version: string,
+    item: ItemByKind[K],
+  ) {
+    this.exchange.request('updateItem');
+    return this.exchange.update(id, version, item as NeutralContact);
+  }
+
+  async deleteItem(_folder: FolderRef, id: string) {
+    this.exchange.request('deleteItem');
+    this.exchange.userDelete(id);
+  }
+
+  async freeBusy(): Promise<never> {
+    throw new ConnectorError('permanent', 'Not supported by the fake.');
+  }
+
+  async sendMessage(): Promise<never> {
+    throw new ConnectorError('permanent', 'Not supported by the fake.');
+  }
+}

@@ -1,0 +1,129 @@
+// A MailboxSource for tests and benchmarks: mailboxes made directly in a running sandbox, reached
+// over EWS (Basic, as the mailbox user) or Graph (app-only), with settings held in memory.
+import { createEwsConnector } from '../../connectors/ews/factory.ts';
+import { AppOnlyTokens } from '../../connectors/graph/auth.ts';
+import { GraphConnector } from '../../connectors/graph/connector.ts';
+import { HttpClient } from '../../connectors/net/http.ts';
+import type { ExchangeConnector, Protocol } from '../../connectors/types.ts';
+import type { Crm } from '../../crm/index.ts';
+import type { Principal } from '../../crm/principal.ts';
+import type { RunningSandbox } from '../../sandbox/server.ts';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_PASSWORD,
+  DEMO_TENANT_ID,
+} from '../../sandbox/seed/index.ts';
+import { type ContactSyncOptions, DEFAULT_CONTACT_OPTIONS } from '../contacts/mapping.ts';
+import type { EntitySyncSettings, MailboxSource, MailboxSyncSettings, RunOutcome } from '../types.ts';
+
+export function contactSettings(
+  over: Partial<Omit<EntitySyncSettings<ContactSyncOptions>, 'options'>> & {
+    options?: Partial<ContactSyncOptions>;
+  } = {},
+): EntitySyncSettings<ContactSyncOptions> {
+  const { options, ...rest } = over;
+  return {
+    direction: 'two_way',
+    conflictPolicy: 'crm_wins',
+    fieldMerge: true,
+    importFolders: ['contacts'],
+    massDelete: { share: 0.2, minimum: 5 },
+    autoSync: false,
+    intervalMinutes: 15,
+    ...rest,
+    options: { ...DEFAULT_CONTACT_OPTIONS, ...options },
+  };
+}
+
+interface TestMailbox {
+  address: string;
+  principal: Principal;
+  settings: MailboxSyncSettings;
+}
+
+export class MemoryMailboxSource implements MailboxSource {
+  readonly mailboxes = new Map<string, TestMailbox>();
+  readonly outcomes: RunOutcome[] = [];
+  private readonly connect: (address: string) => ExchangeConnector;
+
+  constructor(connect: (address: string) => ExchangeConnector) {
+    this.connect = connect;
+  }
+
+  add(mailboxId: string, mailbox: TestMailbox): void {
+    this.mailboxes.set(mailboxId, mailbox);
+  }
+
+  private get(mailboxId: string): TestMailbox {
+    const m = this.mailboxes.get(mailboxId);
+    if (!m) throw new Error(`no mailbox ${mailboxId}`);
+    return m;
+  }
+
+  async connectorFor(mailboxId: string) {
+    return this.connect(this.get(mailboxId).address);
+  }
+  async settings(mailboxId: string) {
+    return this.get(mailboxId).settings;
+  }
+  async principal(mailboxId: string) {
+    return this.get(mailboxId).principal;
+  }
+  async recordOutcome(_mailboxId: string, outcome: RunOutcome) {
+    this.outcomes.push(outcome);
+  }
+}
+
+const fastRetry = { attempts: 4, maxWaitMs: 2_000, baseDelayMs: 10 };
+
+/** Connectors to the sandbox's mailboxes over one protocol. */
+export function sandboxConnectors(sandbox: RunningSandbox, protocol: Protocol) {
+  const http = new HttpClient({ ca: sandbox.caPem, allowPrivateAddresses: true, timeoutMs: 20_000 });
+  const config = {
+    clientId: DEMO_CLIENT_ID,
+    clientSecret: DEMO_CLIENT_SECRET,
+    tenant: DEMO_TENANT_ID,
+    authorityHost: sandbox.httpsUrl,
+    graphBaseUrl: `${sandbox.httpsUrl}/v1.0`,
+  };
+  const tokens = new AppOnlyTokens(config, http);
+  const connect = (address: string): ExchangeConnector =>
+    protocol === 'ews'
+      ? createEwsConnector({
+          http,
+          serviceAddress: `${sandbox.httpsUrl}/EWS/Exchange.asmx`,
+          auth: { kind: 'basic', login: address, password: DEMO_PASSWORD },
+          mailbox: address,
+          retry: fastRetry,
+        })
+      : new GraphConnector({
+          http,
+          tokens,
+          mailbox: address,
+          mode: 'app',
+          graphBaseUrl: config.graphBaseUrl,
+          retry: fastRetry,
+        });
+  return { connect, close: () => http.close() };
+}
+
+let counter = 0;
+
+/** A new, empty sandbox mailbox and a CRM user owning its sync. */
+export async function freshMailbox(
+  sandbox: RunningSandbox,
+  crm: Crm,
+  source: MemoryMailboxSource,
+  settings: MailboxSyncSettings,
+  name = 'user',
+): Promise<{ mailboxId: string; address: string; principal: Principal; userPrincipal: Principal }> {
+  const n = `${name}${Date.now().toString(36)}${(counter++).toString(36)}`;
+  const address = `${n}@example.test`;
+  sandbox.store.addMailbox({ tenantId: DEMO_TENANT_ID, address, displayName: n, password: DEMO_PASSWORD });
+  const user = await crm.users.createUser({ email: `${n}@crm.test`, displayName: n });
+  const mailboxId = `mbx-${n}`;
+  const principal = await crm.users.principalFor(user.id, { mailboxId });
+  source.add(mailboxId, { address, principal, settings });
+  return { mailboxId, address, principal, userPrincipal: await crm.users.principalFor(user.id) };
+}

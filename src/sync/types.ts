@@ -1,0 +1,124 @@
+// The sync engine's vocabulary. Nothing here knows contacts: an entity (contacts now, activities
+// and emails later) plugs in through EntityDefinition; a mailbox's connector, settings and
+// principal come through the MailboxSource port, so the engine never reads mailbox storage.
+import type { ExchangeConnector, FolderKind } from '../connectors/types.ts';
+import type { Principal } from '../crm/principal.ts';
+import type { RecordService } from '../crm/repository.ts';
+import type { Crm } from '../crm/index.ts';
+import type { SyncedRecordType } from '../crm/journal.ts';
+
+/** JSON values of the mapped fields, in the neutral form both sides are compared in. */
+export type Snapshot = Record<string, unknown>;
+
+/** A value that stayed in the CRM because Exchange has no room for it (B4). */
+export interface NotExported {
+  field: string;
+  value: unknown;
+  reason: string;
+}
+
+export interface Projection {
+  snapshot: Snapshot;
+  notExported: NotExported[];
+}
+
+export type Direction = 'off' | 'import' | 'export' | 'two_way';
+export type ConflictPolicy = 'crm_wins' | 'exchange_wins';
+
+export interface EntitySyncSettings<O = unknown> {
+  direction: Direction;
+  /** Which side wins a conflict (E2). */
+  conflictPolicy: ConflictPolicy;
+  /** Keep both sides' edits to different fields; apply the policy only to fields edited on both. */
+  fieldMerge: boolean;
+  /** Folders to import from (B1): every folder of the entity's kind, or these ids. */
+  importFolders: 'all' | string[];
+  /** Where exported records go; the well-known folder of the kind when omitted. */
+  exportFolder?: string;
+  /** Mass-delete guard (E5): halt when a run would delete more than `share` of the linked items. */
+  massDelete: { share: number; minimum: number };
+  /** Automatic sync (E3). */
+  autoSync: boolean;
+  intervalMinutes: number;
+  /** What only this entity understands (filters, limits). */
+  options: O;
+}
+
+export type MailboxSyncSettings = Partial<Record<string, EntitySyncSettings>>;
+
+export interface RunOutcome {
+  mailboxId: string;
+  entity: string;
+  runId: string;
+  status: RunStatus;
+  error?: { code: string; message: string };
+}
+
+/** How the engine reaches a mailbox, whoever stores mailboxes. */
+export interface MailboxSource {
+  connectorFor(mailboxId: string): Promise<ExchangeConnector>;
+  settings(mailboxId: string): Promise<MailboxSyncSettings>;
+  /** The mailbox user's principal, with `mailboxId` set so the journal tags the sync's writes. */
+  principal(mailboxId: string): Promise<Principal>;
+  /** Health bookkeeping (needs sign-in, failing since …). */
+  recordOutcome?(mailboxId: string, outcome: RunOutcome): Promise<void>;
+}
+
+/** What the engine needs to know about one kind of record and item. */
+export interface EntityDefinition<R extends { id: string; version: number } = any, T = any, O = any> {
+  /** `contacts`, `meetings`, …: the key of settings, state and links. */
+  name: string;
+  folderKind: FolderKind;
+  recordType: SyncedRecordType;
+  service(crm: Crm): RecordService<R>;
+  /** The CRM record as Exchange can hold it, and what did not fit. */
+  fromRecord(record: R, options: O): Projection;
+  /** The Exchange item in the same neutral form. */
+  fromItem(item: T, options: O): Snapshot;
+  /** The Exchange item for a snapshot; `current` keeps what the snapshot does not carry. */
+  toItem(snapshot: Snapshot, options: O, current?: T): T;
+  /** Whether toItem needs the current item to avoid clearing what is not synced. */
+  needsCurrentItem(options: O): boolean;
+  /** A CRM create input for a new item's snapshot. */
+  toCreate(snapshot: Snapshot, options: O): Record<string, unknown>;
+  /** A CRM patch writing `changed` fields, keeping values that never went to Exchange (B4). */
+  toPatch(changed: Snapshot, current: R, options: O): Record<string, unknown>;
+  /** Export filter (B3); `tagged` says the record is tagged for this mailbox. */
+  inExportScope(record: R, options: O, tagged: boolean): boolean;
+  /** Settings that decide the export scope, for noticing that the scope changed. */
+  scopeKey(options: O): string;
+  /** Import hook run before records are created (B2 links contacts to accounts). */
+  beforeImport?(inputs: Array<Record<string, unknown>>, crm: Crm, principal: Principal): Promise<void>;
+  /** Import hook for an update that changed these fields. */
+  beforeImportUpdate?(
+    patch: Record<string, unknown>,
+    changed: Snapshot,
+    crm: Crm,
+    principal: Principal,
+  ): Promise<void>;
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'held' | 'abandoned';
+
+export interface DirectionCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+  unlinked: number;
+}
+
+export interface RunCounts {
+  import: DirectionCounts;
+  export: DirectionCounts;
+}
+
+export interface SkippedEntry {
+  ref: string;
+  reason: string;
+}
+
+export interface RunError {
+  ref: string;
+  code: string;
+  message: string;
+}

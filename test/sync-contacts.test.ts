@@ -1,0 +1,324 @@
+// Contact sync end to end against the sandbox, over EWS and over Graph: import (B1, B2), export
+// (B3, B4), two-way edits without echoes (E1, E6), conflicts (E2), incremental cost (E4),
+// deletes, filters and the mass-delete guard (E5), run records (E7). One sandbox and one store
+// per file; every test gets fresh mailboxes and a fresh CRM user.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Protocol } from '../src/connectors/types.ts';
+import type { Contact } from '../src/crm/contacts.ts';
+import type { Principal } from '../src/crm/principal.ts';
+import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
+import type { ContactData } from '../src/sandbox/model.ts';
+import { type RunningSandbox, startSandbox } from '../src/sandbox/server.ts';
+import { contactsEntity } from '../src/sync/contacts/entity.ts';
+import type { ContactSyncOptions } from '../src/sync/contacts/mapping.ts';
+import { SyncEngine } from '../src/sync/engine.ts';
+import {
+  contactSettings,
+  freshMailbox,
+  MemoryMailboxSource,
+  sandboxConnectors,
+} from '../src/sync/testing/sandbox-source.ts';
+import type { EntitySyncSettings } from '../src/sync/types.ts';
+
+let sandbox: RunningSandbox;
+let fx: CrmFixture;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, seed: 'demo' });
+  fx = await setupCrm();
+});
+
+afterAll(async () => {
+  await fx?.close();
+  await sandbox?.close();
+});
+
+const person = (over: Partial<ContactData> = {}): ContactData => ({
+  givenName: 'Grace',
+  surname: 'Hopper',
+  displayName: 'Grace Hopper',
+  companyName: 'Remington Rand',
+  jobTitle: 'Rear Admiral',
+  emailAddresses: [{ address: 'grace@navy.test' }],
+  phones: { BusinessPhone: '030 1234567', MobilePhone: '+1 202 555 0142' },
+  addresses: { Business: { street: '1 Navy Way', city: 'Arlington', countryOrRegion: 'USA' } },
+  notes: 'COBOL',
+  categories: ['Pioneers'],
+  ...over,
+});
+
+describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => {
+  let connectors: ReturnType<typeof sandboxConnectors>;
+  let source: MemoryMailboxSource;
+  let engine: SyncEngine;
+
+  beforeAll(() => {
+    connectors = sandboxConnectors(sandbox, protocol);
+    source = new MemoryMailboxSource(connectors.connect);
+    engine = new SyncEngine({ crm: fx.crm, source, entities: [contactsEntity], pageSize: 5 });
+  });
+  afterAll(() => connectors.close());
+
+  async function mailbox(settings: EntitySyncSettings<ContactSyncOptions> = contactSettings()) {
+    const m = await freshMailbox(sandbox, fx.crm, source, { contacts: settings as EntitySyncSettings });
+    const mbx = sandbox.store.mailbox(m.address)!;
+    const folder = sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
+    return {
+      ...m,
+      setSettings: (s: EntitySyncSettings<ContactSyncOptions>) => {
+        source.mailboxes.get(m.mailboxId)!.settings = { contacts: s as EntitySyncSettings };
+      },
+      sync: async () => {
+        const result = await engine.syncMailbox(m.mailboxId, 'contacts');
+        expect(result.error).toBeUndefined();
+        return result;
+      },
+      exchangeItems: () =>
+        sandbox.store.items(mbx.id, folder.id).map((i) => i as { id: string; data: ContactData }),
+      userCreates: (data: ContactData) =>
+        sandbox.store.createItem(mbx.id, folder.id, 'contact', data, 'user'),
+      userUpdates: (id: string, patch: Partial<ContactData>) =>
+        sandbox.store.updateItem(mbx.id, id, patch, 'user'),
+      userDeletes: (id: string) => sandbox.store.deleteItem(mbx.id, id, 'hard', 'user'),
+      crmContacts: async (p: Principal = m.userPrincipal) =>
+        (await fx.crm.contacts.list(p, { limit: 500 })).items as Contact[],
+    };
+  }
+
+  it('imports Exchange contacts, canonical phones, and links them to accounts (B1, B2)', async () => {
+    const m = await mailbox();
+    await fx.crm.accounts.create(m.userPrincipal, { name: 'Remington Rand' });
+    m.userCreates(person());
+    m.userCreates(
+      person({ givenName: 'Alan', surname: 'Turing', displayName: 'Alan Turing', companyName: 'NPL' }),
+    );
+    const run = await m.sync();
+    expect(run.tally?.counts.import.created).toBe(2);
+    const contacts = await m.crmContacts();
+    const grace = contacts.find((c) => c.givenName === 'Grace')!;
+    expect(grace).toMatchObject({
+      familyName: 'Hopper',
+      companyName: 'Remington Rand',
+      jobTitle: 'Rear Admiral',
+      emails: [{ type: 'work', address: 'grace@navy.test' }],
+      notes: 'COBOL',
+      categories: ['Pioneers'],
+    });
+    expect(grace.phones).toEqual(
+      expect.arrayContaining([
+        { type: 'work', number: '+49 30 1234567' },
+        { type: 'mobile', number: '+1 202 555 0142' },
+      ]),
+    );
+    expect(grace.accountId).toBeTruthy();
+    expect(contacts.find((c) => c.givenName === 'Alan')!.accountId).toBeNull();
+
+    // Nothing changed: the next run writes nothing and costs one request for the one folder (E4).
+    const again = await m.sync();
+    expect(again.tally?.counts).toEqual({
+      import: { created: 0, updated: 0, deleted: 0, unlinked: 0 },
+      export: { created: 0, updated: 0, deleted: 0, unlinked: 0 },
+    });
+    const [record] = await engine.store(m.mailboxId, 'contacts').runs(1);
+    expect(record).toMatchObject({ status: 'succeeded', exchangeRequests: 1 });
+  });
+
+  it('exports CRM contacts within Exchange limits and records what stayed behind (B3, B4)', async () => {
+    const m = await mailbox();
+    const created = await fx.crm.contacts.create(m.userPrincipal, {
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      emails: ['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test'].map((address) => ({
+        type: 'work' as const,
+        address,
+      })),
+      phones: [
+        { type: 'work', number: '0171 1234567' },
+        { type: 'work', number: '030 7654321' },
+        { type: 'work', number: '040 111111' },
+      ],
+      websites: [
+        { type: 'work', url: 'https://ada.test' },
+        { type: 'personal', url: 'https://blog.ada.test' },
+      ],
+      notes: 'Analytical Engine',
+    });
+    const run = await m.sync();
+    expect(run.tally?.counts.export.created).toBe(1);
+    const [item] = m.exchangeItems();
+    expect(item.data.emailAddresses.map((e) => e.address)).toEqual(['a@x.test', 'b@x.test', 'c@x.test']);
+    expect(item.data.phones).toMatchObject({
+      BusinessPhone: '+49 171 1234567',
+      BusinessPhone2: '+49 30 7654321',
+    });
+    expect(item.data.businessHomePage).toBe('https://ada.test');
+    expect(item.data.notes).toBe('Analytical Engine');
+    const left = await engine.store(m.mailboxId, 'contacts').notExported(created.id);
+    expect(left.map((l) => l.field).sort()).toEqual(['emails', 'phones', 'websites']);
+    expect(left.find((l) => l.field === 'emails')).toMatchObject({
+      value: 'd@x.test',
+      reason: expect.stringMatching(/three/),
+    });
+    expect(run.tally?.skipped.some((s) => s.ref.includes(created.id))).toBe(true);
+
+    // An edit in Exchange comes back without wiping what never went there.
+    m.userUpdates(item.id, {
+      jobTitle: 'Countess',
+      emailAddresses: [{ address: 'a@x.test' }, { address: 'new@x.test' }],
+    });
+    const back = await m.sync();
+    expect(back.tally?.counts.import.updated).toBe(1);
+    const after = await fx.crm.contacts.get(m.userPrincipal, created.id);
+    expect(after.jobTitle).toBe('Countess');
+    expect(after.emails.map((e) => e.address)).toEqual(['a@x.test', 'new@x.test', 'd@x.test']);
+    expect(after.websites).toHaveLength(2);
+    expect(after.phones).toHaveLength(3);
+    // …and is not sent back again.
+    const quiet = await m.sync();
+    expect(quiet.tally?.counts.export.updated).toBe(0);
+    expect(quiet.tally?.counts.import.updated).toBe(0);
+  });
+
+  it('two-way: edits flow both ways, a conflict is resolved by policy and logged with both versions (E1, E2)', async () => {
+    const m = await mailbox(contactSettings({ conflictPolicy: 'crm_wins', fieldMerge: true }));
+    const item = m.userCreates(person());
+    await m.sync();
+    const [contact] = await m.crmContacts();
+
+    await fx.crm.contacts.update(m.userPrincipal, contact.id, { department: 'Research' });
+    await m.sync();
+    expect(m.exchangeItems()[0].data.department).toBe('Research');
+
+    // Both sides edit: different fields merge, the same field goes to the CRM (crm_wins).
+    m.userUpdates(item.id, { jobTitle: 'Commodore', companyName: 'US Navy' });
+    await fx.crm.contacts.update(m.userPrincipal, contact.id, {
+      jobTitle: 'Professor',
+      middleName: 'Brewster',
+    });
+    const run = await m.sync();
+    expect(run.tally?.conflicts).toBe(1);
+    const crmAfter = await fx.crm.contacts.get(m.userPrincipal, contact.id);
+    const exAfter = m.exchangeItems()[0].data;
+    expect(crmAfter).toMatchObject({ jobTitle: 'Professor', companyName: 'US Navy', middleName: 'Brewster' });
+    expect(exAfter).toMatchObject({ jobTitle: 'Professor', companyName: 'US Navy', middleName: 'Brewster' });
+    const [conflict] = await engine.store(m.mailboxId, 'contacts').conflicts();
+    expect(conflict).toMatchObject({
+      recordId: contact.id,
+      fields: ['jobTitle'],
+      resolution: 'merged',
+      crm: expect.objectContaining({ jobTitle: 'Professor' }),
+      exchange: expect.objectContaining({ jobTitle: 'Commodore' }),
+    });
+  });
+
+  it('exchange_wins without merge takes the whole Exchange version', async () => {
+    const m = await mailbox(contactSettings({ conflictPolicy: 'exchange_wins', fieldMerge: false }));
+    const item = m.userCreates(person());
+    await m.sync();
+    const [contact] = await m.crmContacts();
+    m.userUpdates(item.id, { jobTitle: 'Commodore' });
+    await fx.crm.contacts.update(m.userPrincipal, contact.id, { jobTitle: 'Professor', department: 'Math' });
+    await m.sync();
+    expect(await fx.crm.contacts.get(m.userPrincipal, contact.id)).toMatchObject({
+      jobTitle: 'Commodore',
+      department: null,
+    });
+  });
+
+  it('deletes propagate in two-way; leaving the filter unlinks (E5)', async () => {
+    const m = await mailbox(
+      contactSettings({ options: { export: { all: false, types: ['employee'], groupIds: [] } } }),
+    );
+    const a = await fx.crm.contacts.create(m.userPrincipal, {
+      givenName: 'Emp',
+      familyName: 'One',
+      type: 'employee',
+    });
+    const b = await fx.crm.contacts.create(m.userPrincipal, {
+      givenName: 'Emp',
+      familyName: 'Two',
+      type: 'employee',
+    });
+    await fx.crm.contacts.create(m.userPrincipal, {
+      givenName: 'Cus',
+      familyName: 'Tomer',
+      type: 'customer',
+    });
+    await m.sync();
+    expect(
+      m
+        .exchangeItems()
+        .map((i) => i.data.surname)
+        .sort(),
+    ).toEqual(['One', 'Two']);
+
+    await fx.crm.contacts.update(m.userPrincipal, a.id, { type: 'customer' });
+    await fx.crm.contacts.delete(m.userPrincipal, b.id);
+    const run = await m.sync();
+    expect(run.tally?.counts.export).toMatchObject({ deleted: 1, unlinked: 1 });
+    expect(m.exchangeItems().map((i) => i.data.surname)).toEqual(['One']);
+
+    // Deleted in Exchange → deleted in the CRM.
+    const c = m.userCreates(person({ surname: 'Three', givenName: 'X', displayName: 'X Three' }));
+    await m.sync();
+    expect((await m.crmContacts()).some((x) => x.familyName === 'Three')).toBe(true);
+    m.userDeletes(c.id);
+    const del = await m.sync();
+    expect(del.tally?.counts.import.deleted).toBe(1);
+    expect((await m.crmContacts()).some((x) => x.familyName === 'Three')).toBe(false);
+  });
+
+  it('the mass-delete guard holds a run until an administrator decides (E5)', async () => {
+    const m = await mailbox(contactSettings({ massDelete: { share: 0.2, minimum: 3 } }));
+    const items = Array.from({ length: 10 }, (_, i) =>
+      m.userCreates(person({ givenName: `P${i}`, displayName: `P${i} Hopper` })),
+    );
+    await m.sync();
+    expect(await m.crmContacts()).toHaveLength(10);
+    for (const item of items.slice(0, 4)) m.userDeletes(item.id);
+    const held = await m.sync();
+    expect(held.status).toBe('held');
+    expect(held.held).toMatch(/administrator/);
+    expect(await m.crmContacts()).toHaveLength(10);
+    // Still held on the next run: the marks were kept.
+    expect((await m.sync()).status).toBe('held');
+    await engine.store(m.mailboxId, 'contacts').decideHold('approve');
+    const approved = await m.sync();
+    expect(approved.status).toBe('succeeded');
+    expect(approved.tally?.counts.import.deleted).toBe(4);
+    expect(await m.crmContacts()).toHaveLength(6);
+    const runs = await engine.store(m.mailboxId, 'contacts').runs();
+    expect(runs.map((r) => r.status).slice(0, 3)).toEqual(['succeeded', 'held', 'held']);
+  });
+
+  it('keeps Exchange notes when notes sync is off; import-only never writes Exchange (B4, E1)', async () => {
+    const m = await mailbox(contactSettings({ options: { syncNotes: false } }));
+    const item = m.userCreates(person({ notes: 'private note' }));
+    await m.sync();
+    const [contact] = await m.crmContacts();
+    expect(contact.notes).toBeNull();
+    await fx.crm.contacts.update(m.userPrincipal, contact.id, { jobTitle: 'Admiral', notes: 'crm only' });
+    await m.sync();
+    const data = m.exchangeItems().find((i) => i.id === item.id)!.data;
+    expect(data).toMatchObject({ jobTitle: 'Admiral', notes: 'private note' });
+
+    m.setSettings(contactSettings({ direction: 'import' }));
+    await fx.crm.contacts.update(m.userPrincipal, contact.id, { jobTitle: 'Nope' });
+    await fx.crm.contacts.create(m.userPrincipal, { givenName: 'Not', familyName: 'Exported' });
+    await m.sync();
+    expect(m.exchangeItems()).toHaveLength(1);
+    expect(m.exchangeItems()[0].data.jobTitle).toBe('Admiral');
+  });
+
+  it('export-only with a tag: a tagged contact goes out whatever the filter (B3)', async () => {
+    const m = await mailbox(
+      contactSettings({ direction: 'export', options: { export: { all: false, types: [], groupIds: [] } } }),
+    );
+    await m.sync();
+    const tagged = await fx.crm.contacts.create(m.userPrincipal, { givenName: 'Tag', familyName: 'Ged' });
+    await fx.crm.contacts.create(m.userPrincipal, { givenName: 'Un', familyName: 'Tagged' });
+    await engine.store(m.mailboxId, 'contacts').tag([tagged.id]);
+    await m.sync();
+    expect(m.exchangeItems().map((i) => i.data.surname)).toEqual(['Ged']);
+  });
+});
