@@ -17,6 +17,7 @@ import type {
 } from '../src/connectors/types.ts';
 import { type RunningSandbox, startSandbox } from '../src/sandbox/index.ts';
 import { DEMO_PASSWORD } from '../src/sandbox/seed/index.ts';
+import { drain, sampleContact } from './support/connector-fixtures.ts';
 import { EwsSchemaRecorder } from './support/ews-schema.ts';
 
 let sandbox: RunningSandbox;
@@ -38,39 +39,7 @@ function connector(mailbox: string, auth: EwsAuth, impersonation = false): EwsCo
 
 const basic = (login: string): EwsAuth => ({ kind: 'basic', login, password: DEMO_PASSWORD });
 
-async function drain<T>(
-  pages: AsyncIterable<ChangePage<T>>,
-): Promise<{ pages: ChangePage<T>[]; cursor: string }> {
-  const out: ChangePage<T>[] = [];
-  for await (const page of pages) out.push(page);
-  return { pages: out, cursor: out.at(-1)!.cursor };
-}
-
-const contact = (over: Partial<NeutralContact> = {}): NeutralContact => ({
-  givenName: 'Marie',
-  surname: 'Curie',
-  displayName: 'Marie Curie',
-  companyName: 'Institut du Radium',
-  jobTitle: 'Physicist',
-  emails: [{ address: 'marie@radium.test', name: 'Marie Curie' }],
-  phones: [
-    { type: 'business', number: '+33 1 23 45 67 89' },
-    { type: 'mobile', number: '+33 6 12 34 56 78' },
-  ],
-  addresses: [
-    {
-      type: 'business',
-      street: '1 rue Pierre et Marie Curie',
-      city: 'Paris',
-      postalCode: '75005',
-      countryOrRegion: 'France',
-    },
-  ],
-  birthday: '1867-11-07',
-  notes: 'Two Nobel prizes.',
-  categories: ['Science'],
-  ...over,
-});
+const contact = sampleContact;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 'demo' });

@@ -32,6 +32,7 @@ import {
   DEMO_REDIRECT_URIS,
   DEMO_TENANT_ID,
 } from '../src/sandbox/seed/index.ts';
+import { drain, sampleContact } from './support/connector-fixtures.ts';
 
 let sandbox: RunningSandbox;
 let httpClient: HttpClient;
@@ -85,38 +86,7 @@ function appOnly(address: string): GraphConnector {
   });
 }
 
-async function drain<T>(
-  pages: AsyncIterable<ChangePage<T>>,
-): Promise<{ pages: ChangePage<T>[]; cursor: string }> {
-  const out: ChangePage<T>[] = [];
-  for await (const page of pages) out.push(page);
-  return { pages: out, cursor: out.at(-1)!.cursor };
-}
-
-const contact = (over: Partial<NeutralContact> = {}): NeutralContact => ({
-  givenName: 'Marie',
-  surname: 'Curie',
-  displayName: 'Marie Curie',
-  companyName: 'Institut du Radium',
-  emails: [{ address: 'marie@radium.test', name: 'Marie Curie' }],
-  phones: [
-    { type: 'business', number: '+33 1 23 45 67 89' },
-    { type: 'mobile', number: '+33 6 12 34 56 78' },
-  ],
-  addresses: [
-    {
-      type: 'business',
-      street: '1 rue Pierre et Marie Curie',
-      city: 'Paris',
-      postalCode: '75005',
-      countryOrRegion: 'France',
-    },
-  ],
-  birthday: '1867-11-07',
-  notes: 'Two Nobel prizes.',
-  categories: ['Science'],
-  ...over,
-});
+const contact = sampleContact;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 'demo' });

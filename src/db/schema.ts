@@ -355,6 +355,7 @@ export interface SyncLinksTable {
   snapshot: Json;
   fingerprint: string | null;
   intent_journal_version: number | null;
+  intent_position: number | null;
   delete_mark: 'exchange' | 'crm' | null;
   not_exported: Json;
   created_at: string;

@@ -289,34 +289,32 @@ class Run {
     const { store, engine, mailboxId } = this.input;
     const intents = await store.linksInState('import_pending');
     if (intents.length === 0) return;
-    const from = Math.min(...intents.map((i) => i.intentJournalVersion ?? 0));
-    const createdIds: string[] = [];
-    let version = from;
-    for (;;) {
-      const page = await engine.crm.journal.changesSince(version, 1000);
-      if (page.length === 0) break;
-      for (const c of page)
-        if (
-          c.actorMailboxId === mailboxId &&
-          c.operation === 'create' &&
-          c.recordType === this.entity.recordType
-        )
-          createdIds.push(c.recordId);
-      version = page[page.length - 1].version;
+    const attempted = intents.filter((i) => i.intentJournalVersion !== null);
+    const ownCreates: Array<{ version: number; recordId: string }> = [];
+    if (attempted.length > 0) {
+      let version = Math.min(...attempted.map((i) => i.intentJournalVersion!));
+      for (;;) {
+        const page = await engine.crm.journal.changesSince(version, 1000);
+        if (page.length === 0) break;
+        for (const c of page)
+          if (
+            c.actorMailboxId === mailboxId &&
+            c.operation === 'create' &&
+            c.recordType === this.entity.recordType
+          )
+            ownCreates.push({ version: c.version, recordId: c.recordId });
+        version = page[page.length - 1].version;
+      }
     }
-    const linked = await store.linksByRecord(createdIds);
-    const candidates = createdIds.filter((id) => !linked.has(id));
-    const records = candidates.length
-      ? await this.entity.service(engine.crm).getMany(this.input.principal, candidates)
-      : [];
     const matches = adoptRecords(
-      intents.map((i) => ({ linkId: i.id, fingerprint: i.fingerprint ?? '' })),
-      records.map((r) => ({
-        recordId: r.id,
-        version: r.version,
-        snapshot: this.entity.fromRecord(r, this.input.settings.options).snapshot,
+      intents.map((i) => ({
+        linkId: i.id,
+        journalVersion: i.intentJournalVersion,
+        position: i.intentPosition ?? 0,
       })),
+      ownCreates,
     );
+    // The record may have been edited, hidden or deleted since: the pass below sees to that.
     for (const m of matches)
       await store.updateLink(m.intent.linkId, {
         recordId: m.record.recordId,

@@ -128,9 +128,8 @@ async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Pr
   const { entity, options, store } = ctx;
   const head = await ctx.journalHead();
   const inputs = actions.map((a) => entity.toCreate(a.snapshot, options));
-  // The fingerprint is of the record as the CRM will hold it, so adoption can recognise it.
   const intentIds = await store.insertLinks(
-    actions.map((a) => ({
+    actions.map((a, i) => ({
       recordId: null,
       folderId: a.folderId,
       itemId: a.itemId,
@@ -139,8 +138,9 @@ async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Pr
       state: 'import_pending' as const,
       origin: 'import' as const,
       snapshot: a.snapshot,
-      fingerprint: fingerprint(a.snapshot),
+      fingerprint: null,
       intentJournalVersion: head,
+      intentPosition: i,
     })),
   );
   await ctx.checkpoint('import:intents');
@@ -151,10 +151,16 @@ async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Pr
     created = await service.createMany(ctx.principal, inputs);
   } catch (error) {
     if (error instanceof SimulatedCrash) throw error;
-    // One bad item must not stop the others: fall back to one at a time.
+    // One bad item must not stop the others: fall back to one at a time. Each intent gets the
+    // journal head of its own create, so recovery can still find exactly its record.
     created = [];
+    for (const id of intentIds) await store.updateLink(id, { intentJournalVersion: null });
     for (const [i, input] of inputs.entries()) {
       try {
+        await store.updateLink(intentIds[i], {
+          intentJournalVersion: await ctx.journalHead(),
+          intentPosition: 0,
+        });
         created.push(await service.create(ctx.principal, input));
       } catch (single) {
         fail(ctx, `item ${actions[i].itemId}`, single);
@@ -192,6 +198,7 @@ async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Pr
       snapshot: a.snapshot,
       fingerprint: fingerprint(a.snapshot),
       intentJournalVersion: null,
+      intentPosition: null,
       notExported: a.notExported,
     })),
   );

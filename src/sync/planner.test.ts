@@ -325,15 +325,25 @@ describe('adopting what an interrupted run created', () => {
     const adopted = adoptItems(intents, items);
     expect(adopted.map((m) => [m.intent.linkId, m.item.itemId])).toEqual([['a', 'x']]);
   });
-  it('matches import intents to unlinked records', () => {
+  it('finds the records an interrupted batch create made, by journal position', () => {
     const adopted = adoptRecords(
-      [{ linkId: 'a', fingerprint: fingerprint(snapshot) }],
       [
-        { recordId: 'r0', version: 1, snapshot: { name: 'Linus' } },
-        { recordId: 'r1', version: 2, snapshot: { name: 'Grace', title: null } },
+        { linkId: 'a', journalVersion: 10, position: 0 },
+        { linkId: 'b', journalVersion: 10, position: 1 },
+        { linkId: 'c', journalVersion: 10, position: 2 },
+        { linkId: 'd', journalVersion: null, position: 0 },
+        { linkId: 'e', journalVersion: 14, position: 0 },
+      ],
+      [
+        { version: 9, recordId: 'old' },
+        { version: 12, recordId: 'r-b' },
+        { version: 11, recordId: 'r-a' },
       ],
     );
-    expect(adopted.map((m) => m.record.recordId)).toEqual(['r1']);
+    expect(adopted.map((m) => [m.intent.linkId, m.record.recordId])).toEqual([
+      ['a', 'r-a'],
+      ['b', 'r-b'],
+    ]);
   });
 });
 

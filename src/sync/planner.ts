@@ -362,27 +362,34 @@ export function adoptItems(
 
 export interface ImportIntent {
   linkId: string;
-  fingerprint: string;
+  /** Journal head just before the batch create; null when the create was never attempted. */
+  journalVersion: number | null;
+  /** Index within the batch. */
+  position: number;
 }
 
-export interface UnlinkedRecord {
-  recordId: string;
+export interface OwnCreate {
   version: number;
-  snapshot: Snapshot;
+  recordId: string;
 }
 
-/** The same for CRM records created by an interrupted import. */
+/**
+ * Pairs import intents with the CRM records their interrupted batch created. A batch create
+ * journals its records at consecutive versions in input order, and only the mailbox's own run
+ * creates records in its name, so the n-th own create after the batch's journal head is the
+ * record of the intent at position n. Deleted or hidden records are found all the same.
+ */
 export function adoptRecords(
   intents: ImportIntent[],
-  records: UnlinkedRecord[],
-): Array<{ intent: ImportIntent; record: UnlinkedRecord }> {
-  const open = new Map<string, ImportIntent[]>();
-  for (const intent of intents)
-    open.set(intent.fingerprint, [...(open.get(intent.fingerprint) ?? []), intent]);
-  const out: Array<{ intent: ImportIntent; record: UnlinkedRecord }> = [];
-  for (const record of records) {
-    const intent = open.get(fingerprint(record.snapshot))?.shift();
-    if (intent) out.push({ intent, record });
+  ownCreates: OwnCreate[],
+): Array<{ intent: ImportIntent; record: OwnCreate }> {
+  const sorted = [...ownCreates].sort((a, b) => a.version - b.version);
+  const out: Array<{ intent: ImportIntent; record: OwnCreate }> = [];
+  for (const intent of intents) {
+    if (intent.journalVersion === null) continue;
+    const after = sorted.filter((c) => c.version > intent.journalVersion!);
+    const record = after[intent.position];
+    if (record) out.push({ intent, record });
   }
   return out;
 }

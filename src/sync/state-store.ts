@@ -31,6 +31,7 @@ export interface StoredLink {
   snapshot: Snapshot;
   fingerprint: string | null;
   intentJournalVersion: number | null;
+  intentPosition: number | null;
   deleteMark: 'exchange' | 'crm' | null;
   notExported: NotExported[];
 }
@@ -61,6 +62,7 @@ function fromRow(row: SyncLinksTable): StoredLink {
     snapshot: JSON.parse(row.snapshot) as Snapshot,
     fingerprint: row.fingerprint,
     intentJournalVersion: row.intent_journal_version === null ? null : Number(row.intent_journal_version),
+    intentPosition: row.intent_position === null ? null : Number(row.intent_position),
     deleteMark: row.delete_mark,
     notExported: JSON.parse(row.not_exported) as NotExported[],
   };
@@ -265,6 +267,7 @@ export class SyncStore {
         snapshot: JSON.stringify(l.snapshot),
         fingerprint: l.fingerprint,
         intent_journal_version: l.intentJournalVersion,
+        intent_position: l.intentPosition,
         delete_mark: null,
         not_exported: JSON.stringify(l.notExported ?? []),
         created_at: now,
@@ -288,6 +291,8 @@ export class SyncStore {
       notExported: NotExported[];
       deleteMark: 'exchange' | 'crm' | null;
       folderId: string;
+      intentJournalVersion: number | null;
+      intentPosition: number | null;
     }>,
     db: Db = this.db,
   ): Promise<void> {
@@ -301,12 +306,15 @@ export class SyncStore {
       if (patch.state === 'linked') {
         set.fingerprint = null;
         set.intent_journal_version = null;
+        set.intent_position = null;
       }
     }
     if (patch.snapshot !== undefined) set.snapshot = JSON.stringify(patch.snapshot);
     if (patch.notExported !== undefined) set.not_exported = JSON.stringify(patch.notExported);
     if (patch.deleteMark !== undefined) set.delete_mark = patch.deleteMark;
     if (patch.folderId !== undefined) set.folder_id = patch.folderId;
+    if (patch.intentJournalVersion !== undefined) set.intent_journal_version = patch.intentJournalVersion;
+    if (patch.intentPosition !== undefined) set.intent_position = patch.intentPosition;
     await db
       .updateTable('sync_links')
       .set(set as Partial<SyncLinksTable>)

@@ -3,7 +3,7 @@
 
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authenticateMessage, negotiateMessage } from '../../src/sandbox/ews/ntlm/messages.ts';
+import { authenticateMessage, negotiateMessage, readChallenge } from '../../src/ntlm/client.ts';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import {
   basic,
@@ -171,9 +171,9 @@ describe('authentication', () => {
       const challenge = /NTLM (\S+)/.exec(String(first.headers['www-authenticate']))?.[1];
       expect(challenge).toBeTruthy();
       const type3 = authenticateMessage(
-        Buffer.from(challenge!, 'base64'),
-        { user: 'ada', domain: 'EXAMPLE', password: PASSWORD },
-        Date.now(),
+        readChallenge(Buffer.from(challenge!, 'base64')),
+        'EXAMPLE\\ada',
+        PASSWORD,
       );
       const second = await post(`NTLM ${type3.toString('base64')}`, body);
       expect(second.status).toBe(200);
@@ -184,11 +184,7 @@ describe('authentication', () => {
 
       const bad = await post(`NTLM ${negotiateMessage().toString('base64')}`, body);
       const c2 = /NTLM (\S+)/.exec(String(bad.headers['www-authenticate']))![1];
-      const wrong = authenticateMessage(
-        Buffer.from(c2, 'base64'),
-        { user: 'ada', domain: 'EXAMPLE', password: 'wrong' },
-        Date.now(),
-      );
+      const wrong = authenticateMessage(readChallenge(Buffer.from(c2, 'base64')), 'EXAMPLE\\ada', 'wrong');
       expect((await post(`NTLM ${wrong.toString('base64')}`, body)).status).toBe(401);
     } finally {
       agent.destroy();

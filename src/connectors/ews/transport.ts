@@ -2,12 +2,13 @@
 // (per mailbox and per service account), retries after ErrorServerBusy's back-off, and the
 // answer read into the error model.
 import type http from 'node:http';
+import { authenticateMessage, negotiateMessage, readChallenge } from '../../ntlm/client.ts';
+import { NtlmError } from '../../ntlm/messages.ts';
 import { ConnectorError } from '../errors.ts';
 import type { HttpClient, HttpResponse } from '../net/http.ts';
 import { KeyedLimiter } from '../net/limiter.ts';
 import { type RetryPolicy, withRetries } from '../net/retry.ts';
 import { parseEwsError, responseMessageFailure } from './errors.ts';
-import { authenticateMessage, negotiateMessage, readChallenge } from './ntlm/ntlm.ts';
 import { type ExchangeVersion, envelope, readSoap } from './soap.ts';
 import { children, isNode, type XNode } from './xml.ts';
 
@@ -176,7 +177,13 @@ export class EwsTransport {
       : offered.split(/,(?=\s*(?:NTLM|Negotiate|Basic|Bearer)\b)/i);
     const challengeHeader = list.map((v) => v.trim()).find((v) => /^NTLM \S+/i.test(v));
     if (!challengeHeader) return { headers: {}, agent, early: first };
-    const challenge = readChallenge(Buffer.from(challengeHeader.slice(5).trim(), 'base64'));
+    let challenge: ReturnType<typeof readChallenge>;
+    try {
+      challenge = readChallenge(Buffer.from(challengeHeader.slice(5).trim(), 'base64'));
+    } catch (error) {
+      if (error instanceof NtlmError) throw new ConnectorError('invalid_response', error.message);
+      throw error;
+    }
     return {
       headers: {
         authorization: `NTLM ${authenticateMessage(challenge, auth.login, auth.password).toString('base64')}`,

@@ -49,6 +49,8 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('fingerprint', 'text')
     /** Journal version before an import intent's CRM create: where adoption looks. */
     .addColumn('intent_journal_version', 'bigint')
+    /** Index of an import intent within its CRM batch create (its journal entries are consecutive). */
+    .addColumn('intent_position', 'integer')
     /** `exchange` or `crm`: the side whose delete waits for the mass-delete guard. */
     .addColumn('delete_mark', 'text')
     /** JSON array of values that did not fit into Exchange, with the reason (B4). */

@@ -2,16 +2,16 @@
 // sandbox's identity platform.
 
 import type { Socket } from 'node:net';
-import type { SandboxContext, TokenClaims } from '../context.ts';
-import { checkPassword, findMailboxByLogin } from '../identity/index.ts';
-import type { Mailbox } from '../model.ts';
 import {
   challengeMessage,
   messageType,
   NtlmError,
   readAuthenticateMessage,
   verifyNtlmV2,
-} from './ntlm/messages.ts';
+} from '../../ntlm/messages.ts';
+import type { SandboxContext, TokenClaims } from '../context.ts';
+import { checkPassword, findMailboxByLogin } from '../identity/index.ts';
+import type { Mailbox } from '../model.ts';
 
 export type Caller =
   | { kind: 'user'; mailbox: Mailbox; scheme: 'basic' | 'ntlm' | 'bearer' }

@@ -1,10 +1,8 @@
 // NTLMv2 client messages (MS-NLMP 2.2.1 and 3.3.2): NEGOTIATE, then AUTHENTICATE answering the
 // server's CHALLENGE. Signing and sealing are not used (EWS runs over TLS).
 import { createHmac, randomBytes } from 'node:crypto';
-import { ConnectorError } from '../../errors.ts';
-import { md4 } from './md4.ts';
+import { fileTime, NtlmError, ntowfV2, SIGNATURE } from './messages.ts';
 
-const SIGNATURE = Buffer.from('NTLMSSP\0', 'ascii');
 const FLAGS =
   0x00000001 | // NEGOTIATE_UNICODE
   0x00000004 | // REQUEST_TARGET
@@ -33,7 +31,7 @@ export interface Challenge {
 
 export function readChallenge(token: Buffer): Challenge {
   if (token.length < 32 || !token.subarray(0, 8).equals(SIGNATURE) || token.readUInt32LE(8) !== 2) {
-    throw new ConnectorError('invalid_response', 'The server sent an NTLM challenge that cannot be read.');
+    throw new NtlmError('malformed', 'The server sent an NTLM challenge that cannot be read.');
   }
   const flags = token.readUInt32LE(20);
   const serverChallenge = Buffer.from(token.subarray(24, 32));
@@ -41,8 +39,7 @@ export function readChallenge(token: Buffer): Challenge {
   if (token.length >= 48) {
     const len = token.readUInt16LE(40);
     const offset = token.readUInt32LE(44);
-    if (offset + len > token.length)
-      throw new ConnectorError('invalid_response', 'The NTLM challenge is truncated.');
+    if (offset + len > token.length) throw new NtlmError('malformed', 'The NTLM challenge is truncated.');
     targetInfo = Buffer.from(token.subarray(offset, offset + len));
   }
   let timestamp: Buffer | undefined;
@@ -58,21 +55,6 @@ export function readChallenge(token: Buffer): Challenge {
 
 const utf16 = (s: string) => Buffer.from(s, 'utf16le');
 const hmac = (key: Buffer, ...data: Buffer[]) => createHmac('md5', key).update(Buffer.concat(data)).digest();
-
-export function ntHash(password: string): Buffer {
-  return md4(utf16(password));
-}
-
-/** NTOWFv2 (MS-NLMP 3.3.2). */
-export function ntowfV2(password: string, user: string, domain: string): Buffer {
-  return hmac(ntHash(password), utf16(user.toUpperCase() + domain));
-}
-
-function fileTimeNow(): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE((BigInt(Date.now()) + 11_644_473_600_000n) * 10_000n);
-  return b;
-}
 
 /** `DOMAIN\user`, `user@domain` (kept whole, as Windows does) or a bare user name. */
 export function splitLogin(login: string): { user: string; domain: string } {
@@ -90,7 +72,7 @@ export function authenticateMessage(
   const { user, domain } = splitLogin(login);
   const key = ntowfV2(password, user, domain);
   const clientChallenge = options.clientChallenge ?? randomBytes(8);
-  const timestamp = options.timestamp ?? challenge.timestamp ?? fileTimeNow();
+  const timestamp = options.timestamp ?? challenge.timestamp ?? fileTime(Date.now());
   const temp = Buffer.concat([
     Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]),
     timestamp,

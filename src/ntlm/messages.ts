@@ -1,10 +1,11 @@
-// NTLM (MS-NLMP) messages for HTTP authentication: the server side (challenge, NTLMv2
-// verification) and a minimal client side, used by tests and by EWS clients of the sandbox.
+// NTLM (MS-NLMP) for HTTP authentication, both halves: the client (client.ts, used by the EWS
+// connector) and the server (this file's challenge and NTLMv2 verification, used by the
+// sandbox). Only NTLMv2 without signing or sealing: EWS runs over TLS.
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { md4 } from './md4.ts';
 
-const SIGNATURE = Buffer.from('NTLMSSP\0', 'latin1');
+export const SIGNATURE = Buffer.from('NTLMSSP\0', 'latin1');
 
 export const NEGOTIATE_UNICODE = 0x00000001;
 export const REQUEST_TARGET = 0x00000004;
@@ -161,85 +162,4 @@ export function verifyNtlmV2(
     if (timingSafeEqual(expected, proof)) return true;
   }
   return false;
-}
-
-// ---- client side -------------------------------------------------------------------------
-
-export function negotiateMessage(): Buffer {
-  const b = Buffer.alloc(32);
-  SIGNATURE.copy(b, 0);
-  b.writeUInt32LE(1, 8);
-  b.writeUInt32LE(
-    (NEGOTIATE_UNICODE |
-      REQUEST_TARGET |
-      NEGOTIATE_NTLM |
-      NEGOTIATE_ALWAYS_SIGN |
-      NEGOTIATE_EXTENDED_SESSIONSECURITY |
-      NEGOTIATE_128 |
-      NEGOTIATE_56) >>>
-      0,
-    12,
-  );
-  return b;
-}
-
-export function readChallengeMessage(token: Buffer): {
-  serverChallenge: Buffer;
-  targetInfo: Buffer;
-  flags: number;
-} {
-  if (messageType(token) !== 2) throw new NtlmError('unexpectedType', 'Expected an NTLM CHALLENGE message.');
-  if (token.length < 48) throw new NtlmError('malformed', 'The NTLM CHALLENGE message is truncated.');
-  return {
-    serverChallenge: token.subarray(24, 32),
-    targetInfo: readBuffer(token, 40),
-    flags: token.readUInt32LE(20),
-  };
-}
-
-/** Type 3 with an NTLMv2 response, as a client computes it. */
-export function authenticateMessage(
-  challenge: Buffer,
-  credentials: { user: string; domain: string; password: string; workstation?: string },
-  nowMs: number,
-  clientChallenge: Buffer = randomBytes(8),
-): Buffer {
-  const { serverChallenge, targetInfo } = readChallengeMessage(challenge);
-  const blob = Buffer.concat([
-    Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]),
-    fileTime(nowMs),
-    clientChallenge,
-    Buffer.alloc(4),
-    targetInfo,
-    Buffer.alloc(4),
-  ]);
-  const ntowf = ntowfV2(credentials.password, credentials.user, credentials.domain);
-  const proof = ntProof(ntowf, serverChallenge, blob);
-  const ntResponse = Buffer.concat([proof, blob]);
-  const lmResponse = Buffer.concat([
-    createHmac('md5', ntowf)
-      .update(Buffer.concat([serverChallenge, clientChallenge]))
-      .digest(),
-    clientChallenge,
-  ]);
-  const fields = [
-    lmResponse,
-    ntResponse,
-    Buffer.from(credentials.domain, 'utf16le'),
-    Buffer.from(credentials.user, 'utf16le'),
-    Buffer.from(credentials.workstation ?? 'WORKSTATION', 'utf16le'),
-    Buffer.alloc(0),
-  ];
-  const header = Buffer.alloc(64);
-  SIGNATURE.copy(header, 0);
-  header.writeUInt32LE(3, 8);
-  let offset = 64;
-  fields.forEach((f, i) => {
-    header.writeUInt16LE(f.length, 12 + i * 8);
-    header.writeUInt16LE(f.length, 14 + i * 8);
-    header.writeUInt32LE(offset, 16 + i * 8);
-    offset += f.length;
-  });
-  header.writeUInt32LE((NEGOTIATE_UNICODE | NEGOTIATE_NTLM | NEGOTIATE_EXTENDED_SESSIONSECURITY) >>> 0, 60);
-  return Buffer.concat([header, ...fields]);
 }
