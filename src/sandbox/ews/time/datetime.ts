@@ -65,11 +65,15 @@ export function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+const CANONICAL_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** Exchange writes UTC with `Z`, to the second unless the request asked for milliseconds. */
 export function formatDateTime(
   isoOrMs: string | number,
   precision: 'Seconds' | 'Milliseconds' = 'Seconds',
 ): string {
-  const iso = typeof isoOrMs === 'number' ? new Date(isoOrMs).toISOString() : new Date(isoOrMs).toISOString();
+  // The store keeps canonical UTC strings; only other forms need a round trip through Date.
+  const iso =
+    typeof isoOrMs === 'string' && CANONICAL_UTC.test(isoOrMs) ? isoOrMs : new Date(isoOrMs).toISOString();
   return precision === 'Milliseconds' ? iso : `${iso.slice(0, 19)}Z`;
 }

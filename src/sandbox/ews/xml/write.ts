@@ -5,20 +5,16 @@ export type Fragment = string | undefined | null | false;
 
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-/** Code points XML 1.0 cannot carry at all. */
-function isXmlChar(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code !== 0xfffe && code !== 0xffff);
-}
+// Characters to escape, and code points XML 1.0 cannot carry at all (dropped rather than
+// producing an unparsable document). Most values have neither, and skip the rewrite.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters XML forbids
+const NEEDS_ESCAPE = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters XML forbids
+const ESCAPED = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 export function esc(value: string): string {
-  let out = '';
-  for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    // Characters XML cannot carry are dropped rather than producing an unparsable document.
-    if (!isXmlChar(code)) continue;
-    out += TEXT_ESCAPES[ch] ?? ch;
-  }
-  return out;
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  return value.replace(ESCAPED, (ch) => TEXT_ESCAPES[ch] ?? '');
 }
 
 export type Attrs = Record<string, string | number | boolean | undefined | null>;
