@@ -3,11 +3,31 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { SandboxAdminClient } from './admin/client.ts';
 import { startSandbox } from './server.ts';
 
 const USAGE = `Usage: exsync sandbox [--port 7400] [--host 127.0.0.1] [--seed demo|none] [--data <file>]
                       [--generate contacts=N,events=N,tasks=N,messages=N,mailboxes=M,seed=S]
-                      [--admin-key <key>] [--log]`;
+                      [--admin-key <key>] [--log] [--fault '<rule as JSON>' …]
+
+  --fault  adds a fault rule at start, as POST /sandbox/api/faults would (repeatable), e.g.
+           --fault '{"protocol":"graph","mailbox":"ada@example.test","fault":{"kind":"throttle","retryAfterMs":2000},"rate":0.1}'`;
+
+/** A --fault flag's rule; the admin API validates it (and names what is wrong) when it is added. */
+export function parseFaultFlag(text: string): Parameters<SandboxAdminClient['addFault']>[0] {
+  let rule: unknown;
+  try {
+    rule = JSON.parse(text);
+  } catch {
+    throw new Error(
+      `--fault must be a JSON fault rule, e.g. '{"protocol":"ews","fault":{"kind":"serverError","status":503},"rate":0.05}'; got: ${text}`,
+    );
+  }
+  if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
+    throw new Error(`--fault must be a JSON object with at least "fault"; got: ${text}`);
+  }
+  return rule as Parameters<SandboxAdminClient['addFault']>[0];
+}
 
 export async function runSandboxCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -20,6 +40,7 @@ export async function runSandboxCommand(args: string[]): Promise<void> {
       generate: { type: 'string' },
       'admin-key': { type: 'string' },
       log: { type: 'boolean', default: false },
+      fault: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -34,6 +55,7 @@ export async function runSandboxCommand(args: string[]): Promise<void> {
   if (values.seed !== 'demo' && values.seed !== 'none')
     throw new Error(`--seed must be demo or none.\n${USAGE}`);
 
+  const faults = values.fault.map(parseFaultFlag);
   const sandbox = await startSandbox({
     port,
     host: values.host,
@@ -43,6 +65,12 @@ export async function runSandboxCommand(args: string[]): Promise<void> {
     adminKey: values['admin-key'],
     logger: values.log,
   });
+  try {
+    for (const rule of faults) await sandbox.admin.addFault(rule);
+  } catch (error) {
+    await sandbox.close();
+    throw new Error(`A --fault rule was refused: ${(error as Error).message}`);
+  }
   const caFile = values.data
     ? `${values.data}.ca.pem`
     : join(tmpdir(), `exsync-sandbox-${sandbox.port}-ca.pem`);
@@ -64,6 +92,8 @@ export async function runSandboxCommand(args: string[]): Promise<void> {
       `  App:    client id ${d.app.clientId}, client secret ${d.app.clientSecret}`,
     );
   }
+  if (faults.length > 0)
+    lines.push(`  Faults: ${faults.length} rule(s) active; list them at ${sandbox.url}/sandbox/api/faults`);
   if (values.data) lines.push(`  Data:   ${values.data} (saved every 30 s and on exit)`);
   lines.push('Press Ctrl+C to stop.');
   console.log(lines.join('\n'));
