@@ -7,11 +7,13 @@ import type { Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
 import type { Principal } from '../src/crm/principal.ts';
 import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
+import { InProcessQueue } from '../src/jobs/in-process.ts';
 import type { ContactData } from '../src/sandbox/model.ts';
 import { type RunningSandbox, startSandbox } from '../src/sandbox/server.ts';
 import { contactsEntity } from '../src/sync/contacts/entity.ts';
 import type { ContactSyncOptions } from '../src/sync/contacts/mapping.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
+import { registerSyncWorker, scheduleMailboxSync, syncNow } from '../src/sync/schedule.ts';
 import {
   contactSettings,
   freshMailbox,
@@ -320,5 +322,25 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     await engine.store(m.mailboxId, 'contacts').tag([tagged.id]);
     await m.sync();
     expect(m.exchangeItems().map((i) => i.data.surname)).toEqual(['Ged']);
+  });
+
+  it('"sync now" and the automatic schedule run through the job queue (E3)', async () => {
+    const m = await mailbox(contactSettings({ autoSync: true, intervalMinutes: 1 }));
+    m.userCreates(person());
+    const done: string[] = [];
+    const queue = new InProcessQueue({ onCompleted: (job) => void done.push(job.id) });
+    registerSyncWorker(queue, engine);
+    await queue.start();
+    try {
+      const id = await syncNow(queue, m.mailboxId, 'contacts');
+      await expect.poll(() => done.includes(id!), { timeout: 10_000 }).toBe(true);
+      expect(await m.crmContacts()).toHaveLength(1);
+      await scheduleMailboxSync(queue, m.mailboxId, 'contacts', contactSettings({ autoSync: true }));
+      await scheduleMailboxSync(queue, m.mailboxId, 'contacts', contactSettings({ autoSync: false }));
+    } finally {
+      await queue.stop();
+    }
+    const [run] = await engine.store(m.mailboxId, 'contacts').runs(1);
+    expect(run).toMatchObject({ trigger: 'manual', status: 'succeeded', counts: { import: { created: 1 } } });
   });
 });

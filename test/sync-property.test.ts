@@ -170,6 +170,12 @@ async function runCase(
     m.set(f, v);
     edits[side].set(u, m);
   };
+  // An item created by a run killed before it saved the link, and deleted by the user before
+  // the resume, cannot be told from any other deleted item (a delete carries no content): the
+  // resumed run exports the record again. Deletes made while a killed run waits are allowed to
+  // come back for that reason (docs/mapping.md, Idempotency).
+  let interrupted = false;
+  const deletedWhileInterrupted = new Set<string>();
   const sync = async (crashAt: number | null) => {
     let seen = 0;
     const engine = engineFor(
@@ -179,9 +185,12 @@ async function runCase(
             if (seen++ === crashAt) throw new SimulatedCrash(s);
           },
     );
-    await engine.syncMailbox(world.mailboxId, 'contacts').catch((error: unknown) => {
+    const result = await engine.syncMailbox(world.mailboxId, 'contacts').catch((error: unknown) => {
       if (!(error instanceof SimulatedCrash)) throw error;
+      return undefined;
     });
+    if (result === undefined) interrupted = true;
+    else if (result.status === 'succeeded' && !result.tally?.blocked) interrupted = false;
   };
 
   for (const s of steps) {
@@ -197,6 +206,7 @@ async function runCase(
       case 'exDelete': {
         const u = world.exchange.delete(s.pick);
         if (u) deleted.exchange.add(u);
+        if (u && interrupted) deletedWhileInterrupted.add(u);
         break;
       }
       case 'crmCreate':
@@ -242,7 +252,7 @@ async function runCase(
   expect(new Set(onCrm.map((r) => r.uid)).size).toBe(onCrm.length);
   for (const row of onCrm) {
     // Nothing deleted comes back, unless an edit on the other side won the conflict.
-    if (deleted.exchange.has(row.uid))
+    if (deleted.exchange.has(row.uid) && !deletedWhileInterrupted.has(row.uid))
       expect(policy === 'crm_wins' && edits.crm.has(row.uid), `${row.uid} was deleted in Exchange`).toBe(
         true,
       );
@@ -251,12 +261,18 @@ async function runCase(
         policy === 'exchange_wins' && edits.exchange.has(row.uid),
         `${row.uid} was deleted in the CRM`,
       ).toBe(true);
-    // An edit made on one side only is not lost.
+    // An edit made on one side only is not lost (without field merge: unless the other side
+    // edited the record too and won it whole).
+    const editedOnBoth = edits.crm.has(row.uid) && edits.exchange.has(row.uid);
+    if (!fieldMerge && editedOnBoth) continue;
     for (const f of ['jobTitle', 'department'] as const) {
       const c = edits.crm.get(row.uid)?.get(f);
       const e = edits.exchange.get(row.uid)?.get(f);
-      if (c !== undefined && e === undefined) expect(row[f], `${row.uid}.${f}`).toBe(c);
-      if (e !== undefined && c === undefined) expect(row[f], `${row.uid}.${f}`).toBe(e);
+      // (Edits to a copy that was then deleted went with it.)
+      if (c !== undefined && e === undefined && !deleted.crm.has(row.uid))
+        expect(row[f], `${row.uid}.${f}`).toBe(c);
+      if (e !== undefined && c === undefined && !deleted.exchange.has(row.uid))
+        expect(row[f], `${row.uid}.${f}`).toBe(e);
     }
   }
 }

@@ -332,6 +332,7 @@ export interface SyncStatesTable {
   /** JSON: folder id → Exchange cursor. */
   cursors: Json;
   journal_version: number | null;
+  full_pass_since: number | null;
   scope_hash: string | null;
   lease_owner: string | null;
   lease_until: string | null;

@@ -212,6 +212,7 @@ class Run {
       checkpoint,
       journalHead: () => input.engine.crm.journal.headVersion(),
       knownItems: new Map(),
+      createdIn: new Set(),
     };
     this.plan = {
       direction: input.settings.direction,
@@ -234,7 +235,12 @@ class Run {
     const { store, settings } = this.input;
     const state = await store.state();
     const scopeHash = this.entity.scopeKey(settings.options);
-    const changes = await this.readCrmChanges(state.journalVersion, state.scopeHash !== scopeHash);
+    const changes = await this.readCrmChanges(
+      state.journalVersion ?? state.fullPassSince,
+      state.journalVersion === null || state.scopeHash !== scopeHash,
+    );
+    if (state.journalVersion === null && state.fullPassSince === null)
+      await store.beginFullPass(changes.head);
     await this.ctx.checkpoint('start');
 
     await this.adoptImportedRecords();
@@ -256,6 +262,12 @@ class Run {
     await store.deleteLinks(orphans);
 
     await this.exportChanges(changes);
+    // Move the folder cursors past our own creates: a server may leave out an item that was
+    // created and deleted after a cursor, and then its delete would never reach the CRM.
+    for (const folderId of this.ctx.createdIn) {
+      const { cursors } = await store.state();
+      if (cursors[folderId] !== undefined) await this.readFolder(folderId, cursors[folderId], changes);
+    }
     const held = await this.runDeletes();
     if (held) return held;
     if (!this.input.tally.blocked) await store.saveJournalVersion(changes.head, scopeHash);
@@ -263,7 +275,7 @@ class Run {
     return undefined;
   }
 
-  private async readCrmChanges(since: number | null, scopeChanged: boolean): Promise<CrmChanges> {
+  private async readCrmChanges(since: number | null, full: boolean): Promise<CrmChanges> {
     const { crm } = this.input.engine;
     const head = await crm.journal.headVersion();
     const changed = new Map<string, boolean>();
@@ -281,7 +293,7 @@ class Run {
         version = page[page.length - 1].version;
       }
     }
-    return { changed, head, full: since === null || scopeChanged };
+    return { changed, head, full: since === null || full };
   }
 
   /** Import intents whose CRM record was created before the crash get that record. */
@@ -345,6 +357,10 @@ class Run {
     const { connector, engine, store } = this.input;
     const fromScratch = cursor === undefined;
     const seen = new Set<string>();
+    // Only links that existed before a read from scratch can have lost their item unnoticed.
+    const before = fromScratch
+      ? new Set((await store.linksInFolders([folderId], false)).map((l) => l.id))
+      : new Set<string>();
     let page = 0;
     try {
       for await (const changePage of connector.readChanges(this.folder(folderId), cursor, {
@@ -352,7 +368,7 @@ class Run {
       })) {
         const upserts = new Map(changePage.upserts.map((u) => [u.id, u]));
         const deletes = changePage.deletes.filter((id) => !upserts.has(id));
-        for (const id of upserts.keys()) seen.add(id);
+        for (const id of [...upserts.keys(), ...deletes]) seen.add(id);
         const blockedBefore = this.input.tally.blocked;
         this.input.tally.blocked = false;
         const marks = await this.applyExchangePage(folderId, [...upserts.values()], deletes, changes);
@@ -362,7 +378,7 @@ class Run {
         await store.markDeletesAndSaveCursor(marks, folderId, pageBlocked ? undefined : changePage.cursor);
         await this.ctx.checkpoint(`page:${folderId}:${page++}`);
         if (pageBlocked) return;
-        if (changePage.done && fromScratch) await this.missingAfterFullRead(folderId, seen, changes);
+        if (changePage.done && fromScratch) await this.missingAfterFullRead(folderId, seen, before, changes);
       }
     } catch (error) {
       if (isConnectorError(error, 'resync_needed') && !fromScratch) {
@@ -375,9 +391,16 @@ class Run {
   }
 
   /** After a read from scratch, linked items that were not listed are gone from Exchange. */
-  private async missingAfterFullRead(folderId: string, seen: Set<string>, changes: CrmChanges) {
+  private async missingAfterFullRead(
+    folderId: string,
+    seen: Set<string>,
+    before: Set<string>,
+    changes: CrmChanges,
+  ) {
     const links = await this.input.store.linksInFolders([folderId], false);
-    const gone = links.filter((l) => l.itemId && !seen.has(l.itemId) && !l.deleteMark).map((l) => l.itemId!);
+    const gone = links
+      .filter((l) => before.has(l.id) && l.itemId && !seen.has(l.itemId) && !l.deleteMark)
+      .map((l) => l.itemId!);
     if (gone.length === 0) return;
     const marks = await this.applyExchangePage(folderId, [], gone, changes);
     await this.input.store.markDeletesAndSaveCursor(marks, undefined, undefined);
@@ -411,6 +434,7 @@ class Run {
         linkId: i.id,
         folderId: i.folderId,
         fingerprint: i.fingerprint ?? '',
+        snapshot: i.snapshot,
       })),
       unlinked.map((u) => {
         const side = observed.get(u.id) as Extract<ExchangeSide, { kind: 'upsert' }>;
@@ -419,18 +443,20 @@ class Run {
     );
     for (const { intent, item } of adoptions) {
       const stored = this.exportIntents.find((i) => i.id === intent.linkId)!;
-      await store.updateLink(intent.linkId, {
-        itemId: item.itemId,
-        itemVersion: item.version,
-        state: 'linked',
-      });
+      // No version yet: the item is compared with what was sent, so an edit the user made to
+      // it before the resume counts as an Exchange change.
+      await store.updateLink(intent.linkId, { itemId: item.itemId, itemVersion: '', state: 'linked' });
       this.exportIntents = this.exportIntents.filter((i) => i.id !== intent.linkId);
-      links.set(item.itemId, { ...stored, itemId: item.itemId, itemVersion: item.version, state: 'linked' });
+      links.set(item.itemId, { ...stored, itemId: item.itemId, itemVersion: '', state: 'linked' });
     }
 
     const linked = [...links.values()].filter((l) => l.state === 'linked' && !l.deleteMark);
     const recordIds = linked.map((l) => l.recordId!).filter((id) => changes.full || changes.changed.has(id));
-    const crmSides = await this.observeRecords(recordIds);
+    const crmSides = await this.observeRecords(
+      recordIds,
+      changes,
+      new Map(linked.map((l) => [l.recordId!, l])),
+    );
     const pairs: Pair[] = [];
     for (const [itemId, exchange] of observed) {
       const link = links.get(itemId);
@@ -445,7 +471,16 @@ class Run {
   }
 
   /** The CRM side of the given records: present (projected), deleted or no longer visible. */
-  private async observeRecords(recordIds: string[]): Promise<Map<string, CrmSide>> {
+  /**
+   * The CRM side of the given records: present (projected), deleted or no longer visible. A
+   * linked record the journal shows no user change for is taken as unedited, whatever the
+   * sync itself wrote to it: only the user's edits may count as CRM edits.
+   */
+  private async observeRecords(
+    recordIds: string[],
+    changes: CrmChanges,
+    links: Map<string, StoredLink>,
+  ): Promise<Map<string, CrmSide>> {
     const out = new Map<string, CrmSide>();
     if (recordIds.length === 0) return out;
     const { engine, settings, store, principal } = this.input;
@@ -453,11 +488,14 @@ class Run {
     const records = await service.getMany(principal, recordIds);
     const tagged = await store.tagged(recordIds);
     for (const r of records) {
+      const projection = this.entity.fromRecord(r, settings.options);
+      const link = links.get(r.id);
+      const unedited = link?.state === 'linked' && !changes.changed.has(r.id);
       out.set(r.id, {
         kind: 'present',
         recordId: r.id,
-        version: r.version,
-        projection: this.entity.fromRecord(r, settings.options),
+        version: unedited ? Number(link.recordVersion ?? r.version) : r.version,
+        projection: unedited ? { snapshot: link.snapshot, notExported: projection.notExported } : projection,
         inScope: this.entity.inExportScope(r, settings.options, tagged.has(r.id)),
       });
     }
@@ -482,7 +520,7 @@ class Run {
       if (todo.length === 0) return;
       for (const id of todo) this.consumed.add(id);
       const links = await store.linksByRecord(todo);
-      const sides = await this.observeRecords(todo);
+      const sides = await this.observeRecords(todo, changes, links);
       const pairs: Pair[] = [];
       for (const id of todo) {
         const link = links.get(id);

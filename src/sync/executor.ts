@@ -47,6 +47,8 @@ export interface ExecutionContext {
   journalHead(): Promise<number>;
   /** Items already read this run, to spare a GetItem when writing back. */
   knownItems: Map<string, unknown>;
+  /** Folders this run created items in. */
+  createdIn: Set<string>;
 }
 
 export interface DeleteMark {
@@ -209,6 +211,7 @@ async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Pr
         folderRef(ctx, action.folderId),
         entity.toItem(action.snapshot, options) as never,
       );
+      ctx.createdIn.add(action.folderId);
       await ctx.checkpoint('export:created');
       await store.updateLink(intentIds[i], {
         itemId: created.id,

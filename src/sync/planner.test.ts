@@ -314,9 +314,9 @@ describe('adopting what an interrupted run created', () => {
   it('matches export intents to unlinked items by folder and content, one to one', () => {
     const fp = fingerprint(snapshot);
     const intents = [
-      { linkId: 'a', folderId: 'F', fingerprint: fp },
-      { linkId: 'b', folderId: 'F', fingerprint: fp },
-      { linkId: 'c', folderId: 'G', fingerprint: fp },
+      { linkId: 'a', folderId: 'F', fingerprint: fp, snapshot },
+      { linkId: 'b', folderId: 'F', fingerprint: fp, snapshot },
+      { linkId: 'c', folderId: 'G', fingerprint: fp, snapshot },
     ];
     const items = [
       { folderId: 'F', itemId: 'x', version: '1', snapshot },
@@ -324,6 +324,28 @@ describe('adopting what an interrupted run created', () => {
     ];
     const adopted = adoptItems(intents, items);
     expect(adopted.map((m) => [m.intent.linkId, m.item.itemId])).toEqual([['a', 'x']]);
+  });
+  it('adopts an item the user edited before the resume when most fields still agree', () => {
+    const sent = { given: 'Ada', family: 'Lovelace', email: 'ada@x.test', title: null };
+    const intents = [
+      { linkId: 'a', folderId: 'F', fingerprint: fingerprint(sent), snapshot: sent },
+      {
+        linkId: 'b',
+        folderId: 'F',
+        fingerprint: 'x',
+        snapshot: { given: 'Bob', family: 'B', email: 'b@x.test' },
+      },
+    ];
+    const edited = { folderId: 'F', itemId: 'i1', version: '2', snapshot: { ...sent, title: 'Countess' } };
+    const stranger = {
+      folderId: 'F',
+      itemId: 'i2',
+      version: '1',
+      snapshot: { given: 'Cy', family: 'C', email: 'c@x.test' },
+    };
+    expect(adoptItems(intents, [stranger, edited]).map((m) => [m.intent.linkId, m.item.itemId])).toEqual([
+      ['a', 'i1'],
+    ]);
   });
   it('finds the records an interrupted batch create made, by journal position', () => {
     const adopted = adoptRecords(

@@ -328,6 +328,8 @@ export interface ExportIntent {
   linkId: string;
   folderId: string;
   fingerprint: string;
+  /** What the interrupted run sent. */
+  snapshot: Snapshot;
 }
 
 export interface UnlinkedItem {
@@ -337,25 +339,48 @@ export interface UnlinkedItem {
   snapshot: Snapshot;
 }
 
+/** Share of the fields either side fills that hold the same value on both. */
+export function similarity(a: Snapshot, b: Snapshot): number {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+    (k) => !sameValue(a[k], null) || !sameValue(b[k], null),
+  );
+  if (keys.length === 0) return 1;
+  return keys.filter((k) => sameValue(a[k], b[k])).length / keys.length;
+}
+
+/** How alike an item must be to an intent to be taken for its copy edited before adoption. */
+export const ADOPTION_SIMILARITY = 0.6;
+
 /**
  * Pairs export intents (an Exchange create that may have happened before the crash) with
- * unlinked items that carry the same content, one to one.
+ * unlinked items of the same folder, one to one: same content first; then, for an item the
+ * user edited in the meantime, the most alike intent when most filled fields still agree.
  */
 export function adoptItems(
   intents: ExportIntent[],
   items: UnlinkedItem[],
 ): Array<{ intent: ExportIntent; item: UnlinkedItem }> {
-  const open = new Map<string, ExportIntent[]>();
-  for (const intent of intents) {
-    const key = `${intent.folderId}\u0000${intent.fingerprint}`;
-    open.set(key, [...(open.get(key) ?? []), intent]);
-  }
+  const open = [...intents];
   const out: Array<{ intent: ExportIntent; item: UnlinkedItem }> = [];
+  const rest: UnlinkedItem[] = [];
   for (const item of items) {
-    const key = `${item.folderId}\u0000${fingerprint(item.snapshot)}`;
-    const waiting = open.get(key);
-    const intent = waiting?.shift();
-    if (intent) out.push({ intent, item });
+    const print = fingerprint(item.snapshot);
+    const index = open.findIndex((i) => i.folderId === item.folderId && i.fingerprint === print);
+    if (index >= 0) out.push({ intent: open.splice(index, 1)[0], item });
+    else rest.push(item);
+  }
+  for (const item of rest) {
+    let best = -1;
+    let bestScore = ADOPTION_SIMILARITY;
+    open.forEach((intent, index) => {
+      if (intent.folderId !== item.folderId) return;
+      const score = similarity(intent.snapshot, item.snapshot);
+      if (score >= bestScore) {
+        best = index;
+        bestScore = score;
+      }
+    });
+    if (best >= 0) out.push({ intent: open.splice(best, 1)[0], item });
   }
   return out;
 }

@@ -13,6 +13,7 @@ type Db = Kysely<Database>;
 export interface SyncState {
   cursors: Record<string, string>;
   journalVersion: number | null;
+  fullPassSince: number | null;
   scopeHash: string | null;
   held: string | null;
   holdDecision: 'approve' | 'unlink' | null;
@@ -160,6 +161,7 @@ export class SyncStore {
     return {
       cursors: row ? (JSON.parse(row.cursors) as Record<string, string>) : {},
       journalVersion: row?.journal_version === null || row === undefined ? null : Number(row.journal_version),
+      fullPassSince: row?.full_pass_since === null || row === undefined ? null : Number(row.full_pass_since),
       scopeHash: row?.scope_hash ?? null,
       held: row?.held ?? null,
       holdDecision: (row?.hold_decision as SyncState['holdDecision']) ?? null,
@@ -177,8 +179,18 @@ export class SyncStore {
 
   async saveJournalVersion(version: number | null, scopeHash: string): Promise<void> {
     await this.stateRow()
-      .set({ journal_version: version, scope_hash: scopeHash, updated_at: new Date().toISOString() })
+      .set({
+        journal_version: version,
+        scope_hash: scopeHash,
+        full_pass_since: null,
+        updated_at: new Date().toISOString(),
+      })
       .execute();
+  }
+
+  /** Remembers where a first full pass began, so that a resumed pass still sees later edits. */
+  async beginFullPass(head: number): Promise<void> {
+    await this.stateRow().set({ full_pass_since: head }).where('full_pass_since', 'is', null).execute();
   }
 
   async hold(reason: string): Promise<void> {

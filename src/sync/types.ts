@@ -2,10 +2,10 @@
 // and emails later) plugs in through EntityDefinition; a mailbox's connector, settings and
 // principal come through the MailboxSource port, so the engine never reads mailbox storage.
 import type { ExchangeConnector, FolderKind } from '../connectors/types.ts';
-import type { Principal } from '../crm/principal.ts';
-import type { RecordService } from '../crm/repository.ts';
 import type { Crm } from '../crm/index.ts';
 import type { SyncedRecordType } from '../crm/journal.ts';
+import type { Principal } from '../crm/principal.ts';
+import type { RecordService } from '../crm/repository.ts';
 
 /** JSON values of the mapped fields, in the neutral form both sides are compared in. */
 export type Snapshot = Record<string, unknown>;
@@ -65,6 +65,7 @@ export interface MailboxSource {
 }
 
 /** What the engine needs to know about one kind of record and item. */
+// biome-ignore lint/suspicious/noExplicitAny: the engine holds definitions of every entity in one list
 export interface EntityDefinition<R extends { id: string; version: number } = any, T = any, O = any> {
   /** `contacts`, `meetings`, …: the key of settings, state and links. */
   name: string;

@@ -15,6 +15,8 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('cursors', 'text', (c) => c.notNull().defaultTo('{}'))
     /** Journal version whose changes have all been handled; null before the first full export. */
     .addColumn('journal_version', 'bigint')
+    /** Journal head when an unfinished full pass began: its changes are read on resume. */
+    .addColumn('full_pass_since', 'bigint')
     /** Hash of the settings that decide what is in scope: a change forces a full pass. */
     .addColumn('scope_hash', 'text')
     .addColumn('lease_owner', 'text')

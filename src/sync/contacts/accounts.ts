@@ -28,7 +28,7 @@ export function chooseAccount(match: AccountMatch): AccountChoice {
 export function accountLinker(crm: Crm, principal: Principal) {
   const cache = new Map<string, Promise<AccountChoice>>();
   return (companyName: string | null | undefined): Promise<AccountChoice> => {
-    if (!companyName || !companyName.trim()) return Promise.resolve({ linked: false, reason: 'no_account' });
+    if (!companyName?.trim()) return Promise.resolve({ linked: false, reason: 'no_account' });
     const key = normaliseAccountName(companyName);
     let choice = cache.get(key);
     if (!choice) {

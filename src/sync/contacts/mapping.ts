@@ -5,7 +5,7 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { NeutralContact, Phone, PhoneType, PostalAddress } from '../../connectors/types.ts';
 import type { Contact } from '../../crm/contacts.ts';
-import { PHONE_TYPES } from '../../crm/fields.ts';
+import type { PHONE_TYPES } from '../../crm/fields.ts';
 import type { NotExported, Projection, Snapshot } from '../types.ts';
 
 export interface ContactSyncOptions {

@@ -7,13 +7,13 @@ import { HttpClient } from '../../connectors/net/http.ts';
 import type { ExchangeConnector, Protocol } from '../../connectors/types.ts';
 import type { Crm } from '../../crm/index.ts';
 import type { Principal } from '../../crm/principal.ts';
-import type { RunningSandbox } from '../../sandbox/server.ts';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_PASSWORD,
   DEMO_TENANT_ID,
 } from '../../sandbox/seed/index.ts';
+import type { RunningSandbox } from '../../sandbox/server.ts';
 import { type ContactSyncOptions, DEFAULT_CONTACT_OPTIONS } from '../contacts/mapping.ts';
 import type { EntitySyncSettings, MailboxSource, MailboxSyncSettings, RunOutcome } from '../types.ts';
 
