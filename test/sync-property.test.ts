@@ -4,9 +4,10 @@
 // nothing deleted comes back (unless the conflict policy let an edit on the other side win),
 // and an edit made on one side only is never lost.
 //
-// Where the cases run: EXSYNC_PROPERTY_RUNS cases (default 500) against the in-memory Exchange
-// (src/sync/testing/fake-exchange.ts: the same cursor and version rules as the sandbox, no
-// HTTP), so each case costs milliseconds; plus EXSYNC_PROPERTY_SANDBOX_RUNS cases (default 10)
+// Where the cases run: EXSYNC_PROPERTY_RUNS cases (default 500) per protocol against the
+// in-memory Exchange (src/sync/testing/fake-exchange.ts: the same cursor and version rules as
+// the sandbox, no HTTP; EWS-style delivery, and Graph-style delivery that repeats unchanged
+// items), so each case costs milliseconds; plus EXSYNC_PROPERTY_SANDBOX_RUNS cases (default 10)
 // per protocol against the sandbox over EWS and over Graph, with kills but no injected faults.
 // A nightly run raises both numbers through those variables.
 import fc from 'fast-check';
@@ -297,43 +298,46 @@ async function crmUser(mailboxId: string) {
   };
 }
 
-describe('sync settles correctly (in-memory Exchange)', () => {
-  it(`holds for ${RUNS} random histories with kills, faults and expired cursors`, async () => {
-    const connectors = new Map<string, ExchangeConnector>();
-    const source = new MemoryMailboxSource((address) => connectors.get(address)!);
-    const engineFor = (checkpoint?: (s: string) => void) =>
-      new SyncEngine({
-        crm: fx.crm,
-        source,
-        entities: [contactsEntity],
-        pageSize: 2,
-        batchSize: 3,
-        leaseMs: -1000,
-        ...(checkpoint ? { checkpoint } : {}),
-      });
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(step(true), { minLength: 1, maxLength: 14 }),
-        fc.constantFrom<ConflictPolicy>('crm_wins', 'exchange_wins'),
-        fc.boolean(),
-        fc.integer({ min: 1, max: 1_000_000 }),
-        async (steps, policy, fieldMerge, seed) => {
-          const mailboxId = `fake-${caseNo++}`;
-          const address = `${mailboxId}@example.test`;
-          const exchange = new FakeExchange();
-          connectors.set(address, exchange.connector(address));
-          const makeWorld = async (settings: EntitySyncSettings) => {
-            const p = await crmUser(mailboxId);
-            source.add(mailboxId, { address, principal: p.sync, settings: { contacts: settings } });
-            return { mailboxId, principal: p.user, exchange: fakeSide(exchange) };
-          };
-          await runCase(fx, makeWorld, engineFor, steps, policy, fieldMerge, seed);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  }, 300_000);
-});
+describe.each<Protocol>(['ews', 'graph'])(
+  'sync settles correctly (in-memory Exchange, %s delivery)',
+  (style) => {
+    it(`holds for ${RUNS} random histories with kills, faults and expired cursors`, async () => {
+      const connectors = new Map<string, ExchangeConnector>();
+      const source = new MemoryMailboxSource((address) => connectors.get(address)!);
+      const engineFor = (checkpoint?: (s: string) => void) =>
+        new SyncEngine({
+          crm: fx.crm,
+          source,
+          entities: [contactsEntity],
+          pageSize: 2,
+          batchSize: 3,
+          leaseMs: -1000,
+          ...(checkpoint ? { checkpoint } : {}),
+        });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(step(true), { minLength: 1, maxLength: 14 }),
+          fc.constantFrom<ConflictPolicy>('crm_wins', 'exchange_wins'),
+          fc.boolean(),
+          fc.integer({ min: 1, max: 1_000_000 }),
+          async (steps, policy, fieldMerge, seed) => {
+            const mailboxId = `fake-${caseNo++}`;
+            const address = `${mailboxId}@example.test`;
+            const exchange = new FakeExchange({ style, seed });
+            connectors.set(address, exchange.connector(address));
+            const makeWorld = async (settings: EntitySyncSettings) => {
+              const p = await crmUser(mailboxId);
+              source.add(mailboxId, { address, principal: p.sync, settings: { contacts: settings } });
+              return { mailboxId, principal: p.user, exchange: fakeSide(exchange) };
+            };
+            await runCase(fx, makeWorld, engineFor, steps, policy, fieldMerge, seed);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    }, 300_000);
+  },
+);
 
 describe.each<Protocol>(['ews', 'graph'])('sync settles correctly over %s (sandbox)', (protocol) => {
   let sandbox: RunningSandbox;

@@ -1,6 +1,8 @@
 // An in-memory Exchange contacts store behind the ExchangeConnector interface, for tests that
 // need thousands of cheap runs (the property test): change log with cursors, versions that
 // refuse stale writes, expiring cursors and injected transient faults, like the sandbox.
+// Two delivery styles: `ews` pages carry each change once (SyncFolderItems), `graph` pages may
+// also carry an item again that did not change, as Graph's delta does.
 import { ConnectorError } from '../../connectors/errors.ts';
 import type {
   ChangePage,
@@ -23,8 +25,12 @@ interface Stored {
 
 const clone = <T>(v: T): T => structuredClone(v);
 
+export type DeliveryStyle = 'ews' | 'graph';
+
 export class FakeExchange {
   readonly items = new Map<string, Stored>();
+  readonly style: DeliveryStyle;
+  private random: () => number;
   private readonly log: Array<{ seq: number; folderId: string; itemId: string }> = [];
   private seq = 0;
   private nextId = 0;
@@ -32,6 +38,19 @@ export class FakeExchange {
   requests = 0;
   /** Called before every connector request; throw to inject a fault. */
   fault: (operation: string) => void = () => {};
+
+  constructor(options: { style?: DeliveryStyle; seed?: number } = {}) {
+    this.style = options.style ?? 'ews';
+    // A small deterministic generator (mulberry32), so a failing case replays exactly.
+    let state = (options.seed ?? 1) >>> 0;
+    this.random = () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
 
   private touch(folderId: string, itemId: string) {
     this.log.push({ seq: ++this.seq, folderId, itemId });
@@ -111,6 +130,16 @@ export class FakeExchange {
         deletes.add(e.itemId);
       }
     }
+    if (this.style === 'graph' && cursor !== undefined && this.random() < 0.3) {
+      // Graph may deliver an unchanged item again; the engine must take it as a no-op.
+      const present = [...this.items.entries()].filter(
+        ([id, s]) => s.folderId === folderId && !deletes.has(id),
+      );
+      if (present.length > 0) {
+        const [id, stored] = present[Math.floor(this.random() * present.length)];
+        upserts.set(id, { id, version: stored.version, item: clone(stored.item) });
+      }
+    }
     return {
       upserts: [...upserts.values()],
       deletes: [...deletes],
@@ -139,13 +168,14 @@ export class FakeExchange {
 }
 
 class FakeConnector implements ExchangeConnector {
-  readonly protocol = 'graph' as const;
+  readonly protocol: DeliveryStyle;
   readonly mailbox: string;
   private readonly exchange: FakeExchange;
 
   constructor(exchange: FakeExchange, mailbox: string) {
     this.exchange = exchange;
     this.mailbox = mailbox;
+    this.protocol = exchange.style;
   }
 
   async testConnection() {
