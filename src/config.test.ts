@@ -60,7 +60,9 @@ describe('loadConfig', () => {
     const key = Buffer.alloc(32, 7);
     expect(loadConfig({ EXSYNC_SECRET_KEY: key.toString('base64') }).secretKey).toBeDefined();
     expect(loadConfig({ EXSYNC_SECRET_KEY: key.toString('hex') }).secretKey).toBeDefined();
-    expect(() => loadConfig({ EXSYNC_SECRET_KEY: 'sixteen-chars-xx' })).toThrow(/EXSYNC_SECRET_KEY must be 32 bytes/);
+    expect(() => loadConfig({ EXSYNC_SECRET_KEY: 'sixteen-chars-xx' })).toThrow(
+      /EXSYNC_SECRET_KEY must be 32 bytes/,
+    );
   });
 
   it('parses sizes', () => {
