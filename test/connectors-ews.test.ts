@@ -110,11 +110,14 @@ describe.each([
       folder,
       created.id,
       created.version,
-      contact({ jobTitle: 'Chemist', phones: [] }),
+      contact({ jobTitle: 'Chemist', phones: [], surname: 'Skłodowska-Curie' }),
     );
     expect(updated.version).not.toBe(created.version);
     const [got] = await c.getItems(folder, [created.id]);
     expect(got).toMatchObject({ ok: true, item: { jobTitle: 'Chemist', phones: [] } });
+    // A renamed contact is filed under its new name, as Outlook does.
+    const stored = sandbox.store.item(sandbox.store.mailbox(c.mailbox)!.id, created.id);
+    expect((stored?.data as { fileAs?: string }).fileAs).toBe('Skłodowska-Curie, Marie');
     const stale = await c
       .updateItem(folder, created.id, created.version, contact({ jobTitle: 'Teacher' }))
       .catch((e) => e);

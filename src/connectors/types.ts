@@ -261,6 +261,8 @@ export type ItemResult<T> =
   | ({ ok: true } & VersionedItem<T>)
   | { ok: false; id: string; error: ConnectorError };
 
+export type CreateResult = ({ ok: true } & ItemVersion) | { ok: false; error: ConnectorError };
+
 export interface TimeWindow {
   /** ISO instants. */
   start: string;
@@ -342,6 +344,14 @@ export interface ExchangeConnector {
     folder: FolderRef & { kind: K },
     item: ItemByKind[K],
   ): Promise<ItemVersion>;
+  /**
+   * Creates several items in as few requests as the protocol allows (EWS: one CreateItem; Graph:
+   * `$batch`es of 20). One result per item, in order; a failed item does not stop the others.
+   */
+  createItems?<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    items: Array<ItemByKind[K]>,
+  ): Promise<CreateResult[]>;
   /** Refuses with `conflict` when the server holds a newer version than `version`. */
   updateItem<K extends FolderKind>(
     folder: FolderRef & { kind: K },

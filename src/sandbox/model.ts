@@ -84,6 +84,8 @@ export interface ContactData {
   displayName?: string;
   nickName?: string;
   initials?: string;
+  /** How the contact is filed (Outlook's "File as"); derived from the name when absent. */
+  fileAs?: string;
   companyName?: string;
   jobTitle?: string;
   department?: string;

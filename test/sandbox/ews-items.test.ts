@@ -92,6 +92,20 @@ describe('contacts', () => {
     ]);
   });
 
+  it('MS-OXWSCONT_R279: FileAs is stored as given and changed with SetItemField', async () => {
+    const { id, changeKey } = await create(CONTACT);
+    expect((sb.store.item(ada.id, id) as Item<'contact'>).data.fileAs).toBe('Turing, Alan');
+    const message = await update(
+      id,
+      changeKey,
+      '<t:SetItemField><t:FieldURI FieldURI="contacts:FileAs"/><t:Contact><t:FileAs>Alan Turing (Bletchley)</t:FileAs></t:Contact></t:SetItemField>',
+    );
+    expect(responseCode(message)).toBe('NoError');
+    const { item } = await get(id);
+    expect(descendant(item, 'FileAs')?.text).toBe('Alan Turing (Bletchley)');
+    expect((sb.store.item(ada.id, id) as Item<'contact'>).data.fileAs).toBe('Alan Turing (Bletchley)');
+  });
+
   it('MS-OXWSCORE_R2015, MS-OXWSCDATA_R59, MS-OXWSCDATA_R61, MS-OXWSCDATA_R62: honours IdOnly, Default and AdditionalProperties with indexed field URIs', async () => {
     const { id } = await create(CONTACT);
     const idOnly = await get(id, 'IdOnly');

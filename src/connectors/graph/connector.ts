@@ -8,6 +8,7 @@ import { problemOf } from '../problems.ts';
 import type {
   ChangePage,
   ConnectionTestResult,
+  CreateResult,
   ExchangeConnector,
   FolderKind,
   FolderNode,
@@ -293,6 +294,28 @@ export class GraphConnector implements ExchangeConnector {
       body,
     });
     return this.versionOfAnswer(answer, 'created');
+  }
+
+  async createItems<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    items: Array<ItemByKind[K]>,
+  ): Promise<CreateResult[]> {
+    const outcomes = await this.client.batch(
+      items.map((item) => {
+        const body = GRAPH_MAPPINGS[folder.kind].toGraph(item as never);
+        if (folder.kind === 'calendar') body.transactionId = randomUUID();
+        return { method: 'POST', path: collectionPath(this.base, folder), body };
+      }),
+    );
+    return outcomes.map((o): CreateResult => {
+      if (!o.ok) return o;
+      try {
+        return { ok: true, ...this.versionOfAnswer(o.answer, 'created') };
+      } catch (error) {
+        if (isConnectorError(error)) return { ok: false, error };
+        throw error;
+      }
+    });
   }
 
   async updateItem<K extends FolderKind>(

@@ -44,6 +44,7 @@ export const contactData = z.strictObject({
   surname: z.string().optional(),
   displayName: z.string().optional(),
   nickName: z.string().optional(),
+  fileAs: z.string().optional(),
   initials: z.string().optional(),
   companyName: z.string().optional(),
   jobTitle: z.string().optional(),

@@ -152,6 +152,8 @@ export function contactChanges(c: NeutralContact): FieldChange[] {
       xml: bodyToEws(c.notes ? { contentType: 'text', content: c.notes } : undefined) || undefined,
     },
     { uri: 'item:Categories', xml: categoriesToEws(c.categories) || undefined },
+    // Kept in step with the name, as Outlook does when a contact is renamed.
+    ...(fileAs(c) ? [simple('FileAs', 'FileAs', fileAs(c))] : []),
     simple('DisplayName', 'DisplayName', c.displayName),
     simple('GivenName', 'GivenName', c.givenName),
     simple('MiddleName', 'MiddleName', c.middleName),

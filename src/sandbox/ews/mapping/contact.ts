@@ -49,6 +49,7 @@ const PART_FIELD: Record<(typeof ADDRESS_PARTS)[number], keyof PostalAddress> = 
 };
 
 export function fileAs(c: ContactData): string {
+  if (c.fileAs) return c.fileAs;
   if (c.surname && c.givenName) return `${c.surname}, ${c.givenName}`;
   return c.displayName ?? c.surname ?? c.givenName ?? c.companyName ?? c.emailAddresses[0]?.address ?? '';
 }
@@ -161,6 +162,7 @@ export function readContact(contact: XElement): Partial<ContactData> {
   set('displayName', text('DisplayName'));
   set('nickName', text('Nickname'));
   set('initials', text('Initials'));
+  set('fileAs', text('FileAs'));
   set('companyName', text('CompanyName'));
   set('jobTitle', text('JobTitle'));
   set('department', text('Department'));
@@ -223,6 +225,7 @@ export const CONTACT_FIELDS: Record<string, keyof ContactData> = {
   'contacts:DisplayName': 'displayName',
   'contacts:Nickname': 'nickName',
   'contacts:Initials': 'initials',
+  'contacts:FileAs': 'fileAs',
   'contacts:CompanyName': 'companyName',
   'contacts:JobTitle': 'jobTitle',
   'contacts:Department': 'department',
