@@ -26,9 +26,17 @@ export async function runCli(argv: string[], output: Output = consoleOutput): Pr
         const { userCommand } = await import('./user.ts');
         return await userCommand(rest, output);
       }
+      case 'contacts': {
+        const { contactsCommand } = await import('./contacts.ts');
+        return await contactsCommand(rest, output);
+      }
       case 'status': {
         const { statusCommand } = await import('./status.ts');
         return await statusCommand(output);
+      }
+      case 'sync': {
+        const { syncCommand } = await import('./sync.ts');
+        return await syncCommand(rest, output);
       }
       case 'sandbox': {
         const { sandboxCommand } = await import('./sandbox.ts');

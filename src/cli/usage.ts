@@ -9,8 +9,16 @@ Commands:
   user create [--admin] <email> [--name NAME] [--password PASSWORD]
                                    Create a user; without --password a random one is
                                    generated and printed once.
+  contacts export [--out FILE] [--user EMAIL] [--delimiter ;] [--bom]
+                                   Write the contacts (those EMAIL may see; all without
+                                   --user) as CSV to FILE or standard output.
+  contacts import FILE [--user EMAIL] [--dry-run] [--delimiter ;]
+                                   Import contacts from CSV as EMAIL (default: the first
+                                   administrator); prints created, updated and failed rows.
   status                           Database location, migrations, record counts and the
                                    change journal's head.
+  sync <mailbox address or id> [--entity contacts]
+                                   Run one sync of the mailbox now and print its counts.
   sandbox ...                      Run the Exchange emulator (see "exsync sandbox --help").
   help                             Show this text.
 

@@ -404,6 +404,15 @@ export interface SyncTagsTable {
   created_at: string;
 }
 
+/** A mailbox's settings for one entity, as JSON (SPEC E1). */
+export interface MailboxSyncSettingsTable {
+  mailbox_id: string;
+  entity: string;
+  settings: Json;
+  updated_at: string;
+  updated_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   roles: RolesTable;
@@ -433,4 +442,5 @@ export interface Database {
   sync_runs: SyncRunsTable;
   sync_conflicts: SyncConflictsTable;
   sync_tags: SyncTagsTable;
+  mailbox_sync_settings: MailboxSyncSettingsTable;
 }

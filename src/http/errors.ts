@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CrmError, type CrmErrorCode, detailsFromZod } from '../crm/errors.ts';
+import type { SyncErrorCode } from '../mailbox-sync/errors.ts';
 import type { MailboxErrorCode } from '../mailboxes/errors.ts';
 
 export type ApiErrorCode =
@@ -20,7 +21,8 @@ export type ApiErrorCode =
   | 'bad_request'
   | 'not_ready'
   | 'internal_error'
-  | MailboxErrorCode;
+  | MailboxErrorCode
+  | SyncErrorCode;
 
 export interface ErrorDetail {
   path: string;

@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import { type Crm, createCrm } from '../crm/index.ts';
 import { migrateToLatest, openStore, type Store } from '../db/database.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { createMailboxSync, createSyncAccess, type MailboxSync } from '../mailbox-sync/index.ts';
 import { createMailboxDomain, type MailboxDomain } from '../mailboxes/index.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { secretBoxFromConfig } from '../secrets/index.ts';
@@ -22,12 +23,14 @@ import { buildOpenApiDocument } from './openapi.ts';
 import { type Operation, registerOperations } from './operation.ts';
 import { authRoutes } from './routes/auth.ts';
 import { changeRoutes } from './routes/changes.ts';
+import { csvRoutes, registerCsvBodyParser } from './routes/csv.ts';
 import { mailServiceRoutes } from './routes/mail-services.ts';
 import { mailboxRoutes } from './routes/mailboxes.ts';
 import { registerOAuthCallback } from './routes/oauth-callback.ts';
 import { operationsRoutes } from './routes/operations.ts';
 import { recordRoutes } from './routes/records.ts';
 import { shareRoutes } from './routes/shares.ts';
+import { syncRoutes } from './routes/sync.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { VERSION } from './version.ts';
@@ -41,6 +44,8 @@ export interface ServerDeps {
   loginLimiter?: LoginLimiter;
   /** Mail services and mailboxes; built from the configuration when absent. */
   mailboxes?: MailboxDomain;
+  /** Mailbox sync (job runner, automatic sync); built over `mailboxes` when absent, started here, stopped on close. */
+  sync?: (mailboxes: MailboxDomain) => MailboxSync;
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -93,17 +98,27 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       allowPrivateAddresses: config.allowPrivateAddresses,
       log: deps.logger,
     });
+  const sync = deps.sync
+    ? deps.sync(mailboxes)
+    : createMailboxSync({ crm: deps.crm, domain: mailboxes, log: deps.logger });
+  await sync.start();
+  app.addHook('onClose', async () => {
+    await sync.stop();
+  });
   const operations: Operation[] = [
     ...operationsRoutes({ store, metrics, isShuttingDown: () => shuttingDown }),
     ...authRoutes({ backend, sessions, loginLimiter, secureCookies }),
     ...tokenRoutes(tokens),
     ...userRoutes(backend),
+    ...csvRoutes(deps.crm),
     ...recordRoutes(backend.recordTypes),
     ...shareRoutes(backend),
     ...changeRoutes(backend),
     ...mailServiceRoutes(mailboxes),
     ...mailboxRoutes(mailboxes),
+    ...syncRoutes(createSyncAccess(deps.crm, mailboxes, sync)),
   ];
+  registerCsvBodyParser(app);
   registerOperations(app, operations, authenticate);
   registerOAuthCallback(app, mailboxes, authenticate);
 

@@ -3,7 +3,7 @@
 // the other side's write next, the link last. Deletes are only marked here; the engine runs
 // them after the mass-delete guard. docs/mapping.md ("Idempotency") explains the recovery.
 import { type ConnectorError, isConnectorError } from '../connectors/errors.ts';
-import type { ExchangeConnector, FolderRef } from '../connectors/types.ts';
+import type { CreateResult, ExchangeConnector, FolderRef } from '../connectors/types.ts';
 import { isCrmError, notFound } from '../crm/errors.ts';
 import type { Crm } from '../crm/index.ts';
 import type { Principal } from '../crm/principal.ts';
@@ -21,6 +21,9 @@ export class SimulatedCrash extends Error {
     this.step = step;
   }
 }
+
+/** Creates per request where the connector can batch them (EWS CreateItem takes many items). */
+const CREATE_BATCH = 100;
 
 export type Checkpoint = (step: string) => Promise<void>;
 
@@ -205,24 +208,49 @@ async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Pr
     })),
   );
   await ctx.checkpoint('export:intents');
-  for (const [i, action] of actions.entries()) {
-    try {
-      const created = await ctx.connector.createItem(
-        folderRef(ctx, action.folderId),
-        entity.toItem(action.snapshot, options) as never,
-      );
-      ctx.createdIn.add(action.folderId);
-      await ctx.checkpoint('export:created');
-      await store.updateLink(intentIds[i], {
-        itemId: created.id,
-        itemVersion: created.version,
-        state: 'linked',
-      });
-      ctx.tally.counts.export.created++;
-      noteNotExported(ctx, action.recordId, action.notExported);
-    } catch (error) {
-      // The intent stays: if the item was made after all, the next run adopts it.
-      fail(ctx, `record ${action.recordId}`, error);
+  const linkCreated = async (i: number, result: CreateResult) => {
+    const action = actions[i];
+    // The intent stays on failure: if the item was made after all, the next run adopts it.
+    if (!result.ok) return fail(ctx, `record ${action.recordId}`, result.error);
+    ctx.createdIn.add(action.folderId);
+    await ctx.checkpoint('export:created');
+    await store.updateLink(intentIds[i], { itemId: result.id, itemVersion: result.version, state: 'linked' });
+    ctx.tally.counts.export.created++;
+    noteNotExported(ctx, action.recordId, action.notExported);
+  };
+  const createMany = ctx.connector.createItems?.bind(ctx.connector);
+  if (!createMany) {
+    for (const [i, action] of actions.entries()) {
+      let result: CreateResult;
+      try {
+        const item = entity.toItem(action.snapshot, options) as never;
+        result = { ok: true, ...(await ctx.connector.createItem(folderRef(ctx, action.folderId), item)) };
+      } catch (error) {
+        result = { ok: false, error: error as ConnectorError };
+      }
+      await linkCreated(i, result);
+    }
+  } else {
+    // One request per chunk of one folder; a failed item fails alone.
+    for (let start = 0, end = 0; start < actions.length; start = end) {
+      end = start + 1;
+      while (
+        end < actions.length &&
+        end - start < CREATE_BATCH &&
+        actions[end].folderId === actions[start].folderId
+      )
+        end++;
+      const chunk = actions.slice(start, end);
+      let results: CreateResult[];
+      try {
+        results = await createMany(
+          folderRef(ctx, chunk[0].folderId),
+          chunk.map((a) => entity.toItem(a.snapshot, options) as never),
+        );
+      } catch (error) {
+        results = chunk.map(() => ({ ok: false as const, error: error as ConnectorError }));
+      }
+      for (const [k, result] of results.entries()) await linkCreated(start + k, result);
     }
   }
   await ctx.checkpoint('export:linked');

@@ -2,13 +2,13 @@
 // token, mailbox, permission, Outlook's per-mailbox limits, injected faults, handler, and the
 // Graph error shape for anything that goes wrong.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ianaZone } from '../calendar/zones.ts';
 import type { SandboxContext, TokenClaims } from '../context.ts';
 import type { Mailbox } from '../model.ts';
 import { authenticate, hasPermission, resolveMailbox } from './auth.ts';
 import { accessDenied, badRequest, errorBody, GraphError, toGraphError } from './errors.ts';
 import { MailboxLimits, mailboxConcurrency } from './limits.ts';
 import { parsePrefer } from './prefer.ts';
-import { tryIanaZone } from './time.ts';
 import type { GraphRequest, GraphResponse, GraphServices, Route, RouteCall } from './types.ts';
 
 export const JSON_CONTENT_TYPE =
@@ -117,7 +117,7 @@ export function createPipeline(
     const prefs = parsePrefer(req.headers.prefer);
     if (prefs.immutableId) applied.add('IdType="ImmutableId"');
     if (prefs.timeZone) {
-      if (tryIanaZone(prefs.timeZone)) applied.add(`outlook.timezone="${prefs.timeZone}"`);
+      if (ianaZone(prefs.timeZone)) applied.add(`outlook.timezone="${prefs.timeZone}"`);
       else prefs.timeZone = undefined;
     }
     let claims: TokenClaims | undefined;

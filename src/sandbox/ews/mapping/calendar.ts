@@ -2,7 +2,7 @@
 // and exceptions EWS derives from a master.
 
 import type { Attendee, AttendeeType, EventData, Item, ResponseType, ShowAs } from '../../model.ts';
-import { type Occurrence, seriesSummary } from '../calendar/expand.ts';
+import { type Occurrence, seriesSummary } from '../../calendar/recurrence.ts';
 import { occurrenceItemId } from '../ids.ts';
 import { formatDateTime, parseDateTime, toIso } from '../time/datetime.ts';
 import { kid, kids, kidText, type XElement } from '../xml/parse.ts';

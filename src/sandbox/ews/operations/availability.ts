@@ -13,7 +13,7 @@ import {
   ruleZoneToUtc,
   ruleZoneXml,
 } from '../time/serializable-zone.ts';
-import { ianaZone } from '../time/zones.ts';
+import { ianaZone } from '../../calendar/zones.ts';
 import { kid, kidText, type XElement } from '../xml/parse.ts';
 import { el, esc, leaf } from '../xml/write.ts';
 import { type OperationContext, requiredList } from './context.ts';

@@ -1,7 +1,7 @@
 // xs:dateTime as EWS uses it: with `Z`, with an offset, or without either — the last meaning
 // "in the time zone the request names" (TimeZoneContext, or the item's own start zone).
 
-import { fromWallTime, ianaZone } from './zones.ts';
+import { fromWallTime, ianaZone } from '../../calendar/zones.ts';
 
 const DATE_TIME = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/;
 

@@ -4,7 +4,7 @@
 
 import { kid, kidText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
-import { offsetMinutes, toWallTime, type WallTime } from './zones.ts';
+import { offsetMinutes, toWallTime, type WallTime } from '../../calendar/zones.ts';
 
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 

@@ -18,7 +18,8 @@ import type {
 } from '../../model.ts';
 import { badRequest } from '../errors.ts';
 import type { EventInstance } from '../recurrence.ts';
-import { fromDateTimeTimeZone, ianaZone, localDate, toDateTimeTimeZone } from '../time.ts';
+import { localDate } from '../../calendar/zones.ts';
+import { fromDateTimeTimeZone, ianaZone, toDateTimeTimeZone } from '../time.ts';
 import {
   bodyFromGraph,
   bodyToGraph,

@@ -1,25 +1,50 @@
-// Windows time zone names (what EWS carries) and wall-clock arithmetic in them, via IANA zones
-// and Intl. Exchange stores zones by Windows name; the platform's tz database does the work.
+// Time zones as Exchange stores them (Windows names, IANA accepted too) and wall-clock
+// arithmetic in them, via the platform's tz database (Intl). Both front ends convert here, so a
+// local time means the same instant whichever protocol wrote it.
 
 import { findIana, findWindows } from 'windows-iana';
 
-const UTC_NAMES = new Set(['UTC', 'Coordinated Universal Time', 'GMT Standard Time UTC', 'Etc/UTC']);
+/** Names clients use for UTC that neither windows-iana nor Intl resolves the same way. */
+const UTC_NAMES = new Set([
+  'utc',
+  'etc/utc',
+  'gmt',
+  'etc/gmt',
+  'z',
+  'tzone://microsoft/utc',
+  'coordinated universal time',
+  'gmt standard time utc',
+]);
 
-/** IANA zone for a Windows zone name (or an IANA name passed through); undefined when unknown. */
-export function ianaZone(windowsOrIana: string): string | undefined {
-  if (UTC_NAMES.has(windowsOrIana)) return 'UTC';
-  const found = findIana(windowsOrIana);
-  if (found.length > 0) return found[0];
+export function isUtcName(name: string): boolean {
+  return UTC_NAMES.has(name.trim().toLowerCase());
+}
+
+function isValidIana(zone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: windowsOrIana });
-    return windowsOrIana;
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
+/** IANA zone for a Windows zone name (or an IANA name passed through); undefined when unknown. */
+export function ianaZone(windowsOrIana: string): string | undefined {
+  if (isUtcName(windowsOrIana)) return 'UTC';
+  const found = findIana(windowsOrIana);
+  if (found.length > 0) return found[0];
+  return isValidIana(windowsOrIana) ? windowsOrIana : undefined;
+}
+
+/** Whether the name is a Windows zone name (as opposed to an IANA one). */
+export function isWindowsZoneName(name: string): boolean {
+  return findIana(name).length > 0;
+}
+
+/** The Windows zone name for an IANA zone; undefined when windows-iana knows none. */
 export function windowsZone(iana: string): string | undefined {
-  if (iana === 'UTC' || iana === 'Etc/UTC') return 'UTC';
+  if (isUtcName(iana)) return 'UTC';
   return findWindows(iana)[0];
 }
 
@@ -53,6 +78,8 @@ function formatter(iana: string): Intl.DateTimeFormat {
   return f;
 }
 
+const msPart = (instantMs: number): number => ((instantMs % 1000) + 1000) % 1000;
+
 /** The wall-clock time in a zone at an instant. */
 export function toWallTime(instantMs: number, iana: string): WallTime {
   if (iana === 'UTC') {
@@ -78,21 +105,21 @@ export function toWallTime(instantMs: number, iana: string): WallTime {
     hour: parts.hour === 24 ? 0 : parts.hour,
     minute: parts.minute,
     second: parts.second,
-    millisecond: ((instantMs % 1000) + 1000) % 1000,
+    millisecond: msPart(instantMs),
   };
 }
 
-function wallAsUtcMs(w: WallTime): number {
+/** The wall time's fields read as if they were UTC, in ms. */
+export function wallAsUtcMs(w: WallTime): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond);
 }
 
 /** Offset of the zone from UTC at an instant, in minutes (east positive). */
 export function offsetMinutes(instantMs: number, iana: string): number {
   if (iana === 'UTC') return 0;
-  const w = toWallTime(instantMs - (((instantMs % 1000) + 1000) % 1000), iana);
-  return Math.round(
-    (wallAsUtcMs({ ...w, millisecond: 0 }) - (instantMs - (((instantMs % 1000) + 1000) % 1000))) / 60000,
-  );
+  const whole = instantMs - msPart(instantMs);
+  const w = toWallTime(whole, iana);
+  return Math.round((wallAsUtcMs({ ...w, millisecond: 0 }) - whole) / 60000);
 }
 
 /**
@@ -128,4 +155,9 @@ export function dateOf(w: { year: number; month: number; day: number }): string 
 export function parseDate(date: string): { year: number; month: number; day: number } {
   const [y, m, d] = date.slice(0, 10).split('-').map(Number);
   return { year: y, month: m, day: d };
+}
+
+/** The calendar date (`YYYY-MM-DD`) of an instant in a zone. */
+export function localDate(instantMs: number, iana: string): string {
+  return dateOf(toWallTime(instantMs, iana));
 }

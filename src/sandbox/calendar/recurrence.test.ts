@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EventData, Recurrence } from '../../model.ts';
-import { occurrences, occurrencesBetween, seriesSummary } from './expand.ts';
+import type { EventData, Recurrence } from '../model.ts';
+import { occurrences, occurrencesBetween, seriesSummary } from './recurrence.ts';
 
 function series(
   recurrence: Recurrence,

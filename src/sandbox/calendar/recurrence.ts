@@ -1,8 +1,10 @@
-// Expands a recurring series into occurrences, in the recurrence's own time zone so that a
-// 09:00 meeting stays at 09:00 across daylight-saving changes, as Exchange keeps it.
+// Expands a recurring series into occurrences, as Exchange does: the pattern runs on local
+// dates of the recurrence's own time zone and each occurrence keeps the series' local time of
+// day, so a 09:00 meeting stays at 09:00 across daylight-saving changes; deleted occurrences
+// are flagged and modified ones carry their exception. EWS and Graph both expand here.
 
-import type { DayOfWeek, EventData, OccurrenceOverride, Recurrence } from '../../model.ts';
-import { dateOf, fromWallTime, ianaZone, parseDate, toWallTime } from '../time/zones.ts';
+import type { DayOfWeek, EventData, OccurrenceOverride, Recurrence } from '../model.ts';
+import { fromWallTime, ianaZone, parseDate, toWallTime } from './zones.ts';
 
 export interface Occurrence {
   /** 1-based position in the series, deleted occurrences included (EWS InstanceIndex). */
@@ -26,10 +28,13 @@ const DAY_INDEX: Record<DayOfWeek, number> = {
 };
 const WEEK_INDEX = { first: 1, second: 2, third: 3, fourth: 4, last: -1 } as const;
 
-/** Hard stop for unbounded series, so a noEnd pattern cannot run away. */
-const MAX_OCCURRENCES = 5000;
+/**
+ * Hard stop for unbounded series, so a noEnd pattern cannot run away; large enough that a
+ * daily series begun decades ago still reaches today (dates outside a window cost little).
+ */
+const MAX_OCCURRENCES = 20_000;
 
-interface CalendarDate {
+export interface CalendarDate {
   year: number;
   month: number;
   day: number;
@@ -117,16 +122,26 @@ export function* patternDates(recurrence: Recurrence): Generator<CalendarDate> {
 }
 
 function recurrenceZone(event: Pick<EventData, 'recurrence' | 'startTimeZone'>): string {
-  return ianaZone(event.recurrence?.range.recurrenceTimeZone ?? event.startTimeZone) ?? 'UTC';
+  return ianaZone(event.recurrence?.range.recurrenceTimeZone || event.startTimeZone || 'UTC') ?? 'UTC';
 }
 
-type SeriesEvent = Pick<
+export type SeriesEvent = Pick<
   EventData,
   'start' | 'end' | 'startTimeZone' | 'recurrence' | 'modifiedOccurrences' | 'deletedOccurrences'
 >;
 
 const HOUR = 3600000;
 const DAY = 86400000;
+
+/** Where an occurrence lies once its exception (if any) is applied: a moved start keeps the length. */
+function exceptionTimes(
+  originalStart: number,
+  duration: number,
+  override: OccurrenceOverride | undefined,
+): { originalStart: number; start: number; end: number } {
+  const start = override?.start ? Date.parse(override.start) : originalStart;
+  return { originalStart, start, end: override?.end ? Date.parse(override.end) : start + duration };
+}
 
 /**
  * Occurrences of the series that start before `until` (all of them for bounded series),
@@ -179,20 +194,31 @@ export function occurrences(
     );
     if (until !== undefined && originalStart >= until) break;
     const override = overrides.get(originalStart);
-    out.push({
-      index,
-      originalStart,
-      start: override?.start ? Date.parse(override.start) : originalStart,
-      end: override?.end ? Date.parse(override.end) : originalStart + duration,
-      override,
-      deleted: deleted.has(originalStart),
-    });
+    out.push({ index, ...exceptionTimes(originalStart, duration, override), override, deleted: deleted.has(originalStart) });
   }
   return out;
 }
 
-/** Occurrences overlapping [from, to), deletions dropped: what a CalendarView shows. */
-export function occurrencesBetween(event: SeriesEvent, from: number, to: number): Occurrence[] {
+/** Whether [start, end) overlaps the window [from, to). */
+export type Overlap = (start: number, end: number, from: number, to: number) => boolean;
+
+/** Strict overlap: an instant (zero-length) item at the window's start is outside it. */
+export const overlapsStrictly: Overlap = (start, end, from, to) => start < to && end > from;
+
+/** Overlap that also counts a zero-length item at the window's start as inside it. */
+export const overlapsWithInstants: Overlap = (start, end, from, to) =>
+  start < to && (end > from || (start === end && start >= from));
+
+/**
+ * Occurrences overlapping [from, to), deletions dropped: what a calendar view shows. An
+ * exception counts where it was moved to, even from far outside the window.
+ */
+export function occurrencesBetween(
+  event: SeriesEvent,
+  from: number,
+  to: number,
+  overlaps: Overlap = overlapsStrictly,
+): Occurrence[] {
   const duration = Math.max(0, Date.parse(event.end) - Date.parse(event.start));
   // An exception may have been moved into the window from a later slot.
   const movedIn = event.modifiedOccurrences
@@ -200,7 +226,7 @@ export function occurrencesBetween(event: SeriesEvent, from: number, to: number)
     .map((o) => Date.parse(o.originalStart) + 1);
   const until = Math.max(to + duration, ...movedIn);
   return occurrences(event, until, MAX_OCCURRENCES, from - DAY).filter(
-    (o) => !o.deleted && o.start < to && o.end > from,
+    (o) => !o.deleted && overlaps(o.start, o.end, from, to),
   );
 }
 
@@ -232,12 +258,9 @@ export function seriesSummary(event: SeriesEvent): SeriesSummary {
   const modified = event.modifiedOccurrences
     .filter((o) => !deletedStarts.has(Date.parse(o.originalStart)))
     .map((o): Occurrence => {
-      const originalStart = Date.parse(o.originalStart);
       return {
         index: 0,
-        originalStart,
-        start: o.start ? Date.parse(o.start) : originalStart,
-        end: o.end ? Date.parse(o.end) : originalStart + duration,
+        ...exceptionTimes(Date.parse(o.originalStart), duration, o),
         override: o,
         deleted: false,
       };
@@ -280,5 +303,3 @@ export function seriesSummary(event: SeriesEvent): SeriesSummary {
 export function isBoundedSeries(recurrence: Recurrence): boolean {
   return recurrence.range.type !== 'noEnd';
 }
-
-export { dateOf };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDateTime } from './datetime.ts';
-import { fromWallTime, ianaZone, windowsZone } from './zones.ts';
+import { fromWallTime, ianaZone, localDate, windowsZone } from './zones.ts';
 
 const wall = (y: number, mo: number, d: number, h: number, mi = 0) => ({
   year: y,
@@ -40,13 +39,18 @@ describe('Windows time zones', () => {
     );
   });
 
-  it('reads xs:dateTime with Z, with an offset, and zoneless in a given zone', () => {
-    expect(parseDateTime('2026-07-01T09:00:00Z')).toBe(Date.parse('2026-07-01T09:00:00Z'));
-    expect(parseDateTime('2026-07-01T09:00:00+02:00')).toBe(Date.parse('2026-07-01T07:00:00Z'));
-    expect(parseDateTime('2026-07-01T09:00:00.250')).toBe(Date.parse('2026-07-01T09:00:00.250Z'));
-    expect(parseDateTime('2026-07-01T09:00:00', 'Tokyo Standard Time')).toBe(
-      Date.parse('2026-07-01T00:00:00Z'),
-    );
-    expect(() => parseDateTime('2026-13-45T99:00:00')).toThrow();
+  it('treats the usual UTC spellings as UTC and normalises IANA names to Windows ones', () => {
+    for (const name of ['UTC', 'utc', 'Etc/UTC', 'GMT', 'Z', 'tzone://Microsoft/Utc', 'Coordinated Universal Time']) {
+      expect(ianaZone(name)).toBe('UTC');
+    }
+    expect(windowsZone('Etc/UTC')).toBe('UTC');
+    expect(windowsZone('Asia/Tokyo')).toBe('Tokyo Standard Time');
+    expect(windowsZone('Mars/Olympus')).toBeUndefined();
+  });
+
+  it('gives the local calendar date of an instant', () => {
+    expect(localDate(Date.parse('2026-07-01T23:30:00Z'), 'Europe/Berlin')).toBe('2026-07-02');
+    expect(localDate(Date.parse('2026-07-01T03:30:00Z'), 'America/New_York')).toBe('2026-06-30');
+    expect(localDate(Date.parse('2026-07-01T03:30:00Z'), 'UTC')).toBe('2026-07-01');
   });
 });

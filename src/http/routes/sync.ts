@@ -1,0 +1,289 @@
+// Mailbox sync through the API (SPEC B3, B4, E1–E3, E5, E7): settings per mailbox and entity,
+// "sync now" (queued, or run in the foreground with ?wait=true), run history, conflicts with both
+// versions, a contact's sync status per mailbox, "sync with this mailbox" tags and the decisions
+// on runs held by the mass-delete guard.
+import { z } from 'zod';
+import {
+  isSyncError,
+  SYNC_ERROR_STATUS,
+  type SyncAccess,
+  syncSettingsSchema,
+  syncSettingsUpdateSchema,
+} from '../../mailbox-sync/index.ts';
+import { ApiError } from '../errors.ts';
+import { type Operation, operation } from '../operation.ts';
+import { toApiError } from './mailbox-errors.ts';
+import { idParams } from './records.ts';
+
+const TAG = 'Sync';
+
+async function answer<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isSyncError(error)) throw new ApiError(SYNC_ERROR_STATUS[error.code], error.code, error.message);
+    throw toApiError(error);
+  }
+}
+
+const entity = z
+  .enum(['contacts'])
+  .default('contacts')
+  .meta({ description: 'What to sync: contacts (meetings, tasks and emails follow).' });
+const entityQuery = z.strictObject({
+  entity,
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+const syncBody = z.strictObject({ entity }).meta({ id: 'SyncNowRequest' });
+const syncQuery = z.strictObject({
+  wait: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .meta({ description: 'Run in the foreground and answer with the run record.' }),
+});
+
+const directionCounts = z.strictObject({
+  created: z.number(),
+  updated: z.number(),
+  deleted: z.number(),
+  unlinked: z.number(),
+});
+const runSchema = z
+  .strictObject({
+    id: z.string(),
+    mailboxId: z.string(),
+    entity: z.string(),
+    trigger: z.string(),
+    status: z.enum(['running', 'succeeded', 'failed', 'held', 'abandoned']),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    durationMs: z.number().nullable(),
+    counts: z.strictObject({ import: directionCounts, export: directionCounts }),
+    conflicts: z.number(),
+    skipped: z.array(z.strictObject({ ref: z.string(), reason: z.string() })),
+    errors: z.array(z.strictObject({ ref: z.string(), code: z.string(), message: z.string() })),
+    exchangeRequests: z.number().nullable(),
+  })
+  .meta({ id: 'SyncRun' });
+const snapshot = z.record(z.string(), z.unknown()).nullable();
+const conflictSchema = z
+  .strictObject({
+    id: z.string(),
+    runId: z.string(),
+    recordId: z.string().nullable(),
+    itemId: z.string().nullable(),
+    fields: z.array(z.string()),
+    base: snapshot,
+    crm: snapshot,
+    exchange: snapshot,
+    resolution: z.string(),
+    at: z.string(),
+  })
+  .meta({ id: 'SyncConflict' });
+const notExported = z.strictObject({ field: z.string(), value: z.unknown(), reason: z.string() });
+const statusSchema = z
+  .strictObject({
+    contactId: z.string(),
+    mailboxes: z.array(
+      z.strictObject({
+        mailboxId: z.string(),
+        address: z.string(),
+        tagged: z.boolean(),
+        linked: z.boolean(),
+        itemId: z.string().nullable(),
+        folderId: z.string().nullable(),
+        lastSyncedAt: z.string().nullable(),
+        notExported: z.array(notExported),
+      }),
+    ),
+  })
+  .meta({ id: 'ContactSyncStatus' });
+const holdSchema = z
+  .strictObject({
+    id: z.string(),
+    entity: z.string(),
+    reason: z.string(),
+    decision: z.enum(['approve', 'unlink']).nullable(),
+    pendingDeletes: z.number(),
+  })
+  .meta({ id: 'SyncHold' });
+const holdParams = z.strictObject({ id: idParams.shape.id, holdId: z.string().min(1).max(64) });
+const tagParams = z.strictObject({ id: idParams.shape.id, mailboxId: z.string().min(1).max(64) });
+
+export function syncRoutes(access: SyncAccess): Operation[] {
+  return [
+    operation({
+      method: 'GET',
+      path: '/api/v1/mailboxes/{id}/sync-settings',
+      operationId: 'getMailboxSyncSettings',
+      tag: TAG,
+      summary: 'The sync settings of a mailbox, per entity (defaults until saved).',
+      auth: 'user',
+      params: idParams,
+      response: { status: 200, description: 'The settings.', schema: syncSettingsSchema },
+      errors: [404],
+      handler: ({ principal, params }) => answer(() => access.getSettings(principal!, params.id)),
+    }),
+    operation({
+      method: 'PUT',
+      path: '/api/v1/mailboxes/{id}/sync-settings',
+      operationId: 'updateMailboxSyncSettings',
+      tag: TAG,
+      summary: 'Change the sync settings of a mailbox; fields left out keep their value.',
+      description:
+        'Folder ids must come from the mailbox’s contact folder tree (GET /api/v1/mailboxes/{id}/folders?kind=contacts). Automatic sync is rescheduled at once.',
+      auth: 'user',
+      params: idParams,
+      body: syncSettingsUpdateSchema,
+      response: { status: 200, description: 'The settings now.', schema: syncSettingsSchema },
+      errors: [404, 422],
+      handler: ({ principal, params, body }) => answer(() => access.putSettings(principal!, params.id, body)),
+    }),
+    operation({
+      method: 'POST',
+      path: '/api/v1/mailboxes/{id}/runs',
+      operationId: 'syncMailboxNow',
+      tag: TAG,
+      summary: 'Sync now: start a run (queued), or with ?wait=true run it and answer with its run record.',
+      description:
+        'Refused with 409 and a code when the mailbox may not sync: mailbox_disconnected, mailbox_needs_sign_in, mailbox_throttled, user_not_selected, user_inactive; sync_off when the direction is off; sync_busy when a run is going on.',
+      auth: 'user',
+      params: idParams,
+      query: syncQuery,
+      body: syncBody,
+      response: {
+        status: 200,
+        description: 'Queued (job id), already queued, or the finished run.',
+        schema: z
+          .strictObject({
+            queued: z.boolean(),
+            jobId: z.string().nullable(),
+            message: z.string(),
+            run: runSchema.optional(),
+          })
+          .meta({ id: 'SyncNowAnswer' }),
+      },
+      errors: [404, 409, 422],
+      handler: ({ principal, params, query, body }) =>
+        answer(() => access.syncNow(principal!, params.id, body.entity, query.wait)),
+    }),
+    operation({
+      method: 'GET',
+      path: '/api/v1/mailboxes/{id}/runs',
+      operationId: 'listMailboxSyncRuns',
+      tag: TAG,
+      summary: 'Run history: counts per direction, conflicts, skipped items with reasons, errors, duration.',
+      auth: 'user',
+      params: idParams,
+      query: entityQuery,
+      response: {
+        status: 200,
+        description: 'Newest first.',
+        schema: z.strictObject({ items: z.array(runSchema) }).meta({ id: 'SyncRunList' }),
+      },
+      errors: [404],
+      handler: ({ principal, params, query }) =>
+        answer(async () => ({ items: await access.runs(principal!, params.id, query.entity, query.limit) })),
+    }),
+    operation({
+      method: 'GET',
+      path: '/api/v1/mailboxes/{id}/conflicts',
+      operationId: 'listMailboxSyncConflicts',
+      tag: TAG,
+      summary: 'Logged conflicts with the CRM and Exchange versions and how each was resolved.',
+      auth: 'user',
+      params: idParams,
+      query: entityQuery,
+      response: {
+        status: 200,
+        description: 'Newest first.',
+        schema: z.strictObject({ items: z.array(conflictSchema) }).meta({ id: 'SyncConflictList' }),
+      },
+      errors: [404],
+      handler: ({ principal, params, query }) =>
+        answer(async () => ({
+          items: await access.conflicts(principal!, params.id, query.entity, query.limit),
+        })),
+    }),
+    operation({
+      method: 'GET',
+      path: '/api/v1/contacts/{id}/sync-status',
+      operationId: 'getContactSyncStatus',
+      tag: TAG,
+      summary: 'Per mailbox you can see: linked item, last synced, values not exported and why.',
+      auth: 'user',
+      params: idParams,
+      response: { status: 200, description: 'The status.', schema: statusSchema },
+      errors: [404],
+      handler: ({ principal, params }) =>
+        answer(async () => ({
+          contactId: params.id,
+          mailboxes: await access.contactSyncStatus(principal!, params.id),
+        })),
+    }),
+    operation({
+      method: 'PUT',
+      path: '/api/v1/contacts/{id}/mailbox-tags/{mailboxId}',
+      operationId: 'tagContactForMailbox',
+      tag: TAG,
+      summary: '“Sync with this mailbox”: the contact is exported to the mailbox whatever its filter says.',
+      auth: 'user',
+      params: tagParams,
+      response: { status: 204, description: 'Tagged.' },
+      errors: [404],
+      handler: ({ principal, params }) =>
+        answer(() => access.tag(principal!, params.id, params.mailboxId, true)),
+    }),
+    operation({
+      method: 'DELETE',
+      path: '/api/v1/contacts/{id}/mailbox-tags/{mailboxId}',
+      operationId: 'untagContactForMailbox',
+      tag: TAG,
+      summary: 'Remove the “sync with this mailbox” tag.',
+      auth: 'user',
+      params: tagParams,
+      response: { status: 204, description: 'Untagged.' },
+      errors: [404],
+      handler: ({ principal, params }) =>
+        answer(() => access.tag(principal!, params.id, params.mailboxId, false)),
+    }),
+    operation({
+      method: 'GET',
+      path: '/api/v1/mailboxes/{id}/holds',
+      operationId: 'listMailboxSyncHolds',
+      tag: TAG,
+      summary: 'Runs stopped by the mass-delete guard, waiting for an administrator.',
+      auth: 'user',
+      params: idParams,
+      response: {
+        status: 200,
+        description: 'The holds.',
+        schema: z.strictObject({ items: z.array(holdSchema) }).meta({ id: 'SyncHoldList' }),
+      },
+      errors: [404],
+      handler: ({ principal, params }) =>
+        answer(async () => ({ items: await access.holds(principal!, params.id) })),
+    }),
+    operation({
+      method: 'POST',
+      path: '/api/v1/mailboxes/{id}/holds/{holdId}',
+      operationId: 'decideMailboxSyncHold',
+      tag: TAG,
+      summary: 'Administrators: carry the held deletes out (approve) or only unlink the records (unlink).',
+      auth: 'user',
+      params: holdParams,
+      body: z.strictObject({ decision: z.enum(['approve', 'unlink']) }).meta({ id: 'SyncHoldDecision' }),
+      response: {
+        status: 200,
+        description: 'The decision; a run is queued to carry it out.',
+        schema: z
+          .strictObject({ hold: holdSchema, jobId: z.string().nullable() })
+          .meta({ id: 'SyncHoldDecided' }),
+      },
+      errors: [403, 404],
+      handler: ({ principal, params, body }) =>
+        answer(() => access.decideHold(principal!, params.id, params.holdId, body.decision)),
+    }),
+  ];
+}

@@ -1,0 +1,263 @@
+// What users may see and do with a mailbox's sync (SPEC E3, E5, E7, B3, B4, F2): the owner of a
+// mailbox and administrators read its settings, runs and conflicts and sync it now; only
+// administrators decide on a run held by the mass-delete guard. Each function checks access
+// through the mailbox and CRM services, so ids of others' mailboxes and records never leak.
+import type { FolderNode } from '../connectors/types.ts';
+import type { Crm } from '../crm/index.ts';
+import type { Principal } from '../crm/principal.ts';
+import { MailboxError } from '../mailboxes/errors.ts';
+import type { MailboxDomain } from '../mailboxes/index.ts';
+import type { RunRecord } from '../sync/state-store.ts';
+import type { NotExported } from '../sync/types.ts';
+import { assertSyncable } from './eligibility.ts';
+import type { MailboxSync } from './runtime.ts';
+import { assertEntity } from './runtime.ts';
+import {
+  contactSyncSettingsSchema,
+  SYNC_ENTITIES,
+  type SyncSettingsUpdate,
+  type SyncSettingsView,
+} from './settings.ts';
+
+export interface SyncStatusEntry {
+  mailboxId: string;
+  address: string;
+  tagged: boolean;
+  linked: boolean;
+  itemId: string | null;
+  folderId: string | null;
+  lastSyncedAt: string | null;
+  notExported: NotExported[];
+}
+
+export interface HoldView {
+  id: string;
+  entity: string;
+  reason: string;
+  decision: 'approve' | 'unlink' | null;
+  pendingDeletes: number;
+}
+
+const flatten = (nodes: FolderNode[]): FolderNode[] => nodes.flatMap((n) => [n, ...flatten(n.children)]);
+
+export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxSync) {
+  const db = crm.store.db;
+
+  async function visible(principal: Principal, mailboxId: string) {
+    return domain.mailboxes.get(principal, mailboxId);
+  }
+
+  /**
+   * Folder ids must be in the mailbox's contact folder tree; the default folder is stored by its
+   * well-known name so that it is never read twice under two ids. An unreachable mailbox keeps
+   * the ids as given (they are checked when it syncs).
+   */
+  async function normaliseFolders(
+    principal: Principal,
+    mailboxId: string,
+    ids: string[],
+    field: string,
+  ): Promise<string[]> {
+    let tree: FolderNode[];
+    try {
+      tree = flatten(await domain.mailboxes.folders(principal, mailboxId, 'contacts'));
+    } catch {
+      return ids;
+    }
+    return ids.map((id, index) => {
+      const folder = tree.find((f) => f.id === id || f.wellKnown === id);
+      if (!folder)
+        throw new MailboxError(
+          'validation_failed',
+          `Invalid input: ${field}: the mailbox has no contact folder "${id}". Pick folders from GET /api/v1/mailboxes/${mailboxId}/folders?kind=contacts.`,
+          {
+            details: [
+              {
+                path: `contacts.${field}${field === 'importFolders' ? `.${index}` : ''}`,
+                message: 'unknown folder',
+              },
+            ],
+          },
+        );
+      return folder.wellKnown === 'contacts' ? 'contacts' : folder.id;
+    });
+  }
+
+  return {
+    async getSettings(principal: Principal, mailboxId: string): Promise<SyncSettingsView> {
+      await visible(principal, mailboxId);
+      return sync.settings.read(mailboxId);
+    },
+
+    async putSettings(
+      principal: Principal,
+      mailboxId: string,
+      update: SyncSettingsUpdate,
+    ): Promise<SyncSettingsView> {
+      await visible(principal, mailboxId);
+      const current = await sync.settings.read(mailboxId);
+      const next: Partial<SyncSettingsView> = {};
+      if (update.contacts) {
+        const merged = contactSyncSettingsSchema.parse({ ...current.contacts, ...update.contacts });
+        if (update.contacts.importFolders && merged.importFolders !== 'all')
+          merged.importFolders = [
+            ...new Set(await normaliseFolders(principal, mailboxId, merged.importFolders, 'importFolders')),
+          ];
+        if (update.contacts.exportFolder && merged.exportFolder)
+          [merged.exportFolder] = await normaliseFolders(
+            principal,
+            mailboxId,
+            [merged.exportFolder],
+            'exportFolder',
+          );
+        if (merged.exportFolder === 'contacts') merged.exportFolder = null;
+        next.contacts = merged;
+      }
+      await sync.settings.write(mailboxId, next, principal.userId);
+      await sync.reschedule(mailboxId);
+      return sync.settings.read(mailboxId);
+    },
+
+    async syncNow(
+      principal: Principal,
+      mailboxId: string,
+      entity: string,
+      wait: boolean,
+    ): Promise<{ queued: boolean; jobId: string | null; message: string; run?: RunRecord }> {
+      await visible(principal, mailboxId);
+      const name = assertEntity(entity);
+      if (wait) {
+        await assertSyncable(db, mailboxId, new Date());
+        const run = await sync.runNow(mailboxId, name, 'manual');
+        return { queued: false, jobId: null, message: `The run ${run.status}.`, run };
+      }
+      const jobId = await sync.queueSync(mailboxId, name);
+      return jobId
+        ? { queued: true, jobId, message: 'Sync queued; its run appears in the history when done.' }
+        : { queued: false, jobId: null, message: 'A sync of this mailbox is already queued.' };
+    },
+
+    async runs(principal: Principal, mailboxId: string, entity: string, limit: number): Promise<RunRecord[]> {
+      await visible(principal, mailboxId);
+      return sync.engine.store(mailboxId, assertEntity(entity)).runs(limit);
+    },
+
+    async conflicts(principal: Principal, mailboxId: string, entity: string, limit: number) {
+      await visible(principal, mailboxId);
+      return sync.engine.store(mailboxId, assertEntity(entity)).conflicts(limit);
+    },
+
+    /** Per mailbox the user may see: linked item, last sync, what stayed in the CRM and why. */
+    async contactSyncStatus(principal: Principal, contactId: string): Promise<SyncStatusEntry[]> {
+      await crm.contacts.get(principal, contactId);
+      const own = (await domain.mailboxes.list(principal)).filter(
+        (m) => m.status !== 'disconnected' || principal.isAdmin,
+      );
+      const mailboxIds = own.map((m) => m.id);
+      if (mailboxIds.length === 0) return [];
+      const links = await db
+        .selectFrom('sync_links')
+        .selectAll()
+        .where('entity', '=', 'contacts')
+        .where('record_id', '=', contactId)
+        .where('mailbox_id', 'in', mailboxIds)
+        .execute();
+      const tags = await db
+        .selectFrom('sync_tags')
+        .select('mailbox_id')
+        .where('entity', '=', 'contacts')
+        .where('record_id', '=', contactId)
+        .where('mailbox_id', 'in', mailboxIds)
+        .execute();
+      const tagged = new Set(tags.map((t) => t.mailbox_id));
+      return own
+        .filter((m) => m.status !== 'disconnected' || links.some((l) => l.mailbox_id === m.id))
+        .map((m) => {
+          const link = links.find((l) => l.mailbox_id === m.id);
+          return {
+            mailboxId: m.id,
+            address: m.address,
+            tagged: tagged.has(m.id),
+            linked: link?.state === 'linked',
+            itemId: link?.item_id ?? null,
+            folderId: link?.folder_id ?? null,
+            lastSyncedAt: link?.updated_at ?? null,
+            notExported: link ? (JSON.parse(link.not_exported) as NotExported[]) : [],
+          };
+        });
+    },
+
+    async tag(principal: Principal, contactId: string, mailboxId: string, on: boolean): Promise<void> {
+      await crm.contacts.get(principal, contactId);
+      const mailbox = await visible(principal, mailboxId);
+      if (mailbox.userId !== principal.userId && !principal.isAdmin)
+        throw new MailboxError(
+          'not_found',
+          `No mailbox with id "${mailboxId}" exists or you have no access to it.`,
+        );
+      const store = sync.engine.store(mailboxId, 'contacts');
+      if (on) await store.tag([contactId]);
+      else await store.untag([contactId]);
+    },
+
+    async holds(principal: Principal, mailboxId: string): Promise<HoldView[]> {
+      await visible(principal, mailboxId);
+      const out: HoldView[] = [];
+      for (const entity of SYNC_ENTITIES) {
+        const store = sync.engine.store(mailboxId, entity);
+        const state = await store.state();
+        if (!state.held) continue;
+        out.push({
+          id: entity,
+          entity,
+          reason: state.held,
+          decision: state.holdDecision,
+          pendingDeletes: (await store.markedForDelete()).length,
+        });
+      }
+      return out;
+    },
+
+    async decideHold(
+      principal: Principal,
+      mailboxId: string,
+      holdId: string,
+      decision: 'approve' | 'unlink',
+    ): Promise<{ hold: HoldView; jobId: string | null }> {
+      if (!principal.isAdmin)
+        throw new MailboxError(
+          'forbidden',
+          'Only administrators (CanManageAdministration) decide on deletes held by the mass-delete guard.',
+        );
+      await visible(principal, mailboxId);
+      const entity = SYNC_ENTITIES.find((e) => e === holdId);
+      const store = entity ? sync.engine.store(mailboxId, entity) : undefined;
+      const state = store ? await store.state() : undefined;
+      if (!store || !entity || !state?.held)
+        throw new MailboxError(
+          'not_found',
+          `The mailbox has no held run "${holdId}"; list them with GET /api/v1/mailboxes/${mailboxId}/holds.`,
+        );
+      await store.decideHold(decision);
+      // The next run carries the decision out; queue it now rather than wait for the schedule.
+      let jobId: string | null = null;
+      try {
+        jobId = await sync.queueSync(mailboxId, entity);
+      } catch {
+        jobId = null;
+      }
+      return {
+        hold: {
+          id: entity,
+          entity,
+          reason: state.held,
+          decision,
+          pendingDeletes: (await store.markedForDelete()).length,
+        },
+        jobId,
+      };
+    },
+  };
+}
+
+export type SyncAccess = ReturnType<typeof createSyncAccess>;

@@ -1,0 +1,117 @@
+// What a contact sync costs in Exchange requests, counted as the sandbox receives them: an
+// import reads at least 50 contacts per request, an export creates contacts in batches (EWS
+// CreateItem with many items, Graph $batch) instead of one request each, and an unchanged
+// mailbox costs one request. `npm run bench:contacts` measures the same at scale.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Protocol } from '../src/connectors/types.ts';
+import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
+import { type RunningSandbox, startSandbox } from '../src/sandbox/server.ts';
+import { contactsEntity } from '../src/sync/contacts/entity.ts';
+import { SyncEngine } from '../src/sync/engine.ts';
+import {
+  contactSettings,
+  freshMailbox,
+  MemoryMailboxSource,
+  sandboxConnectors,
+} from '../src/sync/testing/sandbox-source.ts';
+
+let sandbox: RunningSandbox;
+let fx: CrmFixture;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, seed: 'demo' });
+  // A zero latency rule per protocol counts the operations the sandbox serves.
+  for (const protocol of ['ews', 'graph'] as const)
+    sandbox.faults.add({ id: `count-${protocol}`, protocol, fault: { kind: 'latency', ms: 0 } });
+  fx = await setupCrm();
+});
+
+afterAll(async () => {
+  await fx?.close();
+  await sandbox?.close();
+});
+
+/** Exchange operations served while `work` runs (Graph: $batch members each count). */
+async function counted<T>(
+  protocol: Protocol,
+  work: () => Promise<T>,
+): Promise<{ result: T; requests: number }> {
+  const applied = () => sandbox.faults.list().find((r) => r.id === `count-${protocol}`)!.applied;
+  const before = applied();
+  const result = await work();
+  return { result, requests: applied() - before };
+}
+
+describe.each<Protocol>(['ews', 'graph'])('request cost over %s', (protocol) => {
+  let connectors: ReturnType<typeof sandboxConnectors>;
+  let source: MemoryMailboxSource;
+  let engine: SyncEngine;
+  const calls = { createItem: 0, createItems: 0 };
+
+  beforeAll(() => {
+    connectors = sandboxConnectors(sandbox, protocol);
+    source = new MemoryMailboxSource((address) => {
+      const connector = connectors.connect(address);
+      return new Proxy(connector, {
+        get(target, prop, receiver) {
+          if (prop === 'createItem' || prop === 'createItems') calls[prop]++;
+          return Reflect.get(target, prop, receiver);
+        },
+      });
+    });
+    engine = new SyncEngine({ crm: fx.crm, source, entities: [contactsEntity] });
+  });
+  afterAll(() => connectors.close());
+
+  it('imports 300 contacts in at most 6 requests, then syncs the unchanged mailbox in one', async () => {
+    const m = await freshMailbox(sandbox, fx.crm, source, { contacts: contactSettings() });
+    const mbx = sandbox.store.mailbox(m.address)!;
+    const folder = sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
+    for (let i = 0; i < 300; i++)
+      sandbox.store.createItem(
+        mbx.id,
+        folder.id,
+        'contact',
+        {
+          givenName: `G${i}`,
+          surname: `S${i}`,
+          displayName: `G${i} S${i}`,
+          emailAddresses: [],
+          phones: {},
+          addresses: {},
+          categories: [],
+        },
+        'user',
+      );
+    const first = await counted(protocol, () => engine.syncMailbox(m.mailboxId, 'contacts'));
+    expect(first.result.tally?.counts.import.created).toBe(300);
+    expect(first.requests).toBeLessThanOrEqual(6);
+    const again = await counted(protocol, () => engine.syncMailbox(m.mailboxId, 'contacts'));
+    expect(again.result.status).toBe('succeeded');
+    expect(again.requests).toBe(1);
+  });
+
+  it('exports 250 contacts in batches, not one request each', async () => {
+    const m = await freshMailbox(sandbox, fx.crm, source, { contacts: contactSettings() });
+    await fx.crm.contacts.createMany(
+      m.userPrincipal,
+      Array.from({ length: 250 }, (_, i) => ({ givenName: `E${i}`, familyName: 'Export' })),
+    );
+    const run = await counted(protocol, () => engine.syncMailbox(m.mailboxId, 'contacts'));
+    expect(run.result.tally?.errors).toEqual([]);
+    expect(run.result.tally?.counts.export.created).toBe(250);
+    const mbx = sandbox.store.mailbox(m.address)!;
+    const items = sandbox.store.items(mbx.id, sandbox.store.distinguishedFolder(mbx.id, 'contacts')!.id);
+    expect(items).toHaveLength(250);
+    expect(calls.createItem).toBe(0);
+    expect(calls.createItems).toBeGreaterThan(0);
+    if (protocol === 'ews') {
+      // 3 CreateItem, then the folder read past the creates (SyncFolderItems, GetItem by 100s).
+      expect(run.requests).toBeLessThanOrEqual(12);
+    }
+
+    // Linked: the next run writes nothing.
+    const quiet = await engine.syncMailbox(m.mailboxId, 'contacts');
+    expect(quiet.tally?.counts.export).toMatchObject({ created: 0, updated: 0 });
+  });
+});
