@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventData, Recurrence } from '../model.ts';
-import { occurrences, occurrencesBetween, seriesSummary } from './recurrence.ts';
+import { occurrences, occurrencesBetween, overlapsWithInstants, seriesSummary } from './recurrence.ts';
+import { dateOf, toWallTime } from './zones.ts';
 
 function series(
   recurrence: Recurrence,
@@ -218,5 +219,122 @@ describe('recurrence expansion', () => {
       ),
       { numRuns: 80 },
     );
+  });
+});
+
+/** Local dates (UTC series at midnight) the series has up to `untilDate`, inclusive. */
+function datesUntil(recurrence: Recurrence, untilDate: string): string[] {
+  const start = `${recurrence.range.startDate}T00:00:00.000Z`;
+  const until = Date.parse(`${untilDate}T00:00:00Z`) + 86400000;
+  return occurrences(series(recurrence, start, start, 'UTC'), until).map((o) =>
+    dateOf(toWallTime(o.start, 'UTC')),
+  );
+}
+
+describe('pattern dates', () => {
+  it('runs patterns on local dates', () => {
+    expect(
+      datesUntil(
+        {
+          pattern: { type: 'relativeMonthly', interval: 1, daysOfWeek: ['friday'], index: 'last' },
+          range: { type: 'numbered', startDate: '2026-01-01', numberOfOccurrences: 3 },
+        },
+        '2027-01-01',
+      ),
+    ).toEqual(['2026-01-30', '2026-02-27', '2026-03-27']);
+    expect(
+      datesUntil(
+        {
+          pattern: { type: 'absoluteMonthly', interval: 1, dayOfMonth: 31 },
+          range: { type: 'endDate', startDate: '2026-01-01', endDate: '2026-04-30' },
+        },
+        '2027-01-01',
+      ),
+    ).toEqual(['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30']);
+    expect(
+      datesUntil(
+        { pattern: { type: 'daily', interval: 2 }, range: { type: 'noEnd', startDate: '2026-01-01' } },
+        '2026-01-07',
+      ),
+    ).toEqual(['2026-01-01', '2026-01-03', '2026-01-05', '2026-01-07']);
+  });
+
+  it('yearly patterns: a month before the start begins next year; relative yearly takes the last weekday', () => {
+    expect(
+      datesUntil(
+        {
+          pattern: { type: 'absoluteYearly', interval: 1, month: 2, dayOfMonth: 29 },
+          range: { type: 'numbered', startDate: '2026-06-01', numberOfOccurrences: 3 },
+        },
+        '2035-01-01',
+      ),
+    ).toEqual(['2027-02-28', '2028-02-29', '2029-02-28']);
+    expect(
+      datesUntil(
+        {
+          pattern: { type: 'relativeYearly', interval: 2, month: 10, daysOfWeek: ['sunday'], index: 'last' },
+          range: { type: 'endDate', startDate: '2026-01-01', endDate: '2030-12-31' },
+        },
+        '2035-01-01',
+      ),
+    ).toEqual(['2026-10-25', '2028-10-29', '2030-10-27']);
+  });
+
+  it('reaches today from a daily series begun decades ago', () => {
+    const start = '2001-01-01T09:00:00.000Z';
+    const event = series(
+      { pattern: { type: 'daily', interval: 1 }, range: { type: 'noEnd', startDate: '2001-01-01' } },
+      start,
+      '2001-01-01T09:30:00.000Z',
+      'UTC',
+    );
+    const from = Date.parse('2026-07-01T00:00:00Z');
+    const found = occurrencesBetween(event, from, from + 2 * 86400000);
+    expect(found.map((o) => iso(o.start))).toEqual(['2026-07-01T09:00:00.000Z', '2026-07-02T09:00:00.000Z']);
+  });
+
+  it('all-day series keep local midnights across daylight saving', () => {
+    const event = series(
+      {
+        pattern: { type: 'daily', interval: 1 },
+        range: { type: 'numbered', startDate: '2026-03-28', numberOfOccurrences: 3 },
+      },
+      '2026-03-27T23:00:00.000Z',
+      '2026-03-28T23:00:00.000Z',
+    );
+    expect(occurrences(event).map((o) => iso(o.start))).toEqual([
+      '2026-03-27T23:00:00.000Z',
+      '2026-03-28T23:00:00.000Z',
+      '2026-03-29T22:00:00.000Z',
+    ]);
+  });
+
+  it('an exception moved with a start only keeps its length; instants at the window start count when asked', () => {
+    const event = {
+      ...series(
+        {
+          pattern: { type: 'daily', interval: 1 },
+          range: { type: 'numbered', startDate: '2026-07-01', numberOfOccurrences: 3 },
+        },
+        '2026-07-01T10:00:00.000Z',
+        '2026-07-01T10:00:00.000Z',
+        'UTC',
+      ),
+      modifiedOccurrences: [
+        {
+          id: 'x',
+          changeKey: 'x',
+          originalStart: '2026-07-03T10:00:00.000Z',
+          start: '2026-06-20T10:00:00.000Z',
+        },
+      ],
+    };
+    const from = Date.parse('2026-06-20T10:00:00Z');
+    const to = Date.parse('2026-06-21T00:00:00Z');
+    expect(occurrencesBetween(event, from, to)).toEqual([]);
+    const moved = occurrencesBetween(event, from, to, overlapsWithInstants);
+    expect(moved.map((o) => [iso(o.originalStart), iso(o.start), iso(o.end)])).toEqual([
+      ['2026-07-03T10:00:00.000Z', '2026-06-20T10:00:00.000Z', '2026-06-20T10:00:00.000Z'],
+    ]);
   });
 });

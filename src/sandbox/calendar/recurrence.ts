@@ -194,7 +194,12 @@ export function occurrences(
     );
     if (until !== undefined && originalStart >= until) break;
     const override = overrides.get(originalStart);
-    out.push({ index, ...exceptionTimes(originalStart, duration, override), override, deleted: deleted.has(originalStart) });
+    out.push({
+      index,
+      ...exceptionTimes(originalStart, duration, override),
+      override,
+      deleted: deleted.has(originalStart),
+    });
   }
   return out;
 }

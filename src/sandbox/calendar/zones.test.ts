@@ -40,7 +40,15 @@ describe('Windows time zones', () => {
   });
 
   it('treats the usual UTC spellings as UTC and normalises IANA names to Windows ones', () => {
-    for (const name of ['UTC', 'utc', 'Etc/UTC', 'GMT', 'Z', 'tzone://Microsoft/Utc', 'Coordinated Universal Time']) {
+    for (const name of [
+      'UTC',
+      'utc',
+      'Etc/UTC',
+      'GMT',
+      'Z',
+      'tzone://Microsoft/Utc',
+      'Coordinated Universal Time',
+    ]) {
       expect(ianaZone(name)).toBe('UTC');
     }
     expect(windowsZone('Etc/UTC')).toBe('UTC');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventData, Item } from '../model.ts';
-import { expandEvent, occurrenceId, parseOccurrenceId, patternDates } from './recurrence.ts';
+import { expandEvent, findOccurrence, occurrenceId, parseOccurrenceId } from './recurrence.ts';
 
 function series(data: Partial<EventData>): Item<'event'> {
   return {
@@ -50,34 +50,24 @@ function series(data: Partial<EventData>): Item<'event'> {
   };
 }
 
-describe('recurrence expansion', () => {
-  it('runs patterns on local dates', () => {
-    expect(
-      patternDates(
-        {
-          pattern: { type: 'relativeMonthly', interval: 1, daysOfWeek: ['friday'], index: 'last' },
-          range: { type: 'numbered', startDate: '2026-01-01', numberOfOccurrences: 3 },
-        },
-        '2027-01-01',
-      ),
-    ).toEqual(['2026-01-30', '2026-02-27', '2026-03-27']);
-    expect(
-      patternDates(
-        {
-          pattern: { type: 'absoluteMonthly', interval: 1, dayOfMonth: 31 },
-          range: { type: 'endDate', startDate: '2026-01-01', endDate: '2026-04-30' },
-        },
-        '2027-01-01',
-      ),
-    ).toEqual(['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30']);
-    expect(
-      patternDates(
-        { pattern: { type: 'daily', interval: 2 }, range: { type: 'noEnd', startDate: '2026-01-01' } },
-        '2026-01-07',
-      ),
-    ).toEqual(['2026-01-01', '2026-01-03', '2026-01-05', '2026-01-07']);
+/** The series with its 4 March occurrence deleted and its 9 March one moved to 13:00 (UTC). */
+function withMovedException(end?: string): Item<'event'> {
+  return series({
+    deletedOccurrences: ['2026-03-04T08:00:00.000Z'],
+    modifiedOccurrences: [
+      {
+        id: 'AAMkAexception',
+        changeKey: 'x',
+        originalStart: '2026-03-09T08:00:00.000Z',
+        start: '2026-03-09T13:00:00.000Z',
+        ...(end ? { end } : {}),
+        subject: 'Moved',
+      },
+    ],
   });
+}
 
+describe('recurrence expansion', () => {
   it('keeps the local time of day across a daylight-saving change', () => {
     const all = expandEvent(
       series({}),
@@ -112,19 +102,7 @@ describe('recurrence expansion', () => {
   });
 
   it('drops deleted occurrences and replaces modified ones by their exception', () => {
-    const item = series({
-      deletedOccurrences: ['2026-03-04T08:00:00.000Z'],
-      modifiedOccurrences: [
-        {
-          id: 'AAMkAexception',
-          changeKey: 'x',
-          originalStart: '2026-03-09T08:00:00.000Z',
-          start: '2026-03-09T13:00:00.000Z',
-          end: '2026-03-09T13:30:00.000Z',
-          subject: 'Moved',
-        },
-      ],
-    });
+    const item = withMovedException('2026-03-09T13:30:00.000Z');
     const all = expandEvent(item, Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-10T00:00:00Z'));
     expect(all.map((i) => [i.type, i.start])).toEqual([
       ['occurrence', '2026-03-02T08:00:00.000Z'],
@@ -135,5 +113,22 @@ describe('recurrence expansion', () => {
       masterId: item.id,
       originalStart: '2026-03-02T08:00:00.000Z',
     });
+  });
+
+  it('finds an occurrence or exception by original start, not deleted or off-pattern ones', () => {
+    const item = withMovedException();
+    expect(findOccurrence(item, '2026-03-02T08:00:00.000Z')).toMatchObject({
+      type: 'occurrence',
+      end: '2026-03-02T08:15:00.000Z',
+    });
+    expect(findOccurrence(item, '2026-03-09T08:00:00.000Z')).toMatchObject({
+      id: 'AAMkAexception',
+      type: 'exception',
+      start: '2026-03-09T13:00:00.000Z',
+      end: '2026-03-09T13:15:00.000Z',
+    });
+    expect(findOccurrence(item, '2026-03-04T08:00:00.000Z')).toBeUndefined();
+    expect(findOccurrence(item, '2026-03-03T08:00:00.000Z')).toBeUndefined();
+    expect(findOccurrence(item, '2026-03-23T08:00:00.000Z')).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 // GetUserAvailability: free/busy from each mailbox's calendars, recurrences expanded, in the
 // time zone the request describes (SerializableTimeZone), merged into intervals on request.
 
+import { statusPerInterval } from '../../calendar/free-busy.ts';
+import { ianaZone } from '../../calendar/zones.ts';
 import type { AnyItem, Item, Mailbox, ShowAs } from '../../model.ts';
 import { EwsError, EwsFault } from '../errors.ts';
 import { showAsXml } from '../mapping/calendar.ts';
@@ -13,7 +15,6 @@ import {
   ruleZoneToUtc,
   ruleZoneXml,
 } from '../time/serializable-zone.ts';
-import { ianaZone } from '../../calendar/zones.ts';
 import { kid, kidText, type XElement } from '../xml/parse.ts';
 import { el, esc, leaf } from '../xml/write.ts';
 import { type OperationContext, requiredList } from './context.ts';
@@ -28,14 +29,6 @@ const MERGED_CODE: Record<ShowAs, number> = {
   oof: 3,
   workingElsewhere: 4,
   unknown: 5,
-};
-const PRIORITY: Record<ShowAs, number> = {
-  free: 0,
-  unknown: 0,
-  workingElsewhere: 1,
-  tentative: 2,
-  busy: 3,
-  oof: 4,
 };
 /** Exchange refuses free/busy windows longer than 62 days. */
 const MAX_WINDOW_DAYS = 62;
@@ -95,15 +88,9 @@ function busyTimes(op: OperationContext, mailbox: Mailbox, from: number, to: num
 }
 
 function mergedString(busy: Busy[], from: number, to: number, intervalMinutes: number): string {
-  const step = intervalMinutes * 60000;
-  let out = '';
-  for (let t = from; t < to; t += step) {
-    let best: ShowAs = 'free';
-    for (const b of busy)
-      if (b.start < t + step && b.end > t && PRIORITY[b.showAs] > PRIORITY[best]) best = b.showAs;
-    out += MERGED_CODE[best];
-  }
-  return out;
+  return statusPerInterval(busy, from, to, intervalMinutes)
+    .map((status) => MERGED_CODE[status])
+    .join('');
 }
 
 function workingHoursXml(mailbox: Mailbox, year: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ruleZoneFromIana, ruleZoneFromUtc, ruleZoneToUtc } from './serializable-zone.ts';
 import { offsetMinutes } from '../../calendar/zones.ts';
+import { ruleZoneFromIana, ruleZoneFromUtc, ruleZoneToUtc } from './serializable-zone.ts';
 
 describe('SerializableTimeZone rules', () => {
   it.each(['Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'UTC'])(

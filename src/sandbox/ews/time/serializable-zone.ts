@@ -2,9 +2,9 @@
 // standard/daylight transition rules, as Windows describes a zone. Read from requests, and
 // derived from the tz database for responses.
 
+import { offsetMinutes, toWallTime, type WallTime } from '../../calendar/zones.ts';
 import { kid, kidText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
-import { offsetMinutes, toWallTime, type WallTime } from '../../calendar/zones.ts';
 
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 

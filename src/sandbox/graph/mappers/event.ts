@@ -2,6 +2,7 @@
 // `Prefer: outlook.timezone` (UTC otherwise), as Graph does; the zone the event was created in
 // travels as originalStartTimeZone / originalEndTimeZone.
 import { randomBytes } from 'node:crypto';
+import { localDate } from '../../calendar/zones.ts';
 import type {
   Attendee,
   AttendeeType,
@@ -18,7 +19,6 @@ import type {
 } from '../../model.ts';
 import { badRequest } from '../errors.ts';
 import type { EventInstance } from '../recurrence.ts';
-import { localDate } from '../../calendar/zones.ts';
 import { fromDateTimeTimeZone, ianaZone, toDateTimeTimeZone } from '../time.ts';
 import {
   bodyFromGraph,

@@ -1,6 +1,7 @@
 // POST /calendar/getSchedule: free/busy of mailboxes from all their calendars, recurrences
 // expanded, as scheduleItems and an availabilityView string (one digit per interval:
 // 0 free, 1 tentative, 2 busy, 3 out of office, 4 working elsewhere).
+import { type BusyTime, statusPerInterval } from '../../calendar/free-busy.ts';
 import type { Item, ShowAs } from '../../model.ts';
 import { PERMISSIONS } from '../auth.ts';
 import { badRequest } from '../errors.ts';
@@ -18,21 +19,9 @@ const DIGIT: Record<ShowAs, string> = {
   workingElsewhere: '4',
   unknown: '0',
 };
-/** Which status shows when several overlap in one interval. */
-const RANK: Record<ShowAs, number> = {
-  free: 0,
-  unknown: 0,
-  workingElsewhere: 1,
-  tentative: 2,
-  busy: 3,
-  oof: 4,
-};
 export const MAX_SCHEDULES = 100;
 
-interface Busy {
-  start: number;
-  end: number;
-  status: ShowAs;
+interface Busy extends BusyTime {
   subject: string;
   location: string;
   isPrivate: boolean;
@@ -49,13 +38,13 @@ function busyTimes(call: RouteCall, mailboxId: string, from: number, to: number)
       for (const instance of expandEvent(event, from, to)) {
         const o = instance.override;
         if (o?.isCancelled) continue;
-        const status = o?.showAs ?? event.data.showAs;
-        if (status === 'free') continue;
+        const showAs = o?.showAs ?? event.data.showAs;
+        if (showAs === 'free') continue;
         const isPrivate = event.data.sensitivity === 'private';
         out.push({
           start: Date.parse(instance.start),
           end: Date.parse(instance.end),
-          status,
+          showAs,
           subject: isPrivate ? '' : (o?.subject ?? event.data.subject),
           location: isPrivate ? '' : (o?.location ?? event.data.location ?? ''),
           isPrivate,
@@ -67,14 +56,9 @@ function busyTimes(call: RouteCall, mailboxId: string, from: number, to: number)
 }
 
 export function availabilityView(busy: Busy[], from: number, to: number, intervalMinutes: number): string {
-  const step = intervalMinutes * 60_000;
-  let view = '';
-  for (let t = from; t < to; t += step) {
-    let best: ShowAs = 'free';
-    for (const b of busy) if (b.start < t + step && b.end > t && RANK[b.status] > RANK[best]) best = b.status;
-    view += DIGIT[best];
-  }
-  return view;
+  return statusPerInterval(busy, from, to, intervalMinutes)
+    .map((status) => DIGIT[status])
+    .join('');
 }
 
 function getSchedule(call: RouteCall) {
@@ -118,7 +102,7 @@ function getSchedule(call: RouteCall) {
       availabilityView: availabilityView(busy, from, to, interval),
       scheduleItems: busy.map((b) => ({
         isPrivate: b.isPrivate,
-        status: b.status,
+        status: b.showAs,
         subject: b.subject,
         location: b.location,
         start: toDateTimeTimeZone(new Date(b.start).toISOString(), zone),
