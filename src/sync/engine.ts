@@ -375,10 +375,19 @@ class Run {
         const pageBlocked = this.input.tally.blocked;
         this.input.tally.blocked = blockedBefore || pageBlocked;
         // A page that could not be fully applied is read again next run: keep the old cursor.
-        await store.markDeletesAndSaveCursor(marks, folderId, pageBlocked ? undefined : changePage.cursor);
+        // A read from scratch keeps no cursor until its last page: only a complete listing tells
+        // which linked items are gone, so a run interrupted half-way reads from scratch again
+        // (the pages it had applied are no-ops then) rather than resume without that sweep.
+        const keep = pageBlocked || (fromScratch && !changePage.done) ? undefined : changePage.cursor;
+        if (fromScratch && changePage.done && !pageBlocked) {
+          await store.markDeletesAndSaveCursor(marks, folderId, undefined);
+          await this.missingAfterFullRead(folderId, seen, before, changes);
+          await store.saveCursor(folderId, changePage.cursor);
+        } else {
+          await store.markDeletesAndSaveCursor(marks, folderId, keep);
+        }
         await this.ctx.checkpoint(`page:${folderId}:${page++}`);
         if (pageBlocked) return;
-        if (changePage.done && fromScratch) await this.missingAfterFullRead(folderId, seen, before, changes);
       }
     } catch (error) {
       if (isConnectorError(error, 'resync_needed') && !fromScratch) {

@@ -171,11 +171,27 @@ class FakeConnector implements ExchangeConnector {
   readonly protocol: DeliveryStyle;
   readonly mailbox: string;
   private readonly exchange: FakeExchange;
+  /** Graph style creates in batches, as $batch does; EWS style one at a time, so the engine's
+   * property test covers both of its export paths. */
+  readonly createItems?: ExchangeConnector['createItems'];
 
   constructor(exchange: FakeExchange, mailbox: string) {
     this.exchange = exchange;
     this.mailbox = mailbox;
     this.protocol = exchange.style;
+    if (exchange.style === 'graph') {
+      this.createItems = async (_folder, items) => {
+        this.exchange.request('createItems');
+        return items.map((item) => {
+          try {
+            this.exchange.fault('createItems.member');
+            return { ok: true as const, ...this.exchange.create(_folder.id, item as NeutralContact) };
+          } catch (error) {
+            return { ok: false as const, error: error as ConnectorError };
+          }
+        });
+      };
+    }
   }
 
   async testConnection() {
