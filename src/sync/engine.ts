@@ -387,6 +387,9 @@ class Run {
           await store.markDeletesAndSaveCursor(marks, folderId, keep);
         }
         await this.ctx.checkpoint(`page:${folderId}:${page++}`);
+        // Items are kept only while their page is applied, so memory does not grow with the
+        // mailbox; a later phase that needs one fetches it again.
+        this.ctx.knownItems.clear();
         if (pageBlocked) return;
       }
     } catch (error) {
@@ -541,6 +544,7 @@ class Run {
       const actions = pairs.flatMap((p) => planPair(p, this.plan));
       const marks = await execute(this.ctx, actions);
       await store.markDeletesAndSaveCursor(marks, undefined, undefined);
+      this.ctx.knownItems.clear();
       await this.ctx.checkpoint(`export:${batch++}`);
     };
 
