@@ -117,7 +117,7 @@ describe.each([
     expect(got).toMatchObject({ ok: true, item: { jobTitle: 'Chemist', phones: [] } });
     // A renamed contact is filed under its new name, as Outlook does.
     const stored = sandbox.store.item(sandbox.store.mailbox(c.mailbox)!.id, created.id);
-    expect((stored?.data as { fileAs?: string }).fileAs).toBe('Skłodowska-Curie, Marie');
+    expect((stored!.data as { fileAs?: string }).fileAs).toBe('Skłodowska-Curie, Marie');
     const stale = await c
       .updateItem(folder, created.id, created.version, contact({ jobTitle: 'Teacher' }))
       .catch((e) => e);
