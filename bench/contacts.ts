@@ -6,12 +6,15 @@
 // separately). The whole run is done twice: the sandbox at full speed, then with a latency added
 // to every Exchange request, as a real server across a network would.
 //
-// `--memory 100000` instead imports 100,000 contacts on the first protocol only and reports the
-// process's peak memory next to the sandbox's share (its RSS once the data is generated).
-import { mkdtempSync, rmSync } from 'node:fs';
+// `--memory 100000` instead imports 100,000 contacts on the first protocol only, with the
+// sandbox in a child process of its own, and reports this process's (the engine's) peak memory;
+// run it under a heap limit (`node --max-old-space-size=N`) to see what the engine really needs.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { XMLParser } from 'fast-xml-parser';
 import { createEwsConnector } from '../src/connectors/ews/factory.ts';
 import { AppOnlyTokens } from '../src/connectors/graph/auth.ts';
@@ -127,8 +130,12 @@ async function measure(
 
 // ---------- setup ----------
 
-interface Bench {
+interface Bench extends EngineSide {
   sandbox: RunningSandbox;
+}
+
+/** What the engine side needs, whichever process the sandbox runs in. */
+interface EngineSide {
   http: CountingHttpClient;
   tokens: AppOnlyTokens;
   crm: Crm;
@@ -137,22 +144,15 @@ interface Bench {
   close(): Promise<void>;
 }
 
-async function setUp(contacts: number): Promise<Bench & { sandboxRssMiB: number }> {
-  const sandbox = await startSandbox({
-    port: 0,
-    seed: 'none',
-    generate: { contacts, events: 0, tasks: 0, messages: 0, mailboxes: 1, seed: 1 },
-  });
-  (globalThis as { gc?: () => void }).gc?.();
-  const sandboxRssMiB = Math.round(process.memoryUsage().rss / MiB);
-  const http = new CountingHttpClient({ ca: sandbox.caPem, allowPrivateAddresses: true, timeoutMs: 60_000 });
-  const graphBaseUrl = `${sandbox.httpsUrl}/v1.0`;
+async function engineSide(httpsUrl: string, caPem: string): Promise<EngineSide> {
+  const http = new CountingHttpClient({ ca: caPem, allowPrivateAddresses: true, timeoutMs: 60_000 });
+  const graphBaseUrl = `${httpsUrl}/v1.0`;
   const tokens = new AppOnlyTokens(
     {
       clientId: LOAD_CLIENT_ID,
       clientSecret: DEMO_CLIENT_SECRET,
       tenant: LOAD_TENANT_ID,
-      authorityHost: sandbox.httpsUrl,
+      authorityHost: httpsUrl,
       graphBaseUrl,
     },
     http,
@@ -164,8 +164,6 @@ async function setUp(contacts: number): Promise<Bench & { sandboxRssMiB: number 
   await crm.users.ensureAdministratorsRole();
   const retry = { attempts: 4, maxWaitMs: 2_000, baseDelayMs: 10 };
   return {
-    sandbox,
-    sandboxRssMiB,
     http,
     tokens,
     crm,
@@ -174,7 +172,7 @@ async function setUp(contacts: number): Promise<Bench & { sandboxRssMiB: number 
       protocol === 'ews'
         ? createEwsConnector({
             http,
-            serviceAddress: `${sandbox.httpsUrl}/EWS/Exchange.asmx`,
+            serviceAddress: `${httpsUrl}/EWS/Exchange.asmx`,
             auth: { kind: 'basic', login: address, password: DEMO_PASSWORD },
             mailbox: address,
             retry,
@@ -183,8 +181,71 @@ async function setUp(contacts: number): Promise<Bench & { sandboxRssMiB: number 
     async close() {
       http.close();
       await store.close();
-      await sandbox.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function setUp(contacts: number): Promise<Bench & { sandboxRssMiB: number }> {
+  const sandbox = await startSandbox({
+    port: 0,
+    seed: 'none',
+    generate: { contacts, events: 0, tasks: 0, messages: 0, mailboxes: 1, seed: 1 },
+  });
+  (globalThis as { gc?: () => void }).gc?.();
+  const sandboxRssMiB = Math.round(process.memoryUsage().rss / MiB);
+  const side = await engineSide(sandbox.httpsUrl, sandbox.caPem);
+  return {
+    ...side,
+    sandbox,
+    sandboxRssMiB,
+    async close() {
+      await side.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/**
+ * The sandbox in a child process of its own (`exsync sandbox --generate …`), so that this
+ * process's memory is the engine's alone.
+ */
+async function setUpWithSandboxProcess(contacts: number): Promise<EngineSide & { sandboxPid: number }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(import.meta.dirname, '..', 'src', 'cli', 'main.ts'),
+      'sandbox',
+      '--port',
+      '0',
+      '--seed',
+      'none',
+      '--generate',
+      `contacts=${contacts},mailboxes=1,seed=1`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  // A benchmark that dies (out of memory under a heap limit, say) takes its sandbox with it.
+  process.once('exit', () => child.kill('SIGTERM'));
+  const { httpsUrl, caFile } = await new Promise<{ httpsUrl: string; caFile: string }>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /HTTPS:\s+(https:\/\/\S+)/.exec(output)?.[1];
+      const ca = /trust the CA in (\S+?),/.exec(output)?.[1];
+      if (url && ca) resolve({ httpsUrl: url, caFile: ca });
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`the sandbox exited (${code}) before it was ready:\n${output}`)),
+    );
+  });
+  const side = await engineSide(httpsUrl, readFileSync(caFile, 'utf8'));
+  return {
+    ...side,
+    sandboxPid: child.pid!,
+    async close() {
+      await side.close();
+      child.kill('SIGTERM');
     },
   };
 }
@@ -192,7 +253,7 @@ async function setUp(contacts: number): Promise<Bench & { sandboxRssMiB: number 
 let serial = 0;
 
 /** A CRM user (no roles: it sees only its own records) whose mailbox `address` syncs. */
-async function syncUser(bench: Bench, protocol: Protocol, address: string) {
+async function syncUser(bench: EngineSide, protocol: Protocol, address: string) {
   const n = `bench${serial++}`;
   const user = await bench.crm.users.createUser({ email: `${n}@crm.test`, displayName: n });
   const mailboxId = `mbx-${n}`;
@@ -434,7 +495,7 @@ console.log(`node ${process.version}, ${new Date().toISOString()}`);
 if (values.memory) {
   const contacts = Number(values.memory);
   const protocol = protocols[0];
-  const bench = await setUp(contacts);
+  const bench = await setUpWithSandboxProcess(contacts);
   try {
     const importer = await syncUser(bench, protocol, SOURCE);
     const result = await measure(
@@ -446,10 +507,11 @@ if (values.memory) {
       },
     );
     if (result.items !== contacts) throw new Error(`imported ${result.items} contacts, expected ${contacts}`);
+    const status = readFileSync(`/proc/${bench.sandboxPid}/status`, 'utf8');
     const summary = {
       ...result,
-      sandboxRssMiB: bench.sandboxRssMiB,
-      engineShareMiB: result.peakRssMiB - bench.sandboxRssMiB,
+      heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / MiB),
+      sandboxPeakRssMiB: Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024),
     };
     console.table([summary]);
     console.log(JSON.stringify(summary));
