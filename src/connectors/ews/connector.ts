@@ -107,7 +107,16 @@ function firstItem(n: XNode | undefined): XNode | undefined {
 function versionOf(item: XNode | undefined): ItemVersion | undefined {
   const id = child(item, 'ItemId');
   const value = attr(id, 'Id');
-  return value ? { id: value, version: attr(id, 'ChangeKey') ?? '' } : undefined;
+  return value ? { id: ownString(value), version: ownString(attr(id, 'ChangeKey') ?? '') } : undefined;
+}
+
+/**
+ * The parser hands out substrings of the whole answer, and V8 keeps an answer (half a megabyte
+ * for 100 contacts) alive as long as any of its substrings lives. Ids and change keys outlive
+ * the page they came in (the sync keeps the ids it has seen), so they get storage of their own.
+ */
+function ownString(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
 }
 
 export class EwsConnector implements ExchangeConnector {
