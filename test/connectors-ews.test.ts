@@ -17,7 +17,7 @@ import type {
 } from '../src/connectors/types.ts';
 import { type RunningSandbox, startSandbox } from '../src/sandbox/index.ts';
 import { DEMO_PASSWORD } from '../src/sandbox/seed/index.ts';
-import { drain, sampleContact } from './support/connector-fixtures.ts';
+import { drain, sampleContact, sampleWeeklyEvent } from './support/connector-fixtures.ts';
 import { EwsSchemaRecorder } from './support/ews-schema.ts';
 
 let sandbox: RunningSandbox;
@@ -132,23 +132,7 @@ describe.each([
     const c = make();
     const folder = { kind: 'calendar' as const, id: 'calendar' };
     const start = await drain(c.readChanges(folder, undefined, { pageSize: 512 }));
-    const event: NeutralEvent = {
-      subject: 'Weekly sync',
-      start: { dateTime: '2031-03-03T09:00:00', timeZone: 'Europe/Berlin' },
-      end: { dateTime: '2031-03-03T09:30:00', timeZone: 'Europe/Berlin' },
-      isAllDay: false,
-      location: 'Room 1',
-      attendees: [{ address: 'ada@example.test', name: 'Ada Lovelace', type: 'required', response: 'none' }],
-      reminderMinutes: 10,
-      showAs: 'busy',
-      importance: 'high',
-      categories: ['CRM'],
-      type: 'seriesMaster',
-      recurrence: {
-        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'monday' },
-        range: { type: 'numbered', startDate: '2031-03-03', numberOfOccurrences: 5 },
-      },
-    };
+    const event = sampleWeeklyEvent({ address: 'ada@example.test', name: 'Ada Lovelace' });
     const created = await c.createItem(folder, event);
     const changes = await drain(c.readChanges(folder, start.cursor));
     const read = changes.pages.flatMap((p) => p.upserts).find((u) => u.id === created.id);

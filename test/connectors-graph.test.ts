@@ -32,7 +32,7 @@ import {
   DEMO_REDIRECT_URIS,
   DEMO_TENANT_ID,
 } from '../src/sandbox/seed/index.ts';
-import { drain, sampleContact } from './support/connector-fixtures.ts';
+import { drain, sampleContact, sampleWeeklyEvent } from './support/connector-fixtures.ts';
 
 let sandbox: RunningSandbox;
 let httpClient: HttpClient;
@@ -185,25 +185,7 @@ describe.each([
     const [calendar] = (await c.listFolders('calendar')).filter((f) => f.wellKnown === 'calendar');
     const folder = { kind: 'calendar' as const, id: calendar.id };
     const start = await drain(c.readChanges(folder, undefined));
-    const event: NeutralEvent = {
-      subject: 'Weekly sync',
-      start: { dateTime: '2031-03-03T09:00:00', timeZone: 'Europe/Berlin' },
-      end: { dateTime: '2031-03-03T09:30:00', timeZone: 'Europe/Berlin' },
-      isAllDay: false,
-      location: 'Room 1',
-      attendees: [
-        { address: 'linus@example.test', name: 'Linus Torvalds', type: 'required', response: 'none' },
-      ],
-      reminderMinutes: 10,
-      showAs: 'busy',
-      importance: 'high',
-      categories: ['CRM'],
-      type: 'seriesMaster',
-      recurrence: {
-        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'monday' },
-        range: { type: 'numbered', startDate: '2031-03-03', numberOfOccurrences: 5 },
-      },
-    };
+    const event = sampleWeeklyEvent({ address: 'linus@example.test', name: 'Linus Torvalds' });
     const created = await c.createItem(folder, event);
     const changes = await drain(c.readChanges(folder, start.cursor));
     const read = changes.pages.flatMap((p) => p.upserts).find((u) => u.id === created.id);

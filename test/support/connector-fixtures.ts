@@ -1,6 +1,6 @@
 // Shared by the connector tests of both protocols: one sample contact, and a way to read a
 // change stream to its end.
-import type { ChangePage, NeutralContact } from '../../src/connectors/index.ts';
+import type { ChangePage, NeutralContact, NeutralEvent } from '../../src/connectors/index.ts';
 
 export async function drain<T>(
   pages: AsyncIterable<ChangePage<T>>,
@@ -34,4 +34,23 @@ export const sampleContact = (over: Partial<NeutralContact> = {}): NeutralContac
   notes: 'Two Nobel prizes.',
   categories: ['Science'],
   ...over,
+});
+
+/** A weekly meeting in Berlin time, five occurrences, with one required attendee. */
+export const sampleWeeklyEvent = (attendee: { address: string; name: string }): NeutralEvent => ({
+  subject: 'Weekly sync',
+  start: { dateTime: '2031-03-03T09:00:00', timeZone: 'Europe/Berlin' },
+  end: { dateTime: '2031-03-03T09:30:00', timeZone: 'Europe/Berlin' },
+  isAllDay: false,
+  location: 'Room 1',
+  attendees: [{ ...attendee, type: 'required', response: 'none' }],
+  reminderMinutes: 10,
+  showAs: 'busy',
+  importance: 'high',
+  categories: ['CRM'],
+  type: 'seriesMaster',
+  recurrence: {
+    pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'monday' },
+    range: { type: 'numbered', startDate: '2031-03-03', numberOfOccurrences: 5 },
+  },
 });
