@@ -33,6 +33,7 @@ import type { ConflictPolicy, EntitySyncSettings } from '../src/sync/types.ts';
 
 const RUNS = Number(process.env.EXSYNC_PROPERTY_RUNS ?? 500);
 const SANDBOX_RUNS = Number(process.env.EXSYNC_PROPERTY_SANDBOX_RUNS ?? 10);
+const PROPERTY_SEED = process.env.EXSYNC_PROPERTY_SEED ?? '20261122';
 
 type Field = 'jobTitle' | 'department';
 type Step =
@@ -335,7 +336,9 @@ describe.each<Protocol>(['ews', 'graph'])(
         ),
         {
           numRuns: RUNS,
-          ...(process.env.EXSYNC_PROPERTY_SEED ? { seed: Number(process.env.EXSYNC_PROPERTY_SEED) } : {}),
+          // A fixed seed by default, so CI judges the code and not the draw; EXSYNC_PROPERTY_SEED
+          // replays another, and `random` draws a fresh one (the nightly run).
+          ...(PROPERTY_SEED === 'random' ? {} : { seed: Number(PROPERTY_SEED) }),
           // Histories that once failed, run first every time: an Exchange delete, an expired
           // cursor, then a run killed in the middle of the read from scratch (the sweep for
           // vanished items used to be lost with it).
@@ -450,7 +453,7 @@ describe.each<Protocol>(['ews', 'graph'])('sync settles correctly over %s (sandb
           await runCase(fx, makeWorld, engineFor, steps, policy, fieldMerge, 1);
         },
       ),
-      { numRuns: SANDBOX_RUNS },
+      { numRuns: SANDBOX_RUNS, ...(PROPERTY_SEED === 'random' ? {} : { seed: Number(PROPERTY_SEED) }) },
     );
   }, 300_000);
 });
