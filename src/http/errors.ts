@@ -219,18 +219,23 @@ export function frameworkErrorHandler(bodyLimit: number) {
   };
 }
 
-export function installErrorHandlers(app: FastifyInstance, bodyLimit: number): void {
+/** Answers a request no route matched with a page of the web UI, or returns null to get the API's 404. */
+export type PageFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null;
+
+export function installErrorHandlers(app: FastifyInstance, bodyLimit: number, pages?: PageFallback): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const body = describeError(error, bodyLimit);
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.code, status: body.status }, 'request rejected');
     return sendError(reply, body);
   });
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
-    sendError(reply, {
-      status: 404,
-      code: 'route_not_found',
-      message: `There is no ${request.method} ${request.url.split('?')[0]}. The API's operations are listed at /api/docs.`,
-    }),
+  app.setNotFoundHandler(
+    (request: FastifyRequest, reply: FastifyReply) =>
+      pages?.(request, reply) ??
+      sendError(reply, {
+        status: 404,
+        code: 'route_not_found',
+        message: `There is no ${request.method} ${request.url.split('?')[0]}. The API's operations are listed at /api/docs.`,
+      }),
   );
 }

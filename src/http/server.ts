@@ -34,6 +34,7 @@ import { syncRoutes } from './routes/sync.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { VERSION } from './version.ts';
+import { registerWebApp } from './web-app.ts';
 
 export interface ServerDeps {
   store: Store;
@@ -46,6 +47,8 @@ export interface ServerDeps {
   mailboxes?: MailboxDomain;
   /** Mailbox sync (job runner, automatic sync); built over `mailboxes` when absent, started here, stopped on close. */
   sync?: (mailboxes: MailboxDomain) => MailboxSync;
+  /** Folder of the built web UI; web/dist of this checkout when absent. */
+  webRoot?: string;
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -72,7 +75,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     shuttingDown = true;
   });
   await app.register(cookie);
-  installErrorHandlers(app, config.bodyLimit);
+  installErrorHandlers(app, config.bodyLimit, await registerWebApp(app, deps.webRoot));
 
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequestDuration.observe(

@@ -22,11 +22,11 @@ const loginSchema = z
 
 const csrfToken = z.string().meta({ description: 'Send in the X-CSRF-Token header with every change.' });
 
-const sessionSchema = z
+export const sessionSchema = z
   .strictObject({ user: userSchema, csrfToken, expiresAt: instant })
   .meta({ id: 'Session' });
 
-const meSchema = z
+export const meSchema = z
   .strictObject({
     user: userSchema,
     isAdmin: z.boolean(),

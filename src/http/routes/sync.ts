@@ -49,7 +49,7 @@ const directionCounts = z.strictObject({
   deleted: z.number(),
   unlinked: z.number(),
 });
-const runSchema = z
+export const runSchema = z
   .strictObject({
     id: z.string(),
     mailboxId: z.string(),
@@ -67,7 +67,7 @@ const runSchema = z
   })
   .meta({ id: 'SyncRun' });
 const snapshot = z.record(z.string(), z.unknown()).nullable();
-const conflictSchema = z
+export const conflictSchema = z
   .strictObject({
     id: z.string(),
     runId: z.string(),
@@ -82,7 +82,7 @@ const conflictSchema = z
   })
   .meta({ id: 'SyncConflict' });
 const notExported = z.strictObject({ field: z.string(), value: z.unknown(), reason: z.string() });
-const statusSchema = z
+export const statusSchema = z
   .strictObject({
     contactId: z.string(),
     mailboxes: z.array(
@@ -99,7 +99,7 @@ const statusSchema = z
     ),
   })
   .meta({ id: 'ContactSyncStatus' });
-const holdSchema = z
+export const holdSchema = z
   .strictObject({
     id: z.string(),
     entity: z.string(),

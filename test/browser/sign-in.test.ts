@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserWorld, screenshot, startBrowserWorld } from './support.ts';
+
+describe('signing in', () => {
+  let world: BrowserWorld;
+  beforeAll(async () => {
+    world = await startBrowserWorld();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('refuses a wrong password with a message that says what to do, then signs in and out', async () => {
+    const page = await world.newPage();
+    await page.goto('/contacts');
+    await page.getByLabel('Email').fill(world.admin.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('The email or password is wrong');
+    await screenshot(page, 'sign-in-error');
+
+    await page.getByLabel('Password').fill(world.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect(await page.locator('header .user-name').textContent()).toBe('Alex Admin');
+    // The address asked for before signing in is kept.
+    expect(new URL(page.url()).pathname).toBe('/contacts');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Exsync' }).waitFor();
+    const me = await page.request.get('/api/v1/me');
+    expect(me.status()).toBe(401);
+  });
+
+  it('keeps the session across a reload and shows administrators the settings', async () => {
+    const page = await world.newPage();
+    await world.signIn(page, world.admin);
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await expect(page.getByRole('navigation', { name: 'Main' }).textContent()).resolves.toContain(
+      'Mail services',
+    );
+  });
+
+  it('does not show sales users the administrators’ settings', async () => {
+    const page = await world.newPage();
+    await world.signIn(page, world.sales);
+    const nav = await page.getByRole('navigation', { name: 'Main' }).textContent();
+    expect(nav).toContain('Contacts');
+    expect(nav).not.toContain('Mail services');
+  });
+
+  it('answers an unknown screen with the UI and an unknown API path with JSON', async () => {
+    const page = await world.newPage();
+    await world.signIn(page, world.admin);
+    await page.goto('/no/such/screen');
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    const api = await page.request.get('/api/v1/no-such-thing');
+    expect(api.status()).toBe(404);
+    expect((await api.json()).error.code).toBe('route_not_found');
+  });
+});

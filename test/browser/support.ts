@@ -1,0 +1,142 @@
+// Browser tests: a sandbox and an Exsync server listening on real ports (fresh test store,
+// built web UI), and Debian's Chromium driven by playwright-core. Never a downloaded browser.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { loadConfig } from '../../src/config.ts';
+import { type Crm, createCrm, type User } from '../../src/crm/index.ts';
+import { LoginLimiter } from '../../src/http/auth/login-limiter.ts';
+import { buildServer } from '../../src/http/server.ts';
+import { createLogger } from '../../src/log.ts';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.ts';
+import { createTestStore, type TestStore } from '../support/db.ts';
+
+export const CHROMIUM = process.env.EXSYNC_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+export interface BrowserUser {
+  user: User;
+  email: string;
+  password: string;
+}
+
+export interface BrowserWorld {
+  sandbox: RunningSandbox;
+  store: TestStore;
+  crm: Crm;
+  /** Exsync's address, e.g. http://127.0.0.1:41234 */
+  url: string;
+  admin: BrowserUser;
+  sales: BrowserUser;
+  browser: Browser;
+  /** A fresh browser context (own cookies) at the given width. */
+  newPage(options?: { width?: number; height?: number }): Promise<Page>;
+  /** Opens Exsync and signs in through the sign-in form. */
+  signIn(page: Page, who: BrowserUser): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the web UI from the current sources into a folder of this test file's own, so that a
+ * stale web/dist never decides a result and parallel test files do not race on one folder.
+ */
+async function buildWebUi(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'exsync-web-'));
+  await build({
+    configFile: join(import.meta.dirname, '..', '..', 'web', 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, sourcemap: false },
+  });
+  return outDir;
+}
+
+export async function startBrowserWorld(): Promise<BrowserWorld> {
+  const webRoot = await buildWebUi();
+  const sandbox = await startSandbox({ port: 0, seed: 'demo' });
+  const store = await createTestStore();
+  const crm = createCrm(store);
+  const config = loadConfig(
+    {
+      EXSYNC_DATABASE_URL: store.url,
+      EXSYNC_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+      EXSYNC_LOG_LEVEL: 'silent',
+    },
+    { port: 0 },
+  );
+  const app = await buildServer({
+    store,
+    crm,
+    config,
+    logger: createLogger({ level: 'silent' }),
+    loginLimiter: new LoginLimiter(),
+    webRoot,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  const { administrators, sales } = await crm.users.ensureAdministratorsRole();
+  const make = async (email: string, name: string, role: string): Promise<BrowserUser> => {
+    const password = `${name.toLowerCase().replace(/\W/g, '')}-Passw0rd-long`;
+    const user = await crm.users.createUser({ email, displayName: name, password, roles: [role] });
+    return { user, email, password };
+  };
+  const admin = await make('admin@exsync.test', 'Alex Admin', administrators.id);
+  const salesUser = await make('sam@exsync.test', 'Sam Sales', sales.id);
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const contexts: BrowserContext[] = [];
+
+  return {
+    sandbox,
+    store,
+    crm,
+    url,
+    admin,
+    sales: salesUser,
+    browser,
+    async newPage(options = {}) {
+      const context = await browser.newContext({
+        baseURL: url,
+        viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+        locale: 'en-GB',
+        timezoneId: 'Europe/Berlin',
+      });
+      contexts.push(context);
+      return context.newPage();
+    },
+    async signIn(page, who) {
+      await page.goto('/');
+      await page.getByLabel('Email').fill(who.email);
+      await page.getByLabel('Password').fill(who.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => {});
+      await browser.close();
+      await app.close();
+      await store.destroy();
+      await sandbox.close();
+      rmSync(webRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes docs/screenshots/<name>.png (the README and docs show these). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Spinners and a blinking caret would make every run's pictures differ.
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${name}.png`),
+    fullPage: true,
+    animations: 'disabled',
+    caret: 'hide',
+  });
+}

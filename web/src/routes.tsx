@@ -1,0 +1,49 @@
+// Every screen and its address. The navigation in the layout is built from `navigation`.
+import type { ComponentType } from 'preact';
+import { AccountList } from './pages/accounts/account-list.tsx';
+import { AccountPage } from './pages/accounts/account-page.tsx';
+import { ContactList } from './pages/contacts/contact-list.tsx';
+import { ContactPage } from './pages/contacts/contact-page.tsx';
+import { Dashboard } from './pages/dashboard/dashboard.tsx';
+import { MailServiceForm } from './pages/mail-services/mail-service-form.tsx';
+import { MailServiceList } from './pages/mail-services/mail-service-list.tsx';
+import { MailboxAdd } from './pages/mailboxes/mailbox-add.tsx';
+import { MailboxList } from './pages/mailboxes/mailbox-list.tsx';
+import { MailboxPage } from './pages/mailboxes/mailbox-page.tsx';
+import { NotFound } from './pages/not-found.tsx';
+import { Organisation } from './pages/organisation/organisation.tsx';
+import { MailboxSyncSettings } from './pages/sync-settings/sync-settings.tsx';
+
+// biome-ignore lint/suspicious/noExplicitAny: route components take their path params as props
+export const routes: Array<{ path: string; component: ComponentType<any> }> = [
+  { path: '/', component: Dashboard },
+  { path: '/contacts', component: ContactList },
+  { path: '/contacts/:id', component: ContactPage },
+  { path: '/accounts', component: AccountList },
+  { path: '/accounts/:id', component: AccountPage },
+  { path: '/settings/mailboxes', component: MailboxList },
+  { path: '/settings/mailboxes/new', component: MailboxAdd },
+  { path: '/settings/mailboxes/:id', component: MailboxPage },
+  { path: '/settings/mailboxes/:id/sync', component: MailboxSyncSettings },
+  { path: '/settings/mail-services', component: MailServiceList },
+  { path: '/settings/mail-services/new', component: MailServiceForm },
+  { path: '/settings/mail-services/:id', component: MailServiceForm },
+  { path: '/settings/organisation', component: Organisation },
+  { path: '/*', component: NotFound },
+];
+
+export interface NavigationEntry {
+  href: string;
+  label: string;
+  /** Shown only to administrators. */
+  adminOnly?: boolean;
+}
+
+export const navigation: NavigationEntry[] = [
+  { href: '/', label: 'Dashboard' },
+  { href: '/contacts', label: 'Contacts' },
+  { href: '/accounts', label: 'Accounts' },
+  { href: '/settings/mailboxes', label: 'Mailboxes' },
+  { href: '/settings/mail-services', label: 'Mail services', adminOnly: true },
+  { href: '/settings/organisation', label: 'Organisation', adminOnly: true },
+];

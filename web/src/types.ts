@@ -1,0 +1,43 @@
+// Shapes of the REST API's answers. They are the server's own zod schemas, imported for their
+// types only (nothing of the server is bundled), so a change on the server that the UI does
+// not follow fails the type check.
+import type { z } from 'zod';
+import type { Account } from '../../src/crm/accounts.ts';
+import type { Contact } from '../../src/crm/contacts.ts';
+import type { Group } from '../../src/crm/groups.ts';
+import type { User } from '../../src/crm/users.ts';
+import type { meSchema } from '../../src/http/routes/auth.ts';
+import type { conflictSchema, holdSchema, runSchema, statusSchema } from '../../src/http/routes/sync.ts';
+import type { ContactSyncSettings, SyncSettingsView } from '../../src/mailbox-sync/settings.ts';
+import type {
+  Detection,
+  FolderTree,
+  Mailbox,
+  MailService,
+  MailServiceCreate,
+  MailServiceUpdate,
+  organisationUsersSchema,
+  testResultSchema,
+} from '../../src/mailboxes/schemas.ts';
+
+export type {
+  Account,
+  Contact,
+  ContactSyncSettings,
+  Detection,
+  FolderTree,
+  Group,
+  Mailbox,
+  MailService,
+  MailServiceCreate,
+  MailServiceUpdate,
+  SyncSettingsView,
+  User,
+};
+export type Me = z.output<typeof meSchema>;
+export type SyncRun = z.output<typeof runSchema>;
+export type SyncConflict = z.output<typeof conflictSchema>;
+export type SyncHold = z.output<typeof holdSchema>;
+export type ContactSyncStatus = z.output<typeof statusSchema>;
+export type OrganisationUsers = z.output<typeof organisationUsersSchema>;
+export type ConnectionTest = z.output<typeof testResultSchema>;
