@@ -115,7 +115,7 @@ describe.each([
         jobTitle: 'Analyst',
         emailAddresses: [{ address: `${surname.toLowerCase()}-${mailbox.id}@chosen.test` }],
       });
-    // Two-way sync always reads the export folder (the default one); another folder stays out.
+    // Only the chosen folder is imported; another folder stays out.
     const other = await w.sandbox.admin.createFolder(mailbox.address, {
       parentId: 'contacts',
       displayName: 'Other',
@@ -125,6 +125,14 @@ describe.each([
       givenName: 'Not',
       surname: 'Chosen',
       displayName: 'Not Chosen',
+      emailAddresses: [],
+    });
+    // Two-way sync reads the export folder for the exported contacts' edits, but a contact the
+    // user keeps there was not chosen for import either.
+    await w.sandbox.admin.createItem(mailbox.address, 'contacts', 'contact', {
+      givenName: 'Kept',
+      surname: 'In Outlook',
+      displayName: 'Kept In Outlook',
       emailAddresses: [],
     });
 

@@ -339,9 +339,10 @@ describe.each<Protocol>(['ews', 'graph'])(
           // A fixed seed by default, so CI judges the code and not the draw; EXSYNC_PROPERTY_SEED
           // replays another, and `random` draws a fresh one (the nightly run).
           ...(PROPERTY_SEED === 'random' ? {} : { seed: Number(PROPERTY_SEED) }),
-          // Histories that once failed, run first every time: an Exchange delete, an expired
-          // cursor, then a run killed in the middle of the read from scratch (the sweep for
-          // vanished items used to be lost with it).
+          // Histories that once failed, run first every time (the step a sync is killed at
+          // counts checkpoints, so these follow the engine's steps): an Exchange delete, an
+          // expired cursor, then a run killed in the middle of the read from scratch (the sweep
+          // for vanished items used to be lost with it).
           examples: [
             [
               [
@@ -365,6 +366,37 @@ describe.each<Protocol>(['ews', 'graph'])(
                 { op: 'crmCreate' },
               ],
               'crm_wins',
+              false,
+              1,
+            ],
+            // A run killed after it wrote a CRM edit to Exchange (step 5, `update:item`) but
+            // before the link took the new version: the next run took its own write for an
+            // Exchange edit, and with exchange_wins it beat the CRM edit made in between.
+            [
+              [
+                { op: 'exCreate' },
+                { op: 'sync', crashAt: null, faultRate: 0 },
+                { op: 'expire' },
+                { op: 'crmEdit', pick: 0, field: 'jobTitle', value: 'c' },
+                { op: 'exCreate' },
+                { op: 'sync', crashAt: 5, faultRate: 0 },
+                { op: 'crmEdit', pick: 0, field: 'jobTitle', value: 'a' },
+              ],
+              'exchange_wins',
+              false,
+              1,
+            ],
+            // The same window (step 3, `update:item`), then the record is deleted in the CRM:
+            // our own write, taken for an Exchange edit, brought it back.
+            [
+              [
+                { op: 'exCreate' },
+                { op: 'sync', crashAt: null, faultRate: 0 },
+                { op: 'crmEdit', pick: 0, field: 'jobTitle', value: 'c' },
+                { op: 'sync', crashAt: 3, faultRate: 0 },
+                { op: 'crmDelete', pick: 0 },
+              ],
+              'exchange_wins',
               false,
               1,
             ],

@@ -38,6 +38,10 @@ export async function runCli(argv: string[], output: Output = consoleOutput): Pr
         const { syncCommand } = await import('./sync.ts');
         return await syncCommand(rest, output);
       }
+      case 'demo': {
+        const { demoCommand } = await import('./demo.ts');
+        return await demoCommand(rest, output);
+      }
       case 'sandbox': {
         const { sandboxCommand } = await import('./sandbox.ts');
         return await sandboxCommand(rest, output);

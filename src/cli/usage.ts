@@ -19,6 +19,10 @@ Commands:
                                    change journal's head.
   sync <mailbox address or id> [--entity contacts]
                                    Run one sync of the mailbox now and print its counts.
+  demo [--port 8080] [--sandbox-port 7400] [--data ./data] [--no-build]
+                                   The quick start: Exsync on ./data/demo.db with the
+                                   sandbox beside it, demo users, mailboxes and records;
+                                   prints the address and sign-in. Ctrl+C stops both.
   sandbox ...                      Run the Exchange emulator (see "exsync sandbox --help").
   help                             Show this text.
 

@@ -31,7 +31,8 @@ export function problemOf(error: unknown, service: string): ConnectionTestResult
   }
   switch (error.code) {
     case 'needs_sign_in':
-      return fail('unauthorized', `${service} refused the credentials (401). ${error.message}`);
+      // The connector's message already names the refusal and what to do about it.
+      return fail('unauthorized', error.message);
     case 'permission_denied':
       return fail('permission_denied', error.message);
     case 'invalid_response':

@@ -359,8 +359,12 @@ export interface SyncLinksTable {
   intent_position: number | null;
   delete_mark: 'exchange' | 'crm' | null;
   not_exported: Json;
+  /** JSON of an update begun but not yet recorded (see migration 0006). */
+  update_intent: Json | null;
   created_at: string;
   updated_at: string;
+  /** The read of a run that last listed the item (see migration 0005). */
+  listed_in: string | null;
 }
 
 /** One sync run (SPEC E7). */

@@ -149,6 +149,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Install SIGTERM/SIGINT handlers (the CLI does; tests do not). */
   handleSignals?: boolean;
+  /** Folder of the built web UI; web/dist of this checkout when absent. */
+  webRoot?: string;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -161,7 +163,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info({ migration: result.migrationName }, 'migration applied');
     const crm = createCrm(store);
     const firstAdministrator = await ensureFirstAdministrator(crm, config);
-    app = await buildServer({ store, crm, config, logger });
+    app = await buildServer({ store, crm, config, logger, webRoot: options.webRoot });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

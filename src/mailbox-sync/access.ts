@@ -9,6 +9,7 @@ import { MailboxError } from '../mailboxes/errors.ts';
 import type { MailboxDomain } from '../mailboxes/index.ts';
 import type { RunRecord } from '../sync/state-store.ts';
 import type { NotExported } from '../sync/types.ts';
+import { createSyncDashboard, pendingDeletesIn } from './dashboard.ts';
 import { assertSyncable } from './eligibility.ts';
 import type { MailboxSync } from './runtime.ts';
 import { assertEntity } from './runtime.ts';
@@ -36,6 +37,8 @@ export interface HoldView {
   reason: string;
   decision: 'approve' | 'unlink' | null;
   pendingDeletes: number;
+  /** Where the held deletes would happen: records in the CRM, items in Exchange. */
+  deletes: { crm: number; exchange: number };
 }
 
 const flatten = (nodes: FolderNode[]): FolderNode[] => nodes.flatMap((n) => [n, ...flatten(n.children)]);
@@ -84,6 +87,9 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
   }
 
   return {
+    /** Views across all visible mailboxes: activity, conflicts, holds. */
+    dashboard: createSyncDashboard(crm, domain, sync),
+
     async getSettings(principal: Principal, mailboxId: string): Promise<SyncSettingsView> {
       await visible(principal, mailboxId);
       return sync.settings.read(mailboxId);
@@ -207,12 +213,14 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
         const store = sync.engine.store(mailboxId, entity);
         const state = await store.state();
         if (!state.held) continue;
+        const deletes = await pendingDeletesIn(crm, mailboxId, entity);
         out.push({
           id: entity,
           entity,
           reason: state.held,
           decision: state.holdDecision,
-          pendingDeletes: (await store.markedForDelete()).length,
+          pendingDeletes: deletes.crm + deletes.exchange,
+          deletes,
         });
       }
       return out;
@@ -239,6 +247,7 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
           `The mailbox has no held run "${holdId}"; list them with GET /api/v1/mailboxes/${mailboxId}/holds.`,
         );
       await store.decideHold(decision);
+      const deletes = await pendingDeletesIn(crm, mailboxId, entity);
       // The next run carries the decision out; queue it now rather than wait for the schedule.
       let jobId: string | null = null;
       try {
@@ -252,7 +261,8 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
           entity,
           reason: state.held,
           decision,
-          pendingDeletes: (await store.markedForDelete()).length,
+          pendingDeletes: deletes.crm + deletes.exchange,
+          deletes,
         },
         jobId,
       };

@@ -86,7 +86,14 @@ export class SyncEngine {
 
     const startedAt = now();
     const runId = await store.startRun(trigger, startedAt);
-    const tally: RunTally = { counts: emptyCounts(), conflicts: 0, skipped: [], errors: [], blocked: false };
+    const tally: RunTally = {
+      counts: emptyCounts(),
+      conflicts: 0,
+      skipped: [],
+      errors: [],
+      unlisted: { skipped: 0, errors: 0 },
+      blocked: false,
+    };
     let status: RunStatus = 'succeeded';
     let held: string | undefined;
     let failure: { code: string; message: string } | undefined;
@@ -112,7 +119,8 @@ export class SyncEngine {
       failure = isConnectorError(error)
         ? { code: `exchange_${error.code}`, message: error.message }
         : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
-      tally.errors.push({ ref: 'run', ...failure });
+      // First, so that the list's limit never hides why the run failed.
+      tally.errors.unshift({ ref: 'run', ...failure });
     }
     await store.finishRun(runId, {
       status,
@@ -120,6 +128,7 @@ export class SyncEngine {
       conflicts: tally.conflicts,
       skipped: tally.skipped,
       errors: tally.errors,
+      unlisted: tally.unlisted,
       startedAt,
       exchangeRequests: counter.requests,
     });
@@ -190,8 +199,14 @@ class Run {
   private readonly input: RunInput;
   private readonly ctx: ExecutionContext;
   private readonly plan: PlanSettings;
-  /** Records handled while reading Exchange, so the export pass skips them. */
-  private readonly consumed = new Set<string>();
+  /**
+   * Records handled while reading Exchange, so the export pass skips them: those whose link a
+   * read of this run marked as listed (`reads`), found in the database, and these, whose link the
+   * read removed (unlinked, replaced). Neither grows with the mailbox, only with its changes.
+   */
+  private readonly consumedUnlinked = new Set<string>();
+  /** The listing marks of this run's reads (one per folder read). */
+  private readonly reads: string[] = [];
   private exportIntents: StoredLink[] = [];
 
   constructor(input: RunInput) {
@@ -219,6 +234,7 @@ class Run {
       conflictPolicy: input.settings.conflictPolicy,
       fieldMerge: input.settings.fieldMerge,
       exportFolder: input.settings.exportFolder ?? input.entity.folderKind,
+      importFolders: input.settings.importFolders,
     };
   }
 
@@ -247,11 +263,7 @@ class Run {
     this.exportIntents = await store.linksInState('export_pending');
 
     const folders = await this.syncFolders();
-    const dropped = await store.linksInFolders(folders, true);
-    for (const link of dropped) {
-      await store.deleteLinks([link.id]);
-      this.input.tally.counts.import.unlinked++;
-    }
+    this.input.tally.counts.import.unlinked += await store.deleteLinksOutside(folders);
     for (const folderId of folders) {
       await this.readFolder(folderId, state.cursors[folderId], changes);
       await this.input.renew();
@@ -354,13 +366,15 @@ class Run {
   }
 
   private async readFolder(folderId: string, cursor: string | undefined, changes: CrmChanges): Promise<void> {
-    const { connector, engine, store } = this.input;
+    const { connector, engine, store, runId } = this.input;
     const fromScratch = cursor === undefined;
-    const seen = new Set<string>();
-    // Only links that existed before a read from scratch can have lost their item unnoticed.
-    const before = fromScratch
-      ? new Set((await store.linksInFolders([folderId], false)).map((l) => l.id))
-      : new Set<string>();
+    // Each item this read lists marks its link with `read`. Only links that existed before a
+    // read from scratch can have lost their item unnoticed: they start out with `unlisted`, and
+    // those still carrying it after the last page are gone from Exchange.
+    const read = `${runId}/${this.reads.length}`;
+    this.reads.push(read);
+    const unlisted = `${read}/unlisted`;
+    if (fromScratch) await store.markUnlisted(folderId, unlisted);
     let page = 0;
     try {
       for await (const changePage of connector.readChanges(this.folder(folderId), cursor, {
@@ -368,10 +382,9 @@ class Run {
       })) {
         const upserts = new Map(changePage.upserts.map((u) => [u.id, u]));
         const deletes = changePage.deletes.filter((id) => !upserts.has(id));
-        for (const id of [...upserts.keys(), ...deletes]) seen.add(id);
         const blockedBefore = this.input.tally.blocked;
         this.input.tally.blocked = false;
-        const marks = await this.applyExchangePage(folderId, [...upserts.values()], deletes, changes);
+        const marks = await this.applyExchangePage(folderId, [...upserts.values()], deletes, changes, read);
         const pageBlocked = this.input.tally.blocked;
         this.input.tally.blocked = blockedBefore || pageBlocked;
         // A page that could not be fully applied is read again next run: keep the old cursor.
@@ -381,7 +394,7 @@ class Run {
         const keep = pageBlocked || (fromScratch && !changePage.done) ? undefined : changePage.cursor;
         if (fromScratch && changePage.done && !pageBlocked) {
           await store.markDeletesAndSaveCursor(marks, folderId, undefined);
-          await this.missingAfterFullRead(folderId, seen, before, changes);
+          await this.missingAfterFullRead(folderId, unlisted, changes, read);
           await store.saveCursor(folderId, changePage.cursor);
         } else {
           await store.markDeletesAndSaveCursor(marks, folderId, keep);
@@ -402,20 +415,26 @@ class Run {
     }
   }
 
-  /** After a read from scratch, linked items that were not listed are gone from Exchange. */
-  private async missingAfterFullRead(
-    folderId: string,
-    seen: Set<string>,
-    before: Set<string>,
-    changes: CrmChanges,
-  ) {
-    const links = await this.input.store.linksInFolders([folderId], false);
-    const gone = links
-      .filter((l) => before.has(l.id) && l.itemId && !seen.has(l.itemId) && !l.deleteMark)
-      .map((l) => l.itemId!);
-    if (gone.length === 0) return;
-    const marks = await this.applyExchangePage(folderId, [], gone, changes);
-    await this.input.store.markDeletesAndSaveCursor(marks, undefined, undefined);
+  /**
+   * After a read from scratch, linked items that were not listed are gone from Exchange. They
+   * are read from the database a page at a time, so memory stays flat however many there are.
+   */
+  private async missingAfterFullRead(folderId: string, unlisted: string, changes: CrmChanges, read: string) {
+    const { store, engine } = this.input;
+    let after: string | null = null;
+    for (;;) {
+      const gone = await store.stillUnlisted(folderId, unlisted, after, engine.pageSize ?? 256);
+      if (gone.length === 0) return;
+      after = gone[gone.length - 1].id;
+      const marks = await this.applyExchangePage(
+        folderId,
+        [],
+        gone.map((l) => l.itemId),
+        changes,
+        read,
+      );
+      await store.markDeletesAndSaveCursor(marks, undefined, undefined);
+    }
   }
 
   private async applyExchangePage(
@@ -423,6 +442,7 @@ class Run {
     upserts: Array<{ id: string; version: string; item: unknown }>,
     deletes: string[],
     changes: CrmChanges,
+    read: string,
   ): Promise<DeleteMark[]> {
     const { store, settings } = this.input;
     const links = await store.linksByItem([...upserts.map((u) => u.id), ...deletes]);
@@ -470,16 +490,22 @@ class Run {
       new Map(linked.map((l) => [l.recordId!, l])),
     );
     const pairs: Pair[] = [];
+    const handled: string[] = [];
     for (const [itemId, exchange] of observed) {
       const link = links.get(itemId);
       if (link?.deleteMark || (link && link.state !== 'linked')) continue;
       const settledLink = link ? settled(link) : undefined;
       const crm = settledLink ? crmSides.get(settledLink.recordId) : undefined;
-      if (settledLink) this.consumed.add(settledLink.recordId);
+      if (settledLink) handled.push(settledLink.recordId);
       pairs.push({ link: settledLink, exchange, crm });
     }
     const actions = pairs.flatMap((p) => planPair(p, this.plan));
-    return execute(this.ctx, actions);
+    const marks = await execute(this.ctx, actions);
+    // The listing mark tells the export pass which records this read handled, and the sweep
+    // after a read from scratch which items it listed (newly linked ones included).
+    const stillLinked = await store.markListed([...observed.keys()], read);
+    for (const recordId of handled) if (!stillLinked.has(recordId)) this.consumedUnlinked.add(recordId);
+    return marks;
   }
 
   /** The CRM side of the given records: present (projected), deleted or no longer visible. */
@@ -509,6 +535,7 @@ class Run {
         version: unedited ? Number(link.recordVersion ?? r.version) : r.version,
         projection: unedited ? { snapshot: link.snapshot, notExported: projection.notExported } : projection,
         inScope: this.entity.inExportScope(r, settings.options, tagged.has(r.id)),
+        ...(unedited ? { unedited: true } : {}),
       });
     }
     const missing = recordIds.filter((id) => !out.has(id));
@@ -527,10 +554,16 @@ class Run {
     const { engine, store } = this.input;
     const batchSize = engine.batchSize ?? 200;
     let batch = 0;
-    const handle = async (ids: string[]) => {
-      const todo = ids.filter((id) => !this.consumed.has(id));
+    // Each record is handled once a run: not again after a read of this run handled it, nor,
+    // once the changed records are done (`afterChanged`), when it is one of them.
+    const handle = async (ids: string[], afterChanged = false) => {
+      let todo = ids.filter(
+        (id) => !this.consumedUnlinked.has(id) && !(afterChanged && changes.changed.has(id)),
+      );
       if (todo.length === 0) return;
-      for (const id of todo) this.consumed.add(id);
+      const listed = await store.listedRecords(todo, this.reads);
+      if (listed.size > 0) todo = todo.filter((id) => !listed.has(id));
+      if (todo.length === 0) return;
       const links = await store.linksByRecord(todo);
       const sides = await this.observeRecords(todo, changes, links);
       const pairs: Pair[] = [];
@@ -558,7 +591,10 @@ class Run {
           cursor,
           limit: batchSize,
         });
-        await handle(page.items.map((r) => r.id));
+        await handle(
+          page.items.map((r) => r.id),
+          true,
+        );
         cursor = page.nextCursor;
       } while (cursor);
     } else {
@@ -577,29 +613,41 @@ class Run {
         .where('sync_links.id', 'is', null)
         .execute();
       const ids = tagged.map((t) => t.record_id);
-      for (let i = 0; i < ids.length; i += batchSize) await handle(ids.slice(i, i + batchSize));
+      for (let i = 0; i < ids.length; i += batchSize) await handle(ids.slice(i, i + batchSize), true);
     }
   }
 
   /** The mass-delete guard (E5), then the deletes it allows. */
   private async runDeletes(): Promise<string | undefined> {
     const { store, settings } = this.input;
-    const marked = await store.markedForDelete();
+    const pending = await store.countMarkedForDelete();
     const state = await store.state();
-    if (marked.length === 0) {
+    if (pending === 0) {
       if (state.held) await store.clearHold();
       return undefined;
     }
+    // The marked links are handled a page at a time, so memory does not grow with a mass delete.
+    const eachPage = async (work: (marked: StoredLink[]) => Promise<unknown>) => {
+      let after: string | null = null;
+      for (;;) {
+        const marked = await store.markedForDeleteAfter(after, 500);
+        if (marked.length === 0) return;
+        after = marked[marked.length - 1].id;
+        await work(marked);
+      }
+    };
     if (state.holdDecision === 'unlink') {
-      await store.deleteLinks(marked.map((l) => l.id));
-      for (const l of marked)
-        this.input.tally.counts[l.deleteMark === 'crm' ? 'export' : 'import'].unlinked++;
+      await eachPage(async (marked) => {
+        await store.deleteLinks(marked.map((l) => l.id));
+        for (const l of marked)
+          this.input.tally.counts[l.deleteMark === 'crm' ? 'export' : 'import'].unlinked++;
+      });
       await store.clearHold();
       return undefined;
     }
     const linkedCount = await store.countLinked();
     const decision = massDeleteGuard(
-      marked.length,
+      pending,
       linkedCount,
       settings.massDelete,
       state.holdDecision === 'approve',
@@ -608,9 +656,11 @@ class Run {
       await store.hold(decision.reason);
       return decision.reason;
     }
-    await executeDeletes(
-      this.ctx,
-      marked.map((l) => ({ ...settled(l), side: l.deleteMark! })),
+    await eachPage((marked) =>
+      executeDeletes(
+        this.ctx,
+        marked.map((l) => ({ ...settled(l), side: l.deleteMark! })),
+      ),
     );
     if (state.held) await store.clearHold();
     return undefined;

@@ -1,6 +1,7 @@
 // Carries out the planner's actions against the CRM, Exchange and the link table, in the order
-// that lets an interrupted run resume without duplicates: an intent row before every create,
-// the other side's write next, the link last. Deletes are only marked here; the engine runs
+// that lets an interrupted run resume without duplicates or mistaking its own writes for edits:
+// an intent (a row before every create, a note on the link before every update), the writes
+// next, the link last. Deletes are only marked here; the engine runs
 // them after the mass-delete guard. docs/mapping.md ("Idempotency") explains the recovery.
 import { type ConnectorError, isConnectorError } from '../connectors/errors.ts';
 import type { CreateResult, ExchangeConnector, FolderRef } from '../connectors/types.ts';
@@ -27,13 +28,24 @@ const CREATE_BATCH = 100;
 
 export type Checkpoint = (step: string) => Promise<void>;
 
+/** Skipped values and errors a run lists, in memory and in its record; the rest are counted. */
+export const LISTED_PER_RUN = 1000;
+
 export interface RunTally {
   counts: RunCounts;
   conflicts: number;
   skipped: SkippedEntry[];
   errors: RunError[];
+  /** How many skipped values and errors there were beyond the first LISTED_PER_RUN. */
+  unlisted: { skipped: number; errors: number };
   /** A change could not be applied and must be read again next run. */
   blocked: boolean;
+}
+
+/** Lists an entry while there is room, so that a run's memory does not grow with its failures. */
+function note<K extends 'skipped' | 'errors'>(tally: RunTally, list: K, entry: RunTally[K][number]): void {
+  if (tally[list].length < LISTED_PER_RUN) (tally[list] as Array<RunTally[K][number]>).push(entry);
+  else tally.unlisted[list]++;
 }
 
 export interface ExecutionContext {
@@ -79,9 +91,9 @@ function isRetryableFailure(error: unknown): boolean {
 function fail(ctx: ExecutionContext, ref: string, error: unknown): void {
   if (error instanceof SimulatedCrash) throw error;
   const { code, message } = describe(error);
-  ctx.tally.errors.push({ ref, code, message });
+  note(ctx.tally, 'errors', { ref, code, message });
   if (isRetryableFailure(error)) ctx.tally.blocked = true;
-  else ctx.tally.skipped.push({ ref, reason: message });
+  else note(ctx.tally, 'skipped', { ref, reason: message });
 }
 
 /** Applies one batch of actions; returns the deletes to mark for the guard. */
@@ -261,7 +273,8 @@ function noteNotExported(
   recordId: string,
   items: Array<{ field: string; reason: string }>,
 ) {
-  for (const n of items) ctx.tally.skipped.push({ ref: `record ${recordId} ${n.field}`, reason: n.reason });
+  for (const n of items)
+    note(ctx.tally, 'skipped', { ref: `record ${recordId} ${n.field}`, reason: n.reason });
 }
 
 async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<void> {
@@ -275,6 +288,15 @@ async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<v
     ? actions.filter((a) => a.toItem && !ctx.knownItems.has(a.link.itemId)).map((a) => a.link)
     : [];
   await loadItems(ctx, needItems);
+  // The intents go first: a run killed after a write but before the link records it leaves the
+  // intent, from which the next run recognises what it finds as its own write, not an edit.
+  const intents = actions.flatMap((a) =>
+    a.intent ? [{ id: a.link.id, snapshot: a.link.snapshot, intent: a.intent }] : [],
+  );
+  if (intents.length > 0) {
+    await store.recordUpdateIntents(intents);
+    await ctx.checkpoint('update:intents');
+  }
 
   for (const action of actions) {
     const { link } = action;
@@ -312,6 +334,7 @@ async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<v
         snapshot: action.agreed,
         itemVersion,
         recordVersion,
+        updateIntent: null,
         ...(action.notExported ? { notExported: action.notExported } : {}),
       });
     } catch (error) {

@@ -9,6 +9,8 @@ import {
   massDeleteGuard,
   type PlanSettings,
   planPair,
+  resumedBase,
+  type UpdateIntent,
 } from './planner.ts';
 import { fingerprint } from './snapshot.ts';
 import type { ConflictPolicy, Direction } from './types.ts';
@@ -46,6 +48,11 @@ const crmPresent = (snapshot: Record<string, unknown>, version = 11, inScope = t
   projection: { snapshot, notExported: [] },
   inScope,
 });
+/** A record the journal shows no user edit for: whatever it holds counts as the link's state. */
+const crmUnedited = (snapshot: Record<string, unknown>): CrmSide => ({
+  ...(crmPresent(snapshot, 10) as Extract<CrmSide, { kind: 'present' }>),
+  unedited: true,
+});
 const crmDeleted: CrmSide = { kind: 'deleted', recordId: 'R1' };
 const types = (actions: Action[]) => actions.map((a) => a.type);
 
@@ -64,6 +71,28 @@ describe('unlinked items and records', () => {
         ? [expect.objectContaining({ type: 'exportCreate', folderId: 'contacts', recordId: 'R1' })]
         : [],
     );
+  });
+  it('a new item in the export folder is imported only when that folder is an import folder', () => {
+    const inExportFolder: ExchangeSide = { ...exUpsert(base), folderId: 'contacts' };
+    // Two-way with "import from F1 only": the export folder is read for the exported items'
+    // edits, but the user's own new contacts there were not chosen for import.
+    expect(planPair({ exchange: inExportFolder }, settings({ importFolders: ['F1'] }))).toEqual([]);
+    expect(types(planPair({ exchange: exUpsert(base) }, settings({ importFolders: ['F1'] })))).toEqual([
+      'importCreate',
+    ]);
+    expect(
+      types(planPair({ exchange: inExportFolder }, settings({ importFolders: ['F1', 'contacts'] }))),
+    ).toEqual(['importCreate']);
+    expect(types(planPair({ exchange: inExportFolder }, settings({ importFolders: 'all' })))).toEqual([
+      'importCreate',
+    ]);
+  });
+  it('an edit of a linked item is imported whatever the import folders', () => {
+    const linked = { ...link, folderId: 'contacts' };
+    const edited: ExchangeSide = { ...exUpsert({ ...base, jobTitle: 'CTO' }), folderId: 'contacts' };
+    expect(types(planPair({ link: linked, exchange: edited }, settings({ importFolders: ['F1'] })))).toEqual([
+      'update',
+    ]);
   });
   it('a new CRM record outside the export filter stays in the CRM', () => {
     expect(planPair({ crm: crmPresent(base, 1, false) }, settings())).toEqual([]);
@@ -244,6 +273,143 @@ describe('deletes (E5)', () => {
   });
 });
 
+describe('an update interrupted before its link was written (E6)', () => {
+  // The interrupted run wrote `title: 'CTO'` to one side; the link still has the old state.
+  const sent = { ...base, title: 'CTO' };
+  const toItem: UpdateIntent = { agreed: sent, recordFields: [], itemFields: ['title'] };
+  const toRecord: UpdateIntent = { agreed: sent, recordFields: ['title'], itemFields: [] };
+  const only = (actions: Action[]) => {
+    expect(types(actions)).toEqual(['update']);
+    return actions[0] as Extract<Action, { type: 'update' }>;
+  };
+  const every = POLICIES.flatMap((conflictPolicy) =>
+    [false, true].map((fieldMerge) => settings({ conflictPolicy, fieldMerge })),
+  );
+
+  it('our write found in Exchange is no Exchange edit: a later CRM edit wins, whatever the policy', () => {
+    for (const s of every) {
+      const update = only(
+        planPair(
+          {
+            link: { ...link, intent: toItem },
+            exchange: exUpsert(sent),
+            crm: crmPresent({ ...base, title: 'CEO' }),
+          },
+          s,
+        ),
+      );
+      expect(update.toItem).toEqual({ ...base, title: 'CEO' });
+      expect(update).not.toHaveProperty('toRecord');
+      expect(update.itemVersion).toBe('v2');
+    }
+  });
+  it('our write found in the CRM is no CRM edit: a later edit of another field is merged', () => {
+    for (const s of every) {
+      const update = only(
+        planPair(
+          {
+            link: { ...link, intent: toRecord },
+            exchange: exUpsert(sent),
+            crm: crmPresent({ ...sent, name: 'Ada L.' }),
+          },
+          s,
+        ),
+      );
+      expect(update.agreed).toEqual({ ...sent, name: 'Ada L.' });
+      expect(update.toItem).toEqual(update.agreed);
+      expect(update).not.toHaveProperty('toRecord');
+    }
+  });
+  it('both sides hold what was sent: the link is brought up to date and nothing is written', () => {
+    for (const direction of ['import', 'export', 'two_way'] as const)
+      for (const intent of [toItem, toRecord]) {
+        const update = only(
+          planPair(
+            { link: { ...link, intent }, exchange: exUpsert(sent), crm: crmPresent(sent) },
+            settings({ direction }),
+          ),
+        );
+        expect(update).toMatchObject({ agreed: sent, itemVersion: 'v2' });
+        expect(update).not.toHaveProperty('toItem');
+        expect(update).not.toHaveProperty('toRecord');
+        expect(update).not.toHaveProperty('intent');
+      }
+  });
+  it('a write that did not land is made again', () => {
+    // Exchange unchanged since the link (not read, or read at the stored version).
+    for (const exchange of [undefined, exUpsert(base, 'v1')]) {
+      const update = only(
+        planPair({ link: { ...link, intent: toItem }, exchange, crm: crmPresent(sent) }, settings()),
+      );
+      expect(update.toItem).toEqual(sent);
+      expect(update.intent).toEqual(toItem);
+    }
+    // The record was not edited by the user since: it counts as holding the link's state.
+    const again = only(
+      planPair(
+        {
+          link: { ...link, intent: toRecord },
+          exchange: exUpsert(sent),
+          crm: crmUnedited(sent),
+        },
+        settings(),
+      ),
+    );
+    expect(again.toRecord).toEqual({ title: 'CTO' });
+  });
+  it.each(POLICIES)(
+    'a side edited again in every field we wrote counts as not written: a conflict (%s)',
+    (conflictPolicy) => {
+      const actions = planPair(
+        {
+          link: { ...link, intent: toItem },
+          exchange: exUpsert({ ...base, title: 'CFO' }),
+          crm: crmPresent(sent),
+        },
+        settings({ conflictPolicy }),
+      );
+      expect(types(actions)).toEqual(['conflict', 'update']);
+      expect(actions[0]).toMatchObject({ conflict: { fields: ['title'], base } });
+    },
+  );
+  it('our write found in Exchange does not save a record deleted in the CRM', () => {
+    for (const s of every)
+      expect(
+        types(planPair({ link: { ...link, intent: toItem }, exchange: exUpsert(sent), crm: crmDeleted }, s)),
+      ).toEqual(['deleteItem']);
+  });
+  it('our write found in the CRM does not save an item deleted in Exchange', () => {
+    for (const s of every)
+      expect(
+        types(
+          planPair({ link: { ...link, intent: toRecord }, exchange: exDeleted, crm: crmPresent(sent) }, s),
+        ),
+      ).toEqual(['deleteRecord']);
+  });
+  it('a leftover intent is cleared even when nothing else changed', () => {
+    const update = only(
+      planPair({ link: { ...link, intent: { agreed: base, recordFields: [], itemFields: [] } } }, settings()),
+    );
+    expect(update).toMatchObject({ agreed: base, itemVersion: 'v1', recordVersion: 10 });
+  });
+  it('the base takes what landed, per side', () => {
+    const both: UpdateIntent = {
+      agreed: { ...base, title: 'CTO', name: 'Ada L.' },
+      recordFields: ['title'],
+      itemFields: ['name'],
+    };
+    const l = { ...link, intent: both };
+    const record = crmPresent({ ...base, title: 'CTO' });
+    expect(resumedBase(l, exUpsert(base), record)).toEqual({ ...base, title: 'CTO' });
+    expect(resumedBase(l, exUpsert({ ...base, name: 'Ada L.' }), crmPresent(base))).toEqual({
+      ...base,
+      name: 'Ada L.',
+    });
+    expect(resumedBase(l, undefined, crmUnedited({ ...base, title: 'CTO' }))).toEqual(base);
+    expect(resumedBase(link, exUpsert(sent), record)).toBe(base);
+  });
+});
+
 describe('every combination', () => {
   const exchanges: Array<ExchangeSide | undefined> = [
     undefined,
@@ -258,20 +424,26 @@ describe('every combination', () => {
     crmPresent({ ...base, name: 'Ada L.' }),
     crmPresent({ ...base, title: 'CEO' }),
     crmPresent({ ...base, title: 'CEO' }, 11, false),
+    crmUnedited(base),
     crmDeleted,
     { kind: 'inaccessible', recordId: 'R1' },
   ];
   const cases: Array<
     [string, LinkState | undefined, ExchangeSide | undefined, CrmSide | undefined, PlanSettings]
   > = [];
-  for (const l of [undefined, link, { ...link, origin: 'export' as const }])
+  const written = { ...base, title: 'CTO' };
+  const interrupted: LinkState[] = [
+    { ...link, intent: { agreed: written, recordFields: [], itemFields: ['title'] } },
+    { ...link, origin: 'export', intent: { agreed: written, recordFields: ['title'], itemFields: [] } },
+  ];
+  for (const l of [undefined, link, { ...link, origin: 'export' as const }, ...interrupted])
     for (const e of exchanges)
       for (const c of crms)
         for (const direction of DIRECTIONS)
           for (const conflictPolicy of POLICIES)
             for (const fieldMerge of [false, true])
               cases.push([
-                `${l?.origin ?? 'unlinked'} ${e?.kind ?? '-'} ${c?.kind ?? '-'} ${direction} ${conflictPolicy} ${fieldMerge}`,
+                `${l?.origin ?? 'unlinked'}${l?.intent ? '+intent' : ''} ${e?.kind ?? '-'} ${c?.kind ?? '-'} ${direction} ${conflictPolicy} ${fieldMerge}`,
                 l,
                 e,
                 c,
@@ -279,6 +451,18 @@ describe('every combination', () => {
               ]);
 
   it(`holds the invariants in all ${cases.length} cases`, () => {
+    // Our own write, found on the side it went to, is never an edit: with nothing else
+    // changed, the pair only records the new state.
+    for (const direction of ['import', 'export', 'two_way'] as const)
+      for (const conflictPolicy of POLICIES)
+        for (const fieldMerge of [false, true])
+          for (const l of interrupted) {
+            const s = settings({ direction, conflictPolicy, fieldMerge });
+            const actions = planPair({ link: l, exchange: exUpsert(written), crm: crmPresent(written) }, s);
+            expect(types(actions), `${direction} ${conflictPolicy} ${fieldMerge}`).toEqual(['update']);
+            expect(actions[0]).not.toHaveProperty('toItem');
+            expect(actions[0]).not.toHaveProperty('toRecord');
+          }
     for (const [name, l, e, c, s] of cases) {
       const actions = planPair({ link: l, exchange: e, crm: c }, s);
       const kinds = types(actions);
@@ -304,7 +488,21 @@ describe('every combination', () => {
       // A linked pair never creates without replacing its link.
       for (const a of actions)
         if (l && (a.type === 'importCreate' || a.type === 'exportCreate'))
-          expect(a.replacesLink, ctx).toBe(l);
+          expect(a.replacesLink?.id, ctx).toBe(l.id);
+      // Every action on a pair names its own link.
+      for (const a of actions) if (l && 'link' in a) expect(a.link.id, ctx).toBe(l.id);
+      // A leftover intent never outlives the run: the link is rewritten, marked or dropped.
+      if (l?.intent && s.direction !== 'off')
+        expect(kinds.filter((k) => k !== 'conflict').length, ctx).toBe(1);
+      // An update that writes carries the intent to store first, naming what it writes.
+      for (const a of actions)
+        if (a.type === 'update') {
+          expect(a.intent !== undefined, ctx).toBe(a.toItem !== undefined || a.toRecord !== undefined);
+          if (a.intent) {
+            expect(a.intent.agreed, ctx).toEqual(a.agreed);
+            expect(a.intent.recordFields, ctx).toEqual(Object.keys(a.toRecord ?? {}).sort());
+          }
+        }
     }
   });
 });

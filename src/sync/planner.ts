@@ -15,6 +15,23 @@ export interface LinkState {
   origin: 'import' | 'export';
   /** The mapped fields as both sides last agreed. */
   snapshot: Snapshot;
+  /** An update a run had begun when it was interrupted (see planPair). */
+  intent?: UpdateIntent;
+}
+
+/**
+ * What an update was about to write, stored on the link before either side is written and
+ * cleared when the link records the result. A run killed in between leaves it behind, and the
+ * next run tells from the content of each side whether that side's write landed, so that our
+ * own write is not taken for the user's edit (docs/mapping.md, Idempotency).
+ */
+export interface UpdateIntent {
+  /** The state both sides were being brought to. */
+  agreed: Snapshot;
+  /** Fields written to the CRM record (each held something else before). */
+  recordFields: string[];
+  /** Fields the Exchange item changes in (each held something else before). */
+  itemFields: string[];
 }
 
 export type ExchangeSide =
@@ -22,7 +39,15 @@ export type ExchangeSide =
   | { kind: 'deleted'; folderId: string; itemId: string };
 
 export type CrmSide =
-  | { kind: 'present'; recordId: string; version: number; projection: Projection; inScope: boolean }
+  | {
+      kind: 'present';
+      recordId: string;
+      version: number;
+      projection: Projection;
+      inScope: boolean;
+      /** The journal shows no user edit since the last run: the record counts as unedited. */
+      unedited?: boolean;
+    }
   | { kind: 'deleted'; recordId: string }
   /** Still exists, but the mailbox's user may no longer see it. */
   | { kind: 'inaccessible'; recordId: string };
@@ -40,6 +65,12 @@ export interface PlanSettings {
   fieldMerge: boolean;
   /** Folder new CRM records are exported to. */
   exportFolder: string;
+  /**
+   * Folders whose new items are imported ('all' when absent). In two-way mode the export folder
+   * is read even when it is not one of them — for the exported items' edits — but a new item
+   * there is not the user's chosen import and stays in Exchange only.
+   */
+  importFolders?: 'all' | readonly string[];
 }
 
 export type ConflictResolution =
@@ -89,6 +120,8 @@ export type Action =
       itemVersion: string;
       recordVersion: number;
       notExported?: NotExported[];
+      /** Stored on the link before the writes (present when there is a write). */
+      intent?: UpdateIntent;
     }
   /** The Exchange item was deleted: delete the CRM record. */
   | { type: 'deleteRecord'; link: LinkState }
@@ -101,20 +134,28 @@ export type Action =
   | { type: 'conflict'; link: LinkState; conflict: ConflictRecord };
 
 const importsIn = (d: Direction) => d === 'import' || d === 'two_way';
+const importsFrom = (settings: PlanSettings, folderId: string) =>
+  settings.importFolders === undefined ||
+  settings.importFolders === 'all' ||
+  settings.importFolders.includes(folderId);
 const exportsIn = (d: Direction) => d === 'export' || d === 'two_way';
 
 export function planPair(pair: Pair, settings: PlanSettings): Action[] {
   const { direction } = settings;
   if (direction === 'off') return [];
-  const { link } = pair;
-  if (!link) return planUnlinked(pair, settings);
+  if (!pair.link) return planUnlinked(pair, settings);
 
   // Our own writes come back with the version we stored: not a change.
   const exchange =
-    pair.exchange?.kind === 'upsert' && pair.exchange.version === link.itemVersion
+    pair.exchange?.kind === 'upsert' && pair.exchange.version === pair.link.itemVersion
       ? undefined
       : pair.exchange;
   const crm = pair.crm;
+  // An interrupted update: plan against what each side last agreed to, counting the writes
+  // that landed, so that neither our own write nor the edit it carried counts twice.
+  const link = pair.link.intent
+    ? { ...pair.link, snapshot: resumedBase(pair.link, exchange, crm) }
+    : pair.link;
 
   if (crm?.kind === 'inaccessible')
     return [{ type: 'unlink', link, reason: 'the mailbox user can no longer see the record', side: 'crm' }];
@@ -136,7 +177,7 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
         },
       ];
     const crmEdited =
-      crm?.kind === 'present' && changedFields(link.snapshot, crm.projection.snapshot).length > 0;
+      crm?.kind === 'present' && changedFields(link.snapshot, crmSnapshotOf(crm, link)).length > 0;
     if (crmEdited && direction === 'two_way' && crm?.kind === 'present') {
       const conflict: ConflictRecord = {
         fields: [],
@@ -209,7 +250,11 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
 function planUnlinked(pair: Pair, settings: PlanSettings): Action[] {
   const out: Action[] = [];
   const { exchange, crm } = pair;
-  if (exchange?.kind === 'upsert' && importsIn(settings.direction)) {
+  if (
+    exchange?.kind === 'upsert' &&
+    importsIn(settings.direction) &&
+    importsFrom(settings, exchange.folderId)
+  ) {
     out.push({
       type: 'importCreate',
       folderId: exchange.folderId,
@@ -240,7 +285,7 @@ function planEdits(
   const { direction } = settings;
   const base = link.snapshot;
   const exchangeSnapshot = exchange?.kind === 'upsert' ? exchange.snapshot : base;
-  const crmSnapshot = crm?.kind === 'present' ? crm.projection.snapshot : base;
+  const crmSnapshot = crm?.kind === 'present' ? crmSnapshotOf(crm, link) : base;
   const itemVersion = exchange?.kind === 'upsert' ? exchange.version : link.itemVersion;
   const recordVersion = crm?.kind === 'present' ? crm.version : link.recordVersion;
   const notExported = crm?.kind === 'present' ? crm.projection.notExported : undefined;
@@ -294,15 +339,25 @@ function planEdits(
       ? crmEdits.length > 0
       : exportsIn(direction) && changedFields(exchangeSnapshot, agreed).length > 0;
 
+  // A leftover intent is always cleared, so that it never speaks for a later write.
   const unchanged =
     toRecordFields.length === 0 &&
     !itemDiffers &&
+    !link.intent &&
     itemVersion === link.itemVersion &&
     recordVersion === link.recordVersion &&
     sameValue(agreed, base);
   if (unchanged && !conflict) return [];
   const actions: Action[] = [];
   if (conflict) actions.push({ type: 'conflict', link, conflict });
+  const intent: UpdateIntent | undefined =
+    toRecordFields.length > 0 || itemDiffers
+      ? {
+          agreed,
+          recordFields: toRecordFields,
+          itemFields: itemDiffers ? changedFields(exchangeSnapshot, agreed) : [],
+        }
+      : undefined;
   actions.push({
     type: 'update',
     link,
@@ -312,8 +367,51 @@ function planEdits(
     itemVersion,
     recordVersion,
     ...(notExported ? { notExported } : {}),
+    ...(intent ? { intent } : {}),
   });
   return actions;
+}
+
+/** The record as the planner compares it: an unedited one holds what the pair last agreed. */
+function crmSnapshotOf(crm: Extract<CrmSide, { kind: 'present' }>, link: LinkState): Snapshot {
+  return crm.unedited ? link.snapshot : crm.projection.snapshot;
+}
+
+/**
+ * The base to plan a pair against when its link carries the intent of an interrupted update.
+ * Each side shows by its content whether its write landed: the Exchange item (seen at a new
+ * version) or the record (edited by the user since; an unedited record cannot tell) holding
+ * what we sent in any of the fields we wrote it. The versions our writes produced were never
+ * recorded, so content is all there is. A field whose write landed, or that was not written,
+ * takes the intended value; a field whose write did not land keeps the link's snapshot, and
+ * the planner writes it again (or lets a later edit win) as after any other edit. A side the
+ * user edited in every field we wrote is taken as not written: its edits then meet the other
+ * side's as a conflict, as they would have without the interrupted run.
+ */
+export function resumedBase(
+  link: LinkState,
+  exchange: ExchangeSide | undefined,
+  crm: CrmSide | undefined,
+): Snapshot {
+  const { intent } = link;
+  if (!intent) return link.snapshot;
+  const holdsSent = (side: Snapshot | undefined, fields: string[]) =>
+    side !== undefined && fields.some((f) => sameValue(side[f], intent.agreed[f]));
+  const itemLanded = holdsSent(
+    exchange?.kind === 'upsert' && exchange.version !== link.itemVersion ? exchange.snapshot : undefined,
+    intent.itemFields,
+  );
+  const recordLanded = holdsSent(
+    crm?.kind === 'present' && !crm.unedited ? crm.projection.snapshot : undefined,
+    intent.recordFields,
+  );
+  const base: Snapshot = {};
+  for (const f of new Set([...Object.keys(link.snapshot), ...Object.keys(intent.agreed)])) {
+    const unwritten =
+      (!itemLanded && intent.itemFields.includes(f)) || (!recordLanded && intent.recordFields.includes(f));
+    base[f] = unwritten ? link.snapshot[f] : intent.agreed[f];
+  }
+  return base;
 }
 
 function pickFields(snapshot: Snapshot, fields: string[]): Snapshot {

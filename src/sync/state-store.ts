@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../crm/ids.ts';
 import { chunk } from '../crm/rows.ts';
 import type { Database, SyncLinksTable } from '../db/schema.ts';
-import type { ConflictRecord, LinkState } from './planner.ts';
+import type { ConflictRecord, LinkState, UpdateIntent } from './planner.ts';
 import type { NotExported, RunCounts, RunError, RunStatus, SkippedEntry, Snapshot } from './types.ts';
 
 type Db = Kysely<Database>;
@@ -35,6 +35,8 @@ export interface StoredLink {
   intentPosition: number | null;
   deleteMark: 'exchange' | 'crm' | null;
   notExported: NotExported[];
+  /** An update begun but not recorded: the run writing it was interrupted (or its write failed). */
+  updateIntent: UpdateIntent | null;
 }
 
 export function settled(link: StoredLink): LinkState {
@@ -47,6 +49,7 @@ export function settled(link: StoredLink): LinkState {
     recordVersion: Number(link.recordVersion ?? 0),
     origin: link.origin,
     snapshot: link.snapshot,
+    ...(link.updateIntent ? { intent: link.updateIntent } : {}),
   };
 }
 
@@ -66,6 +69,7 @@ function fromRow(row: SyncLinksTable): StoredLink {
     intentPosition: row.intent_position === null ? null : Number(row.intent_position),
     deleteMark: row.delete_mark,
     notExported: JSON.parse(row.not_exported) as NotExported[],
+    updateIntent: row.update_intent === null ? null : (JSON.parse(row.update_intent) as UpdateIntent),
   };
 }
 
@@ -238,16 +242,6 @@ export class SyncStore {
     return (await this.links().where('state', '=', state).execute()).map(fromRow);
   }
 
-  async linksInFolders(folderIds: string[], except: boolean): Promise<StoredLink[]> {
-    let q = this.links().where('state', '=', 'linked');
-    if (folderIds.length > 0) q = q.where('folder_id', except ? 'not in' : 'in', folderIds);
-    return (await q.execute()).map(fromRow);
-  }
-
-  async markedForDelete(): Promise<StoredLink[]> {
-    return (await this.links().where('delete_mark', 'is not', null).execute()).map(fromRow);
-  }
-
   async countLinked(): Promise<number> {
     const row = await this.db
       .selectFrom('sync_links')
@@ -259,8 +253,113 @@ export class SyncStore {
     return Number(row.n);
   }
 
+  /** Drops the links of folders no longer synced (their records stay); returns how many. */
+  async deleteLinksOutside(folderIds: string[]): Promise<number> {
+    let q = this.db
+      .deleteFrom('sync_links')
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity)
+      .where('state', '=', 'linked');
+    if (folderIds.length > 0) q = q.where('folder_id', 'not in', folderIds);
+    const result = await q.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async countMarkedForDelete(): Promise<number> {
+    const row = await this.db
+      .selectFrom('sync_links')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity)
+      .where('delete_mark', 'is not', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Links marked for delete, a page at a time in id order (a run's memory must not grow with them). */
+  async markedForDeleteAfter(afterId: string | null, limit: number): Promise<StoredLink[]> {
+    let q = this.links().where('delete_mark', 'is not', null);
+    if (afterId !== null) q = q.where('id', '>', afterId);
+    return (await q.orderBy('id').limit(limit).execute()).map(fromRow);
+  }
+
+  // ---------- what the reads of a run listed ----------
+  // Kept on the link rows, not in sets of ids, so that a run's memory does not grow with the
+  // mailbox. A mark names one read of one run (see the engine's readFolder).
+
+  /** Before a read from scratch: the folder's linked items carry `mark` until the read lists them. */
+  async markUnlisted(folderId: string, mark: string): Promise<void> {
+    await this.db
+      .updateTable('sync_links')
+      .set({ listed_in: mark })
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity)
+      .where('folder_id', '=', folderId)
+      .where('state', '=', 'linked')
+      .execute();
+  }
+
+  /** Notes that `read` listed these items; returns the records now linked to them. */
+  async markListed(itemIds: string[], read: string): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const part of chunk([...new Set(itemIds)], 500)) {
+      const rows = await this.db
+        .updateTable('sync_links')
+        .set({ listed_in: read })
+        .where('mailbox_id', '=', this.mailboxId)
+        .where('entity', '=', this.entity)
+        .where('item_id', 'in', part)
+        .returning('record_id')
+        .execute();
+      for (const row of rows) if (row.record_id !== null) out.add(row.record_id);
+    }
+    return out;
+  }
+
+  /** A page, in id order, of the folder's linked, unmarked-for-delete items still carrying `mark`. */
+  async stillUnlisted(
+    folderId: string,
+    mark: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<Array<{ id: string; itemId: string }>> {
+    let q = this.db
+      .selectFrom('sync_links')
+      .select(['id', 'item_id'])
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity)
+      .where('listed_in', '=', mark)
+      .where('folder_id', '=', folderId)
+      .where('state', '=', 'linked')
+      .where('delete_mark', 'is', null)
+      .where('item_id', 'is not', null);
+    if (afterId !== null) q = q.where('id', '>', afterId);
+    const rows = await q.orderBy('id').limit(limit).execute();
+    return rows.map((r) => ({ id: r.id, itemId: r.item_id! }));
+  }
+
+  /** Of these records, those whose link one of `reads` listed. */
+  async listedRecords(recordIds: string[], reads: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    if (reads.length === 0) return out;
+    for (const part of chunk([...new Set(recordIds)], 500)) {
+      const rows = await this.db
+        .selectFrom('sync_links')
+        .select('record_id')
+        .where('mailbox_id', '=', this.mailboxId)
+        .where('entity', '=', this.entity)
+        .where('record_id', 'in', part)
+        .where('listed_in', 'in', reads)
+        .execute();
+      for (const row of rows) if (row.record_id !== null) out.add(row.record_id);
+    }
+    return out;
+  }
+
   async insertLinks(
-    links: Array<Omit<StoredLink, 'id' | 'deleteMark' | 'notExported'> & { notExported?: NotExported[] }>,
+    links: Array<
+      Omit<StoredLink, 'id' | 'deleteMark' | 'notExported' | 'updateIntent'> & { notExported?: NotExported[] }
+    >,
   ): Promise<string[]> {
     const now = new Date().toISOString();
     const ids = links.map(() => newId());
@@ -305,6 +404,7 @@ export class SyncStore {
       folderId: string;
       intentJournalVersion: number | null;
       intentPosition: number | null;
+      updateIntent: UpdateIntent | null;
     }>,
     db: Db = this.db,
   ): Promise<void> {
@@ -327,11 +427,27 @@ export class SyncStore {
     if (patch.folderId !== undefined) set.folder_id = patch.folderId;
     if (patch.intentJournalVersion !== undefined) set.intent_journal_version = patch.intentJournalVersion;
     if (patch.intentPosition !== undefined) set.intent_position = patch.intentPosition;
+    if (patch.updateIntent !== undefined)
+      set.update_intent = patch.updateIntent === null ? null : JSON.stringify(patch.updateIntent);
     await db
       .updateTable('sync_links')
       .set(set as Partial<SyncLinksTable>)
       .where('id', '=', id)
       .execute();
+  }
+
+  /**
+   * Stores update intents, with the base each was planned against, before any of their writes:
+   * one transaction for a batch of updates.
+   */
+  async recordUpdateIntents(
+    intents: Array<{ id: string; snapshot: Snapshot; intent: UpdateIntent }>,
+  ): Promise<void> {
+    if (intents.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const i of intents)
+        await this.updateLink(i.id, { snapshot: i.snapshot, updateIntent: i.intent }, trx);
+    });
   }
 
   async deleteLinks(ids: string[]): Promise<void> {
@@ -413,11 +529,31 @@ export class SyncStore {
       conflicts: number;
       skipped: SkippedEntry[];
       errors: RunError[];
+      /** Entries the run only counted (see RunTally). */
+      unlisted?: { skipped: number; errors: number };
       startedAt: Date;
       exchangeRequests?: number;
     },
   ): Promise<void> {
     const finished = new Date();
+    // A record lists so many entries and says how many more there were.
+    const limit = 1000;
+    const more = (list: unknown[], counted = 0) => Math.max(0, list.length - limit) + counted;
+    const skipped: SkippedEntry[] = result.skipped.slice(0, limit);
+    const moreSkipped = more(result.skipped, result.unlisted?.skipped);
+    if (moreSkipped > 0)
+      skipped.push({
+        ref: 'run',
+        reason: `${moreSkipped} more skipped values are not listed here; a run lists the first ${limit}.`,
+      });
+    const errors: RunError[] = result.errors.slice(0, limit);
+    const moreErrors = more(result.errors, result.unlisted?.errors);
+    if (moreErrors > 0)
+      errors.push({
+        ref: 'run',
+        code: 'not_listed',
+        message: `${moreErrors} more errors are not listed here; a run lists the first ${limit}.`,
+      });
     await this.db
       .updateTable('sync_runs')
       .set({
@@ -426,8 +562,8 @@ export class SyncStore {
         duration_ms: finished.getTime() - result.startedAt.getTime(),
         counts: JSON.stringify(result.counts),
         conflicts: result.conflicts,
-        skipped: JSON.stringify(result.skipped.slice(0, 1000)),
-        errors: JSON.stringify(result.errors.slice(0, 1000)),
+        skipped: JSON.stringify(skipped),
+        errors: JSON.stringify(errors),
         exchange_requests: result.exchangeRequests ?? null,
       })
       .where('id', '=', id)

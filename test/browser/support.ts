@@ -42,7 +42,7 @@ export interface BrowserWorld {
  * Builds the web UI from the current sources into a folder of this test file's own, so that a
  * stale web/dist never decides a result and parallel test files do not race on one folder.
  */
-async function buildWebUi(): Promise<string> {
+export async function buildWebUi(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'exsync-web-'));
   await build({
     configFile: join(import.meta.dirname, '..', '..', 'web', 'vite.config.ts'),
@@ -109,7 +109,10 @@ export async function startBrowserWorld(): Promise<BrowserWorld> {
         timezoneId: 'Europe/Berlin',
       });
       contexts.push(context);
-      return context.newPage();
+      const page = await context.newPage();
+      // Shorter than a test's own limit, so that a failure names the element it waited for.
+      page.setDefaultTimeout(15_000);
+      return page;
     },
     async signIn(page, who) {
       await page.goto('/');
@@ -139,4 +142,21 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     animations: 'disabled',
     caret: 'hide',
   });
+}
+
+/** Calls the API with the page's session, as the UI does (CSRF token included). */
+export async function callAs(
+  page: Page,
+  method: string,
+  url: string,
+  data?: unknown,
+): Promise<{ status: number; body: any }> {
+  const me = await page.request.get('/api/v1/me');
+  const csrf = (await me.json()).csrfToken as string;
+  const response = await page.request.fetch(url, {
+    method,
+    headers: { 'x-csrf-token': csrf, ...(data === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(data === undefined ? {} : { data: JSON.stringify(data) }),
+  });
+  return { status: response.status(), body: await response.json().catch(() => null) };
 }

@@ -7,7 +7,16 @@ import type { Contact } from '../../src/crm/contacts.ts';
 import type { Group } from '../../src/crm/groups.ts';
 import type { User } from '../../src/crm/users.ts';
 import type { meSchema } from '../../src/http/routes/auth.ts';
-import type { conflictSchema, holdSchema, runSchema, statusSchema } from '../../src/http/routes/sync.ts';
+import type { importSummarySchema } from '../../src/http/routes/csv.ts';
+import type {
+  activitySchema,
+  conflictSchema,
+  dashboardConflictSchema,
+  dashboardHoldSchema,
+  holdSchema,
+  runSchema,
+  statusSchema,
+} from '../../src/http/routes/sync.ts';
 import type { ContactSyncSettings, SyncSettingsView } from '../../src/mailbox-sync/settings.ts';
 import type {
   Detection,
@@ -41,3 +50,7 @@ export type SyncHold = z.output<typeof holdSchema>;
 export type ContactSyncStatus = z.output<typeof statusSchema>;
 export type OrganisationUsers = z.output<typeof organisationUsersSchema>;
 export type ConnectionTest = z.output<typeof testResultSchema>;
+export type ContactImportSummary = z.output<typeof importSummarySchema>;
+export type SyncActivity = z.output<typeof activitySchema>;
+export type SyncDashboardConflict = z.output<typeof dashboardConflictSchema>;
+export type SyncDashboardHold = z.output<typeof dashboardHoldSchema>;

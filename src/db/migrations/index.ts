@@ -5,10 +5,14 @@ import * as m0001 from './0001_crm_core.ts';
 import * as m0002 from './0002_mail_services.ts';
 import * as m0003 from './0003_sync.ts';
 import * as m0004 from './0004_mailbox_sync_settings.ts';
+import * as m0005 from './0005_sync_link_listing.ts';
+import * as m0006 from './0006_sync_update_intent.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_crm_core': m0001,
   '0002_mail_services': m0002,
   '0003_sync': m0003,
   '0004_mailbox_sync_settings': m0004,
+  '0005_sync_link_listing': m0005,
+  '0006_sync_update_intent': m0006,
 };

@@ -41,7 +41,7 @@ const importQuery = z.strictObject({
   dryRun: flag.meta({ description: 'true: validate and report only, write nothing.' }),
 });
 
-const importSummarySchema = z
+export const importSummarySchema = z
   .strictObject({
     dryRun: z.boolean(),
     created: z.number().int().meta({ description: 'Contacts created (or that would be, in a dry run).' }),

@@ -1,7 +1,8 @@
 // Mailbox sync through the API (SPEC B3, B4, E1–E3, E5, E7): settings per mailbox and entity,
 // "sync now" (queued, or run in the foreground with ?wait=true), run history, conflicts with both
 // versions, a contact's sync status per mailbox, "sync with this mailbox" tags and the decisions
-// on runs held by the mass-delete guard.
+// on runs held by the mass-delete guard; and the dashboard's views across all visible mailboxes
+// (activity per hour or day, conflicts, holds).
 import { z } from 'zod';
 import {
   isSyncError,
@@ -106,8 +107,62 @@ export const holdSchema = z
     reason: z.string(),
     decision: z.enum(['approve', 'unlink']).nullable(),
     pendingDeletes: z.number(),
+    deletes: z
+      .strictObject({ crm: z.number(), exchange: z.number() })
+      .meta({ description: 'Where the held deletes would happen: records in the CRM, items in Exchange.' }),
   })
   .meta({ id: 'SyncHold' });
+const mailboxRef = {
+  mailboxId: z.string(),
+  address: z.string().meta({ description: 'The mailbox’s email address.' }),
+};
+export const dashboardConflictSchema = conflictSchema
+  .extend({
+    ...mailboxRef,
+    policy: z.enum(['crm_wins', 'exchange_wins']).meta({
+      description:
+        'The mailbox’s conflict policy now; with resolution "merged" it decided the fields edited on both sides.',
+    }),
+  })
+  .meta({ id: 'SyncDashboardConflict' });
+export const dashboardHoldSchema = holdSchema.extend(mailboxRef).meta({ id: 'SyncDashboardHold' });
+const directionTotals = directionCounts.meta({ id: 'SyncDirectionTotals' });
+export const activitySchema = z
+  .strictObject({
+    from: z.string(),
+    to: z.string(),
+    bucket: z.enum(['hour', 'day']),
+    entity: z.string(),
+    mailboxes: z.number().meta({ description: 'How many mailboxes the totals cover.' }),
+    points: z.array(
+      z.strictObject({
+        start: z.string(),
+        end: z.string(),
+        runs: z.number(),
+        failedRuns: z.number(),
+        heldRuns: z.number(),
+        import: directionTotals,
+        export: directionTotals,
+        conflicts: z.number(),
+        skipped: z.number(),
+        errors: z.number(),
+      }),
+    ),
+  })
+  .meta({ id: 'SyncActivity' });
+const instantQuery = z.iso.datetime({ offset: true });
+const activityQuery = z.strictObject({
+  from: instantQuery.optional().meta({ description: 'Start (inclusive); default 14 days before "to".' }),
+  to: instantQuery.optional().meta({ description: 'End (exclusive); default now.' }),
+  bucket: z.enum(['hour', 'day']).default('day'),
+  entity,
+  mailboxId: z.string().min(1).max(64).optional().meta({ description: 'Only this mailbox.' }),
+});
+const dashboardConflictQuery = z.strictObject({
+  entity,
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  mailboxId: z.string().min(1).max(64).optional().meta({ description: 'Only this mailbox.' }),
+});
 const holdParams = z.strictObject({ id: idParams.shape.id, holdId: z.string().min(1).max(64) });
 const tagParams = z.strictObject({ id: idParams.shape.id, mailboxId: z.string().min(1).max(64) });
 
@@ -264,6 +319,54 @@ export function syncRoutes(access: SyncAccess): Operation[] {
       errors: [404],
       handler: ({ principal, params }) =>
         answer(async () => ({ items: await access.holds(principal!, params.id) })),
+    }),
+    operation({
+      method: 'GET',
+      path: '/api/v1/sync/activity',
+      operationId: 'getSyncActivity',
+      tag: TAG,
+      summary: 'Runs summed per hour or day over the mailboxes you can see (administrators: all).',
+      description:
+        'Buckets are counted from "from", so a client starting at its local midnight gets its own days. At most 400 buckets (422 otherwise).',
+      auth: 'user',
+      query: activityQuery,
+      response: { status: 200, description: 'One point per bucket, oldest first.', schema: activitySchema },
+      errors: [404, 422],
+      handler: ({ principal, query }) => answer(() => access.dashboard.activity(principal!, query)),
+    }),
+    operation({
+      method: 'GET',
+      path: '/api/v1/sync/conflicts',
+      operationId: 'listSyncConflicts',
+      tag: TAG,
+      summary: 'Logged conflicts of all the mailboxes you can see (administrators: all), newest first.',
+      auth: 'user',
+      query: dashboardConflictQuery,
+      response: {
+        status: 200,
+        description: 'Newest first.',
+        schema: z
+          .strictObject({ items: z.array(dashboardConflictSchema) })
+          .meta({ id: 'SyncDashboardConflictList' }),
+      },
+      errors: [404, 422],
+      handler: ({ principal, query }) =>
+        answer(async () => ({ items: await access.dashboard.conflicts(principal!, query) })),
+    }),
+    operation({
+      method: 'GET',
+      path: '/api/v1/sync/holds',
+      operationId: 'listSyncHolds',
+      tag: TAG,
+      summary: 'Runs held by the mass-delete guard in all the mailboxes you can see (administrators: all).',
+      auth: 'user',
+      response: {
+        status: 200,
+        description: 'The holds.',
+        schema: z.strictObject({ items: z.array(dashboardHoldSchema) }).meta({ id: 'SyncDashboardHoldList' }),
+      },
+      errors: [],
+      handler: ({ principal }) => answer(async () => ({ items: await access.dashboard.holds(principal!) })),
     }),
     operation({
       method: 'POST',

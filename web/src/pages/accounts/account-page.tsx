@@ -1,5 +1,163 @@
+// An account's record: its facts and the contacts that work for it, a page at a time.
+import { useState } from 'preact/hooks';
+import { get, type Page as ListPage } from '../../api.ts';
+import { ActionButton } from '../../components/action-button.tsx';
+import { Loading, useLoad } from '../../components/load.tsx';
 import { Page } from '../../components/page.tsx';
+import { dateTime } from '../../components/time.ts';
+import type { Account, Contact, User } from '../../types.ts';
+import { addressLine, CHOICES_LIMIT, CONTACT_TYPE_LABELS, userName, webHref } from '../contacts/directory.ts';
+import '../contacts/contacts.css';
 
-export function AccountPage() {
-  return <Page title="Account">Coming with this screen's work.</Page>;
+const CONTACTS_PAGE = 25;
+
+export function AccountPage(props: { id: string }) {
+  const [account, reloadAccount] = useLoad(
+    (signal) => get<Account>(`/api/v1/accounts/${encodeURIComponent(props.id)}`, undefined, signal),
+    [props.id],
+  );
+  const [users] = useLoad(
+    (signal) => get<ListPage<User>>('/api/v1/users', { limit: CHOICES_LIMIT }, signal).then((p) => p.items),
+    [],
+  );
+  const [contacts, reloadContacts] = useLoad(
+    (signal) =>
+      get<ListPage<Contact>>('/api/v1/contacts', { accountId: props.id, limit: CONTACTS_PAGE }, signal),
+    [props.id],
+  );
+  // Further pages are appended below the first ("Show more").
+  const [more, setMore] = useState<{ items: Contact[]; nextCursor: string | null } | null>(null);
+  const shown = [...(contacts.data?.items ?? []), ...(more?.items ?? [])];
+  const nextCursor = more ? more.nextCursor : (contacts.data?.nextCursor ?? null);
+
+  return (
+    <Page title={account.data?.name ?? 'Account'} crumbs={[{ href: '/accounts', label: 'Accounts' }]}>
+      <Loading value={account} what="the account" retry={() => void reloadAccount()}>
+        {(a) => {
+          const href = a.website ? webHref(a.website) : undefined;
+          return (
+            <div class="crm-record-grid">
+              <section class="card" aria-labelledby="account-details">
+                <h2 id="account-details">Details</h2>
+                <dl class="facts">
+                  <dt>Name</dt>
+                  <dd>{a.name}</dd>
+                  <dt>Industry</dt>
+                  <dd>{a.industry ?? <span class="muted crm-none">—</span>}</dd>
+                  <dt>Phone</dt>
+                  <dd>
+                    {a.phone ? (
+                      <a href={`tel:${a.phone.replace(/[^\d+]/g, '')}`}>{a.phone}</a>
+                    ) : (
+                      <span class="muted crm-none">—</span>
+                    )}
+                  </dd>
+                  <dt>Website</dt>
+                  <dd>
+                    {a.website && href ? (
+                      <a href={href} rel="noopener noreferrer" target="_blank">
+                        {a.website}
+                      </a>
+                    ) : (
+                      (a.website ?? <span class="muted crm-none">—</span>)
+                    )}
+                  </dd>
+                  <dt>Address</dt>
+                  <dd>{(a.address && addressLine(a.address)) || <span class="muted crm-none">—</span>}</dd>
+                  <dt>Owner</dt>
+                  <dd>{users.data ? userName(users.data, a.ownerId) : '…'}</dd>
+                  <dt>Changed</dt>
+                  <dd>{dateTime(a.updatedAt)}</dd>
+                </dl>
+                {a.notes && (
+                  <>
+                    <h3 class="crm-small muted">Notes</h3>
+                    <p class="crm-notes">{a.notes}</p>
+                  </>
+                )}
+              </section>
+            </div>
+          );
+        }}
+      </Loading>
+      {account.data && (
+        <section class="crm-account-contacts" aria-labelledby="account-contacts">
+          <div class="page-header">
+            <h2 id="account-contacts">Contacts</h2>
+            <a href={`/contacts?accountId=${encodeURIComponent(props.id)}`}>Open in the contact list</a>
+          </div>
+          <Loading value={contacts} what="the account’s contacts" retry={() => void reloadContacts()}>
+            {() =>
+              shown.length === 0 ? (
+                <p class="muted">
+                  No contact you can see works for this account. A sync links imported contacts whose company
+                  is “{account.data?.name}”.
+                </p>
+              ) : (
+                <>
+                  <div class="table-wrap">
+                    <table class="crm-table">
+                      <caption class="crm-hidden">Contacts of {account.data?.name}</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">Name</th>
+                          <th scope="col">Job title</th>
+                          <th scope="col">Email</th>
+                          <th scope="col">Phone</th>
+                          <th scope="col">Type</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {shown.map((c) => (
+                          <tr key={c.id}>
+                            <th scope="row" data-label="Name">
+                              <a href={`/contacts/${encodeURIComponent(c.id)}`}>{c.displayName}</a>
+                            </th>
+                            <td data-label="Job title">
+                              {c.jobTitle ?? <span class="muted crm-none">—</span>}
+                            </td>
+                            <td data-label="Email">
+                              {c.emails[0] ? (
+                                <a href={`mailto:${c.emails[0].address}`}>{c.emails[0].address}</a>
+                              ) : (
+                                <span class="muted crm-none">—</span>
+                              )}
+                            </td>
+                            <td data-label="Phone">
+                              {c.phones[0]?.number ?? <span class="muted crm-none">—</span>}
+                            </td>
+                            <td data-label="Type">{CONTACT_TYPE_LABELS[c.type]}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                  {nextCursor && (
+                    <div class="pager">
+                      <ActionButton
+                        busyLabel="Loading…"
+                        onAction={async () => {
+                          const page = await get<ListPage<Contact>>('/api/v1/contacts', {
+                            accountId: props.id,
+                            limit: CONTACTS_PAGE,
+                            cursor: nextCursor,
+                          });
+                          setMore({
+                            items: [...(more?.items ?? []), ...page.items],
+                            nextCursor: page.nextCursor,
+                          });
+                        }}
+                      >
+                        Show more contacts
+                      </ActionButton>
+                    </div>
+                  )}
+                </>
+              )
+            }
+          </Loading>
+        </section>
+      )}
+    </Page>
+  );
 }

@@ -1,5 +1,400 @@
+// The contact list (B5, G3): search, filters by type, group, account and owner, cursor pages.
+// Search, filters and the page live in the address, so reload, back and shared links keep them.
+import { useEffect, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { get, type Page as ListPage, withQuery } from '../../api.ts';
+import { Field } from '../../components/field.tsx';
+import { Loading, useLoad } from '../../components/load.tsx';
+import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
+import { can, useSession } from '../../session.tsx';
+import type { Contact, Mailbox } from '../../types.ts';
+import { CsvImport } from './csv-import.tsx';
+import {
+  accountNamesOf,
+  CONTACT_TYPE_LABELS,
+  type Directory,
+  KIND_LABELS,
+  loadDirectory,
+  PHONE_TYPE_LABELS,
+  userName,
+} from './directory.ts';
+import { Pager } from './paging.tsx';
+import { ownMailboxes, SyncActionsMenu, SyncProgress, useContactSync } from './sync-actions.tsx';
+import './contacts.css';
+
+export const PAGE_SIZE = 25;
+
+const FILTERS = ['q', 'type', 'groupId', 'accountId', 'ownerId'] as const;
+type Filters = Record<(typeof FILTERS)[number], string>;
+
+function filtersOf(query: Record<string, string>): Filters {
+  return Object.fromEntries(FILTERS.map((f) => [f, query[f] ?? ''])) as Filters;
+}
 
 export function ContactList() {
-  return <Page title="Contacts">Coming with this screen's work.</Page>;
+  const { query, route } = useLocation();
+  const { me } = useSession();
+  const filters = filtersOf(query);
+  const cursor = query.cursor || null;
+  const filtered = FILTERS.some((f) => filters[f] !== '');
+
+  /** Changes filters (back to the first page) or, with `cursor`, the page. */
+  const go = (change: Partial<Filters> & { cursor?: string | null }, replace = false) => {
+    const next = { ...filters, ...change };
+    route(withQuery('/contacts', { ...next, cursor: change.cursor ?? undefined }), replace);
+  };
+
+  const [directory, reloadDirectory] = useLoad((signal) => loadDirectory(signal), []);
+  const [mailboxes] = useLoad(
+    (signal) =>
+      get<{ items: Mailbox[] }>('/api/v1/mailboxes', undefined, signal).then((r) =>
+        ownMailboxes(r.items, me.user.id),
+      ),
+    [me.user.id],
+  );
+  const key = withQuery('', { ...filters, cursor });
+  const [list, reload] = useLoad(
+    async (signal) => {
+      const page = await get<ListPage<Contact>>(
+        '/api/v1/contacts',
+        { ...filters, cursor, limit: PAGE_SIZE },
+        signal,
+      );
+      const ids = page.items.map((c) => c.accountId).filter((id): id is string => id !== null);
+      return { page, accounts: await accountNamesOf(ids, directory.data?.accounts) };
+    },
+    [key],
+  );
+
+  // The search box follows the address (back, reload) and updates it shortly after typing stops.
+  const [text, setText] = useState(filters.q);
+  useEffect(() => setText(filters.q), [filters.q]);
+  useEffect(() => {
+    if (text.trim() === filters.q) return;
+    const timer = setTimeout(() => go({ q: text.trim() }, true), 350);
+    return () => clearTimeout(timer);
+  });
+
+  const sync = useContactSync(mailboxes, () => void reload());
+  const csv = can(me, 'CanImportExport');
+  const [importing, setImporting] = useState(false);
+
+  return (
+    <Page
+      title="Contacts"
+      actions={
+        <>
+          {csv && (
+            <>
+              <a class="button" href={withQuery('/api/v1/contacts/export.csv', filters)} download>
+                Export CSV
+              </a>
+              <button type="button" aria-expanded={importing} onClick={() => setImporting(!importing)}>
+                Import CSV
+              </button>
+            </>
+          )}
+          <SyncActionsMenu sync={sync} />
+        </>
+      }
+    >
+      <SyncProgress sync={sync} />
+      {importing && (
+        <CsvImport
+          onClose={() => setImporting(false)}
+          onImported={() => {
+            void reload();
+            void reloadDirectory();
+          }}
+        />
+      )}
+      <search aria-label="Contact filters">
+        <form
+          class="toolbar crm-filters"
+          onSubmit={(event) => {
+            event.preventDefault();
+            go({ q: text.trim() });
+          }}
+        >
+          <Field label="Search">
+            {(id) => (
+              <input
+                id={id}
+                type="search"
+                value={text}
+                placeholder="Name, company or email"
+                onInput={(e) => setText(e.currentTarget.value)}
+              />
+            )}
+          </Field>
+          <Field label="Type">
+            {(id) => (
+              <select id={id} value={filters.type} onChange={(e) => go({ type: e.currentTarget.value })}>
+                <option value="">All types</option>
+                {Object.entries(CONTACT_TYPE_LABELS).map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <DirectoryFilters directory={directory.data} filters={filters} go={go} myId={me.user.id} />
+          {filtered && (
+            <button
+              type="button"
+              class="link crm-clear-filters"
+              onClick={() => {
+                setText('');
+                route('/contacts');
+              }}
+            >
+              Clear filters
+            </button>
+          )}
+        </form>
+      </search>
+      {directory.state === 'failed' && (
+        <Notice kind="warning" title="Could not load the filter choices">
+          {directory.error}{' '}
+          <button type="button" class="link" onClick={() => void reloadDirectory()}>
+            Try again
+          </button>
+        </Notice>
+      )}
+      <Loading value={list} what="contacts" retry={() => void reload()}>
+        {({ page, accounts }) =>
+          page.items.length === 0 ? (
+            <EmptyContacts filtered={filtered} csv={csv} onClear={() => route('/contacts')} />
+          ) : (
+            <>
+              <ContactTable
+                contacts={page.items}
+                accounts={accounts}
+                directory={directory.data}
+                busy={list.state === 'loading'}
+              />
+              <Pager
+                cursor={cursor}
+                nextCursor={page.nextCursor}
+                count={page.items.length}
+                what="contacts"
+                onGo={(c) => go({ cursor: c })}
+              />
+            </>
+          )
+        }
+      </Loading>
+    </Page>
+  );
+}
+
+function DirectoryFilters(props: {
+  directory: Directory | undefined;
+  filters: Filters;
+  go: (change: Partial<Filters>) => void;
+  myId: string;
+}) {
+  const { directory, filters, go } = props;
+  const loading = directory === undefined;
+  // A filter set by the address (e.g. from an account page) stays shown even when its choice
+  // is not among those loaded.
+  const keep = (value: string, list: Array<{ id: string }>) =>
+    value !== '' && !list.some((item) => item.id === value);
+  return (
+    <>
+      <Field label="Group">
+        {(id) => (
+          <select
+            id={id}
+            value={filters.groupId}
+            disabled={loading}
+            onChange={(e) => go({ groupId: e.currentTarget.value })}
+          >
+            <option value="">All groups</option>
+            {directory?.groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+            {keep(filters.groupId, directory?.groups ?? []) && (
+              <option value={filters.groupId}>Chosen group</option>
+            )}
+          </select>
+        )}
+      </Field>
+      <Field
+        label="Account"
+        hint={
+          directory?.moreAccounts
+            ? 'Lists the first 500 accounts; open an account to see all its contacts.'
+            : undefined
+        }
+      >
+        {(id, describedBy) => (
+          <select
+            id={id}
+            aria-describedby={describedBy}
+            value={filters.accountId}
+            disabled={loading}
+            onChange={(e) => go({ accountId: e.currentTarget.value })}
+          >
+            <option value="">All accounts</option>
+            {directory?.accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+            {keep(filters.accountId, directory?.accounts ?? []) && (
+              <option value={filters.accountId}>Chosen account</option>
+            )}
+          </select>
+        )}
+      </Field>
+      <Field label="Owner">
+        {(id) => (
+          <select
+            id={id}
+            value={filters.ownerId}
+            disabled={loading}
+            onChange={(e) => go({ ownerId: e.currentTarget.value })}
+          >
+            <option value="">Everyone</option>
+            <option value={props.myId}>Me</option>
+            {directory?.users
+              .filter((u) => u.id !== props.myId)
+              .map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.displayName || u.email}
+                </option>
+              ))}
+          </select>
+        )}
+      </Field>
+    </>
+  );
+}
+
+function EmptyContacts(props: { filtered: boolean; csv: boolean; onClear: () => void }) {
+  if (props.filtered) {
+    return (
+      <div class="card crm-empty">
+        <h2>No contacts match</h2>
+        <p>
+          No contact you can see matches this search and these filters. Change them, or{' '}
+          <button type="button" class="link" onClick={props.onClear}>
+            clear all filters
+          </button>
+          .
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div class="card crm-empty">
+      <h2>No contacts yet</h2>
+      <p>Contacts arrive here when a mailbox syncs, or when you import them.</p>
+      <ul>
+        <li>
+          <a href="/settings/mailboxes">Connect a mailbox</a>, then choose <strong>Actions → Run sync</strong>{' '}
+          above to import its contacts from Exchange.
+        </li>
+        {props.csv && (
+          <li>
+            Or choose <strong>Import CSV</strong> to load contacts from a file (Outlook exports are
+            understood).
+          </li>
+        )}
+      </ul>
+    </div>
+  );
+}
+
+function ContactTable(props: {
+  contacts: Contact[];
+  accounts: Map<string, string>;
+  directory: Directory | undefined;
+  busy: boolean;
+}) {
+  return (
+    <div class="table-wrap crm-table-wrap" aria-busy={props.busy}>
+      <table class="crm-table">
+        <caption class="crm-hidden">Contacts</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Company</th>
+            <th scope="col">Email</th>
+            <th scope="col">Phone</th>
+            <th scope="col">Owner</th>
+            <th scope="col">Groups</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.contacts.map((c) => {
+            const account = c.accountId ? props.accounts.get(c.accountId) : undefined;
+            const email = c.emails[0];
+            const phone = c.phones[0];
+            return (
+              <tr key={c.id}>
+                <th scope="row" data-label="Name">
+                  <a href={`/contacts/${encodeURIComponent(c.id)}`}>{c.displayName}</a>
+                  <div class="muted crm-small">
+                    {[c.jobTitle, CONTACT_TYPE_LABELS[c.type]].filter(Boolean).join(' · ')}
+                  </div>
+                </th>
+                <td data-label="Company">
+                  {account && c.accountId ? (
+                    <a href={`/accounts/${encodeURIComponent(c.accountId)}`}>{account}</a>
+                  ) : (
+                    (c.companyName ?? <span class="muted crm-none">—</span>)
+                  )}
+                </td>
+                <td data-label="Email">
+                  {email ? (
+                    <>
+                      <a href={`mailto:${email.address}`}>{email.address}</a>
+                      {c.emails.length > 1 && <span class="muted crm-small"> +{c.emails.length - 1}</span>}
+                    </>
+                  ) : (
+                    <span class="muted crm-none">—</span>
+                  )}
+                </td>
+                <td data-label="Phone">
+                  {phone ? (
+                    <>
+                      <a href={`tel:${phone.number.replace(/[^\d+]/g, '')}`}>{phone.number}</a>{' '}
+                      <span class="muted crm-small">
+                        {PHONE_TYPE_LABELS[phone.type] ?? KIND_LABELS.other}
+                      </span>
+                      {c.phones.length > 1 && <span class="muted crm-small"> +{c.phones.length - 1}</span>}
+                    </>
+                  ) : (
+                    <span class="muted crm-none">—</span>
+                  )}
+                </td>
+                <td data-label="Owner">
+                  {props.directory ? userName(props.directory.users, c.ownerId) : '…'}
+                </td>
+                <td data-label="Groups">
+                  {c.groups.length === 0 ? (
+                    <span class="muted crm-none">—</span>
+                  ) : (
+                    <span class="crm-badges">
+                      {c.groups.map((g) => (
+                        <span key={g.id} class="badge">
+                          {g.name}
+                        </span>
+                      ))}
+                    </span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
 }

@@ -1,5 +1,95 @@
+// The dashboard (SPEC E7): deletes waiting for an administrator, each visible mailbox with its
+// latest run and "Sync now", synced items and errors over time, and the conflicts with both
+// versions. A new installation is told what to do first.
+import { useState } from 'preact/hooks';
+import { get } from '../../api.ts';
+import { Loading, useLoad } from '../../components/load.tsx';
 import { Page } from '../../components/page.tsx';
+import { useSession } from '../../session.tsx';
+import type { Mailbox, SyncDashboardHold } from '../../types.ts';
+import { ActivityChart } from './activity-chart.tsx';
+import { Conflicts } from './conflicts.tsx';
+import { Holds } from './holds.tsx';
+import { MailboxRuns } from './mailbox-runs.tsx';
+import './dashboard.css';
+
+function EmptyState(props: { isAdmin: boolean }) {
+  return (
+    <section class="card empty-state" aria-labelledby="empty-heading">
+      <h2 id="empty-heading">No mailbox is connected yet</h2>
+      <p>
+        Exsync syncs contacts between the CRM and Exchange or Microsoft 365 mailboxes. Connect a mailbox and
+        its runs, conflicts and a chart of synced items appear here.
+      </p>
+      <ol>
+        {props.isAdmin && (
+          <li>
+            Make sure your mail server is set up under <a href="/settings/mail-services">Mail services</a> (
+            <a href="/settings/mail-services/new">add one</a> if the list is empty).
+          </li>
+        )}
+        <li>Connect a mailbox with its email address and password, or sign in with Microsoft.</li>
+        <li>Press “Sync now” on this page and watch the contacts arrive.</li>
+      </ol>
+      <p>
+        <a class="button primary" href="/settings/mailboxes/new">
+          Connect a mailbox
+        </a>
+      </p>
+    </section>
+  );
+}
 
 export function Dashboard() {
-  return <Page title="Dashboard">Coming with this screen's work.</Page>;
+  const { me } = useSession();
+  // Bumped after a run or a decision so that the chart, conflicts and holds load again.
+  const [version, setVersion] = useState(0);
+  const [holdMessage, setHoldMessage] = useState<string | null>(null);
+  const refresh = () => setVersion((v) => v + 1);
+  const [mailboxes, reloadMailboxes] = useLoad(
+    (signal) => get<{ items: Mailbox[] }>('/api/v1/mailboxes', undefined, signal).then((r) => r.items),
+    [version],
+  );
+  const [holds] = useLoad(
+    (signal) =>
+      get<{ items: SyncDashboardHold[] }>('/api/v1/sync/holds', undefined, signal).then((r) => r.items),
+    [version],
+  );
+  return (
+    <Page title="Dashboard">
+      <div class="dashboard">
+        <Loading value={mailboxes} what="your mailboxes" retry={() => void reloadMailboxes()}>
+          {(items) =>
+            items.length === 0 ? (
+              <EmptyState isAdmin={me.isAdmin} />
+            ) : (
+              <>
+                {holds.data && (
+                  <Holds
+                    holds={holds.data}
+                    isAdmin={me.isAdmin}
+                    message={holdMessage}
+                    onDecided={(message) => {
+                      setHoldMessage(message);
+                      refresh();
+                    }}
+                  />
+                )}
+                <section aria-labelledby="mailboxes-heading">
+                  <h2 id="mailboxes-heading">{me.isAdmin ? 'Mailboxes' : 'Your mailboxes'}</h2>
+                  <div class="mailbox-grid">
+                    {items.map((m) => (
+                      <MailboxRuns key={m.id} mailbox={m} version={version} onSynced={refresh} />
+                    ))}
+                  </div>
+                </section>
+                <ActivityChart version={version} />
+                <Conflicts version={version} />
+              </>
+            )
+          }
+        </Loading>
+      </div>
+    </Page>
+  );
 }

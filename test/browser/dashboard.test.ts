@@ -1,0 +1,240 @@
+// The dashboard in a browser (SPEC E2, E5, E7): a new installation is told what to do; a mailbox
+// connected to the sandbox is synced with "Sync now" and its run shows the right numbers, in the
+// cards and in the chart; a contact edited on both sides shows as a conflict with both versions;
+// a mass delete in the mailbox is held until an administrator confirms it; at 390 px wide the
+// page does not scroll sideways.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserWorld, screenshot, startBrowserWorld } from './support.ts';
+
+const ADDRESS = 'ada@example.test';
+const PASSWORD = 'Passw0rd!';
+
+/** Calls the API as the page's signed-in user (session cookie and CSRF token). */
+async function apiOf(page: Page) {
+  const me = await (await page.request.get('/api/v1/me')).json();
+  return async (method: string, url: string, data?: unknown) => {
+    const answer = await page.request.fetch(url, {
+      method,
+      data,
+      headers: { 'x-csrf-token': me.csrfToken, accept: 'application/json' },
+    });
+    const text = await answer.text();
+    return { status: answer.status(), body: text ? JSON.parse(text) : null, text };
+  };
+}
+
+describe('the dashboard', () => {
+  let world: BrowserWorld;
+  let page: Page;
+  let api: Awaited<ReturnType<typeof apiOf>>;
+  let mailboxId: string;
+  /** Contact items in ada's mailbox, per folder id. */
+  let contactItems: Array<{ id: string; folderId: string }> = [];
+
+  const card = () => page.getByRole('article', { name: ADDRESS });
+  const syncNow = async () => {
+    await card()
+      .getByRole('button', { name: `Sync now ${ADDRESS}` })
+      .click();
+    // The button shows progress until the run is over, then the outcome is announced.
+    await card()
+      .getByRole('button', { name: `Sync now ${ADDRESS}` })
+      .waitFor();
+    await expect
+      .poll(() =>
+        card()
+          .getByRole('button', { name: `Sync now ${ADDRESS}` })
+          .isEnabled(),
+      )
+      .toBe(true);
+  };
+  const cell = async (direction: string, column: number) =>
+    (
+      await card()
+        .getByRole('row', { name: new RegExp(`^${direction}`) })
+        .getByRole('cell')
+        .nth(column)
+        .textContent()
+    )?.trim();
+
+  beforeAll(async () => {
+    world = await startBrowserWorld();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('tells a new installation to connect a mailbox', async () => {
+    page = await world.newPage();
+    await world.signIn(page, world.admin);
+    await page.getByRole('heading', { name: 'No mailbox is connected yet' }).waitFor();
+    const connect = page.getByRole('link', { name: 'Connect a mailbox' });
+    expect(await connect.getAttribute('href')).toBe('/settings/mailboxes/new');
+    expect(await page.getByRole('link', { name: 'Mail services' }).count()).toBeGreaterThan(0);
+  });
+
+  it('syncs a mailbox with “Sync now” and shows the run’s numbers and the chart', async () => {
+    api = await apiOf(page);
+    const service = await api('POST', '/api/v1/mail-services', {
+      type: 'exchange',
+      name: 'Sandbox Exchange',
+      serviceAddress: `${world.sandbox.httpsUrl}/EWS/Exchange.asmx`,
+      authMethod: 'basic',
+      loginFormat: 'email',
+      domains: ['example.test'],
+      caCertificate: world.sandbox.caPem,
+      allowPrivateAddresses: true,
+    });
+    expect(service.status, service.text).toBe(201);
+    const mailbox = await api('POST', '/api/v1/mailboxes', { address: ADDRESS, password: PASSWORD });
+    expect(mailbox.status, mailbox.text).toBe(201);
+    mailboxId = mailbox.body.mailbox.id;
+
+    const folders = await world.sandbox.admin.folders(ADDRESS);
+    for (const folder of folders.filter((f) => f.folderClass === 'IPF.Contact'))
+      for (const item of await world.sandbox.admin.items(ADDRESS, folder.id))
+        contactItems.push({ id: item.id, folderId: folder.id });
+    contactItems = contactItems.filter((i) => i.id);
+    expect(contactItems.length).toBeGreaterThan(10);
+
+    await page.reload();
+    await card().getByText('Not synced yet').waitFor();
+    await syncNow();
+    await card()
+      .getByText(/The run succeeded: Exchange → CRM: \d+ created/)
+      .waitFor();
+    // The latest run's counts: every contact of the mailbox came into the CRM, nothing went back.
+    expect(await cell('Exchange → CRM', 0)).toBe(String(contactItems.length));
+    expect(await cell('CRM → Exchange', 0)).toBe('0');
+    const runs = await api('GET', `/api/v1/mailboxes/${mailboxId}/runs`);
+    expect(runs.body.items[0].counts.import.created).toBe(contactItems.length);
+
+    // The chart says the same in its accessible description and its table.
+    const chart = page.getByRole('img', { name: /Synced items and errors, last 14 days/ });
+    await chart.waitFor();
+    await expect
+      .poll(() => page.locator('.chart-summary').textContent())
+      .toContain(`${contactItems.length} items Exchange → CRM`);
+    expect(await page.locator('[data-testid="activity-chart"] rect.bar-import').count()).toBe(1);
+    await page.getByText('Show the numbers as a table').click();
+    const today = page.locator('.chart-table tbody tr').first();
+    expect((await today.getByRole('cell').nth(2).textContent())?.trim()).toBe(String(contactItems.length));
+    await page.getByRole('combobox', { name: 'Period' }).selectOption('day');
+    await page.getByRole('img', { name: /last 24 hours/ }).waitFor();
+
+    // A run's details on demand.
+    await card()
+      .getByRole('button', { name: `Run history of ${ADDRESS}` })
+      .click();
+    await card()
+      .getByRole('button', { name: /^Details of the run/ })
+      .first()
+      .click();
+    await card().getByText('Nothing was skipped.').waitFor();
+    await screenshot(page, 'dashboard');
+  });
+
+  it('shows a contact edited on both sides as a conflict with both versions', async () => {
+    const item = contactItems[0];
+    const link = await world.store.db
+      .selectFrom('sync_links')
+      .select('record_id')
+      .where('item_id', '=', item.id)
+      .executeTakeFirstOrThrow();
+    const contact = await api('GET', `/api/v1/contacts/${link.record_id}`);
+    const patched = await api('PATCH', `/api/v1/contacts/${link.record_id}`, {
+      jobTitle: 'Head of Sales (CRM)',
+    });
+    expect(patched.status, patched.text).toBe(200);
+    await world.sandbox.admin.updateItem<'contact'>(ADDRESS, item.id, {
+      jobTitle: 'Sales Director (Outlook)',
+    });
+
+    await syncNow();
+    await card()
+      .getByText(/1 conflict/)
+      .waitFor();
+    const conflicts = page.getByRole('region', { name: 'Conflicts' });
+    const name = contact.body.displayName as string;
+    const conflict = conflicts.getByRole('article', { name });
+    await conflict.waitFor();
+    const row = conflict.getByRole('row', { name: /Job title/ });
+    const cells = row.getByRole('cell');
+    expect(await cells.nth(0).textContent()).toBe('Head of Sales (CRM)');
+    expect(await cells.nth(1).textContent()).toBe('Sales Director (Outlook)');
+    expect(await cells.nth(2).textContent()).toBe('CRM');
+    expect(await conflict.textContent()).toMatch(
+      /Job title edited on both sides: the mailbox’s conflict policy \(CRM wins\)/,
+    );
+    expect(await conflict.getByRole('link', { name }).getAttribute('href')).toBe(
+      `/contacts/${link.record_id}`,
+    );
+    // The CRM's version went to Exchange.
+    const after = await world.sandbox.admin.item(ADDRESS, item.id);
+    expect((after.data as { jobTitle?: string }).jobTitle).toBe('Head of Sales (CRM)');
+    await conflict.scrollIntoViewIfNeeded();
+    await screenshot(page, 'dashboard-conflicts');
+  });
+
+  it('holds a mass delete until an administrator confirms it', async () => {
+    // Half of the mailbox's contacts deleted in Outlook: far more than the 20 % the guard allows.
+    const doomed = contactItems.slice(1, 1 + Math.ceil(contactItems.length / 2));
+    for (const item of doomed) await world.sandbox.admin.deleteItem(ADDRESS, item.id);
+    await syncNow();
+    await card()
+      .getByText(/The run was held: it would delete more than the mailbox allows/)
+      .waitFor();
+
+    const holds = page.getByRole('region', { name: 'Deletes waiting for confirmation' });
+    await holds.getByRole('heading', { name: `Sync of ${ADDRESS} waits for a decision` }).waitFor();
+    const n = doomed.length;
+    await holds.getByRole('button', { name: `Delete ${n} contacts in the CRM…` }).click();
+    const question = holds.getByRole('group', { name: `Confirm the decision for ${ADDRESS}` });
+    expect(await question.textContent()).toContain(
+      `Exsync will delete ${n} contacts in the CRM. This cannot be undone.`,
+    );
+    // The other choice says what it does instead.
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    await holds.getByRole('button', { name: `Keep the ${n} contacts and unlink them…` }).click();
+    expect(await holds.getByRole('group').textContent()).toContain('nothing is deleted');
+    await holds.getByRole('button', { name: 'Cancel' }).click();
+    await holds.getByRole('button', { name: `Delete ${n} contacts in the CRM…` }).click();
+    await screenshot(page, 'dashboard-hold');
+
+    await question.getByRole('button', { name: `Yes, delete ${n} contacts in the CRM` }).click();
+    await page.getByText(`Decision saved: Exsync will delete ${n} contacts in the CRM.`).waitFor();
+
+    // The queued run carries the decision out.
+    await expect
+      .poll(async () => (await api('GET', '/api/v1/sync/holds')).body.items.length, { timeout: 15_000 })
+      .toBe(0);
+    const runs = await api('GET', `/api/v1/mailboxes/${mailboxId}/runs`);
+    expect(runs.body.items[0]).toMatchObject({ status: 'succeeded' });
+    expect(runs.body.items[0].counts.import.deleted).toBe(n);
+    await page.reload();
+    await card()
+      .getByRole('row', { name: /^Exchange → CRM/ })
+      .waitFor();
+    expect(await cell('Exchange → CRM', 2)).toBe(String(n));
+    expect(await page.getByRole('region', { name: 'Deletes waiting for confirmation' }).count()).toBe(0);
+  });
+
+  it('fits a 390 px wide screen without sideways scrolling', async () => {
+    const phone = await world.newPage({ width: 390, height: 844 });
+    await world.signIn(phone, world.admin);
+    await phone.getByRole('article', { name: ADDRESS }).waitFor();
+    await phone.getByRole('img', { name: /Synced items and errors/ }).waitFor();
+    const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'dashboard-mobile');
+  });
+
+  it('shows a sales user without mailboxes what to do, and nobody else’s mailboxes', async () => {
+    const sales = await world.newPage();
+    await world.signIn(sales, world.sales);
+    await sales.getByRole('heading', { name: 'No mailbox is connected yet' }).waitFor();
+    expect(await sales.getByRole('article', { name: ADDRESS }).count()).toBe(0);
+    expect(await sales.getByRole('link', { name: 'add one' }).count()).toBe(0);
+  });
+});

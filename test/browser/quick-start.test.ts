@@ -1,0 +1,93 @@
+// The quick start as a new user meets it (SPEC G1): the demo is started as `npm run demo` starts
+// it, the demo administrator signs in, finds ada@example.test connected, presses "Sync now" on
+// the mailbox and watches the contacts arrive. The README's pictures are taken here, from the
+// demo itself, so they show what a new user sees.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PEOPLE, DEMO_SIGN_IN_PASSWORD, type RunningDemo, startDemo } from '../../src/demo/index.ts';
+import { buildWebUi, CHROMIUM, screenshot } from './support.ts';
+
+describe('the quick start', () => {
+  let demo: RunningDemo;
+  let browser: Browser;
+  let dataDir: string;
+  let webRoot: string;
+
+  beforeAll(async () => {
+    webRoot = await buildWebUi();
+    dataDir = mkdtempSync(join(tmpdir(), 'exsync-quick-start-'));
+    demo = await startDemo({
+      dataDir,
+      port: 0,
+      sandboxPort: 0,
+      buildWebUi: false,
+      webRoot,
+      logLevel: 'silent',
+      say: () => {},
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(webRoot, { recursive: true, force: true });
+  });
+
+  it('signs in as the demo administrator, syncs the connected mailbox and shows the contacts', {
+    timeout: 120_000,
+  }, async () => {
+    const admin = DEMO_PEOPLE.find((p) => p.key === 'admin')!;
+    const context = await browser.newContext({
+      baseURL: demo.url,
+      viewport: { width: 1280, height: 800 },
+      locale: 'en-GB',
+      timezoneId: 'Europe/Berlin',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto('/');
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(DEMO_SIGN_IN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // The mailbox is connected and waiting for its first sync.
+    const card = page.getByRole('article', { name: admin.mailbox });
+    await card.getByText('Not synced yet').waitFor();
+
+    // As the demo's banner says: Mailboxes → the mailbox → Sync now.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mailboxes' }).click();
+    await page.getByRole('link', { name: admin.mailbox, exact: true }).click();
+    await page.getByRole('heading', { name: admin.mailbox }).waitFor();
+    await page.getByRole('button', { name: 'Sync now' }).first().click();
+    await page
+      .getByText(/From Exchange: /)
+      .first()
+      .waitFor({ timeout: 60_000 });
+
+    // The contacts arrived.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    const rows = page.locator('table tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThan(10);
+    await screenshot(page, 'quick-start-contacts');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+    await card.getByText('succeeded').first().waitFor();
+    const imported = await card
+      .getByRole('row', { name: /^Exchange → CRM/ })
+      .getByRole('cell')
+      .first()
+      .textContent();
+    expect(Number(imported)).toBeGreaterThan(100);
+    await screenshot(page, 'quick-start-dashboard');
+    await context.close();
+  });
+});

@@ -1,0 +1,224 @@
+// The dashboard's views across mailboxes through the REST API against the sandbox (SPEC E2, E5,
+// E7): activity per bucket, conflicts with both versions and the policy, runs held by the
+// mass-delete guard with where the deletes would happen — each only over the mailboxes the
+// caller may see (a user their own, administrators all).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TENANT_ID } from '../src/sandbox/seed/index.ts';
+import type { TestUser } from './http-harness.ts';
+import { createMailboxWorld, DEMO_PASSWORD, type MailboxWorld } from './mailboxes-support.ts';
+
+let w: MailboxWorld;
+let n = 0;
+
+beforeAll(async () => {
+  w = await createMailboxWorld();
+  const ews = await w.call(w.h.admin, {
+    method: 'POST',
+    url: '/api/v1/mail-services',
+    payload: w.exchangeService(),
+  });
+  expect(ews.statusCode, ews.body).toBe(201);
+});
+
+afterAll(async () => {
+  await w?.close();
+});
+
+async function connectMailbox(who: TestUser) {
+  const name = `d${Date.now().toString(36)}${(n++).toString(36)}`;
+  const address = `${name}@example.test`;
+  w.sandbox.store.addMailbox({
+    tenantId: DEMO_TENANT_ID,
+    address,
+    displayName: name,
+    password: DEMO_PASSWORD,
+  });
+  const added = await w.call(who, {
+    method: 'POST',
+    url: '/api/v1/mailboxes',
+    payload: { address, password: DEMO_PASSWORD },
+  });
+  expect(added.statusCode, added.body).toBe(201);
+  return { id: added.json().mailbox.id as string, address };
+}
+
+async function runNow(who: TestUser, mailboxId: string) {
+  const answer = await w.call(who, {
+    method: 'POST',
+    url: `/api/v1/mailboxes/${mailboxId}/runs?wait=true`,
+    payload: { entity: 'contacts' },
+  });
+  expect(answer.statusCode, answer.body).toBe(200);
+  const run = answer.json().run;
+  // A failed run's errors say why; a held run is expected by one test.
+  expect(run.status === 'failed' ? run.errors : [], run.status).toEqual([]);
+  return run as { id: string; status: string; conflicts: number; startedAt: string };
+}
+
+const get = async (who: TestUser, url: string) => {
+  const answer = await w.call(who, { method: 'GET', url });
+  return { status: answer.statusCode, body: answer.json() };
+};
+
+describe('the sync dashboard across mailboxes', () => {
+  let alices: { id: string; address: string };
+  let bobs: { id: string; address: string };
+  const items: string[] = [];
+
+  it('sums runs per bucket over the caller’s own mailboxes, administrators over all', async () => {
+    alices = await connectMailbox(w.h.alice);
+    bobs = await connectMailbox(w.h.bob);
+    for (let i = 0; i < 8; i++) {
+      const item = await w.sandbox.admin.createItem(alices.address, 'contacts', 'contact', {
+        givenName: 'Dash',
+        surname: `Board${i}`,
+        displayName: `Dash Board${i}`,
+        emailAddresses: [{ address: `dash${i}@board.test` }],
+      });
+      items.push(item.id);
+    }
+    await w.sandbox.admin.createItem(bobs.address, 'contacts', 'contact', {
+      givenName: 'Bob',
+      surname: 'Only',
+      displayName: 'Bob Only',
+      emailAddresses: [],
+    });
+    const first = await runNow(w.h.alice, alices.id);
+    expect(first.status).toBe('succeeded');
+    await runNow(w.h.bob, bobs.id);
+
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const from = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    const query = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&bucket=hour`;
+    const own = await get(w.h.alice, `/api/v1/sync/activity?${query}`);
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    expect(own.body).toMatchObject({ bucket: 'hour', entity: 'contacts', mailboxes: 1 });
+    expect(own.body.points).toHaveLength(4);
+    expect(own.body.points[0].start).toBe(from);
+    const sum = (body: { points: Array<{ runs: number; import: { created: number } }> }) =>
+      body.points.reduce((s, p) => ({ runs: s.runs + p.runs, created: s.created + p.import.created }), {
+        runs: 0,
+        created: 0,
+      });
+    expect(sum(own.body)).toEqual({ runs: 1, created: 8 });
+
+    const all = await get(w.h.admin, `/api/v1/sync/activity?${query}`);
+    expect(all.body.mailboxes).toBe(2);
+    expect(sum(all.body)).toEqual({ runs: 2, created: 9 });
+    const one = await get(w.h.admin, `/api/v1/sync/activity?${query}&mailboxId=${bobs.id}`);
+    expect(sum(one.body)).toEqual({ runs: 1, created: 1 });
+
+    // Someone else's mailbox does not exist for Bob; a range too fine for a chart is refused.
+    expect((await get(w.h.bob, `/api/v1/sync/activity?mailboxId=${alices.id}`)).status).toBe(404);
+    const tooMany = await get(w.h.alice, '/api/v1/sync/activity?bucket=hour&from=2020-01-01T00:00:00Z');
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.error.message).toMatch(/bucket=day/);
+    const backwards = await get(
+      w.h.alice,
+      `/api/v1/sync/activity?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`,
+    );
+    expect(backwards.status).toBe(422);
+    // Default: the last 14 days by day.
+    const recent = await get(w.h.alice, '/api/v1/sync/activity');
+    expect(recent.body.bucket).toBe('day');
+    expect(recent.body.points).toHaveLength(14);
+    expect(recent.body.points.at(-1).runs).toBe(1);
+  });
+
+  it('lists conflicts with both versions and the policy, only of visible mailboxes', async () => {
+    const recordId = (
+      await w.h.store.db
+        .selectFrom('sync_links')
+        .select('record_id')
+        .where('mailbox_id', '=', alices.id)
+        .where('item_id', '=', items[0])
+        .executeTakeFirstOrThrow()
+    ).record_id;
+    const patched = await w.call(w.h.alice, {
+      method: 'PATCH',
+      url: `/api/v1/contacts/${recordId}`,
+      payload: { jobTitle: 'CRM title' },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    await w.sandbox.admin.updateItem<'contact'>(alices.address, items[0], { jobTitle: 'Outlook title' });
+    expect((await runNow(w.h.alice, alices.id)).conflicts).toBe(1);
+
+    const mine = await get(w.h.alice, '/api/v1/sync/conflicts');
+    expect(mine.status).toBe(200);
+    expect(mine.body.items).toHaveLength(1);
+    expect(mine.body.items[0]).toMatchObject({
+      mailboxId: alices.id,
+      address: alices.address,
+      recordId,
+      fields: ['jobTitle'],
+      crm: expect.objectContaining({ jobTitle: 'CRM title' }),
+      exchange: expect.objectContaining({ jobTitle: 'Outlook title' }),
+      resolution: 'merged',
+      policy: 'crm_wins',
+    });
+    expect((await get(w.h.bob, '/api/v1/sync/conflicts')).body.items).toEqual([]);
+    expect((await get(w.h.admin, '/api/v1/sync/conflicts')).body.items).toHaveLength(1);
+    expect((await get(w.h.admin, `/api/v1/sync/conflicts?mailboxId=${bobs.id}`)).body.items).toEqual([]);
+    expect((await get(w.h.bob, `/api/v1/sync/conflicts?mailboxId=${alices.id}`)).status).toBe(404);
+
+    const activity = await get(w.h.alice, '/api/v1/sync/activity');
+    expect(activity.body.points.at(-1)).toMatchObject({ runs: 2, conflicts: 1 });
+  });
+
+  it('shows a held run with where its deletes would happen; only administrators decide', async () => {
+    // 6 of 8 deleted in the mailbox: far above the 20 % the guard allows.
+    for (const id of items.slice(2)) await w.sandbox.admin.deleteItem(alices.address, id);
+    const held = await runNow(w.h.alice, alices.id);
+    expect(held.status).toBe('held');
+
+    const perMailbox = await get(w.h.alice, `/api/v1/mailboxes/${alices.id}/holds`);
+    expect(perMailbox.body.items).toEqual([
+      expect.objectContaining({ id: 'contacts', pendingDeletes: 6, deletes: { crm: 6, exchange: 0 } }),
+    ]);
+    const mine = await get(w.h.alice, '/api/v1/sync/holds');
+    expect(mine.status).toBe(200);
+    expect(mine.body.items).toEqual([
+      expect.objectContaining({
+        id: 'contacts',
+        mailboxId: alices.id,
+        address: alices.address,
+        decision: null,
+        pendingDeletes: 6,
+        deletes: { crm: 6, exchange: 0 },
+        reason: expect.stringMatching(/administrator/),
+      }),
+    ]);
+    expect((await get(w.h.bob, '/api/v1/sync/holds')).body.items).toEqual([]);
+    expect((await get(w.h.admin, '/api/v1/sync/holds')).body.items).toHaveLength(1);
+
+    const refused = await w.call(w.h.alice, {
+      method: 'POST',
+      url: `/api/v1/mailboxes/${alices.id}/holds/contacts`,
+      payload: { decision: 'unlink' },
+    });
+    expect(refused.statusCode).toBe(403);
+    const decided = await w.call(w.h.admin, {
+      method: 'POST',
+      url: `/api/v1/mailboxes/${alices.id}/holds/contacts`,
+      payload: { decision: 'unlink' },
+    });
+    expect(decided.statusCode, decided.body).toBe(200);
+    expect(decided.json().hold).toMatchObject({ decision: 'unlink', deletes: { crm: 6, exchange: 0 } });
+
+    // The queued run may already have carried it out; a run now surely has.
+    const deadline = Date.now() + 10_000;
+    while ((await get(w.h.admin, '/api/v1/sync/holds')).body.items.length > 0 && Date.now() < deadline) {
+      const again = await w.call(w.h.admin, {
+        method: 'POST',
+        url: `/api/v1/mailboxes/${alices.id}/runs?wait=true`,
+        payload: { entity: 'contacts' },
+      });
+      if (again.statusCode !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await get(w.h.admin, '/api/v1/sync/holds')).body.items).toEqual([]);
+    const activity = await get(w.h.alice, '/api/v1/sync/activity');
+    const today = activity.body.points.at(-1);
+    expect(today.heldRuns).toBe(1);
+    expect(today.import.unlinked + today.export.unlinked).toBe(6);
+  });
+});

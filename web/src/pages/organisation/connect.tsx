@@ -1,0 +1,118 @@
+// Connecting a mail service for the organisation: Exchange Server takes a service account
+// holding ApplicationImpersonation; Microsoft 365 uses the app's client credentials already in
+// the service. Exsync tests the identity on one mailbox first; the choice is then final.
+import { useState } from 'preact/hooks';
+import { ApiProblem, messageOf, post } from '../../api.ts';
+import { Field, fieldErrors } from '../../components/field.tsx';
+import { Notice } from '../../components/notice.tsx';
+import type { MailService } from '../../types.ts';
+
+export function ConnectOrganisation(props: { service: MailService; onConnected: () => void }) {
+  const { service } = props;
+  const exchange = service.type === 'exchange';
+  const [login, setLogin] = useState(service.serviceLogin ?? '');
+  const [password, setPassword] = useState('');
+  const [testAddress, setTestAddress] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    const problems: Record<string, string> = {};
+    if (exchange && !login.trim()) problems.login = 'Enter the service account’s login.';
+    if (exchange && !password) problems.password = 'Enter the service account’s password.';
+    if (!exchange && !testAddress.trim())
+      problems.testAddress = 'Enter the address of a mailbox the app may read, to test it on.';
+    setErrors(problems);
+    setError(null);
+    if (Object.keys(problems).length > 0) return;
+    setBusy(true);
+    try {
+      await post<MailService>(`/api/v1/mail-services/${encodeURIComponent(service.id)}/organisation`, {
+        ...(exchange ? { login: login.trim(), password } : {}),
+        ...(testAddress.trim() ? { testAddress: testAddress.trim() } : {}),
+      });
+      props.onConnected();
+    } catch (e) {
+      if (e instanceof ApiProblem) setErrors(fieldErrors(e.details));
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="org-connect" onSubmit={submit} noValidate>
+      <h3>Connect for the organisation</h3>
+      <p>
+        {exchange
+          ? 'Give a service account that holds the ApplicationImpersonation role in Exchange. Exsync acts as each chosen user through it.'
+          : 'Exsync signs in with the app’s client id and secret from this mail service (app-only access, with admin consent). Restrict the app to the synced mailboxes with an application access policy.'}
+      </p>
+      {exchange && (
+        <>
+          <Field label="Service account login" error={errors.login}>
+            {(id, describedBy) => (
+              <input
+                id={id}
+                aria-describedby={describedBy}
+                autocomplete="off"
+                value={login}
+                onInput={(e) => setLogin(e.currentTarget.value)}
+              />
+            )}
+          </Field>
+          <Field label="Service account password" error={errors.password}>
+            {(id, describedBy) => (
+              <input
+                id={id}
+                type="password"
+                aria-describedby={describedBy}
+                autocomplete="new-password"
+                value={password}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+              />
+            )}
+          </Field>
+        </>
+      )}
+      <Field
+        label="Test on mailbox"
+        hint={
+          exchange
+            ? 'A user’s mailbox to test impersonation on. Left empty, the service account’s own mailbox is used.'
+            : 'A user’s mailbox the app may read, to test the access on.'
+        }
+        error={errors.testAddress}
+      >
+        {(id, describedBy) => (
+          <input
+            id={id}
+            type="email"
+            aria-describedby={describedBy}
+            value={testAddress}
+            onInput={(e) => setTestAddress(e.currentTarget.value)}
+          />
+        )}
+      </Field>
+      <Notice kind="warning" title="This choice is final">
+        Once connected, “{service.name}” syncs mailboxes only through this identity: users can no longer
+        connect their own mailboxes to it with their password. For individual credentials, add another mail
+        service.
+      </Notice>
+      {error && (
+        <Notice kind="error" title="Not connected">
+          {error}
+        </Notice>
+      )}
+      <div class="form-actions">
+        <button type="submit" class="primary" disabled={busy} aria-busy={busy}>
+          {busy && <span class="spinner" aria-hidden="true" />}
+          {busy ? 'Testing the connection…' : 'Connect for the organisation'}
+        </button>
+      </div>
+    </form>
+  );
+}
