@@ -4,13 +4,9 @@ import { randomBytes } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { HttpClient } from '../src/connectors/index.ts';
 import { type RunningSandbox, startSandbox } from '../src/sandbox/index.ts';
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_PASSWORD,
-  DEMO_TENANT_ID,
-} from '../src/sandbox/seed/index.ts';
+import { DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../src/sandbox/seed/index.ts';
 import { createHarness, type Harness, type TestUser } from './http-harness.ts';
+import { sandboxExchangeService, sandboxMicrosoft365Service } from './support/mail-services.ts';
 
 export { DEMO_CLIENT_SECRET, DEMO_PASSWORD };
 
@@ -51,31 +47,8 @@ export async function createMailboxWorld(): Promise<MailboxWorld> {
       answers.push(response.body);
       return response;
     },
-    exchangeService: (overrides = {}) => ({
-      type: 'exchange',
-      name: 'Sandbox Exchange',
-      serviceAddress: `${sandbox.httpsUrl}/EWS/Exchange.asmx`,
-      authMethod: 'basic',
-      loginFormat: 'email',
-      domains: ['example.test'],
-      caCertificate: sandbox.caPem,
-      allowPrivateAddresses: true,
-      ...overrides,
-    }),
-    microsoft365Service: (overrides = {}) => ({
-      type: 'microsoft365',
-      name: 'Sandbox Microsoft 365',
-      serviceAddress: `${sandbox.httpsUrl}/v1.0`,
-      authorityUrl: sandbox.httpsUrl,
-      authMethod: 'oauth_delegated',
-      clientId: DEMO_CLIENT_ID,
-      clientSecret: DEMO_CLIENT_SECRET,
-      tenant: DEMO_TENANT_ID,
-      domains: ['example.test'],
-      caCertificate: sandbox.caPem,
-      allowPrivateAddresses: true,
-      ...overrides,
-    }),
+    exchangeService: (overrides) => sandboxExchangeService(sandbox, overrides),
+    microsoft365Service: (overrides) => sandboxMicrosoft365Service(sandbox, overrides),
     async close() {
       http.close();
       await h.close();

@@ -13,72 +13,20 @@ import { createMailboxSync } from '../src/mailbox-sync/index.ts';
 import { createMailboxDomain } from '../src/mailboxes/index.ts';
 import { DEMO_TENANT_ID } from '../src/sandbox/seed/index.ts';
 import { createSecretBox } from '../src/secrets/index.ts';
-import type { TestUser } from './http-harness.ts';
-import { consent, createMailboxWorld, DEMO_PASSWORD, type MailboxWorld } from './mailboxes-support.ts';
+import { createMailboxWorld, DEMO_PASSWORD, type MailboxWorld } from './mailboxes-support.ts';
+import { addMailServices, connectMailbox, runNow } from './support/sync-api.ts';
 
 let w: MailboxWorld;
-let n = 0;
 
 beforeAll(async () => {
   w = await createMailboxWorld();
   // Two services side by side: Exchange serves example.test, Microsoft 365 serves m365.test.
-  const ews = await w.call(w.h.admin, {
-    method: 'POST',
-    url: '/api/v1/mail-services',
-    payload: w.exchangeService(),
-  });
-  expect(ews.statusCode, ews.body).toBe(201);
-  const graph = await w.call(w.h.admin, {
-    method: 'POST',
-    url: '/api/v1/mail-services',
-    payload: w.microsoft365Service({ domains: ['m365.test'] }),
-  });
-  expect(graph.statusCode, graph.body).toBe(201);
+  await addMailServices(w, w.exchangeService(), w.microsoft365Service({ domains: ['m365.test'] }));
 });
 
 afterAll(async () => {
   await w?.close();
 });
-
-/** A new sandbox mailbox on the domain's service, connected by `who` through the API. */
-async function connectMailbox(who: TestUser, domain: 'example.test' | 'm365.test') {
-  const name = `u${Date.now().toString(36)}${(n++).toString(36)}`;
-  const address = `${name}@${domain}`;
-  w.sandbox.store.addMailbox({
-    tenantId: DEMO_TENANT_ID,
-    address,
-    displayName: name,
-    password: DEMO_PASSWORD,
-  });
-  const added = await w.call(who, {
-    method: 'POST',
-    url: '/api/v1/mailboxes',
-    payload: domain === 'example.test' ? { address, password: DEMO_PASSWORD } : { address },
-  });
-  expect(added.statusCode, added.body).toBe(201);
-  const id = added.json().mailbox.id as string;
-  if (domain === 'm365.test') {
-    const callback = await consent(w, added.json().authorizationUrl, address);
-    expect((await w.call(who, { method: 'GET', url: callback })).statusCode).toBe(303);
-  }
-  return { id, address };
-}
-
-async function runNow(who: TestUser, mailboxId: string) {
-  const answer = await w.call(who, {
-    method: 'POST',
-    url: `/api/v1/mailboxes/${mailboxId}/runs?wait=true`,
-    payload: { entity: 'contacts' },
-  });
-  expect(answer.statusCode, answer.body).toBe(200);
-  const run = answer.json().run;
-  expect(run.status, JSON.stringify(run.errors)).toBe('succeeded');
-  return run as {
-    id: string;
-    counts: Record<'import' | 'export', Record<'created' | 'updated' | 'deleted' | 'unlinked', number>>;
-    conflicts: number;
-  };
-}
 
 async function linkedRecord(mailboxId: string, itemId: string): Promise<string> {
   const row = await w.h.store.db
@@ -100,7 +48,7 @@ describe.each([
   let exported: { id: string; itemId: string };
 
   it('saves settings that import from one chosen folder and export only customers', async () => {
-    mailbox = await connectMailbox(who(), domain);
+    mailbox = await connectMailbox(w, who(), domain);
     const folder = await w.sandbox.admin.createFolder(mailbox.address, {
       parentId: 'contacts',
       displayName: 'Chosen',
@@ -184,7 +132,7 @@ describe.each([
   });
 
   it('imports the chosen folder on "sync now" and reports the counts', async () => {
-    const run = await runNow(who(), mailbox.id);
+    const run = await runNow(w, who(), mailbox.id);
     expect(run.counts.import.created).toBe(2);
     const items = await w.sandbox.admin.items(mailbox.address, chosen);
     const recordId = await linkedRecord(mailbox.id, items[0].id);
@@ -195,7 +143,7 @@ describe.each([
   it('brings an edit made in the mailbox to the CRM on the next run', async () => {
     const [item] = await w.sandbox.admin.items(mailbox.address, chosen);
     await w.sandbox.admin.updateItem<'contact'>(mailbox.address, item.id, { jobTitle: 'Countess' });
-    const run = await runNow(who(), mailbox.id);
+    const run = await runNow(w, who(), mailbox.id);
     expect(run.counts.import.updated).toBe(1);
     const recordId = await linkedRecord(mailbox.id, item.id);
     const contact = await w.call(who(), { method: 'GET', url: `/api/v1/contacts/${recordId}` });
@@ -215,7 +163,7 @@ describe.each([
       url: '/api/v1/contacts',
       payload: { type: 'other', givenName: 'Left', familyName: 'Out' },
     });
-    const run = await runNow(who(), mailbox.id);
+    const run = await runNow(w, who(), mailbox.id);
     expect(run.counts.export.created).toBeGreaterThanOrEqual(1);
     const inMailbox = await w.sandbox.admin.items(mailbox.address, 'contacts');
     const item = inMailbox.find(
@@ -248,7 +196,7 @@ describe.each([
         })
       ).statusCode,
     ).toBe(404);
-    const tagged = await runNow(who(), mailbox.id);
+    const tagged = await runNow(w, who(), mailbox.id);
     expect(tagged.counts.export.created).toBe(1);
     expect(
       (await w.sandbox.admin.items(mailbox.address, 'contacts')).some(
@@ -267,7 +215,7 @@ describe.each([
     await w.sandbox.admin.updateItem<'contact'>(mailbox.address, exported.itemId, {
       jobTitle: 'Outlook title',
     });
-    const run = await runNow(who(), mailbox.id);
+    const run = await runNow(w, who(), mailbox.id);
     expect(run.conflicts).toBe(1);
     const conflicts = await w.call(who(), {
       method: 'GET',
@@ -319,8 +267,8 @@ describe.each([
 
 describe('automatic sync', () => {
   it('syncs a scheduled mailbox at its interval and leaves an unscheduled one alone', async () => {
-    const scheduled = await connectMailbox(w.h.bob, 'example.test');
-    const manual = await connectMailbox(w.h.bob, 'example.test');
+    const scheduled = await connectMailbox(w, w.h.bob, 'example.test');
+    const manual = await connectMailbox(w, w.h.bob, 'example.test');
     for (const [m, autoSync] of [
       [scheduled, true],
       [manual, false],

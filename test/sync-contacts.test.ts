@@ -2,38 +2,20 @@
 // (B3, B4), two-way edits without echoes (E1, E6), conflicts (E2), incremental cost (E4),
 // deletes, filters and the mass-delete guard (E5), run records (E7). One sandbox and one store
 // per file; every test gets fresh mailboxes and a fresh CRM user.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
 import type { Principal } from '../src/crm/principal.ts';
-import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
 import { InProcessQueue } from '../src/jobs/in-process.ts';
 import type { ContactData } from '../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../src/sandbox/server.ts';
-import { contactsEntity } from '../src/sync/contacts/entity.ts';
 import type { ContactSyncOptions } from '../src/sync/contacts/mapping.ts';
-import { SyncEngine } from '../src/sync/engine.ts';
+import type { SyncEngine } from '../src/sync/engine.ts';
 import { registerSyncWorker, scheduleMailboxSync, syncNow } from '../src/sync/schedule.ts';
-import {
-  contactSettings,
-  freshMailbox,
-  MemoryMailboxSource,
-  sandboxConnectors,
-} from '../src/sync/testing/sandbox-source.ts';
+import { contactSettings, freshMailbox } from '../src/sync/testing/sandbox-source.ts';
 import type { EntitySyncSettings } from '../src/sync/types.ts';
+import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
-let sandbox: RunningSandbox;
-let fx: CrmFixture;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 'demo' });
-  fx = await setupCrm();
-});
-
-afterAll(async () => {
-  await fx?.close();
-  await sandbox?.close();
-});
+const world = useSandboxAndCrm();
 
 const person = (over: Partial<ContactData> = {}): ContactData => ({
   givenName: 'Grace',
@@ -50,25 +32,23 @@ const person = (over: Partial<ContactData> = {}): ContactData => ({
 });
 
 describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => {
-  let connectors: ReturnType<typeof sandboxConnectors>;
-  let source: MemoryMailboxSource;
+  const exchange = useProtocolSource(world, protocol);
   let engine: SyncEngine;
 
   beforeAll(() => {
-    connectors = sandboxConnectors(sandbox, protocol);
-    source = new MemoryMailboxSource(connectors.connect);
-    engine = new SyncEngine({ crm: fx.crm, source, entities: [contactsEntity], pageSize: 5 });
+    engine = contactsEngine(world, exchange, { pageSize: 5 });
   });
-  afterAll(() => connectors.close());
 
   async function mailbox(settings: EntitySyncSettings<ContactSyncOptions> = contactSettings()) {
-    const m = await freshMailbox(sandbox, fx.crm, source, { contacts: settings as EntitySyncSettings });
-    const mbx = sandbox.store.mailbox(m.address)!;
-    const folder = sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
+    const m = await freshMailbox(world.sandbox, world.fx.crm, exchange.source, {
+      contacts: settings as EntitySyncSettings,
+    });
+    const mbx = world.sandbox.store.mailbox(m.address)!;
+    const folder = world.sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
     return {
       ...m,
       setSettings: (s: EntitySyncSettings<ContactSyncOptions>) => {
-        source.mailboxes.get(m.mailboxId)!.settings = { contacts: s as EntitySyncSettings };
+        exchange.source.mailboxes.get(m.mailboxId)!.settings = { contacts: s as EntitySyncSettings };
       },
       sync: async () => {
         const result = await engine.syncMailbox(m.mailboxId, 'contacts');
@@ -76,20 +56,20 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
         return result;
       },
       exchangeItems: () =>
-        sandbox.store.items(mbx.id, folder.id).map((i) => i as { id: string; data: ContactData }),
+        world.sandbox.store.items(mbx.id, folder.id).map((i) => i as { id: string; data: ContactData }),
       userCreates: (data: ContactData) =>
-        sandbox.store.createItem(mbx.id, folder.id, 'contact', data, 'user'),
+        world.sandbox.store.createItem(mbx.id, folder.id, 'contact', data, 'user'),
       userUpdates: (id: string, patch: Partial<ContactData>) =>
-        sandbox.store.updateItem(mbx.id, id, patch, 'user'),
-      userDeletes: (id: string) => sandbox.store.deleteItem(mbx.id, id, 'hard', 'user'),
+        world.sandbox.store.updateItem(mbx.id, id, patch, 'user'),
+      userDeletes: (id: string) => world.sandbox.store.deleteItem(mbx.id, id, 'hard', 'user'),
       crmContacts: async (p: Principal = m.userPrincipal) =>
-        (await fx.crm.contacts.list(p, { limit: 500 })).items as Contact[],
+        (await world.fx.crm.contacts.list(p, { limit: 500 })).items as Contact[],
     };
   }
 
   it('imports Exchange contacts, canonical phones, and links them to accounts (B1, B2)', async () => {
     const m = await mailbox();
-    await fx.crm.accounts.create(m.userPrincipal, { name: 'Remington Rand' });
+    await world.fx.crm.accounts.create(m.userPrincipal, { name: 'Remington Rand' });
     m.userCreates(person());
     m.userCreates(
       person({ givenName: 'Alan', surname: 'Turing', displayName: 'Alan Turing', companyName: 'NPL' }),
@@ -127,7 +107,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
 
   it('exports CRM contacts within Exchange limits and records what stayed behind (B3, B4)', async () => {
     const m = await mailbox();
-    const created = await fx.crm.contacts.create(m.userPrincipal, {
+    const created = await world.fx.crm.contacts.create(m.userPrincipal, {
       givenName: 'Ada',
       familyName: 'Lovelace',
       emails: ['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test'].map((address) => ({
@@ -170,7 +150,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     });
     const back = await m.sync();
     expect(back.tally?.counts.import.updated).toBe(1);
-    const after = await fx.crm.contacts.get(m.userPrincipal, created.id);
+    const after = await world.fx.crm.contacts.get(m.userPrincipal, created.id);
     expect(after.jobTitle).toBe('Countess');
     expect(after.emails.map((e) => e.address)).toEqual(['a@x.test', 'new@x.test', 'd@x.test']);
     expect(after.websites).toHaveLength(2);
@@ -187,19 +167,19 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     await m.sync();
     const [contact] = await m.crmContacts();
 
-    await fx.crm.contacts.update(m.userPrincipal, contact.id, { department: 'Research' });
+    await world.fx.crm.contacts.update(m.userPrincipal, contact.id, { department: 'Research' });
     await m.sync();
     expect(m.exchangeItems()[0].data.department).toBe('Research');
 
     // Both sides edit: different fields merge, the same field goes to the CRM (crm_wins).
     m.userUpdates(item.id, { jobTitle: 'Commodore', companyName: 'US Navy' });
-    await fx.crm.contacts.update(m.userPrincipal, contact.id, {
+    await world.fx.crm.contacts.update(m.userPrincipal, contact.id, {
       jobTitle: 'Professor',
       middleName: 'Brewster',
     });
     const run = await m.sync();
     expect(run.tally?.conflicts).toBe(1);
-    const crmAfter = await fx.crm.contacts.get(m.userPrincipal, contact.id);
+    const crmAfter = await world.fx.crm.contacts.get(m.userPrincipal, contact.id);
     const exAfter = m.exchangeItems()[0].data;
     expect(crmAfter).toMatchObject({ jobTitle: 'Professor', companyName: 'US Navy', middleName: 'Brewster' });
     expect(exAfter).toMatchObject({ jobTitle: 'Professor', companyName: 'US Navy', middleName: 'Brewster' });
@@ -219,9 +199,12 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     await m.sync();
     const [contact] = await m.crmContacts();
     m.userUpdates(item.id, { jobTitle: 'Commodore' });
-    await fx.crm.contacts.update(m.userPrincipal, contact.id, { jobTitle: 'Professor', department: 'Math' });
+    await world.fx.crm.contacts.update(m.userPrincipal, contact.id, {
+      jobTitle: 'Professor',
+      department: 'Math',
+    });
     await m.sync();
-    expect(await fx.crm.contacts.get(m.userPrincipal, contact.id)).toMatchObject({
+    expect(await world.fx.crm.contacts.get(m.userPrincipal, contact.id)).toMatchObject({
       jobTitle: 'Commodore',
       department: null,
     });
@@ -231,17 +214,17 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     const m = await mailbox(
       contactSettings({ options: { export: { all: false, types: ['employee'], groupIds: [] } } }),
     );
-    const a = await fx.crm.contacts.create(m.userPrincipal, {
+    const a = await world.fx.crm.contacts.create(m.userPrincipal, {
       givenName: 'Emp',
       familyName: 'One',
       type: 'employee',
     });
-    const b = await fx.crm.contacts.create(m.userPrincipal, {
+    const b = await world.fx.crm.contacts.create(m.userPrincipal, {
       givenName: 'Emp',
       familyName: 'Two',
       type: 'employee',
     });
-    await fx.crm.contacts.create(m.userPrincipal, {
+    await world.fx.crm.contacts.create(m.userPrincipal, {
       givenName: 'Cus',
       familyName: 'Tomer',
       type: 'customer',
@@ -254,8 +237,8 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
         .sort(),
     ).toEqual(['One', 'Two']);
 
-    await fx.crm.contacts.update(m.userPrincipal, a.id, { type: 'customer' });
-    await fx.crm.contacts.delete(m.userPrincipal, b.id);
+    await world.fx.crm.contacts.update(m.userPrincipal, a.id, { type: 'customer' });
+    await world.fx.crm.contacts.delete(m.userPrincipal, b.id);
     const run = await m.sync();
     expect(run.tally?.counts.export).toMatchObject({ deleted: 1, unlinked: 1 });
     expect(m.exchangeItems().map((i) => i.data.surname)).toEqual(['One']);
@@ -299,14 +282,17 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     await m.sync();
     const [contact] = await m.crmContacts();
     expect(contact.notes).toBeNull();
-    await fx.crm.contacts.update(m.userPrincipal, contact.id, { jobTitle: 'Admiral', notes: 'crm only' });
+    await world.fx.crm.contacts.update(m.userPrincipal, contact.id, {
+      jobTitle: 'Admiral',
+      notes: 'crm only',
+    });
     await m.sync();
     const data = m.exchangeItems().find((i) => i.id === item.id)!.data;
     expect(data).toMatchObject({ jobTitle: 'Admiral', notes: 'private note' });
 
     m.setSettings(contactSettings({ direction: 'import' }));
-    await fx.crm.contacts.update(m.userPrincipal, contact.id, { jobTitle: 'Nope' });
-    await fx.crm.contacts.create(m.userPrincipal, { givenName: 'Not', familyName: 'Exported' });
+    await world.fx.crm.contacts.update(m.userPrincipal, contact.id, { jobTitle: 'Nope' });
+    await world.fx.crm.contacts.create(m.userPrincipal, { givenName: 'Not', familyName: 'Exported' });
     await m.sync();
     expect(m.exchangeItems()).toHaveLength(1);
     expect(m.exchangeItems()[0].data.jobTitle).toBe('Admiral');
@@ -317,8 +303,11 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
       contactSettings({ direction: 'export', options: { export: { all: false, types: [], groupIds: [] } } }),
     );
     await m.sync();
-    const tagged = await fx.crm.contacts.create(m.userPrincipal, { givenName: 'Tag', familyName: 'Ged' });
-    await fx.crm.contacts.create(m.userPrincipal, { givenName: 'Un', familyName: 'Tagged' });
+    const tagged = await world.fx.crm.contacts.create(m.userPrincipal, {
+      givenName: 'Tag',
+      familyName: 'Ged',
+    });
+    await world.fx.crm.contacts.create(m.userPrincipal, { givenName: 'Un', familyName: 'Tagged' });
     await engine.store(m.mailboxId, 'contacts').tag([tagged.id]);
     await m.sync();
     expect(m.exchangeItems().map((i) => i.data.surname)).toEqual(['Ged']);

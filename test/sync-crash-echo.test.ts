@@ -4,63 +4,38 @@
 // loses to our echo. And a write that never landed must still meet a concurrent edit as a
 // conflict. Over EWS and Graph against the sandbox, so that the content comparison goes
 // through the real mappings.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
-import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
 import type { ContactData } from '../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../src/sandbox/server.ts';
-import { contactsEntity } from '../src/sync/contacts/entity.ts';
-import { SyncEngine } from '../src/sync/engine.ts';
 import { SimulatedCrash } from '../src/sync/executor.ts';
-import {
-  contactSettings,
-  freshMailbox,
-  MemoryMailboxSource,
-  sandboxConnectors,
-} from '../src/sync/testing/sandbox-source.ts';
+import { contactSettings, freshMailbox } from '../src/sync/testing/sandbox-source.ts';
 import type { ConflictPolicy, EntitySyncSettings } from '../src/sync/types.ts';
+import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
-let sandbox: RunningSandbox;
-let fx: CrmFixture;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 'demo' });
-  fx = await setupCrm();
-});
-afterAll(async () => {
-  await fx?.close();
-  await sandbox?.close();
-});
+const world = useSandboxAndCrm();
 
 describe.each<Protocol>(['ews', 'graph'])(
   'a run killed between an update and its link, over %s',
   (protocol) => {
-    let connectors: ReturnType<typeof sandboxConnectors>;
-    let source: MemoryMailboxSource;
-
-    beforeAll(() => {
-      connectors = sandboxConnectors(sandbox, protocol);
-      source = new MemoryMailboxSource(connectors.connect);
-    });
-    afterAll(() => connectors.close());
+    const exchange = useProtocolSource(world, protocol);
 
     const engine = (checkpoint?: (step: string) => void) =>
-      new SyncEngine({
-        crm: fx.crm,
-        source,
-        entities: [contactsEntity],
-        leaseMs: 1,
-        ...(checkpoint ? { checkpoint } : {}),
-      });
+      contactsEngine(world, exchange, { leaseMs: 1, checkpoint });
 
     /** One contact linked between both sides, and what the user does to either side. */
     async function linkedContact(conflictPolicy: ConflictPolicy, fieldMerge: boolean) {
       const settings = contactSettings({ conflictPolicy, fieldMerge }) as EntitySyncSettings;
-      const m = await freshMailbox(sandbox, fx.crm, source, { contacts: settings }, 'echo');
-      const mbx = sandbox.store.mailbox(m.address)!;
-      const folder = sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
-      const itemId = sandbox.store.createItem(
+      const m = await freshMailbox(
+        world.sandbox,
+        world.fx.crm,
+        exchange.source,
+        { contacts: settings },
+        'echo',
+      );
+      const mbx = world.sandbox.store.mailbox(m.address)!;
+      const folder = world.sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
+      const itemId = world.sandbox.store.createItem(
         mbx.id,
         folder.id,
         'contact',
@@ -68,7 +43,7 @@ describe.each<Protocol>(['ews', 'graph'])(
         'user',
       ).id;
       await sync();
-      const crm = fx.crm.contacts;
+      const crm = world.fx.crm.contacts;
       const records = async () => (await crm.list(m.userPrincipal, { limit: 10 })).items as Contact[];
       const [record] = await records();
       expect(record?.givenName).toBe('Anna');
@@ -95,11 +70,12 @@ describe.each<Protocol>(['ews', 'graph'])(
       return {
         sync,
         item: () =>
-          (sandbox.store.items(mbx.id, folder.id) as Array<{ id: string; data: ContactData }>).find(
+          (world.sandbox.store.items(mbx.id, folder.id) as Array<{ id: string; data: ContactData }>).find(
             (i) => i.id === itemId,
           )?.data,
         record: async () => (await records()).find((r) => r.id === record.id),
-        editItem: (patch: Partial<ContactData>) => sandbox.store.updateItem(mbx.id, itemId, patch, 'user'),
+        editItem: (patch: Partial<ContactData>) =>
+          world.sandbox.store.updateItem(mbx.id, itemId, patch, 'user'),
         editRecord: (patch: Partial<Contact>) => crm.update(m.userPrincipal, record.id, patch),
         deleteRecord: () => crm.delete(m.userPrincipal, record.id),
         conflicts: () => engine().store(m.mailboxId, 'contacts').conflicts(),

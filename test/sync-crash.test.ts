@@ -3,34 +3,16 @@
 // scenario; then, for every boundary in turn, the scenario is replayed on fresh mailboxes, the
 // run is killed there (a SimulatedCrash from the checkpoint hook: nothing is cleaned up, the
 // lease stays taken until it expires), and a second engine finishes from stored state.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
-import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
 import type { ContactData } from '../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../src/sandbox/server.ts';
-import { contactsEntity } from '../src/sync/contacts/entity.ts';
-import { SyncEngine } from '../src/sync/engine.ts';
 import { SimulatedCrash } from '../src/sync/executor.ts';
-import {
-  contactSettings,
-  freshMailbox,
-  MemoryMailboxSource,
-  sandboxConnectors,
-} from '../src/sync/testing/sandbox-source.ts';
+import { contactSettings, freshMailbox } from '../src/sync/testing/sandbox-source.ts';
 import type { EntitySyncSettings } from '../src/sync/types.ts';
+import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
-let sandbox: RunningSandbox;
-let fx: CrmFixture;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 'demo' });
-  fx = await setupCrm();
-});
-afterAll(async () => {
-  await fx?.close();
-  await sandbox?.close();
-});
+const world = useSandboxAndCrm();
 
 const person = (given: string, family: string): ContactData => ({
   givenName: given,
@@ -43,40 +25,26 @@ const person = (given: string, family: string): ContactData => ({
 });
 
 describe.each<Protocol>(['ews', 'graph'])('crash at every step over %s', (protocol) => {
-  let connectors: ReturnType<typeof sandboxConnectors>;
-  let source: MemoryMailboxSource;
-
-  beforeAll(() => {
-    connectors = sandboxConnectors(sandbox, protocol);
-    source = new MemoryMailboxSource(connectors.connect);
-  });
-  afterAll(() => connectors.close());
+  const exchange = useProtocolSource(world, protocol);
 
   const engine = (checkpoint?: (step: string) => void) =>
-    new SyncEngine({
-      crm: fx.crm,
-      source,
-      entities: [contactsEntity],
-      pageSize: 2,
-      batchSize: 2,
-      leaseMs: 1,
-      ...(checkpoint ? { checkpoint } : {}),
-    });
+    contactsEngine(world, exchange, { pageSize: 2, batchSize: 2, leaseMs: 1, checkpoint });
 
   /** Builds the scenario; `second` runs the step under test. */
   async function scenario() {
     const settings = contactSettings({ massDelete: { share: 1, minimum: 1000 } });
     const m = await freshMailbox(
-      sandbox,
-      fx.crm,
-      source,
+      world.sandbox,
+      world.fx.crm,
+      exchange.source,
       { contacts: settings as EntitySyncSettings },
       'crash',
     );
-    const mbx = sandbox.store.mailbox(m.address)!;
-    const folder = sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
-    const create = (d: ContactData) => sandbox.store.createItem(mbx.id, folder.id, 'contact', d, 'user').id;
-    const crm = fx.crm.contacts;
+    const mbx = world.sandbox.store.mailbox(m.address)!;
+    const folder = world.sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
+    const create = (d: ContactData) =>
+      world.sandbox.store.createItem(mbx.id, folder.id, 'contact', d, 'user').id;
+    const crm = world.fx.crm.contacts;
     const p = m.userPrincipal;
     // Before the first run: three on each side.
     const a = create(person('Anna', 'Exchange'));
@@ -86,8 +54,8 @@ describe.each<Protocol>(['ews', 'graph'])('crash at every step over %s', (protoc
     const y = await crm.create(p, { givenName: 'Yuri', familyName: 'Crm' });
     await crm.create(p, { givenName: 'Zoe', familyName: 'Crm' });
     const changes = async () => {
-      sandbox.store.updateItem(mbx.id, a, { jobTitle: 'Edited in Exchange' }, 'user');
-      sandbox.store.deleteItem(mbx.id, b, 'hard', 'user');
+      world.sandbox.store.updateItem(mbx.id, a, { jobTitle: 'Edited in Exchange' }, 'user');
+      world.sandbox.store.deleteItem(mbx.id, b, 'hard', 'user');
       create(person('Dora', 'Exchange'));
       await crm.update(p, x.id, { jobTitle: 'Edited in CRM' });
       await crm.delete(p, y.id);
@@ -95,7 +63,7 @@ describe.each<Protocol>(['ews', 'graph'])('crash at every step over %s', (protoc
     };
     const state = async () => {
       const contacts = (await crm.list(p, { limit: 100 })).items as Contact[];
-      const items = sandbox.store.items(mbx.id, folder.id) as Array<{ data: ContactData }>;
+      const items = world.sandbox.store.items(mbx.id, folder.id) as Array<{ data: ContactData }>;
       return {
         crm: contacts.map((c) => `${c.givenName} ${c.familyName} ${c.jobTitle ?? ''}`.trim()).sort(),
         exchange: items

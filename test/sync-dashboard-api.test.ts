@@ -3,57 +3,20 @@
 // mass-delete guard with where the deletes would happen — each only over the mailboxes the
 // caller may see (a user their own, administrators all).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TENANT_ID } from '../src/sandbox/seed/index.ts';
 import type { TestUser } from './http-harness.ts';
-import { createMailboxWorld, DEMO_PASSWORD, type MailboxWorld } from './mailboxes-support.ts';
+import { createMailboxWorld, type MailboxWorld } from './mailboxes-support.ts';
+import { addMailServices, connectMailbox, runNow } from './support/sync-api.ts';
 
 let w: MailboxWorld;
-let n = 0;
 
 beforeAll(async () => {
   w = await createMailboxWorld();
-  const ews = await w.call(w.h.admin, {
-    method: 'POST',
-    url: '/api/v1/mail-services',
-    payload: w.exchangeService(),
-  });
-  expect(ews.statusCode, ews.body).toBe(201);
+  await addMailServices(w, w.exchangeService());
 });
 
 afterAll(async () => {
   await w?.close();
 });
-
-async function connectMailbox(who: TestUser) {
-  const name = `d${Date.now().toString(36)}${(n++).toString(36)}`;
-  const address = `${name}@example.test`;
-  w.sandbox.store.addMailbox({
-    tenantId: DEMO_TENANT_ID,
-    address,
-    displayName: name,
-    password: DEMO_PASSWORD,
-  });
-  const added = await w.call(who, {
-    method: 'POST',
-    url: '/api/v1/mailboxes',
-    payload: { address, password: DEMO_PASSWORD },
-  });
-  expect(added.statusCode, added.body).toBe(201);
-  return { id: added.json().mailbox.id as string, address };
-}
-
-async function runNow(who: TestUser, mailboxId: string) {
-  const answer = await w.call(who, {
-    method: 'POST',
-    url: `/api/v1/mailboxes/${mailboxId}/runs?wait=true`,
-    payload: { entity: 'contacts' },
-  });
-  expect(answer.statusCode, answer.body).toBe(200);
-  const run = answer.json().run;
-  // A failed run's errors say why; a held run is expected by one test.
-  expect(run.status === 'failed' ? run.errors : [], run.status).toEqual([]);
-  return run as { id: string; status: string; conflicts: number; startedAt: string };
-}
 
 const get = async (who: TestUser, url: string) => {
   const answer = await w.call(who, { method: 'GET', url });
@@ -66,8 +29,8 @@ describe('the sync dashboard across mailboxes', () => {
   const items: string[] = [];
 
   it('sums runs per bucket over the caller’s own mailboxes, administrators over all', async () => {
-    alices = await connectMailbox(w.h.alice);
-    bobs = await connectMailbox(w.h.bob);
+    alices = await connectMailbox(w, w.h.alice);
+    bobs = await connectMailbox(w, w.h.bob);
     for (let i = 0; i < 8; i++) {
       const item = await w.sandbox.admin.createItem(alices.address, 'contacts', 'contact', {
         givenName: 'Dash',
@@ -83,9 +46,9 @@ describe('the sync dashboard across mailboxes', () => {
       displayName: 'Bob Only',
       emailAddresses: [],
     });
-    const first = await runNow(w.h.alice, alices.id);
+    const first = await runNow(w, w.h.alice, alices.id);
     expect(first.status).toBe('succeeded');
-    await runNow(w.h.bob, bobs.id);
+    await runNow(w, w.h.bob, bobs.id);
 
     const to = new Date(Date.now() + 60_000).toISOString();
     const from = new Date(Date.now() - 3 * 3_600_000).toISOString();
@@ -141,7 +104,7 @@ describe('the sync dashboard across mailboxes', () => {
     });
     expect(patched.statusCode, patched.body).toBe(200);
     await w.sandbox.admin.updateItem<'contact'>(alices.address, items[0], { jobTitle: 'Outlook title' });
-    expect((await runNow(w.h.alice, alices.id)).conflicts).toBe(1);
+    expect((await runNow(w, w.h.alice, alices.id)).conflicts).toBe(1);
 
     const mine = await get(w.h.alice, '/api/v1/sync/conflicts');
     expect(mine.status).toBe(200);
@@ -168,7 +131,7 @@ describe('the sync dashboard across mailboxes', () => {
   it('shows a held run with where its deletes would happen; only administrators decide', async () => {
     // 6 of 8 deleted in the mailbox: far above the 20 % the guard allows.
     for (const id of items.slice(2)) await w.sandbox.admin.deleteItem(alices.address, id);
-    const held = await runNow(w.h.alice, alices.id);
+    const held = await runNow(w, w.h.alice, alices.id, 'held');
     expect(held.status).toBe('held');
 
     const perMailbox = await get(w.h.alice, `/api/v1/mailboxes/${alices.id}/holds`);

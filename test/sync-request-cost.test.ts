@@ -2,33 +2,16 @@
 // import reads at least 50 contacts per request, an export creates contacts in batches (EWS
 // CreateItem with many items, Graph $batch) instead of one request each, and an unchanged
 // mailbox costs one request. `npm run bench:contacts` measures the same at scale.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
-import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
-import { type RunningSandbox, startSandbox } from '../src/sandbox/server.ts';
-import { contactsEntity } from '../src/sync/contacts/entity.ts';
-import { SyncEngine } from '../src/sync/engine.ts';
-import {
-  contactSettings,
-  freshMailbox,
-  MemoryMailboxSource,
-  sandboxConnectors,
-} from '../src/sync/testing/sandbox-source.ts';
+import type { SyncEngine } from '../src/sync/engine.ts';
+import { contactSettings, freshMailbox } from '../src/sync/testing/sandbox-source.ts';
+import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
-let sandbox: RunningSandbox;
-let fx: CrmFixture;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 'demo' });
+const world = useSandboxAndCrm((sandbox) => {
   // A zero latency rule per protocol counts the operations the sandbox serves.
   for (const protocol of ['ews', 'graph'] as const)
     sandbox.faults.add({ id: `count-${protocol}`, protocol, fault: { kind: 'latency', ms: 0 } });
-  fx = await setupCrm();
-});
-
-afterAll(async () => {
-  await fx?.close();
-  await sandbox?.close();
 });
 
 /** Exchange operations served while `work` runs (Graph: $batch members each count). */
@@ -36,39 +19,39 @@ async function counted<T>(
   protocol: Protocol,
   work: () => Promise<T>,
 ): Promise<{ result: T; requests: number }> {
-  const applied = () => sandbox.faults.list().find((r) => r.id === `count-${protocol}`)!.applied;
+  const applied = () => world.sandbox.faults.list().find((r) => r.id === `count-${protocol}`)!.applied;
   const before = applied();
   const result = await work();
   return { result, requests: applied() - before };
 }
 
 describe.each<Protocol>(['ews', 'graph'])('request cost over %s', (protocol) => {
-  let connectors: ReturnType<typeof sandboxConnectors>;
-  let source: MemoryMailboxSource;
-  let engine: SyncEngine;
   const calls = { createItem: 0, createItems: 0 };
-
-  beforeAll(() => {
-    connectors = sandboxConnectors(sandbox, protocol);
-    source = new MemoryMailboxSource((address) => {
-      const connector = connectors.connect(address);
-      return new Proxy(connector, {
+  const exchange = useProtocolSource(
+    world,
+    protocol,
+    (connector) =>
+      new Proxy(connector, {
         get(target, prop, receiver) {
           if (prop === 'createItem' || prop === 'createItems') calls[prop]++;
           return Reflect.get(target, prop, receiver);
         },
-      });
-    });
-    engine = new SyncEngine({ crm: fx.crm, source, entities: [contactsEntity] });
+      }),
+  );
+  let engine: SyncEngine;
+
+  beforeAll(() => {
+    engine = contactsEngine(world, exchange);
   });
-  afterAll(() => connectors.close());
 
   it('imports 300 contacts in at most 6 requests, then syncs the unchanged mailbox in one', async () => {
-    const m = await freshMailbox(sandbox, fx.crm, source, { contacts: contactSettings() });
-    const mbx = sandbox.store.mailbox(m.address)!;
-    const folder = sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
+    const m = await freshMailbox(world.sandbox, world.fx.crm, exchange.source, {
+      contacts: contactSettings(),
+    });
+    const mbx = world.sandbox.store.mailbox(m.address)!;
+    const folder = world.sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
     for (let i = 0; i < 300; i++)
-      sandbox.store.createItem(
+      world.sandbox.store.createItem(
         mbx.id,
         folder.id,
         'contact',
@@ -92,16 +75,21 @@ describe.each<Protocol>(['ews', 'graph'])('request cost over %s', (protocol) => 
   });
 
   it('exports 250 contacts in batches, not one request each', async () => {
-    const m = await freshMailbox(sandbox, fx.crm, source, { contacts: contactSettings() });
-    await fx.crm.contacts.createMany(
+    const m = await freshMailbox(world.sandbox, world.fx.crm, exchange.source, {
+      contacts: contactSettings(),
+    });
+    await world.fx.crm.contacts.createMany(
       m.userPrincipal,
       Array.from({ length: 250 }, (_, i) => ({ givenName: `E${i}`, familyName: 'Export' })),
     );
     const run = await counted(protocol, () => engine.syncMailbox(m.mailboxId, 'contacts'));
     expect(run.result.tally?.errors).toEqual([]);
     expect(run.result.tally?.counts.export.created).toBe(250);
-    const mbx = sandbox.store.mailbox(m.address)!;
-    const items = sandbox.store.items(mbx.id, sandbox.store.distinguishedFolder(mbx.id, 'contacts')!.id);
+    const mbx = world.sandbox.store.mailbox(m.address)!;
+    const items = world.sandbox.store.items(
+      mbx.id,
+      world.sandbox.store.distinguishedFolder(mbx.id, 'contacts')!.id,
+    );
     expect(items).toHaveLength(250);
     expect(calls.createItem).toBe(0);
     expect(calls.createItems).toBeGreaterThan(0);

@@ -5,8 +5,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account, Contact, Group } from '../../src/crm/index.ts';
-import { DEMO_PASSWORD } from '../../src/sandbox/seed/index.ts';
-import { type BrowserWorld, screenshot, startBrowserWorld } from './support.ts';
+import {
+  type BrowserWorld,
+  callOk,
+  connectSandboxMailbox,
+  screenshot,
+  sidewaysOverflow,
+  startBrowserWorld,
+} from './support.ts';
 
 let world: BrowserWorld;
 let lovelace: Account;
@@ -14,18 +20,6 @@ let paging: Account;
 let newsletter: Group;
 let ada: Contact;
 let grace: Contact;
-
-/** Calls the API as the signed-in user of `page`, with the CSRF token a change needs. */
-async function callApi(page: Page, method: string, url: string, data?: unknown) {
-  const me = await (await page.request.get('/api/v1/me')).json();
-  const answer = await page.request.fetch(url, {
-    method,
-    data,
-    headers: { 'x-csrf-token': me.csrfToken },
-  });
-  expect(answer.status(), await answer.text()).toBeLessThan(300);
-  return answer.status() === 204 ? null : answer.json();
-}
 
 /** The names in the first column of the visible contact table. */
 async function names(page: Page): Promise<string[]> {
@@ -247,22 +241,7 @@ describe('the contact record', { timeout: 90_000 }, () => {
   it('shows every value, runs a sync from the Actions menu by keyboard and shows the real sync status', async () => {
     const page = await world.newPage();
     await world.signIn(page, world.admin);
-    const sandbox = world.sandbox;
-    await callApi(page, 'POST', '/api/v1/mail-services', {
-      type: 'exchange',
-      name: 'Sandbox Exchange',
-      serviceAddress: `${sandbox.httpsUrl}/EWS/Exchange.asmx`,
-      authMethod: 'basic',
-      loginFormat: 'email',
-      domains: ['example.test'],
-      caCertificate: sandbox.caPem,
-      allowPrivateAddresses: true,
-    });
-    const added = await callApi(page, 'POST', '/api/v1/mailboxes', {
-      address: 'ada@example.test',
-      password: DEMO_PASSWORD,
-    });
-    const mailboxId = added.mailbox.id as string;
+    const mailboxId = await connectSandboxMailbox(page, world, 'ada@example.test');
 
     await page.goto(`/contacts/${ada.id}`);
     await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
@@ -313,16 +292,14 @@ describe('the contact record', { timeout: 90_000 }, () => {
     await tag.check();
     await expect
       .poll(
-        async () =>
-          (await callApi(page, 'GET', `/api/v1/contacts/${ada.id}/sync-status`)).mailboxes[0].tagged,
+        async () => (await callOk(page, 'GET', `/api/v1/contacts/${ada.id}/sync-status`)).mailboxes[0].tagged,
       )
       .toBe(true);
     await expect.poll(() => tag.isChecked()).toBe(true);
     await tag.uncheck();
     await expect
       .poll(
-        async () =>
-          (await callApi(page, 'GET', `/api/v1/contacts/${ada.id}/sync-status`)).mailboxes[0].tagged,
+        async () => (await callOk(page, 'GET', `/api/v1/contacts/${ada.id}/sync-status`)).mailboxes[0].tagged,
       )
       .toBe(false);
   });
@@ -398,20 +375,19 @@ describe('at 390 px', { timeout: 60_000 }, () => {
     await world.signIn(page, world.admin);
     await page.goto('/contacts');
     await waitForRows(page, 25);
-    const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     await page.getByLabel('Group').selectOption({ label: 'Newsletter' });
     await page.waitForURL(/groupId=/);
     await waitForRows(page, 2);
-    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     await screenshot(page, 'contacts-list-mobile');
 
     await page.goto(`/contacts/${ada.id}`);
     await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
     await page.getByText(/Synced with ada@example\.test/).waitFor();
-    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     await page.locator('summary', { hasText: 'Actions' }).click();
     await page.getByRole('button', { name: 'Run sync' }).waitFor();
-    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
   });
 });

@@ -5,29 +5,20 @@
 // page does not scroll sideways.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserWorld, screenshot, startBrowserWorld } from './support.ts';
+import {
+  type BrowserWorld,
+  callAs,
+  connectSandboxMailbox,
+  screenshot,
+  sidewaysOverflow,
+  startBrowserWorld,
+} from './support.ts';
 
 const ADDRESS = 'ada@example.test';
-const PASSWORD = 'Passw0rd!';
-
-/** Calls the API as the page's signed-in user (session cookie and CSRF token). */
-async function apiOf(page: Page) {
-  const me = await (await page.request.get('/api/v1/me')).json();
-  return async (method: string, url: string, data?: unknown) => {
-    const answer = await page.request.fetch(url, {
-      method,
-      data,
-      headers: { 'x-csrf-token': me.csrfToken, accept: 'application/json' },
-    });
-    const text = await answer.text();
-    return { status: answer.status(), body: text ? JSON.parse(text) : null, text };
-  };
-}
 
 describe('the dashboard', () => {
   let world: BrowserWorld;
   let page: Page;
-  let api: Awaited<ReturnType<typeof apiOf>>;
   let mailboxId: string;
   /** Contact items in ada's mailbox, per folder id. */
   let contactItems: Array<{ id: string; folderId: string }> = [];
@@ -75,21 +66,7 @@ describe('the dashboard', () => {
   });
 
   it('syncs a mailbox with “Sync now” and shows the run’s numbers and the chart', async () => {
-    api = await apiOf(page);
-    const service = await api('POST', '/api/v1/mail-services', {
-      type: 'exchange',
-      name: 'Sandbox Exchange',
-      serviceAddress: `${world.sandbox.httpsUrl}/EWS/Exchange.asmx`,
-      authMethod: 'basic',
-      loginFormat: 'email',
-      domains: ['example.test'],
-      caCertificate: world.sandbox.caPem,
-      allowPrivateAddresses: true,
-    });
-    expect(service.status, service.text).toBe(201);
-    const mailbox = await api('POST', '/api/v1/mailboxes', { address: ADDRESS, password: PASSWORD });
-    expect(mailbox.status, mailbox.text).toBe(201);
-    mailboxId = mailbox.body.mailbox.id;
+    mailboxId = await connectSandboxMailbox(page, world, ADDRESS);
 
     const folders = await world.sandbox.admin.folders(ADDRESS);
     for (const folder of folders.filter((f) => f.folderClass === 'IPF.Contact'))
@@ -107,7 +84,7 @@ describe('the dashboard', () => {
     // The latest run's counts: every contact of the mailbox came into the CRM, nothing went back.
     expect(await cell('Exchange → CRM', 0)).toBe(String(contactItems.length));
     expect(await cell('CRM → Exchange', 0)).toBe('0');
-    const runs = await api('GET', `/api/v1/mailboxes/${mailboxId}/runs`);
+    const runs = await callAs(page, 'GET', `/api/v1/mailboxes/${mailboxId}/runs`);
     expect(runs.body.items[0].counts.import.created).toBe(contactItems.length);
 
     // The chart says the same in its accessible description and its table.
@@ -142,11 +119,11 @@ describe('the dashboard', () => {
       .select('record_id')
       .where('item_id', '=', item.id)
       .executeTakeFirstOrThrow();
-    const contact = await api('GET', `/api/v1/contacts/${link.record_id}`);
-    const patched = await api('PATCH', `/api/v1/contacts/${link.record_id}`, {
+    const contact = await callAs(page, 'GET', `/api/v1/contacts/${link.record_id}`);
+    const patched = await callAs(page, 'PATCH', `/api/v1/contacts/${link.record_id}`, {
       jobTitle: 'Head of Sales (CRM)',
     });
-    expect(patched.status, patched.text).toBe(200);
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     await world.sandbox.admin.updateItem<'contact'>(ADDRESS, item.id, {
       jobTitle: 'Sales Director (Outlook)',
     });
@@ -207,9 +184,11 @@ describe('the dashboard', () => {
 
     // The queued run carries the decision out.
     await expect
-      .poll(async () => (await api('GET', '/api/v1/sync/holds')).body.items.length, { timeout: 15_000 })
+      .poll(async () => (await callAs(page, 'GET', '/api/v1/sync/holds')).body.items.length, {
+        timeout: 15_000,
+      })
       .toBe(0);
-    const runs = await api('GET', `/api/v1/mailboxes/${mailboxId}/runs`);
+    const runs = await callAs(page, 'GET', `/api/v1/mailboxes/${mailboxId}/runs`);
     expect(runs.body.items[0]).toMatchObject({ status: 'succeeded' });
     expect(runs.body.items[0].counts.import.deleted).toBe(n);
     await page.reload();
@@ -225,8 +204,7 @@ describe('the dashboard', () => {
     await world.signIn(phone, world.admin);
     await phone.getByRole('article', { name: ADDRESS }).waitFor();
     await phone.getByRole('img', { name: /Synced items and errors/ }).waitFor();
-    const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
     await screenshot(phone, 'dashboard-mobile');
   });
 

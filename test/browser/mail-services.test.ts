@@ -1,9 +1,8 @@
 // Settings → Mail services in the browser: an administrator adds a service pointing at the
 // sandbox through the form, sees errors at their fields, and cannot delete a service that a
 // mailbox uses; a sales user is told the screen is for administrators.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserWorld, screenshot, startBrowserWorld } from './support.ts';
+import { type BrowserWorld, fillSandboxExchangeForm, screenshot, startBrowserWorld } from './support.ts';
 
 describe('mail services', () => {
   let world: BrowserWorld;
@@ -14,18 +13,6 @@ describe('mail services', () => {
     await world?.close();
   });
 
-  async function fillExchangeService(page: Page, name: string) {
-    await page.getByLabel('Type of mail service').selectOption('exchange');
-    await page.getByLabel('Service address').fill(`${world.sandbox.httpsUrl}/EWS/Exchange.asmx`);
-    await page.getByLabel('Service name').fill(name);
-    await page.getByLabel('Login format').selectOption('email');
-    await page.getByLabel('Authentication method').selectOption('basic');
-    await page.getByLabel('Served email domains').fill('example.test');
-    await page.getByText('Certificate, private network and sign-in authority').click();
-    await page.getByLabel('CA certificate (PEM)').fill(world.sandbox.caPem);
-    await page.getByLabel(/Allow private addresses/).check();
-  }
-
   it('adds an Exchange service through the form and lists it', async () => {
     const page = await world.newPage();
     await world.signIn(page, world.admin);
@@ -34,7 +21,7 @@ describe('mail services', () => {
     await page.getByText('No mail service yet').waitFor();
     await page.getByRole('link', { name: 'Add mail service' }).click();
     await page.getByRole('heading', { name: 'Add mail service' }).waitFor();
-    await fillExchangeService(page, 'Sandbox Exchange');
+    await fillSandboxExchangeForm(page, world, 'Sandbox Exchange');
     await screenshot(page, 'mail-service-form');
     await page.getByRole('button', { name: 'Add mail service' }).click();
 

@@ -7,22 +7,18 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/connectors/index.ts';
 import { DEMO_PASSWORD, DEMO_TENANT_ID } from '../../src/sandbox/seed/index.ts';
-import { type BrowserWorld, screenshot, startBrowserWorld } from './support.ts';
+import { sandboxExchangeService, sandboxMicrosoft365Service } from '../support/mail-services.ts';
+import {
+  addMailService,
+  type BrowserWorld,
+  callOk,
+  screenshot,
+  sidewaysOverflow,
+  startBrowserWorld,
+} from './support.ts';
 
 /** The public URL the test server believes it has (startBrowserWorld sets none). */
 const PUBLIC_URL = 'http://localhost:0';
-
-/** Calls the API as the user signed in on `page`, with the session's CSRF token. */
-async function apiCall(page: Page, method: 'POST' | 'PATCH', path: string, data: unknown) {
-  const me = await (await page.request.get('/api/v1/me')).json();
-  const answer = await page.request.fetch(path, {
-    method,
-    data,
-    headers: { 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' },
-  });
-  if (!answer.ok()) throw new Error(`${method} ${path}: ${answer.status()} ${await answer.text()}`);
-  return answer.json();
-}
 
 /** A port on 127.0.0.1 where nothing listens. */
 async function closedPort(): Promise<number> {
@@ -50,17 +46,8 @@ describe('mailboxes', () => {
     world = await startBrowserWorld();
     admin = await world.newPage();
     await world.signIn(admin, world.admin);
-    await apiCall(admin, 'POST', '/api/v1/mail-services', {
-      type: 'exchange',
-      name: 'Sandbox Exchange',
-      serviceAddress: `${world.sandbox.httpsUrl}/EWS/Exchange.asmx`,
-      authMethod: 'basic',
-      loginFormat: 'email',
-      domains: ['example.test'],
-      caCertificate: world.sandbox.caPem,
-      allowPrivateAddresses: true,
-    });
-    await apiCall(admin, 'POST', '/api/v1/mail-services', {
+    await addMailService(admin, sandboxExchangeService(world.sandbox));
+    await addMailService(admin, {
       type: 'exchange',
       name: 'Closed Exchange',
       serviceAddress: `https://127.0.0.1:${await closedPort()}/EWS/Exchange.asmx`,
@@ -145,10 +132,7 @@ describe('mailboxes', () => {
     await world.signIn(narrow, world.sales);
     await narrow.goto('/settings/mailboxes');
     await narrow.getByRole('row', { name: /ada@example\.test/ }).waitFor();
-    const overflow = await narrow.evaluate<number>(
-      'document.documentElement.scrollWidth - window.innerWidth',
-    );
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(narrow)).toBeLessThanOrEqual(0);
     await screenshot(narrow, 'mailboxes-list-mobile');
 
     // Administrators see everyone's mailboxes, with their owners.
@@ -223,20 +207,11 @@ describe('mailboxes', () => {
       name: string;
     }>;
     const exchange = services.find((s) => s.name === 'Sandbox Exchange')!;
-    await apiCall(admin, 'PATCH', `/api/v1/mail-services/${exchange.id}`, { domains: [] });
-    await apiCall(admin, 'POST', '/api/v1/mail-services', {
-      type: 'microsoft365',
-      name: 'Sandbox Microsoft 365',
-      serviceAddress: `${world.sandbox.httpsUrl}/v1.0`,
-      authorityUrl: world.sandbox.httpsUrl,
-      authMethod: 'oauth_delegated',
-      clientId: app.clientId,
-      clientSecret: app.clientSecret,
-      tenant: DEMO_TENANT_ID,
-      domains: ['example.test'],
-      caCertificate: world.sandbox.caPem,
-      allowPrivateAddresses: true,
-    });
+    await callOk(admin, 'PATCH', `/api/v1/mail-services/${exchange.id}`, { domains: [] });
+    await addMailService(
+      admin,
+      sandboxMicrosoft365Service(world.sandbox, { clientId: app.clientId, clientSecret: app.clientSecret }),
+    );
 
     const page = await world.newPage();
     await world.signIn(page, world.sales);

@@ -3,7 +3,13 @@
 // see the contacts in the CRM, the exported contact in Exchange and the run on the dashboard.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/sandbox/seed/index.ts';
-import { type BrowserWorld, callAs, screenshot, startBrowserWorld } from './support.ts';
+import {
+  type BrowserWorld,
+  callAs,
+  fillSandboxExchangeForm,
+  screenshot,
+  startBrowserWorld,
+} from './support.ts';
 
 const ADDRESS = 'ada@example.test';
 
@@ -42,15 +48,7 @@ describe('an administrator from an empty installation to a synced mailbox', () =
     // Settings → Mail services → Add.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mail services' }).click();
     await page.getByRole('link', { name: 'Add mail service' }).click();
-    await page.getByLabel('Type of mail service').selectOption('exchange');
-    await page.getByLabel('Service address').fill(`${world.sandbox.httpsUrl}/EWS/Exchange.asmx`);
-    await page.getByLabel('Service name').fill('Head office Exchange');
-    await page.getByLabel('Login format').selectOption('email');
-    await page.getByLabel('Authentication method').selectOption('basic');
-    await page.getByLabel('Served email domains').fill('example.test');
-    await page.getByText('Certificate, private network and sign-in authority').click();
-    await page.getByLabel('CA certificate (PEM)').fill(world.sandbox.caPem);
-    await page.getByLabel(/Allow private addresses/).check();
+    await fillSandboxExchangeForm(page, world, 'Head office Exchange');
     await page.getByRole('button', { name: 'Add mail service' }).click();
     await page.getByRole('heading', { name: 'Head office Exchange' }).waitFor();
 

@@ -1,24 +1,12 @@
 // Organisation mode in the browser: an administrator connects an app-only Microsoft 365 service
 // (the sandbox's demo app) for the organisation, chooses the users whose mailboxes it syncs and
 // sees each one's status; an inactive user cannot be chosen and the page says why.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID } from '../../src/sandbox/seed/index.ts';
-import { type BrowserWorld, screenshot, startBrowserWorld } from './support.ts';
+import { sandboxMicrosoft365Service } from '../support/mail-services.ts';
+import { addMailService, type BrowserWorld, callAs, screenshot, startBrowserWorld } from './support.ts';
 
 let world: BrowserWorld;
 let appOnlyId: string;
-
-async function call(page: Page, method: string, url: string, data?: unknown) {
-  const me = await page.request.get('/api/v1/me');
-  const csrf = (await me.json()).csrfToken as string;
-  const response = await page.request.fetch(url, {
-    method,
-    headers: { 'x-csrf-token': csrf, ...(data === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(data === undefined ? {} : { data: JSON.stringify(data) }),
-  });
-  return { status: response.status(), body: await response.json().catch(() => null) };
-}
 
 beforeAll(async () => {
   world = await startBrowserWorld();
@@ -32,32 +20,24 @@ beforeAll(async () => {
   }
   const page = await world.newPage();
   await world.signIn(page, world.admin);
-  const m365 = {
-    type: 'microsoft365',
-    serviceAddress: `${world.sandbox.httpsUrl}/v1.0`,
-    authorityUrl: world.sandbox.httpsUrl,
-    clientId: DEMO_CLIENT_ID,
-    clientSecret: DEMO_CLIENT_SECRET,
-    tenant: DEMO_TENANT_ID,
-    caCertificate: world.sandbox.caPem,
-    allowPrivateAddresses: true,
-  };
-  const appOnly = await call(page, 'POST', '/api/v1/mail-services', {
-    ...m365,
-    name: 'Microsoft 365 (organisation)',
-    authMethod: 'app_only',
-    domains: ['example.test'],
-  });
-  expect(appOnly.status, JSON.stringify(appOnly.body)).toBe(201);
-  appOnlyId = appOnly.body.id;
+  const appOnly = await addMailService(
+    page,
+    sandboxMicrosoft365Service(world.sandbox, {
+      name: 'Microsoft 365 (organisation)',
+      authMethod: 'app_only',
+      domains: ['example.test'],
+    }),
+  );
+  appOnlyId = appOnly.id;
   // Delegated sign-in cannot serve the organisation: the page says so.
-  const delegated = await call(page, 'POST', '/api/v1/mail-services', {
-    ...m365,
-    name: 'Microsoft 365 (each user signs in)',
-    authMethod: 'oauth_delegated',
-    domains: [],
-  });
-  expect(delegated.status, JSON.stringify(delegated.body)).toBe(201);
+  await addMailService(
+    page,
+    sandboxMicrosoft365Service(world.sandbox, {
+      name: 'Microsoft 365 (each user signs in)',
+      authMethod: 'oauth_delegated',
+      domains: [],
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -80,7 +60,7 @@ describe('organisation mode', () => {
     await service.getByLabel('Test on mailbox').fill('ada@example.test');
     await service.getByRole('button', { name: 'Connect for the organisation' }).click();
     await service.getByText('Organisation mode', { exact: true }).waitFor();
-    expect((await call(page, 'GET', `/api/v1/mail-services/${appOnlyId}`)).body.accessMode).toBe(
+    expect((await callAs(page, 'GET', `/api/v1/mail-services/${appOnlyId}`)).body.accessMode).toBe(
       'organisation',
     );
 
@@ -105,7 +85,7 @@ describe('organisation mode', () => {
     expect(await service.getByRole('link', { name: 'Sync settings' }).count()).toBe(2);
     await screenshot(page, 'organisation');
 
-    const users = await call(page, 'GET', `/api/v1/mail-services/${appOnlyId}/users`);
+    const users = await callAs(page, 'GET', `/api/v1/mail-services/${appOnlyId}/users`);
     const byEmail = Object.fromEntries(
       (users.body.users as Array<{ email: string; selected: boolean; synced: boolean }>).map((u) => [
         u.email,

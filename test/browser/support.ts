@@ -5,13 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { type Crm, createCrm, type User } from '../../src/crm/index.ts';
 import { LoginLimiter } from '../../src/http/auth/login-limiter.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { createLogger } from '../../src/log.ts';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.ts';
+import { DEMO_PASSWORD } from '../../src/sandbox/seed/index.ts';
 import { createTestStore, type TestStore } from '../support/db.ts';
+import { sandboxExchangeService } from '../support/mail-services.ts';
 
 export const CHROMIUM = process.env.EXSYNC_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
@@ -159,4 +162,63 @@ export async function callAs(
     ...(data === undefined ? {} : { data: JSON.stringify(data) }),
   });
   return { status: response.status(), body: await response.json().catch(() => null) };
+}
+
+/** Like callAs, for a call that must succeed: expects a 2xx answer and returns its body. */
+export async function callOk(
+  page: Page,
+  method: string,
+  url: string,
+  data?: unknown,
+): Promise<Awaited<ReturnType<typeof callAs>>['body']> {
+  const answer = await callAs(page, method, url, data);
+  expect(answer.status, `${method} ${url}: ${JSON.stringify(answer.body)}`).toBeLessThan(300);
+  return answer.body;
+}
+
+/** Adds a mail service as the user signed in on `page` (an administrator); returns the service. */
+export async function addMailService(
+  page: Page,
+  service: Record<string, unknown>,
+): Promise<{ id: string } & Record<string, unknown>> {
+  const added = await callAs(page, 'POST', '/api/v1/mail-services', service);
+  expect(added.status, JSON.stringify(added.body)).toBe(201);
+  return added.body;
+}
+
+/**
+ * Adds the sandbox's Exchange service (serving example.test) and connects the sandbox mailbox
+ * `address` with its password, as the administrator signed in on `page`; returns the mailbox id.
+ */
+export async function connectSandboxMailbox(
+  page: Page,
+  world: BrowserWorld,
+  address: string,
+  password = DEMO_PASSWORD,
+): Promise<string> {
+  await addMailService(page, sandboxExchangeService(world.sandbox));
+  const mailbox = await callAs(page, 'POST', '/api/v1/mailboxes', { address, password });
+  expect(mailbox.status, JSON.stringify(mailbox.body)).toBe(201);
+  return mailbox.body.mailbox.id as string;
+}
+
+/**
+ * Fills the mail service form (Settings → Mail services → Add) for the sandbox's Exchange
+ * Server, serving example.test, under `name`; the caller submits it.
+ */
+export async function fillSandboxExchangeForm(page: Page, world: BrowserWorld, name: string): Promise<void> {
+  await page.getByLabel('Type of mail service').selectOption('exchange');
+  await page.getByLabel('Service address').fill(`${world.sandbox.httpsUrl}/EWS/Exchange.asmx`);
+  await page.getByLabel('Service name').fill(name);
+  await page.getByLabel('Login format').selectOption('email');
+  await page.getByLabel('Authentication method').selectOption('basic');
+  await page.getByLabel('Served email domains').fill('example.test');
+  await page.getByText('Certificate, private network and sign-in authority').click();
+  await page.getByLabel('CA certificate (PEM)').fill(world.sandbox.caPem);
+  await page.getByLabel(/Allow private addresses/).check();
+}
+
+/** How many pixels the page is wider than the window: above 0, the page scrolls sideways. */
+export function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 }

@@ -2,50 +2,27 @@
 // mailbox connected to the sandbox (a folder from the real folder tree, a category and a group),
 // saves, reloads and finds everything as saved, in the page and through the API; the tabs work
 // with the keyboard alone; unsaved changes are not lost by accident.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/sandbox/seed/index.ts';
-import { type BrowserWorld, screenshot, startBrowserWorld } from './support.ts';
+import {
+  type BrowserWorld,
+  callAs,
+  connectSandboxMailbox,
+  screenshot,
+  sidewaysOverflow,
+  startBrowserWorld,
+} from './support.ts';
 
 let world: BrowserWorld;
 let mailboxId: string;
 let groupId: string;
 
-/** Calls the API with the page's session, as the UI does (CSRF token included). */
-async function call(page: Page, method: string, url: string, data?: unknown) {
-  const me = await page.request.get('/api/v1/me');
-  const csrf = (await me.json()).csrfToken as string;
-  const response = await page.request.fetch(url, {
-    method,
-    headers: { 'x-csrf-token': csrf, ...(data === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(data === undefined ? {} : { data: JSON.stringify(data) }),
-  });
-  return { status: response.status(), body: await response.json().catch(() => null) };
-}
-
 beforeAll(async () => {
   world = await startBrowserWorld();
   const page = await world.newPage();
   await world.signIn(page, world.admin);
-  const service = await call(page, 'POST', '/api/v1/mail-services', {
-    type: 'exchange',
-    name: 'Sandbox Exchange',
-    serviceAddress: `${world.sandbox.httpsUrl}/EWS/Exchange.asmx`,
-    authMethod: 'basic',
-    loginFormat: 'email',
-    domains: ['example.test'],
-    caCertificate: world.sandbox.caPem,
-    allowPrivateAddresses: true,
-  });
-  expect(service.status, JSON.stringify(service.body)).toBe(201);
-  const mailbox = await call(page, 'POST', '/api/v1/mailboxes', {
-    address: 'ada@example.test',
-    password: DEMO_PASSWORD,
-  });
-  expect(mailbox.status, JSON.stringify(mailbox.body)).toBe(201);
-  mailboxId = mailbox.body.mailbox.id;
+  mailboxId = await connectSandboxMailbox(page, world, 'ada@example.test');
   for (const name of ['Trade fair leads', 'Newsletter']) {
-    const group = await call(page, 'POST', '/api/v1/contactGroups', { name });
+    const group = await callAs(page, 'POST', '/api/v1/contactGroups', { name });
     expect(group.status, JSON.stringify(group.body)).toBe(201);
     if (name === 'Trade fair leads') groupId = group.body.id;
   }
@@ -92,7 +69,7 @@ describe('mailbox sync settings', () => {
     await intervalError.waitFor();
     expect(await page.getByLabel('Every (minutes)').getAttribute('aria-invalid')).toBe('true');
     expect(
-      (await call(page, 'GET', `/api/v1/mailboxes/${mailboxId}/sync-settings`)).body.contacts.autoSync,
+      (await callAs(page, 'GET', `/api/v1/mailboxes/${mailboxId}/sync-settings`)).body.contacts.autoSync,
     ).toBe(false);
 
     await page.getByLabel('Every (minutes)').fill('30');
@@ -102,11 +79,11 @@ describe('mailbox sync settings', () => {
     expect(await page.getByText('Unsaved changes', { exact: true }).count()).toBe(0);
     await screenshot(page, 'sync-settings-contacts');
 
-    const tree = await call(page, 'GET', `/api/v1/mailboxes/${mailboxId}/folders?kind=contacts`);
+    const tree = await callAs(page, 'GET', `/api/v1/mailboxes/${mailboxId}/folders?kind=contacts`);
     const customers = (tree.body.items[0].children as Array<{ id: string; name: string }>).find(
       (f) => f.name === 'Customers',
     );
-    const stored = await call(page, 'GET', `/api/v1/mailboxes/${mailboxId}/sync-settings`);
+    const stored = await callAs(page, 'GET', `/api/v1/mailboxes/${mailboxId}/sync-settings`);
     expect(stored.body.contacts).toEqual({
       direction: 'two_way',
       conflictPolicy: 'exchange_wins',
@@ -177,7 +154,7 @@ describe('mailbox sync settings', () => {
     await missing.uncheck();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.', { exact: false }).first().waitFor();
-    const stored = await call(page, 'GET', `/api/v1/mailboxes/${mailboxId}/sync-settings`);
+    const stored = await callAs(page, 'GET', `/api/v1/mailboxes/${mailboxId}/sync-settings`);
     expect(stored.body.contacts.importFolders).toHaveLength(1);
     expect(stored.body.contacts.importFolders).not.toContain(gone!.id);
   });
@@ -258,8 +235,7 @@ describe('mailbox sync settings', () => {
     await page.getByLabel('Contacts from selected folders').check();
     const folders = page.getByRole('group', { name: 'Contact folders of ada@example.test' });
     await folders.getByLabel('Customers').waitFor();
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     await screenshot(page, 'sync-settings-contacts-narrow');
   });
 

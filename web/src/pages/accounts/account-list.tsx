@@ -1,13 +1,13 @@
 // The account list: search by name and cursor pages, both in the address (reload, back).
-import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { get, type Page as ListPage, withQuery } from '../../api.ts';
-import { Field } from '../../components/field.tsx';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Page } from '../../components/page.tsx';
-import type { Account, User } from '../../types.ts';
-import { CHOICES_LIMIT, userName, webHref } from '../contacts/directory.ts';
+import type { Account } from '../../types.ts';
+import { loadUsers, userName } from '../contacts/directory.ts';
+import { ListSearch, useSearchText } from '../contacts/list-search.tsx';
 import { Pager } from '../contacts/paging.tsx';
+import { None, PhoneLink, WebsiteLink } from '../contacts/values.tsx';
 import '../contacts/contacts.css';
 
 const PAGE_SIZE = 25;
@@ -19,46 +19,23 @@ export function AccountList() {
   const go = (change: { q?: string; cursor?: string | null }, replace = false) =>
     route(withQuery('/accounts', { q: change.q ?? q, cursor: change.cursor ?? undefined }), replace);
 
-  const [users] = useLoad(
-    (signal) => get<ListPage<User>>('/api/v1/users', { limit: CHOICES_LIMIT }, signal).then((p) => p.items),
-    [],
-  );
+  const [users] = useLoad(loadUsers, []);
   const [list, reload] = useLoad(
     (signal) => get<ListPage<Account>>('/api/v1/accounts', { q, cursor, limit: PAGE_SIZE }, signal),
     [q, cursor],
   );
 
-  const [text, setText] = useState(q);
-  useEffect(() => setText(q), [q]);
-  useEffect(() => {
-    if (text.trim() === q) return;
-    const timer = setTimeout(() => go({ q: text.trim() }, true), 350);
-    return () => clearTimeout(timer);
-  });
+  const [text, setText] = useSearchText(q, (typed) => go({ q: typed }, true));
 
   return (
     <Page title="Accounts">
-      <search aria-label="Account filters">
-        <form
-          class="toolbar crm-filters"
-          onSubmit={(event) => {
-            event.preventDefault();
-            go({ q: text.trim() });
-          }}
-        >
-          <Field label="Search">
-            {(id) => (
-              <input
-                id={id}
-                type="search"
-                value={text}
-                placeholder="Part of the name"
-                onInput={(e) => setText(e.currentTarget.value)}
-              />
-            )}
-          </Field>
-        </form>
-      </search>
+      <ListSearch
+        label="Account filters"
+        placeholder="Part of the name"
+        text={text}
+        onText={setText}
+        onSearch={(typed) => go({ q: typed })}
+      />
       <Loading value={list} what="accounts" retry={() => void reload()}>
         {(page) =>
           page.items.length === 0 ? (
@@ -95,7 +72,7 @@ export function AccountList() {
             <>
               <div class="table-wrap" aria-busy={list.state === 'loading'}>
                 <table class="crm-table">
-                  <caption class="crm-hidden">Accounts</caption>
+                  <caption class="visually-hidden">Accounts</caption>
                   <thead>
                     <tr>
                       <th scope="col">Name</th>
@@ -107,37 +84,18 @@ export function AccountList() {
                     </tr>
                   </thead>
                   <tbody>
-                    {page.items.map((a) => {
-                      const href = a.website ? webHref(a.website) : undefined;
-                      return (
-                        <tr key={a.id}>
-                          <th scope="row" data-label="Name">
-                            <a href={`/accounts/${encodeURIComponent(a.id)}`}>{a.name}</a>
-                          </th>
-                          <td data-label="Industry">{a.industry ?? <span class="muted crm-none">—</span>}</td>
-                          <td data-label="Phone">
-                            {a.phone ? (
-                              <a href={`tel:${a.phone.replace(/[^\d+]/g, '')}`}>{a.phone}</a>
-                            ) : (
-                              <span class="muted crm-none">—</span>
-                            )}
-                          </td>
-                          <td data-label="Website">
-                            {a.website && href ? (
-                              <a href={href} rel="noopener noreferrer" target="_blank">
-                                {a.website}
-                              </a>
-                            ) : (
-                              (a.website ?? <span class="muted crm-none">—</span>)
-                            )}
-                          </td>
-                          <td data-label="City">
-                            {a.address?.city ?? <span class="muted crm-none">—</span>}
-                          </td>
-                          <td data-label="Owner">{users.data ? userName(users.data, a.ownerId) : '…'}</td>
-                        </tr>
-                      );
-                    })}
+                    {page.items.map((a) => (
+                      <tr key={a.id}>
+                        <th scope="row" data-label="Name">
+                          <a href={`/accounts/${encodeURIComponent(a.id)}`}>{a.name}</a>
+                        </th>
+                        <td data-label="Industry">{a.industry ?? <None />}</td>
+                        <td data-label="Phone">{a.phone ? <PhoneLink number={a.phone} /> : <None />}</td>
+                        <td data-label="Website">{a.website ? <WebsiteLink url={a.website} /> : <None />}</td>
+                        <td data-label="City">{a.address?.city ?? <None />}</td>
+                        <td data-label="Owner">{users.data ? userName(users.data, a.ownerId) : '…'}</td>
+                      </tr>
+                    ))}
                   </tbody>
                 </table>
               </div>

@@ -5,8 +5,9 @@ import { ActionButton } from '../../components/action-button.tsx';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Page } from '../../components/page.tsx';
 import { dateTime } from '../../components/time.ts';
-import type { Account, Contact, User } from '../../types.ts';
-import { addressLine, CHOICES_LIMIT, CONTACT_TYPE_LABELS, userName, webHref } from '../contacts/directory.ts';
+import type { Account, Contact } from '../../types.ts';
+import { addressLine, CONTACT_TYPE_LABELS, loadUsers, userName } from '../contacts/directory.ts';
+import { EmailLink, None, PhoneLink, WebsiteLink } from '../contacts/values.tsx';
 import '../contacts/contacts.css';
 
 const CONTACTS_PAGE = 25;
@@ -16,10 +17,7 @@ export function AccountPage(props: { id: string }) {
     (signal) => get<Account>(`/api/v1/accounts/${encodeURIComponent(props.id)}`, undefined, signal),
     [props.id],
   );
-  const [users] = useLoad(
-    (signal) => get<ListPage<User>>('/api/v1/users', { limit: CHOICES_LIMIT }, signal).then((p) => p.items),
-    [],
-  );
+  const [users] = useLoad(loadUsers, []);
   const [contacts, reloadContacts] = useLoad(
     (signal) =>
       get<ListPage<Contact>>('/api/v1/contacts', { accountId: props.id, limit: CONTACTS_PAGE }, signal),
@@ -33,52 +31,35 @@ export function AccountPage(props: { id: string }) {
   return (
     <Page title={account.data?.name ?? 'Account'} crumbs={[{ href: '/accounts', label: 'Accounts' }]}>
       <Loading value={account} what="the account" retry={() => void reloadAccount()}>
-        {(a) => {
-          const href = a.website ? webHref(a.website) : undefined;
-          return (
-            <div class="crm-record-grid">
-              <section class="card" aria-labelledby="account-details">
-                <h2 id="account-details">Details</h2>
-                <dl class="facts">
-                  <dt>Name</dt>
-                  <dd>{a.name}</dd>
-                  <dt>Industry</dt>
-                  <dd>{a.industry ?? <span class="muted crm-none">—</span>}</dd>
-                  <dt>Phone</dt>
-                  <dd>
-                    {a.phone ? (
-                      <a href={`tel:${a.phone.replace(/[^\d+]/g, '')}`}>{a.phone}</a>
-                    ) : (
-                      <span class="muted crm-none">—</span>
-                    )}
-                  </dd>
-                  <dt>Website</dt>
-                  <dd>
-                    {a.website && href ? (
-                      <a href={href} rel="noopener noreferrer" target="_blank">
-                        {a.website}
-                      </a>
-                    ) : (
-                      (a.website ?? <span class="muted crm-none">—</span>)
-                    )}
-                  </dd>
-                  <dt>Address</dt>
-                  <dd>{(a.address && addressLine(a.address)) || <span class="muted crm-none">—</span>}</dd>
-                  <dt>Owner</dt>
-                  <dd>{users.data ? userName(users.data, a.ownerId) : '…'}</dd>
-                  <dt>Changed</dt>
-                  <dd>{dateTime(a.updatedAt)}</dd>
-                </dl>
-                {a.notes && (
-                  <>
-                    <h3 class="crm-small muted">Notes</h3>
-                    <p class="crm-notes">{a.notes}</p>
-                  </>
-                )}
-              </section>
-            </div>
-          );
-        }}
+        {(a) => (
+          <div class="crm-record-grid">
+            <section class="card" aria-labelledby="account-details">
+              <h2 id="account-details">Details</h2>
+              <dl class="facts">
+                <dt>Name</dt>
+                <dd>{a.name}</dd>
+                <dt>Industry</dt>
+                <dd>{a.industry ?? <None />}</dd>
+                <dt>Phone</dt>
+                <dd>{a.phone ? <PhoneLink number={a.phone} /> : <None />}</dd>
+                <dt>Website</dt>
+                <dd>{a.website ? <WebsiteLink url={a.website} /> : <None />}</dd>
+                <dt>Address</dt>
+                <dd>{(a.address && addressLine(a.address)) || <None />}</dd>
+                <dt>Owner</dt>
+                <dd>{users.data ? userName(users.data, a.ownerId) : '…'}</dd>
+                <dt>Changed</dt>
+                <dd>{dateTime(a.updatedAt)}</dd>
+              </dl>
+              {a.notes && (
+                <>
+                  <h3 class="crm-small muted">Notes</h3>
+                  <p class="crm-notes">{a.notes}</p>
+                </>
+              )}
+            </section>
+          </div>
+        )}
       </Loading>
       {account.data && (
         <section class="crm-account-contacts" aria-labelledby="account-contacts">
@@ -97,7 +78,7 @@ export function AccountPage(props: { id: string }) {
                 <>
                   <div class="table-wrap">
                     <table class="crm-table">
-                      <caption class="crm-hidden">Contacts of {account.data?.name}</caption>
+                      <caption class="visually-hidden">Contacts of {account.data?.name}</caption>
                       <thead>
                         <tr>
                           <th scope="col">Name</th>
@@ -113,19 +94,11 @@ export function AccountPage(props: { id: string }) {
                             <th scope="row" data-label="Name">
                               <a href={`/contacts/${encodeURIComponent(c.id)}`}>{c.displayName}</a>
                             </th>
-                            <td data-label="Job title">
-                              {c.jobTitle ?? <span class="muted crm-none">—</span>}
-                            </td>
+                            <td data-label="Job title">{c.jobTitle ?? <None />}</td>
                             <td data-label="Email">
-                              {c.emails[0] ? (
-                                <a href={`mailto:${c.emails[0].address}`}>{c.emails[0].address}</a>
-                              ) : (
-                                <span class="muted crm-none">—</span>
-                              )}
+                              {c.emails[0] ? <EmailLink address={c.emails[0].address} /> : <None />}
                             </td>
-                            <td data-label="Phone">
-                              {c.phones[0]?.number ?? <span class="muted crm-none">—</span>}
-                            </td>
+                            <td data-label="Phone">{c.phones[0]?.number ?? <None />}</td>
                             <td data-label="Type">{CONTACT_TYPE_LABELS[c.type]}</td>
                           </tr>
                         ))}

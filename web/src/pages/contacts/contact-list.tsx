@@ -1,6 +1,6 @@
 // The contact list (B5, G3): search, filters by type, group, account and owner, cursor pages.
 // Search, filters and the page live in the address, so reload, back and shared links keep them.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { get, type Page as ListPage, withQuery } from '../../api.ts';
 import { Field } from '../../components/field.tsx';
@@ -19,8 +19,10 @@ import {
   PHONE_TYPE_LABELS,
   userName,
 } from './directory.ts';
+import { ListSearch, useSearchText } from './list-search.tsx';
 import { Pager } from './paging.tsx';
 import { ownMailboxes, SyncActionsMenu, SyncProgress, useContactSync } from './sync-actions.tsx';
+import { EmailLink, None, PhoneLink } from './values.tsx';
 import './contacts.css';
 
 export const PAGE_SIZE = 25;
@@ -67,14 +69,7 @@ export function ContactList() {
     [key],
   );
 
-  // The search box follows the address (back, reload) and updates it shortly after typing stops.
-  const [text, setText] = useState(filters.q);
-  useEffect(() => setText(filters.q), [filters.q]);
-  useEffect(() => {
-    if (text.trim() === filters.q) return;
-    const timer = setTimeout(() => go({ q: text.trim() }, true), 350);
-    return () => clearTimeout(timer);
-  });
+  const [text, setText] = useSearchText(filters.q, (typed) => go({ q: typed }, true));
 
   const sync = useContactSync(mailboxes, () => void reload());
   const csv = can(me, 'CanImportExport');
@@ -109,52 +104,39 @@ export function ContactList() {
           }}
         />
       )}
-      <search aria-label="Contact filters">
-        <form
-          class="toolbar crm-filters"
-          onSubmit={(event) => {
-            event.preventDefault();
-            go({ q: text.trim() });
-          }}
-        >
-          <Field label="Search">
-            {(id) => (
-              <input
-                id={id}
-                type="search"
-                value={text}
-                placeholder="Name, company or email"
-                onInput={(e) => setText(e.currentTarget.value)}
-              />
-            )}
-          </Field>
-          <Field label="Type">
-            {(id) => (
-              <select id={id} value={filters.type} onChange={(e) => go({ type: e.currentTarget.value })}>
-                <option value="">All types</option>
-                {Object.entries(CONTACT_TYPE_LABELS).map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <DirectoryFilters directory={directory.data} filters={filters} go={go} myId={me.user.id} />
-          {filtered && (
-            <button
-              type="button"
-              class="link crm-clear-filters"
-              onClick={() => {
-                setText('');
-                route('/contacts');
-              }}
-            >
-              Clear filters
-            </button>
+      <ListSearch
+        label="Contact filters"
+        placeholder="Name, company or email"
+        text={text}
+        onText={setText}
+        onSearch={(typed) => go({ q: typed })}
+      >
+        <Field label="Type">
+          {(id) => (
+            <select id={id} value={filters.type} onChange={(e) => go({ type: e.currentTarget.value })}>
+              <option value="">All types</option>
+              {Object.entries(CONTACT_TYPE_LABELS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
           )}
-        </form>
-      </search>
+        </Field>
+        <DirectoryFilters directory={directory.data} filters={filters} go={go} myId={me.user.id} />
+        {filtered && (
+          <button
+            type="button"
+            class="link crm-clear-filters"
+            onClick={() => {
+              setText('');
+              route('/contacts');
+            }}
+          >
+            Clear filters
+          </button>
+        )}
+      </ListSearch>
       {directory.state === 'failed' && (
         <Notice kind="warning" title="Could not load the filter choices">
           {directory.error}{' '}
@@ -320,7 +302,7 @@ function ContactTable(props: {
   return (
     <div class="table-wrap crm-table-wrap" aria-busy={props.busy}>
       <table class="crm-table">
-        <caption class="crm-hidden">Contacts</caption>
+        <caption class="visually-hidden">Contacts</caption>
         <thead>
           <tr>
             <th scope="col">Name</th>
@@ -348,30 +330,30 @@ function ContactTable(props: {
                   {account && c.accountId ? (
                     <a href={`/accounts/${encodeURIComponent(c.accountId)}`}>{account}</a>
                   ) : (
-                    (c.companyName ?? <span class="muted crm-none">—</span>)
+                    (c.companyName ?? <None />)
                   )}
                 </td>
                 <td data-label="Email">
                   {email ? (
                     <>
-                      <a href={`mailto:${email.address}`}>{email.address}</a>
+                      <EmailLink address={email.address} />
                       {c.emails.length > 1 && <span class="muted crm-small"> +{c.emails.length - 1}</span>}
                     </>
                   ) : (
-                    <span class="muted crm-none">—</span>
+                    <None />
                   )}
                 </td>
                 <td data-label="Phone">
                   {phone ? (
                     <>
-                      <a href={`tel:${phone.number.replace(/[^\d+]/g, '')}`}>{phone.number}</a>{' '}
+                      <PhoneLink number={phone.number} />{' '}
                       <span class="muted crm-small">
                         {PHONE_TYPE_LABELS[phone.type] ?? KIND_LABELS.other}
                       </span>
                       {c.phones.length > 1 && <span class="muted crm-small"> +{c.phones.length - 1}</span>}
                     </>
                   ) : (
-                    <span class="muted crm-none">—</span>
+                    <None />
                   )}
                 </td>
                 <td data-label="Owner">
@@ -379,7 +361,7 @@ function ContactTable(props: {
                 </td>
                 <td data-label="Groups">
                   {c.groups.length === 0 ? (
-                    <span class="muted crm-none">—</span>
+                    <None />
                   ) : (
                     <span class="crm-badges">
                       {c.groups.map((g) => (

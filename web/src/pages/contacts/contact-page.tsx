@@ -19,9 +19,9 @@ import {
   ordinal,
   PHONE_TYPE_LABELS,
   userName,
-  webHref,
 } from './directory.ts';
 import { ownMailboxes, SyncActionsMenu, SyncProgress, useContactSync } from './sync-actions.tsx';
+import { EmailLink, PhoneLink, WebsiteLink } from './values.tsx';
 import './contacts.css';
 
 type StatusEntry = ContactSyncStatus['mailboxes'][number];
@@ -179,7 +179,7 @@ export function ContactPage(props: { id: string }) {
                     {c.emails.map((e, i) => (
                       <li key={`${i}-${e.address}`}>
                         <span class="crm-kind">{KIND_LABELS[e.type] ?? e.type}</span>
-                        <a href={`mailto:${e.address}`}>{e.address}</a>
+                        <EmailLink address={e.address} />
                       </li>
                     ))}
                   </ul>
@@ -192,7 +192,7 @@ export function ContactPage(props: { id: string }) {
                     {c.phones.map((p, i) => (
                       <li key={`${i}-${p.number}`}>
                         <span class="crm-kind">{PHONE_TYPE_LABELS[p.type] ?? p.type}</span>
-                        <a href={`tel:${p.number.replace(/[^\d+]/g, '')}`}>{p.number}</a>
+                        <PhoneLink number={p.number} />
                       </li>
                     ))}
                   </ul>
@@ -219,21 +219,12 @@ export function ContactPage(props: { id: string }) {
                   <p class="muted">No website.</p>
                 ) : (
                   <ul class="crm-values" aria-label="Websites">
-                    {c.websites.map((w, i) => {
-                      const href = webHref(w.url);
-                      return (
-                        <li key={`${i}-${w.url}`}>
-                          <span class="crm-kind">{KIND_LABELS[w.type] ?? w.type}</span>
-                          {href ? (
-                            <a href={href} rel="noopener noreferrer" target="_blank">
-                              {w.url}
-                            </a>
-                          ) : (
-                            <span>{w.url}</span>
-                          )}
-                        </li>
-                      );
-                    })}
+                    {c.websites.map((w, i) => (
+                      <li key={`${i}-${w.url}`}>
+                        <span class="crm-kind">{KIND_LABELS[w.type] ?? w.type}</span>
+                        <WebsiteLink url={w.url} />
+                      </li>
+                    ))}
                   </ul>
                 )}
               </section>

@@ -14,9 +14,14 @@ export interface Directory {
   moreAccounts: boolean;
 }
 
+/** The users records name as their owners (the first CHOICES_LIMIT). */
+export function loadUsers(signal?: AbortSignal): Promise<User[]> {
+  return get<Page<User>>('/api/v1/users', { limit: CHOICES_LIMIT }, signal).then((p) => p.items);
+}
+
 export async function loadDirectory(signal?: AbortSignal): Promise<Directory> {
   const [users, groups, accounts] = await Promise.all([
-    get<Page<User>>('/api/v1/users', { limit: CHOICES_LIMIT }, signal),
+    loadUsers(signal),
     get<Page<Group>>('/api/v1/contactGroups', { limit: CHOICES_LIMIT }, signal),
     get<Page<Account>>('/api/v1/accounts', { limit: CHOICES_LIMIT }, signal),
   ]);
@@ -25,7 +30,7 @@ export async function loadDirectory(signal?: AbortSignal): Promise<Directory> {
     (a: T, b: T) =>
       name(a).localeCompare(name(b));
   return {
-    users: users.items.sort(byName((u) => u.displayName || u.email)),
+    users: users.sort(byName((u) => u.displayName || u.email)),
     groups: groups.items.sort(byName((g) => g.name)),
     accounts: accounts.items.sort(byName((a) => a.name)),
     moreAccounts: accounts.nextCursor !== null,

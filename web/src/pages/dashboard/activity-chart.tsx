@@ -4,7 +4,8 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { get } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import type { SyncActivity } from '../../types.ts';
-import { plural, total } from './format.ts';
+import { plural, RUN_TOTALS, total } from './format.ts';
+import { NumberHeads } from './number-heads.tsx';
 
 export type Range = 'day' | 'week' | 'month';
 
@@ -231,27 +232,7 @@ function Chart(props: { data: SyncActivity; label: string }) {
             <thead>
               <tr>
                 <th scope="col">{data.bucket === 'hour' ? 'Hour' : 'Day'}</th>
-                <th scope="col" class="num">
-                  Runs
-                </th>
-                <th scope="col" class="num">
-                  CRM → Exchange
-                </th>
-                <th scope="col" class="num">
-                  Exchange → CRM
-                </th>
-                <th scope="col" class="num">
-                  Conflicts
-                </th>
-                <th scope="col" class="num">
-                  Skipped
-                </th>
-                <th scope="col" class="num">
-                  Errors
-                </th>
-                <th scope="col" class="num">
-                  Failed runs
-                </th>
+                <NumberHeads labels={['Runs', ...RUN_TOTALS, 'Failed runs']} />
               </tr>
             </thead>
             <tbody>

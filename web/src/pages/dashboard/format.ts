@@ -10,6 +10,9 @@ export const DIRECTIONS = [
 
 export const COUNT_KEYS = ['created', 'updated', 'deleted', 'unlinked'] as const;
 
+/** A run's totals as the run history and the activity table show them, in this order. */
+export const RUN_TOTALS = [...DIRECTIONS.map((d) => d.label), 'Conflicts', 'Skipped', 'Errors'];
+
 export const total = (c: Counts) => c.created + c.updated + c.deleted + c.unlinked;
 
 export function plural(n: number, one: string, many = `${one}s`): string {

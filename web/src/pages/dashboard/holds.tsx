@@ -1,9 +1,9 @@
 // Runs stopped by the mass-delete guard (SPEC E5). Administrators decide — delete as planned or
 // keep the records and unlink them — after a confirmation that says exactly what will happen;
 // everyone else sees that an administrator must decide.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { post } from '../../api.ts';
-import { ActionButton } from '../../components/action-button.tsx';
+import { Confirm } from '../../components/confirm.tsx';
 import { Notice } from '../../components/notice.tsx';
 import type { SyncDashboardHold } from '../../types.ts';
 import { holdOutcomes } from './format.ts';
@@ -14,11 +14,6 @@ function Hold(props: { hold: SyncDashboardHold; isAdmin: boolean; onDecided: (me
   const { hold } = props;
   const [asking, setAsking] = useState<Decision | null>(null);
   const outcomes = holdOutcomes(hold);
-  const question = useRef<HTMLParagraphElement>(null);
-  // The buttons that opened the question are gone: keyboard focus goes to the question.
-  useEffect(() => {
-    if (asking) question.current?.focus();
-  }, [asking]);
   const headingId = `hold-${hold.mailboxId}-${hold.id}`;
   const decide = async (decision: Decision) => {
     await post(`/api/v1/mailboxes/${hold.mailboxId}/holds/${hold.id}`, { decision });
@@ -41,28 +36,21 @@ function Hold(props: { hold: SyncDashboardHold; isAdmin: boolean; onDecided: (me
           An administrator must confirm these deletes or choose to unlink the records instead.
         </p>
       ) : asking ? (
-        <fieldset class="confirm">
-          <legend>Confirm the decision for {hold.address}</legend>
-          <p id={`${headingId}-confirm`} ref={question} tabIndex={-1}>
-            <strong>
-              {asking === 'approve'
-                ? `Exsync will ${outcomes.approve}. This cannot be undone.`
-                : `Exsync will ${outcomes.unlink}: nothing is deleted, and the records no longer sync with ${hold.address}.`}
-            </strong>
-          </p>
-          <div class="form-actions">
-            <ActionButton
-              kind={asking === 'approve' ? 'danger' : 'primary'}
-              busyLabel="Saving…"
-              onAction={() => decide(asking)}
-            >
-              {asking === 'approve' ? `Yes, ${outcomes.approve}` : `Yes, ${outcomes.unlink}`}
-            </ActionButton>
-            <button type="button" class="secondary" onClick={() => setAsking(null)}>
-              Cancel
-            </button>
-          </div>
-        </fieldset>
+        <Confirm
+          class="confirm"
+          legend={`Confirm the decision for ${hold.address}`}
+          kind={asking === 'approve' ? 'danger' : 'primary'}
+          action={asking === 'approve' ? `Yes, ${outcomes.approve}` : `Yes, ${outcomes.unlink}`}
+          busyLabel="Saving…"
+          onAction={() => decide(asking)}
+          onCancel={() => setAsking(null)}
+        >
+          <strong>
+            {asking === 'approve'
+              ? `Exsync will ${outcomes.approve}. This cannot be undone.`
+              : `Exsync will ${outcomes.unlink}: nothing is deleted, and the records no longer sync with ${hold.address}.`}
+          </strong>
+        </Confirm>
       ) : (
         <div class="form-actions">
           <button type="button" class="danger" onClick={() => setAsking('approve')}>

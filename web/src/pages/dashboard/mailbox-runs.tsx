@@ -8,7 +8,8 @@ import { Notice } from '../../components/notice.tsx';
 import { ago, dateTime, duration } from '../../components/time.ts';
 import type { Mailbox, SyncRun } from '../../types.ts';
 import { HealthBadge, healthOf } from '../mailboxes/health.tsx';
-import { COUNT_KEYS, DIRECTIONS, RUN_STATUS, runSummary, TRIGGERS, total } from './format.ts';
+import { COUNT_KEYS, DIRECTIONS, RUN_STATUS, RUN_TOTALS, runSummary, TRIGGERS, total } from './format.ts';
+import { NumberHeads } from './number-heads.tsx';
 
 const HISTORY = 10;
 
@@ -26,11 +27,7 @@ export function CountsTable(props: { run: SyncRun; caption: string }) {
         <thead>
           <tr>
             <th scope="col">Direction</th>
-            {COUNT_KEYS.map((k) => (
-              <th key={k} scope="col" class="num">
-                {k.charAt(0).toUpperCase() + k.slice(1)}
-              </th>
-            ))}
+            <NumberHeads labels={COUNT_KEYS.map((k) => k.charAt(0).toUpperCase() + k.slice(1))} />
           </tr>
         </thead>
         <tbody>
@@ -120,24 +117,7 @@ function History(props: { runs: SyncRun[] }) {
           <tr>
             <th scope="col">When</th>
             <th scope="col">Status</th>
-            <th scope="col" class="num">
-              CRM → Exchange
-            </th>
-            <th scope="col" class="num">
-              Exchange → CRM
-            </th>
-            <th scope="col" class="num">
-              Conflicts
-            </th>
-            <th scope="col" class="num">
-              Skipped
-            </th>
-            <th scope="col" class="num">
-              Errors
-            </th>
-            <th scope="col" class="num">
-              Duration
-            </th>
+            <NumberHeads labels={[...RUN_TOTALS, 'Duration']} />
             <th scope="col">
               <span class="visually-hidden">Details</span>
             </th>

@@ -6,7 +6,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { ApiProblem, del, get, patch, post } from '../../api.ts';
 import { ActionButton } from '../../components/action-button.tsx';
-import { Field, fieldErrors } from '../../components/field.tsx';
+import { Confirm } from '../../components/confirm.tsx';
+import { Field } from '../../components/field.tsx';
+import { useFormProblem } from '../../components/form-problem.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
@@ -150,9 +152,8 @@ function ServiceEditor(props: { service: MailService | null; onSaved?: () => Pro
   const { service } = props;
   const { route, query } = useLocation();
   const [draft, setDraft] = useState<Draft>(service ? draftOf(service) : EMPTY);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const { problem, errors, submit } = useFormProblem();
   const [saved, setSaved] = useState<string | null>(query.added ? 'Mail service added.' : null);
-  const errors = problem ? fieldErrors(problem.details) : {};
   const domainError = Object.entries(errors)
     .filter(([k]) => k === 'domains' || k.startsWith('domains.'))
     .map(([, m]) => m)
@@ -166,10 +167,9 @@ function ServiceEditor(props: { service: MailService | null; onSaved?: () => Pro
     if (!AUTH_METHODS[draft.type].includes(draft.authMethod)) set('authMethod', AUTH_METHODS[draft.type][0]!);
   }, [draft.type, draft.authMethod]);
 
-  const save = async () => {
-    setProblem(null);
-    setSaved(null);
-    try {
+  const save = () =>
+    submit(async () => {
+      setSaved(null);
       if (service) {
         await patch<MailService>(`/api/v1/mail-services/${service.id}`, updateBody(draft));
         setSaved('Changes saved.');
@@ -178,11 +178,7 @@ function ServiceEditor(props: { service: MailService | null; onSaved?: () => Pro
         const created = await post<MailService>('/api/v1/mail-services', createBody(draft));
         route(`/settings/mail-services/${created.id}?added=1`);
       }
-    } catch (error) {
-      if (error instanceof ApiProblem) setProblem(error);
-      else throw error;
-    }
-  };
+    });
 
   const checksError = errors.loadEmails || errors.sendEmails;
   return (
@@ -524,20 +520,15 @@ function DeleteService(props: { service: MailService }) {
         </Notice>
       )}
       {confirming ? (
-        <fieldset>
-          <legend>Confirm deletion</legend>
-          <p>
-            Delete “{props.service.name}”? Users can no longer connect mailboxes to it. This cannot be undone.
-          </p>
-          <div class="form-actions">
-            <ActionButton kind="danger" busyLabel="Deleting…" onAction={remove}>
-              Delete mail service
-            </ActionButton>
-            <button type="button" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </div>
-        </fieldset>
+        <Confirm
+          legend="Confirm deletion"
+          action="Delete mail service"
+          busyLabel="Deleting…"
+          onAction={remove}
+          onCancel={() => setConfirming(false)}
+        >
+          Delete “{props.service.name}”? Users can no longer connect mailboxes to it. This cannot be undone.
+        </Confirm>
       ) : (
         <button type="button" class="danger" onClick={() => setConfirming(true)}>
           Delete…

@@ -3,9 +3,10 @@
 // after which the server tests the mailbox and brings the browser back to its page.
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { ApiProblem, post } from '../../api.ts';
+import { post } from '../../api.ts';
 import { ActionButton } from '../../components/action-button.tsx';
-import { Field, fieldErrors } from '../../components/field.tsx';
+import { Field } from '../../components/field.tsx';
+import { useFormProblem } from '../../components/form-problem.ts';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
 import type { Detection } from '../../types.ts';
@@ -48,17 +49,11 @@ function AddressStep(props: {
   onAddress: (value: string) => void;
   onDetected: (d: Detection) => void;
 }) {
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const errors = problem ? fieldErrors(problem.details) : {};
-  const detect = async () => {
-    setProblem(null);
-    try {
+  const { problem, errors, submit } = useFormProblem();
+  const detect = () =>
+    submit(async () => {
       props.onDetected(await post<Detection>('/api/v1/mailboxes/detect', { address: props.address.trim() }));
-    } catch (error) {
-      if (error instanceof ApiProblem) setProblem(error);
-      else throw error;
-    }
-  };
+    });
   return (
     <form
       class="card"
@@ -139,13 +134,11 @@ function PasswordForm(props: { detection: Detection; onBack: () => void }) {
   const manual = detection.loginFormat === 'manual';
   const [login, setLogin] = useState(detection.login ?? '');
   const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const errors = problem ? fieldErrors(problem.details) : {};
+  const { problem, errors, submit } = useFormProblem();
   const failedTest = problemOf(problem);
 
-  const connect = async () => {
-    setProblem(null);
-    try {
+  const connect = () =>
+    submit(async () => {
       // The server tests the connection first and stores the mailbox only if the test passes.
       const added = await post<MailboxAdded>('/api/v1/mailboxes', {
         address: detection.address,
@@ -153,11 +146,7 @@ function PasswordForm(props: { detection: Detection; onBack: () => void }) {
         ...(manual ? { login: login.trim() } : {}),
       });
       route(`/settings/mailboxes/${added.mailbox.id}?added=1`);
-    } catch (error) {
-      if (error instanceof ApiProblem) setProblem(error);
-      else throw error;
-    }
-  };
+    });
 
   return (
     <form

@@ -4,7 +4,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { ApiProblem, get, post, put } from '../../api.ts';
 import { ActionButton } from '../../components/action-button.tsx';
-import { Field, fieldErrors } from '../../components/field.tsx';
+import { Confirm } from '../../components/confirm.tsx';
+import { Field } from '../../components/field.tsx';
+import { useFormProblem } from '../../components/form-problem.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
@@ -205,13 +207,11 @@ function PasswordUpdate(props: {
   onMessage: (m: Message | null) => void;
 }) {
   const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const errors = problem ? fieldErrors(problem.details) : {};
+  const { problem, errors, submit } = useFormProblem();
   const failedTest = problemOf(problem);
-  const update = async () => {
-    setProblem(null);
-    props.onMessage(null);
-    try {
+  const update = () =>
+    submit(async () => {
+      props.onMessage(null);
       await put<Mailbox>(`/api/v1/mailboxes/${props.mailbox.id}/password`, { password });
       setPassword('');
       props.onMessage({
@@ -220,11 +220,7 @@ function PasswordUpdate(props: {
         text: 'The new password passed the connection test and is stored.',
       });
       await props.onUpdated();
-    } catch (error) {
-      if (error instanceof ApiProblem) setProblem(error);
-      else throw error;
-    }
-  };
+    });
   return (
     <section class="card" aria-labelledby="password-heading">
       <h2 id="password-heading">Update password</h2>
@@ -441,33 +437,29 @@ function Disconnect(props: {
   const [confirming, setConfirming] = useState(false);
   const disconnect = async () => {
     await post<Mailbox>(`/api/v1/mailboxes/${props.mailbox.id}/disconnect`);
+    // The page shows the new state before it says so, so the message never contradicts it.
+    await props.reload();
     setConfirming(false);
     props.onMessage({
       kind: 'success',
       title: 'Mailbox disconnected',
       text: 'Sync has stopped and the stored password or sign-in is erased. Contacts and items already synced stay in Exsync and in Exchange.',
     });
-    await props.reload();
   };
   return (
     <section class="card" aria-labelledby="disconnect-heading">
       <h2 id="disconnect-heading">Disconnect</h2>
       {confirming ? (
-        <fieldset>
-          <legend>Confirm disconnect</legend>
-          <p>
-            Disconnect {props.mailbox.address}? Sync stops and the stored password or sign-in is erased.{' '}
-            <strong>Everything already synced is kept</strong>, in Exsync and in Exchange.
-          </p>
-          <div class="form-actions">
-            <ActionButton kind="danger" busyLabel="Disconnecting…" onAction={disconnect}>
-              Disconnect mailbox
-            </ActionButton>
-            <button type="button" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </div>
-        </fieldset>
+        <Confirm
+          legend="Confirm disconnect"
+          action="Disconnect mailbox"
+          busyLabel="Disconnecting…"
+          onAction={disconnect}
+          onCancel={() => setConfirming(false)}
+        >
+          Disconnect {props.mailbox.address}? Sync stops and the stored password or sign-in is erased.{' '}
+          <strong>Everything already synced is kept</strong>, in Exsync and in Exchange.
+        </Confirm>
       ) : (
         <>
           <p class="muted">Stops the sync of this mailbox. Data already synced stays on both sides.</p>

@@ -1,0 +1,67 @@
+// Shared by the sync engine tests against the sandbox: one sandbox (demo seed) and one CRM store
+// per test file, and per protocol the connectors to the sandbox with a mailbox source over them.
+// Each function registers its own beforeAll/afterAll, so it is called where the hooks belong
+// (at the top of the file, or inside the protocol's describe); the returned object is filled in
+// once those hooks have run.
+import { afterAll, beforeAll } from 'vitest';
+import type { ExchangeConnector, Protocol } from '../../src/connectors/types.ts';
+import { type CrmFixture, setupCrm } from '../../src/crm/test-support.ts';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
+import { contactsEntity } from '../../src/sync/contacts/entity.ts';
+import { SyncEngine, type SyncEngineOptions } from '../../src/sync/engine.ts';
+import { MemoryMailboxSource, sandboxConnectors } from '../../src/sync/testing/sandbox-source.ts';
+
+export interface SandboxAndCrm {
+  sandbox: RunningSandbox;
+  fx: CrmFixture;
+}
+
+/** `prepare` runs on the started sandbox before the CRM store is set up (e.g. fault rules). */
+export function useSandboxAndCrm(prepare?: (sandbox: RunningSandbox) => void): SandboxAndCrm {
+  const world = {} as SandboxAndCrm;
+  beforeAll(async () => {
+    world.sandbox = await startSandbox({ port: 0, seed: 'demo' });
+    prepare?.(world.sandbox);
+    world.fx = await setupCrm();
+  });
+  afterAll(async () => {
+    await world.fx?.close();
+    await world.sandbox?.close();
+  });
+  return world;
+}
+
+export interface ProtocolSource {
+  connectors: ReturnType<typeof sandboxConnectors>;
+  source: MemoryMailboxSource;
+}
+
+/**
+ * Connectors over `protocol` to the sandbox of `world`, and a mailbox source handing them out;
+ * `wrap` sees every connector the source hands out (to count calls, say).
+ */
+export function useProtocolSource(
+  world: SandboxAndCrm,
+  protocol: Protocol,
+  wrap?: (connector: ExchangeConnector) => ExchangeConnector,
+): ProtocolSource {
+  const side = {} as ProtocolSource;
+  beforeAll(() => {
+    const connectors = sandboxConnectors(world.sandbox, protocol);
+    side.connectors = connectors;
+    side.source = new MemoryMailboxSource(
+      wrap ? (address) => wrap(connectors.connect(address)) : connectors.connect,
+    );
+  });
+  afterAll(() => side.connectors?.close());
+  return side;
+}
+
+/** A contact sync engine between the mailboxes of `side` and the CRM of `world`. */
+export function contactsEngine(
+  world: SandboxAndCrm,
+  side: ProtocolSource,
+  options: Omit<SyncEngineOptions, 'crm' | 'source' | 'entities'> = {},
+): SyncEngine {
+  return new SyncEngine({ crm: world.fx.crm, source: side.source, entities: [contactsEntity], ...options });
+}
