@@ -1,4 +1,4 @@
-// `npm test`: type check, lint, then the whole suite on SQLite and on PostgreSQL.
+// `npm test`: type check (server and web UI), lint, then the whole suite on SQLite and on PostgreSQL.
 // EXSYNC_TEST_ENGINES=sqlite (or postgres) runs one engine; extra arguments go to vitest.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ let skipped = 0;
 
 if (args.length === 0) {
   failedSteps += run('type check (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', '.']) === 0 ? 0 : 1;
+  failedSteps += run('type check of the web UI', bin('tsc'), ['--noEmit', '-p', 'web']) === 0 ? 0 : 1;
   failedSteps += run('lint (biome)', bin('biome'), ['check', '--diagnostic-level=error', '.']) === 0 ? 0 : 1;
 }
 
