@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PEOPLE, DEMO_SIGN_IN_PASSWORD, type RunningDemo, startDemo } from '../../src/demo/index.ts';
-import { buildWebUi, CHROMIUM, screenshot } from './support.ts';
+import { buildWebUi, launchChromium, openPage, screenshot } from './support.ts';
 
 describe('the quick start', () => {
   let demo: RunningDemo;
@@ -28,11 +28,7 @@ describe('the quick start', () => {
       logLevel: 'silent',
       say: () => {},
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -45,14 +41,7 @@ describe('the quick start', () => {
     timeout: 120_000,
   }, async () => {
     const admin = DEMO_PEOPLE.find((p) => p.key === 'admin')!;
-    const context = await browser.newContext({
-      baseURL: demo.url,
-      viewport: { width: 1280, height: 800 },
-      locale: 'en-GB',
-      timezoneId: 'Europe/Berlin',
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    const page = await openPage(browser, demo.url);
     await page.goto('/');
     await page.getByLabel('Email').fill(admin.email);
     await page.getByLabel('Password').fill(DEMO_SIGN_IN_PASSWORD);
@@ -88,6 +77,6 @@ describe('the quick start', () => {
       .textContent();
     expect(Number(imported)).toBeGreaterThan(100);
     await screenshot(page, 'quick-start-dashboard');
-    await context.close();
+    await page.context().close();
   });
 });

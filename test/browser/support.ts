@@ -89,11 +89,7 @@ export async function startBrowserWorld(): Promise<BrowserWorld> {
   const admin = await make('admin@exsync.test', 'Alex Admin', administrators.id);
   const salesUser = await make('sam@exsync.test', 'Sam Sales', sales.id);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
 
   return {
@@ -105,16 +101,8 @@ export async function startBrowserWorld(): Promise<BrowserWorld> {
     sales: salesUser,
     browser,
     async newPage(options = {}) {
-      const context = await browser.newContext({
-        baseURL: url,
-        viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
-        locale: 'en-GB',
-        timezoneId: 'Europe/Berlin',
-      });
-      contexts.push(context);
-      const page = await context.newPage();
-      // Shorter than a test's own limit, so that a failure names the element it waited for.
-      page.setDefaultTimeout(15_000);
+      const page = await openPage(browser, url, options);
+      contexts.push(page.context());
       return page;
     },
     async signIn(page, who) {
@@ -133,6 +121,33 @@ export async function startBrowserWorld(): Promise<BrowserWorld> {
       rmSync(webRoot, { recursive: true, force: true });
     },
   };
+}
+
+/** Debian's Chromium, headless, as every browser test drives it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** A page in a fresh context (own cookies) on `baseURL`, in a fixed locale and zone for stable pictures. */
+export async function openPage(
+  browser: Browser,
+  baseURL: string,
+  options: { width?: number; height?: number } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/Berlin',
+  });
+  const page = await context.newPage();
+  // Shorter than a test's own limit, so that a failure names the element it waited for.
+  page.setDefaultTimeout(15_000);
+  return page;
 }
 
 /** Writes docs/screenshots/<name>.png (the README and docs show these). */
