@@ -26,6 +26,11 @@ export interface SyncPosition {
   seq: number;
   /** Bumped when the store is reset, so states from an earlier life are refused. */
   epoch: string;
+  /**
+   * The mailbox's head when the position was handed out. A page of a read from scratch points
+   * into the old log (`seq`) although it was issued now: expiry and distance go by this.
+   */
+  issued?: number;
 }
 
 export interface ItemChangePage {

@@ -250,6 +250,28 @@ describe('sync positions', () => {
       store.createItem(mailbox.id, contacts.id, 'contact', contact(`x${i}`), 'user');
     expect(codeOf(() => store.itemChangesSince(behind, 10))).toBe('invalidSyncState');
   });
+
+  it('lets a read from scratch after an expiry page through a folder larger than one page', () => {
+    const { store, mailbox, contacts } = setup();
+    for (let i = 0; i < 7; i++)
+      store.createItem(mailbox.id, contacts.id, 'contact', contact(`c${i}`), 'user');
+    store.expireSyncStates(mailbox.id);
+    store.setSyncStateRule({ maxChangesBehind: 3 });
+    // The positions of the new round point into the old log; they were issued after the expiry,
+    // and the changes ahead of them are the round's own pages, not changes it fell behind on.
+    let position = store.startPosition(mailbox.id, contacts.id);
+    const seen: string[] = [];
+    for (let pages = 0; pages < 10; pages++) {
+      const page = store.itemChangesSince(store.decodePosition(store.encodePosition(position)), 2);
+      for (const c of page.changes) if (c.type === 'create') seen.push(c.item.id);
+      position = page.next;
+      if (page.done) break;
+    }
+    expect(seen).toHaveLength(7);
+    // A position issued before the expiry stays refused.
+    store.expireSyncStates(mailbox.id);
+    expect(codeOf(() => store.itemChangesSince(position, 2))).toBe('invalidSyncState');
+  });
 });
 
 describe('snapshots', () => {

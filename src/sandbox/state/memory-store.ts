@@ -471,7 +471,11 @@ export class MemoryStore implements SandboxStore {
       return { type: net, item: clone(item) };
     });
     const seq = page.done ? state.seq : (page.lastSeq ?? position.seq);
-    return { changes, next: { ...position, mailboxId: state.mailbox.id, seq }, done: page.done };
+    return {
+      changes,
+      next: { ...position, mailboxId: state.mailbox.id, seq, issued: state.seq },
+      done: page.done,
+    };
   }
 
   folderChangesSince(position: SyncPosition, max: number): FolderChangePage {
@@ -492,7 +496,11 @@ export class MemoryStore implements SandboxStore {
       };
     });
     const seq = page.done ? state.seq : (page.lastSeq ?? position.seq);
-    return { changes, next: { ...position, mailboxId: state.mailbox.id, seq }, done: page.done };
+    return {
+      changes,
+      next: { ...position, mailboxId: state.mailbox.id, seq, issued: state.seq },
+      done: page.done,
+    };
   }
 
   encodePosition(position: SyncPosition): string {
@@ -696,13 +704,16 @@ export class MemoryStore implements SandboxStore {
       );
     }
     if (position.seq === 0) return;
-    if (position.seq > state.seq || position.seq < 0 || !Number.isInteger(position.seq)) {
+    // A page of a round that began after the expiry holds an old seq but was issued since.
+    const issued = position.issued ?? position.seq;
+    const whole = (n: number) => Number.isInteger(n) && n >= 0 && n <= state.seq;
+    if (!whole(position.seq) || !whole(issued) || issued < position.seq) {
       throw new StoreError(
         'invalidSyncState',
         'The sync state does not belong to this mailbox; start a full sync.',
       );
     }
-    if (position.seq < state.validFromSeq) {
+    if (issued < state.validFromSeq) {
       throw new StoreError(
         'invalidSyncState',
         'The sync state has expired; start a full sync from an empty state.',
@@ -714,7 +725,9 @@ export class MemoryStore implements SandboxStore {
         'The sync state is older than the kept change history; start a full sync.',
       );
     }
-    if (this.rule.maxChangesBehind > 0 && log.countAfter(position.seq) > this.rule.maxChangesBehind) {
+    // Behind means changes made since the position was issued; what a round has still to page
+    // through is not.
+    if (this.rule.maxChangesBehind > 0 && log.countAfter(issued) > this.rule.maxChangesBehind) {
       throw new StoreError(
         'invalidSyncState',
         'The sync state is too far behind; start a full sync from an empty state.',

@@ -12,6 +12,8 @@ interface TokenBody {
   e: string;
   /** Issued at (ms since the epoch). */
   t: number;
+  /** The mailbox head when issued (SyncPosition.issued). */
+  i?: number;
 }
 
 const MAC_BYTES = 12;
@@ -23,6 +25,7 @@ export function encodePosition(secret: string, position: SyncPosition, issuedAt:
     s: position.seq,
     e: position.epoch,
     t: issuedAt,
+    ...(position.issued !== undefined ? { i: position.issued } : {}),
   };
   const payload = Buffer.from(JSON.stringify(body), 'utf8');
   const mac = createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
@@ -50,5 +53,7 @@ export function decodePosition(secret: string, token: string): { position: SyncP
   } catch {
     return refuse('malformed');
   }
-  return { position: { mailboxId: body.m, folderId: body.f, seq: body.s, epoch: body.e }, issuedAt: body.t };
+  const position: SyncPosition = { mailboxId: body.m, folderId: body.f, seq: body.s, epoch: body.e };
+  if (typeof body.i === 'number') position.issued = body.i;
+  return { position, issuedAt: body.t };
 }
