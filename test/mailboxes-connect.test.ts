@@ -113,6 +113,25 @@ describe('Exchange Server over EWS, with a password', () => {
     expect(updated.json()).toMatchObject({ status: 'active', lastError: null });
   });
 
+  it('lets a successful connection test or a new password end a server-imposed wait', async () => {
+    const throttle = () =>
+      w.h.store.db
+        .updateTable('mailboxes')
+        .set({ throttled_until: '2058-01-01T00:00:00.000Z', last_error_code: 'throttled' })
+        .where('id', '=', mailboxId)
+        .execute();
+    await throttle();
+    const test = await w.call(w.h.alice, { method: 'POST', url: `/api/v1/mailboxes/${mailboxId}/test` });
+    expect(test.json()).toMatchObject({ ok: true, mailbox: { throttledUntil: null, lastError: null } });
+    await throttle();
+    const updated = await w.call(w.h.alice, {
+      method: 'PUT',
+      url: `/api/v1/mailboxes/${mailboxId}/password`,
+      payload: { password: DEMO_PASSWORD },
+    });
+    expect(updated.json()).toMatchObject({ status: 'active', throttledUntil: null });
+  });
+
   it('leaves room for the Microsoft 365 service once disconnected and deleted', async () => {
     await w.call(w.h.alice, { method: 'POST', url: `/api/v1/mailboxes/${mailboxId}/disconnect` });
     expect(

@@ -37,6 +37,19 @@ export interface ConnectorErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * The longest wait a server can impose on a mailbox (15 minutes). A server asking for more
+ * (`BackOffMilliseconds=86400000`, `Retry-After: 999999999`) gets this: a broken or hostile
+ * server must not block a mailbox for a day or for decades.
+ */
+export const MAX_SERVER_BACKOFF_MS = 15 * 60_000;
+
+/** A server's requested wait, bounded to 0…MAX_SERVER_BACKOFF_MS (nonsense counts as the cap). */
+export function boundedBackoff(ms: number): number {
+  if (!Number.isFinite(ms)) return MAX_SERVER_BACKOFF_MS;
+  return Math.min(Math.max(0, Math.round(ms)), MAX_SERVER_BACKOFF_MS);
+}
+
 export class ConnectorError extends Error {
   readonly code: ConnectorErrorCode;
   readonly retryAfterMs?: number;
@@ -48,7 +61,7 @@ export class ConnectorError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ConnectorError';
     this.code = code;
-    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = boundedBackoff(options.retryAfterMs);
     if (options.serverCode !== undefined) this.serverCode = options.serverCode;
     if (options.status !== undefined) this.status = options.status;
     if (options.network !== undefined) this.network = options.network;

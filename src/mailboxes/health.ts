@@ -25,6 +25,21 @@ function failurePatch(
   };
 }
 
+/**
+ * A mailbox that just worked: active, with no error and no throttling. A successful connection
+ * test or a new password or sign-in clears a server's back-off too, so the user can end a wait
+ * that was imposed by mistake.
+ */
+export function healthyPatch(): Patch {
+  return {
+    status: 'active',
+    failing_since: null,
+    last_error_code: null,
+    last_error_message: null,
+    throttled_until: null,
+  };
+}
+
 /** Records what a connector call for this mailbox ended with. Disconnected mailboxes stay so. */
 export async function recordConnectorOutcome(
   ctx: MailboxContext,
@@ -36,13 +51,7 @@ export async function recordConnectorOutcome(
   const now = nowIso(ctx);
   let patch: Patch;
   if (outcome.ok) {
-    patch = {
-      status: 'active',
-      failing_since: null,
-      last_error_code: null,
-      last_error_message: null,
-      throttled_until: null,
-    };
+    patch = healthyPatch();
   } else if (isConnectorError(outcome.error)) {
     const error: ConnectorError = outcome.error;
     if (error.code === 'throttled') {

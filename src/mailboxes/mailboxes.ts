@@ -10,7 +10,7 @@ import type { TestOutcome } from './connection-test.ts';
 import { ewsUrlOf, secretContext } from './connector-factory.ts';
 import { loadMailboxRow, loadService, type MailboxContext, nowIso, parseDomains } from './context.ts';
 import { MailboxError } from './errors.ts';
-import { statusAfterTest } from './health.ts';
+import { healthyPatch, statusAfterTest } from './health.ts';
 import { toMailbox } from './mailbox-view.ts';
 import { redeemSignIn, startSignIn } from './oauth.ts';
 import { allowedModes, deriveLogin, domainOf, matchServiceByDomain, usesOAuth } from './rules.ts';
@@ -189,13 +189,7 @@ export function createMailboxes(ctx: MailboxContext, services: MailServices, opt
     const now = nowIso(ctx);
     const status = statusAfterTest(outcome.problem);
     const patch: Partial<MailboxesTable> = outcome.ok
-      ? {
-          status: 'active',
-          failing_since: null,
-          last_error_code: null,
-          last_error_message: null,
-          last_tested_at: now,
-        }
+      ? { ...healthyPatch(), last_tested_at: now }
       : {
           status,
           failing_since: row.failing_since ?? now,
@@ -424,10 +418,7 @@ export function createMailboxes(ctx: MailboxContext, services: MailServices, opt
         .set({
           login,
           secret_enc: ctx.secrets.seal(data.password, secretContext.password(id)),
-          status: 'active',
-          failing_since: null,
-          last_error_code: null,
-          last_error_message: null,
+          ...healthyPatch(),
           last_tested_at: now,
           updated_at: now,
         })

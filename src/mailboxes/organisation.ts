@@ -9,7 +9,7 @@ import { testWith } from './connect.ts';
 import { secretContext } from './connector-factory.ts';
 import { flag, loadService, type MailboxContext, nowIso } from './context.ts';
 import { MailboxError, requireAdministration } from './errors.ts';
-import { statusAfterTest } from './health.ts';
+import { healthyPatch, statusAfterTest } from './health.ts';
 import { allowedModes } from './rules.ts';
 import { type MailService, organisationConnectSchema, organisationUsersUpdateSchema } from './schemas.ts';
 import { type MailServices, toMailService } from './services.ts';
@@ -67,10 +67,7 @@ export function createOrganisation(ctx: MailboxContext, services: MailServices) 
           .set(
             outcome.ok
               ? {
-                  status: 'active',
-                  failing_since: null,
-                  last_error_code: null,
-                  last_error_message: null,
+                  ...healthyPatch(),
                   last_tested_at: now,
                   connected_at: row.connected_at ?? now,
                   updated_at: now,

@@ -39,6 +39,16 @@ describe('parseEwsError', () => {
     });
     expect(error).toMatchObject({ code: 'throttled', retryAfterMs: 2500 });
   });
+
+  it('bounds the back-off a server asks for to 15 minutes', () => {
+    const answer = readSoap(busyFault.replace('>2500<', '>86400000<'));
+    const error = parseEwsError({
+      responseCode: answer.fault!.responseCode,
+      messageXml: answer.fault!.detail!.MessageXml as never,
+      httpStatus: 500,
+    });
+    expect(error).toMatchObject({ code: 'throttled', retryAfterMs: 15 * 60_000 });
+  });
 });
 
 describe('hostile answers', () => {

@@ -32,4 +32,11 @@ describe('parseGraphError', () => {
     const e503 = parseGraphError({ status: 503, body: undefined, header: headers({ 'retry-after': '2' }) });
     expect(e503).toMatchObject({ code: 'throttled', retryAfterMs: 2000 });
   });
+
+  it('bounds the Retry-After a server sends to 15 minutes', () => {
+    for (const value of ['999999999', 'Tue, 01 Jan 2058 00:00:00 GMT']) {
+      const e = parseGraphError({ status: 429, body: undefined, header: headers({ 'retry-after': value }) });
+      expect(e).toMatchObject({ code: 'throttled', retryAfterMs: 15 * 60_000 });
+    }
+  });
 });
