@@ -198,6 +198,88 @@ describe('lists', () => {
     expect(seen).toEqual(['Paging 0', 'Paging 1', 'Paging 2', 'Paging 3', 'Paging 4']);
   });
 
+  it.each([
+    ['contacts', (name: string, company: string | null) => ({ displayName: name, companyName: company })],
+    ['leads', (name: string, company: string | null) => ({ displayName: name, companyName: company })],
+    ['accounts', (name: string) => ({ name })],
+    ['deals', (name: string) => ({ name })],
+  ] as const)(
+    'sorts %s by name and by change, pages through the sort and counts the total',
+    async (type, make) => {
+      const base = `/api/v1/${type}`;
+      // Created out of order, one with a lower-case name: the sort ignores case.
+      const names = ['Sort Delta', 'sort beta', 'Sort Alpha', 'Sort Echo', 'Sort Charlie'];
+      const companies = ['Zeta', null, 'Mu', 'Alpha', 'Mu'];
+      for (const [i, name] of names.entries()) {
+        const created = await h.as(h.alice, { method: 'POST', url: base, payload: make(name, companies[i]) });
+        expect(created.statusCode, created.body).toBe(201);
+      }
+      const all = async (query: string) => {
+        const seen: string[] = [];
+        const totals: number[] = [];
+        let url = `${base}?q=sort&limit=2&${query}`;
+        for (let page = 0; page < 6; page++) {
+          const response = await h.as(h.alice, { method: 'GET', url });
+          expect(response.statusCode, response.body).toBe(200);
+          expect(checkDocumented('GET', base, 200, response.json())).toEqual([]);
+          const body = response.json();
+          seen.push(
+            ...body.items.map((r: { displayName?: string; name?: string }) => r.displayName ?? r.name),
+          );
+          totals.push(body.total);
+          if (!body.nextCursor) break;
+          url = `${base}?q=sort&limit=2&${query}&cursor=${encodeURIComponent(body.nextCursor)}`;
+        }
+        return { seen, totals };
+      };
+      const byName = await all('sort=name');
+      expect(byName.seen).toEqual(['Sort Alpha', 'sort beta', 'Sort Charlie', 'Sort Delta', 'Sort Echo']);
+      expect(byName.totals).toEqual([5, 5, 5]);
+      expect((await all('sort=-name')).seen).toEqual([
+        'Sort Echo',
+        'Sort Delta',
+        'Sort Charlie',
+        'sort beta',
+        'Sort Alpha',
+      ]);
+      // A change moves a record to the top of "newest change first".
+      const echo = (await h.as(h.alice, { method: 'GET', url: `${base}?q=echo` })).json().items[0];
+      const changed = await h.as(h.alice, {
+        method: 'PATCH',
+        url: `${base}/${echo.id}`,
+        payload: { notes: 'changed last' },
+      });
+      expect(changed.statusCode, changed.body).toBe(200);
+      expect((await all('sort=-changed')).seen[0]).toBe('Sort Echo');
+      if (type === 'contacts' || type === 'leads') {
+        // Missing company first, ties by creation.
+        expect((await all('sort=company')).seen).toEqual([
+          'sort beta',
+          'Sort Echo',
+          'Sort Alpha',
+          'Sort Charlie',
+          'Sort Delta',
+        ]);
+      }
+      // Another user sees none of them; the total counts only what one may see.
+      const other = (await h.as(h.bob, { method: 'GET', url: `${base}?q=sort&sort=name` })).json();
+      expect(other).toMatchObject({ items: [], total: 0, nextCursor: null });
+      // A cursor of one sort is refused for another, and an unknown sort is named.
+      const first = (await h.as(h.alice, { method: 'GET', url: `${base}?q=sort&limit=2&sort=name` })).json();
+      const mixed = await h.as(h.alice, {
+        method: 'GET',
+        url: `${base}?q=sort&sort=-name&cursor=${encodeURIComponent(first.nextCursor)}`,
+      });
+      expect(mixed.statusCode).toBe(422);
+      expect(errorOf(mixed).details?.[0].path).toBe('cursor');
+      const unknown = await h.as(h.alice, { method: 'GET', url: `${base}?sort=colour` });
+      expect(unknown.statusCode).toBe(422);
+      expect(errorOf(unknown).details?.[0].path).toBe('sort');
+      for (const r of (await h.as(h.alice, { method: 'GET', url: `${base}?q=sort&limit=50` })).json().items)
+        await h.as(h.alice, { method: 'DELETE', url: `${base}/${r.id}` });
+    },
+  );
+
   it('rejects an unknown filter, a bad limit and a forged cursor', async () => {
     const unknown = await h.as(h.bob, { method: 'GET', url: '/api/v1/accounts?colour=red' });
     expect(unknown.statusCode).toBe(422);

@@ -79,6 +79,7 @@ export const accountDefinition: RecordDefinition = {
     address: json('address'),
     notes: text('notes'),
   },
+  sorts: { name: 'name', changed: 'updated_at' },
   defaults: () => ({ website: null, phone: null, industry: null, address: null, notes: null }),
   derive: (record: AnyRow) => ({ name_key: normaliseAccountName(record.name as string) }),
   applyFilter(query, filter) {

@@ -128,6 +128,7 @@ export const contactDefinition: RecordDefinition = {
     websites: json('websites'),
     categories: json('categories'),
   },
+  sorts: { name: 'display_name', company: 'company_name', changed: 'updated_at' },
   defaults: (input) => ({
     type: 'customer',
     accountId: null,

@@ -5,22 +5,45 @@ import { CrmError } from './errors.ts';
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
 
-export function encodeCursor(lastId: string): string {
-  return Buffer.from(JSON.stringify({ after: lastId }), 'utf8').toString('base64url');
+/**
+ * Where the next page starts: after the row with this id and, in a sorted list, this sort value
+ * (the cursor names its sort, so that it is not applied to a list sorted differently).
+ */
+export interface CursorPosition {
+  after: string;
+  sort?: string;
+  key?: string;
+}
+
+export function encodeCursor(lastId: string, sorted?: { sort: string; key: string }): string {
+  const position: CursorPosition = sorted ? { after: lastId, ...sorted } : { after: lastId };
+  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+}
+
+const invalidCursor = () =>
+  new CrmError('validation_failed', 'cursor is not one this server returned; start again without a cursor.', [
+    { path: 'cursor', message: 'invalid cursor' },
+  ]);
+
+/** The position of a cursor; `sort` is the list's sort, which the cursor must have been made for. */
+export function decodeCursorPosition(cursor: string, sort?: string): CursorPosition {
+  let parsed: { after?: unknown; sort?: unknown; key?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (typeof parsed?.after !== 'string' || parsed.after.length === 0) throw invalidCursor();
+  if (sort === undefined) {
+    if (parsed.sort !== undefined) throw invalidCursor();
+    return { after: parsed.after };
+  }
+  if (parsed.sort !== sort || typeof parsed.key !== 'string') throw invalidCursor();
+  return { after: parsed.after, sort, key: parsed.key };
 }
 
 export function decodeCursor(cursor: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'string' && parsed.after.length > 0) return parsed.after;
-  } catch {
-    // fall through to the error below
-  }
-  throw new CrmError(
-    'validation_failed',
-    'cursor is not one this server returned; start again without a cursor.',
-    [{ path: 'cursor', message: 'invalid cursor' }],
-  );
+  return decodeCursorPosition(cursor).after;
 }
 
 export function pageLimit(limit: unknown): number {
@@ -38,4 +61,6 @@ export interface Page<T> {
   items: T[];
   /** Pass back as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
+  /** How many records match the filters in all pages; only when the list was asked for it. */
+  total?: number;
 }

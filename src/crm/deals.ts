@@ -84,6 +84,7 @@ export const dealDefinition: RecordDefinition = {
     closeDate: text('close_date'),
     notes: text('notes'),
   },
+  sorts: { name: 'name', changed: 'updated_at' },
   defaults: () => ({
     accountId: null,
     contactId: null,

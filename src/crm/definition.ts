@@ -87,6 +87,8 @@ export interface RecordDefinition {
     filter: z.ZodType;
   };
   columns: Record<string, ColumnSpec>;
+  /** The sorts a list offers besides the default (by id), each naming the text column it orders by. */
+  sorts?: Record<string, string>;
   /** Column values every row of this service has (e.g. a group's kind); also a read filter. */
   fixed?: AnyRow;
   /** Brings parsed input to its stored form (applied to creates and updates). */

@@ -44,7 +44,7 @@ import {
 import { changesSince, headVersion, type SyncedRecordType } from './journal.ts';
 import { type Lead, type LeadCreate, type LeadFilter, type LeadUpdate, leadDefinition } from './leads.ts';
 import type { Principal } from './principal.ts';
-import { createRepository, type RecordService } from './repository.ts';
+import { createRepository, type RecordService, sortValues } from './repository.ts';
 import { createRoles } from './roles.ts';
 import { createShares } from './shares.ts';
 import { createUsers } from './users.ts';
@@ -137,11 +137,19 @@ export interface RecordTypeEntry {
   name: string;
   recordType: SyncedRecordType;
   schemas: { output: z.ZodType; create: z.ZodType; update: z.ZodType; filter: z.ZodType };
+  /** The values a list's `sort` accepts (empty: listed by id only). */
+  sorts: string[];
   service: (crm: Crm) => RecordService;
 }
 
 function entry(definition: RecordDefinition, service: (crm: Crm) => RecordService): RecordTypeEntry {
-  return { name: definition.name, recordType: definition.recordType, schemas: definition.schemas, service };
+  return {
+    name: definition.name,
+    recordType: definition.recordType,
+    schemas: definition.schemas,
+    sorts: sortValues(definition),
+    service,
+  };
 }
 
 export const recordTypes: RecordTypeEntry[] = [

@@ -82,6 +82,7 @@ export const leadDefinition: RecordDefinition = {
     source: text('source'),
     notes: text('notes'),
   },
+  sorts: { name: 'display_name', company: 'company_name', changed: 'updated_at' },
   defaults: (input) => ({
     givenName: null,
     familyName: null,

@@ -1,11 +1,11 @@
 // One repository for every record type that can be owned, shared and synced. A small
 // RecordDefinition (see definition.ts) says what differs per type; listing, access checks,
 // validation, the journal, child collections and the email index are handled here once.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Store } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { accessLevel, canEdit, canOwn, visibleTo } from './access.ts';
-import { decodeCursor, encodeCursor, type Page, pageLimit } from './cursor.ts';
+import { decodeCursorPosition, encodeCursor, type Page, pageLimit } from './cursor.ts';
 import type {
   AnyDb,
   AnyQuery,
@@ -36,6 +36,15 @@ export interface ListOptions<F = AnyRow> {
   filter?: Partial<F> | Record<string, unknown>;
   cursor?: string | null;
   limit?: number | string;
+  /** One of the type's sorts (see RecordDefinition.sorts), `-` first for descending; default by id. */
+  sort?: string | null;
+  /** Also count the records matching the filters (one more query). */
+  withTotal?: boolean;
+}
+
+/** The sort values a list of this type accepts: each sort ascending and, with `-`, descending. */
+export function sortValues(def: Pick<RecordDefinition, 'sorts'>): string[] {
+  return Object.keys(def.sorts ?? {}).flatMap((name) => [name, `-${name}`]);
 }
 
 export interface RecordService<Out = AnyRow, Create = AnyRow, Update = AnyRow, Filter = AnyRow> {
@@ -360,21 +369,78 @@ export function createRepository<Out = AnyRow, Create = AnyRow, Update = AnyRow,
     async list(principal, options = {}) {
       const filter = parseInput(def.schemas.filter, options.filter ?? {}) as AnyRow;
       const limit = pageLimit(options.limit);
+      const sort = options.sort || undefined;
+      if (sort !== undefined && !sortValues(def).includes(sort)) {
+        const allowed = sortValues(def);
+        throw validationFailed([
+          {
+            path: 'sort',
+            message: allowed.length
+              ? `must be one of ${allowed.join(', ')}`
+              : `${def.label} lists cannot be sorted`,
+          },
+        ]);
+      }
       let query = baseQuery(store.db, principal);
       if (filter.ownerId) query = query.where(`${table}.owner_id`, '=', filter.ownerId);
       if (filter.updatedSince) {
         query = query.where(`${table}.updated_at`, '>=', new Date(filter.updatedSince).toISOString());
       }
       query = def.applyFilter(query, filter, principal);
-      if (options.cursor) query = query.where(`${table}.id`, '>', decodeCursor(options.cursor));
-      const rows = await query
-        .orderBy(`${table}.id`)
-        .limit(limit + 1)
-        .execute();
+      const total = options.withTotal
+        ? Number(
+            (
+              (await query
+                .clearSelect()
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirst()) as { n: number | string | bigint } | undefined
+            )?.n ?? 0,
+          )
+        : undefined;
+      const position = options.cursor ? decodeCursorPosition(options.cursor, sort) : undefined;
+      let rows: AnyRow[];
+      if (sort === undefined) {
+        if (position) query = query.where(`${table}.id`, '>', position.after);
+        rows = await query
+          .orderBy(`${table}.id`)
+          .limit(limit + 1)
+          .execute();
+      } else {
+        // Keyset paging on (sort key, id): a page starts right after the last row of the one
+        // before, whatever was written meanwhile. Missing values sort as empty text, names
+        // without regard to case; both engines compare the same expression.
+        const descending = sort.startsWith('-');
+        const column = def.sorts![descending ? sort.slice(1) : sort];
+        const key = sql<string>`coalesce(lower(${sql.ref(`${table}.${column}`)}), '')`;
+        const after = descending ? '<' : '>';
+        query = query.select(key.as('sort_key'));
+        if (position) {
+          query = query.where((eb) =>
+            eb.or([
+              eb(key, after, position.key!),
+              eb.and([eb(key, '=', position.key!), eb(`${table}.id`, after, position.after)]),
+            ]),
+          );
+        }
+        const direction = descending ? 'desc' : 'asc';
+        rows = await query
+          .orderBy(key, direction)
+          .orderBy(`${table}.id`, direction)
+          .limit(limit + 1)
+          .execute();
+      }
       const more = rows.length > limit;
       const page = more ? rows.slice(0, limit) : rows;
       const items = await toOutputs(store.db, principal, page);
-      return { items: items as Out[], nextCursor: more ? encodeCursor(page[page.length - 1].id) : null };
+      const last = page[page.length - 1];
+      const nextCursor = more
+        ? encodeCursor(last.id, sort === undefined ? undefined : { sort, key: String(last.sort_key) })
+        : null;
+      return {
+        items: items as Out[],
+        nextCursor,
+        ...(total === undefined ? {} : { total }),
+      };
     },
 
     async get(principal, id) {

@@ -18,6 +18,7 @@ export function crmBackend(crm: Crm): CrmBackend {
       name: entry.name,
       recordType: entry.recordType,
       schemas: entry.schemas,
+      sorts: entry.sorts,
       service: entry.service(crm) as unknown as RoutedRecordService,
     })),
     async principalFor(userId) {

@@ -11,8 +11,14 @@ type AnyRecord = Record<string, any>;
 export interface RoutedRecordService {
   list(
     principal: Principal,
-    options: { filter?: Record<string, unknown>; cursor?: string | null; limit?: number | string },
-  ): Promise<{ items: AnyRecord[]; nextCursor: string | null }>;
+    options: {
+      filter?: Record<string, unknown>;
+      cursor?: string | null;
+      limit?: number | string;
+      sort?: string | null;
+      withTotal?: boolean;
+    },
+  ): Promise<{ items: AnyRecord[]; nextCursor: string | null; total?: number }>;
   get(principal: Principal, id: string): Promise<AnyRecord>;
   create(principal: Principal, input: AnyRecord): Promise<AnyRecord>;
   update(principal: Principal, id: string, patch: AnyRecord): Promise<AnyRecord>;
@@ -25,6 +31,8 @@ export interface RoutedRecordType {
   /** Singular, e.g. `contact`. */
   recordType: string;
   schemas: { output: z.ZodType; create: z.ZodType; update: z.ZodType; filter: z.ZodType };
+  /** Values of the list's `sort` parameter; none when the list is only ordered by id. */
+  sorts?: string[];
   service: RoutedRecordService;
 }
 
@@ -74,9 +82,22 @@ function label(name: string): string {
  * The list query: the type's filters plus paging. Filters are validated by the CRM itself (so
  * that the rules live in one place); this schema documents them and rejects unknown ones.
  */
-function listQuerySchema(filter: z.ZodType): z.ZodType<AnyRecord> {
-  if (filter instanceof z.ZodObject) return z.strictObject({ ...filter.shape, ...pagingQuery });
-  return z.looseObject(pagingQuery);
+function listQuerySchema(filter: z.ZodType, sorts: string[] = []): z.ZodType<AnyRecord> {
+  const paging =
+    sorts.length > 0
+      ? {
+          ...pagingQuery,
+          sort: z
+            .enum(sorts as [string, ...string[]])
+            .optional()
+            .meta({
+              description:
+                'Order of the list: by this field ascending, or descending with a leading "-" (names ignore case; a missing value sorts first). Without it, oldest first. A cursor is valid only with the sort it was given for.',
+            }),
+        }
+      : pagingQuery;
+  if (filter instanceof z.ZodObject) return z.strictObject({ ...filter.shape, ...paging });
+  return z.looseObject(paging);
 }
 
 export function recordRoutes(types: RoutedRecordType[]): Operation[] {
@@ -95,10 +116,15 @@ export function recordRoutes(types: RoutedRecordType[]): Operation[] {
           .string()
           .nullable()
           .meta({ description: 'Pass as cursor for the next page; null on the last.' }),
+        total: z
+          .number()
+          .int()
+          .min(0)
+          .meta({ description: 'How many records match the filters, in all pages together.' }),
       })
       .meta({ id: `${Name}Page` });
     const service = type.service;
-    const listQuery = listQuerySchema(type.schemas.filter);
+    const listQuery = listQuerySchema(type.schemas.filter, type.sorts);
 
     ops.push(
       operation({
@@ -106,7 +132,7 @@ export function recordRoutes(types: RoutedRecordType[]): Operation[] {
         path: base,
         operationId: `list${tag}`,
         tag,
-        summary: `List the ${label(type.name)} you can see, filtered, oldest first, one page at a time.`,
+        summary: `List the ${label(type.name)} you can see, filtered, ${type.sorts?.length ? 'sorted (oldest first by default)' : 'oldest first'}, one page at a time, with their total.`,
         auth: 'user',
         query: listQuery,
         response: { status: 200, description: 'One page.', schema: pageSchema },
@@ -114,8 +140,8 @@ export function recordRoutes(types: RoutedRecordType[]): Operation[] {
         // The schemas check the shape (so that a misspelt field is named); the CRM gets the
         // input as sent and applies its own rules, so they live in one place.
         handler: async ({ principal, request }) => {
-          const { cursor, limit, ...filter } = request.query as AnyRecord;
-          return service.list(principal!, { filter, cursor: cursor ?? null, limit });
+          const { cursor, limit, sort, ...filter } = request.query as AnyRecord;
+          return service.list(principal!, { filter, cursor: cursor ?? null, limit, sort, withTotal: true });
         },
       }),
       operation({
