@@ -31,6 +31,12 @@ export interface SyncPosition {
    * into the old log (`seq`) although it was issued now: expiry and distance go by this.
    */
   issued?: number;
+  /**
+   * Inside a sync read in pages: the position where the round began (the client had everything
+   * up to it; 0 for a first sync) and the head of the log at that moment. Absent between rounds.
+   */
+  base?: number;
+  roundHead?: number;
 }
 
 export interface ItemChangePage {

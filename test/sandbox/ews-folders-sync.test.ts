@@ -182,6 +182,40 @@ describe('SyncFolderItems', () => {
     expect(calls).toBe(Math.ceil(expected.length / 5));
   });
 
+  it('MS-OXWSSYNC_R262: a first sync in pages after deletions and an update is creates of what exists, each once', async () => {
+    const folder = sb.store.createFolder(
+      ada.id,
+      {
+        parentId: sb.store.distinguishedFolder(ada.id, 'contacts')!.id,
+        displayName: 'Paged first sync',
+        folderClass: 'IPF.Contact',
+      },
+      'user',
+    );
+    const ids = Array.from(
+      { length: 130 },
+      (_, i) =>
+        sb.store.createItem(
+          ada.id,
+          folder.id,
+          'contact',
+          { givenName: `P${i}`, emailAddresses: [], phones: {}, addresses: {}, categories: [] },
+          'user',
+        ).id,
+    );
+    sb.store.deleteItem(ada.id, ids[2], 'hard', 'user');
+    sb.store.deleteItem(ada.id, ids[70], 'hard', 'user');
+    sb.store.updateItem(ada.id, ids[10], { jobTitle: 'Updated before the sync' }, 'user');
+    const { seen } = await syncToEnd(`<t:FolderId Id="${folder.id}"/>`, 50);
+    expect(seen.filter((s) => s.type !== 'Create')).toEqual([]);
+    expect(seen.map((s) => s.id).sort()).toEqual(
+      sb.store
+        .items(ada.id, folder.id)
+        .map((i) => i.id)
+        .sort(),
+    );
+  });
+
   it('MS-OXWSSYNC_R504, MS-OXWSSYNC_R132, MS-OXWSSYNC_R134, MS-OXWSSYNC_R136, MS-OXWSSYNC_R70: an incremental sync returns updates, deletes and read-flag changes', async () => {
     const { state } = await syncToEnd('<t:DistinguishedFolderId Id="inbox"/>', 512);
     const inbox = sb.store.distinguishedFolder(ada.id, 'inbox')!;

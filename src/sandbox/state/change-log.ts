@@ -20,6 +20,12 @@ export interface LogEntry {
   type: LogChangeType;
 }
 
+/** A sync read in pages: where the client last had everything, and the head when it began. */
+export interface SyncRound {
+  base: number;
+  head: number;
+}
+
 export type NetChange = 'create' | 'update' | 'readFlag' | 'delete';
 
 export interface LogPage {
@@ -111,8 +117,14 @@ export class ChangeLog {
     return entry;
   }
 
-  /** Changes after `since`, as net effects, at most `max`, oldest first. */
-  since(since: number, max: number): LogPage {
+  /**
+   * Changes after `since`, as net effects, at most `max`, oldest first. `round` describes a sync
+   * read in pages: `base` is the position where the client last had everything (0 for a first
+   * sync) and `head` the log's head when the round began; without it `since` is both.
+   */
+  since(since: number, max: number, round?: SyncRound): LogPage {
+    const base = round?.base ?? since;
+    const head = round?.head ?? Number.MAX_SAFE_INTEGER;
     const out: LogPage['entries'] = [];
     let i = this.firstIndexAfter(since);
     let lastSeq: number | undefined;
@@ -121,7 +133,7 @@ export class ChangeLog {
       const entry = entries[i++];
       if (entry.dead) continue;
       lastSeq = entry.seq;
-      const net = netEffect(entry, since);
+      const net = netEffect(entry, since, base, head);
       if (net) out.push({ entry, net });
     }
     while (i < entries.length && entries[i].dead) i++;
@@ -210,9 +222,21 @@ export class ChangeLog {
   }
 }
 
-function netEffect(entry: LogEntry, since: number): NetChange | undefined {
-  const existedBefore = entry.enteredSeq <= since;
-  if (entry.deleted) return existedBefore ? 'delete' : undefined;
-  if (!existedBefore) return 'create';
-  return entry.contentSeq > since ? 'update' : 'readFlag';
+/**
+ * What the client, holding everything up to `base` plus the earlier pages of this round (read
+ * up to `since`), must be told about `entry`. Only keys that existed at `base` are known to it,
+ * so only they can be updated or deleted; everything else is a create. A page boundary inside a
+ * round is not a point the client has the whole state of: an item created before the round and
+ * changed later sits after the boundary although the client never got it.
+ */
+function netEffect(entry: LogEntry, since: number, base: number, head: number): NetChange | undefined {
+  const known = entry.enteredSeq <= base;
+  if (entry.deleted) {
+    if (known) return 'delete';
+    // Created after `base` and deleted while this round was being read: an earlier page may
+    // have delivered its create, so the client is told it is gone.
+    return entry.enteredSeq <= since && entry.seq > head ? 'delete' : undefined;
+  }
+  if (!known) return 'create';
+  return entry.contentSeq > base ? 'update' : 'readFlag';
 }

@@ -23,7 +23,7 @@ import type {
   SyncPosition,
   SyncStateRule,
 } from '../store-api.ts';
-import { ChangeLog, type LogChangeType, type SerializedLog } from './change-log.ts';
+import { ChangeLog, type LogChangeType, type SerializedLog, type SyncRound } from './change-log.ts';
 import { deepCopy } from './clone.ts';
 import { DEFAULT_FOLDERS } from './default-folders.ts';
 import { ChangeKeys, newFolderId, newGuid, newItemId } from './ids.ts';
@@ -461,7 +461,8 @@ export class MemoryStore implements SandboxStore {
     }
     const f = this.requireFolder(state, position.folderId);
     this.assertUsable(state, f.log, position);
-    const page = f.log.since(position.seq, Math.max(1, Math.floor(max)));
+    const round = roundOf(state, position);
+    const page = f.log.since(position.seq, Math.max(1, Math.floor(max)), round);
     const changes: ItemChangePage['changes'] = page.entries.map(({ entry, net }) => {
       if (net === 'delete') return { type: 'delete', itemId: entry.key };
       const item = state.items.get(entry.key)!;
@@ -470,12 +471,7 @@ export class MemoryStore implements SandboxStore {
       }
       return { type: net, item: clone(item) };
     });
-    const seq = page.done ? state.seq : (page.lastSeq ?? position.seq);
-    return {
-      changes,
-      next: { ...position, mailboxId: state.mailbox.id, seq, issued: state.seq },
-      done: page.done,
-    };
+    return { changes, next: nextPosition(state, position, page, round), done: page.done };
   }
 
   folderChangesSince(position: SyncPosition, max: number): FolderChangePage {
@@ -487,7 +483,8 @@ export class MemoryStore implements SandboxStore {
       );
     }
     this.assertUsable(state, state.hierarchy, position);
-    const page = state.hierarchy.since(position.seq, Math.max(1, Math.floor(max)));
+    const round = roundOf(state, position);
+    const page = state.hierarchy.since(position.seq, Math.max(1, Math.floor(max)), round);
     const changes: FolderChangePage['changes'] = page.entries.map(({ entry, net }) => {
       if (net === 'delete') return { type: 'delete', folderId: entry.key };
       return {
@@ -495,12 +492,7 @@ export class MemoryStore implements SandboxStore {
         folder: clone(state.folders.get(entry.key)!.folder),
       };
     });
-    const seq = page.done ? state.seq : (page.lastSeq ?? position.seq);
-    return {
-      changes,
-      next: { ...position, mailboxId: state.mailbox.id, seq, issued: state.seq },
-      done: page.done,
-    };
+    return { changes, next: nextPosition(state, position, page, round), done: page.done };
   }
 
   encodePosition(position: SyncPosition): string {
@@ -704,6 +696,13 @@ export class MemoryStore implements SandboxStore {
       );
     }
     if (position.seq === 0) return;
+    const base = position.base ?? position.seq;
+    if (base > 0 && (base < state.validFromSeq || base < log.horizon)) {
+      throw new StoreError(
+        'invalidSyncState',
+        'The sync state has expired; start a full sync from an empty state.',
+      );
+    }
     // A page of a round that began after the expiry holds an old seq but was issued since.
     const issued = position.issued ?? position.seq;
     const whole = (n: number) => Number.isInteger(n) && n >= 0 && n <= state.seq;
@@ -745,4 +744,28 @@ export class MemoryStore implements SandboxStore {
       }
     }
   }
+}
+
+/** The round a position belongs to: the one it carries, or a new one starting at it. */
+function roundOf(state: MailboxState, position: SyncPosition): SyncRound {
+  return { base: position.base ?? position.seq, head: position.roundHead ?? state.seq };
+}
+
+/** After a page: the end of the log once the round is done, else the cursor inside the round. */
+function nextPosition(
+  state: MailboxState,
+  position: SyncPosition,
+  page: { done: boolean; lastSeq: number | undefined },
+  round: SyncRound,
+): SyncPosition {
+  const { base: _base, roundHead: _head, ...plain } = position;
+  if (page.done) return { ...plain, mailboxId: state.mailbox.id, seq: state.seq, issued: state.seq };
+  return {
+    ...plain,
+    mailboxId: state.mailbox.id,
+    seq: page.lastSeq ?? position.seq,
+    issued: state.seq,
+    base: round.base,
+    roundHead: round.head,
+  };
 }

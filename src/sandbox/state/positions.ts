@@ -14,6 +14,9 @@ interface TokenBody {
   t: number;
   /** The mailbox head when issued (SyncPosition.issued). */
   i?: number;
+  /** Round base and head, inside a sync read in pages. */
+  b?: number;
+  h?: number;
 }
 
 const MAC_BYTES = 12;
@@ -27,6 +30,8 @@ export function encodePosition(secret: string, position: SyncPosition, issuedAt:
     t: issuedAt,
     ...(position.issued !== undefined ? { i: position.issued } : {}),
   };
+  if (position.base !== undefined) body.b = position.base;
+  if (position.roundHead !== undefined) body.h = position.roundHead;
   const payload = Buffer.from(JSON.stringify(body), 'utf8');
   const mac = createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
   return Buffer.concat([mac, payload]).toString('base64url');
@@ -55,5 +60,9 @@ export function decodePosition(secret: string, token: string): { position: SyncP
   }
   const position: SyncPosition = { mailboxId: body.m, folderId: body.f, seq: body.s, epoch: body.e };
   if (typeof body.i === 'number') position.issued = body.i;
+  if (typeof body.b === 'number' && typeof body.h === 'number') {
+    position.base = body.b;
+    position.roundHead = body.h;
+  }
   return { position, issuedAt: body.t };
 }
