@@ -339,6 +339,9 @@ export interface SyncStatesTable {
   held: string | null;
   hold_decision: string | null;
   updated_at: string;
+  /** A queued run waiting since (see migration 0008); null when none waits. */
+  requested_at: string | null;
+  requested_trigger: string | null;
 }
 
 /** A CRM record tied to an Exchange item of one mailbox (SPEC E6). */
@@ -417,6 +420,14 @@ export interface MailboxSyncSettingsTable {
   updated_by: string | null;
 }
 
+/** The organisation's sync policy, set by administrators (see migration 0008). */
+export interface SyncPolicyTable {
+  id: string;
+  settings: Json;
+  updated_at: string;
+  updated_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   roles: RolesTable;
@@ -447,4 +458,5 @@ export interface Database {
   sync_conflicts: SyncConflictsTable;
   sync_tags: SyncTagsTable;
   mailbox_sync_settings: MailboxSyncSettingsTable;
+  sync_policy: SyncPolicyTable;
 }

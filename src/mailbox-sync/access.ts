@@ -5,12 +5,13 @@
 import type { FolderNode } from '../connectors/types.ts';
 import type { Crm } from '../crm/index.ts';
 import type { Principal } from '../crm/principal.ts';
-import { MailboxError } from '../mailboxes/errors.ts';
+import { MailboxError, requireAdministration } from '../mailboxes/errors.ts';
 import type { MailboxDomain } from '../mailboxes/index.ts';
 import type { RunRecord } from '../sync/state-store.ts';
 import type { NotExported } from '../sync/types.ts';
 import { createSyncDashboard, pendingDeletesIn } from './dashboard.ts';
 import { assertSyncable } from './eligibility.ts';
+import { percent, type SyncPolicy, syncPolicySchema } from './policy.ts';
 import type { MailboxSync } from './runtime.ts';
 import { assertEntity } from './runtime.ts';
 import {
@@ -117,11 +118,34 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
             'exportFolder',
           );
         if (merged.exportFolder === 'contacts') merged.exportFolder = null;
+        const { massDeleteShare: limit } = await sync.policy.read();
+        if (merged.massDeleteShare > limit) {
+          if (update.contacts.massDeleteShare !== undefined)
+            throw new MailboxError(
+              'validation_failed',
+              `Invalid input: massDeleteShare: at most ${percent(limit)}, the administrator's limit for every mailbox. A mailbox may hold runs at a lower share, never a higher one; ask an administrator to raise the limit.`,
+              { details: [{ path: 'contacts.massDeleteShare', message: `at most ${limit}` }] },
+            );
+          // Saved before the limit was lowered: it follows the limit.
+          merged.massDeleteShare = limit;
+        }
         next.contacts = merged;
       }
       await sync.settings.write(mailboxId, next, principal.userId);
       await sync.reschedule(mailboxId);
       return sync.settings.read(mailboxId);
+    },
+
+    /** The organisation's sync policy: everyone may read it (the settings screen shows the limit). */
+    getPolicy(): Promise<SyncPolicy> {
+      return sync.policy.read();
+    },
+
+    async putPolicy(principal: Principal, update: Partial<SyncPolicy>): Promise<SyncPolicy> {
+      if (!principal.isAdmin) throw requireAdministration("change the organisation's sync policy");
+      const next = syncPolicySchema.parse({ ...(await sync.policy.read()), ...update });
+      await sync.policy.write(next, principal.userId);
+      return next;
     },
 
     async syncNow(

@@ -12,5 +12,6 @@ export {
   type SyncDashboard,
 } from './dashboard.ts';
 export { isSyncError, SYNC_ERROR_STATUS, SyncError, type SyncErrorCode } from './errors.ts';
+export * from './policy.ts';
 export { createMailboxSync, type MailboxSync, type MailboxSyncOptions } from './runtime.ts';
 export * from './settings.ts';

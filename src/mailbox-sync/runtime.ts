@@ -14,6 +14,7 @@ import { SYNC_JOB, type SyncJobData, scheduleMailboxSync, syncNow } from '../syn
 import type { RunRecord } from '../sync/state-store.ts';
 import { assertSyncable } from './eligibility.ts';
 import { isSyncError, SyncError } from './errors.ts';
+import { SyncPolicyStore } from './policy.ts';
 import { contactEngineSettings, SYNC_ENTITIES, type SyncEntity } from './settings.ts';
 import { SyncSettingsStore } from './settings-store.ts';
 import { DomainMailboxSource } from './source.ts';
@@ -56,7 +57,8 @@ export function createMailboxSync(options: MailboxSyncOptions) {
   const now = options.now ?? (() => new Date());
   const queue = options.queue ?? new InProcessQueue();
   const settings = new SyncSettingsStore(crm.store.db);
-  const source = new DomainMailboxSource({ domain, crm, settings, now });
+  const policy = new SyncPolicyStore(crm.store.db);
+  const source = new DomainMailboxSource({ domain, crm, settings, policy, now });
   const engine = new SyncEngine({
     crm,
     source,
@@ -158,6 +160,7 @@ export function createMailboxSync(options: MailboxSyncOptions) {
     engine,
     queue,
     settings,
+    policy,
     source,
 
     /** Starts the queue and automatic sync. */

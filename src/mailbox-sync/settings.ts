@@ -115,15 +115,21 @@ export const DEFAULT_SETTINGS: SyncSettingsView = { contacts: DEFAULT_CONTACT_SY
 /** Fewer deletes than this never trip the mass-delete guard, whatever the share. */
 const MASS_DELETE_MINIMUM = 5;
 
-/** What the engine reads for contacts. */
-export function contactEngineSettings(s: ContactSyncSettings): EntitySyncSettings<ContactSyncOptions> {
+/**
+ * What the engine reads for contacts. `maxMassDeleteShare` is the organisation's limit: the
+ * lower of it and the mailbox's own share applies.
+ */
+export function contactEngineSettings(
+  s: ContactSyncSettings,
+  maxMassDeleteShare = 1,
+): EntitySyncSettings<ContactSyncOptions> {
   return {
     direction: s.direction,
     conflictPolicy: s.conflictPolicy,
     fieldMerge: s.fieldMerge,
     importFolders: s.importFolders,
     ...(s.exportFolder ? { exportFolder: s.exportFolder } : {}),
-    massDelete: { share: s.massDeleteShare, minimum: MASS_DELETE_MINIMUM },
+    massDelete: { share: Math.min(s.massDeleteShare, maxMassDeleteShare), minimum: MASS_DELETE_MINIMUM },
     autoSync: s.autoSync,
     intervalMinutes: s.intervalMinutes,
     options: {

@@ -8,6 +8,7 @@ import type { Principal } from '../crm/principal.ts';
 import type { MailboxDomain } from '../mailboxes/index.ts';
 import type { MailboxSource, MailboxSyncSettings, RunOutcome } from '../sync/types.ts';
 import { assertSyncable } from './eligibility.ts';
+import type { SyncPolicyStore } from './policy.ts';
 import { contactEngineSettings } from './settings.ts';
 import type { SyncSettingsStore } from './settings-store.ts';
 
@@ -21,14 +22,22 @@ export class DomainMailboxSource implements MailboxSource {
   private readonly domain: MailboxDomain;
   private readonly crm: Crm;
   private readonly settingsStore: SyncSettingsStore;
+  private readonly policy: SyncPolicyStore;
   private readonly now: () => Date;
   /** Connectors opened for runs in progress, closed when the run reports its outcome. */
   private readonly open = new Map<string, OpenConnector[]>();
 
-  constructor(options: { domain: MailboxDomain; crm: Crm; settings: SyncSettingsStore; now?: () => Date }) {
+  constructor(options: {
+    domain: MailboxDomain;
+    crm: Crm;
+    settings: SyncSettingsStore;
+    policy: SyncPolicyStore;
+    now?: () => Date;
+  }) {
     this.domain = options.domain;
     this.crm = options.crm;
     this.settingsStore = options.settings;
+    this.policy = options.policy;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -36,7 +45,8 @@ export class DomainMailboxSource implements MailboxSource {
     // The engine asks for settings first: refusing here stops a run before it claims anything.
     await assertSyncable(this.crm.store.db, mailboxId, this.now());
     const view = await this.settingsStore.read(mailboxId);
-    return { contacts: contactEngineSettings(view.contacts) };
+    const policy = await this.policy.read();
+    return { contacts: contactEngineSettings(view.contacts, policy.massDeleteShare) };
   }
 
   async connectorFor(mailboxId: string): Promise<ExchangeConnector> {

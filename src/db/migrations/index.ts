@@ -7,6 +7,7 @@ import * as m0003 from './0003_sync.ts';
 import * as m0004 from './0004_mailbox_sync_settings.ts';
 import * as m0005 from './0005_sync_link_listing.ts';
 import * as m0006 from './0006_sync_update_intent.ts';
+import * as m0008 from './0008_sync_policy_requests.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_crm_core': m0001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0004_mailbox_sync_settings': m0004,
   '0005_sync_link_listing': m0005,
   '0006_sync_update_intent': m0006,
+  '0008_sync_policy_requests': m0008,
 };
