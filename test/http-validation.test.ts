@@ -159,6 +159,23 @@ describe('bad input', () => {
     expect(errorOf(response).details?.find((d) => d.path === 'timeZone')?.message).toMatch(/time zone/);
   });
 
+  it('a control character Exchange cannot store (NUL) → 422 naming the field, the character and the fix', async () => {
+    const response = await rejectedCreate('/api/v1/contacts', {
+      payload: { givenName: 'Poison\u0000Pill', phones: [{ type: 'work', number: '030\u000b123' }] },
+    });
+    expect(response.statusCode).toBe(422);
+    const { details } = errorOf(response);
+    expect(details?.map((d) => d.path)).toEqual(['givenName', 'phones.0.number']);
+    expect(details?.[0].message).toMatch(/U\+0000 at position 7.*Exchange cannot store; remove it/);
+    // Tabs and line breaks are ordinary text.
+    const fine = await h.as(h.alice, {
+      method: 'POST',
+      url: '/api/v1/contacts',
+      payload: { givenName: 'Tab\tbed', notes: 'line\r\nbreak' },
+    });
+    expect(fine.statusCode).toBe(201);
+  });
+
   it('a reference to a record that does not exist → 422 invalid_reference', async () => {
     const response = await rejectedCreate('/api/v1/contacts', {
       payload: { givenName: 'Ada', accountId: newId() },

@@ -3,7 +3,8 @@
 // deletes, filters and the mass-delete guard (E5), run records (E7). One sandbox and one store
 // per file; every test gets fresh mailboxes and a fresh CRM user.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Protocol } from '../src/connectors/types.ts';
+import { ConnectorError } from '../src/connectors/errors.ts';
+import type { ExchangeConnector, NeutralContact, Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
 import type { Principal } from '../src/crm/principal.ts';
 import { InProcessQueue } from '../src/jobs/in-process.ts';
@@ -311,6 +312,81 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     await engine.store(m.mailboxId, 'contacts').tag([tagged.id]);
     await m.sync();
     expect(m.exchangeItems().map((i) => i.data.surname)).toEqual(['Ged']);
+  });
+
+  it('a contact Exchange cannot store stops no other: its control character is left out on export', async () => {
+    const m = await mailbox();
+    const innocents = await world.fx.crm.contacts.createMany(
+      m.userPrincipal,
+      Array.from({ length: 11 }, (_, i) => ({ givenName: `Innocent${i}`, familyName: 'Contact' })),
+    );
+    // Stored before the API refused such characters.
+    const poison = await world.fx.crm.contacts.create(m.userPrincipal, {
+      givenName: 'Poison',
+      familyName: 'Pill',
+    });
+    await world.fx.crm.store.db
+      .updateTable('contacts')
+      .set({ given_name: 'Poison\u0000Pill' })
+      .where('id', '=', poison.id)
+      .execute();
+    const run = await m.sync();
+    expect(run.tally?.errors).toEqual([]);
+    expect(run.tally?.counts.export.created).toBe(innocents.length + 1);
+    const names = m.exchangeItems().map((i) => i.data.givenName);
+    expect(names).toHaveLength(12);
+    if (protocol === 'ews') expect(names).toContain('PoisonPill');
+  });
+
+  describe('a request Exchange refuses as a whole', () => {
+    // As Exchange answers a request carrying one item it cannot read: the whole request fails.
+    const refusing = useProtocolSource(
+      world,
+      protocol,
+      (connector) =>
+        new Proxy(connector, {
+          get(target, prop, receiver) {
+            const value = Reflect.get(target, prop, receiver);
+            if (prop !== 'createItems' || typeof value !== 'function') return value;
+            return (folder: unknown, items: NeutralContact[]) => {
+              if (items.some((i) => i.givenName === 'Refused'))
+                throw new ConnectorError(
+                  'permanent',
+                  'Exchange refused CreateItem (ErrorSchemaValidation).',
+                  {
+                    serverCode: 'ErrorSchemaValidation',
+                    status: 500,
+                  },
+                );
+              return value.call(target, folder, items);
+            };
+          },
+        }) as ExchangeConnector,
+    );
+
+    it('is split until the item it refuses stands alone; the others are created, the run lists that one', async () => {
+      const m = await freshMailbox(world.sandbox, world.fx.crm, refusing.source, {
+        contacts: contactSettings() as EntitySyncSettings,
+      });
+      const refusingEngine = contactsEngine(world, refusing);
+      const inputs = Array.from({ length: 30 }, (_, i) => ({
+        givenName: i === 17 ? 'Refused' : `Innocent${i}`,
+        familyName: 'Contact',
+      }));
+      const created = await world.fx.crm.contacts.createMany(m.userPrincipal, inputs);
+      const run = await refusingEngine.syncMailbox(m.mailboxId, 'contacts');
+      expect(run.tally?.counts.export.created).toBe(29);
+      expect(run.tally?.errors).toEqual([
+        expect.objectContaining({ ref: `record ${created[17].id}`, code: 'exchange_permanent' }),
+      ]);
+      const mbx = world.sandbox.store.mailbox(m.address)!;
+      const folder = world.sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
+      expect(world.sandbox.store.items(mbx.id, folder.id)).toHaveLength(29);
+      // Nothing of it is done again: the 29 are linked, the refused one is listed as skipped.
+      const again = await refusingEngine.syncMailbox(m.mailboxId, 'contacts');
+      expect(again.tally?.counts.export.created).toBe(0);
+      expect(world.sandbox.store.items(mbx.id, folder.id)).toHaveLength(29);
+    });
   });
 
   it('"sync now" and the automatic schedule run through the job queue (E3)', async () => {

@@ -1,6 +1,7 @@
 // Shared field schemas for the API objects: limits, formats and multi-valued collections. They
 // avoid transforms so that z.toJSONSchema can describe every schema built from them (OpenAPI).
 import { z } from 'zod';
+import { codePointName, forbiddenXmlChar } from '../xml-chars.ts';
 
 export const LIMITS = {
   name: 256,
@@ -16,9 +17,24 @@ export const LIMITS = {
 
 export const idSchema = z.string().min(1).max(64).meta({ description: 'Record id (UUIDv7).' });
 
-export const nameText = z.string().trim().max(LIMITS.name);
-export const shortText = z.string().trim().max(LIMITS.shortText);
-export const longText = z.string().max(LIMITS.longText);
+/**
+ * Text Exchange can store: a control character such as NUL would make Exchange refuse the whole
+ * request the record travels in (src/xml-chars.ts), so it is refused here with its position.
+ */
+function storable(text: z.ZodString): z.ZodString {
+  return text.check(
+    z.refine((value: string) => forbiddenXmlChar(value) === undefined, {
+      error: (issue) => {
+        const bad = forbiddenXmlChar(String(issue.input))!;
+        return `contains the control character ${codePointName(bad.codePoint)} at position ${bad.index + 1}, which Exchange cannot store; remove it`;
+      },
+    }),
+  );
+}
+
+export const nameText = storable(z.string().trim().max(LIMITS.name));
+export const shortText = storable(z.string().trim().max(LIMITS.shortText));
+export const longText = storable(z.string().max(LIMITS.longText));
 
 export const emailAddress = z.email().max(LIMITS.email).meta({ description: 'Email address.' });
 
@@ -54,7 +70,7 @@ export const timeZone = z
   .meta({ description: 'IANA time zone name, e.g. Europe/Berlin.' });
 
 export const categories = z
-  .array(z.string().trim().min(1).max(LIMITS.name))
+  .array(storable(z.string().trim().min(1).max(LIMITS.name)))
   .max(LIMITS.entries)
   .meta({ description: 'Category names, in order.' });
 
@@ -83,12 +99,9 @@ export const PHONE_TYPES = [
 ] as const;
 export const phoneEntry = z.strictObject({
   type: z.enum(PHONE_TYPES),
-  number: z
-    .string()
-    .trim()
-    .min(1)
-    .max(LIMITS.phone)
-    .meta({ description: 'As given; the sync normalises it.' }),
+  number: storable(z.string().trim().min(1).max(LIMITS.phone)).meta({
+    description: 'As given; the sync normalises it.',
+  }),
 });
 export const phoneList = z
   .array(phoneEntry)
@@ -99,7 +112,7 @@ export const postalAddress = z.strictObject({
   street: shortText.nullable().optional(),
   city: nameText.nullable().optional(),
   region: nameText.nullable().optional(),
-  postalCode: z.string().trim().max(32).nullable().optional(),
+  postalCode: storable(z.string().trim().max(32)).nullable().optional(),
   country: nameText.nullable().optional(),
 });
 export const addressEntry = postalAddress.extend({ type: z.enum(['work', 'home', 'other']) });
@@ -110,7 +123,7 @@ export const addressList = z
 
 export const websiteEntry = z.strictObject({
   type: z.enum(['work', 'personal', 'other']),
-  url: z.string().trim().min(1).max(LIMITS.url),
+  url: storable(z.string().trim().min(1).max(LIMITS.url)),
 });
 export const websiteList = z
   .array(websiteEntry)

@@ -88,6 +88,11 @@ function isRetryableFailure(error: unknown): boolean {
   return isCrmError(error, 'conflict') || isCrmError(error, 'not_found');
 }
 
+/** The server refused the request as such, before writing anything: retrying it whole cannot help. */
+function refusedWhole(error: unknown): boolean {
+  return isConnectorError(error, 'permanent');
+}
+
 function fail(ctx: ExecutionContext, ref: string, error: unknown): void {
   if (error instanceof SimulatedCrash) throw error;
   const { code, message } = describe(error);
@@ -243,15 +248,12 @@ async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Pr
       await linkCreated(i, result);
     }
   } else {
-    // One request per chunk of one folder; a failed item fails alone.
-    for (let start = 0, end = 0; start < actions.length; start = end) {
-      end = start + 1;
-      while (
-        end < actions.length &&
-        end - start < CREATE_BATCH &&
-        actions[end].folderId === actions[start].folderId
-      )
-        end++;
+    // One request per chunk of one folder; a failed item fails alone. A failure of the request
+    // as a whole says nothing about each item: a request refused before anything was written
+    // (one item Exchange cannot read makes it refuse them all) is split until the item that
+    // causes it stands alone; any other failure may have created some items, so the chunk is
+    // left to the next run, which adopts what was made and creates the rest.
+    const createChunk = async (start: number, end: number): Promise<void> => {
       const chunk = actions.slice(start, end);
       let results: CreateResult[];
       try {
@@ -260,9 +262,31 @@ async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Pr
           chunk.map((a) => entity.toItem(a.snapshot, options) as never),
         );
       } catch (error) {
-        results = chunk.map(() => ({ ok: false as const, error: error as ConnectorError }));
+        if (error instanceof SimulatedCrash) throw error;
+        if (chunk.length > 1 && refusedWhole(error)) {
+          const middle = start + Math.ceil(chunk.length / 2);
+          await createChunk(start, middle);
+          await createChunk(middle, end);
+          return;
+        }
+        if (chunk.length > 1) {
+          note(ctx.tally, 'errors', { ref: `${chunk.length} records`, ...describe(error) });
+          ctx.tally.blocked = true;
+          return;
+        }
+        results = [{ ok: false, error: error as ConnectorError }];
       }
       for (const [k, result] of results.entries()) await linkCreated(start + k, result);
+    };
+    for (let start = 0, end = 0; start < actions.length; start = end) {
+      end = start + 1;
+      while (
+        end < actions.length &&
+        end - start < CREATE_BATCH &&
+        actions[end].folderId === actions[start].folderId
+      )
+        end++;
+      await createChunk(start, end);
     }
   }
   await ctx.checkpoint('export:linked');

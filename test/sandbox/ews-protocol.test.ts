@@ -78,6 +78,29 @@ describe('malformed requests', () => {
     expect((await ada.call(GET_INBOX)).status).toBe(200);
   });
 
+  it.each([
+    ['a raw NUL', 'Poison\u0000Pill'],
+    ['a NUL character reference', 'Poison&#0;Pill'],
+    ['a raw U+001F', 'Unit\u001fSeparator'],
+  ])(
+    'refuses a request carrying %s as Exchange does: HTTP 500 ErrorSchemaValidation, nothing created',
+    async (_what, name) => {
+      const mailbox = sb.store.mailbox('ada@example.test')!;
+      const contacts = sb.store.distinguishedFolder(mailbox.id, 'contacts')!;
+      const before = sb.store.items(mailbox.id, contacts.id).length;
+      const contact = (given: string) => `<t:Contact><t:GivenName>${given}</t:GivenName></t:Contact>`;
+      const answer = await ada.call(
+        '<m:CreateItem><m:SavedItemFolderId><t:DistinguishedFolderId Id="contacts"/></m:SavedItemFolderId>' +
+          `<m:Items>${contact('Innocent')}${contact(name)}</m:Items></m:CreateItem>`,
+        { record: false },
+      );
+      expect(answer.status).toBe(500);
+      expect(faultCode(answer)).toBe('ErrorSchemaValidation');
+      expect(answer.text).toMatch(/hexadecimal value 0x(00|1F), is an invalid character/);
+      expect(sb.store.items(mailbox.id, contacts.id)).toHaveLength(before);
+    },
+  );
+
   it('refuses DTDs and external entities without resolving them', async () => {
     const xxe =
       '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' +

@@ -2,6 +2,7 @@
 // and fast-xml-parser for answers, with prefixes dropped (EWS uses fixed namespaces) and any
 // document type declaration refused, so that no entity is ever expanded or fetched.
 import { XMLParser } from 'fast-xml-parser';
+import { withoutForbiddenXmlChars } from '../../xml-chars.ts';
 import { ConnectorError } from '../errors.ts';
 
 export const NS = {
@@ -10,8 +11,12 @@ export const NS = {
   m: 'http://schemas.microsoft.com/exchange/services/2006/messages',
 } as const;
 
+/**
+ * Text as XML content. Characters XML cannot carry (NUL and other controls) are left out: one of
+ * them would make Exchange refuse the whole request, and with it every other item it carries.
+ */
 export function escapeXml(text: string): string {
-  return text.replace(
+  return withoutForbiddenXmlChars(text).replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
   );

@@ -2,6 +2,7 @@
 // namespaces; everything downstream matches on (namespace URI, local name) only.
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { forbiddenXmlChar } from '../../../xml-chars.ts';
 
 export interface XElement {
   ns: string;
@@ -57,6 +58,19 @@ export function parseXml(text: string): XElement {
     throw new XmlReadError('dtdRefused', 'DTDs and entity declarations are not allowed in requests.');
   }
   if (text.trim() === '') throw new XmlReadError('empty', 'The request body is empty.');
+  // The validator lets control characters through; Exchange's parser refuses the document.
+  const bad = forbiddenXmlChar(text) ?? forbiddenCharReference(text);
+  if (bad) {
+    const before = text.slice(0, bad.index);
+    const line = before.split('\n').length;
+    const column = bad.index - before.lastIndexOf('\n');
+    throw new XmlReadError(
+      'malformed',
+      `'.', hexadecimal value 0x${bad.codePoint.toString(16).toUpperCase().padStart(2, '0')}, is an invalid character. Line ${line}, position ${column}.`,
+      line,
+      column,
+    );
+  }
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (valid !== true) {
     throw new XmlReadError('malformed', valid.err.msg, valid.err.line, valid.err.col);
@@ -65,6 +79,16 @@ export function parseXml(text: string): XElement {
   const root = raw.find((n) => elementName(n) !== undefined);
   if (!root) throw new XmlReadError('empty', 'The request has no root element.');
   return convert(root, {});
+}
+
+/** `&#0;`, `&#x1F;`: a reference to a character XML cannot carry is as invalid as the character. */
+function forbiddenCharReference(text: string): { index: number; codePoint: number } | undefined {
+  for (const m of text.matchAll(/&#(x[0-9a-fA-F]+|[0-9]+);/g)) {
+    const codePoint = m[1].startsWith('x') ? Number.parseInt(m[1].slice(1), 16) : Number(m[1]);
+    if (codePoint > 0x10ffff || forbiddenXmlChar(String.fromCodePoint(codePoint)))
+      return { index: m.index, codePoint };
+  }
+  return undefined;
 }
 
 function elementName(node: RawNode): string | undefined {
