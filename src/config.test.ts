@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       databaseUrl: 'sqlite:./data/exsync.db',
       port: 8080,
-      host: '127.0.0.1',
+      host: 'localhost',
       publicUrl: 'http://localhost:8080',
       logLevel: 'info',
       bodyLimit: 1024 * 1024,

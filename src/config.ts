@@ -9,8 +9,9 @@ export interface Config {
   databaseUrl: string;
   port: number;
   /**
-   * Interface to listen on. Defaults to 127.0.0.1 so that a fresh install is not reachable
-   * from the network until the operator opts in (EXSYNC_HOST=0.0.0.0, usually behind a proxy).
+   * Interface to listen on. Defaults to localhost (127.0.0.1 and ::1, so that a client that
+   * resolves localhost to either reaches it) so that a fresh install is not reachable from the
+   * network until the operator opts in (EXSYNC_HOST=0.0.0.0 or ::, usually behind a proxy).
    */
   host: string;
   /** The address users and Microsoft reach the server at (OAuth redirect, links, Secure cookies). */
@@ -72,7 +73,7 @@ const source = z.object({
     )
     .default('sqlite:./data/exsync.db'),
   PORT: port.default(8080),
-  EXSYNC_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  EXSYNC_HOST: z.string().min(1, 'must not be empty').default('localhost'),
   EXSYNC_PUBLIC_URL: z
     .url({
       protocol: /^https?$/,

@@ -1,9 +1,10 @@
 // The `exsync` command line, run as a separate process against a test database.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run.ts';
 import { createCrm } from '../src/crm/index.ts';
 import { openStore, type Store } from '../src/db/database.ts';
 import { migrations } from '../src/db/migrations/index.ts';
@@ -62,6 +63,21 @@ function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
+/** The command line in this process, for answers that open nothing (help, wrong usage). */
+async function runInProcess(args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    out: (line) => {
+      stdout += `${line}\n`;
+    },
+    err: (line) => {
+      stderr += `${line}\n`;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
 async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
   const store = openStore(databaseUrl);
   try {
@@ -81,8 +97,63 @@ describe('exsync CLI', () => {
 
     const unknown = await run(['frobnicate']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/Unknown command "frobnicate"/);
-    expect(unknown.stderr).toMatch(/Usage:/);
+    expect(unknown.stderr).toMatch(/There is no command "frobnicate". Run "exsync help"/);
+  });
+
+  it('every command has its own --help, which runs nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exsync-cli-help-'));
+    const untouched = `sqlite:${join(dir, 'never.db')}`;
+    const saved = process.env.EXSYNC_DATABASE_URL;
+    process.env.EXSYNC_DATABASE_URL = untouched;
+    try {
+      const commands = [
+        ['serve'],
+        ['migrate'],
+        ['user', 'create'],
+        ['contacts', 'export'],
+        ['contacts'],
+        ['status'],
+        ['sync'],
+        ['demo'],
+      ];
+      for (const [command, ...sub] of commands) {
+        for (const flag of ['--help', '-h']) {
+          const help = await runInProcess([command, ...sub, flag]);
+          expect(help.code, `${command} ${flag}: ${help.stderr}`).toBe(0);
+          expect(help.stdout).toMatch(new RegExp(`^Usage: exsync ${command}`));
+          expect(help.stderr).toBe('');
+        }
+      }
+      const viaHelp = await runInProcess(['help', 'contacts']);
+      expect(viaHelp.stdout).toBe((await runInProcess(['contacts', '--help'])).stdout);
+      expect(viaHelp.stdout).toMatch(/contacts import FILE/);
+      expect(viaHelp.stdout).toMatch(/--dry-run/);
+      // Neither help nor a status of a database that does not exist creates one.
+      const status = await runInProcess(['status']);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/does not exist yet/);
+      expect(existsSync(join(dir, 'never.db'))).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.EXSYNC_DATABASE_URL;
+      else process.env.EXSYNC_DATABASE_URL = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("names a wrong option in plain words and points to the command's help", async () => {
+    const wrong = await runInProcess(['status', '--verbose']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/^exsync status: it takes no arguments/);
+    const unknown = await runInProcess(['migrate', '--fast']);
+    expect(unknown.stderr).toMatch(/^exsync migrate: it takes no arguments/);
+    const option = await runInProcess(['demo', '--colour', 'blue']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toBe(
+      'exsync demo: it has no option --colour.\nRun "exsync demo --help" to see how it is used.\n',
+    );
+    const missing = await runInProcess(['sync']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^exsync sync: it needs one mailbox address or id/);
   });
 
   it('hands sandbox commands to the emulator', async () => {
@@ -165,7 +236,7 @@ describe('exsync CLI', () => {
   });
 
   it('serve listens, answers, and exits cleanly on SIGTERM', async () => {
-    const child = start(['serve', '--port', '0'], { EXSYNC_HOST: '127.0.0.1' });
+    const child = start(['serve', '--port', '0', '--no-build'], { EXSYNC_HOST: '127.0.0.1' });
     let stdout = '';
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`serve did not start: ${stdout}`)), 20_000);
@@ -180,11 +251,46 @@ describe('exsync CLI', () => {
       child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stdout}`)));
     });
     // Users exist already, so no administrator is created.
-    expect(stdout).not.toMatch(/administrator was created/);
+    expect(stdout).not.toMatch(/created an administrator/);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it("prints the first administrator's password in a block of its own, apart from the log lines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exsync-cli-first-'));
+    const child = start(['serve', '--port', '0', '--no-build'], {
+      EXSYNC_HOST: '127.0.0.1',
+      EXSYNC_DATABASE_URL: `sqlite:${join(dir, 'fresh.db')}`,
+      EXSYNC_SECRET_KEY_FILE: join(dir, 'secret.key'),
+      EXSYNC_LOG_LEVEL: 'info',
+    });
+    try {
+      let stdout = '';
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`serve did not start: ${stdout}`)), 20_000);
+        child.stdout!.on('data', (chunk) => {
+          stdout += chunk;
+          if (/={72}\n[\s\S]*={72}\n/.test(stdout)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const block = /={72}\n([\s\S]*?)={72}\n/.exec(stdout)![1];
+      expect(block).toMatch(/created an administrator/);
+      expect(block).toMatch(/email: +\S+@\S+/);
+      expect(block).toMatch(/password: +\S{12,}/);
+      expect(block).toMatch(/shown only now/);
+      // Not one log line inside the block.
+      expect(block).not.toMatch(/^\{/m);
+    } finally {
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -21,7 +21,7 @@ import {
   type RunningDemo,
   startDemo,
 } from '../src/demo/index.ts';
-import { webBuildReason } from '../src/demo/web-build.ts';
+import { webBuildReason } from '../src/http/web-build.ts';
 import type { SyncSettingsView } from '../src/mailbox-sync/index.ts';
 import type { Mailbox, MailService } from '../src/mailboxes/index.ts';
 import type { RunRecord } from '../src/sync/state-store.ts';

@@ -1,8 +1,9 @@
 import { loadConfig } from '../config.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
-import type { Output } from './output.ts';
+import { type Output, UsageError } from './output.ts';
 
-export async function migrateCommand(output: Output): Promise<number> {
+export async function migrateCommand(args: string[], output: Output): Promise<number> {
+  if (args.length > 0) throw new UsageError(`it takes no arguments, but was given "${args.join(' ')}".`);
   const config = loadConfig();
   const store = openStore(config.databaseUrl);
   try {

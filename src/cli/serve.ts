@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { loadConfig } from '../config.ts';
 import { type RunningServer, startServer } from '../http/server.ts';
+import { buildWebUi, webBuildReason } from '../http/web-build.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { Output } from './output.ts';
 
@@ -26,10 +27,15 @@ export const serveCompanions: Companion[] = [];
 export async function serveCommand(args: string[], output: Output): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+    },
     allowPositionals: false,
   });
   const config = loadConfig(process.env, { port: values.port, host: values.host });
+  await prepareWebUi(!values['no-build'], output);
   const logger = createLogger({ level: config.logLevel });
   const server = await startServer(config, { logger });
 
@@ -42,20 +48,7 @@ export async function serveCommand(args: string[], output: Output): Promise<numb
   output.out(`Exsync is running at ${server.url} (public address ${config.publicUrl}).`);
   output.out(`Database: ${server.store.location}`);
   output.out(`API documentation: ${config.publicUrl}/api/docs`);
-  if (server.firstAdministrator) {
-    const admin = server.firstAdministrator;
-    output.out('');
-    output.out('The database was empty, so an administrator was created:');
-    output.out(`  email:    ${admin.email}`);
-    output.out(
-      admin.generatedPassword
-        ? `  password: ${admin.generatedPassword}   (shown only now; change it after signing in)`
-        : '  password: the one in EXSYNC_ADMIN_PASSWORD',
-    );
-    output.out(
-      `Sign in with POST ${config.publicUrl}/api/v1/auth/login, then create a personal API token with POST ${config.publicUrl}/api/v1/tokens (see ${config.publicUrl}/api/docs).`,
-    );
-  }
+  if (server.firstAdministrator) for (const line of firstAdministratorBlock(server, config)) output.out(line);
 
   const shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'signal received, shutting down');
@@ -80,4 +73,53 @@ export async function serveCommand(args: string[], output: Output): Promise<numb
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
   return 0;
+}
+
+/**
+ * Builds web/dist when it is missing or older than its sources, as the quick start does. Without
+ * Vite (a production install without dev dependencies) or with --no-build it says what the
+ * browser will see instead of failing: the REST API works without the UI.
+ */
+async function prepareWebUi(build: boolean, output: Output): Promise<void> {
+  const reason = webBuildReason();
+  if (!reason) return;
+  if (!build) {
+    output.err(`The web UI is not served as it is now (${reason}); run "npm run build" to build it.`);
+    return;
+  }
+  output.out(`Building the web UI (${reason}) …`);
+  try {
+    await buildWebUi((line) => output.out(line));
+  } catch (error) {
+    output.err(`${(error as Error).message}`);
+    output.err('Exsync starts without a current web UI; the REST API works.');
+  }
+}
+
+/**
+ * The first administrator's sign-in, framed and apart from the log lines, since the password is
+ * shown only this once.
+ */
+export function firstAdministratorBlock(server: RunningServer, config: Config): string[] {
+  const admin = server.firstAdministrator;
+  if (!admin) return [];
+  const rule = '='.repeat(72);
+  return [
+    '',
+    rule,
+    '  The database was empty, so Exsync created an administrator:',
+    '',
+    `    open:      ${config.publicUrl}`,
+    `    email:     ${admin.email}`,
+    admin.generatedPassword
+      ? `    password:  ${admin.generatedPassword}`
+      : '    password:  the one in EXSYNC_ADMIN_PASSWORD',
+    '',
+    admin.generatedPassword
+      ? '  This password is shown only now: sign in and change it.'
+      : '  Sign in and change it, then remove EXSYNC_ADMIN_PASSWORD from the environment.',
+    `  API clients: see ${config.publicUrl}/api/docs and docs/api.md.`,
+    rule,
+    '',
+  ];
 }

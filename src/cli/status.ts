@@ -1,11 +1,20 @@
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.ts';
 import { headVersion } from '../crm/journal.ts';
-import { openStore, pendingMigrations, ping } from '../db/database.ts';
+import { openStore, pendingMigrations, ping, sqliteFileOf } from '../db/database.ts';
 import { migrations } from '../db/migrations/index.ts';
-import type { Output } from './output.ts';
+import { type Output, UsageError } from './output.ts';
 
-export async function statusCommand(output: Output): Promise<number> {
+export async function statusCommand(args: string[], output: Output): Promise<number> {
+  if (args.length > 0) throw new UsageError(`it takes no arguments, but was given "${args.join(' ')}".`);
   const config = loadConfig();
+  // Only looking: opening an embedded store would create its file.
+  const file = sqliteFileOf(config.databaseUrl);
+  if (file !== undefined && !existsSync(file)) {
+    output.out(`Database:    sqlite:${file} does not exist yet.`);
+    output.out('Run "exsync migrate" to create it, or "exsync serve", which creates it on start.');
+    return 0;
+  }
   const store = openStore(config.databaseUrl);
   try {
     output.out(`Database:    ${store.location} (${store.engine})`);

@@ -51,7 +51,7 @@ export async function syncCommand(args: string[], output: Output): Promise<numbe
     options: { entity: { type: 'string', default: 'contacts' } },
     allowPositionals: true,
   });
-  if (positionals.length !== 1) throw new UsageError('exsync sync needs one mailbox address or id.');
+  if (positionals.length !== 1) throw new UsageError('it needs one mailbox address or id.');
   const config = loadConfig();
   const store = openStore(config.databaseUrl);
   try {

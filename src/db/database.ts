@@ -137,3 +137,10 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
     await admin.end();
   }
 }
+
+/** The file an embedded-store URL names (resolved), or undefined for PostgreSQL and `:memory:`. */
+export function sqliteFileOf(url: string): string | undefined {
+  if (!url.startsWith('sqlite:')) return undefined;
+  const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  return path && path !== ':memory:' ? resolve(path) : undefined;
+}

@@ -15,7 +15,7 @@ import { type RunningSandbox, startSandbox } from '../sandbox/index.ts';
 import { secretBoxFromConfig } from '../secrets/index.ts';
 import { DEMO_MAILBOX_PASSWORD, DEMO_PEOPLE, DEMO_SIGN_IN_PASSWORD } from './content.ts';
 import { type ProvisionResult, provisionDemo } from './provision.ts';
-import { buildWebUi, webBuildReason } from './web-build.ts';
+import { buildWebUi, webBuildReason } from '../http/web-build.ts';
 
 export * from './content.ts';
 export type { ProvisionResult } from './provision.ts';

@@ -1,5 +1,6 @@
-// The quick start serves the web UI from web/dist, built here when it is missing or older than
-// its sources, so that `npm install && npm run demo` needs no separate build step.
+// `exsync serve` and the quick start serve the web UI from web/dist, built here when it is
+// missing or older than its sources, so that `npm install && npm start` (or `npm run demo`)
+// needs no separate build step.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,7 +37,7 @@ export async function buildWebUi(say: (line: string) => void, webDir = WEB_DIR):
     vite = await import('vite');
   } catch (error) {
     throw new Error(
-      `The web UI needs building, but Vite cannot be loaded (${(error as Error).message}). Run "npm install" (with dev dependencies) and start the demo again.`,
+      `The web UI needs building, but Vite cannot be loaded (${(error as Error).message}). Run "npm install" (with dev dependencies) and start again, or build it elsewhere with "npm run build" and copy web/dist.`,
     );
   }
   const started = Date.now();
