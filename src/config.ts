@@ -9,8 +9,8 @@ export interface Config {
   databaseUrl: string;
   port: number;
   /**
-   * Interface to listen on. Defaults to localhost (127.0.0.1 and ::1, so that a client that
-   * resolves localhost to either reaches it) so that a fresh install is not reachable from the
+   * Interface to listen on. Defaults to localhost: every address the name resolves to (127.0.0.1
+   * and ::1 on most machines), so that a client reaches it whichever one it picks, and so that a fresh install is not reachable from the
    * network until the operator opts in (EXSYNC_HOST=0.0.0.0 or ::, usually behind a proxy).
    */
   host: string;

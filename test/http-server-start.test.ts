@@ -1,5 +1,6 @@
 // startServer as `exsync serve` runs it: migrate, create the first administrator, listen, and
 // shut down gracefully. One store at a time per test, each opened by URL like the CLI does.
+import { lookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -19,6 +20,28 @@ function configFor(store: TestStore) {
 }
 
 describe('startServer', () => {
+  it('listens on every address localhost resolves to by default (127.0.0.1 and ::1 where both are), so any client reaches it', async () => {
+    const store = await createTestStore();
+    try {
+      const config = loadConfig({ EXSYNC_DATABASE_URL: urlOf(store) }, { port: 0 });
+      expect(config.host).toBe('localhost');
+      const server = await startServer(config, { logger: createLogger({ level: 'silent' }) });
+      try {
+        expect(server.url).toMatch(/^http:\/\/localhost:\d+$/);
+        const port = new URL(server.url).port;
+        const addresses = await lookup('localhost', { all: true });
+        for (const { address, family } of addresses) {
+          const host = family === 6 ? `[${address}]` : address;
+          expect((await fetch(`http://${host}:${port}/healthz`)).status, host).toBe(200);
+        }
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await store.destroy();
+    }
+  });
+
   it('creates the first administrator on an empty database, once, storing only a hash', async () => {
     const store = await createTestStore();
     const logger = createLogger({ level: 'silent' });

@@ -25,8 +25,9 @@ export const COMMANDS: CommandHelp[] = [
     summary: 'Start the server with the web UI, the REST API and automatic sync.',
     details: `Options:
   -p, --port N   the port to listen on (also PORT; default 8080)
-  --host H       the address to listen on (also EXSYNC_HOST; default localhost, which is
-                 both 127.0.0.1 and ::1; 0.0.0.0 or :: for every interface)
+  --host H       the address to listen on (also EXSYNC_HOST; default localhost: every address
+                 the name resolves to, 127.0.0.1 and ::1 on most machines; 0.0.0.0 or :: for
+                 every interface)
   --no-build     do not build the web UI first, even if web/dist is missing or stale
 
 On the first start with an empty database it creates an administrator and prints the address

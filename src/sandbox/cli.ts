@@ -1,5 +1,5 @@
 // `exsync sandbox`: runs the Exchange emulator in the foreground.
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -104,6 +104,8 @@ export async function runSandboxCommand(args: string[]): Promise<void> {
       process.off('SIGTERM', stop);
       sandbox
         .close()
+        // A CA file of its own in the temporary folder goes with the sandbox; one beside --data stays with the data.
+        .then(() => (values.data ? undefined : rm(caFile, { force: true })))
         .then(() => console.log('Sandbox stopped.'))
         .catch((error: unknown) => console.error('Stopping the sandbox failed:', error))
         .finally(resolve);

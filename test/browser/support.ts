@@ -17,7 +17,12 @@ import { createTestStore, type TestStore } from '../support/db.ts';
 import { sandboxExchangeService } from '../support/mail-services.ts';
 
 export const CHROMIUM = process.env.EXSYNC_CHROMIUM ?? '/usr/bin/chromium';
-export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+/**
+ * Where screenshots go: an ignored folder, so that a test run leaves the work tree clean.
+ * `npm run screenshots` points this at docs/screenshots to refresh the docs' pictures on purpose.
+ */
+export const SCREENSHOTS =
+  process.env.EXSYNC_SCREENSHOTS ?? join(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
 
 export interface BrowserUser {
   user: User;
@@ -150,7 +155,7 @@ export async function openPage(
   return page;
 }
 
-/** Writes docs/screenshots/<name>.png (the README and docs show these). */
+/** Writes <SCREENSHOTS>/<name>.png; the README and docs show those refreshed by `npm run screenshots`. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // Spinners and a blinking caret would make every run's pictures differ.

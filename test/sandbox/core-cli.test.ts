@@ -1,5 +1,6 @@
 // `exsync sandbox` as an operator runs it: a real process, flags, and the admin API it prints.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseFaultFlag } from '../../src/sandbox/cli.ts';
@@ -51,6 +52,15 @@ describe('exsync sandbox', () => {
     };
     expect(faults).toHaveLength(1);
     expect(faults[0]).toMatchObject({ protocol: 'graph', times: 2, fault: { kind: 'throttle' } });
+
+    // The CA file it wrote to the temporary folder goes when it stops.
+    const caFile = /trust the CA in (\S+?),/.exec(output())?.[1];
+    expect(caFile).toBeDefined();
+    expect(existsSync(caFile!)).toBe(true);
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    child!.kill('SIGTERM');
+    await exited;
+    expect(existsSync(caFile!)).toBe(false);
   });
 
   it('refuses a fault flag that is not a JSON rule, saying what it expects', () => {
