@@ -3,7 +3,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSchemas, GRAPH_SCHEMA_ROOTS, loadCsdl } from '../../scripts/graph-json-schemas.ts';
+import {
+  buildPropertyNames,
+  buildSchemas,
+  GRAPH_SCHEMA_ROOTS,
+  loadCsdl,
+  propertyNamesModule,
+} from '../../scripts/graph-json-schemas.ts';
 import { assertGraphEntity } from '../support/graph-schema.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -16,6 +22,13 @@ describe('Graph JSON Schemas from the CSDL', () => {
       readFileSync(path.resolve(root, 'test/support/graph-schemas/graph.schema.json'), 'utf8'),
     );
     expect(committed).toEqual(JSON.parse(JSON.stringify(fresh)));
+    // The names the sandbox maps request bodies onto are the generator's too.
+    const names = buildPropertyNames(fresh, csdl);
+    expect(names).toContain('saveToSentItems');
+    expect(names).toContain('availabilityViewInterval');
+    expect(readFileSync(path.resolve(root, 'src/sandbox/graph/property-names.ts'), 'utf8')).toBe(
+      propertyNamesModule(names),
+    );
   });
 
   it('flatten base types and reject unknown properties, wrong types and bad enum values', () => {

@@ -2,6 +2,7 @@
 // and $select, applied to the entities' Graph JSON.
 import { badRequest } from './errors.ts';
 import type { Json } from './mappers/common.ts';
+import { canonicalPropertyNames } from './names.ts';
 import { applySelect, parseQueryOptions, type QueryOptions, sortEntities } from './query/options.ts';
 import type { GraphResponse, RouteCall } from './types.ts';
 
@@ -65,7 +66,8 @@ export function entityResponse(call: RouteCall, entity: Json, context: string, s
 
 export const noContent = (): GraphResponse => ({ status: 204, headers: {} });
 
-export function jsonBody(call: RouteCall): Json {
+/** The request's JSON object as sent (for `$batch`, whose members are not Graph entities). */
+export function jsonObject(call: RouteCall): Json {
   const body = call.req.body;
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest(
@@ -73,4 +75,9 @@ export function jsonBody(call: RouteCall): Json {
     );
   }
   return body as Json;
+}
+
+/** The request's JSON object with Graph property names spelled as Graph documents them. */
+export function jsonBody(call: RouteCall): Json {
+  return canonicalPropertyNames(jsonObject(call)) as Json;
 }

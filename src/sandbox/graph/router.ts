@@ -25,9 +25,23 @@ export function pathSegments(path: string): string[] {
     } catch {
       throw badRequest(`The path segment '${raw}' is not validly percent-encoded.`);
     }
+    // Bound functions and actions may be namespace-qualified (`microsoft.graph.delta`), as OData
+    // allows and Microsoft's SDKs sometimes write.
+    segment = segment.replace(/^microsoft\.graph\./i, '');
+    // Named parameters (`delta(token='…')`, `reminderView(StartDateTime=…)`): no function
+    // the sandbox serves takes any.
+    const call = /^([^(]+)\(([^)]*=[^)]*)\)$/.exec(segment);
+    if (call) {
+      throw badRequest(
+        `The function '${call[1]}' is called with parameters the sandbox does not support; call it as '${call[1]}()' or '${call[1]}'.`,
+      );
+    }
     const key = /^([^(]+)\((?:'([^']*)'|([^)']*))\)$/.exec(segment);
-    if (key) out.push(key[1], key[2] ?? key[3]);
-    else out.push(segment);
+    if (!key) out.push(segment);
+    // `delta()`: a function called with no parameters is the same as `delta` (OData 4.01 lets
+    // the parentheses go; Graph and its current SDK use both forms).
+    else if (key[2] === undefined && key[3] === '') out.push(key[1]);
+    else out.push(key[1], key[2] ?? key[3]);
   }
   return out;
 }

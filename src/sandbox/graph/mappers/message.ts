@@ -1,5 +1,11 @@
 // message ⇄ MessageData, and the fileAttachment view of an Attachment.
 import { randomBytes } from 'node:crypto';
+import {
+  conversationIdOf,
+  conversationIndexOf,
+  internetHeadersOf,
+  uniqueBodyOf,
+} from '../../mail/conversation.ts';
 import type { Attachment, EmailAddress, Importance, Item, MessageData } from '../../model.ts';
 import {
   bodyFromGraph,
@@ -56,11 +62,20 @@ const KNOWN = new Set([
   'uniqueBody',
 ]);
 
+/**
+ * `select` names (lower case) what `$select` asked for: `uniqueBody` and
+ * `internetMessageHeaders` are returned only when selected, as in Graph.
+ */
 export function messageToGraph(
   item: Item<'message'>,
-  view: { bodyContentType?: 'text' | 'html' } = {},
+  view: { bodyContentType?: 'text' | 'html'; select?: ReadonlySet<string> } = {},
 ): Json {
   const d = item.data;
+  const selected: Json = {};
+  if (view.select?.has('uniquebody'))
+    selected.uniqueBody = bodyToGraph(uniqueBodyOf(d.body), view.bodyContentType);
+  if (view.select?.has('internetmessageheaders'))
+    selected.internetMessageHeaders = internetHeadersOf(d, d.sentDateTime ?? item.createdDateTime);
   return {
     '@odata.etag': etagOf(item.changeKey),
     id: item.id,
@@ -76,7 +91,8 @@ export function messageToGraph(
     bodyPreview: preview(d.body),
     importance: d.importance,
     parentFolderId: item.folderId,
-    conversationId: d.conversationId ?? null,
+    conversationId: conversationIdOf(d),
+    conversationIndex: conversationIndexOf(d, d.sentDateTime ?? item.createdDateTime),
     isDeliveryReceiptRequested: false,
     isReadReceiptRequested: false,
     isRead: d.isRead,
@@ -91,6 +107,7 @@ export function messageToGraph(
     bccRecipients: recipients(d.bccRecipients),
     replyTo: recipients(d.replyTo),
     flag: { flagStatus: 'notFlagged' },
+    ...selected,
   };
 }
 
@@ -183,7 +200,6 @@ export function messageDataFromGraph(json: Json, author: EmailAddress): MessageD
     bccRecipients: [],
     replyTo: [],
     internetMessageId: newInternetMessageId(domain),
-    conversationId: 'AAQkA' + randomBytes(18).toString('base64url'),
     isRead: true,
     isDraft: true,
     importance: 'normal',
@@ -191,5 +207,6 @@ export function messageDataFromGraph(json: Json, author: EmailAddress): MessageD
     attachments: [],
   };
   for (const [k, v] of Object.entries(patch)) if (v !== undefined) (data as unknown as Json)[k] = v;
+  data.conversationId = conversationIdOf(data);
   return data;
 }

@@ -4,7 +4,7 @@
 // whose dependency failed answers 424.
 import { badRequest } from '../errors.ts';
 import type { Json } from '../mappers/common.ts';
-import { jsonBody } from '../paging.ts';
+import { jsonObject } from '../paging.ts';
 import type { GraphResponse, Route, RouteCall } from '../types.ts';
 
 export const MAX_BATCH_REQUESTS = 20;
@@ -92,7 +92,7 @@ function responseBody(r: GraphResponse): unknown {
 }
 
 async function runBatch(call: RouteCall): Promise<GraphResponse> {
-  const members = parseMembers(jsonBody(call));
+  const members = parseMembers(jsonObject(call));
   const results = new Map<string, Promise<GraphResponse>>();
   let drop = false;
   const start = (m: Member): Promise<GraphResponse> => {

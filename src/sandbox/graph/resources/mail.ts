@@ -14,6 +14,7 @@ import {
   messageToGraph,
 } from '../mappers/message.ts';
 import { entityResponse, listResponse, noContent } from '../paging.ts';
+import { parseQueryOptions } from '../query/options.ts';
 import type { GraphResponse, Route, RouteCall } from '../types.ts';
 import {
   createItem,
@@ -34,7 +35,8 @@ const write = PERMISSIONS.mailWrite;
 const isMailFolder = (f: Folder) => f.folderClass === 'IPF.Note';
 const mailFolder = (call: RouteCall): Folder => folderById(call, call.params.folderId, 'IPF.Note');
 const messageJson = (call: RouteCall) => {
-  const view = viewOf(call);
+  const select = parseQueryOptions(call.req.query).select;
+  const view = { ...viewOf(call), select: new Set(select?.map((s) => s.toLowerCase())) };
   return (item: Item<'message'>) => messageToGraph(item, view);
 };
 
