@@ -302,6 +302,11 @@ export interface Mailbox {
   canImpersonate: boolean;
   /** Windows zone name of the mailbox's working hours. */
   timeZone: string;
+  /**
+   * Conditional Access demands multi-factor authentication: sign-ins that cannot do it (the
+   * username/password grant) are refused with AADSTS50076, as Entra ID does.
+   */
+  requiresMfa?: boolean;
 }
 
 export interface Tenant {
@@ -320,6 +325,11 @@ export interface AppRegistration {
   redirectUris: string[];
   /** Application permissions granted with admin consent (app-only tokens carry them as `roles`). */
   applicationPermissions: string[];
+  /**
+   * "Allow public client flows": the username/password and device code grants may be used
+   * without a client secret. Off by default, as in Entra ID.
+   */
+  allowPublicClient?: boolean;
 }
 
 /** Thrown by store operations; the protocol layers turn `code` into their own fault shapes. */

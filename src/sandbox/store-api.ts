@@ -92,6 +92,7 @@ export interface SandboxStore {
     password: string;
     canImpersonate?: boolean;
     timeZone?: string;
+    requiresMfa?: boolean;
     id?: string;
   }): Mailbox;
   apps(tenantId?: string): AppRegistration[];

@@ -1,12 +1,6 @@
 // Microsoft's own client library signs in against the sandbox over HTTPS, trusting the
 // sandbox's certificate as a custom CA (verification stays on).
-import https from 'node:https';
-import {
-  ConfidentialClientApplication,
-  CryptoProvider,
-  type INetworkModule,
-  type NetworkResponse,
-} from '@azure/msal-node';
+import { ConfidentialClientApplication, CryptoProvider } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.ts';
 import {
@@ -16,53 +10,7 @@ import {
   DEMO_REDIRECT_URIS,
   DEMO_TENANT_ID,
 } from '../../src/sandbox/seed/index.ts';
-
-function request(
-  ca: string,
-  method: 'GET' | 'POST',
-  url: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<{ status: number; headers: Record<string, string>; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, headers, ca }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => {
-        text += chunk;
-      });
-      res.on('end', () => {
-        const flat: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers))
-          if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 0, headers: flat, text });
-      });
-    });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-
-/** MSAL's network module over node:https with the sandbox's CA as the only extra trust. */
-function sandboxNetworkClient(ca: string): INetworkModule {
-  const send = async <T>(
-    method: 'GET' | 'POST',
-    url: string,
-    options?: { headers?: Record<string, string>; body?: string },
-  ) => {
-    const res = await request(ca, method, url, options?.headers, options?.body);
-    return {
-      status: res.status,
-      headers: res.headers,
-      body: JSON.parse(res.text) as T,
-    } satisfies NetworkResponse<T>;
-  };
-  return {
-    sendGetRequestAsync: (url, options) => send('GET', url, options),
-    sendPostRequestAsync: (url, options) => send('POST', url, options),
-  };
-}
+import { request, sandboxNetworkClient } from '../support/msal-network.ts';
 
 describe('identity platform with @azure/msal-node', () => {
   let sandbox: RunningSandbox;

@@ -229,6 +229,7 @@ export const createMailboxBody = z.strictObject({
   password: z.string().min(1),
   canImpersonate: z.boolean().optional(),
   timeZone: z.string().optional(),
+  requiresMfa: z.boolean().optional(),
   id: z.string().optional(),
 });
 
@@ -239,6 +240,7 @@ export const createAppBody = z.strictObject({
   applicationPermissions: z.array(z.string()).default([]),
   clientId: z.uuid().optional(),
   clientSecret: z.string().min(8).optional(),
+  allowPublicClient: z.boolean().optional(),
 });
 
 const fault = z.discriminatedUnion('kind', [

@@ -9,18 +9,25 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
   | 'access_denied'
-  | 'unsupported_response_type';
+  | 'unsupported_response_type'
+  | 'authorization_pending'
+  | 'authorization_declined'
+  | 'bad_verification_code'
+  | 'expired_token';
 
 export class IdentityError extends Error {
   readonly error: OAuthErrorCode;
   readonly aadsts: number;
   readonly status: number;
-  constructor(error: OAuthErrorCode, aadsts: number, description: string, status = 400) {
+  /** Entra's `suberror` (e.g. `basic_action` when MFA is required), which MSAL passes on. */
+  readonly suberror?: string;
+  constructor(error: OAuthErrorCode, aadsts: number, description: string, status = 400, suberror?: string) {
     super(`AADSTS${aadsts}: ${description}`);
     this.name = 'IdentityError';
     this.error = error;
     this.aadsts = aadsts;
     this.status = status;
+    if (suberror) this.suberror = suberror;
   }
 }
 
@@ -42,4 +49,10 @@ export const AADSTS = {
   unsupportedGrantType: 70003,
   pkceMethod: 5000331,
   invalidRequest: 9002313,
+  mfaRequired: 50076,
+  clientSecretRequired: 7000218,
+  authorizationPending: 70016,
+  badVerificationCode: 70018,
+  deviceCodeExpired: 70019,
+  userDeclined: 65004,
 } as const;

@@ -10,12 +10,38 @@ import { applyFaults } from './faults.ts';
 import { publicJwk } from './jwt.ts';
 import { checkPassword } from './passwords.ts';
 import { parseScopes } from './scopes.ts';
-import { errorPage, formPostPage, signInPage } from './sign-in-page.ts';
+import { deviceCodePage, errorPage, formPostPage, signInPage } from './sign-in-page.ts';
 import type { IdentityService } from './tokens.ts';
 
 type Params = Record<string, string | undefined>;
 
 const MULTI_TENANT = new Set(['common', 'organizations', 'consumers']);
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** The username/password and device code grants without a secret need "Allow public client flows". */
+function requirePublicClientOrSecret(app: { registration: AppRegistration; secretChecked: boolean }): void {
+  if (!app.secretChecked && !app.registration.allowPublicClient) {
+    throw new IdentityError(
+      'invalid_client',
+      AADSTS.clientSecretRequired,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'. " +
+        "Send the app's client secret, or turn on 'Allow public client flows' for the app registration.",
+      401,
+    );
+  }
+}
+
+function requireParameter(params: Params, name: string): string {
+  const value = params[name];
+  if (!value) {
+    throw new IdentityError(
+      'invalid_request',
+      AADSTS.missingParameter,
+      `The request body must contain the parameter '${name}'.`,
+    );
+  }
+  return value;
+}
 
 export function createIdentityFrontEnd(identity: IdentityService): FrontEnd {
   return async (app, ctx) => {
@@ -46,6 +72,7 @@ export function createIdentityFrontEnd(identity: IdentityService): FrontEnd {
           error: error.error,
           error_description: `${error.message}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${traceId}\r\nTimestamp: ${timestamp(ctx)}`,
           error_codes: [error.aadsts],
+          ...(error.suberror ? { suberror: error.suberror } : {}),
           timestamp: timestamp(ctx),
           trace_id: traceId,
           correlation_id: traceId,
@@ -96,7 +123,13 @@ export function createIdentityFrontEnd(identity: IdentityService): FrontEnd {
             'email',
           ],
           code_challenge_methods_supported: ['S256'],
-          grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+          grant_types_supported: [
+            'authorization_code',
+            'refresh_token',
+            'client_credentials',
+            'password',
+            DEVICE_CODE_GRANT,
+          ],
           tenant_region_scope: 'EU',
           cloud_instance_name: 'microsoftonline.com',
           cloud_graph_host_name: 'graph.windows.net',
@@ -241,6 +274,117 @@ export function createIdentityFrontEnd(identity: IdentityService): FrontEnd {
     app.post('/:tenant/oauth2/v2.0/authorize', authorize);
 
     app.post(
+      '/:tenant/oauth2/v2.0/devicecode',
+      async (request: FastifyRequest<{ Params: { tenant: string } }>, reply) => {
+        if (await applyFaults(ctx, request, reply, 'devicecode')) return;
+        try {
+          const params = (request.body as Params | undefined) ?? {};
+          const tenant = tenantOf(request.params.tenant);
+          const clientId = requireParameter(params, 'client_id');
+          const registration = ctx.store.app(clientId);
+          if (!registration || (tenant && registration.tenantId !== tenant.id)) {
+            throw new IdentityError(
+              'unauthorized_client',
+              AADSTS.appNotFound,
+              `Application with identifier '${clientId}' was not found in the directory '${tenant?.domain ?? 'common'}'. Check the client id and the tenant.`,
+            );
+          }
+          const started = identity.startDeviceCode(registration, params.scope);
+          const verificationUri = `${origin(request)}/devicelogin`;
+          return reply.header('cache-control', 'no-store').send({
+            user_code: started.userCode,
+            device_code: started.deviceCode,
+            verification_uri: verificationUri,
+            expires_in: started.expiresIn,
+            interval: started.interval,
+            message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${started.userCode} to authenticate.`,
+          });
+        } catch (error) {
+          return sendError(reply, error);
+        }
+      },
+    );
+
+    // Home realm discovery, which MSAL asks before the username/password grant: every sandbox
+    // account is managed (its password is checked by the sandbox itself, not a federation server).
+    app.get(
+      '/common/userrealm/:username',
+      async (request: FastifyRequest<{ Params: { username: string } }>, reply) => {
+        const username = request.params.username;
+        const mailbox = ctx.store.mailbox(username);
+        const tenant = mailbox ? ctx.store.tenantByIdOrDomain(mailbox.tenantId) : undefined;
+        return reply.send({
+          ver: '1.0',
+          account_type: mailbox ? 'Managed' : 'Unknown',
+          domain_name: tenant?.domain ?? username.split('@')[1] ?? '',
+          cloud_instance_name: 'microsoftonline.com',
+          cloud_audience_urn: 'urn:federation:MicrosoftOnline',
+        });
+      },
+    );
+
+    // Where the user enters a device code, then signs in and consents (Microsoft's /devicelogin).
+    const deviceLogin = async (request: FastifyRequest, reply: FastifyReply) => {
+      const params = { ...(request.query as Params), ...((request.body as Params | undefined) ?? {}) };
+      const page = (status: number, body: string) =>
+        reply.code(status).type('text/html').header('cache-control', 'no-store').send(body);
+      const userCode = (params.otc ?? '').trim();
+      if (request.method === 'GET' || !userCode) return page(200, deviceCodePage({ userCode }));
+      const pending = identity.pendingDeviceCode(userCode);
+      const registration = pending && ctx.store.app(pending.clientId);
+      if (!pending || !registration) {
+        return page(
+          200,
+          deviceCodePage({
+            userCode,
+            error: `AADSTS${AADSTS.badVerificationCode}: That code didn't work. Check the code on your device and try again; codes expire after 15 minutes.`,
+          }),
+        );
+      }
+      const signIn = (error?: string) =>
+        page(
+          200,
+          signInPage({
+            action: '/devicelogin',
+            params: { otc: userCode },
+            appName: registration.displayName,
+            scopes: pending.scopes,
+            tenantName:
+              ctx.store.tenantByIdOrDomain(registration.tenantId)?.displayName ?? registration.tenantId,
+            login: params.login,
+            error,
+          }),
+        );
+      if (params.consent === 'decline') {
+        identity.completeDeviceCode(userCode, 'declined');
+        return page(
+          200,
+          errorPage(
+            'Sign-in declined',
+            `You declined to sign in to ${registration.displayName}. You can close this window.`,
+          ),
+        );
+      }
+      if (params.login === undefined) return signIn();
+      const mailbox = checkPassword(ctx.store, params.login, params.password ?? '');
+      if (!mailbox || mailbox.tenantId !== registration.tenantId) {
+        return signIn(
+          `AADSTS${AADSTS.badCredentials}: Your account or password is incorrect. Use a sandbox account and its password.`,
+        );
+      }
+      identity.completeDeviceCode(userCode, { mailbox });
+      return page(
+        200,
+        errorPage(
+          registration.displayName,
+          `You have signed in to the ${registration.displayName} application on your device. You may now close this window.`,
+        ),
+      );
+    };
+    app.get('/devicelogin', deviceLogin);
+    app.post('/devicelogin', deviceLogin);
+
+    app.post(
       '/:tenant/oauth2/v2.0/token',
       async (request: FastifyRequest<{ Params: { tenant: string } }>, reply) => {
         if (await applyFaults(ctx, request, reply, 'token')) return;
@@ -312,6 +456,38 @@ export function createIdentityFrontEnd(identity: IdentityService): FrontEnd {
                   issuer,
                 }),
               );
+            case 'password': {
+              requirePublicClientOrSecret(app);
+              const username = requireParameter(params, 'username');
+              const mailbox = checkPassword(ctx.store, username, requireParameter(params, 'password'));
+              if (!mailbox || mailbox.tenantId !== app.registration.tenantId) {
+                throw new IdentityError(
+                  'invalid_grant',
+                  AADSTS.badCredentials,
+                  'Error validating credentials due to invalid username or password. Check the username and password.',
+                );
+              }
+              return reply.send(
+                identity.passwordGrant({
+                  app: app.registration,
+                  mailbox,
+                  scope: params.scope,
+                  clientInfo,
+                  issuer,
+                }),
+              );
+            }
+            case DEVICE_CODE_GRANT:
+            case 'device_code':
+              requirePublicClientOrSecret(app);
+              return reply.send(
+                identity.redeemDeviceCode({
+                  app: app.registration,
+                  deviceCode: requireParameter(params, 'device_code'),
+                  clientInfo,
+                  issuer,
+                }),
+              );
             case undefined:
               throw new IdentityError(
                 'invalid_request',
@@ -322,7 +498,7 @@ export function createIdentityFrontEnd(identity: IdentityService): FrontEnd {
               throw new IdentityError(
                 'unsupported_grant_type',
                 AADSTS.unsupportedGrantType,
-                `The grant type '${params.grant_type}' is not supported by the sandbox; use authorization_code, refresh_token or client_credentials.`,
+                `The grant type '${params.grant_type}' is not supported; use authorization_code, refresh_token, client_credentials, password or ${DEVICE_CODE_GRANT}.`,
               );
           }
         } catch (error) {

@@ -47,6 +47,26 @@ export function signInPage(input: {
       <p><strong>${escapeHtml(input.appName)}</strong> asks to:</p>
       <ul>${scopes}</ul>
       <button type="submit" name="consent" value="accept">Sign in and accept</button>
+      <button type="submit" name="consent" value="decline">Cancel</button>
+    </form>
+  </main>
+</body>
+</html>`;
+}
+
+/** The device code entry page. */
+export function deviceCodePage(input: { userCode: string; error?: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Enter code - Exsync sandbox</title></head>
+<body>
+  <main>
+    <h1>Enter code</h1>
+    <p>Enter the code displayed on your app or device.</p>
+    ${input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : ''}
+    <form method="post" action="/devicelogin">
+      <label>Code <input type="text" name="otc" autocomplete="off" value="${escapeHtml(input.userCode)}"></label>
+      <button type="submit">Next</button>
     </form>
   </main>
 </body>

@@ -72,7 +72,28 @@ export interface TokenResponse {
   client_info?: string;
 }
 
+interface DeviceCodeGrant {
+  clientId: string;
+  userCode: string;
+  scopes: string[];
+  expiresAt: number;
+  state: 'pending' | 'approved' | 'declined' | 'redeemed';
+  sid?: string;
+}
+
+export interface DeviceCodeStart {
+  deviceCode: string;
+  userCode: string;
+  expiresIn: number;
+  interval: number;
+}
+
 const CODE_LIFETIME_MS = 10 * 60_000;
+/** Entra gives the user 15 minutes to enter a device code; clients poll every 5 seconds. */
+const DEVICE_CODE_LIFETIME_SEC = 15 * 60;
+const DEVICE_CODE_INTERVAL_SEC = 5;
+/** User codes as Entra writes them: nine letters and digits without look-alikes. */
+const USER_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 export class IdentityService implements TokenVerifier {
@@ -84,6 +105,8 @@ export class IdentityService implements TokenVerifier {
   private readonly sessions = new Map<string, Session>();
   private readonly refreshTokens = new Map<string, RefreshGrant>();
   private readonly codes = new Map<string, AuthorizationCode>();
+  private readonly deviceCodes = new Map<string, DeviceCodeGrant>();
+  private readonly userCodes = new Map<string, string>();
   private readonly changeListeners = new Set<() => void>();
 
   constructor(options: IdentityOptions) {
@@ -162,14 +185,7 @@ export class IdentityService implements TokenVerifier {
     codeChallenge?: string;
     nonce?: string;
   }): string {
-    const session: Session = {
-      sid: randomUUID(),
-      mailboxId: input.mailbox.id,
-      tenantId: input.mailbox.tenantId,
-      clientId: input.app.clientId,
-      revoked: false,
-    };
-    this.sessions.set(session.sid, session);
+    const session = this.newSession(input.app, input.mailbox);
     const code = '1.A' + randomBytes(48).toString('base64url');
     this.codes.set(sha256(code), {
       clientId: input.app.clientId,
@@ -235,6 +251,124 @@ export class IdentityService implements TokenVerifier {
     grant.redeemed = true;
     const session = this.requireSession(grant.sid);
     return this.delegatedTokens(session, grant.scopes, input.issuer, input.clientInfo, grant.nonce);
+  }
+
+  /**
+   * The username/password grant (ROPC): the password was checked by the caller. Refused for
+   * accounts that must use multi-factor authentication, as Entra refuses them.
+   */
+  passwordGrant(input: {
+    app: AppRegistration;
+    mailbox: Mailbox;
+    scope: string | undefined;
+    clientInfo: boolean;
+    issuer: string;
+  }): TokenResponse {
+    if (input.mailbox.requiresMfa) {
+      throw new IdentityError(
+        'invalid_grant',
+        AADSTS.mfaRequired,
+        "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '00000003-0000-0000-c000-000000000000'. Sign in interactively (authorization code or device code flow) instead of with a password.",
+        400,
+        'basic_action',
+      );
+    }
+    const scopes = (input.scope ?? '').split(/\s+/).filter(Boolean);
+    parseScopes(input.scope);
+    const session = this.newSession(input.app, input.mailbox);
+    this.grantsChanged();
+    return this.delegatedTokens(session, scopes, input.issuer, input.clientInfo);
+  }
+
+  /** Starts the device code flow: a code for the device to poll with and one for the user to enter. */
+  startDeviceCode(app: AppRegistration, scope: string | undefined): DeviceCodeStart {
+    parseScopes(scope);
+    const deviceCode = 'DAQABAAEAAA' + randomBytes(48).toString('base64url');
+    let userCode: string;
+    do {
+      userCode = [...randomBytes(9)].map((b) => USER_CODE_ALPHABET[b % USER_CODE_ALPHABET.length]).join('');
+    } while (this.userCodes.has(userCode));
+    this.pruneDeviceCodes();
+    this.deviceCodes.set(sha256(deviceCode), {
+      clientId: app.clientId,
+      userCode,
+      scopes: (scope ?? '').split(/\s+/).filter(Boolean),
+      expiresAt: this.now() + DEVICE_CODE_LIFETIME_SEC * 1000,
+      state: 'pending',
+    });
+    this.userCodes.set(userCode, sha256(deviceCode));
+    return { deviceCode, userCode, expiresIn: DEVICE_CODE_LIFETIME_SEC, interval: DEVICE_CODE_INTERVAL_SEC };
+  }
+
+  /** The pending request a user code names, for the code entry page; undefined if unknown or expired. */
+  pendingDeviceCode(userCode: string): { clientId: string; scopes: string[] } | undefined {
+    const grant = this.deviceGrantByUserCode(userCode);
+    if (grant?.state !== 'pending' || grant.expiresAt < this.now()) return undefined;
+    return { clientId: grant.clientId, scopes: [...grant.scopes] };
+  }
+
+  /** The user entered the code and signed in (approve) or declined. */
+  completeDeviceCode(userCode: string, outcome: { mailbox: Mailbox } | 'declined'): boolean {
+    const grant = this.deviceGrantByUserCode(userCode);
+    if (grant?.state !== 'pending' || grant.expiresAt < this.now()) return false;
+    if (outcome === 'declined') {
+      grant.state = 'declined';
+      return true;
+    }
+    const app = this.store.app(grant.clientId);
+    if (!app) return false;
+    grant.sid = this.newSession(app, outcome.mailbox).sid;
+    grant.state = 'approved';
+    this.grantsChanged();
+    return true;
+  }
+
+  /** The device polls: pending, declined, expired, or the tokens once the user signed in. */
+  redeemDeviceCode(input: {
+    app: AppRegistration;
+    deviceCode: string;
+    clientInfo: boolean;
+    issuer: string;
+  }): TokenResponse {
+    const grant = this.deviceCodes.get(sha256(input.deviceCode));
+    if (!grant || grant.clientId !== input.app.clientId) {
+      throw new IdentityError(
+        'bad_verification_code',
+        AADSTS.badVerificationCode,
+        "The provided value for the input parameter 'device_code' is not valid. Start the device code flow again.",
+      );
+    }
+    if (grant.state === 'redeemed') {
+      throw new IdentityError(
+        'invalid_grant',
+        AADSTS.codeRedeemed,
+        'The device code was already redeemed. Start the device code flow again.',
+      );
+    }
+    if (grant.expiresAt < this.now()) {
+      throw new IdentityError(
+        'expired_token',
+        AADSTS.deviceCodeExpired,
+        'Verification code expired. Start the device code flow again and have the user enter the new code within 15 minutes.',
+      );
+    }
+    if (grant.state === 'declined') {
+      throw new IdentityError(
+        'authorization_declined',
+        AADSTS.userDeclined,
+        'The user declined to authorize the request. Start the device code flow again if they change their mind.',
+      );
+    }
+    if (grant.state === 'pending') {
+      throw new IdentityError(
+        'authorization_pending',
+        AADSTS.authorizationPending,
+        'The provided request has not yet been authorized by the user. The user must input their code.',
+      );
+    }
+    grant.state = 'redeemed';
+    const session = this.requireSession(grant.sid!);
+    return this.delegatedTokens(session, grant.scopes, input.issuer, input.clientInfo);
   }
 
   redeemRefreshToken(input: {
@@ -415,6 +549,34 @@ export class IdentityService implements TokenVerifier {
     }
     this.grantsChanged();
     return response;
+  }
+
+  private newSession(app: AppRegistration, mailbox: Mailbox): Session {
+    const session: Session = {
+      sid: randomUUID(),
+      mailboxId: mailbox.id,
+      tenantId: mailbox.tenantId,
+      clientId: app.clientId,
+      revoked: false,
+    };
+    this.sessions.set(session.sid, session);
+    return session;
+  }
+
+  private deviceGrantByUserCode(userCode: string): DeviceCodeGrant | undefined {
+    const hash = this.userCodes.get(userCode.replace(/[\s-]/g, '').toUpperCase());
+    return hash ? this.deviceCodes.get(hash) : undefined;
+  }
+
+  private pruneDeviceCodes(): void {
+    const now = this.now();
+    for (const [hash, grant] of this.deviceCodes) {
+      // Kept an hour past expiry so late polls still learn `expired_token`.
+      if (grant.expiresAt + 3_600_000 < now) {
+        this.deviceCodes.delete(hash);
+        this.userCodes.delete(grant.userCode);
+      }
+    }
   }
 
   private requireSession(sid: string): Session {

@@ -43,6 +43,7 @@ export function seedDemo(store: SandboxStore, options: SeedDemoOptions = {}): De
     displayName: 'Exsync (demo)',
     redirectUris: [...DEMO_REDIRECT_URIS],
     applicationPermissions: [...DEMO_APP_PERMISSIONS],
+    allowPublicClient: true,
   });
   if (!options.accountsOnly) {
     fillDemoMailboxes(store, DEMO_USERS, { baseDate: options.baseDate ?? mondayOf(Date.now()) });

@@ -146,6 +146,7 @@ export class MemoryStore implements SandboxStore {
     password: string;
     canImpersonate?: boolean;
     timeZone?: string;
+    requiresMfa?: boolean;
     id?: string;
   }): Mailbox {
     const tenant = this.tenantsById.get(input.tenantId?.toLowerCase());
@@ -168,6 +169,7 @@ export class MemoryStore implements SandboxStore {
       canImpersonate: input.canImpersonate ?? false,
       timeZone: input.timeZone ?? 'UTC',
     };
+    if (input.requiresMfa) mailbox.requiresMfa = true;
     const state: MailboxState = {
       mailbox,
       seq: 0,
@@ -215,6 +217,7 @@ export class MemoryStore implements SandboxStore {
       redirectUris: [...(input.redirectUris ?? [])],
       applicationPermissions: [...(input.applicationPermissions ?? [])],
     };
+    if (input.allowPublicClient) app.allowPublicClient = true;
     this.appsById.set(clientId, app);
     return clone(app);
   }
