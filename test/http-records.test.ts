@@ -325,7 +325,7 @@ describe('users and the journal', () => {
   });
 
   it('lets a user change their own password', async () => {
-    const who = await h.crm.users.createUser({
+    await h.crm.users.createUser({
       email: 'dave@example.com',
       displayName: 'Dave',
       password: 'first-password',
@@ -337,12 +337,13 @@ describe('users and the journal', () => {
     });
     const cookie = `exsync_session=${login.cookies.find((c) => c.name === 'exsync_session')!.value}`;
     const changed = await h.app.inject({
-      method: 'PUT',
-      url: `/api/v1/users/${who.id}/password`,
+      method: 'POST',
+      url: '/api/v1/me/password',
       headers: { cookie, 'x-csrf-token': login.json().csrfToken },
-      payload: { password: 'second-password' },
+      payload: { currentPassword: 'first-password', newPassword: 'second-password' },
     });
-    expect(changed.statusCode).toBe(204);
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ sessionsEnded: 0, tokensRevoked: 0 });
     expect(await h.crm.users.verifyLogin('dave@example.com', 'second-password')).toBeDefined();
   });
 

@@ -58,12 +58,97 @@ describe('users and roles', () => {
     expect(await crm.users.verifyLogin('login@example.test', 'sesame-open')).toBeUndefined();
     expect((await failure(crm.users.principalFor(user.id))).code).toBe('forbidden');
     await crm.users.update(admin, user.id, { active: true });
-    await crm.users.setPassword(await crm.users.principalFor(user.id), user.id, 'new-secret-1');
+    const self = await crm.users.principalFor(user.id);
+    expect(
+      await crm.users.changeOwnPassword(self, { currentPassword: 'wrong-pass', newPassword: 'new-secret-1' }),
+    ).toEqual({ ok: false, reason: 'wrong_password' });
+    expect(await crm.users.verifyLogin('login@example.test', 'sesame-open')).toBeDefined();
+    expect(
+      await crm.users.changeOwnPassword(self, {
+        currentPassword: 'sesame-open',
+        newPassword: 'new-secret-1',
+      }),
+    ).toMatchObject({ ok: true });
     expect(await crm.users.verifyLogin('login@example.test', 'sesame-open')).toBeUndefined();
     expect((await crm.users.verifyLogin('login@example.test', 'new-secret-1'))?.id).toBe(user.id);
-    expect((await failure(crm.users.setPassword(admin, user.id, 'short'))).details?.[0].path).toBe(
+    expect((await failure(crm.users.resetPassword(admin, user.id, 'short'))).details?.[0].path).toBe(
       'password',
     );
+    await crm.users.resetPassword(admin, user.id, 'reset-secret-2');
+    expect((await crm.users.verifyLogin('login@example.test', 'reset-secret-2'))?.id).toBe(user.id);
+  });
+
+  it('ends sessions and tokens on deactivation, password change and reset; reactivation brings none back', async () => {
+    const { crm, admin, store } = f;
+    const user = await crm.users.create(admin, {
+      email: 'creds@example.test',
+      displayName: 'Creds',
+      password: 'first-secret',
+    });
+    const now = new Date().toISOString();
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const give = async (sessions: string[], tokens: string[]) => {
+      for (const id of sessions) {
+        await store.db
+          .insertInto('sessions')
+          .values({ id, user_id: user.id, csrf_token: 'c', created_at: now, expires_at: later })
+          .execute();
+      }
+      for (const id of tokens) {
+        await store.db
+          .insertInto('api_tokens')
+          .values({
+            id,
+            user_id: user.id,
+            name: id,
+            token_hash: `hash-${id}`,
+            created_at: now,
+            last_used_at: null,
+            expires_at: null,
+          })
+          .execute();
+      }
+    };
+    const held = async () => ({
+      sessions: (await store.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute())
+        .map((r) => r.id)
+        .sort(),
+      tokens: (await store.db.selectFrom('api_tokens').select('id').where('user_id', '=', user.id).execute())
+        .map((r) => r.id)
+        .sort(),
+    });
+    // Someone else's credentials are never touched.
+    await store.db
+      .insertInto('sessions')
+      .values({ id: 's-admin', user_id: admin.userId, csrf_token: 'c', created_at: now, expires_at: later })
+      .execute();
+
+    await give(['s1', 's2'], ['t1']);
+    await crm.users.deactivate(admin, user.id);
+    expect(await held()).toEqual({ sessions: [], tokens: [] });
+    await crm.users.reactivate(admin, user.id);
+    expect(await held()).toEqual({ sessions: [], tokens: [] });
+
+    await give(['s3', 's4'], ['t2', 't3']);
+    const self = await crm.users.principalFor(user.id);
+    expect(
+      await crm.users.changeOwnPassword(
+        self,
+        { currentPassword: 'first-secret', newPassword: 'second-secret' },
+        's3',
+      ),
+    ).toEqual({ ok: true, sessionsEnded: 1, tokensRevoked: 2 });
+    expect(await held()).toEqual({ sessions: ['s3'], tokens: [] });
+
+    await give([], ['t4']);
+    expect(await crm.users.resetPassword(admin, user.id, 'third-secret')).toMatchObject({
+      sessionsEnded: 1,
+      tokensRevoked: 1,
+    });
+    expect(await held()).toEqual({ sessions: [], tokens: [] });
+    expect(
+      await store.db.selectFrom('sessions').select('id').where('id', '=', 's-admin').executeTakeFirst(),
+    ).toEqual({ id: 's-admin' });
   });
 
   it('derives the principal from roles: administrators hold CanManageAdministration', async () => {
@@ -161,5 +246,40 @@ describe('users and roles', () => {
     const { crm, alice, bob } = f;
     expect((await crm.findByEmail(bob, 'Alice@Example.test')).users.map((u) => u.id)).toEqual([alice.userId]);
     await crm.users.update(alice, alice.userId, { displayName: 'Alice' });
+  });
+});
+
+describe('password resets and deactivation', () => {
+  let f: CrmFixture;
+  beforeAll(async () => {
+    f = await setupCrm();
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it('keeps password resets and deactivation within their rights', async () => {
+    const { crm, admin, alice, bob } = f;
+    // One's own password needs the current one: not through the reset.
+    expect((await failure(crm.users.resetPassword(admin, admin.userId, 'x-long-enough'))).code).toBe(
+      'forbidden',
+    );
+    expect((await failure(crm.users.resetPassword(alice, bob.userId, 'x-long-enough'))).code).toBe(
+      'forbidden',
+    );
+    expect((await failure(crm.users.deactivate(admin, admin.userId))).code).toBe('forbidden');
+    const role = await crm.roles.create(admin, { name: 'Account keepers', operations: ['CanManageUsers'] });
+    const managerUser = await crm.users.create(admin, {
+      email: 'um@example.test',
+      displayName: 'UM',
+      roles: [role.id],
+    });
+    const manager = await crm.users.principalFor(managerUser.id);
+    // A user manager cannot take over or lock out an administrator.
+    expect((await failure(crm.users.resetPassword(manager, admin.userId, 'x-long-enough'))).code).toBe(
+      'forbidden',
+    );
+    expect((await failure(crm.users.deactivate(manager, admin.userId))).code).toBe('forbidden');
+    expect((await crm.users.resetPassword(manager, bob.userId, 'bob-new-secret')).user.id).toBe(bob.userId);
   });
 });

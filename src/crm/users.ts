@@ -2,6 +2,11 @@
 // Every user can read the user directory (it is needed to invite colleagues); creating users,
 // changing roles and deactivating are for administrators and holders of CanManageUsers, and
 // only administrators may hand out roles that carry CanManageAdministration.
+//
+// Credentials follow the account: deactivating a user, a user changing their password and an
+// administrator resetting one end the user's sessions and revoke their API tokens in the same
+// transaction (a self-change keeps only the session that made it), so that a reactivated
+// account or a changed password never brings an old credential back to life.
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
@@ -51,11 +56,41 @@ export const userFilterSchema = z.strictObject({
 });
 
 export type User = z.infer<typeof userSchema>;
+
+/** What a password change or deactivation ended, so the caller can say so. */
+export interface CredentialsEnded {
+  sessionsEnded: number;
+  tokensRevoked: number;
+}
+
+export type OwnPasswordChange = ({ ok: true } & CredentialsEnded) | { ok: false; reason: 'wrong_password' };
 export type UserCreate = z.input<typeof userCreateSchema>;
 export type UserUpdate = z.input<typeof userUpdateSchema>;
 export type UserFilter = z.input<typeof userFilterSchema>;
 
 const canManageUsers = (p: Principal) => p.isAdmin || p.operations.has('CanManageUsers');
+const isActive = (row: { active: boolean | number }) => row.active === true || row.active === 1;
+
+/** Ends the user's sessions (all but `keepSessionId`) and revokes all their API tokens. */
+async function endCredentials(
+  trx: Kysely<Database>,
+  userId: string,
+  keepSessionId?: string,
+): Promise<CredentialsEnded> {
+  let sessions = trx.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepSessionId !== undefined) sessions = sessions.where('id', '!=', keepSessionId);
+  const ended = await sessions.executeTakeFirst();
+  const revoked = await trx.deleteFrom('api_tokens').where('user_id', '=', userId).executeTakeFirst();
+  return { sessionsEnded: Number(ended.numDeletedRows), tokensRevoked: Number(revoked.numDeletedRows) };
+}
+
+async function writePasswordHash(trx: Kysely<Database>, userId: string, hash: string): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set({ password_hash: hash, updated_at: new Date().toISOString() })
+    .where('id', '=', userId)
+    .execute();
+}
 
 export function createUsers(db: Kysely<Database>, roles: RoleService) {
   async function rolesOf(executor: Kysely<Database>, userIds: string[]): Promise<Map<string, Role[]>> {
@@ -89,7 +124,7 @@ export function createUsers(db: Kysely<Database>, roles: RoleService) {
       id: row.id,
       email: row.email,
       displayName: row.display_name,
-      active: row.active === true || row.active === 1,
+      active: isActive(row),
       timeZone: row.time_zone,
       roles: (byUser.get(row.id) ?? []).map((r) => ({ id: r.id, name: r.name })),
       createdAt: row.created_at,
@@ -232,8 +267,19 @@ export function createUsers(db: Kysely<Database>, roles: RoleService) {
           self ? `change your own ${managerOnly.join(', ')}` : 'change other users (needs CanManageUsers)',
         );
       }
+      if (data.active === false && self) {
+        throw forbidden('deactivate your own account; another administrator has to do it');
+      }
       await db.transaction().execute(async (trx) => {
-        await load(trx, id);
+        const before = await load(trx, id);
+        if (data.active !== undefined && data.active !== before.active && !principal.isAdmin) {
+          if (
+            (await rolesOf(trx, [id])).get(id)?.some((r) => r.operations.includes('CanManageAdministration'))
+          )
+            throw forbidden('deactivate or reactivate an administrator (only administrators may)');
+        }
+        // A deactivated account keeps no credential, so reactivating it brings none back.
+        if (data.active !== undefined && data.active !== before.active) await endCredentials(trx, id);
         const set: Partial<Database['users']> = { updated_at: new Date().toISOString() };
         if (data.email !== undefined) {
           const email = data.email.toLowerCase();
@@ -265,16 +311,72 @@ export function createUsers(db: Kysely<Database>, roles: RoleService) {
       return this.update(principal, id, { active: false });
     },
 
-    async setPassword(principal: Principal, id: string, newPassword: string): Promise<void> {
-      if (principal.userId !== id && !canManageUsers(principal))
-        throw forbidden("set another user's password");
+    reactivate(principal: Principal, id: string): Promise<User> {
+      return this.update(principal, id, { active: true });
+    },
+
+    /**
+     * A user changes their own password, proving the current one. Every other session of the
+     * user ends and every API token is revoked; `keepSessionId` (the session making the change)
+     * stays signed in.
+     */
+    async changeOwnPassword(
+      principal: Principal,
+      input: { currentPassword: string; newPassword: string },
+      keepSessionId?: string,
+    ): Promise<OwnPasswordChange> {
+      const value = parseInput(z.strictObject({ newPassword: password }), {
+        newPassword: input.newPassword,
+      }).newPassword;
+      const row = await db
+        .selectFrom('users')
+        .select(['id', 'password_hash', 'active'])
+        .where('id', '=', principal.userId)
+        .executeTakeFirst();
+      if (!row) throw notFound('user', principal.userId);
+      let ok = false;
+      if (row.password_hash) ok = await verifyPassword(input.currentPassword, row.password_hash);
+      else await spendVerifyTime(input.currentPassword);
+      if (!ok || !isActive(row)) return { ok: false, reason: 'wrong_password' };
+      const hash = await hashPassword(value);
+      const ended = await db.transaction().execute(async (trx) => {
+        await writePasswordHash(trx, row.id, hash);
+        return endCredentials(trx, row.id, keepSessionId);
+      });
+      return { ok: true, ...ended };
+    },
+
+    /**
+     * An administrator (or holder of CanManageUsers) sets another user's password, e.g. when it
+     * was forgotten or may be known to someone else: all the user's sessions end and all their
+     * API tokens are revoked. One's own password is changed with changeOwnPassword instead, which
+     * asks for the current one.
+     */
+    async resetPassword(
+      principal: Principal,
+      id: string,
+      newPassword: string,
+    ): Promise<{ user: User } & CredentialsEnded> {
+      if (!canManageUsers(principal)) throw forbidden("reset another user's password (needs CanManageUsers)");
+      if (principal.userId === id) {
+        throw forbidden(
+          'reset your own password this way; change it with POST /api/v1/me/password, which asks for the current one',
+        );
+      }
       const value = parseInput(z.strictObject({ password }), { password: newPassword }).password;
-      await load(db, id);
-      await db
-        .updateTable('users')
-        .set({ password_hash: await hashPassword(value), updated_at: new Date().toISOString() })
-        .where('id', '=', id)
-        .execute();
+      const hash = await hashPassword(value);
+      const ended = await db.transaction().execute(async (trx) => {
+        await load(trx, id);
+        const targetIsAdmin = (await rolesOf(trx, [id]))
+          .get(id)
+          ?.some((r) => r.operations.includes('CanManageAdministration'));
+        if (targetIsAdmin && !principal.isAdmin) {
+          throw forbidden("reset an administrator's password (only administrators may)");
+        }
+        await writePasswordHash(trx, id, hash);
+        return endCredentials(trx, id);
+      });
+      return { user: await load(db, id), ...ended };
     },
 
     /** The user for a correct email and password of an active account, else undefined. */
@@ -289,7 +391,7 @@ export function createUsers(db: Kysely<Database>, roles: RoleService) {
         return undefined;
       }
       const ok = await verifyPassword(candidate, row.password_hash);
-      if (!ok || !(row.active === true || row.active === 1)) return undefined;
+      if (!ok || !isActive(row)) return undefined;
       return (await toUsers([row]))[0];
     },
 
@@ -301,7 +403,7 @@ export function createUsers(db: Kysely<Database>, roles: RoleService) {
         .where('id', '=', userId)
         .executeTakeFirst();
       if (!row) throw notFound('user', userId);
-      if (!(row.active === true || row.active === 1)) {
+      if (!isActive(row)) {
         throw new CrmError(
           'forbidden',
           `User ${userId} is deactivated; an administrator can reactivate the account.`,

@@ -17,6 +17,7 @@ export type ApiErrorCode =
   | 'method_not_allowed'
   | 'unauthenticated'
   | 'csrf_failed'
+  | 'session_required'
   | 'too_many_attempts'
   | 'bad_request'
   | 'not_ready'

@@ -112,7 +112,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ...operationsRoutes({ store, metrics, isShuttingDown: () => shuttingDown }),
     ...authRoutes({ backend, sessions, loginLimiter, secureCookies }),
     ...tokenRoutes(tokens),
-    ...userRoutes(backend),
+    ...userRoutes(backend, loginLimiter),
     ...csvRoutes(deps.crm),
     ...recordRoutes(backend.recordTypes),
     ...shareRoutes(backend),

@@ -59,8 +59,4 @@ export class SessionStore {
   async delete(sessionId: string): Promise<void> {
     await this.#store.db.deleteFrom('sessions').where('id', '=', sessionId).execute();
   }
-
-  async deleteForUser(userId: string): Promise<void> {
-    await this.#store.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
-  }
 }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { instant, SYSTEM_OPERATIONS, userSchema } from '../../crm/index.ts';
 import { credentialOf } from '../auth/authenticate.ts';
-import type { LoginLimiter } from '../auth/login-limiter.ts';
+import { accountKey, type LoginLimiter, type Throttle } from '../auth/login-limiter.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, type SessionStore } from '../auth/sessions.ts';
 import type { CrmBackend } from '../crm-backend.ts';
 import { ApiError } from '../errors.ts';
@@ -35,6 +35,49 @@ export const meSchema = z
   })
   .meta({ id: 'Me' });
 
+const passwordChangeSchema = z
+  .strictObject({
+    currentPassword: z.string().min(1, 'is required').max(1024),
+    newPassword: z.string().min(8, 'must be at least 8 characters').max(1024),
+  })
+  .meta({ id: 'OwnPasswordChange' });
+
+/** The answer to a password change or reset: which credentials stopped working. */
+export const passwordChangedSchema = z
+  .strictObject({
+    sessionsEnded: z.number().int().meta({ description: 'Sessions signed out by the change.' }),
+    tokensRevoked: z.number().int().meta({ description: 'Personal API tokens revoked by the change.' }),
+    message: z.string().meta({ description: 'The same in words, to show to the user.' }),
+  })
+  .meta({ id: 'PasswordChanged' });
+
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Says which credentials a password change (self) or reset (by an administrator) ended. */
+export function credentialsEndedMessage(
+  self: boolean,
+  ended: { sessionsEnded: number; tokensRevoked: number },
+): string {
+  return self
+    ? `Password changed. Signed out ${count(ended.sessionsEnded, 'other session')} of yours and revoked ${count(ended.tokensRevoked, 'API token')}; create new tokens for your scripts.`
+    : `Password reset. Signed the user out of ${count(ended.sessionsEnded, 'session')} and revoked ${count(ended.tokensRevoked, 'API token')}; they sign in with the new password.`;
+}
+
+const THROTTLE_MESSAGES: Record<Throttle['reason'], string> = {
+  address_for_account:
+    'Too many wrong passwords for this account from your address. Wait {s} seconds before trying again; an administrator who resets the password lifts this at once.',
+  address: 'Too many failed sign-ins from your address. Wait {s} seconds before trying again.',
+  account:
+    'Several wrong passwords were tried for this account recently, so sign-ins from new addresses are slowed down. Wait {s} seconds and try again.',
+};
+
+function tooManyAttempts(throttle: Throttle): ApiError {
+  const wait = String(throttle.retryAfterSeconds);
+  return new ApiError(429, 'too_many_attempts', THROTTLE_MESSAGES[throttle.reason].replace('{s}', wait), {
+    headers: { 'retry-after': wait },
+  });
+}
+
 export interface AuthRouteDeps {
   backend: CrmBackend;
   sessions: SessionStore;
@@ -53,33 +96,25 @@ export function authRoutes(deps: AuthRouteDeps): Operation[] {
       tag: 'Authentication',
       summary: 'Sign in with email and password; sets the session cookie and returns the CSRF token.',
       description:
-        'After 10 failed attempts from one address or for one email within 15 minutes, further attempts get 429.',
+        'Wrong passwords slow further attempts down (429 with Retry-After): 10 failures for one account from one address within 15 minutes stop that address for that account until the oldest failure is 15 minutes old; 30 failures from one address over all accounts stop that address likewise; after 5 failures for an account, attempts from addresses that have not signed in to it before wait 1 s, 2 s, 4 s … at most 60 s after the last failure. A successful sign-in or an administrator’s password reset clears the account’s counts.',
       auth: 'public',
       body: loginSchema,
       response: { status: 200, description: 'Signed in.', schema: sessionSchema },
       errors: [401, 429],
       handler: async ({ request, reply, body }) => {
-        const emailKey = `email:${body.email.trim().toLowerCase()}`;
-        const keys = [`ip:${request.ip}`, emailKey];
-        const wait = loginLimiter.retryAfterSeconds(keys);
-        if (wait > 0) {
-          throw new ApiError(
-            429,
-            'too_many_attempts',
-            `Too many failed sign-ins. Wait ${wait} seconds before trying again, or ask an administrator to reset the password.`,
-            { headers: { 'retry-after': String(wait) } },
-          );
-        }
+        const account = accountKey(body.email);
+        const throttle = loginLimiter.check(account, request.ip);
+        if (throttle) throw tooManyAttempts(throttle);
         const user = await backend.crm.users.verifyLogin(body.email, body.password);
         if (!user) {
-          loginLimiter.recordFailure(keys);
+          loginLimiter.recordFailure(account, request.ip);
           throw new ApiError(
             401,
             'unauthenticated',
             'The email or password is wrong, or the account is deactivated.',
           );
         }
-        loginLimiter.clear(emailKey);
+        loginLimiter.recordSuccess(account, request.ip);
         const { cookieValue, session } = await sessions.create(user.id);
         reply.setCookie(SESSION_COOKIE, cookieValue, {
           path: '/',
@@ -105,6 +140,43 @@ export function authRoutes(deps: AuthRouteDeps): Operation[] {
         const credential = credentialOf(request);
         if (credential?.kind === 'session') await sessions.delete(credential.session.id);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      },
+    }),
+    operation({
+      method: 'POST',
+      path: '/api/v1/me/password',
+      operationId: 'changeOwnPassword',
+      tag: 'Authentication',
+      summary: 'Change your own password; needs the current one and a signed-in session.',
+      description:
+        'Only a browser session may do this (a personal API token gets 403 session_required), and only with the current password (422 naming currentPassword when it is wrong; wrong guesses count towards the sign-in limits, 429). Every other session of yours is signed out and every API token of yours is revoked; the session making the change stays signed in.',
+      auth: 'user',
+      body: passwordChangeSchema,
+      response: { status: 200, description: 'Password changed.', schema: passwordChangedSchema },
+      errors: [403, 422, 429],
+      handler: async ({ request, principal, body }) => {
+        const credential = credentialOf(request);
+        if (credential?.kind !== 'session') {
+          throw new ApiError(
+            403,
+            'session_required',
+            'Changing your password needs a signed-in session, not an API token. Sign in with POST /api/v1/auth/login and try again.',
+          );
+        }
+        const user = await backend.crm.users.get(principal!, principal!.userId);
+        const account = accountKey(user.email);
+        const throttle = loginLimiter.check(account, request.ip);
+        if (throttle) throw tooManyAttempts(throttle);
+        const result = await backend.crm.users.changeOwnPassword(principal!, body, credential.session.id);
+        if (!result.ok) {
+          loginLimiter.recordFailure(account, request.ip);
+          throw new ApiError(422, 'validation_failed', 'The current password is wrong; type it again.', {
+            details: [{ path: 'currentPassword', message: 'is wrong' }],
+          });
+        }
+        const ended = { sessionsEnded: result.sessionsEnded, tokensRevoked: result.tokensRevoked };
+        request.log.info({ userId: user.id, ...ended }, 'password changed');
+        return { ...ended, message: credentialsEndedMessage(true, ended) };
       },
     }),
     operation({

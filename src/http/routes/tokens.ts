@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { instant } from '../../crm/fields.ts';
 import type { ApiTokenStore } from '../auth/api-tokens.ts';
+import { credentialOf } from '../auth/authenticate.ts';
 import { ApiError } from '../errors.ts';
 import { type Operation, operation } from '../operation.ts';
 import { idParams } from './records.ts';
@@ -61,11 +62,20 @@ export function tokenRoutes(tokens: ApiTokenStore): Operation[] {
       operationId: 'createToken',
       tag: 'Tokens',
       summary: 'Create a personal API token; send it as "Authorization: Bearer <token>".',
+      description:
+        'Only a signed-in session may create tokens (a token gets 403 session_required), so that a leaked token cannot make more of itself. Changing your password revokes all your tokens.',
       auth: 'user',
       body: createTokenSchema,
       response: { status: 201, description: 'The token, shown this once.', schema: createdTokenSchema },
-      errors: [],
-      handler: async ({ principal, body }) => {
+      errors: [403],
+      handler: async ({ request, principal, body }) => {
+        if (credentialOf(request)?.kind !== 'session') {
+          throw new ApiError(
+            403,
+            'session_required',
+            'API tokens are created from a signed-in session, not with another token. Sign in with POST /api/v1/auth/login (or use the web UI) and create the token there.',
+          );
+        }
         const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
         if (expiresAt && expiresAt.getTime() <= Date.now()) {
           throw new ApiError(

@@ -3,8 +3,10 @@
 // or administration rights, which the CRM core enforces.
 import { z } from 'zod';
 import { userCreateSchema, userFilterSchema, userSchema, userUpdateSchema } from '../../crm/index.ts';
+import { accountKey, type LoginLimiter } from '../auth/login-limiter.ts';
 import type { CrmBackend } from '../crm-backend.ts';
 import { type Operation, operation } from '../operation.ts';
+import { credentialsEndedMessage, passwordChangedSchema } from './auth.ts';
 import { idParams } from './records.ts';
 
 const pagingQuery = {
@@ -22,9 +24,9 @@ const userPage = z
 
 const passwordSchema = z
   .strictObject({ password: z.string().min(8, 'must be at least 8 characters').max(1024) })
-  .meta({ id: 'PasswordChange' });
+  .meta({ id: 'PasswordReset' });
 
-export function userRoutes(backend: CrmBackend): Operation[] {
+export function userRoutes(backend: CrmBackend, loginLimiter: LoginLimiter): Operation[] {
   const users = backend.crm.users;
   return [
     operation({
@@ -73,6 +75,8 @@ export function userRoutes(backend: CrmBackend): Operation[] {
       operationId: 'updateUser',
       tag: 'Users',
       summary: 'Change a user: your own name and time zone, or anything with CanManageUsers.',
+      description:
+        'Setting active to false ends the user’s sessions and revokes their API tokens, like POST /api/v1/users/{id}/deactivate.',
       auth: 'user',
       params: idParams,
       body: userUpdateSchema,
@@ -85,17 +89,51 @@ export function userRoutes(backend: CrmBackend): Operation[] {
     operation({
       method: 'PUT',
       path: '/api/v1/users/{id}/password',
-      operationId: 'setUserPassword',
+      operationId: 'resetUserPassword',
       tag: 'Users',
-      summary: 'Set a password: your own, or anyone’s with CanManageUsers.',
+      summary:
+        'Reset another user’s password (needs CanManageUsers; an administrator’s only by administrators).',
+      description:
+        'Signs the user out of every session, revokes every API token of theirs and lifts the sign-in slow-down of the account. Your own password is changed with POST /api/v1/me/password instead (403 here).',
       auth: 'user',
       params: idParams,
       body: passwordSchema,
-      response: { status: 204, description: 'Password changed.' },
+      response: { status: 200, description: 'Password reset.', schema: passwordChangedSchema },
       errors: [403, 404],
-      handler: async ({ principal, params, body }) => {
-        await users.setPassword(principal!, params.id, body.password);
+      handler: async ({ request, principal, params, body }) => {
+        const { user, ...ended } = await users.resetPassword(principal!, params.id, body.password);
+        loginLimiter.clearAccount(accountKey(user.email));
+        request.log.info({ userId: user.id, by: principal!.userId, ...ended }, 'password reset');
+        return { ...ended, message: credentialsEndedMessage(false, ended) };
       },
+    }),
+    operation({
+      method: 'POST',
+      path: '/api/v1/users/{id}/deactivate',
+      operationId: 'deactivateUser',
+      tag: 'Users',
+      summary:
+        'Deactivate a user: they can no longer sign in, all their sessions end and all their API tokens are revoked.',
+      description:
+        'Needs CanManageUsers (an administrator only by administrators); not for your own account. The same happens with PATCH {"active": false}. Reactivating does not bring old sessions or tokens back.',
+      auth: 'user',
+      params: idParams,
+      response: { status: 200, description: 'The user, now inactive.', schema: userSchema, name: 'User' },
+      errors: [403, 404],
+      handler: async ({ principal, params }) => users.deactivate(principal!, params.id),
+    }),
+    operation({
+      method: 'POST',
+      path: '/api/v1/users/{id}/reactivate',
+      operationId: 'reactivateUser',
+      tag: 'Users',
+      summary: 'Reactivate a user: they sign in again with their password; nothing from before comes back.',
+      description: 'Needs CanManageUsers (an administrator only by administrators).',
+      auth: 'user',
+      params: idParams,
+      response: { status: 200, description: 'The user, now active.', schema: userSchema, name: 'User' },
+      errors: [403, 404],
+      handler: async ({ principal, params }) => users.reactivate(principal!, params.id),
     }),
   ];
 }
