@@ -1,23 +1,20 @@
 // Validates EWS messages exchanged in a test file against Microsoft's schema
-// (../shared/specs/ews/schema/messages.xsd). Validation runs in batches (xmllint-wasm costs
+// (messages.xsd, shipped with the sandbox in src/sandbox/ews/schema). Validation runs in batches (xmllint-wasm costs
 // about 0.4 s per call), so tests record what they send and receive and check it in afterAll:
 //
 //   afterAll(() => expectAllEwsValid());
 //   recordEwsExchange(requestXml, responseXml);
 
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const EWS_SCHEMA_DIR = resolve(here, '../../../shared/specs/ews/schema');
+import { ewsSchemaPath } from '../../src/sandbox/ews/schema-files.ts';
 
 let schemaFiles: Array<{ fileName: string; contents: string }> | undefined;
 function schema() {
   schemaFiles ??= ['messages.xsd', 'types.xsd', 'xml.xsd'].map((f) => ({
     fileName: f,
-    contents: readFileSync(resolve(EWS_SCHEMA_DIR, f), 'utf8'),
+    contents: readFileSync(ewsSchemaPath(f), 'utf8'),
   }));
   return schemaFiles;
 }

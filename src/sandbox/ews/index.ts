@@ -1,8 +1,6 @@
 // The sandbox's EWS endpoint: SOAP 1.1 at /EWS/Exchange.asmx, plus Autodiscover.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FrontEnd, SandboxContext } from '../context.ts';
 import type { Mailbox } from '../model.ts';
@@ -14,6 +12,7 @@ import { Notifications } from './notifications/registry.ts';
 import type { OperationContext, StreamWriter } from './operations/context.ts';
 import { operationName, operationTable } from './operations/index.ts';
 import { type EwsEnvelope, readEnvelope } from './request.ts';
+import { EWS_SCHEMA_FILES, ewsSchemaPath } from './schema-files.ts';
 import { envelope, faultEnvelope } from './soap.ts';
 import {
   ConcurrencyLimiter,
@@ -34,9 +33,6 @@ export interface EwsOptions {
 
 const XML = 'text/xml; charset=utf-8';
 const DEFAULT_MAX_BODY = 35 * 1024 * 1024;
-const SCHEMA_DIR =
-  process.env.EXSYNC_EWS_SCHEMA_DIR ??
-  resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/specs/ews/schema');
 
 function origin(request: FastifyRequest, ctx: SandboxContext): string {
   const host = request.headers.host;
@@ -155,13 +151,10 @@ export function createEwsFrontEnd(options: EwsOptions = {}): FrontEnd {
         );
     });
 
-    for (const file of ['Services.wsdl', 'messages.xsd', 'types.xsd', 'xml.xsd']) {
-      app.get(`/EWS/${file}`, async (_request, reply) => {
-        const path = resolve(SCHEMA_DIR, file === 'Services.wsdl' ? 'services.wsdl' : file);
-        if (!existsSync(path))
-          return reply.code(404).type('text/plain').send(`${file} is not installed with this sandbox.`);
-        return reply.type(XML).send(readFileSync(path, 'utf8'));
-      });
+    for (const file of EWS_SCHEMA_FILES) {
+      // Read once, at start: the files are part of the sandbox.
+      const text = readFileSync(ewsSchemaPath(file), 'utf8');
+      app.get(`/EWS/${file}`, async (_request, reply) => reply.type(XML).send(text));
     }
 
     app.post('/EWS/Exchange.asmx', async (request, reply) => {
