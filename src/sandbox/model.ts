@@ -9,7 +9,18 @@
 // - ids and change keys are opaque strings; an item keeps its id when it moves between folders
 //   (like Graph's ImmutableId), and gets a new change key on every change.
 
-export type FolderClass = 'IPF.Note' | 'IPF.Contact' | 'IPF.Appointment' | 'IPF.Task' | 'IPF';
+export type FolderClass =
+  | 'IPF.Note'
+  | 'IPF.Contact'
+  | 'IPF.Appointment'
+  | 'IPF.Task'
+  | 'IPF'
+  // Classes of Exchange's own default folders that hold no contacts, events or tasks of their own.
+  | 'IPF.StickyNote'
+  | 'IPF.Journal'
+  | 'IPF.Contact.RecipientCache'
+  | 'IPF.Contact.MOC.QuickContacts'
+  | 'IPF.Contact.MOC.ImContactList';
 
 export type DistinguishedFolderId =
   | 'root'
@@ -21,7 +32,24 @@ export type DistinguishedFolderId =
   | 'outbox'
   | 'contacts'
   | 'calendar'
-  | 'tasks';
+  | 'tasks'
+  | 'junkemail'
+  | 'notes'
+  | 'journal'
+  | 'conversationhistory'
+  | 'syncissues'
+  | 'conflicts'
+  | 'localfailures'
+  | 'serverfailures'
+  | 'searchfolders'
+  | 'recoverableitemsroot'
+  | 'recoverableitemsdeletions'
+  | 'recoverableitemsversions'
+  | 'recoverableitemspurges'
+  | 'recoverableitemsdiscoveryholds'
+  | 'recipientcache'
+  | 'quickcontacts'
+  | 'imcontactlist';
 
 export interface Folder {
   id: string;

@@ -1,5 +1,6 @@
 // The sandbox server: one Fastify app carrying EWS, Graph, the identity platform and the admin
 // API over one store, answering HTTP and HTTPS on the same port.
+
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -7,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createAdminFrontEnd, SandboxAdminClient } from './admin/index.ts';
 import type { FrontEnd, SandboxContext } from './context.ts';
 import { ewsFrontEnd } from './ews/index.ts';
+import { canonicalEwsUrl } from './ews/paths.ts';
 import { createFaultInjector, type RuleBasedFaults } from './faults/index.ts';
 import { graphFrontEnd } from './graph/index.ts';
 import {
@@ -107,6 +109,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: BODY_LIMIT,
+    // IIS paths are case-insensitive; EWS clients spell /EWS/Exchange.asmx their own way.
+    rewriteUrl: (request) => canonicalEwsUrl(request.url ?? '/'),
     serverFactory: (handler) => {
       httpServer = http.createServer(handler);
       httpsServer = https.createServer({ key: tls.key, cert: tls.cert }, handler);

@@ -2,7 +2,7 @@
 // SOAP autodiscover.svc (GetUserSettings) and the JSON v1.0 endpoint.
 
 import type { SandboxContext } from '../context.ts';
-import { SERVER_VERSION } from './versions.ts';
+import { SERVER_VERSION, SUPPORTED_VERSIONS } from './versions.ts';
 import { NS } from './xml/namespaces.ts';
 import { kid, kids, kidText, parseXml, type XElement } from './xml/parse.ts';
 import { el, esc, leaf } from './xml/write.ts';
@@ -78,41 +78,83 @@ export function poxResponse(
   };
 }
 
-const STRING_SETTINGS = new Set([
-  'InternalEwsUrl',
-  'ExternalEwsUrl',
-  'UserDisplayName',
-  'UserDN',
-  'AutoDiscoverSMTPAddress',
-  'CasVersion',
-  'EwsSupportedSchemas',
-  'UserDeploymentId',
-]);
+const ADMIN_GROUP = '/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)';
 
-function settingValue(
-  name: string,
-  mailbox: { displayName: string; address: string; id: string },
-  origin: string,
-): string | undefined {
-  switch (name) {
-    case 'InternalEwsUrl':
-    case 'ExternalEwsUrl':
-      return ewsUrl(origin);
-    case 'UserDisplayName':
-      return mailbox.displayName;
-    case 'AutoDiscoverSMTPAddress':
-      return mailbox.address;
-    case 'UserDN':
-      return `/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=${mailbox.address.split('@')[0]}`;
-    case 'UserDeploymentId':
-      return mailbox.id;
-    case 'CasVersion':
-      return `${SERVER_VERSION.majorVersion}.${SERVER_VERSION.minorVersion}.${SERVER_VERSION.majorBuildNumber}.${SERVER_VERSION.minorBuildNumber}`;
-    case 'EwsSupportedSchemas':
-      return 'Exchange2013, Exchange2013_SP1, Exchange2016, V2018_01_08';
-    default:
-      return undefined;
-  }
+/** The mailbox's server name as Exchange 2013+ gives it: the mailbox GUID at the domain. */
+function mailboxServer(mailbox: { address: string; id: string }): string {
+  return `${mailbox.id}@${mailbox.address.split('@')[1]}`;
+}
+
+function host(origin: string): string {
+  return new URL(origin).host;
+}
+
+type Mbx = { displayName: string; address: string; id: string };
+
+/**
+ * GetUserSettings names the sandbox answers, with Exchange 2016's values for a mailbox whose
+ * every service is the sandbox itself. Names outside this table get SettingIsNotAvailable, as
+ * Exchange answers settings a deployment does not have.
+ */
+const STRING_SETTINGS: Record<string, (m: Mbx, origin: string) => string> = {
+  InternalEwsUrl: (_m, o) => ewsUrl(o),
+  ExternalEwsUrl: (_m, o) => ewsUrl(o),
+  EwsPartnerUrl: (_m, o) => ewsUrl(o),
+  ExternalEwsVersion: () => versionString(),
+  UserDisplayName: (m) => m.displayName,
+  AutoDiscoverSMTPAddress: (m) => m.address,
+  UserDN: (m) => `${ADMIN_GROUP}/cn=Recipients/cn=${m.id.replace(/-/g, '')}-${m.address.split('@')[0]}`,
+  UserDeploymentId: (m) => m.id,
+  MailboxDN: (m) =>
+    `${ADMIN_GROUP}/cn=Configuration/cn=Servers/cn=${mailboxServer(m)}/cn=Microsoft Private MDB`,
+  InternalMailboxServer: (m) => mailboxServer(m),
+  InternalMailboxServerDN: (m) => `${ADMIN_GROUP}/cn=Configuration/cn=Servers/cn=${mailboxServer(m)}`,
+  InternalRpcClientServer: (m) => mailboxServer(m),
+  ExternalMailboxServer: (m) => mailboxServer(m),
+  ExternalMailboxServerRequiresSSL: (_m, o) => String(o.startsWith('https:')),
+  ExternalMailboxServerAuthenticationMethods: () => 'Basic, Ntlm, Negotiate',
+  ActiveDirectoryServer: (_m, o) => new URL(o).hostname,
+  CasVersion: () => versionString(),
+  EwsSupportedSchemas: () => SUPPORTED_VERSIONS.join(', '),
+  InternalEcpUrl: (_m, o) => `${o}/ecp/`,
+  ExternalEcpUrl: (_m, o) => `${o}/ecp/`,
+  InternalOABUrl: (_m, o) => `${o}/OAB/`,
+  ExternalOABUrl: (_m, o) => `${o}/OAB/`,
+  InternalMapiHttpMailboxServerUrl: (m, o) => `${o}/mapi/emsmdb/?MailboxId=${mailboxServer(m)}`,
+  ExternalMapiHttpMailboxServerUrl: (m, o) => `${o}/mapi/emsmdb/?MailboxId=${mailboxServer(m)}`,
+  MapiHttpEnabled: () => 'true',
+  MobileMailboxPolicy: () => '',
+  ExternalPublicFolderServer: (_m, o) => host(o),
+  PublicFolderServer: (_m, o) => host(o),
+  ShowGalAsDefaultView: () => 'true',
+  GroupingInformation: () => 'Default-First-Site-Name',
+};
+
+function versionString(): string {
+  return `${SERVER_VERSION.majorVersion}.${SERVER_VERSION.minorVersion}.${SERVER_VERSION.majorBuildNumber}.${SERVER_VERSION.minorBuildNumber}`;
+}
+
+/** Settings whose value is a collection; the sandbox has none of their entries. */
+const EMPTY_COLLECTIONS: Record<string, string> = {
+  AlternateMailboxes:
+    '<UserSetting i:type="AlternateMailboxCollectionSetting"><Name>AlternateMailboxes</Name><AlternateMailboxes/></UserSetting>',
+};
+
+function webClientUrls(name: string, origin: string): string {
+  return (
+    `<UserSetting i:type="WebClientUrlCollectionSetting"><Name>${name}</Name><WebClientUrls>` +
+    `<WebClientUrl><AuthenticationMethods>Fba</AuthenticationMethods><Url>${esc(origin)}/owa/</Url></WebClientUrl>` +
+    '</WebClientUrls></UserSetting>'
+  );
+}
+
+function settingXml(name: string, mailbox: Mbx, origin: string): string | undefined {
+  if (name === 'InternalWebClientUrls' || name === 'ExternalWebClientUrls')
+    return webClientUrls(name, origin);
+  if (Object.hasOwn(EMPTY_COLLECTIONS, name)) return EMPTY_COLLECTIONS[name];
+  const value = Object.hasOwn(STRING_SETTINGS, name) ? STRING_SETTINGS[name](mailbox, origin) : undefined;
+  if (value === undefined) return undefined;
+  return `<UserSetting i:type="StringSetting"><Name>${esc(name)}</Name><Value>${esc(value)}</Value></UserSetting>`;
 }
 
 export function soapGetUserSettings(
@@ -156,15 +198,13 @@ export function soapGetUserSettings(
     const settings: string[] = [];
     const errors: string[] = [];
     for (const name of wanted) {
-      const value = STRING_SETTINGS.has(name) ? settingValue(name, mailbox, origin) : undefined;
-      if (value === undefined) {
+      const xml = settingXml(name, mailbox, origin);
+      if (xml === undefined) {
         errors.push(
           `<UserSettingError><ErrorCode>SettingIsNotAvailable</ErrorCode><ErrorMessage>User setting '${esc(name)}' is not available.</ErrorMessage><SettingName>${esc(name)}</SettingName></UserSettingError>`,
         );
       } else {
-        settings.push(
-          `<UserSetting i:type="StringSetting"><Name>${esc(name)}</Name><Value>${esc(value)}</Value></UserSetting>`,
-        );
+        settings.push(xml);
       }
     }
     return (

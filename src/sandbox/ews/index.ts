@@ -286,7 +286,6 @@ export function createEwsFrontEnd(options: EwsOptions = {}): FrontEnd {
       return reply.code(status).type(XML).send(xml);
     };
     app.post('/autodiscover/autodiscover.xml', pox);
-    app.post('/Autodiscover/Autodiscover.xml', pox);
     const svc = async (request: FastifyRequest, reply: FastifyReply) => {
       if (await autodiscoverFaults(request, reply, 'GetUserSettings')) return reply;
       const { status, xml } = soapGetUserSettings(
@@ -297,7 +296,6 @@ export function createEwsFrontEnd(options: EwsOptions = {}): FrontEnd {
       return reply.code(status).type(XML).send(xml);
     };
     app.post('/autodiscover/autodiscover.svc', svc);
-    app.post('/Autodiscover/Autodiscover.svc', svc);
     app.get<{ Params: { address: string }; Querystring: { Protocol?: string; protocol?: string } }>(
       '/autodiscover/autodiscover.json/v1.0/:address',
       async (request, reply) => {

@@ -1,9 +1,17 @@
-// RequestServerVersion values the sandbox accepts: the Exchange 2013-and-later era the engine
-// targets. Older values are refused as a real Exchange 2019 refuses unknown ones.
+// RequestServerVersion: Exchange 2013 and later accept every value of the schema's
+// ExchangeVersionType, the Exchange 2007 and 2010 ones included, and refuse only values the
+// schema does not list.
 
 import { EwsFault } from './errors.ts';
 
 export const SUPPORTED_VERSIONS = [
+  'Exchange2007',
+  'Exchange2007_SP1',
+  'Exchange2009',
+  'Exchange2010',
+  'Exchange2010_SP1',
+  'Exchange2010_SP2',
+  'Exchange2012',
   'Exchange2013',
   'Exchange2013_SP1',
   'Exchange2015',

@@ -11,9 +11,9 @@ export interface FolderCounts {
 }
 
 export function folderElementName(folder: Folder): string {
+  // Exchange picks the element by class prefix: IPF.Contact.MOC.QuickContacts is a contacts folder.
+  if (folder.folderClass.startsWith('IPF.Contact')) return 't:ContactsFolder';
   switch (folder.folderClass) {
-    case 'IPF.Contact':
-      return 't:ContactsFolder';
     case 'IPF.Appointment':
       return 't:CalendarFolder';
     case 'IPF.Task':

@@ -26,7 +26,9 @@ export function deleteItem(op: OperationContext, request: XElement): string {
   const store = op.sandbox.store;
   const messages = requiredList(request, 'ItemIds').map((ref) => {
     try {
-      const { item, occurrence, changeKey } = resolveItemRef(op, ref);
+      // Exchange ignores the ChangeKey on delete: deleting what the client saw, or a newer
+      // version of it, is what the client asked for.
+      const { item, occurrence } = resolveItemRef(op, ref);
       if (item.kind === 'event' && cancellations === undefined) {
         throw new EwsError(
           'ErrorSendMeetingCancellationsRequired',
@@ -58,7 +60,7 @@ export function deleteItem(op: OperationContext, request: XElement): string {
       if (item.kind === 'event') sendCancellations(op, item.data, cancellations);
       const inDeletedItems = store.distinguishedFolder(op.mailbox.id, 'deleteditems')?.id === item.folderId;
       const mode = type === 'MoveToDeletedItems' && !inDeletedItems ? 'moveToDeletedItems' : 'hard';
-      store.deleteItem(op.mailbox.id, item.id, mode, 'ews', changeKey);
+      store.deleteItem(op.mailbox.id, item.id, mode, 'ews');
       return successMessage('DeleteItemResponseMessage');
     } catch (error) {
       return errorMessage('DeleteItemResponseMessage', storeErrorToEws(error));
