@@ -1,43 +1,43 @@
-// Refuses connections to addresses inside the host's own networks (loopback, link-local,
-// private and unique-local ranges), so that a mail service address typed by a user cannot make
-// Exsync probe the internal network. The check runs on the resolved addresses, in the socket's
-// own lookup, so a name that resolves differently on a second query gains nothing.
+// Refuses connections to anything but public unicast addresses (loopback, link-local, private,
+// unique-local, site-local, shared, multicast, broadcast, reserved and documentation ranges are
+// all refused), so that a mail service address typed by a user cannot make Exsync probe the
+// internal network. The ranges come from ipaddr.js, a maintained list, rather than one of our
+// own. IPv6 forms that carry an IPv4 address inside (IPv4-mapped ::ffff:a.b.c.d, the deprecated
+// IPv4-compatible ::a.b.c.d, IPv4-translated, NAT64 64:ff9b::/96 and 6to4 2002::/16) are judged
+// by that IPv4 address, so that 64:ff9b::7f00:1 or 2002:7f00:1:: cannot reach 127.0.0.1 through
+// a translator; Teredo and local-use NAT64 (64:ff9b:1::/48), whose targets cannot be known,
+// are refused. The check runs on the resolved addresses, in the socket's own lookup, so a name
+// that resolves differently on a second query gains nothing.
 import dns from 'node:dns';
-import net from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-const blocked = new net.BlockList();
-for (const [address, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-] as const) {
-  blocked.addSubnet(address, prefix, 'ipv4');
-}
-for (const [address, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fe80::', 10],
-  ['fc00::', 7],
-] as const) {
-  blocked.addSubnet(address, prefix, 'ipv6');
-}
-
-/** True for addresses in loopback, link-local, private, shared or unique-local ranges. */
-export function isPrivateAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return blocked.check(mapped[1], 'ipv4');
-    return blocked.check(address, 'ipv6');
+/** The IPv4 address an IPv6 address carries, for the forms that route to it, else null. */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | null {
+  const bytes = address.toByteArray();
+  const range = address.range();
+  const words = address.parts;
+  if (range === 'ipv4Mapped' || range === 'rfc6145') return new ipaddr.IPv4(bytes.slice(12, 16));
+  // NAT64 well-known prefix 64:ff9b::/96 (RFC 6052); the local-use 64:ff9b:1::/48 is refused below.
+  if (range === 'rfc6052' && words[2] === 0 && words[3] === 0 && words[4] === 0 && words[5] === 0) {
+    return new ipaddr.IPv4(bytes.slice(12, 16));
   }
-  return false;
+  if (range === '6to4') return new ipaddr.IPv4(bytes.slice(2, 6));
+  // IPv4-compatible ::a.b.c.d (RFC 4291, deprecated); :: and ::1 are judged as they are.
+  if (words.slice(0, 6).every((w) => w === 0) && (words[6] !== 0 || words[7] > 1)) {
+    return new ipaddr.IPv4(bytes.slice(12, 16));
+  }
+  return null;
+}
+
+/** True for every address that is not public unicast, including unparseable ones. */
+export function isPrivateAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return true;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.range() !== 'unicast';
+  const v6 = parsed as ipaddr.IPv6;
+  const inner = embeddedIPv4(v6);
+  if (inner) return inner.range() !== 'unicast';
+  return v6.range() !== 'unicast';
 }
 
 export class PrivateAddressError extends Error {

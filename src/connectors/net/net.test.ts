@@ -15,7 +15,36 @@ describe('internal address guard', () => {
     ['fe80::1', true],
     ['fd00::1', true],
     ['::ffff:127.0.0.1', true],
+    ['::ffff:7f00:1', true],
+    // Broadcast, multicast, shared, reserved and documentation ranges.
+    ['255.255.255.255', true],
+    ['224.0.0.251', true],
+    ['239.255.255.250', true],
+    ['100.64.0.1', true],
+    ['240.0.0.1', true],
+    ['192.0.2.10', true],
+    ['0.0.0.0', true],
+    // IPv6 multicast, site-local, unspecified, documentation.
+    ['ff02::1', true],
+    ['ff05::2', true],
+    ['fec0::1', true],
+    ['::', true],
+    ['2001:db8::1', true],
+    // IPv4 inside IPv6: judged by the IPv4 address.
+    ['64:ff9b::7f00:1', true], // NAT64 of 127.0.0.1
+    ['64:ff9b::a9fe:a9fe', true], // NAT64 of 169.254.169.254
+    ['64:ff9b::808:808', false], // NAT64 of 8.8.8.8
+    ['64:ff9b:1::a00:1', true], // local-use NAT64
+    ['2002:7f00:1::', true], // 6to4 of 127.0.0.1
+    ['2002:c0a8:101::1', true], // 6to4 of 192.168.1.1
+    ['2002:808:808::1', false], // 6to4 of 8.8.8.8
+    ['::127.0.0.1', true], // IPv4-compatible
+    ['::10.0.0.1', true],
+    ['::ffff:0:a00:1', true], // IPv4-translated 10.0.0.1
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', true], // Teredo
+    ['not an address', true],
     ['8.8.8.8', false],
+    ['::ffff:8.8.8.8', false],
     ['2606:4700::1111', false],
   ])('%s → %s', (address, expected) => {
     expect(isPrivateAddress(address)).toBe(expected);
