@@ -4,17 +4,41 @@ import { guardCell, joinList, parseDateCell, splitList, unguardCell } from './ce
 
 describe('formula guard', () => {
   it('prefixes cells that spreadsheets would run as formulas', () => {
-    for (const value of ['=1+1', '+49 30 1234', '-2', '@SUM(A1)', '\tx', '\rx'])
+    for (const value of ['=1+1', '+49 30 1234', '-2', '@SUM(A1)', '\rx'])
       expect(guardCell(value)).toBe(`'${value}`);
-    for (const value of ['Anna', '', "'quoted", '1=1', ' =x']) expect(guardCell(value)).toBe(value);
+    for (const value of ['Anna', '', "'quoted", '1=1', 'a-b', 'x; y', 'x;\'y'])
+      expect(guardCell(value)).toBe(value);
   });
 
-  it('is undone exactly on import, for every value', () => {
+  it('guards formulas that start after a separator, a line break or leading spaces and quotes', () => {
+    expect(guardCell('x;=1+1;y')).toBe("x;'=1+1;y");
+    expect(guardCell('a,=HYPERLINK("http://x")')).toBe('a,\'=HYPERLINK("http://x")');
+    expect(guardCell('VIP;@SUM(A1);-2')).toBe("VIP;'@SUM(A1);'-2");
+    expect(guardCell('x; =1')).toBe("x; '=1");
+    expect(guardCell('x;"=1"')).toBe('x;"\'=1"');
+    expect(guardCell(' =x')).toBe(" '=x");
+    expect(guardCell('notes\n=cmd|x')).toBe("notes\n'=cmd|x");
+    expect(guardCell('\t=1')).toBe("'\t'=1");
+    expect(guardCell("x;'=1")).toBe("x;''=1");
+  });
+
+  /** The parts a spreadsheet could make of a cell, splitting at any separator or line break. */
+  const pieces = (cell: string) => cell.split(/[,;\t\r\n]/).map((p) => p.replace(/^[ "]*/, ''));
+
+  it('is undone exactly on import, and leaves no piece that starts a formula, for every value', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom("'", '=', '+', '-', '@', 'a', '\t', ' ') }), (value) => {
-        expect(unguardCell(guardCell(value))).toBe(value);
-        expect(guardCell(value)).not.toMatch(/^[=+\-@\t\r]/);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom("'", '=', '+', '-', '@', 'a', '\t', ' ', ';', ',', '"', '\n', '\r'),
+        }),
+        (value) => {
+          const guarded = guardCell(value);
+          expect(unguardCell(guarded)).toBe(value);
+          for (const piece of pieces(guarded)) expect(piece).not.toMatch(/^[=+\-@]/);
+          expect(guarded).not.toMatch(/^[\t\r]/);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

@@ -3,20 +3,55 @@
 
 /**
  * Spreadsheets run a cell starting with = + - @ (or tab/CR, which some treat the same) as a
- * formula, so an exported value could execute when the file is opened ("CSV injection"). Such
- * values are written with a leading apostrophe, which spreadsheets show as text. Values that
- * already start with apostrophes before one of those characters get one more, so that
- * unguardCell restores every value exactly.
+ * formula, so an exported value could execute when the file is opened ("CSV injection", OWASP).
+ * A formula can also start inside a value, after a character that a spreadsheet may take as a
+ * cell or line boundary: `x;=1+1;y` is three cells, the middle one a formula, where `;` is the
+ * list separator (German Excel) even if the file was written with `,`. So every "start" — the
+ * beginning of the value and the position after each `,` `;` tab CR or LF — is guarded: when
+ * spaces and double quotes there are followed by apostrophes (any number, also none) and then
+ * one of those characters, one apostrophe is inserted before them (`'=1+1`, `x;'=1+1;y`), which
+ * spreadsheets show as text. unguardCell removes exactly that one apostrophe at each start
+ * where one is followed by such a character, so every value comes back unchanged.
  */
-const FORMULA_START = /^'*[=+\-@\t\r]/;
-const GUARDED = /^'+[=+\-@\t\r]/;
+const BOUNDARIES = new Set([',', ';', '\t', '\r', '\n']);
+const FORMULA_CHARACTERS = new Set(['=', '+', '-', '@', '\t', '\r']);
+
+/** Where an apostrophe goes (guard) or which one goes (unguard), for each start of a formula. */
+function formulaStarts(value: string, minApostrophes: 0 | 1): number[] {
+  const positions: number[] = [];
+  for (let start = 0; start < value.length; start++) {
+    if (start > 0 && !BOUNDARIES.has(value[start - 1])) continue;
+    let i = start;
+    while (value[i] === ' ' || value[i] === '"') i++;
+    const at = i;
+    while (value[i] === "'") i++;
+    if (i - at >= minApostrophes && FORMULA_CHARACTERS.has(value[i])) positions.push(at);
+  }
+  return positions;
+}
 
 export function guardCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  const positions = formulaStarts(value, 0);
+  if (positions.length === 0) return value;
+  let out = '';
+  let from = 0;
+  for (const at of positions) {
+    out += `${value.slice(from, at)}'`;
+    from = at;
+  }
+  return out + value.slice(from);
 }
 
 export function unguardCell(value: string): string {
-  return GUARDED.test(value) ? value.slice(1) : value;
+  const positions = formulaStarts(value, 1);
+  if (positions.length === 0) return value;
+  let out = '';
+  let from = 0;
+  for (const at of positions) {
+    out += value.slice(from, at);
+    from = at + 1;
+  }
+  return out + value.slice(from);
 }
 
 /**
