@@ -49,8 +49,8 @@ export class DomainMailboxSource implements MailboxSource {
     return { contacts: contactEngineSettings(view.contacts, policy.massDeleteShare) };
   }
 
-  async connectorFor(mailboxId: string): Promise<ExchangeConnector> {
-    const built = await this.domain.connectorFor(mailboxId);
+  async connectorFor(mailboxId: string, options: { signal?: AbortSignal } = {}): Promise<ExchangeConnector> {
+    const built = await this.domain.connectorFor(mailboxId, options);
     const entry: OpenConnector = { close: built.close };
     this.open.set(mailboxId, [...(this.open.get(mailboxId) ?? []), entry]);
     return watchErrors(built.connector, entry);

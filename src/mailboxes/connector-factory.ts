@@ -63,8 +63,9 @@ export interface BuiltConnector {
 }
 
 export function createConnectorFactory(settings: FactorySettings) {
-  const httpFor = (service: MailServicesTable) =>
+  const httpFor = (service: MailServicesTable, signal?: AbortSignal) =>
     new HttpClient({
+      signal,
       ca: service.ca_bundle ?? undefined,
       allowPrivateAddresses:
         settings.allowPrivateAddresses ||
@@ -106,8 +107,13 @@ export function createConnectorFactory(settings: FactorySettings) {
       return { flow: new DelegatedSignIn(graphConfig(service, delegatedScopes(service)), http), http };
     },
 
-    build(service: MailServicesTable, mailbox: MailboxCredentials): BuiltConnector {
-      const http = httpFor(service);
+    /** `signal` aborts every request of the connector (a sync run that stopped). */
+    build(
+      service: MailServicesTable,
+      mailbox: MailboxCredentials,
+      options: { signal?: AbortSignal } = {},
+    ): BuiltConnector {
+      const http = httpFor(service, options.signal);
       const done = (connector: ExchangeConnector): BuiltConnector => ({
         connector,
         http,

@@ -49,7 +49,7 @@ export function createMailboxDomain(options: MailboxDomainOptions) {
     /** The connector for a mailbox, for the sync engine; close() it when done. */
     factory: ctx.factory,
     /** Builds the connector of a mailbox for the sync engine; close() it when done. */
-    async connectorFor(mailboxId: string) {
+    async connectorFor(mailboxId: string, options: { signal?: AbortSignal } = {}) {
       const row = await loadMailboxRow(ctx, mailboxId);
       if (!row.service_id || row.status === 'disconnected' || row.status === 'pending') {
         throw new MailboxError(
@@ -57,7 +57,7 @@ export function createMailboxDomain(options: MailboxDomainOptions) {
           `The mailbox ${row.address} is ${row.status}; it cannot be synced.`,
         );
       }
-      return ctx.factory.build(await loadService(ctx, row.service_id), credentialsOf(ctx, row));
+      return ctx.factory.build(await loadService(ctx, row.service_id), credentialsOf(ctx, row), options);
     },
     /** What a connector call for a mailbox ended with (SPEC A4, E7). */
     recordConnectorOutcome: (mailboxId: string, outcome: ConnectorOutcome) =>

@@ -3,7 +3,7 @@
 // each page, then saving its cursor), export the CRM changes not yet handled, run the deletes
 // the mass-delete guard lets through, save the journal version, record the run.
 import { randomUUID } from 'node:crypto';
-import { isConnectorError } from '../connectors/errors.ts';
+import { ConnectorError, isConnectorError } from '../connectors/errors.ts';
 import type { ExchangeConnector, FolderNode, FolderRef } from '../connectors/types.ts';
 import type { Crm } from '../crm/index.ts';
 import type { Principal } from '../crm/principal.ts';
@@ -13,6 +13,7 @@ import {
   type ExecutionContext,
   execute,
   executeDeletes,
+  RunStopped,
   type RunTally,
   SimulatedCrash,
 } from './executor.ts';
@@ -33,10 +34,17 @@ export interface SyncEngineOptions {
   crm: Crm;
   source: MailboxSource;
   entities: EntityDefinition[];
-  /** Identifies this worker in the lease. */
+  /** Identifies this worker in the lease (see `processLeaseOwner`). */
   owner?: string;
-  /** How long a claimed lease lasts without renewal (default 10 minutes). */
+  /**
+   * How long a claimed lease lasts without renewal (default 60 s). A run renews it every third of
+   * that; when a renewal fails, the run stops. Short, so that a crashed holder's lease ends soon.
+   */
   leaseMs?: number;
+  /** A run stops after this long and the next one goes on from there (default 60 minutes). */
+  maxRunMs?: number;
+  /** A run stops after reading this many Exchange pages (default 5,000). */
+  maxPages?: number;
   now?: () => Date;
   /** Changes per Exchange page (default 256). */
   pageSize?: number;
@@ -45,6 +53,10 @@ export interface SyncEngineOptions {
   /** Test hook: called at every step boundary; a SimulatedCrash thrown here abandons the run. */
   checkpoint?: (step: string) => void | Promise<void>;
 }
+
+export const DEFAULT_LEASE_MS = 60_000;
+export const DEFAULT_MAX_RUN_MS = 60 * 60_000;
+export const DEFAULT_MAX_PAGES = 5_000;
 
 export interface RunResult {
   status: RunStatus | 'busy' | 'off';
@@ -70,7 +82,12 @@ export class SyncEngine {
   }
 
   /** "Sync now" (E3) and the scheduled job both end here. */
-  async syncMailbox(mailboxId: string, entityName: string, trigger = 'manual'): Promise<RunResult> {
+  async syncMailbox(
+    mailboxId: string,
+    entityName: string,
+    trigger = 'manual',
+    options: { signal?: AbortSignal } = {},
+  ): Promise<RunResult> {
     const entity = this.entities.get(entityName);
     if (!entity)
       throw new Error(
@@ -80,9 +97,16 @@ export class SyncEngine {
     if (!settings || settings.direction === 'off') return { status: 'off' };
     const now = this.options.now ?? (() => new Date());
     const owner = this.options.owner ?? `worker-${randomUUID()}`;
-    const leaseMs = this.options.leaseMs ?? 10 * 60_000;
+    const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
     const store = this.store(mailboxId, entityName);
+    if (options.signal?.aborted) return { status: 'busy' };
     if (!(await store.claim(owner, now(), leaseMs))) return { status: 'busy' };
+    const guard = new RunGuard({
+      signal: options.signal,
+      maxRunMs: this.options.maxRunMs ?? DEFAULT_MAX_RUN_MS,
+      leaseMs,
+      renew: () => store.renew(owner, now(), leaseMs),
+    });
 
     const startedAt = now();
     const runId = await store.startRun(trigger, startedAt);
@@ -99,6 +123,7 @@ export class SyncEngine {
     let failure: { code: string; message: string } | undefined;
     const counter = { requests: 0 };
     try {
+      const connector = await this.options.source.connectorFor(mailboxId, { signal: guard.signal });
       const run = new Run({
         engine: this.options,
         entity,
@@ -107,21 +132,30 @@ export class SyncEngine {
         runId,
         tally,
         mailboxId,
-        connector: countRequests(await this.options.source.connectorFor(mailboxId), counter),
+        connector: guardConnector(connector, counter, guard.signal),
         principal: await this.options.source.principal(mailboxId),
-        renew: () => store.renew(owner, now(), leaseMs),
+        guard,
+        maxPages: this.options.maxPages ?? DEFAULT_MAX_PAGES,
       });
       held = await run.run();
       if (held) status = 'held';
-    } catch (error) {
-      if (error instanceof SimulatedCrash) throw error;
-      status = 'failed';
+    } catch (caught) {
+      if (caught instanceof SimulatedCrash) {
+        await guard.end();
+        throw caught;
+      }
+      // Whatever a stopped run's last call threw, the reason it stopped is what counts.
+      const error = guard.signal.aborted ? guard.signal.reason : caught;
+      status = error instanceof RunStopped && error.code === 'shutdown' ? 'abandoned' : 'failed';
       failure = isConnectorError(error)
         ? { code: `exchange_${error.code}`, message: error.message }
-        : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+        : error instanceof RunStopped
+          ? { code: error.code, message: error.message }
+          : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
       // First, so that the list's limit never hides why the run failed.
       tally.errors.unshift({ ref: 'run', ...failure });
     }
+    await guard.end();
     await store.finishRun(runId, {
       status,
       counts: tally.counts,
@@ -144,8 +178,113 @@ export class SyncEngine {
   }
 }
 
-/** Counts the connector calls a run makes (each readChanges page counts once). */
-function countRequests(connector: ExchangeConnector, counter: { requests: number }): ExchangeConnector {
+/**
+ * What bounds a run from outside its work: the caller's signal (shutdown), a time budget, and the
+ * lease, renewed every third of its length; a failed renewal means another worker may have the
+ * mailbox, so the run stops. `signal` aborts with a RunStopped saying which.
+ */
+class RunGuard {
+  private readonly controller = new AbortController();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private renewing: Promise<void> = Promise.resolve();
+  private readonly onOuterAbort: () => void;
+  private readonly outer?: AbortSignal;
+
+  constructor(input: {
+    signal?: AbortSignal;
+    maxRunMs: number;
+    leaseMs: number;
+    renew: () => Promise<boolean>;
+  }) {
+    this.outer = input.signal;
+    this.onOuterAbort = () =>
+      this.stop(
+        'shutdown',
+        'Exsync is shutting down, so the run was stopped; it is queued again for when Exsync starts.',
+      );
+    this.outer?.addEventListener('abort', this.onOuterAbort, { once: true });
+    const budget = setTimeout(
+      () =>
+        this.stop(
+          'run_time_budget',
+          `The run took longer than ${Math.round(input.maxRunMs / 60_000)} minutes and was stopped; the next run goes on from where it stopped. If this repeats, the Exchange server is answering very slowly.`,
+        ),
+      input.maxRunMs,
+    );
+    const heartbeat = setInterval(
+      () => {
+        this.renewing = this.renewing.then(async () => {
+          if (this.signal.aborted) return;
+          const held = await input.renew().catch(() => false);
+          if (!held) this.leaseLost();
+        });
+      },
+      Math.max(10, Math.floor(input.leaseMs / 3)),
+    );
+    budget.unref();
+    heartbeat.unref();
+    this.timers.push(budget, heartbeat);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  stop(code: RunStopped['code'], message: string): void {
+    if (!this.signal.aborted) this.controller.abort(new RunStopped(code, message));
+  }
+
+  leaseLost(): void {
+    this.stop(
+      'lease_lost',
+      'The run lost its hold on the mailbox (its lease could not be renewed), so it stopped to leave the mailbox to one run at a time; the next run goes on from there.',
+    );
+  }
+
+  /** Throws why the run stopped, if it did. */
+  check(): void {
+    this.signal.throwIfAborted();
+  }
+
+  /** Stops the timers and waits for a renewal in flight. */
+  async end(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.outer?.removeEventListener('abort', this.onOuterAbort);
+    await this.renewing;
+  }
+}
+
+/** `promise`, or the signal's reason as soon as it aborts (the promise's outcome is then ignored). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * The connector as a run uses it: each call counted (each readChanges page once), and each call
+ * given up the moment the run stops, even if the connector itself does not notice the signal.
+ */
+function guardConnector(
+  connector: ExchangeConnector,
+  counter: { requests: number },
+  signal: AbortSignal,
+): ExchangeConnector {
   return new Proxy(connector, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
@@ -155,19 +294,35 @@ function countRequests(connector: ExchangeConnector, counter: { requests: number
           const pages = (value as (...a: unknown[]) => AsyncIterable<unknown>).apply(target, args);
           return {
             async *[Symbol.asyncIterator]() {
-              counter.requests++;
-              for await (const page of pages) {
-                yield page;
-                counter.requests++;
+              const iterator = pages[Symbol.asyncIterator]();
+              let finished = false;
+              try {
+                for (;;) {
+                  counter.requests++;
+                  const next = await untilAborted(iterator.next(), signal);
+                  if (next.done) {
+                    counter.requests--;
+                    finished = true;
+                    return;
+                  }
+                  yield next.value;
+                }
+              } finally {
+                // An abandoned read is closed; after an abort its pending page is not waited for.
+                if (!finished) {
+                  const closing = iterator.return?.();
+                  if (closing && signal.aborted) closing.catch(() => {});
+                  else if (closing) await closing;
+                }
               }
-              counter.requests--;
             },
           };
         };
       }
       return (...args: unknown[]) => {
         counter.requests++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        return result instanceof Promise ? untilAborted(result, signal) : result;
       };
     },
   });
@@ -183,7 +338,8 @@ interface RunInput {
   mailboxId: string;
   connector: ExchangeConnector;
   principal: Principal;
-  renew(): Promise<boolean>;
+  guard: RunGuard;
+  maxPages: number;
 }
 
 /** What the CRM journal says changed since the last run (our own writes left out). */
@@ -208,12 +364,18 @@ class Run {
   /** The listing marks of this run's reads (one per folder read). */
   private readonly reads: string[] = [];
   private exportIntents: StoredLink[] = [];
+  /** Exchange pages this run has read (its page budget). */
+  private pages = 0;
 
   constructor(input: RunInput) {
     this.input = input;
     const hook = input.engine.checkpoint;
     const checkpoint: Checkpoint = async (step) => {
+      input.guard.check();
       if (hook) await hook(step);
+      // Counts as the run goes, so a run that is killed or stopped still shows what it did.
+      if (step.startsWith('page:') || step.startsWith('export:'))
+        await input.store.saveProgress(input.runId, input.tally);
     };
     this.ctx = {
       crm: input.engine.crm,
@@ -266,7 +428,6 @@ class Run {
     this.input.tally.counts.import.unlinked += await store.deleteLinksOutside(folders);
     for (const folderId of folders) {
       await this.readFolder(folderId, state.cursors[folderId], changes);
-      await this.input.renew();
     }
     // Export intents no item was found for: the create never reached Exchange. Drop them; the
     // export pass below creates the item again.
@@ -376,10 +537,24 @@ class Run {
     const unlisted = `${read}/unlisted`;
     if (fromScratch) await store.markUnlisted(folderId, unlisted);
     let page = 0;
+    // A server that hands back a position it already gave in this read would be followed for
+    // ever (a nextLink pointing at itself, a sync state that never moves on).
+    const seen = new Set<string>(cursor === undefined ? [] : [cursor]);
     try {
       for await (const changePage of connector.readChanges(this.folder(folderId), cursor, {
         pageSize: engine.pageSize ?? 256,
       })) {
+        if (++this.pages > this.input.maxPages)
+          throw new RunStopped(
+            'run_page_budget',
+            `The run read ${this.input.maxPages} pages from Exchange and was stopped; the next run goes on from the last position saved. If this repeats, the server may never be saying that it has sent everything.`,
+          );
+        if (!changePage.done && seen.has(changePage.cursor))
+          throw new ConnectorError(
+            'invalid_response',
+            `The Exchange server sent the same sync position twice while reading folder ${folderId}, so it would be read for ever; the run stopped. Check the server, or report it to its administrator.`,
+          );
+        seen.add(changePage.cursor);
         const upserts = new Map(changePage.upserts.map((u) => [u.id, u]));
         const deletes = changePage.deletes.filter((id) => !upserts.has(id));
         const blockedBefore = this.input.tally.blocked;

@@ -23,6 +23,19 @@ export class SimulatedCrash extends Error {
   }
 }
 
+/**
+ * A run stopped from outside its work: its time or page budget ran out, its lease was lost, or
+ * the server is shutting down. Never an item's failure: it ends the run.
+ */
+export class RunStopped extends Error {
+  readonly code: 'run_time_budget' | 'run_page_budget' | 'lease_lost' | 'shutdown';
+  constructor(code: RunStopped['code'], message: string) {
+    super(message);
+    this.name = 'RunStopped';
+    this.code = code;
+  }
+}
+
 /** Creates per request where the connector can batch them (EWS CreateItem takes many items). */
 const CREATE_BATCH = 100;
 
@@ -94,7 +107,7 @@ function refusedWhole(error: unknown): boolean {
 }
 
 function fail(ctx: ExecutionContext, ref: string, error: unknown): void {
-  if (error instanceof SimulatedCrash) throw error;
+  if (error instanceof SimulatedCrash || error instanceof RunStopped) throw error;
   const { code, message } = describe(error);
   note(ctx.tally, 'errors', { ref, code, message });
   if (isRetryableFailure(error)) ctx.tally.blocked = true;

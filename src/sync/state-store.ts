@@ -570,6 +570,16 @@ export class SyncStore {
       .execute();
   }
 
+  /** The counts so far of a run in progress, saved after each page it applied. */
+  async saveProgress(id: string, tally: { counts: RunCounts; conflicts: number }): Promise<void> {
+    await this.db
+      .updateTable('sync_runs')
+      .set({ counts: JSON.stringify(tally.counts), conflicts: tally.conflicts })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
   async runs(limit = 50): Promise<RunRecord[]> {
     const rows = await this.db
       .selectFrom('sync_runs')

@@ -56,7 +56,8 @@ export interface RunOutcome {
 
 /** How the engine reaches a mailbox, whoever stores mailboxes. */
 export interface MailboxSource {
-  connectorFor(mailboxId: string): Promise<ExchangeConnector>;
+  /** `signal` aborts the connector's requests when the run stops (budget, lost lease, shutdown). */
+  connectorFor(mailboxId: string, options?: { signal?: AbortSignal }): Promise<ExchangeConnector>;
   settings(mailboxId: string): Promise<MailboxSyncSettings>;
   /** The mailbox user's principal, with `mailboxId` set so the journal tags the sync's writes. */
   principal(mailboxId: string): Promise<Principal>;

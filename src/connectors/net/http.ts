@@ -14,6 +14,13 @@ export interface HttpClientOptions {
   allowPrivateAddresses?: boolean;
   /** Per request, without a response or data (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Per request, in all: connecting, headers and the whole body (default 120 s). A server that
+   * trickles its answer a byte at a time never trips the idle timeout, but trips this.
+   */
+  deadlineMs?: number;
+  /** Aborts every request of this client (a sync run that stopped). */
+  signal?: AbortSignal;
   /** Default 25 MB. */
   maxResponseBytes?: number;
   /** Observes each request (tests record traces with it). */
@@ -38,6 +45,8 @@ export interface HttpRequest {
   /** A dedicated agent (NTLM needs one keep-alive connection for its handshake). */
   agent?: http.Agent;
   timeoutMs?: number;
+  /** Overrides the client's total deadline for `send` (`open` has none: streams stay open). */
+  deadlineMs?: number;
   signal?: AbortSignal;
 }
 
@@ -57,6 +66,7 @@ export interface HttpStream {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_DEADLINE_MS = 120_000;
 const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
 
 export class HttpClient {
@@ -90,7 +100,27 @@ export class HttpClient {
       at: started,
       requestBody: typeof request.body === 'string' ? request.body : undefined,
     });
-    const stream = await this.open(request);
+    const deadlineMs = request.deadlineMs ?? this.options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), deadlineMs);
+    timer.unref();
+    const signals = [deadline.signal, request.signal].filter((s): s is AbortSignal => s !== undefined);
+    const late = () =>
+      new ConnectorError(
+        'transient',
+        `Could not reach ${hostOf(request.url)}: it did not send its whole answer within ${Math.round(deadlineMs / 1000)} s; try again later.`,
+        { network: 'timeout' },
+      );
+    let stream: HttpStream;
+    try {
+      stream = await this.open({ ...request, signal: AbortSignal.any(signals) });
+    } catch (error) {
+      clearTimeout(timer);
+      throw deadline.signal.aborted ? late() : error;
+    }
+    // The request's signal no longer reaches the response once it has begun: end it ourselves.
+    const onDeadline = () => stream.close();
+    deadline.signal.addEventListener('abort', onDeadline, { once: true });
     const limit = this.options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
     const parts: Buffer[] = [];
     let size = 0;
@@ -109,8 +139,12 @@ export class HttpClient {
         }
         parts.push(chunk);
       }
+      if (deadline.signal.aborted) throw late();
     } catch (error) {
-      throw toConnectorError(error, request.url);
+      throw deadline.signal.aborted ? late() : toConnectorError(error, request.url);
+    } finally {
+      clearTimeout(timer);
+      deadline.signal.removeEventListener('abort', onDeadline);
     }
     const body = Buffer.concat(parts);
     this.options.onRequest?.({
@@ -166,7 +200,7 @@ export class HttpClient {
         headers,
         agent: request.agent ?? (isHttps ? this.httpsAgent : this.httpAgent),
         lookup: allowPrivate ? undefined : (guardedLookup as unknown as net.LookupFunction),
-        signal: request.signal,
+        signal: this.signalFor(request),
       };
       if (isHttps) options.ca = this.ca;
       const req = (isHttps ? https : http).request(url, options, (res) => {
@@ -194,6 +228,11 @@ export class HttpClient {
       req.on('error', (error) => reject(toConnectorError(error, request.url)));
       req.end(body);
     });
+  }
+
+  private signalFor(request: HttpRequest): AbortSignal | undefined {
+    const signals = [request.signal, this.options.signal].filter((s): s is AbortSignal => s !== undefined);
+    return signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   }
 
   close(): void {
@@ -238,13 +277,18 @@ const NETWORK_MESSAGES: Record<NetworkFailure, string> = {
   too_large: 'its answer was too large',
 };
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 export function toConnectorError(error: unknown, url: string): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const network = networkFailureOf(error);
-  let host = url;
-  try {
-    host = new URL(url).host;
-  } catch {}
+  const host = hostOf(url);
   if (network) {
     const code =
       network === 'dns' || network === 'private_address' || network === 'tls' ? 'permanent' : 'transient';

@@ -1,0 +1,204 @@
+// Nothing a server does may hold a run for ever (SPEC E8): a repeated sync position, a server that
+// never says "last page", one that never answers, a lost lease and a shutdown each end the run,
+// with the reason on its record. Counts are saved as a run goes, so a killed run still shows them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangePage, ExchangeConnector } from '../connectors/types.ts';
+import type { CrmFixture } from '../crm/test-support.ts';
+import { setupCrm } from '../crm/test-support.ts';
+import { contactsEntity } from './contacts/entity.ts';
+import { SyncEngine, type SyncEngineOptions } from './engine.ts';
+import { SimulatedCrash } from './executor.ts';
+import { SyncStore } from './state-store.ts';
+import { FakeExchange } from './testing/fake-exchange.ts';
+import { contactSettings, MemoryMailboxSource } from './testing/sandbox-source.ts';
+
+let fx: CrmFixture;
+beforeAll(async () => {
+  fx = await setupCrm();
+});
+afterAll(async () => {
+  await fx?.close();
+});
+
+const contact = (i: number) => ({
+  givenName: `Given${i}`,
+  surname: `Family${i}`,
+  emails: [],
+  phones: [],
+  addresses: [],
+  categories: [],
+});
+
+type Pages = (cursor: string | undefined) => AsyncIterable<ChangePage<unknown>>;
+
+let serial = 0;
+
+/** A mailbox whose connector reads pages from `pages` (the fake Exchange's own when absent). */
+async function world(pages?: Pages, options: Partial<SyncEngineOptions> = {}) {
+  const mailboxId = `bounds-${serial++}`;
+  const user = await fx.crm.users.createUser({ email: `${mailboxId}@crm.test`, displayName: mailboxId });
+  const exchange = new FakeExchange();
+  const requests = { pages: 0 };
+  const source = new MemoryMailboxSource((address) => {
+    const connector = exchange.connector(address);
+    return new Proxy(connector, {
+      get(target, prop, receiver) {
+        if (prop === 'readChanges' && pages)
+          return (_folder: unknown, cursor: string | undefined) => {
+            const inner = pages(cursor);
+            return {
+              async *[Symbol.asyncIterator]() {
+                for await (const page of inner) {
+                  requests.pages++;
+                  yield page;
+                }
+              },
+            };
+          };
+        return Reflect.get(target, prop, receiver);
+      },
+    }) as ExchangeConnector;
+  });
+  source.add(mailboxId, {
+    address: `${mailboxId}@example.test`,
+    principal: await fx.crm.users.principalFor(user.id, { mailboxId }),
+    settings: { contacts: contactSettings() },
+  });
+  const engine = new SyncEngine({
+    crm: fx.crm,
+    source,
+    entities: [contactsEntity],
+    pageSize: 10,
+    ...options,
+  });
+  const store = new SyncStore(fx.crm.store.db, mailboxId, 'contacts');
+  return { mailboxId, exchange, requests, engine, store, source };
+}
+
+let fresh = 0;
+const newItems = (n: number) =>
+  Array.from({ length: n }, () => {
+    const i = fresh++;
+    return { id: `hostile-${i}`, version: 'v1', item: contact(i) };
+  });
+
+/** Never resolves: a server that never answers (until the run gives up on it). */
+const never = () => new Promise<never>(() => {});
+
+describe('a run that a server would hold for ever', () => {
+  it('stops when the server hands back a position it already gave', async () => {
+    const w = await world(async function* () {
+      for (;;) yield { upserts: newItems(2), deletes: [], cursor: 'same-position', done: false };
+    });
+    const result = await w.engine.syncMailbox(w.mailboxId, 'contacts');
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatchObject({
+      code: 'exchange_invalid_response',
+      message: expect.stringMatching(/same sync position twice/),
+    });
+    expect(w.requests.pages).toBeLessThanOrEqual(2);
+  });
+
+  it('stops at its page budget when the server never says it sent the last page', async () => {
+    let n = 0;
+    const w = await world(
+      async function* () {
+        for (;;) yield { upserts: newItems(1), deletes: [], cursor: `position-${n++}`, done: false };
+      },
+      { maxPages: 25 },
+    );
+    const result = await w.engine.syncMailbox(w.mailboxId, 'contacts');
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('run_page_budget');
+    expect(w.requests.pages).toBeLessThanOrEqual(26);
+    // The lease is free again: the next run is not refused as busy.
+    expect((await w.engine.syncMailbox(w.mailboxId, 'contacts')).status).toBe('failed');
+  });
+
+  it('stops at its time budget when the server never answers', async () => {
+    const w = await world(
+      async function* () {
+        yield await never();
+      },
+      { maxRunMs: 300 },
+    );
+    const started = Date.now();
+    const result = await w.engine.syncMailbox(w.mailboxId, 'contacts');
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('run_time_budget');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const [run] = await w.store.runs(1);
+    expect(run).toMatchObject({ status: 'failed', errors: [{ ref: 'run', code: 'run_time_budget' }] });
+  });
+
+  it('renews its lease while it runs, and stops when the lease is taken from it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const w = await world(
+      async function* () {
+        await gate;
+        yield await never();
+      },
+      { leaseMs: 150, owner: 'first' },
+    );
+    const running = w.engine.syncMailbox(w.mailboxId, 'contacts');
+    // Well past the lease's length, the run still holds it: it was renewed.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const other = new SyncStore(fx.crm.store.db, w.mailboxId, 'contacts');
+    expect(await other.claim('second', new Date(), 150)).toBe(false);
+    // Another worker takes it over (as after a long pause of this one): the run must stop.
+    await fx.crm.store.db
+      .updateTable('sync_states')
+      .set({ lease_owner: 'second' })
+      .where('mailbox_id', '=', w.mailboxId)
+      .execute();
+    release();
+    const started = Date.now();
+    const result = await running;
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('lease_lost');
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('ends as abandoned when the caller aborts it (shutdown)', async () => {
+    const w = await world(async function* () {
+      yield await never();
+    });
+    const controller = new AbortController();
+    const running = w.engine.syncMailbox(w.mailboxId, 'contacts', 'manual', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100).unref();
+    const result = await running;
+    expect(result.status).toBe('abandoned');
+    expect(result.error?.code).toBe('shutdown');
+    // The lease is released, so the next process start is not kept waiting.
+    expect(await w.store.claim('next', new Date(), 60_000)).toBe(true);
+  });
+});
+
+describe("a run's counts", () => {
+  it('are saved page by page, so a run killed half-way shows what it did', async () => {
+    let pages = 0;
+    const w = await world(undefined, {
+      checkpoint: (step) => {
+        if (step.startsWith('page:') && ++pages === 3) throw new SimulatedCrash(step);
+      },
+    });
+    for (let i = 0; i < 50; i++) w.exchange.userCreate(contact(i));
+    await expect(w.engine.syncMailbox(w.mailboxId, 'contacts')).rejects.toBeInstanceOf(SimulatedCrash);
+    const [killed] = await w.store.runs(1);
+    expect(killed.status).toBe('running');
+    expect(killed.counts.import.created).toBeGreaterThanOrEqual(20);
+    // The next run closes it as abandoned, with its counts kept.
+    await fx.crm.store.db
+      .updateTable('sync_states')
+      .set({ lease_owner: null, lease_until: null })
+      .where('mailbox_id', '=', w.mailboxId)
+      .execute();
+    await w.engine.syncMailbox(w.mailboxId, 'contacts');
+    const abandoned = (await w.store.runs(2)).find((r) => r.id === killed.id)!;
+    expect(abandoned.status).toBe('abandoned');
+    expect(abandoned.counts.import.created).toBe(killed.counts.import.created);
+  });
+});
