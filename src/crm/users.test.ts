@@ -216,6 +216,20 @@ describe('users and roles', () => {
     ]);
   });
 
+  it("keeps each user's own language for the web UI, null following the browser", async () => {
+    const { crm, admin, alice } = f;
+    expect((await crm.users.get(alice, alice.userId)).locale).toBeNull();
+    expect((await crm.users.update(alice, alice.userId, { locale: 'ru' })).locale).toBe('ru');
+    expect((await crm.users.get(admin, alice.userId)).locale).toBe('ru');
+    expect((await failure(crm.users.update(alice, alice.userId, { locale: 'xx' as never }))).code).toBe(
+      'validation_failed',
+    );
+    expect((await failure(crm.users.update(alice, admin.userId, { locale: 'de' }))).code).toBe('forbidden');
+    expect((await crm.users.update(alice, alice.userId, { locale: null })).locale).toBeNull();
+    const made = await crm.users.create(admin, { email: 'fr@example.test', displayName: 'Fr', locale: 'fr' });
+    expect(made.locale).toBe('fr');
+  });
+
   it('refuses duplicate emails, unknown roles, bad input and built-in role changes', async () => {
     const { crm, admin } = f;
     expect(

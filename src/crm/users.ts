@@ -20,6 +20,14 @@ import type { Role, RoleService } from './roles.ts';
 import { columnContains, containsPattern } from './search.ts';
 
 const password = z.string().min(8, 'must be at least 8 characters').max(1024);
+/** The languages the web UI speaks. */
+export const LOCALES = ['en', 'de', 'fr', 'ru'] as const;
+export type Locale = (typeof LOCALES)[number];
+const locale = z
+  .enum(LOCALES)
+  .nullable()
+  .meta({ description: "The web UI's language; null follows the browser's languages." });
+
 const roleKeys = z
   .array(z.string().min(1).max(256))
   .max(50)
@@ -31,6 +39,7 @@ export const userSchema = z.strictObject({
   displayName: z.string(),
   active: z.boolean(),
   timeZone: z.string(),
+  locale,
   roles: z.array(z.strictObject({ id: idSchema, name: z.string() })),
   createdAt: instant,
   updatedAt: instant,
@@ -41,6 +50,7 @@ export const userCreateSchema = z.strictObject({
   password: password.optional(),
   active: z.boolean().optional(),
   timeZone: timeZone.optional(),
+  locale: locale.optional(),
   roles: roleKeys.optional(),
 });
 export const userUpdateSchema = z.strictObject({
@@ -48,6 +58,7 @@ export const userUpdateSchema = z.strictObject({
   displayName: nameText.min(1).optional(),
   active: z.boolean().optional(),
   timeZone: timeZone.optional(),
+  locale: locale.optional(),
   roles: roleKeys.optional(),
 });
 export const userFilterSchema = z.strictObject({
@@ -126,6 +137,7 @@ export function createUsers(db: Kysely<Database>, roles: RoleService) {
       displayName: row.display_name,
       active: isActive(row),
       timeZone: row.time_zone,
+      locale: (LOCALES as readonly string[]).includes(row.locale ?? '') ? (row.locale as Locale) : null,
       roles: (byUser.get(row.id) ?? []).map((r) => ({ id: r.id, name: r.name })),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
@@ -200,6 +212,7 @@ export function createUsers(db: Kysely<Database>, roles: RoleService) {
           password_hash: passwordHash,
           active: data.active ?? true,
           time_zone: data.timeZone ?? 'UTC',
+          locale: data.locale ?? null,
           created_at: now,
           updated_at: now,
         })
@@ -290,6 +303,7 @@ export function createUsers(db: Kysely<Database>, roles: RoleService) {
         if (data.displayName !== undefined) set.display_name = data.displayName;
         if (data.active !== undefined) set.active = data.active;
         if (data.timeZone !== undefined) set.time_zone = data.timeZone;
+        if (data.locale !== undefined) set.locale = data.locale;
         if (data.roles !== undefined) {
           const resolved = await roles.resolve(trx, data.roles, 'roles');
           assertMayGrant(principal, resolved);

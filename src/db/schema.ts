@@ -14,6 +14,8 @@ export interface UsersTable {
   password_hash: string | null;
   active: Flag;
   time_zone: string;
+  /** The web UI's language (LOCALES); null follows the browser. */
+  locale: string | null;
   created_at: string;
   updated_at: string;
 }

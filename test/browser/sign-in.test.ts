@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserWorld, screenshot, startBrowserWorld } from './support.ts';
+import { type BrowserWorld, callOk, screenshot, startBrowserWorld } from './support.ts';
 
 describe('signing in', () => {
   let world: BrowserWorld;
@@ -30,6 +30,48 @@ describe('signing in', () => {
     await page.getByRole('heading', { name: 'Sign in to Exsync' }).waitFor();
     const me = await page.request.get('/api/v1/me');
     expect(me.status()).toBe(401);
+    // The next person does not start on the previous user's screen, and can type at once.
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('sign-in-email');
+  });
+
+  it('starts with the email field focused', async () => {
+    const page = await world.newPage();
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Sign in to Exsync' }).waitFor();
+    expect(await page.evaluate('document.activeElement?.id')).toBe('sign-in-email');
+  });
+
+  it('speaks the browser’s language until the user chooses one, and keeps the choice on the account', async () => {
+    const page = await world.newPage({ locale: 'de-AT' });
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Bei Exsync anmelden' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('de');
+    await page.getByLabel('E-Mail').fill(world.sales.email);
+    await page.getByLabel('Passwort').fill(world.sales.password);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('button', { name: 'Abmelden' }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).textContent()).toContain(
+      'Kontakte',
+    );
+
+    await page.getByLabel('Sprache').selectOption('ru');
+    await page.getByRole('button', { name: 'Выйти' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('ru');
+    expect((await callOk(page, 'GET', '/api/v1/me')).user.locale).toBe('ru');
+
+    // Another browser with other languages: the account's choice wins.
+    const elsewhere = await world.newPage({ locale: 'fr-FR' });
+    await world.signIn(elsewhere, world.sales, {
+      email: 'E-mail',
+      password: 'Mot de passe',
+      submit: 'Se connecter',
+      signOut: 'Выйти',
+    });
+    expect(await elsewhere.getByLabel('Язык').inputValue()).toBe('ru');
+    await screenshot(elsewhere, 'language-ru');
+    await elsewhere.getByLabel('Язык').selectOption('en');
+    await elsewhere.getByRole('button', { name: 'Sign out' }).waitFor();
   });
 
   it('keeps the session across a reload and shows administrators the settings', async () => {

@@ -30,6 +30,13 @@ export interface BrowserUser {
   password: string;
 }
 
+export interface SignInLabels {
+  email: string;
+  password: string;
+  submit: string;
+  signOut: string;
+}
+
 export interface BrowserWorld {
   sandbox: RunningSandbox;
   store: TestStore;
@@ -40,9 +47,9 @@ export interface BrowserWorld {
   sales: BrowserUser;
   browser: Browser;
   /** A fresh browser context (own cookies) at the given width. */
-  newPage(options?: { width?: number; height?: number }): Promise<Page>;
-  /** Opens Exsync and signs in through the sign-in form. */
-  signIn(page: Page, who: BrowserUser): Promise<void>;
+  newPage(options?: { width?: number; height?: number; locale?: string }): Promise<Page>;
+  /** Opens Exsync and signs in through the sign-in form (labelled in English unless told). */
+  signIn(page: Page, who: BrowserUser, labels?: Partial<SignInLabels>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -110,12 +117,13 @@ export async function startBrowserWorld(): Promise<BrowserWorld> {
       contexts.push(page.context());
       return page;
     },
-    async signIn(page, who) {
+    async signIn(page, who, labels = {}) {
+      const l = { email: 'Email', password: 'Password', submit: 'Sign in', signOut: 'Sign out', ...labels };
       await page.goto('/');
-      await page.getByLabel('Email').fill(who.email);
-      await page.getByLabel('Password').fill(who.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByLabel(l.email, { exact: true }).fill(who.email);
+      await page.getByLabel(l.password, { exact: true }).fill(who.password);
+      await page.getByRole('button', { name: l.submit }).click();
+      await page.getByRole('button', { name: l.signOut }).waitFor();
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => {});
@@ -141,12 +149,12 @@ export function launchChromium(): Promise<Browser> {
 export async function openPage(
   browser: Browser,
   baseURL: string,
-  options: { width?: number; height?: number } = {},
+  options: { width?: number; height?: number; locale?: string } = {},
 ): Promise<Page> {
   const context = await browser.newContext({
     baseURL,
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
-    locale: 'en-GB',
+    locale: options.locale ?? 'en-GB',
     timezoneId: 'Europe/Berlin',
   });
   const page = await context.newPage();

@@ -1,6 +1,8 @@
 // The UI talks to Exsync only through the public REST API (/api/v1, described at
-// /api/openapi.json). Every failure becomes an ApiProblem whose message is the server's own
-// "what went wrong and what to do" text, so screens can show it as it is.
+// /api/openapi.json). Every failure becomes an ApiProblem with the server's stable `code`;
+// `messageOf` shows the catalogue's message for that code in the user's language, and the
+// server's own English "what went wrong and what to do" text for codes the catalogue lacks.
+import { hasMessage, t } from './i18n.ts';
 
 export interface ErrorDetail {
   path: string;
@@ -79,11 +81,7 @@ export async function api<T>(method: string, path: string, options: RequestOptio
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiProblem(
-      0,
-      'network',
-      'Exsync did not answer. Check that the server is running and your network connection, then try again.',
-    );
+    throw new ApiProblem(0, 'network', t('error.network'));
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
@@ -102,17 +100,12 @@ export async function api<T>(method: string, path: string, options: RequestOptio
     throw new ApiProblem(
       response.status,
       error?.code ?? 'http_error',
-      error?.message ??
-        `Exsync answered ${response.status} ${response.statusText}. Try again; if it persists, an administrator will find the cause in the server log.`,
+      error?.message ?? t('error.http_error', { status: response.status }),
       error?.details ?? [],
     );
   }
   if (payload === null && text) {
-    throw new ApiProblem(
-      response.status,
-      'bad_response',
-      'Exsync sent an answer the page cannot read. Reload the page; if it persists, the server and the page are of different versions.',
-    );
+    throw new ApiProblem(response.status, 'bad_response', t('error.bad_response'));
   }
   return payload as T;
 }
@@ -130,9 +123,13 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Message for any thrown value, for display. */
+/** Message for any thrown value, for display, in the user's language where the code is known. */
 export function messageOf(error: unknown): string {
-  if (error instanceof ApiProblem) return error.message;
+  if (error instanceof ApiProblem) {
+    const key = `error.${error.code}`;
+    if (key === 'error.http_error') return t(key, { status: error.status });
+    return hasMessage(key) ? t(key) : error.message;
+  }
   if (error instanceof Error) return error.message;
   return String(error);
 }

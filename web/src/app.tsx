@@ -1,17 +1,21 @@
 // The application shell: restores the session (GET /api/v1/me), shows the sign-in page when
-// there is none, and otherwise the layout with the routed screen.
+// there is none, and otherwise the layout with the routed screen, in the user's language.
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router } from 'preact-iso';
-import { ApiProblem, get, post, setCsrfToken, whenSignedOut } from './api.ts';
+import { ApiProblem, get, messageOf, patch, post, setCsrfToken, whenSignedOut } from './api.ts';
 import { Layout } from './components/layout.tsx';
 import { Notice } from './components/notice.tsx';
+import { browserLocale, type Locale, locale, setLocale, t } from './i18n.ts';
 import { SignIn } from './pages/sign-in.tsx';
 import { routes } from './routes.tsx';
 import { SessionContext, type SessionState } from './session.tsx';
 import type { Me } from './types.ts';
 
-type Boot = { state: 'loading' } | { state: 'signed-out'; reason?: string } | { state: 'signed-in'; me: Me };
+type Boot =
+  | { state: 'loading' }
+  | { state: 'signed-out'; reason?: 'session-ended' }
+  | { state: 'signed-in'; me: Me };
 
 export function App() {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' });
@@ -21,29 +25,29 @@ export function App() {
     try {
       const me = await get<Me>('/api/v1/me');
       setCsrfToken(me.csrfToken);
+      const wanted = me.user.locale ?? browserLocale();
+      if (wanted !== locale()) await setLocale(wanted);
       setBoot({ state: 'signed-in', me });
       setBootError(null);
     } catch (error) {
       if (error instanceof ApiProblem && error.status === 401) setBoot({ state: 'signed-out' });
-      else setBootError(error instanceof Error ? error.message : String(error));
+      else setBootError(messageOf(error));
     }
   }, []);
 
   useEffect(() => {
-    whenSignedOut(() =>
-      setBoot({ state: 'signed-out', reason: 'Your session has ended. Sign in again to go on.' }),
-    );
+    whenSignedOut(() => setBoot({ state: 'signed-out', reason: 'session-ended' }));
     void loadMe();
   }, [loadMe]);
 
   if (bootError) {
     return (
       <main class="boot">
-        <Notice kind="error" title="Exsync cannot be reached">
+        <Notice kind="error" title={t('app.unreachable')}>
           {bootError}
         </Notice>
         <button type="button" onClick={() => void loadMe()}>
-          Try again
+          {t('common.tryAgain')}
         </button>
       </main>
     );
@@ -51,12 +55,17 @@ export function App() {
   if (boot.state === 'loading') {
     return (
       <main class="boot" aria-busy="true">
-        <p class="muted">Loading Exsync…</p>
+        <p class="muted">{t('app.loading')}</p>
       </main>
     );
   }
   if (boot.state === 'signed-out') {
-    return <SignIn reason={boot.reason} onSignedIn={loadMe} />;
+    return (
+      <SignIn
+        reason={boot.reason === 'session-ended' ? t('app.sessionEnded') : undefined}
+        onSignedIn={loadMe}
+      />
+    );
   }
   const session: SessionState = {
     me: boot.me,
@@ -66,8 +75,14 @@ export function App() {
         await post('/api/v1/auth/logout');
       } finally {
         setCsrfToken(null);
+        // The next person to sign in starts on the dashboard, not on this user's last screen.
+        history.replaceState(null, '', '/');
         setBoot({ state: 'signed-out' });
       }
+    },
+    changeLocale: async (next: Locale) => {
+      await patch(`/api/v1/users/${encodeURIComponent(boot.me.user.id)}`, { locale: next });
+      await loadMe();
     },
   };
   return (

@@ -1,5 +1,6 @@
 // Every screen and its address. The navigation in the layout is built from `navigation`.
 import type { ComponentType } from 'preact';
+import type { MessageKey } from './i18n.ts';
 import { AccountList } from './pages/accounts/account-list.tsx';
 import { AccountPage } from './pages/accounts/account-page.tsx';
 import { ContactList } from './pages/contacts/contact-list.tsx';
@@ -34,16 +35,16 @@ export const routes: Array<{ path: string; component: ComponentType<any> }> = [
 
 export interface NavigationEntry {
   href: string;
-  label: string;
+  label: MessageKey;
   /** Shown only to administrators. */
   adminOnly?: boolean;
 }
 
 export const navigation: NavigationEntry[] = [
-  { href: '/', label: 'Dashboard' },
-  { href: '/contacts', label: 'Contacts' },
-  { href: '/accounts', label: 'Accounts' },
-  { href: '/settings/mailboxes', label: 'Mailboxes' },
-  { href: '/settings/mail-services', label: 'Mail services', adminOnly: true },
-  { href: '/settings/organisation', label: 'Organisation', adminOnly: true },
+  { href: '/', label: 'nav.dashboard' },
+  { href: '/contacts', label: 'nav.contacts' },
+  { href: '/accounts', label: 'nav.accounts' },
+  { href: '/settings/mailboxes', label: 'nav.mailboxes' },
+  { href: '/settings/mail-services', label: 'nav.mailServices', adminOnly: true },
+  { href: '/settings/organisation', label: 'nav.organisation', adminOnly: true },
 ];

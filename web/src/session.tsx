@@ -2,6 +2,7 @@
 // rights and the CSRF token that every change must carry.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import type { Locale } from './i18n.ts';
 import type { Me } from './types.ts';
 
 export interface SessionState {
@@ -9,6 +10,8 @@ export interface SessionState {
   /** Reload the signed-in user (after a change of their own data). */
   refresh(): Promise<void>;
   signOut(): Promise<void>;
+  /** Stores the user's language on their account and shows the UI in it. */
+  changeLocale(next: Locale): Promise<void>;
 }
 
 export const SessionContext = createContext<SessionState | null>(null);

@@ -8,6 +8,7 @@ import * as m0004 from './0004_mailbox_sync_settings.ts';
 import * as m0005 from './0005_sync_link_listing.ts';
 import * as m0006 from './0006_sync_update_intent.ts';
 import * as m0008 from './0008_sync_policy_requests.ts';
+import * as m0009 from './0009_user_locale.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_crm_core': m0001,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0005_sync_link_listing': m0005,
   '0006_sync_update_intent': m0006,
   '0008_sync_policy_requests': m0008,
+  '0009_user_locale': m0009,
 };

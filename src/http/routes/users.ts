@@ -74,7 +74,7 @@ export function userRoutes(backend: CrmBackend, loginLimiter: LoginLimiter): Ope
       path: '/api/v1/users/{id}',
       operationId: 'updateUser',
       tag: 'Users',
-      summary: 'Change a user: your own name and time zone, or anything with CanManageUsers.',
+      summary: 'Change a user: your own name, time zone and language, or anything with CanManageUsers.',
       description:
         'Setting active to false ends the user’s sessions and revokes their API tokens, like POST /api/v1/users/{id}/deactivate.',
       auth: 'user',

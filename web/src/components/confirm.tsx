@@ -2,6 +2,7 @@
 // the question, the action and Cancel.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { t } from '../i18n.ts';
 import { ActionButton } from './action-button.tsx';
 
 export function Confirm(props: {
@@ -31,7 +32,7 @@ export function Confirm(props: {
           {props.action}
         </ActionButton>
         <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </fieldset>

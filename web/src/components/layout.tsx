@@ -3,6 +3,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
+import { messageOf } from '../api.ts';
+import { isLocale, LANGUAGE_NAMES, LOCALES, locale, t } from '../i18n.ts';
 import { navigation } from '../routes.tsx';
 import { useSession } from '../session.tsx';
 
@@ -11,9 +13,10 @@ function isCurrent(href: string, path: string): boolean {
 }
 
 export function Layout(props: { children: ComponentChildren }) {
-  const { me, signOut } = useSession();
+  const { me, signOut, changeLocale } = useSession();
   const { path } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
+  const [languageError, setLanguageError] = useState<string | null>(null);
   useEffect(() => {
     setMenuOpen(false);
     // Move focus to the new screen's title so keyboard and screen-reader users land on it.
@@ -23,7 +26,7 @@ export function Layout(props: { children: ComponentChildren }) {
   return (
     <>
       <a class="skip-link" href="#main">
-        Skip to content
+        {t('layout.skip')}
       </a>
       <header class="topbar">
         <a class="brand" href="/">
@@ -36,12 +39,12 @@ export function Layout(props: { children: ComponentChildren }) {
           aria-controls="main-nav"
           onClick={() => setMenuOpen(!menuOpen)}
         >
-          Menu
+          {t('layout.menu')}
         </button>
-        <nav id="main-nav" class={menuOpen ? 'main-nav open' : 'main-nav'} aria-label="Main">
+        <nav id="main-nav" class={menuOpen ? 'main-nav open' : 'main-nav'} aria-label={t('layout.mainNav')}>
           {entries.map((n) => (
             <a key={n.href} href={n.href} aria-current={isCurrent(n.href, path) ? 'page' : undefined}>
-              {n.label}
+              {t(n.label)}
             </a>
           ))}
         </nav>
@@ -49,11 +52,35 @@ export function Layout(props: { children: ComponentChildren }) {
           <span class="user-name" title={me.user.email}>
             {me.user.displayName || me.user.email}
           </span>
+          <select
+            class="language small"
+            aria-label={t('layout.language')}
+            value={locale()}
+            onChange={(event) => {
+              const next = event.currentTarget.value;
+              if (!isLocale(next)) return;
+              setLanguageError(null);
+              changeLocale(next).catch((error: unknown) =>
+                setLanguageError(t('layout.languageFailed', { reason: messageOf(error) })),
+              );
+            }}
+          >
+            {LOCALES.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {LANGUAGE_NAMES[l]}
+              </option>
+            ))}
+          </select>
           <button type="button" class="secondary small" onClick={() => void signOut()}>
-            Sign out
+            {t('layout.signOut')}
           </button>
         </div>
       </header>
+      {languageError && (
+        <p class="inline-error" role="alert">
+          {languageError}
+        </p>
+      )}
       <main id="main">{props.children}</main>
     </>
   );

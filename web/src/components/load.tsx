@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../api.ts';
+import { t } from '../i18n.ts';
 import { Notice } from './notice.tsx';
 
 export type Loaded<T> =
@@ -54,18 +55,18 @@ export function Loading<T>(props: {
   return (
     <>
       {value.state === 'failed' && (
-        <Notice kind="error" title={`Could not load ${props.what}`}>
+        <Notice kind="error" title={t('common.loadFailed', { what: props.what })}>
           {value.error}{' '}
           {props.retry && (
             <button type="button" class="link" onClick={props.retry}>
-              Try again
+              {t('common.tryAgain')}
             </button>
           )}
         </Notice>
       )}
       {value.state === 'loading' && value.data === undefined && (
         <p class="muted" aria-busy="true">
-          <span class="spinner" aria-hidden="true" /> Loading {props.what}…
+          <span class="spinner" aria-hidden="true" /> {t('common.loadingWhat', { what: props.what })}
         </p>
       )}
       {value.data !== undefined && props.children(value.data)}

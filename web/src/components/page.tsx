@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
+import { t } from '../i18n.ts';
 
 export interface Crumb {
   href: string;
@@ -14,12 +15,12 @@ export function Page(props: {
   children?: ComponentChildren;
 }) {
   useEffect(() => {
-    document.title = `${props.title} · Exsync`;
+    document.title = t('page.documentTitle', { title: props.title });
   }, [props.title]);
   return (
     <section class="page" aria-labelledby="page-title">
       {props.crumbs && props.crumbs.length > 0 && (
-        <nav class="crumbs" aria-label="Breadcrumb">
+        <nav class="crumbs" aria-label={t('page.breadcrumb')}>
           {props.crumbs.map((c) => (
             <span key={c.href}>
               <a href={c.href}>{c.label}</a> <span aria-hidden="true">›</span>{' '}

@@ -1,29 +1,41 @@
-// Times as people read them: "2 min ago", "at 10:42", in the browser's language and zone.
-
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+// Times as people read them: "2 min ago", "at 10:42", in the user's language and the browser's
+// zone.
+import { locale, t } from '../i18n.ts';
 
 export function ago(iso: string | null | undefined, now = Date.now()): string {
-  if (!iso) return 'never';
+  if (!iso) return t('common.never');
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   const abs = Math.abs(seconds);
-  if (abs < 45) return 'just now';
+  if (abs < 45) return t('common.justNow');
+  const relative = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
   if (abs < 45 * 60) return relative.format(Math.round(seconds / 60), 'minute');
   if (abs < 22 * 3600) return relative.format(Math.round(seconds / 3600), 'hour');
   return relative.format(Math.round(seconds / 86400), 'day');
 }
 
 export function clock(iso: string): string {
-  return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
 }
 
 export function dateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  if (!iso) return t('common.none');
+  return new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A calendar date without a time (a birthday): "12 March 1980" in the user's language. */
+export function calendarDate(
+  isoDate: string,
+  options: Intl.DateTimeFormatOptions = { dateStyle: 'long' },
+): string {
+  return new Date(`${isoDate}T00:00:00`).toLocaleDateString(locale(), options);
 }
 
 export function duration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '—';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  if (ms === null || ms === undefined) return t('common.none');
+  if (ms < 1000) return t('time.duration.ms', { value: ms });
+  if (ms < 60_000) return t('time.duration.s', { value: Math.round(ms / 100) / 10 });
+  return t('time.duration.min', {
+    minutes: Math.floor(ms / 60_000),
+    seconds: Math.round((ms % 60_000) / 1000),
+  });
 }

@@ -1,11 +1,10 @@
 import { Page } from '../components/page.tsx';
+import { t, tx } from '../i18n.ts';
 
 export function NotFound() {
   return (
-    <Page title="Page not found">
-      <p>
-        There is no page at this address. Use the menu above, or go back to the <a href="/">dashboard</a>.
-      </p>
+    <Page title={t('notFound.title')}>
+      <p>{tx('notFound.text', { link: (text) => <a href="/">{text}</a> })}</p>
     </Page>
   );
 }

@@ -1,14 +1,18 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, messageOf, post, setCsrfToken } from '../api.ts';
 import { Notice } from '../components/notice.tsx';
+import { t } from '../i18n.ts';
 
 export function SignIn(props: { reason?: string; onSignedIn: () => Promise<void> }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const emailField = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    document.title = 'Sign in · Exsync';
+    document.title = t('signIn.documentTitle');
+    // The only thing to do here is to type: start in the first field.
+    emailField.current?.focus();
   }, []);
 
   const submit = async (event: Event) => {
@@ -20,11 +24,10 @@ export function SignIn(props: { reason?: string; onSignedIn: () => Promise<void>
       setCsrfToken(session.csrfToken);
       await props.onSignedIn();
     } catch (e) {
-      setError(
-        e instanceof ApiProblem && e.code === 'bad_request' && e.details.length > 0
-          ? 'Enter your email address and password.'
-          : messageOf(e),
-      );
+      if (e instanceof ApiProblem && (e.code === 'bad_request' || e.code === 'validation_failed'))
+        setError(t('signIn.missing'));
+      else if (e instanceof ApiProblem && e.code === 'unauthenticated') setError(t('signIn.wrong'));
+      else setError(messageOf(e));
       setBusy(false);
     }
   };
@@ -32,12 +35,13 @@ export function SignIn(props: { reason?: string; onSignedIn: () => Promise<void>
   return (
     <main class="sign-in">
       <form class="card" onSubmit={submit} aria-labelledby="sign-in-title">
-        <h1 id="sign-in-title">Sign in to Exsync</h1>
+        <h1 id="sign-in-title">{t('signIn.title')}</h1>
         {props.reason && !error && <Notice kind="info">{props.reason}</Notice>}
         {error && <Notice kind="error">{error}</Notice>}
         <div class="field">
-          <label for="sign-in-email">Email</label>
+          <label for="sign-in-email">{t('signIn.email')}</label>
           <input
+            ref={emailField}
             id="sign-in-email"
             type="email"
             autocomplete="username"
@@ -47,7 +51,7 @@ export function SignIn(props: { reason?: string; onSignedIn: () => Promise<void>
           />
         </div>
         <div class="field">
-          <label for="sign-in-password">Password</label>
+          <label for="sign-in-password">{t('signIn.password')}</label>
           <input
             id="sign-in-password"
             type="password"
@@ -59,7 +63,7 @@ export function SignIn(props: { reason?: string; onSignedIn: () => Promise<void>
         </div>
         <button type="submit" class="primary" disabled={busy} aria-busy={busy}>
           {busy && <span class="spinner" aria-hidden="true" />}
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('signIn.busy') : t('signIn.submit')}
         </button>
       </form>
     </main>
