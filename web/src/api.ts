@@ -121,6 +121,8 @@ export const del = <T>(path: string) => api<T>('DELETE', path);
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  /** Records matching the filters in all pages (record lists give it). */
+  total?: number;
 }
 
 /** Message for any thrown value, for display, in the user's language where the code is known. */

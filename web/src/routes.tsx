@@ -4,7 +4,7 @@ import type { MessageKey } from './i18n.ts';
 import { AccountList } from './pages/accounts/account-list.tsx';
 import { AccountPage } from './pages/accounts/account-page.tsx';
 import { ContactList } from './pages/contacts/contact-list.tsx';
-import { ContactPage } from './pages/contacts/contact-page.tsx';
+import { ContactNew, ContactPage } from './pages/contacts/contact-page.tsx';
 import { Dashboard } from './pages/dashboard/dashboard.tsx';
 import { MailServiceForm } from './pages/mail-services/mail-service-form.tsx';
 import { MailServiceList } from './pages/mail-services/mail-service-list.tsx';
@@ -19,6 +19,7 @@ import { MailboxSyncSettings } from './pages/sync-settings/sync-settings.tsx';
 export const routes: Array<{ path: string; component: ComponentType<any> }> = [
   { path: '/', component: Dashboard },
   { path: '/contacts', component: ContactList },
+  { path: '/contacts/new', component: ContactNew },
   { path: '/contacts/:id', component: ContactPage },
   { path: '/accounts', component: AccountList },
   { path: '/accounts/:id', component: AccountPage },

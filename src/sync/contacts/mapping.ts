@@ -74,20 +74,29 @@ export interface SnapshotAddress {
   country?: string | null;
 }
 
+/**
+ * Canonical international form (`+49 30 1234567`) of a number that is possible for its country
+ * (or `country` when it has no country code); null for one that is not, which the sync writes
+ * as typed. The contact form shows the same verdict while a number is typed.
+ */
+export function internationalPhone(number: string, country: CountryCode): string | null {
+  const parsed = parsePhoneNumberFromString(number, country);
+  return parsed?.isPossible() ? parsed.formatInternational() : null;
+}
+
 /** Canonical international form (`+49 30 1234567`); numbers that cannot be parsed stay as written. */
 export function canonicalPhone(number: string, country: CountryCode): string {
-  const parsed = parsePhoneNumberFromString(number, country);
-  return parsed?.isPossible() ? parsed.formatInternational() : number.trim();
+  return internationalPhone(number, country) ?? number.trim();
 }
 
 function phoneSlots(phones: CrmPhone[], country: CountryCode) {
   const slots: Record<string, string> = {};
   const exported: CrmPhone[] = [];
-  const left: Array<{ phone: CrmPhone; reason: string }> = [];
-  for (const phone of phones) {
+  const left: Array<{ phone: CrmPhone; index: number; reason: string }> = [];
+  for (const [index, phone] of phones.entries()) {
     const slot = SLOTS_FOR[phone.type].find((s) => !(s in slots));
     if (!slot) {
-      left.push({ phone, reason: `Exchange has no free slot for another ${phone.type} phone number` });
+      left.push({ phone, index, reason: `Exchange has no free slot for another ${phone.type} phone number` });
       continue;
     }
     slots[slot] = canonicalPhone(phone.number, country);
@@ -98,11 +107,11 @@ function phoneSlots(phones: CrmPhone[], country: CountryCode) {
 
 function addressSlots(addresses: CrmAddress[]) {
   const slots: Record<string, SnapshotAddress> = {};
-  const left: Array<{ address: CrmAddress; reason: string }> = [];
-  for (const address of addresses) {
+  const left: Array<{ address: CrmAddress; index: number; reason: string }> = [];
+  for (const [index, address] of addresses.entries()) {
     const kind = ADDRESS_KIND[address.type];
     if (kind in slots) {
-      left.push({ address, reason: `Exchange holds one ${kind} address` });
+      left.push({ address, index, reason: `Exchange holds one ${kind} address` });
       continue;
     }
     slots[kind] = {
@@ -132,24 +141,53 @@ export function deriveName(s: {
 
 const orNull = (v: string | null | undefined) => (v === undefined || v === '' ? null : v);
 
+/** A value of a multi-valued field that Exchange cannot hold: its field, position and why. */
+export interface LeftOut {
+  field: 'emails' | 'phones' | 'addresses' | 'websites';
+  index: number;
+  reason: string;
+}
+
+/**
+ * The values of a contact that stay in the CRM because Exchange has no room for them, in field
+ * order. The contact form marks them while they are typed, with the sync's own rules.
+ */
+export function leftOut(
+  contact: Pick<Contact, 'emails' | 'phones' | 'addresses' | 'websites'>,
+  country: CountryCode,
+): LeftOut[] {
+  const out: LeftOut[] = [];
+  for (let index = MAX_EMAILS; index < contact.emails.length; index++)
+    out.push({ field: 'emails', index, reason: 'Exchange holds at most three email addresses' });
+  for (const { index, reason } of phoneSlots(contact.phones, country).left)
+    out.push({ field: 'phones', index, reason });
+  for (const { index, reason } of addressSlots(contact.addresses).left)
+    out.push({ field: 'addresses', index, reason });
+  for (let index = 1; index < contact.websites.length; index++)
+    out.push({ field: 'websites', index, reason: 'Exchange holds one website' });
+  return out;
+}
+
+/** How a left-out value is named in notExported: the address, number or URL; an address whole. */
+function shownValue(contact: Contact, field: LeftOut['field'], index: number): unknown {
+  if (field === 'emails') return contact.emails[index].address;
+  if (field === 'phones') return contact.phones[index].number;
+  if (field === 'websites') return contact.websites[index].url;
+  return contact.addresses[index];
+}
+
 /** The contact as Exchange can hold it, and the values that stay in the CRM only. */
 export function projectContact(contact: Contact, options: ContactSyncOptions): Projection {
-  const notExported: NotExported[] = [];
+  const notExported: NotExported[] = leftOut(contact, options.defaultCountry).map(
+    ({ field, index, reason }) => ({
+      field,
+      value: shownValue(contact, field, index),
+      reason,
+    }),
+  );
   const emails = contact.emails.slice(0, MAX_EMAILS).map((e) => e.address);
-  for (const e of contact.emails.slice(MAX_EMAILS))
-    notExported.push({
-      field: 'emails',
-      value: e.address,
-      reason: 'Exchange holds at most three email addresses',
-    });
   const phones = phoneSlots(contact.phones, options.defaultCountry);
-  for (const { phone, reason } of phones.left)
-    notExported.push({ field: 'phones', value: phone.number, reason });
   const addresses = addressSlots(contact.addresses);
-  for (const { address, reason } of addresses.left)
-    notExported.push({ field: 'addresses', value: address, reason });
-  for (const w of contact.websites.slice(1))
-    notExported.push({ field: 'websites', value: w.url, reason: 'Exchange holds one website' });
   if (!options.syncNotes && contact.notes)
     notExported.push({ field: 'notes', value: contact.notes, reason: 'notes sync is off for this mailbox' });
   const snapshot: Snapshot = {

@@ -1,67 +1,168 @@
-// Editing a contact: name, type, work, account, groups, email addresses, phone numbers,
-// websites and notes. Sends only the form's fields (PATCH) with the version it was read at, so
-// a change made meanwhile (by someone else or by a sync) is not overwritten unseen.
-import { useState } from 'preact/hooks';
-import { ApiProblem, patch } from '../../api.ts';
+// Creating and editing a contact: every field the record shows (name parts, type, work,
+// account, birthday, email addresses, phone numbers, postal addresses, websites, categories,
+// groups and notes). While values are typed, the form says which ones Exchange has no room for
+// and how each phone number will reach Exchange, with the sync's own rules (leftOut and
+// internationalPhone of the contact mapping), so nobody learns it only after a sync.
+// An edit sends the version it was read at, so a change made meanwhile is not overwritten unseen.
+
+import type { CountryCode } from 'libphonenumber-js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { internationalPhone, leftOut } from '../../../../src/sync/contacts/mapping.ts';
+import { ApiProblem, patch, post } from '../../api.ts';
 import { ActionButton } from '../../components/action-button.tsx';
 import { Field, fieldErrors } from '../../components/field.tsx';
+import { useLeaveGuard } from '../../components/leave-guard.ts';
 import { Notice } from '../../components/notice.tsx';
 import type { Contact } from '../../types.ts';
 import { CONTACT_TYPE_LABELS, type Directory, KIND_LABELS, PHONE_TYPE_LABELS } from './directory.ts';
 
 type Email = Contact['emails'][number];
 type Phone = Contact['phones'][number];
+type Address = Contact['addresses'][number];
 type Website = Contact['websites'][number];
 
 const text = (v: string) => (v.trim() === '' ? null : v.trim());
 
+const SCALARS = [
+  'namePrefix',
+  'givenName',
+  'middleName',
+  'familyName',
+  'nameSuffix',
+  'displayName',
+  'nickname',
+  'companyName',
+  'jobTitle',
+  'department',
+  'birthday',
+  'notes',
+] as const;
+type Scalar = (typeof SCALARS)[number];
+
+interface Draft {
+  type: Contact['type'];
+  accountId: string;
+  fields: Record<Scalar, string>;
+  emails: Email[];
+  phones: Phone[];
+  addresses: Address[];
+  websites: Website[];
+  categories: string;
+  groupIds: string[];
+}
+
+function draftOf(c: Contact | undefined): Draft {
+  return {
+    type: c?.type ?? 'customer',
+    accountId: c?.accountId ?? '',
+    fields: Object.fromEntries(SCALARS.map((f) => [f, c?.[f] ?? ''])) as Record<Scalar, string>,
+    emails: c?.emails ?? [],
+    phones: c?.phones ?? [],
+    addresses: c?.addresses ?? [],
+    websites: c?.websites ?? [],
+    categories: (c?.categories ?? []).join(', '),
+    groupIds: c?.groupIds ?? [],
+  };
+}
+
+const hasAddress = (a: Address) =>
+  [a.street, a.postalCode, a.city, a.region, a.country].some((v) => v && v.trim() !== '');
+
+/** Empty rows are left out: a row added and not filled is no value. */
+function filled(d: Draft) {
+  return {
+    emails: d.emails.filter((e) => e.address.trim() !== ''),
+    phones: d.phones.filter((p) => p.number.trim() !== ''),
+    addresses: d.addresses.filter(hasAddress).map((a) => ({
+      type: a.type,
+      street: text(a.street ?? ''),
+      postalCode: text(a.postalCode ?? ''),
+      city: text(a.city ?? ''),
+      region: text(a.region ?? ''),
+      country: text(a.country ?? ''),
+    })),
+    websites: d.websites.filter((w) => w.url.trim() !== ''),
+  };
+}
+
+function bodyOf(d: Draft) {
+  const scalars = Object.fromEntries(SCALARS.map((f) => [f, text(d.fields[f])]));
+  return {
+    ...scalars,
+    // An empty display name is made from the name parts by the server.
+    displayName: d.fields.displayName.trim() || undefined,
+    type: d.type,
+    accountId: d.accountId || null,
+    ...filled(d),
+    categories: d.categories
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
+    groupIds: d.groupIds,
+  };
+}
+
+/** Which values stay in Exsync, per field and position ("emails" → 3 → reason). */
+function leftOutByRow(d: Draft, country: CountryCode): Map<string, string> {
+  // Positions count filled rows only, as the server will store them; map them back to rows.
+  const rowsOf = {
+    emails: d.emails.flatMap((e, i) => (e.address.trim() ? [i] : [])),
+    phones: d.phones.flatMap((p, i) => (p.number.trim() ? [i] : [])),
+    addresses: d.addresses.flatMap((a, i) => (hasAddress(a) ? [i] : [])),
+    websites: d.websites.flatMap((w, i) => (w.url.trim() ? [i] : [])),
+  };
+  const result = new Map<string, string>();
+  for (const l of leftOut(filled(d), country)) result.set(`${l.field}.${rowsOf[l.field][l.index]}`, l.reason);
+  return result;
+}
+
 export function ContactEdit(props: {
-  contact: Contact;
+  /** The contact to edit; none to create one. */
+  contact?: Contact;
   directory: Directory | undefined;
+  /** Country assumed for numbers without a country code (the mailbox's sync setting). */
+  country: CountryCode;
   onCancel: () => void;
-  onSaved: () => void;
+  onSaved: (contact: Contact) => void;
 }) {
   const c = props.contact;
-  const [form, setForm] = useState({
-    type: c.type,
-    givenName: c.givenName ?? '',
-    familyName: c.familyName ?? '',
-    displayName: c.displayName,
-    companyName: c.companyName ?? '',
-    jobTitle: c.jobTitle ?? '',
-    department: c.department ?? '',
-    accountId: c.accountId ?? '',
-    notes: c.notes ?? '',
-  });
-  const [groupIds, setGroupIds] = useState<string[]>(c.groupIds);
-  const [emails, setEmails] = useState<Email[]>(c.emails);
-  const [phones, setPhones] = useState<Phone[]>(c.phones);
-  const [websites, setWebsites] = useState<Website[]>(c.websites);
+  const [initial] = useState(() => draftOf(c));
+  const [draft, setDraft] = useState(initial);
   const [problem, setProblem] = useState<{ message: string; fields: Record<string, string> } | null>(null);
-  const set = (field: keyof typeof form) => (e: { currentTarget: { value: string } }) =>
-    setForm({ ...form, [field]: e.currentTarget.value });
+  const [saved, setSaved] = useState(false);
+  const dirty = !saved && JSON.stringify(draft) !== JSON.stringify(initial);
+  useLeaveGuard(
+    dirty,
+    c
+      ? 'This contact has unsaved changes. Leave without saving?'
+      : 'The new contact is not saved. Leave without saving?',
+  );
+  const summary = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // The refusal may be far above the Save button: bring it into view and read it out.
+    if (problem) {
+      summary.current?.scrollIntoView({ block: 'center' });
+      summary.current?.focus();
+    }
+  }, [problem]);
+
+  const setField = (field: Scalar) => (e: { currentTarget: { value: string } }) =>
+    setDraft({ ...draft, fields: { ...draft.fields, [field]: e.currentTarget.value } });
   const errors = problem?.fields ?? {};
+  const left = leftOutByRow(draft, props.country);
 
   const save = async () => {
     setProblem(null);
     try {
-      await patch<Contact>(`/api/v1/contacts/${encodeURIComponent(c.id)}`, {
-        type: form.type,
-        givenName: text(form.givenName),
-        familyName: text(form.familyName),
-        displayName: form.displayName.trim() || undefined,
-        companyName: text(form.companyName),
-        jobTitle: text(form.jobTitle),
-        department: text(form.department),
-        accountId: form.accountId || null,
-        notes: text(form.notes),
-        groupIds,
-        emails: emails.filter((e) => e.address.trim() !== ''),
-        phones: phones.filter((p) => p.number.trim() !== ''),
-        websites: websites.filter((w) => w.url.trim() !== ''),
-        ifVersion: c.version,
-      });
-      props.onSaved();
+      const body = bodyOf(draft);
+      const result = c
+        ? await patch<Contact>(`/api/v1/contacts/${encodeURIComponent(c.id)}`, {
+            ...body,
+            ifVersion: c.version,
+          })
+        : await post<Contact>('/api/v1/contacts', body);
+      setSaved(true);
+      props.onSaved(result);
     } catch (error) {
       if (error instanceof ApiProblem) {
         setProblem({ message: error.message, fields: fieldErrors(error.details) });
@@ -71,26 +172,43 @@ export function ContactEdit(props: {
     }
   };
 
+  const input = (field: Scalar, label: string) => (
+    <Field label={label} error={errors[field]}>
+      {(id, d) => (
+        <input id={id} aria-describedby={d} value={draft.fields[field]} onInput={setField(field)} />
+      )}
+    </Field>
+  );
+
   const accounts = props.directory?.accounts ?? [];
+  const title = c ? 'Edit contact' : 'New contact';
   return (
     <form
-      class="card"
+      class="card crm-contact-form"
       aria-labelledby="edit-contact-title"
       onSubmit={(e) => {
         e.preventDefault();
       }}
     >
-      <h2 id="edit-contact-title">Edit contact</h2>
+      <h2 id="edit-contact-title" class={c ? undefined : 'visually-hidden'}>
+        {title}
+      </h2>
       {problem && (
-        <Notice kind="error" title="The contact was not saved">
-          {problem.message}
-        </Notice>
+        <div ref={summary} tabIndex={-1}>
+          <Notice kind="error" title={c ? 'The contact was not saved' : 'The contact was not created'}>
+            {problem.message}
+          </Notice>
+        </div>
       )}
       <div class="grid">
         <div>
           <Field label="Type">
             {(id) => (
-              <select id={id} value={form.type} onChange={set('type')}>
+              <select
+                id={id}
+                value={draft.type}
+                onChange={(e) => setDraft({ ...draft, type: e.currentTarget.value as Contact['type'] })}
+              >
                 {Object.entries(CONTACT_TYPE_LABELS).map(([v, l]) => (
                   <option key={v} value={v}>
                     {l}
@@ -99,51 +217,74 @@ export function ContactEdit(props: {
               </select>
             )}
           </Field>
-          <Field label="Given name" error={errors.givenName}>
+          {input('namePrefix', 'Name prefix')}
+          {input('givenName', 'Given name')}
+          {input('middleName', 'Middle name')}
+          {input('familyName', 'Family name')}
+          {input('nameSuffix', 'Name suffix')}
+          <Field
+            label="Display name"
+            hint="Leave empty to use the name, the company or the first email address."
+            error={errors.displayName}
+          >
             {(id, d) => (
-              <input id={id} aria-describedby={d} value={form.givenName} onInput={set('givenName')} />
+              <input
+                id={id}
+                aria-describedby={d}
+                value={draft.fields.displayName}
+                onInput={setField('displayName')}
+              />
             )}
           </Field>
-          <Field label="Family name" error={errors.familyName}>
-            {(id, d) => (
-              <input id={id} aria-describedby={d} value={form.familyName} onInput={set('familyName')} />
-            )}
-          </Field>
-          <Field label="Display name" error={errors.displayName}>
-            {(id, d) => (
-              <input id={id} aria-describedby={d} value={form.displayName} onInput={set('displayName')} />
-            )}
-          </Field>
+          {input('nickname', 'Nickname')}
         </div>
         <div>
-          <Field label="Company" error={errors.companyName}>
-            {(id, d) => (
-              <input id={id} aria-describedby={d} value={form.companyName} onInput={set('companyName')} />
-            )}
-          </Field>
+          {input('companyName', 'Company')}
           <Field label="Account" error={errors.accountId}>
             {(id, d) => (
-              <select id={id} aria-describedby={d} value={form.accountId} onChange={set('accountId')}>
+              <select
+                id={id}
+                aria-describedby={d}
+                value={draft.accountId}
+                onChange={(e) => setDraft({ ...draft, accountId: e.currentTarget.value })}
+              >
                 <option value="">No account</option>
                 {accounts.map((a) => (
                   <option key={a.id} value={a.id}>
                     {a.name}
                   </option>
                 ))}
-                {form.accountId && !accounts.some((a) => a.id === form.accountId) && (
-                  <option value={form.accountId}>The current account</option>
+                {draft.accountId && !accounts.some((a) => a.id === draft.accountId) && (
+                  <option value={draft.accountId}>The current account</option>
                 )}
               </select>
             )}
           </Field>
-          <Field label="Job title" error={errors.jobTitle}>
+          {input('jobTitle', 'Job title')}
+          {input('department', 'Department')}
+          <Field label="Birthday" error={errors.birthday}>
             {(id, d) => (
-              <input id={id} aria-describedby={d} value={form.jobTitle} onInput={set('jobTitle')} />
+              <input
+                id={id}
+                type="date"
+                aria-describedby={d}
+                value={draft.fields.birthday}
+                onInput={setField('birthday')}
+              />
             )}
           </Field>
-          <Field label="Department" error={errors.department}>
+          <Field
+            label="Categories"
+            hint="Separate categories with commas. They become Outlook categories."
+            error={errors.categories}
+          >
             {(id, d) => (
-              <input id={id} aria-describedby={d} value={form.department} onInput={set('department')} />
+              <input
+                id={id}
+                aria-describedby={d}
+                value={draft.categories}
+                onInput={(e) => setDraft({ ...draft, categories: e.currentTarget.value })}
+              />
             )}
           </Field>
         </div>
@@ -151,40 +292,50 @@ export function ContactEdit(props: {
 
       <ValueRows
         legend="Email addresses"
-        rows={emails}
-        setRows={setEmails}
+        rows={draft.emails}
+        setRows={(emails) => setDraft({ ...draft, emails })}
         kinds={{ work: KIND_LABELS.work, home: KIND_LABELS.home, other: KIND_LABELS.other }}
-        blank={{ type: 'work', address: '' }}
+        blank={{ type: 'work', address: '' } as Email}
         valueOf={(e) => e.address}
         withValue={(e, v) => ({ ...e, address: v })}
         inputType="email"
         errors={errors}
+        left={left}
         path="emails"
         what="email address"
       />
       <ValueRows
         legend="Phone numbers"
-        rows={phones}
-        setRows={setPhones}
+        rows={draft.phones}
+        setRows={(phones) => setDraft({ ...draft, phones })}
         kinds={PHONE_TYPE_LABELS}
-        blank={{ type: 'work', number: '' }}
+        blank={{ type: 'work', number: '' } as Phone}
         valueOf={(p) => p.number}
         withValue={(p, v) => ({ ...p, number: v })}
         inputType="tel"
         errors={errors}
+        left={left}
         path="phones"
         what="phone number"
+        check={(number) => phoneVerdict(number, props.country)}
+      />
+      <AddressRows
+        rows={draft.addresses}
+        setRows={(addresses) => setDraft({ ...draft, addresses })}
+        errors={errors}
+        left={left}
       />
       <ValueRows
         legend="Websites"
-        rows={websites}
-        setRows={setWebsites}
+        rows={draft.websites}
+        setRows={(websites) => setDraft({ ...draft, websites })}
         kinds={{ work: KIND_LABELS.work, personal: KIND_LABELS.personal, other: KIND_LABELS.other }}
-        blank={{ type: 'work', url: '' }}
+        blank={{ type: 'work', url: '' } as Website}
         valueOf={(w) => w.url}
         withValue={(w, v) => ({ ...w, url: v })}
         inputType="url"
         errors={errors}
+        left={left}
         path="websites"
         what="website"
       />
@@ -196,11 +347,14 @@ export function ContactEdit(props: {
             <label key={g.id} class="check">
               <input
                 type="checkbox"
-                checked={groupIds.includes(g.id)}
+                checked={draft.groupIds.includes(g.id)}
                 onChange={(e) =>
-                  setGroupIds(
-                    e.currentTarget.checked ? [...groupIds, g.id] : groupIds.filter((id) => id !== g.id),
-                  )
+                  setDraft({
+                    ...draft,
+                    groupIds: e.currentTarget.checked
+                      ? [...draft.groupIds, g.id]
+                      : draft.groupIds.filter((id) => id !== g.id),
+                  })
                 }
               />
               {g.name}
@@ -210,18 +364,47 @@ export function ContactEdit(props: {
       )}
       <Field label="Notes" error={errors.notes}>
         {(id, d) => (
-          <textarea id={id} aria-describedby={d} rows={4} value={form.notes} onInput={set('notes')} />
+          <textarea
+            id={id}
+            aria-describedby={d}
+            rows={4}
+            value={draft.fields.notes}
+            onInput={setField('notes')}
+          />
         )}
       </Field>
       <div class="form-actions">
-        <ActionButton kind="primary" type="submit" onAction={save} busyLabel="Saving…">
-          Save
+        <ActionButton kind="primary" type="submit" onAction={save} busyLabel={c ? 'Saving…' : 'Creating…'}>
+          {c ? 'Save' : 'Create contact'}
         </ActionButton>
         <button type="button" onClick={props.onCancel}>
           Cancel
         </button>
+        {dirty && <span class="badge badge-warn">Unsaved changes</span>}
       </div>
     </form>
+  );
+}
+
+/** What the sync will write to Exchange for a typed number. */
+function phoneVerdict(number: string, country: CountryCode): { ok: boolean; text: string } | null {
+  if (number.trim() === '') return null;
+  const international = internationalPhone(number, country);
+  if (international) return { ok: true, text: `Goes to Exchange as ${international}` };
+  return {
+    ok: false,
+    text: `Not a phone number for ${country}: check the digits, or start with + and the country code. It is kept as typed.`,
+  };
+}
+
+const NOT_EXPORTED = 'Kept in Exsync, not exported';
+
+function LeftOutMark(props: { reason: string | undefined; id: string }) {
+  if (!props.reason) return null;
+  return (
+    <span id={props.id} class="crm-left-out">
+      <span class="badge badge-warn">{NOT_EXPORTED}</span> <span class="muted crm-small">{props.reason}</span>
+    </span>
   );
 }
 
@@ -235,11 +418,14 @@ function ValueRows<T extends { type: string }>(props: {
   withValue: (row: T, value: string) => T;
   inputType: 'email' | 'tel' | 'url';
   errors: Record<string, string>;
-  path: string;
+  left: Map<string, string>;
+  path: 'emails' | 'phones' | 'websites';
   what: string;
+  check?: (value: string) => { ok: boolean; text: string } | null;
 }) {
   const { rows, setRows } = props;
   const replace = (i: number, row: T) => setRows(rows.map((r, j) => (j === i ? row : r)));
+  const capital = `${props.what.charAt(0).toUpperCase()}${props.what.slice(1)}`;
   return (
     <fieldset class="crm-edit-rows">
       <legend>{props.legend}</legend>
@@ -249,6 +435,11 @@ function ValueRows<T extends { type: string }>(props: {
           props.errors[`${props.path}.${i}`] ??
           Object.entries(props.errors).find(([k]) => k.startsWith(`${props.path}.${i}.`))?.[1];
         const n = i + 1;
+        const reason = props.left.get(`${props.path}.${i}`);
+        const verdict = props.check?.(props.valueOf(row));
+        const markId = `${props.path}-${i}-left-out`;
+        const verdictId = `${props.path}-${i}-verdict`;
+        const describedBy = [reason ? markId : null, verdict ? verdictId : null].filter(Boolean).join(' ');
         return (
           <div class="crm-edit-row" key={i}>
             <select
@@ -265,7 +456,9 @@ function ValueRows<T extends { type: string }>(props: {
             <input
               type="text"
               inputMode={props.inputType}
-              aria-label={`${props.what.charAt(0).toUpperCase()}${props.what.slice(1)} ${n}`}
+              aria-label={`${capital} ${n}`}
+              aria-describedby={describedBy || undefined}
+              aria-invalid={verdict && !verdict.ok ? true : undefined}
               value={props.valueOf(row)}
               onInput={(e) => replace(i, props.withValue(row, e.currentTarget.value))}
             />
@@ -277,12 +470,92 @@ function ValueRows<T extends { type: string }>(props: {
             >
               Remove
             </button>
+            {verdict && (
+              <span
+                id={verdictId}
+                class={verdict.ok ? 'muted crm-small crm-row-note' : 'field-error crm-row-note'}
+              >
+                {verdict.text}
+              </span>
+            )}
+            <LeftOutMark reason={reason} id={markId} />
             {error && <span class="field-error">{error}</span>}
           </div>
         );
       })}
       <button type="button" class="crm-small" onClick={() => setRows([...rows, { ...props.blank }])}>
         Add {props.what}
+      </button>
+    </fieldset>
+  );
+}
+
+const ADDRESS_PARTS = [
+  ['street', 'Street'],
+  ['postalCode', 'Postal code'],
+  ['city', 'City'],
+  ['region', 'Region'],
+  ['country', 'Country'],
+] as const;
+
+function AddressRows(props: {
+  rows: Address[];
+  setRows: (rows: Address[]) => void;
+  errors: Record<string, string>;
+  left: Map<string, string>;
+}) {
+  const { rows, setRows } = props;
+  const replace = (i: number, row: Address) => setRows(rows.map((r, j) => (j === i ? row : r)));
+  return (
+    <fieldset class="crm-edit-rows">
+      <legend>Postal addresses</legend>
+      {rows.map((row, i) => {
+        const n = i + 1;
+        const error = Object.entries(props.errors).find(([k]) => k.startsWith(`addresses.${i}`))?.[1];
+        return (
+          <fieldset class="crm-edit-row crm-address-row" key={i}>
+            <legend class="visually-hidden">Address {n}</legend>
+            <select
+              aria-label={`Kind of address ${n}`}
+              value={row.type}
+              onChange={(e) => replace(i, { ...row, type: e.currentTarget.value as Address['type'] })}
+            >
+              {(['work', 'home', 'other'] as const).map((v) => (
+                <option key={v} value={v}>
+                  {KIND_LABELS[v]}
+                </option>
+              ))}
+            </select>
+            {ADDRESS_PARTS.map(([part, label]) => (
+              <input
+                key={part}
+                aria-label={`${label} of address ${n}`}
+                placeholder={label}
+                value={row[part] ?? ''}
+                onInput={(e) => replace(i, { ...row, [part]: e.currentTarget.value })}
+              />
+            ))}
+            <button
+              type="button"
+              class="crm-small"
+              aria-label={`Remove address ${n}`}
+              onClick={() => setRows(rows.filter((_, j) => j !== i))}
+            >
+              Remove
+            </button>
+            <LeftOutMark reason={props.left.get(`addresses.${i}`)} id={`addresses-${i}-left-out`} />
+            {error && <span class="field-error">{error}</span>}
+          </fieldset>
+        );
+      })}
+      <button
+        type="button"
+        class="crm-small"
+        onClick={() =>
+          setRows([...rows, { type: 'work', street: '', postalCode: '', city: '', region: '', country: '' }])
+        }
+      >
+        Add address
       </button>
     </fieldset>
   );

@@ -20,14 +20,14 @@ import {
   userName,
 } from './directory.ts';
 import { ListSearch, useSearchText } from './list-search.tsx';
-import { Pager } from './paging.tsx';
+import { Pager, SORTS, SortSelect, TotalCount, usePageTop } from './paging.tsx';
 import { ownMailboxes, SyncActionsMenu, SyncProgress, useContactSync } from './sync-actions.tsx';
 import { EmailLink, None, PhoneLink } from './values.tsx';
 import './contacts.css';
 
 export const PAGE_SIZE = 25;
 
-const FILTERS = ['q', 'type', 'groupId', 'accountId', 'ownerId'] as const;
+const FILTERS = ['q', 'type', 'groupId', 'accountId', 'ownerId', 'sort'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
 function filtersOf(query: Record<string, string>): Filters {
@@ -39,7 +39,8 @@ export function ContactList() {
   const { me } = useSession();
   const filters = filtersOf(query);
   const cursor = query.cursor || null;
-  const filtered = FILTERS.some((f) => filters[f] !== '');
+  const filtered = FILTERS.some((f) => f !== 'sort' && filters[f] !== '');
+  usePageTop(cursor);
 
   /** Changes filters (back to the first page) or, with `cursor`, the page. */
   const go = (change: Partial<Filters> & { cursor?: string | null }, replace = false) => {
@@ -80,6 +81,9 @@ export function ContactList() {
       title="Contacts"
       actions={
         <>
+          <a class="button primary" href="/contacts/new">
+            New contact
+          </a>
           {csv && (
             <>
               <a class="button" href={withQuery('/api/v1/contacts/export.csv', filters)} download>
@@ -124,6 +128,11 @@ export function ContactList() {
           )}
         </Field>
         <DirectoryFilters directory={directory.data} filters={filters} go={go} myId={me.user.id} />
+        <SortSelect
+          value={filters.sort}
+          choices={[SORTS.added, SORTS.name, SORTS.nameDown, SORTS.company, SORTS.changed]}
+          onChange={(sort) => go({ sort })}
+        />
         {filtered && (
           <button
             type="button"
@@ -151,6 +160,7 @@ export function ContactList() {
             <EmptyContacts filtered={filtered} csv={csv} onClear={() => route('/contacts')} />
           ) : (
             <>
+              <TotalCount total={page.total} one="contact" many="contacts" />
               <ContactTable
                 contacts={page.items}
                 accounts={accounts}
@@ -161,6 +171,7 @@ export function ContactList() {
                 cursor={cursor}
                 nextCursor={page.nextCursor}
                 count={page.items.length}
+                total={page.total}
                 what="contacts"
                 onGo={(c) => go({ cursor: c })}
               />

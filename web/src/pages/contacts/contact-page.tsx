@@ -2,7 +2,9 @@
 // the "sync with this mailbox" tag and the sync status as people read it, with what was not
 // exported and why; the Actions menu to run a sync; editing.
 import { useEffect, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
 import { del, get, messageOf, put } from '../../api.ts';
+import { Confirm } from '../../components/confirm.tsx';
 import { type Loaded, Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
@@ -21,15 +23,47 @@ import {
   userName,
 } from './directory.ts';
 import { ownMailboxes, SyncActionsMenu, SyncProgress, useContactSync } from './sync-actions.tsx';
+import { contactCountry, deleteConsequences } from './sync-consequences.ts';
 import { EmailLink, PhoneLink, WebsiteLink } from './values.tsx';
 import './contacts.css';
 
 type StatusEntry = ContactSyncStatus['mailboxes'][number];
 type Skipped = StatusEntry['notExported'][number];
 
+/** Focus the screen's title: the form that had focus is gone. */
+export function focusTitle() {
+  requestAnimationFrame(() => document.getElementById('page-title')?.focus());
+}
+
+/** "New contact": the contact form alone; saving opens the new record. */
+export function ContactNew() {
+  const { me } = useSession();
+  const { route } = useLocation();
+  const [directory] = useLoad((signal) => loadDirectory(signal), []);
+  const [country] = useLoad(
+    async (signal) => {
+      const all = await get<{ items: Mailbox[] }>('/api/v1/mailboxes', undefined, signal);
+      return contactCountry(ownMailboxes(all.items, me.user.id), signal);
+    },
+    [me.user.id],
+  );
+  return (
+    <Page title="New contact" crumbs={[{ href: '/contacts', label: 'Contacts' }]}>
+      <ContactEdit
+        directory={directory.data}
+        country={country.data ?? 'DE'}
+        onCancel={() => route('/contacts')}
+        onSaved={(created) => route(`/contacts/${encodeURIComponent(created.id)}`)}
+      />
+    </Page>
+  );
+}
+
 export function ContactPage(props: { id: string }) {
   const { me } = useSession();
+  const { route } = useLocation();
   const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const [contact, reloadContact] = useLoad(
     async (signal) => {
       const c = await get<Contact>(`/api/v1/contacts/${encodeURIComponent(props.id)}`, undefined, signal);
@@ -57,6 +91,11 @@ export function ContactPage(props: { id: string }) {
     [props.id],
   );
 
+  const [country] = useLoad(
+    async (signal) => (own.data ? contactCountry(own.data, signal) : 'DE'),
+    [own.data?.map((m) => m.id).join()],
+  );
+
   const sync = useContactSync(own, () => {
     void reloadContact();
     void reloadStatus();
@@ -75,23 +114,44 @@ export function ContactPage(props: { id: string }) {
                 Edit
               </button>
             )}
+            {!editing && !deleting && (
+              <button type="button" class="danger" onClick={() => setDeleting(true)}>
+                Delete
+              </button>
+            )}
             <SyncActionsMenu sync={sync} />
           </>
         )
       }
     >
       <SyncProgress sync={sync} />
+      {deleting && contact.data && (
+        <DeleteContact
+          contact={contact.data.contact}
+          status={status}
+          onCancel={() => {
+            setDeleting(false);
+            focusTitle();
+          }}
+          onDeleted={() => route('/contacts')}
+        />
+      )}
       <Loading value={contact} what="the contact" retry={() => void reloadContact()}>
         {({ contact: c, accountName }) =>
           editing ? (
             <ContactEdit
               contact={c}
               directory={directory.data}
-              onCancel={() => setEditing(false)}
+              country={country.data ?? 'DE'}
+              onCancel={() => {
+                setEditing(false);
+                focusTitle();
+              }}
               onSaved={() => {
                 setEditing(false);
                 void reloadContact();
                 void reloadStatus();
+                focusTitle();
               }}
             />
           ) : (
@@ -249,6 +309,44 @@ export function ContactPage(props: { id: string }) {
         }
       </Loading>
     </Page>
+  );
+}
+
+/**
+ * The delete question, with what happens in Exchange for each mailbox the contact is linked to
+ * (from each mailbox's sync settings), said before anything is deleted.
+ */
+function DeleteContact(props: {
+  contact: Contact;
+  status: Loaded<ContactSyncStatus>;
+  onCancel: () => void;
+  onDeleted: () => void;
+}) {
+  const [consequences] = useLoad(
+    async () => (props.status.data ? deleteConsequences(props.status.data) : null),
+    [props.status.data],
+  );
+  return (
+    <Confirm
+      class="card crm-delete"
+      legend={`Delete ${props.contact.displayName}?`}
+      action="Delete contact"
+      busyLabel="Deleting…"
+      onCancel={props.onCancel}
+      onAction={async () => {
+        await del(`/api/v1/contacts/${encodeURIComponent(props.contact.id)}`);
+        props.onDeleted();
+      }}
+    >
+      {`${props.contact.displayName} is deleted from Exsync for everyone who can see the contact. `}
+      {consequences.state === 'ready' && consequences.data !== null
+        ? consequences.data.length === 0
+          ? 'The contact is not synced with any mailbox, so nothing changes in Exchange.'
+          : consequences.data.join(' ')
+        : props.status.state === 'failed' || consequences.state === 'failed'
+          ? 'What happens in Exchange could not be found out: mailboxes it is synced with may delete it at their next sync.'
+          : 'Finding out what happens in Exchange…'}
+    </Confirm>
   );
 }
 

@@ -1,6 +1,9 @@
 // Cursor paging for the record lists. The address holds the page's cursor, so that a reload or
 // a shared link opens the same page; the way back (previous cursor, position) is remembered
-// while the app runs, since a cursor only knows the way forward.
+// while the app runs, since a cursor only knows the way forward. A new page starts at the top:
+// the window scrolls up and focus goes to the list's heading.
+import { useEffect, useRef } from 'preact/hooks';
+import { Field } from '../../components/field.tsx';
 
 interface Trail {
   previous: string | null;
@@ -14,10 +17,13 @@ export function Pager(props: {
   cursor: string | null;
   nextCursor: string | null;
   count: number;
+  /** Records matching the filters in all pages. */
+  total?: number;
   what: string;
   onGo: (cursor: string | null) => void;
 }) {
   const trail = props.cursor ? trails.get(props.cursor) : { previous: null, first: 1 };
+  const of = props.total === undefined ? '' : ` of ${props.total}`;
   if (props.count === 0 || (!props.cursor && !props.nextCursor)) return null;
   const goNext = () => {
     if (!props.nextCursor) return;
@@ -42,8 +48,8 @@ export function Pager(props: {
         ))}
       <span class="muted" aria-live="polite">
         {trail && trail.first > 0
-          ? `${props.what} ${trail.first}–${trail.first + props.count - 1}`
-          : `${props.count} ${props.what}`}
+          ? `${props.what} ${trail.first}–${trail.first + props.count - 1}${of}`
+          : `${props.count} ${props.what}${of}`}
       </span>
       {props.nextCursor && (
         <button type="button" class="secondary" onClick={goNext}>
@@ -51,5 +57,66 @@ export function Pager(props: {
         </button>
       )}
     </nav>
+  );
+}
+
+/**
+ * After a change of page (not on the first show): the window back at the top and focus on the
+ * screen's heading, so that the new page is read from its start.
+ */
+export function usePageTop(cursor: string | null): void {
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    window.scrollTo({ top: 0 });
+    document.getElementById('page-title')?.focus({ preventScroll: true });
+  }, [cursor]);
+}
+
+/** "12 contacts" beside a list's title: how many match, in all pages. */
+export function TotalCount(props: { total: number | undefined; one: string; many: string }) {
+  if (props.total === undefined) return null;
+  return (
+    <p class="muted crm-total" aria-live="polite">
+      {props.total === 1 ? `1 ${props.one}` : `${props.total} ${props.many}`}
+    </p>
+  );
+}
+
+export interface SortChoice {
+  value: string;
+  label: string;
+}
+
+/** The sorts every record list offers; a list leaves out those its records lack. */
+export const SORTS = {
+  added: { value: '', label: 'Oldest first' },
+  name: { value: 'name', label: 'Name A–Z' },
+  nameDown: { value: '-name', label: 'Name Z–A' },
+  company: { value: 'company', label: 'Company A–Z' },
+  changed: { value: '-changed', label: 'Recently changed' },
+} satisfies Record<string, SortChoice>;
+
+/** The "Sort by" choice of a list; the value lives in the address (`sort`). */
+export function SortSelect(props: {
+  value: string;
+  choices: SortChoice[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label="Sort by">
+      {(id) => (
+        <select id={id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+          {props.choices.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

@@ -4,6 +4,7 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import { ApiProblem, get, messageOf, type Page, put } from '../../api.ts';
 import { fieldErrors } from '../../components/field.tsx';
+import { useLeaveGuard } from '../../components/leave-guard.ts';
 import { Notice } from '../../components/notice.tsx';
 import type { ContactSyncSettings, Group, SyncSettingsView } from '../../types.ts';
 import {
@@ -91,34 +92,6 @@ function FieldError(props: { id: string; text?: string }) {
   ) : null;
 }
 
-/** Asks before leaving the page (reload, close, or a link inside Exsync) with unsaved changes. */
-function useLeaveGuard(dirty: boolean) {
-  useEffect(() => {
-    if (!dirty) return;
-    const question = 'The contact sync settings have unsaved changes. Leave without saving?';
-    const beforeUnload = (event: BeforeUnloadEvent) => {
-      event.preventDefault();
-      event.returnValue = question;
-    };
-    // Links inside Exsync are followed by the router without unloading the page.
-    const click = (event: MouseEvent) => {
-      const link = (event.target as Element | null)?.closest?.('a[href]');
-      if (!link || event.defaultPrevented || event.button !== 0) return;
-      if (event.ctrlKey || event.metaKey || event.shiftKey || link.getAttribute('target')) return;
-      if (!window.confirm(question)) {
-        event.preventDefault();
-        event.stopImmediatePropagation();
-      }
-    };
-    window.addEventListener('beforeunload', beforeUnload);
-    document.addEventListener('click', click, true);
-    return () => {
-      window.removeEventListener('beforeunload', beforeUnload);
-      document.removeEventListener('click', click, true);
-    };
-  }, [dirty]);
-}
-
 export function ContactsTab(props: {
   mailboxId: string;
   address: string;
@@ -134,7 +107,7 @@ export function ContactsTab(props: {
   const id = useId();
 
   const dirty = isDirty(draft, saved);
-  useLeaveGuard(dirty);
+  useLeaveGuard(dirty, 'The contact sync settings have unsaved changes. Leave without saving?');
   useEffect(() => props.onDirtyChange(dirty), [dirty, props.onDirtyChange]);
 
   useEffect(() => {
