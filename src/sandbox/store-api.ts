@@ -112,6 +112,8 @@ export interface SandboxStore {
   ): Folder;
   updateFolder(mailboxId: string, folderId: string, patch: { displayName?: string }, actor: Actor): Folder;
   deleteFolder(mailboxId: string, folderId: string, actor: Actor): void;
+  /** Moves a folder (with its subtree) under another parent; it keeps its id. */
+  moveFolder(mailboxId: string, folderId: string, toParentId: string, actor: Actor): Folder;
 
   // items
   items(mailboxId: string, folderId: string): AnyItem[];

@@ -2,7 +2,7 @@
 // arithmetic in them, via the platform's tz database (Intl). Both front ends convert here, so a
 // local time means the same instant whichever protocol wrote it.
 
-import { findIana, findWindows } from 'windows-iana';
+import { findIana, findWindows, WINDOWS_TO_IANA_MAP } from 'windows-iana';
 
 /** Names clients use for UTC that neither windows-iana nor Intl resolves the same way. */
 const UTC_NAMES = new Set([
@@ -46,6 +46,14 @@ export function isWindowsZoneName(name: string): boolean {
 export function windowsZone(iana: string): string | undefined {
   if (isUtcName(iana)) return 'UTC';
   return findWindows(iana)[0];
+}
+
+/** Every Windows zone name with its main IANA zone (territory 001), in the database's order. */
+export function windowsZoneNames(): Array<{ windows: string; iana: string }> {
+  return WINDOWS_TO_IANA_MAP.filter((z) => z.territory === '001').map((z) => ({
+    windows: z.windowsName,
+    iana: z.iana[0],
+  }));
 }
 
 export interface WallTime {

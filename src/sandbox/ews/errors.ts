@@ -58,7 +58,27 @@ export type EwsResponseCode =
   | 'ErrorCalendarInvalidRecurrence'
   | 'ErrorCalendarCannotMoveOrCopyOccurrence'
   | 'ErrorCalendarCannotUseIdForOccurrenceId'
-  | 'ErrorCalendarCannotUseIdForRecurringMasterId';
+  | 'ErrorCalendarCannotUseIdForRecurringMasterId'
+  | 'ErrorFolderExists'
+  | 'ErrorDeleteDistinguishedFolder'
+  | 'ErrorMoveDistinguishedFolder'
+  | 'ErrorCannotEmptyFolder'
+  | 'ErrorNameResolutionNoResults'
+  | 'ErrorNameResolutionMultipleResults'
+  | 'ErrorInvalidPushSubscriptionUrl'
+  | 'ErrorInvalidWatermark'
+  | 'ErrorInvalidPullSubscriptionId'
+  | 'ErrorInvalidSubscriptionRequest'
+  | 'ErrorExpiredSubscription'
+  | 'ErrorInvalidAttachmentId'
+  | 'ErrorInvalidReferenceItem'
+  | 'ErrorInvalidFolderTypeForOperation'
+  | 'ErrorInvalidIdEmpty'
+  | 'ErrorUnsupportedPropertyDefinition'
+  | 'ErrorInvalidExtendedProperty'
+  | 'ErrorInvalidExtendedPropertyValue'
+  | 'ErrorMimeContentConversionFailed'
+  | 'ErrorInvalidFolderId';
 
 /** A failure of one response message (ResponseClass="Error"); the request as a whole succeeds. */
 export class EwsError extends Error {

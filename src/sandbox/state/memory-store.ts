@@ -309,6 +309,25 @@ export class MemoryStore implements SandboxStore {
     }
   }
 
+  moveFolder(mailboxId: string, folderId: string, toParentId: string, _actor: Actor): Folder {
+    const state = this.requireMailbox(mailboxId);
+    const target = this.requireFolder(state, folderId);
+    const parent = this.requireFolder(state, toParentId);
+    if (target.folder.distinguishedId) {
+      throw new StoreError('invalidArgument', `The ${target.folder.distinguishedId} folder cannot be moved.`);
+    }
+    if (this.subtree(state, target.folder.id).some((f) => f.folder.id === parent.folder.id)) {
+      throw new StoreError('invalidArgument', 'A folder cannot be moved into itself or one of its subfolders.');
+    }
+    if (target.folder.parentId === parent.folder.id) return clone(target.folder);
+    this.assertNameFree(state, parent.folder.id, target.folder.displayName);
+    target.folder.parentId = parent.folder.id;
+    target.folder.changeKey = this.changeKeys.next('folder');
+    this.logFolder(state, target.folder, 'update');
+    this.emit({ type: 'folderChanged', mailboxId: state.mailbox.id, folderId: target.folder.id, change: 'update' });
+    return clone(target.folder);
+  }
+
   // ---- items ----
 
   items(mailboxId: string, folderId: string): AnyItem[] {

@@ -12,6 +12,7 @@ import { serverVersionInfo } from '../soap.ts';
 import { NS } from '../xml/namespaces.ts';
 import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
+import { subscribePull, subscribePush } from './pull-push.ts';
 import {
   type EventType,
   MAX_SUBSCRIPTIONS_PER_CONNECTION,
@@ -19,7 +20,7 @@ import {
   type Subscription,
 } from './registry.ts';
 
-const EVENT_TYPES: EventType[] = [
+export const EVENT_TYPES: EventType[] = [
   'CopiedEvent',
   'CreatedEvent',
   'DeletedEvent',
@@ -40,13 +41,17 @@ export function callerKey(op: OperationContext): string {
   return op.caller.kind === 'user' ? `user:${op.caller.mailbox.id}` : `app:${op.caller.appId}`;
 }
 
-export function subscribe(op: OperationContext, request: XElement): string {
+export function subscribe(op: OperationContext, request: XElement, timing: StreamingTiming): string {
+  const pull = kid(request, 'PullSubscriptionRequest');
+  if (pull) return subscribePull(op, pull);
+  const push = kid(request, 'PushSubscriptionRequest');
+  if (push) return subscribePush(op, push, timing);
   const streaming = kid(request, 'StreamingSubscriptionRequest');
   try {
     if (!streaming) {
-      throw new EwsError(
-        'ErrorInvalidRequest',
-        'The sandbox offers streaming subscriptions only: use StreamingSubscriptionRequest.',
+      throw new EwsFault(
+        'ErrorSchemaValidation',
+        'The request failed schema validation: Subscribe needs a PullSubscriptionRequest, PushSubscriptionRequest or StreamingSubscriptionRequest.',
       );
     }
     const all = streaming.attrs.SubscribeToAllFolders === 'true';
@@ -92,7 +97,7 @@ export function unsubscribe(op: OperationContext, request: XElement): string {
   return operationResponse('Unsubscribe', [successMessage('UnsubscribeResponseMessage')]);
 }
 
-function eventXml(e: NotificationEvent): string {
+export function eventXml(e: NotificationEvent): string {
   const target = e.itemId ? el('t:ItemId', { Id: e.itemId }) : el('t:FolderId', { Id: e.folderId });
   const parent = el('t:ParentFolderId', { Id: e.parentFolderId });
   const moved =
@@ -153,7 +158,7 @@ export function getStreamingEvents(
   const missing: string[] = [];
   for (const id of ids) {
     const sub = op.notifications.get(id);
-    if (sub && sub.owner === callerKey(op)) subs.push(sub);
+    if (sub && sub.owner === callerKey(op) && sub.kind === 'streaming') subs.push(sub);
     else missing.push(id);
   }
   if (missing.length > 0) {

@@ -37,6 +37,13 @@ export interface Subscription {
   /** Woken when events arrive. */
   listeners: Set<() => void>;
   closed: boolean;
+  kind: 'streaming' | 'pull' | 'push';
+  /** Pull: minutes without GetEvents after which the subscription expires. */
+  timeoutMinutes?: number;
+  /** Pull: when GetEvents (or Subscribe) last touched it, ms since the epoch. */
+  lastUsed: number;
+  /** Watermark of the last event handed out (or of the subscription's start). */
+  delivered: string;
 }
 
 /** Exchange's limit of subscriptions per streaming connection (and per connection group). */
@@ -64,6 +71,8 @@ export class Notifications {
     owner: string;
     folderIds: string[] | 'all';
     eventTypes: EventType[];
+    kind?: Subscription['kind'];
+    timeoutMinutes?: number;
   }): Subscription {
     const sub: Subscription = {
       id: Buffer.concat([Buffer.from([0x10]), randomBytes(32)]).toString('base64'),
@@ -75,7 +84,12 @@ export class Notifications {
       watermark: 0,
       listeners: new Set(),
       closed: false,
+      kind: input.kind ?? 'streaming',
+      timeoutMinutes: input.timeoutMinutes,
+      lastUsed: this.now(),
+      delivered: '',
     };
+    sub.delivered = this.watermarkOf(sub);
     this.subscriptions.set(sub.id, sub);
     return sub;
   }
@@ -91,6 +105,11 @@ export class Notifications {
     this.subscriptions.delete(id);
     for (const l of sub.listeners) l();
     return true;
+  }
+
+  /** A pull subscription not asked for events within its timeout has expired, as on Exchange. */
+  expired(sub: Subscription): boolean {
+    return sub.timeoutMinutes !== undefined && this.now() - sub.lastUsed > sub.timeoutMinutes * 60_000;
   }
 
   watermarkOf(sub: Subscription): string {

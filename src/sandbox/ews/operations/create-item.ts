@@ -222,10 +222,31 @@ export function createItem(op: OperationContext, request: XElement): string {
           );
           return successMessage('CreateItemResponseMessage', '<m:Items/>');
         }
+        case 'ReplyToItem':
+        case 'ReplyAllToItem':
+        case 'ForwardItem': {
+          if (disposition === undefined) {
+            throw new EwsError(
+              'ErrorMessageDispositionRequired',
+              'Replying or forwarding needs the MessageDisposition attribute (SaveOnly, SendOnly or SendAndSaveCopy).',
+            );
+          }
+          const data = newMessage(op, smartResponse(op, itemEl));
+          if (disposition === 'SaveOnly') {
+            const { mailbox, folderId } = targetFolder(op, saved, 'drafts');
+            return success(store.createItem(mailbox.id, folderId, 'message', data, 'ews'));
+          }
+          sendMessage(
+            op,
+            data,
+            disposition === 'SendAndSaveCopy' ? targetFolder(op, saved, 'sentitems') : undefined,
+          );
+          return successMessage('CreateItemResponseMessage', '<m:Items/>');
+        }
         default:
           throw new EwsError(
             'ErrorInvalidRequest',
-            `The sandbox does not create ${itemEl.name} items; use Contact, CalendarItem, Task or Message.`,
+            `The sandbox does not create ${itemEl.name} items; use Contact, CalendarItem, Task, Message, ReplyToItem, ReplyAllToItem or ForwardItem.`,
           );
       }
     } catch (error) {
@@ -237,4 +258,64 @@ export function createItem(op: OperationContext, request: XElement): string {
 
 function success(item: AnyItem): string {
   return successMessage('CreateItemResponseMessage', el('m:Items', null, idXml(item)));
+}
+
+const PREFIX = { ReplyToItem: 'RE: ', ReplyAllToItem: 'RE: ', ForwardItem: 'FW: ' } as const;
+
+/**
+ * A reply or forward as Exchange builds it from ReplyToItem, ReplyAllToItem or ForwardItem: the
+ * referenced message's subject with RE:/FW:, its sender (and for reply-all its other recipients)
+ * as recipients, NewBodyContent above the quoted original, and for a forward its attachments.
+ */
+function smartResponse(op: OperationContext, request: XElement): Partial<MessageData> {
+  const kind = request.name as keyof typeof PREFIX;
+  const ref = kid(request, 'ReferenceItemId');
+  const original = ref ? op.sandbox.store.item(op.mailbox.id, ref.attrs.Id ?? '') : undefined;
+  if (!original) throw new EwsError('ErrorItemNotFound', 'The item named by ReferenceItemId was not found.');
+  if (original.kind !== 'message') {
+    throw new EwsError(
+      'ErrorInvalidReferenceItem',
+      'Replies and forwards need a message as ReferenceItemId.',
+    );
+  }
+  const o = original.data;
+  const given = readMessage(request, op.timeZone);
+  const self = op.mailbox.address.toLowerCase();
+  const notSelf = (r: { address: string }) => r.address.toLowerCase() !== self;
+  const sender = o.replyTo.length > 0 ? o.replyTo : o.from ? [o.from] : [];
+  let to = given.toRecipients ?? [];
+  let cc = given.ccRecipients ?? [];
+  if (kind !== 'ForwardItem') to = [...sender, ...to];
+  if (kind === 'ReplyAllToItem') {
+    to = [...to, ...o.toRecipients.filter(notSelf)];
+    cc = [...o.ccRecipients.filter(notSelf), ...cc];
+  }
+  const newBody = kid(request, 'NewBodyContent');
+  const html = (newBody?.attrs.BodyType ?? 'Text') === 'HTML' || o.body.contentType === 'html';
+  const header = [
+    `From: ${o.from?.name ?? o.from?.address ?? ''}`,
+    o.sentDateTime ? `Sent: ${o.sentDateTime}` : '',
+    `To: ${o.toRecipients.map((r) => r.name ?? r.address).join('; ')}`,
+    `Subject: ${o.subject}`,
+  ].filter(Boolean);
+  const added = newBody?.text ?? '';
+  const content = html
+    ? `${added}<hr><div>${header.map((h) => `${escHtml(h)}<br>`).join('')}</div>${o.body.contentType === 'html' ? o.body.content : `<pre>${escHtml(o.body.content)}</pre>`}`
+    : `${added}\r\n\r\n-----Original Message-----\r\n${header.join('\r\n')}\r\n\r\n${o.body.content}`;
+  const subject =
+    given.subject ??
+    (new RegExp(`^${PREFIX[kind].trim()}`, 'i').test(o.subject) ? o.subject : PREFIX[kind] + o.subject);
+  return {
+    ...given,
+    subject,
+    toRecipients: to,
+    ccRecipients: cc,
+    body: { contentType: html ? 'html' : 'text', content },
+    conversationId: o.conversationId,
+    attachments: kind === 'ForwardItem' ? o.attachments : (given.attachments ?? []),
+  };
+}
+
+function escHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 }
