@@ -317,14 +317,22 @@ export class MemoryStore implements SandboxStore {
       throw new StoreError('invalidArgument', `The ${target.folder.distinguishedId} folder cannot be moved.`);
     }
     if (this.subtree(state, target.folder.id).some((f) => f.folder.id === parent.folder.id)) {
-      throw new StoreError('invalidArgument', 'A folder cannot be moved into itself or one of its subfolders.');
+      throw new StoreError(
+        'invalidArgument',
+        'A folder cannot be moved into itself or one of its subfolders.',
+      );
     }
     if (target.folder.parentId === parent.folder.id) return clone(target.folder);
     this.assertNameFree(state, parent.folder.id, target.folder.displayName);
     target.folder.parentId = parent.folder.id;
     target.folder.changeKey = this.changeKeys.next('folder');
     this.logFolder(state, target.folder, 'update');
-    this.emit({ type: 'folderChanged', mailboxId: state.mailbox.id, folderId: target.folder.id, change: 'update' });
+    this.emit({
+      type: 'folderChanged',
+      mailboxId: state.mailbox.id,
+      folderId: target.folder.id,
+      change: 'update',
+    });
     return clone(target.folder);
   }
 
