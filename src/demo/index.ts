@@ -8,6 +8,7 @@ import { type Config, loadConfig } from '../config.ts';
 import { createCrm } from '../crm/index.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
 import { type RunningServer, startServer } from '../http/server.ts';
+import { buildWebUi, webBuildReason } from '../http/web-build.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createMailboxSync } from '../mailbox-sync/index.ts';
 import { createMailboxDomain } from '../mailboxes/index.ts';
@@ -15,7 +16,6 @@ import { type RunningSandbox, startSandbox } from '../sandbox/index.ts';
 import { secretBoxFromConfig } from '../secrets/index.ts';
 import { DEMO_MAILBOX_PASSWORD, DEMO_PEOPLE, DEMO_SIGN_IN_PASSWORD } from './content.ts';
 import { type ProvisionResult, provisionDemo } from './provision.ts';
-import { buildWebUi, webBuildReason } from '../http/web-build.ts';
 
 export * from './content.ts';
 export type { ProvisionResult } from './provision.ts';
