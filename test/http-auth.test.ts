@@ -1,4 +1,5 @@
 // Sign-in, sessions with CSRF, personal API tokens and the login rate limit.
+import { createHash } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -202,7 +203,7 @@ describe('sessions', () => {
     expect((await login('gone@example.com', 'password-123', '10.1.1.1')).statusCode).toBe(401);
   });
 
-  it('marks the cookie Secure when the public URL is https', async () => {
+  it('marks the cookie Secure and sends HSTS when the public URL is https, and no HSTS over http', async () => {
     const config = loadConfig({ EXSYNC_PUBLIC_URL: 'https://crm.example.com' }, { port: 0 });
     const app = await buildServer({
       store: h.store,
@@ -218,9 +219,43 @@ describe('sessions', () => {
       });
       expect(response.statusCode).toBe(200);
       expect(String(response.headers['set-cookie'])).toMatch(/; Secure/);
+      expect(response.headers['strict-transport-security']).toBe('max-age=31536000');
+      const docs = await app.inject({ method: 'GET', url: '/api/docs' });
+      expect(docs.headers['strict-transport-security']).toBe('max-age=31536000');
+      const plain = await h.app.inject({ method: 'GET', url: '/api/docs' });
+      expect(plain.headers['strict-transport-security']).toBeUndefined();
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('security headers', () => {
+  it('sends Cache-Control: no-store with every API answer, signed in or refused', async () => {
+    const me = await h.as(h.alice, { method: 'GET', url: '/api/v1/me' });
+    expect(me.statusCode).toBe(200);
+    expect(me.headers['cache-control']).toBe('no-store');
+    const list = await h.as(h.alice, { method: 'GET', url: '/api/v1/contacts' });
+    expect(list.headers['cache-control']).toBe('no-store');
+    const refused = await h.app.inject({ method: 'GET', url: '/api/v1/me' });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers['cache-control']).toBe('no-store');
+    const signIn = await login(h.alice.user.email, h.alice.password, '10.9.0.1');
+    expect(signIn.headers['cache-control']).toBe('no-store');
+  });
+
+  it('serves /api/docs with a policy that allows its own style only, and no framing', async () => {
+    const docs = await h.app.inject({ method: 'GET', url: '/api/docs' });
+    expect(docs.statusCode).toBe(200);
+    const policy = String(docs.headers['content-security-policy']);
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    const style = /<style>([\s\S]*?)<\/style>/.exec(docs.body)?.[1] ?? '';
+    const hash = createHash('sha256').update(style, 'utf8').digest('base64');
+    expect(policy).toContain(`style-src 'sha256-${hash}'`);
+    expect(docs.body).not.toMatch(/<script/i);
+    expect(docs.headers['x-frame-options']).toBe('DENY');
+    expect(docs.headers['x-content-type-options']).toBe('nosniff');
   });
 });
 

@@ -169,6 +169,18 @@ describe('Microsoft 365 over Graph, with OAuth consent', () => {
     const replay = await w.call(who, { method: 'GET', url: callback });
     expect(replay.statusCode).toBe(400);
     expect(replay.body).toContain('already used');
+    // The page cannot be framed, runs nothing and passes no referrer on.
+    expect(replay.headers['content-security-policy']).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
+    expect(replay.headers['x-frame-options']).toBe('DENY');
+    expect(replay.headers['referrer-policy']).toBe('no-referrer');
+    // Neither the code nor the state reaches the log.
+    const query = new URL(callback, 'http://exsync.invalid').searchParams;
+    const logs = w.h.logs.join('\n');
+    expect(logs).toContain('/oauth/microsoft/callback?[redacted]');
+    for (const secret of [query.get('code'), query.get('state')]) {
+      expect(secret).toBeTruthy();
+      expect(logs).not.toContain(secret);
+    }
     return id;
   }
 

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStore, type TestStore } from '../../test/support/db.ts';
-import { openStore, pendingMigrations } from './database.ts';
+import { migrateToLatest, openStore, pendingMigrations } from './database.ts';
 
 describe('store', () => {
   let store: TestStore;
@@ -72,6 +75,41 @@ describe.runIf(process.env.EXSYNC_TEST_DB === 'postgres')('PostgreSQL URL', () =
       await other.close();
     } finally {
       await first.destroy();
+    }
+  });
+});
+
+describe('SQLite file permissions', () => {
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('creates the folder 0700 and the database, its WAL and shared memory 0600', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'exsync-mode-'));
+    const file = join(root, 'data', 'exsync.db');
+    const store = openStore(`sqlite:${file}`);
+    try {
+      await migrateToLatest(store);
+      expect(mode(join(root, 'data'))).toBe(0o700);
+      expect(mode(file)).toBe(0o600);
+      expect(mode(`${file}-wal`)).toBe(0o600);
+      expect(mode(`${file}-shm`)).toBe(0o600);
+    } finally {
+      await store.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('narrows an existing world-readable database to 0600', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'exsync-mode-'));
+    const file = join(root, 'old.db');
+    writeFileSync(file, '', { mode: 0o644 });
+    const store = openStore(`sqlite:${file}`);
+    try {
+      await migrateToLatest(store);
+      expect(mode(file)).toBe(0o600);
+      expect(mode(`${file}-wal`)).toBe(0o600);
+    } finally {
+      await store.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,6 @@
 // Opens the store named by a URL: `sqlite:<path>` (embedded, the default) or `postgres://…`
 // (scaled). Everything above this file speaks Kysely and does not know which engine it has.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   Kysely,
@@ -40,6 +40,24 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/**
+ * The database holds every contact and the encrypted secrets, so only its owner may read it: a
+ * folder created for it gets 0700 and the file 0600, before SQLite opens it. SQLite gives its
+ * -wal and -shm files the database file's mode. Files of an older install are narrowed to 0600
+ * too, where the process owns them.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(path)) chmodSync(path, 0o600);
+    } catch {
+      // Not ours to change (another owner chose its mode); SQLite still opens it if allowed.
+    }
+  }
+}
+
 export function openStore(url: string, options: OpenOptions = {}): Store {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
@@ -48,7 +66,7 @@ export function openStore(url: string, options: OpenOptions = {}): Store {
         'EXSYNC_DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/exsync.db',
       );
     const file = path === ':memory:' ? path : resolve(path);
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') createPrivately(file);
     const database = new NodeSqliteDatabase(file);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
     return { db, engine: 'sqlite', location: `sqlite:${file}`, close: () => db.destroy() };

@@ -88,15 +88,21 @@ export function registerOperations(
 ): void {
   // Authentication runs before the body is read, so that anonymous callers cannot make the
   // server parse large bodies and get a 401 rather than a body error.
+  // API answers carry personal data, tokens and CSRF tokens: no cache, shared or private, keeps
+  // them (set before authentication, so that errors carry it too).
   const principals = new WeakMap<FastifyRequest, Principal>();
-  const onRequest = async (request: FastifyRequest) => {
+  const noStore = async (_request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('cache-control', 'no-store');
+  };
+  const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+    await noStore(request, reply);
     principals.set(request, await authenticate(request));
   };
   for (const op of operations) {
     app.route({
       method: op.method,
       url: toFastifyPath(op.path),
-      ...(op.auth === 'user' ? { onRequest } : {}),
+      ...(op.auth === 'user' ? { onRequest } : op.path.startsWith('/api/') ? { onRequest: noStore } : {}),
       handler: async (request, reply) => {
         const principal = principals.get(request) ?? null;
         const context: OperationContext<unknown, unknown, unknown> = {

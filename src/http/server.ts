@@ -33,6 +33,7 @@ import { shareRoutes } from './routes/shares.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
+import { HSTS, htmlSecurityHeaders, pageContentSecurityPolicy } from './security-headers.ts';
 import { VERSION } from './version.ts';
 import { registerWebApp } from './web-app.ts';
 
@@ -75,6 +76,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     shuttingDown = true;
   });
   await app.register(cookie);
+  if (config.publicUrl.startsWith('https://')) {
+    app.addHook('onSend', async (_request, reply) => {
+      reply.header('strict-transport-security', HSTS);
+    });
+  }
   installErrorHandlers(app, config.bodyLimit, await registerWebApp(app, deps.webRoot));
 
   app.addHook('onResponse', async (request, reply) => {
@@ -131,7 +137,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/api/openapi.json', async (_request, reply) =>
     reply.type('application/json; charset=utf-8').send(documentJson),
   );
-  app.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage));
+  const docsPolicy = pageContentSecurityPolicy(docsPage);
+  app.get('/api/docs', async (_request, reply) =>
+    htmlSecurityHeaders(reply, docsPolicy).type('text/html; charset=utf-8').send(docsPage),
+  );
   return app;
 }
 

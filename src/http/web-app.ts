@@ -6,31 +6,16 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PageFallback } from './errors.ts';
+import { APP_CONTENT_SECURITY_POLICY, htmlSecurityHeaders } from './security-headers.ts';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
-
-// The bundle needs nothing from elsewhere; the policy makes injected markup inert.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "object-src 'none'",
-].join('; ');
 
 function isAppPath(url: string): boolean {
   return !/^\/(api|oauth|healthz|readyz|metrics)(\/|$|\?)/.test(url);
 }
 
 function securityHeaders(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('content-security-policy', CONTENT_SECURITY_POLICY)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'same-origin');
+  return htmlSecurityHeaders(reply, APP_CONTENT_SECURITY_POLICY);
 }
 
 /**

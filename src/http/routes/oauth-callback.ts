@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CALLBACK_PATH, isMailboxError, type MailboxDomain } from '../../mailboxes/index.ts';
 import type { Authenticate } from '../operation.ts';
+import { htmlSecurityHeaders, pageContentSecurityPolicy } from '../security-headers.ts';
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -35,18 +36,23 @@ export function registerOAuthCallback(
   app.get(CALLBACK_PATH, async (request: FastifyRequest, reply) => {
     const query = (request.query ?? {}) as Record<string, unknown>;
     const state = first(query.state);
+    // The address carries the authorization code: never cached, never sent on as a referrer.
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    if (!state) {
-      return reply
-        .code(400)
+    const page = (status: number, html: string) =>
+      htmlSecurityHeaders(reply, pageContentSecurityPolicy(html))
+        .header('referrer-policy', 'no-referrer')
+        .code(status)
         .type('text/html; charset=utf-8')
-        .send(
-          resultPage(
-            'Sign-in failed',
-            'The answer from Microsoft carried no state. Start the sign-in again from Exsync.',
-            false,
-          ),
-        );
+        .send(html);
+    if (!state) {
+      return page(
+        400,
+        resultPage(
+          'Sign-in failed',
+          'The answer from Microsoft carried no state. Start the sign-in again from Exsync.',
+          false,
+        ),
+      );
     }
     // A signed-in browser must be the user who started the sign-in; the state alone binds it otherwise.
     let userId: string | null = null;
@@ -66,16 +72,14 @@ export function registerOAuthCallback(
         userId,
       );
       if (!result.ok) {
-        return reply
-          .code(200)
-          .type('text/html; charset=utf-8')
-          .send(
-            resultPage(
-              'Signed in, but the mailbox test failed',
-              `${result.mailbox.address}: ${result.message}`,
-              false,
-            ),
-          );
+        return page(
+          200,
+          resultPage(
+            'Signed in, but the mailbox test failed',
+            `${result.mailbox.address}: ${result.message}`,
+            false,
+          ),
+        );
       }
       const target = new URL(result.returnTo ?? '/', 'http://exsync.invalid');
       target.searchParams.set('mailboxConnected', result.mailbox.id);
@@ -83,10 +87,7 @@ export function registerOAuthCallback(
     } catch (error) {
       if (!isMailboxError(error)) throw error;
       request.log.info({ code: error.code }, 'oauth sign-in refused');
-      return reply
-        .code(400)
-        .type('text/html; charset=utf-8')
-        .send(resultPage('Sign-in failed', error.message, false));
+      return page(400, resultPage('Sign-in failed', error.message, false));
     }
   });
 }
