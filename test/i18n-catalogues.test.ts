@@ -35,10 +35,12 @@ function shapeOf(elements: MessageFormatElement[], shape: Shape = { args: new Ma
         // A bare {x} and a formatted {x, number} take the same value.
         if (!shape.args.has(e.value)) shape.args.set(e.value, 'value');
         break;
-      case TYPE.number:
       case TYPE.date:
       case TYPE.time:
         shape.args.set(e.value, TYPE[e.type]);
+        break;
+      case TYPE.number:
+        shape.args.set(e.value, 'number');
         break;
       case TYPE.tag:
         shape.args.set(e.value, 'tag');
@@ -49,7 +51,9 @@ function shapeOf(elements: MessageFormatElement[], shape: Shape = { args: new Ma
         for (const option of Object.values(e.options)) shapeOf(option.value, shape);
         break;
       case TYPE.plural:
-        shape.args.set(e.value, 'plural');
+        // A plural and a formatted number take the same value: a language may need one where
+        // another does not.
+        shape.args.set(e.value, 'number');
         shape.plurals.push({ name: e.value, forms: Object.keys(e.options) });
         for (const option of Object.values(e.options)) shapeOf(option.value, shape);
         break;
@@ -107,10 +111,18 @@ describe('message catalogues', () => {
 
   it('are not copies of English: other languages translate what English says in words', () => {
     // Messages that are the same in every language on purpose (symbols, product names, units).
-    const same = new Set(['common.none', 'page.documentTitle', 'nav.organisation']);
+    const same = new Set([
+      'common.none',
+      'page.documentTitle',
+      'nav.organisation',
+      'field.website',
+      'run.details',
+      'run.head.status',
+    ]);
     const untranslated: string[] = [];
     for (const [key, english] of Object.entries(catalogues.en)) {
-      if (same.has(key) || !/\p{L}{4,}/u.test(english.replace(/\{[^}]*\}/g, ''))) continue;
+      const words = english.replace(/\{[^}]*\}/g, '').replace(/\b(Exsync|Exchange|CRM|Microsoft|EWS)\b/g, '');
+      if (same.has(key) || !/\p{L}{4,}/u.test(words)) continue;
       for (const l of ['de', 'ru'] as const)
         if (catalogues[l][key] === english) untranslated.push(`${l} ${key}`);
     }
@@ -220,12 +232,6 @@ const PENDING = new Set<string>([
   'pages/contacts/list-search.tsx',
   'pages/contacts/paging.tsx',
   'pages/contacts/sync-actions.tsx',
-  'pages/dashboard/activity-chart.tsx',
-  'pages/dashboard/conflicts.tsx',
-  'pages/dashboard/dashboard.tsx',
-  'pages/dashboard/format.ts',
-  'pages/dashboard/holds.tsx',
-  'pages/dashboard/mailbox-runs.tsx',
   'pages/mail-services/admin-only.tsx',
   'pages/mail-services/mail-service-form.tsx',
   'pages/mail-services/mail-service-list.tsx',

@@ -77,6 +77,12 @@ describe('the dashboard', () => {
 
     await page.reload();
     await card().getByText('Not synced yet').waitFor();
+    // Nothing synced yet: the chart says so in words instead of drawing an empty 0–0.5–1 axis.
+    await page
+      .locator('.chart-empty')
+      .getByText(/0 runs over 1 mailbox/)
+      .waitFor();
+    expect(await page.locator('[data-testid="activity-chart"]').count()).toBe(0);
     await syncNow();
     await card()
       .getByText(/The run succeeded: Exchange → CRM: \d+ created/)
@@ -94,6 +100,13 @@ describe('the dashboard', () => {
       .poll(() => page.locator('.chart-summary').textContent())
       .toContain(`${contactItems.length} items Exchange → CRM`);
     expect(await page.locator('[data-testid="activity-chart"] rect.bar-import').count()).toBe(1);
+    // The axis ends at a whole number not far above the tallest bar, with whole-number ticks.
+    const ticks = (
+      await page.locator('[data-testid="activity-chart"] .chart-grid text').allTextContents()
+    ).map(Number);
+    expect(ticks.every(Number.isInteger)).toBe(true);
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(contactItems.length);
+    expect(Math.max(...ticks)).toBeLessThanOrEqual(Math.ceil(contactItems.length * 1.5));
     await page.getByText('Show the numbers as a table').click();
     const today = page.locator('.chart-table tbody tr').first();
     expect((await today.getByRole('cell').nth(2).textContent())?.trim()).toBe(String(contactItems.length));
@@ -144,6 +157,10 @@ describe('the dashboard', () => {
     expect(await conflict.textContent()).toMatch(
       /Job title edited on both sides: the mailbox’s conflict policy \(CRM wins\)/,
     );
+    // One contact went to Exchange beside the many that came in: its bar is still visible.
+    const exported = page.locator('[data-testid="activity-chart"] rect.bar-export');
+    await exported.first().waitFor();
+    expect(Number(await exported.first().getAttribute('height'))).toBeGreaterThanOrEqual(3);
     expect(await conflict.getByRole('link', { name }).getAttribute('href')).toBe(
       `/contacts/${link.record_id}`,
     );
@@ -166,21 +183,24 @@ describe('the dashboard', () => {
     const holds = page.getByRole('region', { name: 'Deletes waiting for confirmation' });
     await holds.getByRole('heading', { name: `Sync of ${ADDRESS} waits for a decision` }).waitFor();
     const n = doomed.length;
-    await holds.getByRole('button', { name: `Delete ${n} contacts in the CRM…` }).click();
+    await holds.getByRole('button', { name: `Delete ${n} contacts…` }).click();
     const question = holds.getByRole('group', { name: `Confirm the decision for ${ADDRESS}` });
     expect(await question.textContent()).toContain(
-      `Exsync will delete ${n} contacts in the CRM. This cannot be undone.`,
+      `Exsync will delete ${n} records: ${n} in the CRM and 0 in Exchange. This cannot be undone.`,
     );
     // The other choice says what it does instead.
     await question.getByRole('button', { name: 'Cancel' }).click();
-    await holds.getByRole('button', { name: `Keep the ${n} contacts and unlink them…` }).click();
+    await holds.getByRole('button', { name: 'Keep and unlink them instead…' }).click();
     expect(await holds.getByRole('group').textContent()).toContain('nothing is deleted');
     await holds.getByRole('button', { name: 'Cancel' }).click();
-    await holds.getByRole('button', { name: `Delete ${n} contacts in the CRM…` }).click();
+    await holds.getByRole('button', { name: `Delete ${n} contacts…` }).click();
     await screenshot(page, 'dashboard-hold');
 
-    await question.getByRole('button', { name: `Yes, delete ${n} contacts in the CRM` }).click();
-    await page.getByText(`Decision saved: Exsync will delete ${n} contacts in the CRM.`).waitFor();
+    await question.getByRole('button', { name: 'Yes, delete them' }).click();
+    await page.getByText(`Decision saved. Exsync will delete ${n} records.`).waitFor();
+    // Without a reload, the card follows the queued run until it is over.
+    await expect.poll(() => cell('Exchange → CRM', 2), { timeout: 15_000 }).toBe(String(n));
+    await expect.poll(() => card().locator('.run-facts').textContent()).not.toContain('running');
 
     // The queued run carries the decision out.
     await expect

@@ -3,16 +3,17 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { get } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
+import { locale, type MessageKey, t } from '../../i18n.ts';
 import type { SyncActivity } from '../../types.ts';
-import { plural, RUN_TOTALS, total } from './format.ts';
+import { runTotals, total } from './format.ts';
 import { NumberHeads } from './number-heads.tsx';
 
 export type Range = 'day' | 'week' | 'month';
 
-export const RANGES: Record<Range, { label: string; bucket: 'hour' | 'day'; count: number }> = {
-  day: { label: 'Last 24 hours', bucket: 'hour', count: 24 },
-  week: { label: 'Last 14 days', bucket: 'day', count: 14 },
-  month: { label: 'Last 30 days', bucket: 'day', count: 30 },
+export const RANGES: Record<Range, { label: MessageKey; bucket: 'hour' | 'day'; count: number }> = {
+  day: { label: 'chart.range.day', bucket: 'hour', count: 24 },
+  week: { label: 'chart.range.week', bucket: 'day', count: 14 },
+  month: { label: 'chart.range.month', bucket: 'day', count: 30 },
 };
 
 /** [from, to) ending with the current local hour or day, so bars are the viewer's own hours and days. */
@@ -34,18 +35,37 @@ type Point = SyncActivity['points'][number];
 
 const bucketLabel = (p: Point, bucket: 'hour' | 'day', long = false) =>
   bucket === 'hour'
-    ? new Date(p.start).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    ? new Date(p.start).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' })
     : new Date(p.start).toLocaleDateString(
-        undefined,
+        locale(),
         long ? { dateStyle: 'medium' } : { day: 'numeric', month: 'short' },
       );
 
-/** Round maximum for an axis: 1, 2, 5, 10, 20, 50 … */
-function niceMax(n: number): number {
+/**
+ * The top of an axis: the smallest whole number of the series 1, 2, 3, 4, 5, 6, 8, 10, 12, 15,
+ * 20 … that holds `n`, so the tallest bar fills at least two thirds of the height.
+ */
+export function axisMax(n: number): number {
   if (n <= 1) return 1;
   const power = 10 ** Math.floor(Math.log10(n));
-  for (const f of [1, 2, 5, 10]) if (f * power >= n) return f * power;
+  for (const f of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+    const top = f * power;
+    if (Number.isInteger(top) && top >= n) return top;
+  }
   return 10 * power;
+}
+
+/** Whole-number gridlines: 0, the middle when it is whole, and the top. */
+export function axisTicks(max: number): number[] {
+  return max % 2 === 0 ? [0, max / 2, max] : [0, max];
+}
+
+/** Bars of a value this small but not zero are drawn this tall, so a small direction stays visible. */
+export const MIN_BAR = 3;
+
+/** Heights of a stacked bar's parts: proportional, but none that is not zero thinner than MIN_BAR. */
+export function stackHeights(values: number[], max: number, height: number): number[] {
+  return values.map((v) => (v <= 0 ? 0 : Math.max(MIN_BAR, (v / max) * height)));
 }
 
 export function ActivityChart(props: { version: number }) {
@@ -61,26 +81,26 @@ export function ActivityChart(props: { version: number }) {
   return (
     <section class="card dashboard-chart" aria-labelledby="chart-heading">
       <div class="section-head">
-        <h2 id="chart-heading">Synced items and errors</h2>
+        <h2 id="chart-heading">{t('chart.title')}</h2>
         <div class="field inline-field">
-          <label for={selectId}>Period</label>
+          <label for={selectId}>{t('chart.period')}</label>
           <select id={selectId} value={range} onChange={(e) => setRange(e.currentTarget.value as Range)}>
             {(Object.keys(RANGES) as Range[]).map((r) => (
               <option key={r} value={r}>
-                {RANGES[r].label}
+                {t(RANGES[r].label)}
               </option>
             ))}
           </select>
         </div>
       </div>
-      <Loading value={activity} what="the sync activity" retry={() => void reload()}>
-        {(data) => <Chart data={data} label={RANGES[range].label.toLowerCase()} />}
+      <Loading value={activity} what={t('chart.what')} retry={() => void reload()}>
+        {(data) => <Chart data={data} range={range} />}
       </Loading>
     </section>
   );
 }
 
-function Chart(props: { data: SyncActivity; label: string }) {
+function Chart(props: { data: SyncActivity; range: Range }) {
   const { data } = props;
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(720);
@@ -104,10 +124,16 @@ function Chart(props: { data: SyncActivity; label: string }) {
   const errors = points.reduce((s, p) => s + p.errors, 0);
   const runs = points.reduce((s, p) => s + p.runs, 0);
   const conflicts = points.reduce((s, p) => s + p.conflicts, 0);
-  const summary =
-    `${plural(runs, 'run')} in the ${props.label} over ${plural(data.mailboxes, 'mailbox', 'mailboxes')}: ` +
-    `${plural(totals.exported, 'item')} synced CRM → Exchange, ${plural(totals.imported, 'item')} Exchange → CRM, ` +
-    `${plural(conflicts, 'conflict')}, ${plural(errors, 'error')}.`;
+  const summary = t('chart.summary', {
+    range: props.range,
+    runs,
+    mailboxes: data.mailboxes,
+    exported: totals.exported,
+    imported: totals.imported,
+    conflicts,
+    errors,
+  });
+  const title = t('chart.svgTitle', { range: props.range });
 
   const pad = { left: 36, right: 8, top: 10 };
   const itemsHeight = 150;
@@ -117,25 +143,31 @@ function Chart(props: { data: SyncActivity; label: string }) {
   const plotWidth = width - pad.left - pad.right;
   const step = plotWidth / Math.max(1, points.length);
   const barWidth = Math.max(2, Math.min(28, step * 0.7));
-  const itemMax = niceMax(Math.max(...items.map((i) => i.imported + i.exported), 0));
-  const errorMax = niceMax(Math.max(...points.map((p) => p.errors), 0));
+  const itemMax = axisMax(Math.max(...items.map((i) => i.imported + i.exported), 0));
+  const errorMax = axisMax(Math.max(...points.map((p) => p.errors), 0));
   const y = (v: number) => pad.top + itemsHeight - (v / itemMax) * itemsHeight;
-  const ey = (v: number) => errorsTop + errorsHeight - (v / errorMax) * errorsHeight;
+  const base = y(0);
+  const errorBase = errorsTop + errorsHeight;
   const labelEvery = Math.max(1, Math.ceil(points.length / Math.max(1, Math.floor(plotWidth / 56))));
-  const ticks = [0, itemMax / 2, itemMax];
+  const ticks = axisTicks(itemMax);
+  const number = new Intl.NumberFormat(locale());
 
+  if (runs === 0) {
+    // An empty chart would only show an axis; say so in words instead.
+    return <p class="chart-summary chart-empty">{summary}</p>;
+  }
   return (
     <>
       <p class="chart-summary">{summary}</p>
       <ul class="chart-legend" aria-hidden="true">
         <li>
-          <span class="swatch swatch-export" /> CRM → Exchange
+          <span class="swatch swatch-export" /> {t('run.direction.export')}
         </li>
         <li>
-          <span class="swatch swatch-import" /> Exchange → CRM
+          <span class="swatch swatch-import" /> {t('run.direction.import')}
         </li>
         <li>
-          <span class="swatch swatch-error" /> Errors
+          <span class="swatch swatch-error" /> {t('run.head.errors')}
         </li>
       </ul>
       <div class="chart-box" ref={box}>
@@ -147,13 +179,13 @@ function Chart(props: { data: SyncActivity; label: string }) {
           aria-labelledby={`${id}-title ${id}-desc`}
           data-testid="activity-chart"
         >
-          <title id={`${id}-title`}>Synced items and errors, {props.label}</title>
+          <title id={`${id}-title`}>{title}</title>
           <desc id={`${id}-desc`}>{summary}</desc>
-          {ticks.map((t) => (
-            <g key={t} class="chart-grid">
-              <line x1={pad.left} x2={width - pad.right} y1={y(t)} y2={y(t)} />
-              <text x={pad.left - 6} y={y(t) + 4} text-anchor="end">
-                {Number.isInteger(t) ? t : t.toFixed(1)}
+          {ticks.map((tick) => (
+            <g key={tick} class="chart-grid">
+              <line x1={pad.left} x2={width - pad.right} y1={y(tick)} y2={y(tick)} />
+              <text x={pad.left - 6} y={y(tick) + 4} text-anchor="end">
+                {number.format(tick)}
               </text>
             </g>
           ))}
@@ -161,7 +193,14 @@ function Chart(props: { data: SyncActivity; label: string }) {
             const x = pad.left + i * step + (step - barWidth) / 2;
             const { imported, exported } = items[i];
             const failed = p.errors;
-            const tip = `${bucketLabel(p, data.bucket, true)}: ${exported} CRM → Exchange, ${imported} Exchange → CRM, ${plural(failed, 'error')}`;
+            const tip = t('chart.barTip', {
+              when: bucketLabel(p, data.bucket, true),
+              exported,
+              imported,
+              errors: failed,
+            });
+            const [exportHeight, importHeight] = stackHeights([exported, imported], itemMax, itemsHeight);
+            const [errorHeight] = stackHeights([failed], errorMax, errorsHeight);
             return (
               <g key={p.start}>
                 <title>{tip}</title>
@@ -170,8 +209,8 @@ function Chart(props: { data: SyncActivity; label: string }) {
                     class="bar-export"
                     x={x}
                     width={barWidth}
-                    y={y(exported)}
-                    height={pad.top + itemsHeight - y(exported)}
+                    y={base - exportHeight}
+                    height={exportHeight}
                   />
                 )}
                 {imported > 0 && (
@@ -179,8 +218,8 @@ function Chart(props: { data: SyncActivity; label: string }) {
                     class="bar-import"
                     x={x}
                     width={barWidth}
-                    y={y(exported + imported)}
-                    height={y(exported) - y(exported + imported)}
+                    y={base - exportHeight - importHeight}
+                    height={importHeight}
                   />
                 )}
                 {failed > 0 && (
@@ -188,8 +227,8 @@ function Chart(props: { data: SyncActivity; label: string }) {
                     class="bar-error"
                     x={x}
                     width={barWidth}
-                    y={ey(failed)}
-                    height={errorsTop + errorsHeight - ey(failed)}
+                    y={errorBase - errorHeight}
+                    height={errorHeight}
                   />
                 )}
                 {i % labelEvery === 0 && (
@@ -207,10 +246,10 @@ function Chart(props: { data: SyncActivity; label: string }) {
           })}
           <line class="chart-axis" x1={pad.left} x2={width - pad.right} y1={y(0)} y2={y(0)} />
           <text class="chart-caption" x={pad.left} y={errorsTop - 6}>
-            Errors
+            {t('run.head.errors')}
           </text>
           <text x={pad.left - 6} y={errorsTop + 4} text-anchor="end">
-            {errorMax}
+            {number.format(errorMax)}
           </text>
           <text x={pad.left - 6} y={errorsTop + errorsHeight + 4} text-anchor="end">
             0
@@ -225,14 +264,14 @@ function Chart(props: { data: SyncActivity; label: string }) {
         </svg>
       </div>
       <details class="chart-table">
-        <summary>Show the numbers as a table</summary>
+        <summary>{t('chart.asTable')}</summary>
         <div class="table-wrap">
           <table>
-            <caption class="visually-hidden">Synced items and errors, {props.label}</caption>
+            <caption class="visually-hidden">{title}</caption>
             <thead>
               <tr>
-                <th scope="col">{data.bucket === 'hour' ? 'Hour' : 'Day'}</th>
-                <NumberHeads labels={['Runs', ...RUN_TOTALS, 'Failed runs']} />
+                <th scope="col">{data.bucket === 'hour' ? t('chart.hour') : t('chart.day')}</th>
+                <NumberHeads labels={[t('chart.runs'), ...runTotals(), t('chart.failedRuns')]} />
               </tr>
             </thead>
             <tbody>
@@ -252,13 +291,6 @@ function Chart(props: { data: SyncActivity; label: string }) {
                     <td class="num">{p.failedRuns}</td>
                   </tr>
                 ))}
-              {runs === 0 && (
-                <tr>
-                  <td colSpan={8} class="muted">
-                    No runs in this period.
-                  </td>
-                </tr>
-              )}
             </tbody>
           </table>
         </div>

@@ -3,6 +3,7 @@
 import { get } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { ago, dateTime } from '../../components/time.ts';
+import { t } from '../../i18n.ts';
 import type { SyncDashboardConflict } from '../../types.ts';
 import { conflictRows, conflictTitle, conflictWhy, fieldLabel, SIDE_LABEL } from './format.ts';
 
@@ -24,21 +25,21 @@ function Conflict(props: { conflict: SyncDashboardConflict }) {
       <p class="conflict-why">{conflictWhy(c)}</p>
       <div class="table-wrap">
         <table class="versions">
-          <caption class="visually-hidden">Both versions of {title}</caption>
+          <caption class="visually-hidden">{t('conflict.caption', { title })}</caption>
           <thead>
             <tr>
-              <th scope="col">Field</th>
+              <th scope="col">{t('conflict.field')}</th>
               <th scope="col">CRM</th>
               <th scope="col">Exchange</th>
-              <th scope="col">Kept</th>
+              <th scope="col">{t('conflict.kept')}</th>
             </tr>
           </thead>
           <tbody>
             {c.crm === null || c.exchange === null ? (
               <tr>
-                <th scope="row">Contact</th>
-                <td>{c.crm === null ? <em>deleted</em> : 'edited'}</td>
-                <td>{c.exchange === null ? <em>deleted</em> : 'edited'}</td>
+                <th scope="row">{t('conflict.contact')}</th>
+                <td>{c.crm === null ? <em>{t('conflict.deleted')}</em> : t('conflict.edited')}</td>
+                <td>{c.exchange === null ? <em>{t('conflict.deleted')}</em> : t('conflict.edited')}</td>
                 <td>{SIDE_LABEL[c.resolution === 'exchange_wins' ? 'exchange' : 'crm']}</td>
               </tr>
             ) : null}
@@ -46,13 +47,13 @@ function Conflict(props: { conflict: SyncDashboardConflict }) {
               <tr key={r.field} class={r.both ? 'both' : undefined}>
                 <th scope="row">
                   {fieldLabel(r.field)}
-                  {r.both && <span class="badge badge-warn">edited on both sides</span>}
+                  {r.both && <span class="badge badge-warn">{t('conflict.bothSides')}</span>}
                 </th>
                 <td class={r.kept === 'crm' ? 'kept' : undefined}>
-                  {r.crm || <span class="muted">empty</span>}
+                  {r.crm || <span class="muted">{t('conflict.empty')}</span>}
                 </td>
                 <td class={r.kept === 'exchange' ? 'kept' : undefined}>
-                  {r.exchange || <span class="muted">empty</span>}
+                  {r.exchange || <span class="muted">{t('conflict.empty')}</span>}
                 </td>
                 <td>{SIDE_LABEL[r.kept]}</td>
               </tr>
@@ -74,21 +75,18 @@ export function Conflicts(props: { version: number }) {
   );
   return (
     <section class="card" aria-labelledby="conflicts-heading">
-      <h2 id="conflicts-heading">Conflicts</h2>
-      <p class="muted">
-        A contact changed in the CRM and in Exchange since the last sync. Exsync settles each by the mailbox’s
-        conflict policy and keeps edits to different fields from both sides.
-      </p>
-      <Loading value={conflicts} what="the conflicts" retry={() => void reload()}>
+      <h2 id="conflicts-heading">{t('conflict.heading')}</h2>
+      <p class="muted">{t('conflict.intro')}</p>
+      <Loading value={conflicts} what={t('conflict.what')} retry={() => void reload()}>
         {(items) =>
           items.length === 0 ? (
-            <p>No conflicts so far.</p>
+            <p>{t('conflict.none')}</p>
           ) : (
             <div class="conflict-list">
               {items.map((c) => (
                 <Conflict key={c.id} conflict={c} />
               ))}
-              {items.length === SHOWN && <p class="muted">The {SHOWN} newest are shown.</p>}
+              {items.length === SHOWN && <p class="muted">{t('conflict.newest', { count: SHOWN })}</p>}
             </div>
           )
         }

@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { get } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Page } from '../../components/page.tsx';
+import { t, tx } from '../../i18n.ts';
 import { useSession } from '../../session.tsx';
 import type { Mailbox, SyncDashboardHold } from '../../types.ts';
 import { ActivityChart } from './activity-chart.tsx';
@@ -16,24 +17,23 @@ import './dashboard.css';
 function EmptyState(props: { isAdmin: boolean }) {
   return (
     <section class="card empty-state" aria-labelledby="empty-heading">
-      <h2 id="empty-heading">No mailbox is connected yet</h2>
-      <p>
-        Exsync syncs contacts between the CRM and Exchange or Microsoft 365 mailboxes. Connect a mailbox and
-        its runs, conflicts and a chart of synced items appear here.
-      </p>
+      <h2 id="empty-heading">{t('dashboard.empty.title')}</h2>
+      <p>{t('dashboard.empty.intro')}</p>
       <ol>
         {props.isAdmin && (
           <li>
-            Make sure your mail server is set up under <a href="/settings/mail-services">Mail services</a> (
-            <a href="/settings/mail-services/new">add one</a> if the list is empty).
+            {tx('dashboard.empty.step1', {
+              services: (text) => <a href="/settings/mail-services">{text}</a>,
+              add: (text) => <a href="/settings/mail-services/new">{text}</a>,
+            })}
           </li>
         )}
-        <li>Connect a mailbox with its email address and password, or sign in with Microsoft.</li>
-        <li>Press “Sync now” on this page and watch the contacts arrive.</li>
+        <li>{t('dashboard.empty.step2')}</li>
+        <li>{t('dashboard.empty.step3')}</li>
       </ol>
       <p>
         <a class="button primary" href="/settings/mailboxes/new">
-          Connect a mailbox
+          {t('dashboard.empty.connect')}
         </a>
       </p>
     </section>
@@ -56,9 +56,9 @@ export function Dashboard() {
     [version],
   );
   return (
-    <Page title="Dashboard">
+    <Page title={t('nav.dashboard')}>
       <div class="dashboard">
-        <Loading value={mailboxes} what="your mailboxes" retry={() => void reloadMailboxes()}>
+        <Loading value={mailboxes} what={t('dashboard.mailboxesWhat')} retry={() => void reloadMailboxes()}>
           {(items) =>
             items.length === 0 ? (
               <EmptyState isAdmin={me.isAdmin} />
@@ -76,7 +76,9 @@ export function Dashboard() {
                   />
                 )}
                 <section aria-labelledby="mailboxes-heading">
-                  <h2 id="mailboxes-heading">{me.isAdmin ? 'Mailboxes' : 'Your mailboxes'}</h2>
+                  <h2 id="mailboxes-heading">
+                    {me.isAdmin ? t('nav.mailboxes') : t('dashboard.yourMailboxes')}
+                  </h2>
                   <div class="mailbox-grid">
                     {items.map((m) => (
                       <MailboxRuns key={m.id} mailbox={m} version={version} onSynced={refresh} />

@@ -1,80 +1,123 @@
-// How the dashboard words runs, conflicts and held deletes.
+// How the dashboard words runs, conflicts and held deletes, in the user's language.
+import { formatList, hasMessage, type MessageKey, t } from '../../i18n.ts';
 import type { SyncDashboardConflict, SyncDashboardHold, SyncRun } from '../../types.ts';
 
 export type Counts = SyncRun['counts']['import'];
 
 export const DIRECTIONS = [
-  { key: 'export', label: 'CRM → Exchange' },
-  { key: 'import', label: 'Exchange → CRM' },
-] as const;
+  { key: 'export', label: 'run.direction.export' },
+  { key: 'import', label: 'run.direction.import' },
+] as const satisfies ReadonlyArray<{ key: string; label: MessageKey }>;
 
 export const COUNT_KEYS = ['created', 'updated', 'deleted', 'unlinked'] as const;
+type CountKey = (typeof COUNT_KEYS)[number];
+
+const COUNT_HEADS: Record<CountKey, MessageKey> = {
+  created: 'run.head.created',
+  updated: 'run.head.updated',
+  deleted: 'run.head.deleted',
+  unlinked: 'run.head.unlinked',
+};
+const COUNT_PHRASES: Record<CountKey, MessageKey> = {
+  created: 'run.count.created',
+  updated: 'run.count.updated',
+  deleted: 'run.count.deleted',
+  unlinked: 'run.count.unlinked',
+};
+
+export const countHead = (k: CountKey) => t(COUNT_HEADS[k]);
 
 /** A run's totals as the run history and the activity table show them, in this order. */
-export const RUN_TOTALS = [...DIRECTIONS.map((d) => d.label), 'Conflicts', 'Skipped', 'Errors'];
+export const runTotals = () => [
+  ...DIRECTIONS.map((d) => t(d.label)),
+  t('run.head.conflicts'),
+  t('run.head.skipped'),
+  t('run.head.errors'),
+];
 
 export const total = (c: Counts) => c.created + c.updated + c.deleted + c.unlinked;
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+const RUN_STATUS_KIND: Record<SyncRun['status'], 'ok' | 'warn' | 'error' | 'off'> = {
+  running: 'warn',
+  succeeded: 'ok',
+  failed: 'error',
+  held: 'warn',
+  abandoned: 'off',
+};
+
+export function runStatus(status: SyncRun['status']): {
+  label: string;
+  kind: 'ok' | 'warn' | 'error' | 'off';
+} {
+  return { label: t('run.status', { status }), kind: RUN_STATUS_KIND[status] };
 }
 
-export const RUN_STATUS: Record<SyncRun['status'], { label: string; kind: 'ok' | 'warn' | 'error' | 'off' }> =
-  {
-    running: { label: 'running', kind: 'warn' },
-    succeeded: { label: 'succeeded', kind: 'ok' },
-    failed: { label: 'failed', kind: 'error' },
-    held: { label: 'held for an administrator', kind: 'warn' },
-    abandoned: { label: 'interrupted', kind: 'off' },
-  };
+export function trigger(name: string): string {
+  return t('run.trigger', { trigger: name });
+}
 
-export const TRIGGERS: Record<string, string> = {
-  manual: 'started with “Sync now”',
-  schedule: 'automatic sync',
-  push: 'after a change in Exchange',
-};
+/** "3 created, 1 updated" for one direction; empty when nothing changed. */
+export function countPhrases(c: Counts): string[] {
+  return COUNT_KEYS.filter((k) => c[k] > 0).map((k) => t(COUNT_PHRASES[k], { count: c[k] }));
+}
+
+/** A run error in plain words: the catalogue's text for its code, else the server's message. */
+export function runErrorText(error: { code: string; message: string }): string {
+  const key = `runError.${error.code}`;
+  return hasMessage(key) ? t(key) : error.message;
+}
+
+/** What a run changed, as a list: "CRM → Exchange: 3 created; 2 conflicts". */
+export function runChanges(run: SyncRun): string {
+  const parts: string[] = [];
+  for (const d of DIRECTIONS) {
+    const phrases = countPhrases(run.counts[d.key]);
+    if (phrases.length > 0)
+      parts.push(t('run.summary.direction', { direction: t(d.label), counts: formatList(phrases) }));
+  }
+  if (run.conflicts) parts.push(t('run.summary.conflicts', { count: run.conflicts }));
+  if (run.skipped.length) parts.push(t('run.summary.skipped', { count: run.skipped.length }));
+  return parts.length ? formatList(parts) : t('run.summary.nothing');
+}
 
 /** One line about a run's outcome, for the status message after "Sync now". */
 export function runSummary(run: SyncRun): string {
-  const parts: string[] = [];
-  for (const d of DIRECTIONS) {
-    const c = run.counts[d.key];
-    const n = total(c);
-    if (n > 0)
-      parts.push(
-        `${d.label}: ${COUNT_KEYS.filter((k) => c[k] > 0)
-          .map((k) => `${c[k]} ${k}`)
-          .join(', ')}`,
-      );
-  }
-  if (run.conflicts) parts.push(plural(run.conflicts, 'conflict'));
-  if (run.skipped.length) parts.push(`${run.skipped.length} skipped`);
-  if (run.errors.length) parts.push(plural(run.errors.length, 'error'));
-  const what = parts.length ? parts.join('; ') : 'nothing to change';
-  if (run.status === 'held')
-    return `The run was held: it would delete more than the mailbox allows at once. An administrator decides under “Deletes waiting for confirmation”. Done so far: ${what}.`;
-  return `The run ${RUN_STATUS[run.status].label}: ${what}.`;
+  const changes = runChanges(run);
+  if (run.status === 'held') return t('run.summary.held', { changes });
+  if (run.errors.length > 0)
+    return t('run.summary.withErrors', {
+      status: run.status,
+      error: runErrorText(run.errors[0]),
+      more: run.errors.length - 1,
+      changes,
+    });
+  return t('run.summary.done', { status: run.status, changes });
 }
 
-const LABELS: Record<string, string> = {
-  givenName: 'First name',
-  middleName: 'Middle name',
-  familyName: 'Last name',
-  displayName: 'Display name',
-  companyName: 'Company',
-  jobTitle: 'Job title',
-  department: 'Department',
-  birthday: 'Birthday',
-  emails: 'Email addresses',
-  phones: 'Phone numbers',
-  addresses: 'Addresses',
-  website: 'Website',
-  categories: 'Categories',
-  notes: 'Notes',
+const LABELS: Record<string, MessageKey> = {
+  givenName: 'field.givenName',
+  middleName: 'field.middleName',
+  familyName: 'field.familyName',
+  displayName: 'field.displayName',
+  companyName: 'field.companyName',
+  jobTitle: 'field.jobTitle',
+  department: 'field.department',
+  birthday: 'field.birthday',
+  emails: 'field.emails',
+  phones: 'field.phones',
+  addresses: 'field.addresses',
+  website: 'field.website',
+  websites: 'field.website',
+  categories: 'field.categories',
+  notes: 'field.notes',
+  namePrefix: 'field.namePrefix',
+  nameSuffix: 'field.nameSuffix',
+  nickname: 'field.nickname',
+  accountId: 'field.account',
 };
 
 export function fieldLabel(field: string): string {
-  if (LABELS[field]) return LABELS[field];
+  if (LABELS[field]) return t(LABELS[field]);
   const words = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
@@ -147,19 +190,18 @@ export function conflictRows(c: SyncDashboardConflict): ConflictRow[] {
 
 /** Why the conflict ended as it did, in a sentence. */
 export function conflictWhy(c: SyncDashboardConflict): string {
-  const policy = `the mailbox’s conflict policy (${SIDE_LABEL[policySide(c.policy)]} wins)`;
-  const fields = c.fields.map(fieldLabel).join(', ');
+  const fields = formatList(c.fields.map(fieldLabel));
   if (c.crm === null)
-    return c.resolution === 'exchange_wins'
-      ? 'Deleted in the CRM but edited in Exchange: Exchange wins, so the contact was brought back to the CRM.'
-      : 'Deleted in the CRM but edited in Exchange: the CRM wins, so the item was deleted in Exchange.';
+    return t('conflict.why.deletedInCrm', { winner: c.resolution === 'exchange_wins' ? 'exchange' : 'crm' });
   if (c.exchange === null)
-    return c.resolution === 'crm_wins'
-      ? 'Deleted in Exchange but edited in the CRM: the CRM wins, so the contact was exported again.'
-      : 'Deleted in Exchange but edited in the CRM: Exchange wins, so the contact was deleted in the CRM.';
+    return t('conflict.why.deletedInExchange', { winner: c.resolution === 'crm_wins' ? 'crm' : 'exchange' });
   if (c.resolution === 'merged')
-    return `${fields || 'Some fields'} edited on both sides: ${policy} decided; edits to different fields were kept from both sides.`;
-  return `${fields || 'The contact'} edited on both sides: ${SIDE_LABEL[c.resolution === 'exchange_wins' ? 'exchange' : 'crm']} wins by the mailbox’s conflict policy, so its version was kept.`;
+    return t('conflict.why.merged', { fields, count: c.fields.length, policy: policySide(c.policy) });
+  return t('conflict.why.kept', {
+    fields,
+    count: c.fields.length,
+    winner: c.resolution === 'exchange_wins' ? 'exchange' : 'crm',
+  });
 }
 
 /** A name for the contact a conflict is about. */
@@ -170,18 +212,16 @@ export function conflictTitle(c: SyncDashboardConflict): string {
     const name = [s.givenName, s.familyName].filter((v) => typeof v === 'string' && v).join(' ');
     if (name) return name;
   }
-  return 'A contact';
+  return t('conflict.aContact');
 }
 
-/** What each decision on a held run does, e.g. "delete 6 contacts in the CRM". */
-export function holdOutcomes(hold: SyncDashboardHold): { approve: string; unlink: string } {
-  const what = hold.entity === 'contacts' ? 'contact' : 'item';
-  const parts: string[] = [];
-  if (hold.deletes.crm > 0) parts.push(`${plural(hold.deletes.crm, what)} in the CRM`);
-  if (hold.deletes.exchange > 0) parts.push(`${plural(hold.deletes.exchange, what)} in Exchange`);
-  const n = hold.pendingDeletes;
+/** The values every message about a held run takes. */
+export function holdValues(hold: SyncDashboardHold) {
   return {
-    approve: `delete ${parts.join(' and ') || plural(n, what)}`,
-    unlink: `keep ${n === 1 ? 'it' : `the ${plural(n, what)}`} and unlink ${n === 1 ? 'it' : 'them'}`,
+    entity: hold.entity === 'contacts' ? 'contacts' : 'other',
+    count: hold.pendingDeletes,
+    crm: hold.deletes.crm,
+    exchange: hold.deletes.exchange,
+    address: hold.address,
   };
 }

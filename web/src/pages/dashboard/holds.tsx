@@ -5,59 +5,52 @@ import { useState } from 'preact/hooks';
 import { post } from '../../api.ts';
 import { Confirm } from '../../components/confirm.tsx';
 import { Notice } from '../../components/notice.tsx';
+import { t } from '../../i18n.ts';
 import type { SyncDashboardHold } from '../../types.ts';
-import { holdOutcomes } from './format.ts';
+import { holdValues } from './format.ts';
 
 type Decision = 'approve' | 'unlink';
 
 function Hold(props: { hold: SyncDashboardHold; isAdmin: boolean; onDecided: (message: string) => void }) {
   const { hold } = props;
   const [asking, setAsking] = useState<Decision | null>(null);
-  const outcomes = holdOutcomes(hold);
+  const values = holdValues(hold);
   const headingId = `hold-${hold.mailboxId}-${hold.id}`;
   const decide = async (decision: Decision) => {
     await post(`/api/v1/mailboxes/${hold.mailboxId}/holds/${hold.id}`, { decision });
     setAsking(null);
-    props.onDecided(
-      `Decision saved: Exsync will ${outcomes[decision]}. A run of ${hold.address} is queued to carry it out.`,
-    );
+    props.onDecided(t('hold.saved', { ...values, decision }));
   };
   return (
     <article class="hold" aria-labelledby={headingId}>
-      <h3 id={headingId}>Sync of {hold.address} waits for a decision</h3>
+      <h3 id={headingId}>{t('hold.title', values)}</h3>
       <p>{hold.reason}</p>
       {hold.decision ? (
         <p>
-          <span class="badge badge-ok">decided</span> Exsync will {outcomes[hold.decision]} on the next run of
-          this mailbox.
+          <span class="badge badge-ok">{t('hold.decidedBadge')}</span>{' '}
+          {t('hold.decided', { ...values, decision: hold.decision })}
         </p>
       ) : !props.isAdmin ? (
-        <p class="muted">
-          An administrator must confirm these deletes or choose to unlink the records instead.
-        </p>
+        <p class="muted">{t('hold.adminMust')}</p>
       ) : asking ? (
         <Confirm
           class="confirm"
-          legend={`Confirm the decision for ${hold.address}`}
+          legend={t('hold.confirmLegend', values)}
           kind={asking === 'approve' ? 'danger' : 'primary'}
-          action={asking === 'approve' ? `Yes, ${outcomes.approve}` : `Yes, ${outcomes.unlink}`}
-          busyLabel="Saving…"
+          action={t('hold.confirmAction', { ...values, decision: asking })}
+          busyLabel={t('common.saving')}
           onAction={() => decide(asking)}
           onCancel={() => setAsking(null)}
         >
-          <strong>
-            {asking === 'approve'
-              ? `Exsync will ${outcomes.approve}. This cannot be undone.`
-              : `Exsync will ${outcomes.unlink}: nothing is deleted, and the records no longer sync with ${hold.address}.`}
-          </strong>
+          <strong>{t('hold.confirmQuestion', { ...values, decision: asking })}</strong>
         </Confirm>
       ) : (
         <div class="form-actions">
           <button type="button" class="danger" onClick={() => setAsking('approve')}>
-            {outcomes.approve.charAt(0).toUpperCase() + outcomes.approve.slice(1)}…
+            {t('hold.approveButton', values)}
           </button>
           <button type="button" class="secondary" onClick={() => setAsking('unlink')}>
-            {outcomes.unlink.charAt(0).toUpperCase() + outcomes.unlink.slice(1)}…
+            {t('hold.unlinkButton', values)}
           </button>
         </div>
       )}
@@ -74,11 +67,8 @@ export function Holds(props: {
   if (props.holds.length === 0) return props.message ? <Notice kind="success">{props.message}</Notice> : null;
   return (
     <section class="card holds" aria-labelledby="holds-heading">
-      <h2 id="holds-heading">Deletes waiting for confirmation</h2>
-      <p class="muted">
-        The mass-delete guard stopped these runs because they would delete more than the mailbox allows at
-        once. Until a decision is made, nothing is deleted and the rest keeps syncing.
-      </p>
+      <h2 id="holds-heading">{t('hold.heading')}</h2>
+      <p class="muted">{t('hold.intro')}</p>
       {props.message && <Notice kind="success">{props.message}</Notice>}
       {props.holds.map((h) => (
         <Hold key={`${h.mailboxId}-${h.id}`} hold={h} isAdmin={props.isAdmin} onDecided={props.onDecided} />

@@ -1,20 +1,35 @@
 // One mailbox on the dashboard: its health, its latest run with the counts per direction, "Sync
-// now" with the time it has been running, and the run history with each run's skipped items and
-// errors on demand.
+// now" with the counts of the run as it goes, and the run history with each run's skipped items
+// and errors on demand. While the latest run is running (started here, by the schedule or after
+// a decision on a held run), the runs are read again every few seconds until it ends.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, get, messageOf, post } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { ago, dateTime, duration } from '../../components/time.ts';
+import { formatNumber, t } from '../../i18n.ts';
 import type { Mailbox, SyncRun } from '../../types.ts';
 import { HealthBadge, healthOf } from '../mailboxes/health.tsx';
-import { COUNT_KEYS, DIRECTIONS, RUN_STATUS, RUN_TOTALS, runSummary, TRIGGERS, total } from './format.ts';
+import {
+  COUNT_KEYS,
+  countHead,
+  DIRECTIONS,
+  runChanges,
+  runErrorText,
+  runStatus,
+  runSummary,
+  runTotals,
+  total,
+  trigger,
+} from './format.ts';
 import { NumberHeads } from './number-heads.tsx';
 
 const HISTORY = 10;
+/** How often a running run's counts are read again. */
+const POLL_MS = 2000;
 
 export function StatusBadge(props: { run: SyncRun }) {
-  const s = RUN_STATUS[props.run.status];
+  const s = runStatus(props.run.status);
   return <span class={s.kind === 'off' ? 'badge' : `badge badge-${s.kind}`}>{s.label}</span>;
 }
 
@@ -26,17 +41,17 @@ export function CountsTable(props: { run: SyncRun; caption: string }) {
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
           <tr>
-            <th scope="col">Direction</th>
-            <NumberHeads labels={COUNT_KEYS.map((k) => k.charAt(0).toUpperCase() + k.slice(1))} />
+            <th scope="col">{t('run.head.direction')}</th>
+            <NumberHeads labels={COUNT_KEYS.map(countHead)} />
           </tr>
         </thead>
         <tbody>
           {DIRECTIONS.map((d) => (
             <tr key={d.key}>
-              <th scope="row">{d.label}</th>
+              <th scope="row">{t(d.label)}</th>
               {COUNT_KEYS.map((k) => (
                 <td key={k} class="num">
-                  {props.run.counts[d.key][k]}
+                  {formatNumber(props.run.counts[d.key][k])}
                 </td>
               ))}
             </tr>
@@ -52,20 +67,20 @@ function RunFacts(props: { run: SyncRun }) {
   return (
     <dl class="run-facts">
       <div>
-        <dt>Conflicts</dt>
-        <dd>{run.conflicts}</dd>
+        <dt>{t('run.head.conflicts')}</dt>
+        <dd>{formatNumber(run.conflicts)}</dd>
       </div>
       <div>
-        <dt>Skipped</dt>
-        <dd>{run.skipped.length}</dd>
+        <dt>{t('run.head.skipped')}</dt>
+        <dd>{formatNumber(run.skipped.length)}</dd>
       </div>
       <div>
-        <dt>Errors</dt>
-        <dd class={run.errors.length ? 'has-errors' : undefined}>{run.errors.length}</dd>
+        <dt>{t('run.head.errors')}</dt>
+        <dd class={run.errors.length ? 'has-errors' : undefined}>{formatNumber(run.errors.length)}</dd>
       </div>
       <div>
-        <dt>Duration</dt>
-        <dd>{run.status === 'running' ? 'running…' : duration(run.durationMs)}</dd>
+        <dt>{t('run.head.duration')}</dt>
+        <dd>{run.status === 'running' ? t('run.stillRunning') : duration(run.durationMs)}</dd>
       </div>
     </dl>
   );
@@ -76,24 +91,25 @@ export function RunDetails(props: { run: SyncRun }) {
   return (
     <div class="run-details">
       <p class="muted">
-        Started {dateTime(run.startedAt)}, {TRIGGERS[run.trigger] ?? run.trigger}
-        {run.exchangeRequests !== null && `, ${run.exchangeRequests} requests to Exchange`}.
+        {t('run.started', {
+          when: dateTime(run.startedAt),
+          trigger: trigger(run.trigger),
+          requests: run.exchangeRequests ?? -1,
+        })}
       </p>
-      <h4>Errors</h4>
+      <h4>{t('run.head.errors')}</h4>
       {run.errors.length === 0 ? (
-        <p class="muted">No errors.</p>
+        <p class="muted">{t('run.noErrors')}</p>
       ) : (
         <ul class="run-list">
           {run.errors.map((e, i) => (
-            <li key={i}>
-              <code>{e.ref}</code>: {e.message} <span class="muted">({e.code})</span>
-            </li>
+            <li key={i}>{runErrorText(e)}</li>
           ))}
         </ul>
       )}
-      <h4>Skipped items</h4>
+      <h4>{t('run.skippedItems')}</h4>
       {run.skipped.length === 0 ? (
-        <p class="muted">Nothing was skipped.</p>
+        <p class="muted">{t('run.nothingSkipped')}</p>
       ) : (
         <ul class="run-list">
           {run.skipped.map((s, i) => (
@@ -112,14 +128,14 @@ function History(props: { runs: SyncRun[] }) {
   return (
     <div class="table-wrap">
       <table class="history">
-        <caption class="visually-hidden">Latest runs</caption>
+        <caption class="visually-hidden">{t('run.history.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">When</th>
-            <th scope="col">Status</th>
-            <NumberHeads labels={[...RUN_TOTALS, 'Duration']} />
+            <th scope="col">{t('run.head.when')}</th>
+            <th scope="col">{t('run.head.status')}</th>
+            <NumberHeads labels={[...runTotals(), t('run.head.duration')]} />
             <th scope="col">
-              <span class="visually-hidden">Details</span>
+              <span class="visually-hidden">{t('run.details')}</span>
             </th>
           </tr>
         </thead>
@@ -130,11 +146,11 @@ function History(props: { runs: SyncRun[] }) {
               <td>
                 <StatusBadge run={run} />
               </td>
-              <td class="num">{total(run.counts.export)}</td>
-              <td class="num">{total(run.counts.import)}</td>
-              <td class="num">{run.conflicts}</td>
-              <td class="num">{run.skipped.length}</td>
-              <td class="num">{run.errors.length}</td>
+              <td class="num">{formatNumber(total(run.counts.export))}</td>
+              <td class="num">{formatNumber(total(run.counts.import))}</td>
+              <td class="num">{formatNumber(run.conflicts)}</td>
+              <td class="num">{formatNumber(run.skipped.length)}</td>
+              <td class="num">{formatNumber(run.errors.length)}</td>
               <td class="num">{duration(run.durationMs)}</td>
               <td>
                 <button
@@ -144,15 +160,15 @@ function History(props: { runs: SyncRun[] }) {
                   aria-controls={`run-${run.id}`}
                   onClick={() => setOpen(open === run.id ? null : run.id)}
                 >
-                  {open === run.id ? 'Hide details' : 'Details'}
-                  <span class="visually-hidden"> of the run {dateTime(run.startedAt)}</span>
+                  {open === run.id ? t('run.hideDetails') : t('run.details')}
+                  <span class="visually-hidden"> {t('run.ofRun', { when: dateTime(run.startedAt) })}</span>
                 </button>
               </td>
             </tr>,
             open === run.id && (
               <tr key={`${run.id}-details`} id={`run-${run.id}`}>
                 <td colSpan={9}>
-                  <CountsTable run={run} caption="Counts of this run" />
+                  <CountsTable run={run} caption={t('run.countsCaption')} />
                   <RunDetails run={run} />
                 </td>
               </tr>
@@ -164,16 +180,13 @@ function History(props: { runs: SyncRun[] }) {
   );
 }
 
-/** Seconds since `since`, ticking while set. */
-function useElapsed(since: number | null): number {
-  const [now, setNow] = useState(Date.now());
+/** Reads the runs again every POLL_MS while `active`. */
+function usePolling(active: boolean, reload: () => Promise<void>): void {
   useEffect(() => {
-    if (since === null) return;
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    if (!active) return;
+    const timer = setInterval(() => void reload(), POLL_MS);
     return () => clearInterval(timer);
-  }, [since]);
-  return since === null ? 0 : Math.max(0, Math.round((now - since) / 1000));
+  }, [active, reload]);
 }
 
 export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced: () => void }) {
@@ -190,7 +203,9 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
     null,
   );
   const [showHistory, setShowHistory] = useState(false);
-  const elapsed = useElapsed(syncingSince);
+  const latestRun = runs.data?.[0];
+  const running = syncingSince !== null || latestRun?.status === 'running';
+  usePolling(running, reload);
   const health = healthOf(mailbox);
   const canSync = mailbox.status !== 'disconnected' && mailbox.status !== 'pending';
 
@@ -228,27 +243,31 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
       </header>
       {health.advice && health.kind !== 'ok' && (
         <p class="muted small">
-          {health.advice} <a href={`/settings/mailboxes/${mailbox.id}`}>Open the mailbox</a>
+          {health.advice} <a href={`/settings/mailboxes/${mailbox.id}`}>{t('dashboard.openMailbox')}</a>
         </p>
       )}
-      <Loading value={runs} what={`the runs of ${mailbox.address}`} retry={() => void reload()}>
+      <Loading
+        value={runs}
+        what={t('dashboard.runsWhat', { address: mailbox.address })}
+        retry={() => void reload()}
+      >
         {(items) => {
           const latest = items[0];
-          if (!latest)
-            return (
-              <p class="muted">
-                Not synced yet. Press “Sync now” to bring its contacts into the CRM and the CRM’s into the
-                mailbox.
-              </p>
-            );
+          if (!latest) return <p class="muted">{t('dashboard.notSynced')}</p>;
           return (
             <>
               <p class="latest">
-                Latest run <StatusBadge run={latest} />{' '}
+                {t('run.latest')} <StatusBadge run={latest} />{' '}
                 <span title={dateTime(latest.startedAt)}>{ago(latest.startedAt)}</span>
-                <span class="muted"> · {TRIGGERS[latest.trigger] ?? latest.trigger}</span>
+                <span class="muted"> · {trigger(latest.trigger)}</span>
               </p>
-              <CountsTable run={latest} caption={`Latest run of ${mailbox.address}`} />
+              {latest.status === 'failed' && latest.errors.length > 0 && (
+                <p class="run-error">{t('run.failedBecause', { error: runErrorText(latest.errors[0]) })}</p>
+              )}
+              <CountsTable
+                run={latest}
+                caption={t('dashboard.latestCaption', { address: mailbox.address })}
+              />
               <RunFacts run={latest} />
             </>
           );
@@ -263,7 +282,7 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
           onClick={() => void syncNow()}
         >
           {syncingSince !== null && <span class="spinner" aria-hidden="true" />}
-          {syncingSince !== null ? 'Syncing…' : 'Sync now'}
+          {syncingSince !== null ? t('dashboard.syncing') : t('dashboard.syncNow')}
           <span class="visually-hidden"> {mailbox.address}</span>
         </button>
         <button
@@ -273,16 +292,19 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
           aria-controls={`${headingId}-history`}
           onClick={() => setShowHistory(!showHistory)}
         >
-          {showHistory ? 'Hide history' : 'Run history'}
-          <span class="visually-hidden"> of {mailbox.address}</span>
+          {showHistory ? t('dashboard.hideHistory') : t('dashboard.runHistory')}
+          <span class="visually-hidden"> {t('dashboard.ofMailbox', { address: mailbox.address })}</span>
         </button>
         <a href={`/settings/mailboxes/${mailbox.id}/sync`}>
-          Sync settings<span class="visually-hidden"> of {mailbox.address}</span>
+          {t('dashboard.syncSettings')}
+          <span class="visually-hidden"> {t('dashboard.ofMailbox', { address: mailbox.address })}</span>
         </a>
       </div>
-      <div role="status" class="sync-progress">
-        {syncingSince !== null &&
-          `Syncing ${mailbox.address}… ${elapsed} s. The new run appears here when it is done.`}
+      <div role="status" class="sync-progress" data-testid="sync-progress">
+        {running &&
+          (latestRun?.status === 'running'
+            ? t('dashboard.progress', { address: mailbox.address, changes: runChanges(latestRun) })
+            : t('dashboard.starting', { address: mailbox.address }))}
       </div>
       {outcome && <Notice kind={outcome.kind}>{outcome.text}</Notice>}
       {showHistory && (
@@ -290,7 +312,7 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
           {runs.data && runs.data.length > 0 ? (
             <History runs={runs.data} />
           ) : (
-            <p class="muted">No runs yet.</p>
+            <p class="muted">{t('dashboard.noRuns')}</p>
           )}
         </div>
       )}
