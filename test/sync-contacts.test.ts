@@ -314,6 +314,50 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     expect(m.exchangeItems().map((i) => i.data.surname)).toEqual(['Ged']);
   });
 
+  it('a CRM edit leaves the phone slots the CRM has no type for as the user filled them', async () => {
+    const m = await mailbox();
+    const item = m.userCreates(
+      person({ phones: { MobilePhone: '+44 7700 900123', RadioPhone: '+1 202 555 0199' } }),
+    );
+    await m.sync();
+    const [contact] = await m.crmContacts();
+    expect(contact.phones).toEqual([{ type: 'mobile', number: '+44 7700 900123' }]);
+    await world.fx.crm.contacts.update(m.userPrincipal, contact.id, { jobTitle: 'Professor' });
+    await m.sync();
+    const data = () => m.exchangeItems().find((i) => i.id === item.id)!.data;
+    expect(data().jobTitle).toBe('Professor');
+    expect(data().phones).toEqual({ MobilePhone: '+44 7700 900123', RadioPhone: '+1 202 555 0199' });
+    // Changing and adding mapped numbers touches those slots only.
+    await world.fx.crm.contacts.update(m.userPrincipal, contact.id, {
+      phones: [
+        { type: 'mobile', number: '+44 7700 900999' },
+        { type: 'fax_work', number: '+44 20 7946 0000' },
+      ],
+    });
+    await m.sync();
+    // A Graph contact has no fax property: the number stays in the CRM, listed as not exported.
+    expect(data().phones).toEqual({
+      MobilePhone: '+44 7700 900999',
+      ...(protocol === 'ews' ? { BusinessFax: '+44 20 7946 0000' } : {}),
+      RadioPhone: '+1 202 555 0199',
+    });
+    const left = await engine.store(m.mailboxId, 'contacts').notExported(contact.id);
+    expect(left).toEqual(
+      protocol === 'ews'
+        ? []
+        : [
+            {
+              field: 'phones',
+              value: '+44 20 7946 0000',
+              reason: 'Microsoft 365 contacts have no field for fax_work phone numbers',
+            },
+          ],
+    );
+    await world.fx.crm.contacts.update(m.userPrincipal, contact.id, { phones: [] });
+    await m.sync();
+    expect(data().phones).toEqual({ RadioPhone: '+1 202 555 0199' });
+  });
+
   it('a contact Exchange cannot store stops no other: its control character is left out on export', async () => {
     const m = await mailbox();
     const innocents = await world.fx.crm.contacts.createMany(

@@ -352,12 +352,18 @@ export interface ExchangeConnector {
     folder: FolderRef & { kind: K },
     items: Array<ItemByKind[K]>,
   ): Promise<CreateResult[]>;
-  /** Refuses with `conflict` when the server holds a newer version than `version`. */
+  /**
+   * Refuses with `conflict` when the server holds a newer version than `version`. `previous` is
+   * the item as the caller knows the server holds it: given, only what differs from it is
+   * written (EWS), so values the caller does not carry — phone slots it has no field for — stay
+   * as they are.
+   */
   updateItem<K extends FolderKind>(
     folder: FolderRef & { kind: K },
     id: string,
     version: string,
     item: ItemByKind[K],
+    previous?: ItemByKind[K],
   ): Promise<ItemVersion>;
   deleteItem(folder: FolderRef, id: string): Promise<void>;
   freeBusy(addresses: string[], window: TimeWindow, intervalMinutes?: number): Promise<FreeBusyResult[]>;

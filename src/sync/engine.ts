@@ -382,7 +382,9 @@ class Run {
       principal: input.principal,
       connector: input.connector,
       entity: input.entity,
-      options: input.settings.options,
+      options: input.entity.forProtocol
+        ? input.entity.forProtocol(input.settings.options, input.connector.protocol)
+        : input.settings.options,
       store: input.store,
       runId: input.runId,
       tally: input.tally,
@@ -629,7 +631,7 @@ class Run {
         folderId,
         itemId: u.id,
         version: u.version,
-        snapshot: this.entity.fromItem(u.item, settings.options),
+        snapshot: this.entity.fromItem(u.item, this.ctx.options),
       });
     }
     for (const id of deletes) observed.set(id, { kind: 'deleted', folderId, itemId: id });
@@ -701,7 +703,7 @@ class Run {
     const records = await service.getMany(principal, recordIds);
     const tagged = await store.tagged(recordIds);
     for (const r of records) {
-      const projection = this.entity.fromRecord(r, settings.options);
+      const projection = this.entity.fromRecord(r, this.ctx.options);
       const link = links.get(r.id);
       const unedited = link?.state === 'linked' && !changes.changed.has(r.id);
       out.set(r.id, {
@@ -709,7 +711,7 @@ class Run {
         recordId: r.id,
         version: unedited ? Number(link.recordVersion ?? r.version) : r.version,
         projection: unedited ? { snapshot: link.snapshot, notExported: projection.notExported } : projection,
-        inScope: this.entity.inExportScope(r, settings.options, tagged.has(r.id)),
+        inScope: this.entity.inExportScope(r, this.ctx.options, tagged.has(r.id)),
         ...(unedited ? { unedited: true } : {}),
       });
     }

@@ -361,6 +361,7 @@ async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<v
           link.itemId,
           itemVersion,
           entity.toItem(action.toItem, options, current) as never,
+          action.itemHolds ? (entity.toItem(action.itemHolds, options, current) as never) : undefined,
         );
         itemVersion = written.version;
         ctx.tally.counts.export.updated++;

@@ -117,6 +117,8 @@ export type Action =
       agreed: Snapshot;
       toRecord?: Snapshot;
       toItem?: Snapshot;
+      /** What the Exchange item holds as planned (so that only what differs is written). */
+      itemHolds?: Snapshot;
       itemVersion: string;
       recordVersion: number;
       notExported?: NotExported[];
@@ -363,7 +365,7 @@ function planEdits(
     link,
     agreed,
     ...(toRecordFields.length > 0 ? { toRecord: pickFields(agreed, toRecordFields) } : {}),
-    ...(itemDiffers ? { toItem: agreed } : {}),
+    ...(itemDiffers ? { toItem: agreed, itemHolds: exchangeSnapshot } : {}),
     itemVersion,
     recordVersion,
     ...(notExported ? { notExported } : {}),

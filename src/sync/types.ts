@@ -1,7 +1,7 @@
 // The sync engine's vocabulary. Nothing here knows contacts: an entity (contacts now, activities
 // and emails later) plugs in through EntityDefinition; a mailbox's connector, settings and
 // principal come through the MailboxSource port, so the engine never reads mailbox storage.
-import type { ExchangeConnector, FolderKind } from '../connectors/types.ts';
+import type { ExchangeConnector, FolderKind, Protocol } from '../connectors/types.ts';
 import type { Crm } from '../crm/index.ts';
 import type { SyncedRecordType } from '../crm/journal.ts';
 import type { Principal } from '../crm/principal.ts';
@@ -87,6 +87,11 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
   toPatch(changed: Snapshot, current: R, options: O): Record<string, unknown>;
   /** Export filter (B3); `tagged` says the record is tagged for this mailbox. */
   inExportScope(record: R, options: O, tagged: boolean): boolean;
+  /**
+   * The options as a mailbox of this protocol can use them (what its items can hold differs:
+   * a Graph contact has no fax number). Applied once per run before anything is compared.
+   */
+  forProtocol?(options: O, protocol: Protocol): O;
   /** Settings that decide the export scope, for noticing that the scope changed. */
   scopeKey(options: O): string;
   /** Import hook run before records are created (B2 links contacts to accounts). */

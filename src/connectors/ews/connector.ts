@@ -454,11 +454,21 @@ export class EwsConnector implements ExchangeConnector {
     id: string,
     version: string,
     item: ItemByKind[K],
+    previous?: ItemByKind[K],
   ): Promise<ItemVersion> {
     const attrs: Record<string, string> = { ConflictResolution: 'NeverOverwrite' };
     if (folder.kind === 'calendar') attrs.SendMeetingInvitationsOrCancellations = 'SendToChangedAndSaveCopy';
     if (folder.kind === 'mail') attrs.MessageDisposition = 'SaveOnly';
-    const changes = updateChangesXml(ITEM_TAGS[folder.kind], CHANGES[folder.kind](item as never));
+    let fields = CHANGES[folder.kind](item as never);
+    if (previous) {
+      // Only what differs: a field set or deleted that the caller did not change could be one
+      // it has no value for at all (a radio phone number), and would be wiped.
+      const key = (c: FieldChange) => `${c.uri}#${c.index ?? ''}`;
+      const before = new Map(CHANGES[folder.kind](previous as never).map((c) => [key(c), c.xml]));
+      fields = fields.filter((c) => !before.has(key(c)) || before.get(key(c)) !== c.xml);
+      if (fields.length === 0) return { id, version };
+    }
+    const changes = updateChangesXml(ITEM_TAGS[folder.kind], fields);
     const response = await this.transport.call(
       'UpdateItem',
       el(

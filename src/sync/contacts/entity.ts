@@ -1,5 +1,6 @@
 // Contacts plugged into the generic engine: mapping (mapping.ts), the export filter (B3) and
 // account linking on import (B2).
+import { GRAPH_CONTACT_PHONES } from '../../connectors/graph/mapping/contact.ts';
 import type { NeutralContact } from '../../connectors/types.ts';
 import type { Contact } from '../../crm/contacts.ts';
 import type { EntityDefinition } from '../types.ts';
@@ -24,6 +25,8 @@ export const contactsEntity: EntityDefinition<Contact, NeutralContact, ContactSy
   needsCurrentItem: (options) => !options.syncNotes,
   toCreate: contactCreate,
   toPatch: contactPatch,
+  forProtocol: (options, protocol) =>
+    protocol === 'graph' ? { ...options, phoneSlots: GRAPH_CONTACT_PHONES } : options,
   inExportScope(record, options, tagged) {
     if (tagged || options.export.all) return true;
     if (options.export.types.includes(record.type)) return true;

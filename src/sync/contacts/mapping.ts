@@ -15,7 +15,16 @@ export interface ContactSyncOptions {
   syncNotes: boolean;
   /** Country assumed for numbers written without a country code (ISO 3166 alpha-2). */
   defaultCountry: CountryCode;
+  /**
+   * The phone slots the mailbox's contacts can hold, when not all of them (set per run by
+   * `contactsEntity.forProtocol`: a Graph contact has no fax, pager, … property). Numbers of
+   * the other types stay in the CRM, listed as not exported and kept on import (B4).
+   */
+  phoneSlots?: readonly PhoneType[];
 }
+
+/** What decides where a phone number goes and how it is written. */
+export type PhoneOptions = Pick<ContactSyncOptions, 'defaultCountry' | 'phoneSlots'>;
 
 export const DEFAULT_CONTACT_OPTIONS: ContactSyncOptions = {
   export: { all: true },
@@ -89,17 +98,25 @@ export function canonicalPhone(number: string, country: CountryCode): string {
   return internationalPhone(number, country) ?? number.trim();
 }
 
-function phoneSlots(phones: CrmPhone[], country: CountryCode) {
+const holdsSlot = (options: PhoneOptions, slot: PhoneType) =>
+  !options.phoneSlots || options.phoneSlots.includes(slot);
+
+function phoneSlots(phones: CrmPhone[], options: PhoneOptions) {
   const slots: Record<string, string> = {};
   const exported: CrmPhone[] = [];
   const left: Array<{ phone: CrmPhone; index: number; reason: string }> = [];
   for (const [index, phone] of phones.entries()) {
-    const slot = SLOTS_FOR[phone.type].find((s) => !(s in slots));
+    const allowed = SLOTS_FOR[phone.type].filter((s) => holdsSlot(options, s));
+    const slot = allowed.find((s) => !(s in slots));
     if (!slot) {
-      left.push({ phone, index, reason: `Exchange has no free slot for another ${phone.type} phone number` });
+      const reason =
+        allowed.length === 0
+          ? `Microsoft 365 contacts have no field for ${phone.type} phone numbers`
+          : `Exchange has no free slot for another ${phone.type} phone number`;
+      left.push({ phone, index, reason });
       continue;
     }
-    slots[slot] = canonicalPhone(phone.number, country);
+    slots[slot] = canonicalPhone(phone.number, options.defaultCountry);
     exported.push(phone);
   }
   return { slots, exported, left };
@@ -155,11 +172,13 @@ export interface LeftOut {
 export function leftOut(
   contact: Pick<Contact, 'emails' | 'phones' | 'addresses' | 'websites'>,
   country: CountryCode,
+  phoneSlotsHeld?: readonly PhoneType[],
 ): LeftOut[] {
   const out: LeftOut[] = [];
   for (let index = MAX_EMAILS; index < contact.emails.length; index++)
     out.push({ field: 'emails', index, reason: 'Exchange holds at most three email addresses' });
-  for (const { index, reason } of phoneSlots(contact.phones, country).left)
+  const phoneOptions = { defaultCountry: country, phoneSlots: phoneSlotsHeld };
+  for (const { index, reason } of phoneSlots(contact.phones, phoneOptions).left)
     out.push({ field: 'phones', index, reason });
   for (const { index, reason } of addressSlots(contact.addresses).left)
     out.push({ field: 'addresses', index, reason });
@@ -178,7 +197,7 @@ function shownValue(contact: Contact, field: LeftOut['field'], index: number): u
 
 /** The contact as Exchange can hold it, and the values that stay in the CRM only. */
 export function projectContact(contact: Contact, options: ContactSyncOptions): Projection {
-  const notExported: NotExported[] = leftOut(contact, options.defaultCountry).map(
+  const notExported: NotExported[] = leftOut(contact, options.defaultCountry, options.phoneSlots).map(
     ({ field, index, reason }) => ({
       field,
       value: shownValue(contact, field, index),
@@ -186,7 +205,7 @@ export function projectContact(contact: Contact, options: ContactSyncOptions): P
     }),
   );
   const emails = contact.emails.slice(0, MAX_EMAILS).map((e) => e.address);
-  const phones = phoneSlots(contact.phones, options.defaultCountry);
+  const phones = phoneSlots(contact.phones, options);
   const addresses = addressSlots(contact.addresses);
   if (!options.syncNotes && contact.notes)
     notExported.push({ field: 'notes', value: contact.notes, reason: 'notes sync is off for this mailbox' });
@@ -213,7 +232,8 @@ export function projectContact(contact: Contact, options: ContactSyncOptions): P
 export function snapshotOfItem(item: NeutralContact, options: ContactSyncOptions): Snapshot {
   const phones: Record<string, string> = {};
   for (const p of item.phones)
-    if (TYPE_OF_SLOT[p.type] && p.number) phones[p.type] = canonicalPhone(p.number, options.defaultCountry);
+    if (TYPE_OF_SLOT[p.type] && holdsSlot(options, p.type) && p.number)
+      phones[p.type] = canonicalPhone(p.number, options.defaultCountry);
   const addresses: Record<string, SnapshotAddress> = {};
   for (const a of item.addresses) {
     addresses[a.type] = {
@@ -371,7 +391,7 @@ export function contactPatch(
         .filter((e) => !next.some((n) => n.address.toLowerCase() === e.address.toLowerCase()));
       patch.emails = [...next, ...kept];
     } else if (field === 'phones') {
-      const { left } = phoneSlots(current.phones, options.defaultCountry);
+      const { left } = phoneSlots(current.phones, options);
       patch.phones = [...phonesFrom((value ?? {}) as Record<string, string>), ...left.map((l) => l.phone)];
     } else if (field === 'addresses') {
       const { left } = addressSlots(current.addresses);

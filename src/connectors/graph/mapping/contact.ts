@@ -4,6 +4,18 @@ import { arr, compact, type Json, obj, str, strings } from './json.ts';
 
 const ADDRESS_KEYS = { business: 'businessAddress', home: 'homeAddress', other: 'otherAddress' } as const;
 
+/**
+ * The phone slots a Graph contact has properties for (businessPhones, homePhones, mobilePhone);
+ * Exchange's other slots are not read or written over Graph, which leaves them as they are.
+ */
+export const GRAPH_CONTACT_PHONES: readonly Phone['type'][] = [
+  'business',
+  'business2',
+  'home',
+  'home2',
+  'mobile',
+];
+
 export const CONTACT_SELECT = [
   'givenName',
   'middleName',
