@@ -1,0 +1,129 @@
+// Clients in another language, installed from Debian (python3-msal, python3-exchangelib; .ci/run
+// installs them): MSAL for Python signs in against the identity platform, and exchangelib runs
+// its own EWS flows — a paged first sync and the rounds after, contact CRUD, a meeting, free/busy
+// and sending mail. The scripts beside this file print what they saw as JSON.
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.ts';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_PASSWORD,
+  DEMO_TENANT_ID,
+} from '../../src/sandbox/seed/index.ts';
+
+const PYTHON = '/usr/bin/python3';
+const scripts = join(import.meta.dirname, 'python');
+
+function debianPackagesInstalled(): boolean {
+  try {
+    execFileSync(PYTHON, ['-c', 'import msal, exchangelib'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Developers without the Debian packages skip these; CI installs them and must run them.
+const available = debianPackagesInstalled();
+if (!available && process.env.CI) {
+  throw new Error(
+    'CI needs python3-msal and python3-exchangelib: run apt-get install -y python3-msal python3-exchangelib',
+  );
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the scripts print free-form JSON
+type Printed = Record<string, any>;
+
+async function runPython(script: string, args: string[]): Promise<Printed> {
+  const { stdout } = await promisify(execFile)(PYTHON, [join(scripts, script), ...args], {
+    timeout: 90_000,
+    maxBuffer: 10 * 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!);
+}
+
+describe.skipIf(!available)('Python clients from Debian', () => {
+  let sandbox: RunningSandbox;
+  let dir: string;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 'demo' });
+    sandbox.store.addMailbox({
+      tenantId: DEMO_TENANT_ID,
+      address: 'mfa@example.test',
+      displayName: 'Needs MFA',
+      password: DEMO_PASSWORD,
+      requiresMfa: true,
+    });
+    dir = mkdtempSync(join(tmpdir(), 'exsync-python-'));
+    writeFileSync(join(dir, 'ca.pem'), sandbox.caPem);
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('MSAL for Python: client credentials, username/password with its refusals, and the device code flow', async () => {
+    const out = await runPython('msal_flows.py', [
+      sandbox.httpsUrl,
+      DEMO_TENANT_ID,
+      DEMO_CLIENT_ID,
+      DEMO_CLIENT_SECRET,
+      DEMO_PASSWORD,
+      join(dir, 'ca.pem'),
+    ]);
+    expect(out.clientCredentials).toEqual({ ok: true, error: null });
+    expect(out.usernamePassword).toMatchObject({
+      ok: true,
+      username: 'ada@example.test',
+      cachedAccounts: ['ada@example.test'],
+    });
+    expect(out.silent.ok).toBe(true);
+    expect(out.mfaAccount).toEqual({ error: 'invalid_grant', codes: [50076], suberror: 'basic_action' });
+    expect(out.wrongPassword).toEqual({ error: 'invalid_grant', codes: [50126] });
+    expect(out.deviceFlowStarted.uri).toBe(`${sandbox.httpsUrl}/devicelogin`);
+    expect(out.deviceCode).toMatchObject({ ok: true, username: 'linus@example.test' });
+  }, 60_000);
+
+  describe('exchangelib', () => {
+    let out: Printed;
+    beforeAll(async () => {
+      out = await runPython('exchangelib_flows.py', [sandbox.url, DEMO_PASSWORD]);
+    }, 120_000);
+
+    it('syncs contacts in pages of 50: creates of what exists, then exactly the changes', () => {
+      expect(out.firstSync).toEqual({ create: out.contactCount, update: 0, delete: 0, read_flag_change: 0 });
+      expect(out.firstSyncDistinct).toBe(out.contactCount);
+      expect(out.contactCount).toBeGreaterThan(50);
+      expect(out.secondSync).toEqual({ create: 1, update: 0, delete: 0, read_flag_change: 0 });
+      expect(out.thirdSync).toEqual({ create: 0, update: 0, delete: 1, read_flag_change: 0 });
+    });
+
+    it('creates, reads, updates and deletes a contact, and saves a meeting', () => {
+      expect(out.contact).toEqual({
+        displayName: 'Ingrid Exchangelib',
+        jobTitle: 'Engineer',
+        email: 'ingrid@python.test',
+      });
+      expect(out.meeting).toEqual({ subject: 'exchangelib planning' });
+    });
+
+    it('sends mail to the recipient’s Inbox and keeps a copy in Sent Items', () => {
+      expect(out.mail).toEqual({ received: 1, sent: 1, body: 'Hello from Python' });
+    });
+
+    // Pending: exchangelib calls GetServerTimeZones before GetUserAvailability, and asks for it
+    // with Exchange2010 first; both come with the EWS half of this work (old versions, missing
+    // operations). Until then the sandbox answers ErrorInvalidRequest and exchangelib gives up.
+    it.skip('reads free/busy of two mailboxes (GetUserAvailability)', () => {
+      expect(out.freeBusy.error).toBeUndefined();
+      expect(out.freeBusy).toHaveLength(2);
+      expect(out.freeBusy[0].events).toContainEqual(expect.objectContaining({ busyType: 'Busy' }));
+    });
+  });
+});
