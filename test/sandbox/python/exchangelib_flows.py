@@ -116,7 +116,7 @@ def free_busy(ada, grace, tz):
     )
     return [
         {
-            "view": info.merged_free_busy if info else None,
+            "view": info.merged if info else None,
             "events": [
                 {"busyType": e.busy_type, "start": e.start.isoformat()}
                 for e in ((info.calendar_events or []) if info else [])
