@@ -84,7 +84,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const say = options.say ?? (() => {});
   const env = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? 'data');
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const files: DemoFiles = {
     database: join(dataDir, 'demo.db'),
     sandboxData: join(dataDir, 'demo-sandbox.json'),

@@ -54,7 +54,7 @@ export function loadSecretKey(options: { envValue?: string; keyFile: string }): 
     }
     return { key, source: 'file', file };
   }
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(KEY_BYTES);
   try {
     // `wx`: two processes starting at once must not each write a different key.

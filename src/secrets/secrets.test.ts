@@ -63,13 +63,14 @@ describe('secret key loading', () => {
     );
   });
 
-  it('creates the key file once, owner-only, and reads it back', () => {
+  it('creates the key file once, owner-only in an owner-only folder, and reads it back', () => {
     const dir = mkdtempSync(join(tmpdir(), 'exsync-key-'));
     dirs.push(dir);
     const file = join(dir, 'nested', 'secret.key');
     const first = loadSecretKey({ keyFile: file });
     expect(first.source).toBe('created');
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'nested')).mode & 0o777).toBe(0o700);
     const second = loadSecretKey({ keyFile: file });
     expect(second.source).toBe('file');
     expect(second.key).toEqual(first.key);
