@@ -105,7 +105,31 @@ export interface Body {
   content: string;
 }
 
-export interface ContactData {
+/**
+ * A MAPI property an application set on an item (EWS ExtendedProperty, Graph
+ * singleValueExtendedProperties / multiValueExtendedProperties). Named by a property tag, or by
+ * a property set GUID with a name or a numeric id. Stored as Exchange stores it, so both
+ * protocols read the same value.
+ */
+export interface ExtendedProperty {
+  /** MAPI type as EWS names it: String, Integer, Boolean, SystemTime, Binary, …; `…Array` when multi-valued. */
+  type: string;
+  /** Property tag (e.g. 0x3A45) for a tagged property. */
+  tag?: number;
+  /** Property set GUID, lower case (distinguished sets are stored by their GUID). */
+  propertySetId?: string;
+  name?: string;
+  id?: number;
+  /** One value for a single-valued property; values as EWS writes them (xs:string forms). */
+  values: string[];
+}
+
+/** Data every kind of item can carry besides its own fields. */
+export interface ExtensibleData {
+  extendedProperties?: ExtendedProperty[];
+}
+
+export interface ContactData extends ExtensibleData {
   givenName?: string;
   middleName?: string;
   surname?: string;
@@ -191,7 +215,7 @@ export interface OccurrenceOverride {
   isCancelled?: boolean;
 }
 
-export interface EventData {
+export interface EventData extends ExtensibleData {
   subject: string;
   body?: Body;
   /** UTC instants. For all-day events, midnight in `startTimeZone`, converted to UTC. */
@@ -226,7 +250,7 @@ export interface EventData {
 
 export type TaskStatus = 'notStarted' | 'inProgress' | 'completed' | 'waitingOnOthers' | 'deferred';
 
-export interface TaskData {
+export interface TaskData extends ExtensibleData {
   subject: string;
   body?: Body;
   /** `YYYY-MM-DD` */
@@ -258,7 +282,7 @@ export interface Attachment {
   contentBytes: string;
 }
 
-export interface MessageData {
+export interface MessageData extends ExtensibleData {
   subject: string;
   body: Body;
   from?: EmailAddress;

@@ -112,6 +112,7 @@ export function calendarProps(view: CalendarView, o: WriteOptions): Prop[] {
       sensitivity: e.sensitivity,
       body: ov?.body ?? e.body,
       categories: e.categories,
+      extendedProperties: e.extendedProperties,
       importance: e.importance,
       dateTimeCreated: item.createdDateTime,
       dateTimeSent: item.createdDateTime,

@@ -3,12 +3,15 @@
 import type { Body, EmailAddress, Importance, Sensitivity } from '../../model.ts';
 import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
+import type { ExtendedPath } from './extended.ts';
 
 export interface WriteOptions {
   precision: 'Seconds' | 'Milliseconds';
   bodyType: 'Best' | 'HTML' | 'Text';
   /** ItemShape FilterHtmlContent: remove script blocks and web beacons from HTML bodies. */
   filterHtml?: boolean;
+  /** ExtendedFieldURI paths the shape asks for (AdditionalProperties). */
+  extended?: ExtendedPath[];
 }
 
 export const DEFAULT_WRITE_OPTIONS: WriteOptions = { precision: 'Seconds', bodyType: 'Best' };

@@ -76,6 +76,7 @@ export function contactProps(item: Item<'contact'>, o: WriteOptions): Prop[] {
       sensitivity: 'normal',
       body: c.notes !== undefined ? { contentType: 'text', content: c.notes } : undefined,
       categories: c.categories,
+      extendedProperties: c.extendedProperties,
       dateTimeCreated: item.createdDateTime,
       lastModifiedTime: item.lastModifiedDateTime,
     },

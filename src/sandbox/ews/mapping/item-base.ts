@@ -1,10 +1,11 @@
 // Properties every EWS item carries (ItemType), in schema order.
 
-import type { Attachment, Body, Importance, Sensitivity } from '../../model.ts';
+import type { Attachment, Body, ExtendedProperty, Importance, Sensitivity } from '../../model.ts';
 import { attachmentId } from '../ids.ts';
 import { formatDateTime } from '../time/datetime.ts';
 import { el, leaf } from '../xml/write.ts';
 import { bodyXml, categoriesXml, importanceXml, sensitivityXml, type WriteOptions } from './common.ts';
+import { extendedXml } from './extended.ts';
 import type { Prop } from './shape.ts';
 
 export interface ItemBase {
@@ -16,6 +17,7 @@ export interface ItemBase {
   sensitivity?: Sensitivity;
   body?: Body;
   attachments?: Attachment[];
+  extendedProperties?: ExtendedProperty[];
   dateTimeReceived?: string;
   size?: number;
   categories: string[];
@@ -101,6 +103,8 @@ export function itemBaseProps(b: ItemBase, o: WriteOptions): { head: Prop[]; tai
       xml: leaf('t:HasAttachments', (b.attachments?.length ?? 0) > 0),
       dflt: true,
     },
+    // Extended properties only come back when the shape names them (never with AllProperties).
+    { uri: 'item:ExtendedProperty', xml: extendedXml(b.extendedProperties, o.extended), extended: true },
     { uri: 'item:Culture', xml: leaf('t:Culture', 'en-US'), dflt: true },
   ];
   const tail: Prop[] = [

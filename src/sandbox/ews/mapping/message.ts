@@ -32,6 +32,7 @@ export function messageProps(item: Item<'message'>, o: WriteOptions, mailboxAddr
       attachments: m.attachments,
       dateTimeReceived: m.receivedDateTime,
       categories: m.categories,
+      extendedProperties: m.extendedProperties,
       importance: m.importance,
       isDraft: m.isDraft,
       isFromMe:

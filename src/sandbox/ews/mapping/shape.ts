@@ -4,6 +4,7 @@
 import { EwsFault } from '../errors.ts';
 import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
 import type { WriteOptions } from './common.ts';
+import { type ExtendedPath, readExtendedPath } from './extended.ts';
 
 export interface Prop {
   uri: string;
@@ -12,6 +13,8 @@ export interface Prop {
   dflt?: boolean;
   /** A dictionary property (EmailAddresses, PhoneNumbers, …) whose entries can be asked for one by one. */
   indexed?: { wrapper: string; entries: Array<{ key: string; xml: string }> };
+  /** The item's extended properties the shape named; written whatever the base shape. */
+  extended?: boolean;
 }
 
 export type BaseShape = 'IdOnly' | 'Default' | 'AllProperties';
@@ -51,7 +54,12 @@ export function readShape(shapeEl: XElement | undefined, precision: WriteOptions
   const bodyType = (kidText(shapeEl, 'BodyType') ?? 'Best') as Shape['bodyType'];
   const additional = new Set<string>();
   const indexed = new Map<string, Set<string>>();
+  const extended: ExtendedPath[] = [];
   for (const p of kids(kid(shapeEl, 'AdditionalProperties'))) {
+    if (p.name === 'ExtendedFieldURI') {
+      extended.push(readExtendedPath(p));
+      continue;
+    }
     const uri = p.attrs.FieldURI;
     if (!uri) continue;
     if (p.name === 'FieldURI') additional.add(uri);
@@ -70,6 +78,7 @@ export function readShape(shapeEl: XElement | undefined, precision: WriteOptions
     precision,
     includeMimeContent: kidText(shapeEl, 'IncludeMimeContent') === 'true',
     filterHtml: kidText(shapeEl, 'FilterHtmlContent') === 'true',
+    extended,
   };
 }
 
@@ -99,6 +108,10 @@ export function allPropertiesShape(precision: WriteOptions['precision'] = 'Secon
 export function selectProps(props: Prop[], shape: Shape): string {
   let out = '';
   for (const p of props) {
+    if (p.extended) {
+      out += p.xml;
+      continue;
+    }
     const whole =
       p.uri === 'item:ItemId' ||
       shape.base === 'AllProperties' ||

@@ -47,6 +47,7 @@ export function taskProps(item: Item<'task'>, o: WriteOptions): Prop[] {
       sensitivity: 'normal',
       body: t.body,
       categories: t.categories,
+      extendedProperties: t.extendedProperties,
       importance: t.importance,
       dateTimeCreated: item.createdDateTime,
       reminderDueBy: t.reminderDateTime,

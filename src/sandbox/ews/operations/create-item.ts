@@ -4,6 +4,7 @@ import type { AnyItem, ContactData, EventData, Mailbox, MessageData, TaskData } 
 import { EwsError, EwsFault } from '../errors.ts';
 import { readCalendarItem } from '../mapping/calendar.ts';
 import { emptyContact, readContact } from '../mapping/contact.ts';
+import { readExtendedProperties } from '../mapping/extended.ts';
 import { itemElementName } from '../mapping/item.ts';
 import { readMessage } from '../mapping/message.ts';
 import { normaliseTask, readTask } from '../mapping/task.ts';
@@ -178,9 +179,11 @@ export function createItem(op: OperationContext, request: XElement): string {
   const store = op.sandbox.store;
   const messages = requiredList(request, 'Items').map((itemEl) => {
     try {
+      const extended = readExtendedProperties(itemEl);
+      const ext = extended.length > 0 ? { extendedProperties: extended } : {};
       switch (itemEl.name) {
         case 'Contact': {
-          const data: ContactData = { ...emptyContact(), ...readContact(itemEl) };
+          const data: ContactData = { ...emptyContact(), ...readContact(itemEl), ...ext };
           const { mailbox, folderId } = targetFolder(op, saved, 'contacts');
           return success(store.createItem(mailbox.id, folderId, 'contact', data, 'ews'));
         }
@@ -191,7 +194,7 @@ export function createItem(op: OperationContext, request: XElement): string {
               'Creating a calendar item needs the SendMeetingInvitations attribute.',
             );
           }
-          const data = newEvent(op, readCalendarItem(itemEl, op.timeZone));
+          const data = newEvent(op, { ...readCalendarItem(itemEl, op.timeZone), ...ext });
           const { mailbox, folderId } = targetFolder(op, saved, 'calendar');
           const created = store.createItem(mailbox.id, folderId, 'event', data, 'ews');
           if (created.kind === 'event') sendInvitations(op, created.data, invitations as InvitationMode);
@@ -200,7 +203,13 @@ export function createItem(op: OperationContext, request: XElement): string {
         case 'Task': {
           const { mailbox, folderId } = targetFolder(op, saved, 'tasks');
           return success(
-            store.createItem(mailbox.id, folderId, 'task', newTask(op, readTask(itemEl, op.timeZone)), 'ews'),
+            store.createItem(
+              mailbox.id,
+              folderId,
+              'task',
+              newTask(op, { ...readTask(itemEl, op.timeZone), ...ext }),
+              'ews',
+            ),
           );
         }
         case 'Message': {
@@ -210,7 +219,7 @@ export function createItem(op: OperationContext, request: XElement): string {
               'Creating a message needs the MessageDisposition attribute (SaveOnly, SendOnly or SendAndSaveCopy).',
             );
           }
-          const data = newMessage(op, readMessage(itemEl, op.timeZone));
+          const data = newMessage(op, { ...readMessage(itemEl, op.timeZone), ...ext });
           if (disposition === 'SaveOnly') {
             const { mailbox, folderId } = targetFolder(op, saved, 'drafts');
             return success(store.createItem(mailbox.id, folderId, 'message', data, 'ews'));
@@ -231,7 +240,7 @@ export function createItem(op: OperationContext, request: XElement): string {
               'Replying or forwarding needs the MessageDisposition attribute (SaveOnly, SendOnly or SendAndSaveCopy).',
             );
           }
-          const data = newMessage(op, smartResponse(op, itemEl));
+          const data = newMessage(op, { ...smartResponse(op, itemEl), ...ext });
           if (disposition === 'SaveOnly') {
             const { mailbox, folderId } = targetFolder(op, saved, 'drafts');
             return success(store.createItem(mailbox.id, folderId, 'message', data, 'ews'));

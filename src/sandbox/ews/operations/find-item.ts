@@ -11,7 +11,7 @@ import { kid, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
 import { type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { paginate, readIndexedPage } from './folders.ts';
-import { readRestriction, sortBy } from './restriction.ts';
+import { itemAccessor, readRestriction, sortBy } from './restriction.ts';
 
 interface CalendarWindow {
   start: number;
@@ -74,10 +74,12 @@ export function findItem(op: OperationContext, request: XElement): string {
   const calendarView = kid(request, 'CalendarView');
   const window = calendarView ? readCalendarView(op, calendarView) : undefined;
   const page = readIndexedPage(kid(request, 'IndexedPageItemView'));
-  const restriction = readRestriction(kid(request, 'Restriction'));
-  const order = sortBy(kid(request, 'SortOrder'));
+  const get = itemAccessor(op.mailbox.address);
   const messages = requiredList(request, 'ParentFolderIds').map((ref) => {
     try {
+      // A path Exchange cannot search answers in the response message, not as a fault.
+      const restriction = readRestriction(kid(request, 'Restriction'), get);
+      const order = sortBy(kid(request, 'SortOrder'), get);
       const { mailbox, folder } = resolveFolder(op, ref);
       const all = traversal === 'Shallow' ? op.sandbox.store.items(mailbox.id, folder.id) : [];
       if (window) {

@@ -8,6 +8,7 @@ import { errorMessage, operationResponse, successMessage } from '../responses.ts
 import { kid, kidText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 import { type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
+import { folderAccessor, readRestriction } from './restriction.ts';
 import { decodeSyncState, encodeSyncState } from './sync-state.ts';
 
 export function folderCounts(op: OperationContext, mailbox: Mailbox, folder: Folder): FolderCounts {
@@ -105,10 +106,15 @@ export function findFolder(op: OperationContext, request: XElement): string {
   const messages = requiredList(request, 'ParentFolderIds').map((ref) => {
     try {
       const { mailbox, folder } = resolveFolder(op, ref);
-      const found =
+      const restriction = readRestriction(
+        kid(request, 'Restriction'),
+        folderAccessor((f) => folderCounts(op, mailbox, f)),
+      );
+      const below =
         traversal === 'SoftDeleted'
           ? []
           : descendants(op.sandbox.store.folders(mailbox.id), folder.id, traversal === 'Deep');
+      const found = restriction ? below.filter(restriction) : below;
       const { items, attrs } = paginate(found, page);
       return successMessage(
         'FindFolderResponseMessage',

@@ -6,6 +6,7 @@ import type {
   AttendeeType,
   ContactData,
   EventData,
+  ExtendedProperty,
   Item,
   ItemKind,
   MessageData,
@@ -16,6 +17,13 @@ import { EwsError, EwsFault } from '../errors.ts';
 import { occurrenceItemId } from '../ids.ts';
 import { CALENDAR_FIELDS, readCalendarItem } from '../mapping/calendar.ts';
 import { applyIndexedContactField, CONTACT_FIELDS, readContact } from '../mapping/contact.ts';
+import {
+  deleteExtended,
+  readExtendedPath,
+  readExtendedProperties,
+  samePath,
+  setExtended,
+} from '../mapping/extended.ts';
 import { MESSAGE_FIELDS, readMessage } from '../mapping/message.ts';
 import { normaliseTask, readTask, TASK_FIELDS } from '../mapping/task.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
@@ -124,8 +132,25 @@ export function applyUpdates(
       (c) => c.name === 'FieldURI' || c.name === 'IndexedFieldURI' || c.name === 'ExtendedFieldURI',
     );
     if (!path) throw new EwsError('ErrorInvalidRequest', `${update.name} names no property path.`);
-    // Extended MAPI properties are not modelled; Exchange would store them, the sandbox drops them.
-    if (path.name === 'ExtendedFieldURI') continue;
+    if (path.name === 'ExtendedFieldURI') {
+      const target = readExtendedPath(path);
+      const current = working.extendedProperties as ExtendedProperty[] | undefined;
+      if (update.name === 'DeleteItemField') {
+        assign('extendedProperties', deleteExtended(current, target));
+        continue;
+      }
+      const given = readExtendedProperties(update.children.find((c) => c !== path)).filter((p) =>
+        samePath(p, target),
+      );
+      if (given.length === 0) {
+        throw new EwsError(
+          'ErrorInvalidExtendedProperty',
+          'The update names an extended property its item element does not carry.',
+        );
+      }
+      assign('extendedProperties', setExtended(current, given));
+      continue;
+    }
     const uri = path.attrs.FieldURI ?? '';
     const itemEl = update.children.find((c) => c !== path);
     if (
