@@ -178,7 +178,7 @@ describe('the contact list', () => {
     await waitForRows(page, 25);
     const first = await names(page);
     const pager = page.getByRole('navigation', { name: 'Pages of contacts' });
-    await expect(pager.textContent()).resolves.toContain('contacts 1–25');
+    await expect(pager.textContent()).resolves.toContain('1–25 of 30');
 
     await pager.getByRole('button', { name: 'Next page' }).click();
     await page.waitForURL(/cursor=/);
@@ -188,7 +188,7 @@ describe('the contact list', () => {
     expect([...first, ...second].sort()).toEqual(
       Array.from({ length: 30 }, (_, i) => `Pager Person ${String(i + 1).padStart(2, '0')}`),
     );
-    await expect(pager.textContent()).resolves.toContain('contacts 26–30');
+    await expect(pager.textContent()).resolves.toContain('26–30 of 30');
     await expect(pager.getByRole('button', { name: 'Next page' }).count()).resolves.toBe(0);
 
     // A reload keeps the page; the way back is then "First page".

@@ -1,6 +1,7 @@
 // Every screen and its address. The navigation in the layout is built from `navigation`.
 import type { ComponentType } from 'preact';
 import type { MessageKey } from './i18n.ts';
+import { AccountNew } from './pages/accounts/account-form.tsx';
 import { AccountList } from './pages/accounts/account-list.tsx';
 import { AccountPage } from './pages/accounts/account-page.tsx';
 import { ContactList } from './pages/contacts/contact-list.tsx';
@@ -22,6 +23,7 @@ export const routes: Array<{ path: string; component: ComponentType<any> }> = [
   { path: '/contacts/new', component: ContactNew },
   { path: '/contacts/:id', component: ContactPage },
   { path: '/accounts', component: AccountList },
+  { path: '/accounts/new', component: AccountNew },
   { path: '/accounts/:id', component: AccountPage },
   { path: '/settings/mailboxes', component: MailboxList },
   { path: '/settings/mailboxes/new', component: MailboxAdd },

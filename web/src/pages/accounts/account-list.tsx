@@ -3,10 +3,11 @@ import { useLocation } from 'preact-iso';
 import { get, type Page as ListPage, withQuery } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Page } from '../../components/page.tsx';
+import { t, tx } from '../../i18n.ts';
 import type { Account } from '../../types.ts';
 import { loadUsers, userName } from '../contacts/directory.ts';
 import { ListSearch, useSearchText } from '../contacts/list-search.tsx';
-import { Pager } from '../contacts/paging.tsx';
+import { Pager, SORTS, SortSelect, TotalCount, usePageTop } from '../contacts/paging.tsx';
 import { None, PhoneLink, WebsiteLink } from '../contacts/values.tsx';
 import '../contacts/contacts.css';
 
@@ -15,27 +16,49 @@ const PAGE_SIZE = 25;
 export function AccountList() {
   const { query, route } = useLocation();
   const q = query.q ?? '';
+  const sort = query.sort ?? '';
   const cursor = query.cursor || null;
-  const go = (change: { q?: string; cursor?: string | null }, replace = false) =>
-    route(withQuery('/accounts', { q: change.q ?? q, cursor: change.cursor ?? undefined }), replace);
+  usePageTop(cursor);
+  const go = (change: { q?: string; sort?: string; cursor?: string | null }, replace = false) =>
+    route(
+      withQuery('/accounts', {
+        q: change.q ?? q,
+        sort: change.sort ?? sort,
+        cursor: change.cursor ?? undefined,
+      }),
+      replace,
+    );
 
   const [users] = useLoad(loadUsers, []);
   const [list, reload] = useLoad(
-    (signal) => get<ListPage<Account>>('/api/v1/accounts', { q, cursor, limit: PAGE_SIZE }, signal),
-    [q, cursor],
+    (signal) => get<ListPage<Account>>('/api/v1/accounts', { q, sort, cursor, limit: PAGE_SIZE }, signal),
+    [q, sort, cursor],
   );
 
   const [text, setText] = useSearchText(q, (typed) => go({ q: typed }, true));
 
   return (
-    <Page title="Accounts">
+    <Page
+      title="Accounts"
+      actions={
+        <a class="button primary" href="/accounts/new">
+          {t('accounts.new')}
+        </a>
+      }
+    >
       <ListSearch
         label="Account filters"
         placeholder="Part of the name"
         text={text}
         onText={setText}
         onSearch={(typed) => go({ q: typed })}
-      />
+      >
+        <SortSelect
+          value={sort}
+          choices={[SORTS.added, SORTS.name, SORTS.nameDown, SORTS.changed]}
+          onChange={(s) => go({ sort: s })}
+        />
+      </ListSearch>
       <Loading value={list} what="accounts" retry={() => void reload()}>
         {(page) =>
           page.items.length === 0 ? (
@@ -60,16 +83,15 @@ export function AccountList() {
               ) : (
                 <>
                   <h2>No accounts yet</h2>
-                  <p>
-                    Accounts are the companies your contacts work for. A sync links imported contacts to an
-                    account of the same company name; create accounts through the API or have an administrator
-                    import them.
-                  </p>
+                  <p>{tx('accounts.empty.textNew', { strong: (text) => <strong>{text}</strong> })}</p>
                 </>
               )}
             </div>
           ) : (
             <>
+              <TotalCount
+                text={page.total === undefined ? null : t('accounts.total', { count: page.total })}
+              />
               <div class="table-wrap" aria-busy={list.state === 'loading'}>
                 <table class="crm-table">
                   <caption class="visually-hidden">Accounts</caption>
@@ -103,6 +125,7 @@ export function AccountList() {
                 cursor={cursor}
                 nextCursor={page.nextCursor}
                 count={page.items.length}
+                total={page.total}
                 what="accounts"
                 onGo={(c) => go({ cursor: c })}
               />

@@ -13,6 +13,7 @@ import { ActionButton } from '../../components/action-button.tsx';
 import { Field, fieldErrors } from '../../components/field.tsx';
 import { useLeaveGuard } from '../../components/leave-guard.ts';
 import { Notice } from '../../components/notice.tsx';
+import { type MessageKey, t } from '../../i18n.ts';
 import type { Contact } from '../../types.ts';
 import { CONTACT_TYPE_LABELS, type Directory, KIND_LABELS, PHONE_TYPE_LABELS } from './directory.ts';
 
@@ -102,6 +103,14 @@ function bodyOf(d: Draft) {
   };
 }
 
+/** Why Exchange cannot hold a value, by field (the sync's own reasons, in the user's language). */
+const LIMIT_REASONS = {
+  emails: 'contacts.limit.emails',
+  phones: 'contacts.limit.phones',
+  addresses: 'contacts.limit.addresses',
+  websites: 'contacts.limit.websites',
+} as const satisfies Record<string, MessageKey>;
+
 /** Which values stay in Exsync, per field and position ("emails" → 3 → reason). */
 function leftOutByRow(d: Draft, country: CountryCode): Map<string, string> {
   // Positions count filled rows only, as the server will store them; map them back to rows.
@@ -112,7 +121,8 @@ function leftOutByRow(d: Draft, country: CountryCode): Map<string, string> {
     websites: d.websites.flatMap((w, i) => (w.url.trim() ? [i] : [])),
   };
   const result = new Map<string, string>();
-  for (const l of leftOut(filled(d), country)) result.set(`${l.field}.${rowsOf[l.field][l.index]}`, l.reason);
+  for (const l of leftOut(filled(d), country))
+    result.set(`${l.field}.${rowsOf[l.field][l.index]}`, t(LIMIT_REASONS[l.field]));
   return result;
 }
 
@@ -131,12 +141,7 @@ export function ContactEdit(props: {
   const [problem, setProblem] = useState<{ message: string; fields: Record<string, string> } | null>(null);
   const [saved, setSaved] = useState(false);
   const dirty = !saved && JSON.stringify(draft) !== JSON.stringify(initial);
-  useLeaveGuard(
-    dirty,
-    c
-      ? 'This contact has unsaved changes. Leave without saving?'
-      : 'The new contact is not saved. Leave without saving?',
-  );
+  useLeaveGuard(dirty, c ? t('contacts.form.leaveEdit') : t('contacts.form.leaveNew'));
   const summary = useRef<HTMLDivElement>(null);
   useEffect(() => {
     // The refusal may be far above the Save button: bring it into view and read it out.
@@ -172,8 +177,8 @@ export function ContactEdit(props: {
     }
   };
 
-  const input = (field: Scalar, label: string) => (
-    <Field label={label} error={errors[field]}>
+  const input = (field: Scalar) => (
+    <Field label={t(`contacts.field.${field}` as MessageKey)} error={errors[field]}>
       {(id, d) => (
         <input id={id} aria-describedby={d} value={draft.fields[field]} onInput={setField(field)} />
       )}
@@ -181,7 +186,7 @@ export function ContactEdit(props: {
   );
 
   const accounts = props.directory?.accounts ?? [];
-  const title = c ? 'Edit contact' : 'New contact';
+  const title = c ? t('contacts.form.editTitle') : t('contacts.new');
   return (
     <form
       class="card crm-contact-form"
@@ -195,14 +200,14 @@ export function ContactEdit(props: {
       </h2>
       {problem && (
         <div ref={summary} tabIndex={-1}>
-          <Notice kind="error" title={c ? 'The contact was not saved' : 'The contact was not created'}>
+          <Notice kind="error" title={c ? t('contacts.form.notSaved') : t('contacts.form.notCreated')}>
             {problem.message}
           </Notice>
         </div>
       )}
       <div class="grid">
         <div>
-          <Field label="Type">
+          <Field label={t('contacts.field.type')}>
             {(id) => (
               <select
                 id={id}
@@ -217,14 +222,14 @@ export function ContactEdit(props: {
               </select>
             )}
           </Field>
-          {input('namePrefix', 'Name prefix')}
-          {input('givenName', 'Given name')}
-          {input('middleName', 'Middle name')}
-          {input('familyName', 'Family name')}
-          {input('nameSuffix', 'Name suffix')}
+          {input('namePrefix')}
+          {input('givenName')}
+          {input('middleName')}
+          {input('familyName')}
+          {input('nameSuffix')}
           <Field
-            label="Display name"
-            hint="Leave empty to use the name, the company or the first email address."
+            label={t('contacts.field.displayName')}
+            hint={t('contacts.field.displayNameHint')}
             error={errors.displayName}
           >
             {(id, d) => (
@@ -236,11 +241,11 @@ export function ContactEdit(props: {
               />
             )}
           </Field>
-          {input('nickname', 'Nickname')}
+          {input('nickname')}
         </div>
         <div>
-          {input('companyName', 'Company')}
-          <Field label="Account" error={errors.accountId}>
+          {input('companyName')}
+          <Field label={t('contacts.field.account')} error={errors.accountId}>
             {(id, d) => (
               <select
                 id={id}
@@ -248,21 +253,21 @@ export function ContactEdit(props: {
                 value={draft.accountId}
                 onChange={(e) => setDraft({ ...draft, accountId: e.currentTarget.value })}
               >
-                <option value="">No account</option>
+                <option value="">{t('contacts.field.noAccount')}</option>
                 {accounts.map((a) => (
                   <option key={a.id} value={a.id}>
                     {a.name}
                   </option>
                 ))}
                 {draft.accountId && !accounts.some((a) => a.id === draft.accountId) && (
-                  <option value={draft.accountId}>The current account</option>
+                  <option value={draft.accountId}>{t('contacts.field.currentAccount')}</option>
                 )}
               </select>
             )}
           </Field>
-          {input('jobTitle', 'Job title')}
-          {input('department', 'Department')}
-          <Field label="Birthday" error={errors.birthday}>
+          {input('jobTitle')}
+          {input('department')}
+          <Field label={t('contacts.field.birthday')} error={errors.birthday}>
             {(id, d) => (
               <input
                 id={id}
@@ -274,8 +279,8 @@ export function ContactEdit(props: {
             )}
           </Field>
           <Field
-            label="Categories"
-            hint="Separate categories with commas. They become Outlook categories."
+            label={t('contacts.field.categories')}
+            hint={t('contacts.field.categoriesHint')}
             error={errors.categories}
           >
             {(id, d) => (
@@ -291,7 +296,7 @@ export function ContactEdit(props: {
       </div>
 
       <ValueRows
-        legend="Email addresses"
+        legend={t('contacts.field.emails')}
         rows={draft.emails}
         setRows={(emails) => setDraft({ ...draft, emails })}
         kinds={{ work: KIND_LABELS.work, home: KIND_LABELS.home, other: KIND_LABELS.other }}
@@ -302,10 +307,10 @@ export function ContactEdit(props: {
         errors={errors}
         left={left}
         path="emails"
-        what="email address"
+        what="email"
       />
       <ValueRows
-        legend="Phone numbers"
+        legend={t('contacts.field.phones')}
         rows={draft.phones}
         setRows={(phones) => setDraft({ ...draft, phones })}
         kinds={PHONE_TYPE_LABELS}
@@ -316,7 +321,7 @@ export function ContactEdit(props: {
         errors={errors}
         left={left}
         path="phones"
-        what="phone number"
+        what="phone"
         check={(number) => phoneVerdict(number, props.country)}
       />
       <AddressRows
@@ -326,7 +331,7 @@ export function ContactEdit(props: {
         left={left}
       />
       <ValueRows
-        legend="Websites"
+        legend={t('contacts.field.websites')}
         rows={draft.websites}
         setRows={(websites) => setDraft({ ...draft, websites })}
         kinds={{ work: KIND_LABELS.work, personal: KIND_LABELS.personal, other: KIND_LABELS.other }}
@@ -342,7 +347,7 @@ export function ContactEdit(props: {
 
       {props.directory && props.directory.groups.length > 0 && (
         <fieldset>
-          <legend>Groups</legend>
+          <legend>{t('contacts.field.groups')}</legend>
           {props.directory.groups.map((g) => (
             <label key={g.id} class="check">
               <input
@@ -362,7 +367,7 @@ export function ContactEdit(props: {
           ))}
         </fieldset>
       )}
-      <Field label="Notes" error={errors.notes}>
+      <Field label={t('contacts.field.notes')} error={errors.notes}>
         {(id, d) => (
           <textarea
             id={id}
@@ -374,13 +379,18 @@ export function ContactEdit(props: {
         )}
       </Field>
       <div class="form-actions">
-        <ActionButton kind="primary" type="submit" onAction={save} busyLabel={c ? 'Saving…' : 'Creating…'}>
-          {c ? 'Save' : 'Create contact'}
+        <ActionButton
+          kind="primary"
+          type="submit"
+          onAction={save}
+          busyLabel={c ? t('common.saving') : t('common.creating')}
+        >
+          {c ? t('common.save') : t('contacts.form.create')}
         </ActionButton>
         <button type="button" onClick={props.onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
-        {dirty && <span class="badge badge-warn">Unsaved changes</span>}
+        {dirty && <span class="badge badge-warn">{t('common.unsaved')}</span>}
       </div>
     </form>
   );
@@ -390,20 +400,16 @@ export function ContactEdit(props: {
 function phoneVerdict(number: string, country: CountryCode): { ok: boolean; text: string } | null {
   if (number.trim() === '') return null;
   const international = internationalPhone(number, country);
-  if (international) return { ok: true, text: `Goes to Exchange as ${international}` };
-  return {
-    ok: false,
-    text: `Not a phone number for ${country}: check the digits, or start with + and the country code. It is kept as typed.`,
-  };
+  if (international) return { ok: true, text: t('contacts.form.phoneOk', { number: international }) };
+  return { ok: false, text: t('contacts.form.phoneBad', { country }) };
 }
-
-const NOT_EXPORTED = 'Kept in Exsync, not exported';
 
 function LeftOutMark(props: { reason: string | undefined; id: string }) {
   if (!props.reason) return null;
   return (
     <span id={props.id} class="crm-left-out">
-      <span class="badge badge-warn">{NOT_EXPORTED}</span> <span class="muted crm-small">{props.reason}</span>
+      <span class="badge badge-warn">{t('contacts.form.notExported')}</span>{' '}
+      <span class="muted crm-small">{props.reason}</span>
     </span>
   );
 }
@@ -420,12 +426,14 @@ function ValueRows<T extends { type: string }>(props: {
   errors: Record<string, string>;
   left: Map<string, string>;
   path: 'emails' | 'phones' | 'websites';
-  what: string;
+  /** Names the row's messages: contacts.form.<what>.kind, .value, .remove and .add. */
+  what: 'email' | 'phone' | 'website';
   check?: (value: string) => { ok: boolean; text: string } | null;
 }) {
   const { rows, setRows } = props;
   const replace = (i: number, row: T) => setRows(rows.map((r, j) => (j === i ? row : r)));
-  const capital = `${props.what.charAt(0).toUpperCase()}${props.what.slice(1)}`;
+  const say = (part: 'kind' | 'value' | 'remove' | 'add', n?: number) =>
+    t(`contacts.form.${props.what}.${part}` as MessageKey, { n });
   return (
     <fieldset class="crm-edit-rows">
       <legend>{props.legend}</legend>
@@ -443,7 +451,7 @@ function ValueRows<T extends { type: string }>(props: {
         return (
           <div class="crm-edit-row" key={i}>
             <select
-              aria-label={`Kind of ${props.what} ${n}`}
+              aria-label={say('kind', n)}
               value={row.type}
               onChange={(e) => replace(i, { ...row, type: e.currentTarget.value })}
             >
@@ -456,7 +464,7 @@ function ValueRows<T extends { type: string }>(props: {
             <input
               type="text"
               inputMode={props.inputType}
-              aria-label={`${capital} ${n}`}
+              aria-label={say('value', n)}
               aria-describedby={describedBy || undefined}
               aria-invalid={verdict && !verdict.ok ? true : undefined}
               value={props.valueOf(row)}
@@ -465,10 +473,10 @@ function ValueRows<T extends { type: string }>(props: {
             <button
               type="button"
               class="crm-small"
-              aria-label={`Remove ${props.what} ${n}`}
+              aria-label={say('remove', n)}
               onClick={() => setRows(rows.filter((_, j) => j !== i))}
             >
-              Remove
+              {t('common.remove')}
             </button>
             {verdict && (
               <span
@@ -484,19 +492,13 @@ function ValueRows<T extends { type: string }>(props: {
         );
       })}
       <button type="button" class="crm-small" onClick={() => setRows([...rows, { ...props.blank }])}>
-        Add {props.what}
+        {say('add')}
       </button>
     </fieldset>
   );
 }
 
-const ADDRESS_PARTS = [
-  ['street', 'Street'],
-  ['postalCode', 'Postal code'],
-  ['city', 'City'],
-  ['region', 'Region'],
-  ['country', 'Country'],
-] as const;
+const ADDRESS_PARTS = ['street', 'postalCode', 'city', 'region', 'country'] as const;
 
 function AddressRows(props: {
   rows: Address[];
@@ -508,15 +510,15 @@ function AddressRows(props: {
   const replace = (i: number, row: Address) => setRows(rows.map((r, j) => (j === i ? row : r)));
   return (
     <fieldset class="crm-edit-rows">
-      <legend>Postal addresses</legend>
+      <legend>{t('contacts.field.addresses')}</legend>
       {rows.map((row, i) => {
         const n = i + 1;
         const error = Object.entries(props.errors).find(([k]) => k.startsWith(`addresses.${i}`))?.[1];
         return (
           <fieldset class="crm-edit-row crm-address-row" key={i}>
-            <legend class="visually-hidden">Address {n}</legend>
+            <legend class="visually-hidden">{t('contacts.form.address.legend', { n })}</legend>
             <select
-              aria-label={`Kind of address ${n}`}
+              aria-label={t('contacts.form.address.kind', { n })}
               value={row.type}
               onChange={(e) => replace(i, { ...row, type: e.currentTarget.value as Address['type'] })}
             >
@@ -526,11 +528,11 @@ function AddressRows(props: {
                 </option>
               ))}
             </select>
-            {ADDRESS_PARTS.map(([part, label]) => (
+            {ADDRESS_PARTS.map((part) => (
               <input
                 key={part}
-                aria-label={`${label} of address ${n}`}
-                placeholder={label}
+                aria-label={t(`contacts.form.address.${part}`, { n })}
+                placeholder={t(`address.${part}`)}
                 value={row[part] ?? ''}
                 onInput={(e) => replace(i, { ...row, [part]: e.currentTarget.value })}
               />
@@ -538,10 +540,10 @@ function AddressRows(props: {
             <button
               type="button"
               class="crm-small"
-              aria-label={`Remove address ${n}`}
+              aria-label={t('contacts.form.address.remove', { n })}
               onClick={() => setRows(rows.filter((_, j) => j !== i))}
             >
-              Remove
+              {t('common.remove')}
             </button>
             <LeftOutMark reason={props.left.get(`addresses.${i}`)} id={`addresses-${i}-left-out`} />
             {error && <span class="field-error">{error}</span>}
@@ -555,7 +557,7 @@ function AddressRows(props: {
           setRows([...rows, { type: 'work', street: '', postalCode: '', city: '', region: '', country: '' }])
         }
       >
-        Add address
+        {t('contacts.form.address.add')}
       </button>
     </fieldset>
   );

@@ -7,6 +7,7 @@ import { Field } from '../../components/field.tsx';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
+import { t } from '../../i18n.ts';
 import { can, useSession } from '../../session.tsx';
 import type { Contact, Mailbox } from '../../types.ts';
 import { CsvImport } from './csv-import.tsx';
@@ -82,7 +83,7 @@ export function ContactList() {
       actions={
         <>
           <a class="button primary" href="/contacts/new">
-            New contact
+            {t('contacts.new')}
           </a>
           {csv && (
             <>
@@ -160,7 +161,9 @@ export function ContactList() {
             <EmptyContacts filtered={filtered} csv={csv} onClear={() => route('/contacts')} />
           ) : (
             <>
-              <TotalCount total={page.total} one="contact" many="contacts" />
+              <TotalCount
+                text={page.total === undefined ? null : t('contacts.total', { count: page.total })}
+              />
               <ContactTable
                 contacts={page.items}
                 accounts={accounts}

@@ -9,6 +9,7 @@ import { type Loaded, Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
 import { ago, dateTime } from '../../components/time.ts';
+import { t } from '../../i18n.ts';
 import { useSession } from '../../session.tsx';
 import type { Contact, ContactSyncStatus, Mailbox } from '../../types.ts';
 import { ContactEdit } from './contact-edit.tsx';
@@ -48,7 +49,7 @@ export function ContactNew() {
     [me.user.id],
   );
   return (
-    <Page title="New contact" crumbs={[{ href: '/contacts', label: 'Contacts' }]}>
+    <Page title={t('contacts.new')} crumbs={[{ href: '/contacts', label: t('nav.contacts') }]}>
       <ContactEdit
         directory={directory.data}
         country={country.data ?? 'DE'}
@@ -111,12 +112,12 @@ export function ContactPage(props: { id: string }) {
           <>
             {!editing && (
               <button type="button" onClick={() => setEditing(true)}>
-                Edit
+                {t('common.edit')}
               </button>
             )}
             {!editing && !deleting && (
               <button type="button" class="danger" onClick={() => setDeleting(true)}>
-                Delete
+                {t('common.delete')}
               </button>
             )}
             <SyncActionsMenu sync={sync} />
@@ -329,23 +330,23 @@ function DeleteContact(props: {
   return (
     <Confirm
       class="card crm-delete"
-      legend={`Delete ${props.contact.displayName}?`}
-      action="Delete contact"
-      busyLabel="Deleting…"
+      legend={t('contacts.delete.legend', { name: props.contact.displayName })}
+      action={t('contacts.delete.action')}
+      busyLabel={t('common.deleting')}
       onCancel={props.onCancel}
       onAction={async () => {
         await del(`/api/v1/contacts/${encodeURIComponent(props.contact.id)}`);
         props.onDeleted();
       }}
     >
-      {`${props.contact.displayName} is deleted from Exsync for everyone who can see the contact. `}
+      {t('contacts.delete.question', { name: props.contact.displayName })}{' '}
       {consequences.state === 'ready' && consequences.data !== null
         ? consequences.data.length === 0
-          ? 'The contact is not synced with any mailbox, so nothing changes in Exchange.'
+          ? t('contacts.delete.notSynced')
           : consequences.data.join(' ')
         : props.status.state === 'failed' || consequences.state === 'failed'
-          ? 'What happens in Exchange could not be found out: mailboxes it is synced with may delete it at their next sync.'
-          : 'Finding out what happens in Exchange…'}
+          ? t('contacts.delete.unknownAll')
+          : t('contacts.delete.finding')}
     </Confirm>
   );
 }

@@ -4,6 +4,7 @@
 // the window scrolls up and focus goes to the list's heading.
 import { useEffect, useRef } from 'preact/hooks';
 import { Field } from '../../components/field.tsx';
+import { t } from '../../i18n.ts';
 
 interface Trail {
   previous: string | null;
@@ -23,7 +24,7 @@ export function Pager(props: {
   onGo: (cursor: string | null) => void;
 }) {
   const trail = props.cursor ? trails.get(props.cursor) : { previous: null, first: 1 };
-  const of = props.total === undefined ? '' : ` of ${props.total}`;
+
   if (props.count === 0 || (!props.cursor && !props.nextCursor)) return null;
   const goNext = () => {
     if (!props.nextCursor) return;
@@ -48,8 +49,16 @@ export function Pager(props: {
         ))}
       <span class="muted" aria-live="polite">
         {trail && trail.first > 0
-          ? `${props.what} ${trail.first}–${trail.first + props.count - 1}${of}`
-          : `${props.count} ${props.what}${of}`}
+          ? props.total === undefined
+            ? `${props.what} ${trail.first}–${trail.first + props.count - 1}`
+            : t('lists.rangeOfTotal', {
+                first: trail.first,
+                last: trail.first + props.count - 1,
+                total: props.total,
+              })
+          : props.total === undefined
+            ? `${props.count} ${props.what}`
+            : t('lists.rangeOfTotal', { first: 1, last: props.count, total: props.total })}
       </span>
       {props.nextCursor && (
         <button type="button" class="secondary" onClick={goNext}>
@@ -76,28 +85,28 @@ export function usePageTop(cursor: string | null): void {
   }, [cursor]);
 }
 
-/** "12 contacts" beside a list's title: how many match, in all pages. */
-export function TotalCount(props: { total: number | undefined; one: string; many: string }) {
-  if (props.total === undefined) return null;
+/** "12 contacts" above a list: how many match, in all pages (the list's own plural message). */
+export function TotalCount(props: { text: string | null }) {
+  if (props.text === null) return null;
   return (
     <p class="muted crm-total" aria-live="polite">
-      {props.total === 1 ? `1 ${props.one}` : `${props.total} ${props.many}`}
+      {props.text}
     </p>
   );
 }
 
 export interface SortChoice {
   value: string;
-  label: string;
+  label: () => string;
 }
 
 /** The sorts every record list offers; a list leaves out those its records lack. */
 export const SORTS = {
-  added: { value: '', label: 'Oldest first' },
-  name: { value: 'name', label: 'Name A–Z' },
-  nameDown: { value: '-name', label: 'Name Z–A' },
-  company: { value: 'company', label: 'Company A–Z' },
-  changed: { value: '-changed', label: 'Recently changed' },
+  added: { value: '', label: () => t('lists.sort.added') },
+  name: { value: 'name', label: () => t('lists.sort.name') },
+  nameDown: { value: '-name', label: () => t('lists.sort.nameDown') },
+  company: { value: 'company', label: () => t('lists.sort.company') },
+  changed: { value: '-changed', label: () => t('lists.sort.changed') },
 } satisfies Record<string, SortChoice>;
 
 /** The "Sort by" choice of a list; the value lives in the address (`sort`). */
@@ -107,12 +116,12 @@ export function SortSelect(props: {
   onChange: (value: string) => void;
 }) {
   return (
-    <Field label="Sort by">
+    <Field label={t('lists.sortBy')}>
       {(id) => (
         <select id={id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
           {props.choices.map((c) => (
             <option key={c.value} value={c.value}>
-              {c.label}
+              {c.label()}
             </option>
           ))}
         </select>

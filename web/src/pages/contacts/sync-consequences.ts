@@ -2,6 +2,7 @@
 // dictate: said before a delete is confirmed, and the country the phone numbers are read in.
 import type { CountryCode } from 'libphonenumber-js';
 import { get } from '../../api.ts';
+import { t } from '../../i18n.ts';
 import type { ContactSyncStatus, Mailbox, SyncSettingsView } from '../../types.ts';
 
 const settingsOf = (mailboxId: string, signal?: AbortSignal) =>
@@ -37,13 +38,13 @@ export async function deleteConsequences(status: ContactSyncStatus): Promise<str
       switch (direction) {
         case 'export':
         case 'two_way':
-          return `Also deleted from Exchange in ${m.address} at the next sync.`;
+          return t('contacts.delete.exports', { address: m.address });
         case 'import':
-          return `Stays in Exchange in ${m.address}: this mailbox only imports, so deletes made in Exsync are not sent there.`;
+          return t('contacts.delete.importOnly', { address: m.address });
         case 'off':
-          return `Stays in Exchange in ${m.address}: contact sync is off for this mailbox.`;
+          return t('contacts.delete.syncOff', { address: m.address });
         default:
-          return `It may also be deleted from Exchange in ${m.address} at the next sync (its sync settings could not be read).`;
+          return t('contacts.delete.unknown', { address: m.address });
       }
     }),
   );
