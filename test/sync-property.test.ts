@@ -1,15 +1,20 @@
 // E6 as a property: random interleavings of creates, edits and deletes on both sides, syncs
-// that are killed at a random step or hit transient Exchange faults, and expired cursors. Once
-// the faults stop and the sync settles, both sides hold the same contacts, nothing is doubled,
-// nothing deleted comes back (unless the conflict policy let an edit on the other side win),
-// and an edit made on one side only is never lost.
+// that are killed at a random step or hit transient Exchange faults, and expired cursors. Edits
+// set the hard mappings too: several emails, phone slots with numbers of several countries,
+// addresses of every kind (test/support/sync-model.ts has the values). Once the faults stop and
+// the sync settles, both sides hold the same contacts, nothing is doubled, every contact deleted
+// on neither side is still there, and each contact holds exactly what an oracle worked out from
+// the user's actions alone (test/support/sync-model.ts: conflict policy, field merge, deletes
+// against edits), without asking the planner.
 //
-// Where the cases run: EXSYNC_PROPERTY_RUNS cases (default 500; EXSYNC_PROPERTY_SEED replays a run) per protocol against the
+// Where the cases run: EXSYNC_PROPERTY_RUNS cases (default 500) per protocol against the
 // in-memory Exchange (src/sync/testing/fake-exchange.ts: the same cursor and version rules as
-// the sandbox, no HTTP; EWS-style delivery, and Graph-style delivery that repeats unchanged
-// items), so each case costs milliseconds; plus EXSYNC_PROPERTY_SANDBOX_RUNS cases (default 10)
-// per protocol against the sandbox over EWS and over Graph, with kills but no injected faults.
-// A nightly run raises both numbers through those variables.
+// the sandbox, items kept in EWS XML or Graph JSON through the connectors' mapping code, no HTTP;
+// EWS-style delivery, and Graph-style delivery that repeats unchanged items), so each case costs
+// milliseconds; plus EXSYNC_PROPERTY_SANDBOX_RUNS cases (default 10) per protocol against the
+// sandbox over EWS and over Graph, with kills and expired sync states but no injected faults.
+// EXSYNC_PROPERTY_SEED replays a seed (CI uses a fixed one); `npm run test:property-random` runs
+// many more cases on fresh seeds and prints the seed of a failure (docs/sync.md).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../src/connectors/errors.ts';
@@ -17,7 +22,7 @@ import type { ExchangeConnector, Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
 import type { Principal } from '../src/crm/principal.ts';
 import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
-import type { ContactData } from '../src/sandbox/model.ts';
+import type { AddressKey, ContactData, PhoneKey } from '../src/sandbox/model.ts';
 import { type RunningSandbox, startSandbox } from '../src/sandbox/server.ts';
 import { contactsEntity } from '../src/sync/contacts/entity.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
@@ -30,64 +35,83 @@ import {
   sandboxConnectors,
 } from '../src/sync/testing/sandbox-source.ts';
 import type { ConflictPolicy, EntitySyncSettings } from '../src/sync/types.ts';
+import {
+  type AddressKind,
+  canonical,
+  crmPatch,
+  crmValues,
+  FIELDS,
+  type FieldName,
+  neutralPatch,
+  neutralValues,
+  type PhoneSlot,
+  SyncModel,
+  VALUE_POOL,
+  type Values,
+} from './support/sync-model.ts';
 
 const RUNS = Number(process.env.EXSYNC_PROPERTY_RUNS ?? 500);
 const SANDBOX_RUNS = Number(process.env.EXSYNC_PROPERTY_SANDBOX_RUNS ?? 10);
 const PROPERTY_SEED = process.env.EXSYNC_PROPERTY_SEED ?? '20261122';
 
-type Field = 'jobTitle' | 'department';
 type Step =
   | { op: 'exCreate' }
-  | { op: 'exEdit'; pick: number; field: Field; value: string }
+  | { op: 'exEdit'; pick: number; field: FieldName; value: number }
   | { op: 'exDelete'; pick: number }
   | { op: 'crmCreate' }
-  | { op: 'crmEdit'; pick: number; field: Field; value: string }
+  | { op: 'crmEdit'; pick: number; field: FieldName; value: number }
   | { op: 'crmDelete'; pick: number }
   | { op: 'sync'; crashAt: number | null; faultRate: number }
   | { op: 'expire' };
 
-const field = fc.constantFrom<Field>('jobTitle', 'department');
-const value = fc.constantFrom('a', 'b', 'c');
-const step = (faults: boolean): fc.Arbitrary<Step> =>
+/** The value an edit step sets: an index into the field's pool (test/support/sync-model.ts). */
+const pooledValue = <F extends FieldName>(field: F, index: number): Values[F] =>
+  VALUE_POOL[field][index % VALUE_POOL[field].length] as Values[F];
+
+const field = fc.constantFrom<FieldName>(...FIELDS);
+const value = fc.nat({ max: 3 });
+const step = (options: { faults: boolean }): fc.Arbitrary<Step> =>
   fc.oneof(
     { arbitrary: fc.constant({ op: 'exCreate' as const }), weight: 2 },
-    { arbitrary: fc.record({ op: fc.constant('exEdit' as const), pick: fc.nat(), field, value }), weight: 2 },
+    { arbitrary: fc.record({ op: fc.constant('exEdit' as const), pick: fc.nat(), field, value }), weight: 3 },
     { arbitrary: fc.record({ op: fc.constant('exDelete' as const), pick: fc.nat() }), weight: 1 },
     { arbitrary: fc.constant({ op: 'crmCreate' as const }), weight: 2 },
     {
       arbitrary: fc.record({ op: fc.constant('crmEdit' as const), pick: fc.nat(), field, value }),
-      weight: 2,
+      weight: 3,
     },
     { arbitrary: fc.record({ op: fc.constant('crmDelete' as const), pick: fc.nat() }), weight: 1 },
     {
       arbitrary: fc.record({
         op: fc.constant('sync' as const),
         crashAt: fc.option(fc.nat({ max: 30 }), { nil: null }),
-        faultRate: faults ? fc.constantFrom(0, 0, 0.15) : fc.constant(0),
+        faultRate: options.faults ? fc.constantFrom(0, 0, 0.15) : fc.constant(0),
       }),
       weight: 3,
     },
-    { arbitrary: fc.constant({ op: 'expire' as const }), weight: faults ? 1 : 0 },
+    { arbitrary: fc.constant({ op: 'expire' as const }), weight: 1 },
   );
 
 interface Row {
   uid: string;
-  jobTitle: string | null;
-  department: string | null;
+  values: Values;
 }
 
 /** One Exchange mailbox as the test drives it. */
 interface ExchangeSide {
   create(uid: string): void;
-  edit(pick: number, field: Field, value: string): string | undefined;
+  edit<F extends FieldName>(pick: number, field: F, value: Values[F]): string | undefined;
   delete(pick: number): string | undefined;
   rows(): Row[];
+  /** Injects transient faults at this rate; answers how many were injected so far. */
   setFaultRate(rate: number, random: () => number): void;
+  faults(): number;
   expire(): void;
 }
 
 function fakeSide(exchange: FakeExchange): ExchangeSide {
   const ids = () => [...exchange.items.keys()].sort();
+  let injected = 0;
   return {
     create: (uid) =>
       void exchange.userCreate({
@@ -102,29 +126,28 @@ function fakeSide(exchange: FakeExchange): ExchangeSide {
       const all = ids();
       if (all.length === 0) return undefined;
       const id = all[pick % all.length];
-      exchange.userUpdate(id, { [f]: v });
-      return exchange.items.get(id)!.item.givenName;
+      exchange.userUpdate(id, neutralPatch(f, v));
+      return exchange.read(id)!.givenName;
     },
     delete(pick) {
       const all = ids();
       if (all.length === 0) return undefined;
       const id = all[pick % all.length];
-      const uid = exchange.items.get(id)!.item.givenName;
+      const uid = exchange.read(id)!.givenName;
       exchange.userDelete(id);
       return uid;
     },
     rows: () =>
-      exchange.contents().map(({ item }) => ({
-        uid: item.givenName!,
-        jobTitle: item.jobTitle ?? null,
-        department: item.department ?? null,
-      })),
+      exchange.contents().map(({ item }) => ({ uid: item.givenName!, values: neutralValues(item) })),
     setFaultRate(rate, random) {
       exchange.fault = (operation) => {
-        if (rate > 0 && random() < rate)
+        if (rate > 0 && random() < rate) {
+          injected++;
           throw new ConnectorError('transient', `injected fault in ${operation}`);
+        }
       };
     },
+    faults: () => injected,
     expire: () => exchange.expireCursors(),
   };
 }
@@ -159,27 +182,17 @@ async function runCase(
   let uid = 0;
   const crmRows = async (): Promise<Array<Row & { id: string }>> =>
     ((await crm.list(world.principal, { limit: 500 })).items as Contact[])
-      .map((c) => ({ id: c.id, uid: c.givenName!, jobTitle: c.jobTitle, department: c.department }))
+      .map((c) => ({ id: c.id, uid: c.givenName!, values: crmValues(c) }))
       .sort((a, b) => a.id.localeCompare(b.id));
-  // Per uid and side: edits made (field → last value) and deletes.
-  const edits = {
-    crm: new Map<string, Map<Field, string>>(),
-    exchange: new Map<string, Map<Field, string>>(),
-  };
-  const deleted = { crm: new Set<string>(), exchange: new Set<string>() };
-  const noteEdit = (side: 'crm' | 'exchange', u: string, f: Field, v: string) => {
-    const m = edits[side].get(u) ?? new Map<Field, string>();
-    m.set(f, v);
-    edits[side].set(u, m);
-  };
-  // An item created by a run killed before it saved the link, and deleted by the user before
-  // the resume, cannot be told from any other deleted item (a delete carries no content): the
-  // resumed run exports the record again. Deletes made while a killed run waits are allowed to
-  // come back for that reason (docs/mapping.md, Idempotency).
-  let interrupted = false;
-  const deletedWhileInterrupted = new Set<string>();
+  // The oracle: what the rules say both sides must hold, from the user's actions alone.
+  const model = new SyncModel(policy, fieldMerge);
+  const observe = async () => ({
+    crm: new Map((await crmRows()).map((r) => [r.uid, r.values])),
+    exchange: new Map(world.exchange.rows().map((r) => [r.uid, r.values])),
+  });
   const sync = async (crashAt: number | null) => {
     let seen = 0;
+    const faultsBefore = world.exchange.faults();
     const engine = engineFor(
       crashAt === null
         ? undefined
@@ -191,35 +204,48 @@ async function runCase(
       if (!(error instanceof SimulatedCrash)) throw error;
       return undefined;
     });
-    if (result === undefined) interrupted = true;
-    else if (result.status === 'succeeded' && !result.tally?.blocked) interrupted = false;
+    const complete =
+      result !== undefined &&
+      result.status === 'succeeded' &&
+      !result.tally?.blocked &&
+      result.tally?.errors.length === 0 &&
+      world.exchange.faults() === faultsBefore;
+    if (complete) model.completed(await observe());
+    else model.cut();
   };
 
   for (const s of steps) {
     switch (s.op) {
-      case 'exCreate':
-        world.exchange.create(`E${uid++}`);
+      case 'exCreate': {
+        const u = `E${uid++}`;
+        world.exchange.create(u);
+        model.create('exchange', u);
         break;
+      }
       case 'exEdit': {
-        const u = world.exchange.edit(s.pick, s.field, s.value);
-        if (u) noteEdit('exchange', u, s.field, s.value);
+        const v = pooledValue(s.field, s.value);
+        const u = world.exchange.edit(s.pick, s.field, v);
+        if (u) model.edit('exchange', u, s.field, v);
         break;
       }
       case 'exDelete': {
         const u = world.exchange.delete(s.pick);
-        if (u) deleted.exchange.add(u);
-        if (u && interrupted) deletedWhileInterrupted.add(u);
+        if (u) model.delete('exchange', u);
         break;
       }
-      case 'crmCreate':
-        await crm.create(world.principal, { givenName: `C${uid++}`, familyName: 'P' });
+      case 'crmCreate': {
+        const u = `C${uid++}`;
+        await crm.create(world.principal, { givenName: u, familyName: 'P' });
+        model.create('crm', u);
         break;
+      }
       case 'crmEdit': {
         const rows = await crmRows();
         if (rows.length === 0) break;
         const row = rows[s.pick % rows.length];
-        await crm.update(world.principal, row.id, { [s.field]: s.value });
-        noteEdit('crm', row.uid, s.field, s.value);
+        const v = pooledValue(s.field, s.value);
+        await crm.update(world.principal, row.id, crmPatch(s.field, v));
+        model.edit('crm', row.uid, s.field, v);
         break;
       }
       case 'crmDelete': {
@@ -227,7 +253,7 @@ async function runCase(
         if (rows.length === 0) break;
         const row = rows[s.pick % rows.length];
         await crm.delete(world.principal, row.id);
-        deleted.crm.add(row.uid);
+        model.delete('crm', row.uid);
         break;
       }
       case 'sync':
@@ -243,40 +269,34 @@ async function runCase(
   // Settle: faults off, sync until a run changes nothing.
   for (let i = 0; i < 3; i++) await sync(null);
   const quiet = await engineFor().syncMailbox(world.mailboxId, 'contacts');
+  expect(quiet.status, `the settled run: ${JSON.stringify(quiet.error ?? quiet.tally?.errors)}`).toBe(
+    'succeeded',
+  );
   const writes = Object.values(quiet.tally!.counts).flatMap((c) => [c.created, c.updated, c.deleted]);
   expect(writes, 'a settled mailbox syncs nothing').toEqual([0, 0, 0, 0, 0, 0]);
 
   const onCrm = (await crmRows()).map(({ id: _id, ...r }) => r);
   const onExchange = world.exchange.rows();
-  const byUid = (rows: Row[]) => [...rows].sort((a, b) => a.uid.localeCompare(b.uid));
+  const byUid = (rows: Row[]) =>
+    [...rows]
+      .sort((a, b) => a.uid.localeCompare(b.uid))
+      .map((r) => ({ uid: r.uid, values: canonical(r.values) }));
   // Both sides agree and nothing is doubled.
   expect(byUid(onExchange)).toEqual(byUid(onCrm));
   expect(new Set(onCrm.map((r) => r.uid)).size).toBe(onCrm.length);
+  // A contact deleted on neither side is on both.
+  const present = new Set(onCrm.map((r) => r.uid));
+  for (const u of model.neverDeleted()) expect(present.has(u), `${u} was never deleted`).toBe(true);
+  // The oracle's verdict: conflict policy, field merge, deletes against edits.
+  const expected = model.expected();
   for (const row of onCrm) {
-    // Nothing deleted comes back, unless an edit on the other side won the conflict.
-    if (deleted.exchange.has(row.uid) && !deletedWhileInterrupted.has(row.uid))
-      expect(policy === 'crm_wins' && edits.crm.has(row.uid), `${row.uid} was deleted in Exchange`).toBe(
-        true,
-      );
-    if (deleted.crm.has(row.uid))
-      expect(
-        policy === 'exchange_wins' && edits.exchange.has(row.uid),
-        `${row.uid} was deleted in the CRM`,
-      ).toBe(true);
-    // An edit made on one side only is not lost (without field merge: unless the other side
-    // edited the record too and won it whole).
-    const editedOnBoth = edits.crm.has(row.uid) && edits.exchange.has(row.uid);
-    if (!fieldMerge && editedOnBoth) continue;
-    for (const f of ['jobTitle', 'department'] as const) {
-      const c = edits.crm.get(row.uid)?.get(f);
-      const e = edits.exchange.get(row.uid)?.get(f);
-      // (Edits to a copy that was then deleted went with it.)
-      if (c !== undefined && e === undefined && !deleted.crm.has(row.uid))
-        expect(row[f], `${row.uid}.${f}`).toBe(c);
-      if (e !== undefined && c === undefined && !deleted.exchange.has(row.uid))
-        expect(row[f], `${row.uid}.${f}`).toBe(e);
-    }
+    if (!model.certain(row.uid)) continue;
+    expect(expected.has(row.uid), `${row.uid} should be gone: ${model.describe(row.uid)}`).toBe(true);
+    expect(canonical(row.values), `${row.uid}: ${model.describe(row.uid)}`).toBe(
+      canonical(expected.get(row.uid)),
+    );
   }
+  for (const u of expected.keys()) expect(present.has(u), `${u} is missing: ${model.describe(u)}`).toBe(true);
 }
 
 let fx: CrmFixture;
@@ -317,7 +337,7 @@ describe.each<Protocol>(['ews', 'graph'])(
         });
       await fc.assert(
         fc.asyncProperty(
-          fc.array(step(true), { minLength: 1, maxLength: 14 }),
+          fc.array(step({ faults: true }), { minLength: 1, maxLength: 14 }),
           fc.constantFrom<ConflictPolicy>('crm_wins', 'exchange_wins'),
           fc.boolean(),
           fc.integer({ min: 1, max: 1_000_000 }),
@@ -377,10 +397,10 @@ describe.each<Protocol>(['ews', 'graph'])(
                 { op: 'exCreate' },
                 { op: 'sync', crashAt: null, faultRate: 0 },
                 { op: 'expire' },
-                { op: 'crmEdit', pick: 0, field: 'jobTitle', value: 'c' },
+                { op: 'crmEdit', pick: 0, field: 'jobTitle', value: 2 },
                 { op: 'exCreate' },
                 { op: 'sync', crashAt: 5, faultRate: 0 },
-                { op: 'crmEdit', pick: 0, field: 'jobTitle', value: 'a' },
+                { op: 'crmEdit', pick: 0, field: 'jobTitle', value: 0 },
               ],
               'exchange_wins',
               false,
@@ -392,7 +412,7 @@ describe.each<Protocol>(['ews', 'graph'])(
               [
                 { op: 'exCreate' },
                 { op: 'sync', crashAt: null, faultRate: 0 },
-                { op: 'crmEdit', pick: 0, field: 'jobTitle', value: 'c' },
+                { op: 'crmEdit', pick: 0, field: 'jobTitle', value: 2 },
                 { op: 'sync', crashAt: 3, faultRate: 0 },
                 { op: 'crmDelete', pick: 0 },
               ],
@@ -406,6 +426,68 @@ describe.each<Protocol>(['ews', 'graph'])(
     }, 300_000);
   },
 );
+
+const SANDBOX_PHONE_KEY: Record<PhoneSlot, PhoneKey> = {
+  business: 'BusinessPhone',
+  business2: 'BusinessPhone2',
+  home: 'HomePhone',
+  home2: 'HomePhone2',
+  mobile: 'MobilePhone',
+};
+const SANDBOX_ADDRESS_KEY: Record<AddressKind, AddressKey> = {
+  business: 'Business',
+  home: 'Home',
+  other: 'Other',
+};
+
+/** A sandbox contact patch setting one field, as a user's edit in Outlook would. */
+function sandboxPatch(f: FieldName, v: Values[FieldName]): Partial<ContactData> {
+  switch (f) {
+    case 'emails':
+      return { emailAddresses: (v as string[]).map((address) => ({ address })) };
+    case 'phones':
+      return {
+        phones: Object.fromEntries(
+          Object.entries(v as Values['phones']).map(([slot, n]) => [SANDBOX_PHONE_KEY[slot as PhoneSlot], n]),
+        ),
+      };
+    case 'addresses':
+      return {
+        addresses: Object.fromEntries(
+          Object.entries(v as Values['addresses']).map(([kind, a]) => [
+            SANDBOX_ADDRESS_KEY[kind as AddressKind],
+            { street: a!.street!, city: a!.city!, postalCode: a!.postalCode!, countryOrRegion: a!.country! },
+          ]),
+        ),
+      };
+    default:
+      return { [f]: v };
+  }
+}
+
+function sandboxValues(data: ContactData): Values {
+  const phones: Values['phones'] = {};
+  for (const [slot, key] of Object.entries(SANDBOX_PHONE_KEY))
+    if (data.phones[key]) phones[slot as PhoneSlot] = data.phones[key];
+  const addresses: Values['addresses'] = {};
+  for (const [kind, key] of Object.entries(SANDBOX_ADDRESS_KEY)) {
+    const a = data.addresses[key];
+    if (a)
+      addresses[kind as AddressKind] = {
+        street: a.street ?? null,
+        city: a.city ?? null,
+        postalCode: a.postalCode ?? null,
+        country: a.countryOrRegion ?? null,
+      };
+  }
+  return {
+    jobTitle: data.jobTitle ?? null,
+    department: data.department ?? null,
+    emails: data.emailAddresses.map((e) => e.address),
+    phones,
+    addresses,
+  };
+}
 
 describe.each<Protocol>(['ews', 'graph'])('sync settles correctly over %s (sandbox)', (protocol) => {
   let sandbox: RunningSandbox;
@@ -439,7 +521,7 @@ describe.each<Protocol>(['ews', 'graph'])('sync settles correctly over %s (sandb
         const all = items();
         if (all.length === 0) return undefined;
         const item = all[pick % all.length];
-        sandbox.store.updateItem(mbx.id, item.id, { [f]: v }, 'user');
+        sandbox.store.updateItem(mbx.id, item.id, sandboxPatch(f, v), 'user');
         return item.data.givenName;
       },
       delete(pick) {
@@ -449,18 +531,15 @@ describe.each<Protocol>(['ews', 'graph'])('sync settles correctly over %s (sandb
         sandbox.store.deleteItem(mbx.id, item.id, 'hard', 'user');
         return item.data.givenName;
       },
-      rows: () =>
-        items().map((i) => ({
-          uid: i.data.givenName!,
-          jobTitle: i.data.jobTitle ?? null,
-          department: i.data.department ?? null,
-        })),
+      rows: () => items().map((i) => ({ uid: i.data.givenName!, values: sandboxValues(i.data) })),
       setFaultRate: () => {},
+      faults: () => 0,
       expire: () => sandbox.store.expireSyncStates(mbx.id),
     };
   }
 
   it(`holds for ${SANDBOX_RUNS} random histories with kills and expired sync states`, async () => {
+    let expiries = 0;
     const source = new MemoryMailboxSource(connectors.connect);
     const engineFor = (checkpoint?: (s: string) => void) =>
       new SyncEngine({
@@ -474,18 +553,48 @@ describe.each<Protocol>(['ews', 'graph'])('sync settles correctly over %s (sandb
       });
     await fc.assert(
       fc.asyncProperty(
-        fc.array(step(false), { minLength: 1, maxLength: 10 }),
+        fc.array(step({ faults: false }), { minLength: 1, maxLength: 10 }),
         fc.constantFrom<ConflictPolicy>('crm_wins', 'exchange_wins'),
         fc.boolean(),
         async (steps, policy, fieldMerge) => {
           const makeWorld = async (settings: EntitySyncSettings) => {
             const m = await freshMailbox(sandbox, fx.crm, source, { contacts: settings }, 'prop');
-            return { mailboxId: m.mailboxId, principal: m.userPrincipal, exchange: sandboxSide(m.address) };
+            const side = sandboxSide(m.address);
+            const expire = side.expire;
+            side.expire = () => {
+              expiries++;
+              expire();
+            };
+            return { mailboxId: m.mailboxId, principal: m.userPrincipal, exchange: side };
           };
           await runCase(fx, makeWorld, engineFor, steps, policy, fieldMerge, 1);
         },
       ),
-      { numRuns: SANDBOX_RUNS, ...(PROPERTY_SEED === 'random' ? {} : { seed: Number(PROPERTY_SEED) }) },
+      {
+        numRuns: SANDBOX_RUNS,
+        ...(PROPERTY_SEED === 'random' ? {} : { seed: Number(PROPERTY_SEED) }),
+        // Always at least one history with expired sync states: a folder of more than one page
+        // (pageSize 2) is read from scratch after the expiry, then edited on both sides.
+        examples: [
+          [
+            [
+              { op: 'exCreate' },
+              { op: 'exCreate' },
+              { op: 'crmCreate' },
+              { op: 'sync', crashAt: null, faultRate: 0 },
+              { op: 'expire' },
+              { op: 'exEdit', pick: 0, field: 'phones', value: 2 },
+              { op: 'crmEdit', pick: 0, field: 'phones', value: 3 },
+              { op: 'exDelete', pick: 1 },
+              { op: 'sync', crashAt: 2, faultRate: 0 },
+              { op: 'expire' },
+            ],
+            'crm_wins',
+            true,
+          ],
+        ],
+      },
     );
+    expect(expiries, 'sync states were expired').toBeGreaterThan(0);
   }, 300_000);
 });

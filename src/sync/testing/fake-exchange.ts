@@ -3,7 +3,18 @@
 // refuse stale writes, expiring cursors and injected transient faults, like the sandbox.
 // Two delivery styles: `ews` pages carry each change once (SyncFolderItems), `graph` pages may
 // also carry an item again that did not change, as Graph's delta does.
+//
+// Items are kept in the protocol's own form and go through the connectors' mapping code on every
+// write and read: an EWS-style store holds the `<t:Contact>` XML that contactToEws writes (read
+// back with contactFromEws), a Graph-style store the JSON of contactToGraph (read back with
+// contactFromGraph). So a value that mapping drops or bends is dropped or bent here too. What is
+// not covered: HTTP, paging and the EWS UpdateItem field-change list (an update replaces the item).
 import { ConnectorError } from '../../connectors/errors.ts';
+import { contactFromEws, contactToEws } from '../../connectors/ews/mapping/contact.ts';
+import { envelope } from '../../connectors/ews/soap.ts';
+import { parseXml, type XNode } from '../../connectors/ews/xml.ts';
+import { contactFromGraph, contactToGraph } from '../../connectors/graph/mapping/contact.ts';
+import type { Json } from '../../connectors/graph/mapping/json.ts';
 import type {
   ChangePage,
   ExchangeConnector,
@@ -20,7 +31,8 @@ import type {
 interface Stored {
   folderId: string;
   version: string;
-  item: NeutralContact;
+  /** The item as the protocol carries it: EWS XML or Graph JSON. */
+  wire: string | Json;
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -52,6 +64,23 @@ export class FakeExchange {
     };
   }
 
+  /** The item in the protocol's form, written by the connector's own mapping. */
+  private encode(item: NeutralContact): string | Json {
+    return this.style === 'ews' ? contactToEws(item) : structuredClone(contactToGraph(item));
+  }
+
+  private decode(wire: string | Json): NeutralContact {
+    if (typeof wire !== 'string') return contactFromGraph(structuredClone(wire));
+    const doc = parseXml(envelope(wire, { version: 'Exchange2013' }));
+    return contactFromEws(((doc.Envelope as XNode).Body as XNode).Contact as XNode);
+  }
+
+  /** The item as the connector would read it. */
+  read(id: string): NeutralContact | undefined {
+    const stored = this.items.get(id);
+    return stored ? this.decode(stored.wire) : undefined;
+  }
+
   private touch(folderId: string, itemId: string) {
     this.log.push({ seq: ++this.seq, folderId, itemId });
   }
@@ -60,7 +89,7 @@ export class FakeExchange {
 
   userCreate(item: NeutralContact, folderId = 'contacts'): string {
     const id = `item-${++this.nextId}`;
-    this.items.set(id, { folderId, version: `v${this.seq + 1}`, item: clone(item) });
+    this.items.set(id, { folderId, version: `v${this.seq + 1}`, wire: this.encode(item) });
     this.touch(folderId, id);
     return id;
   }
@@ -68,7 +97,7 @@ export class FakeExchange {
   userUpdate(id: string, patch: Partial<NeutralContact>): void {
     const stored = this.items.get(id);
     if (!stored) return;
-    stored.item = { ...stored.item, ...clone(patch) };
+    stored.wire = this.encode({ ...this.decode(stored.wire), ...clone(patch) });
     stored.version = `v${this.seq + 1}`;
     this.touch(stored.folderId, id);
   }
@@ -88,7 +117,7 @@ export class FakeExchange {
   contents(folderId = 'contacts'): Array<{ id: string; item: NeutralContact }> {
     return [...this.items.entries()]
       .filter(([, s]) => s.folderId === folderId)
-      .map(([id, s]) => ({ id, item: s.item }));
+      .map(([id, s]) => ({ id, item: this.decode(s.wire) }));
   }
 
   connector(mailbox = 'fake@example.test'): ExchangeConnector {
@@ -123,7 +152,7 @@ export class FakeExchange {
     for (const e of page) {
       const stored = this.items.get(e.itemId);
       if (stored && stored.folderId === folderId) {
-        upserts.set(e.itemId, { id: e.itemId, version: stored.version, item: clone(stored.item) });
+        upserts.set(e.itemId, { id: e.itemId, version: stored.version, item: this.decode(stored.wire) });
         deletes.delete(e.itemId);
       } else {
         upserts.delete(e.itemId);
@@ -137,7 +166,7 @@ export class FakeExchange {
       );
       if (present.length > 0) {
         const [id, stored] = present[Math.floor(this.random() * present.length)];
-        upserts.set(id, { id, version: stored.version, item: clone(stored.item) });
+        upserts.set(id, { id, version: stored.version, item: this.decode(stored.wire) });
       }
     }
     return {
@@ -150,7 +179,7 @@ export class FakeExchange {
 
   create(folderId: string, item: NeutralContact): ItemVersion {
     const id = `item-${++this.nextId}`;
-    this.items.set(id, { folderId, version: `v${this.seq + 1}`, item: clone(item) });
+    this.items.set(id, { folderId, version: `v${this.seq + 1}`, wire: this.encode(item) });
     this.touch(folderId, id);
     return { id, version: this.items.get(id)!.version };
   }
@@ -160,7 +189,7 @@ export class FakeExchange {
     if (!stored) throw new ConnectorError('not_found', `No item ${id}.`);
     if (stored.version !== version)
       throw new ConnectorError('conflict', `Item ${id} changed since ${version}.`);
-    stored.item = clone(item);
+    stored.wire = this.encode(item);
     stored.version = `v${this.seq + 1}`;
     this.touch(stored.folderId, id);
     return { id, version: stored.version };
@@ -225,7 +254,7 @@ class FakeConnector implements ExchangeConnector {
     return ids.map((id) => {
       const stored = this.exchange.items.get(id);
       return stored
-        ? { ok: true as const, id, version: stored.version, item: clone(stored.item) }
+        ? { ok: true as const, id, version: stored.version, item: this.exchange.read(id)! }
         : { ok: false as const, id, error: new ConnectorError('not_found', `No item ${id}.`) };
     }) as unknown as Array<ItemResult<ItemByKind[K]>>;
   }
