@@ -168,7 +168,7 @@ export class GraphTrafficRecorder {
         try {
           check();
         } catch (error) {
-          errors.push(`${r.method} ${r.url}: ${(error as Error).message}`);
+          errors.push(`${r.method} ${r.url.slice(0, 160)}: ${(error as Error).message}`);
         }
       }
     }

@@ -10,6 +10,7 @@ import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { contactsEntity } from '../../src/sync/contacts/entity.ts';
 import { SyncEngine, type SyncEngineOptions } from '../../src/sync/engine.ts';
 import { MemoryMailboxSource, sandboxConnectors } from '../../src/sync/testing/sandbox-source.ts';
+import { ConnectorTrafficRecorder } from './connector-traffic.ts';
 
 export interface SandboxAndCrm {
   sandbox: RunningSandbox;
@@ -34,26 +35,35 @@ export function useSandboxAndCrm(prepare?: (sandbox: RunningSandbox) => void): S
 export interface ProtocolSource {
   connectors: ReturnType<typeof sandboxConnectors>;
   source: MemoryMailboxSource;
+  /** Everything the connectors sent and received; checked against Microsoft's schemas in afterAll. */
+  traffic: ConnectorTrafficRecorder;
 }
 
 /**
  * Connectors over `protocol` to the sandbox of `world`, and a mailbox source handing them out;
- * `wrap` sees every connector the source hands out (to count calls, say).
+ * `wrap` sees every connector the source hands out (to count calls, say). The connectors' EWS
+ * traffic is validated against messages.xsd and their Graph traffic against the CSDL's schemas
+ * once the file's tests have run, as the protocol suites' own traffic is.
  */
 export function useProtocolSource(
   world: SandboxAndCrm,
   protocol: Protocol,
   wrap?: (connector: ExchangeConnector) => ExchangeConnector,
 ): ProtocolSource {
-  const side = {} as ProtocolSource;
+  const side = { traffic: new ConnectorTrafficRecorder(protocol) } as ProtocolSource;
   beforeAll(() => {
-    const connectors = sandboxConnectors(world.sandbox, protocol);
+    const connectors = sandboxConnectors(world.sandbox, protocol, { onRequest: side.traffic.onRequest });
     side.connectors = connectors;
     side.source = new MemoryMailboxSource(
       wrap ? (address) => wrap(connectors.connect(address)) : connectors.connect,
     );
   });
-  afterAll(() => side.connectors?.close());
+  afterAll(async () => {
+    side.connectors?.close();
+
+    if (side.traffic.count === 0) return;
+    await side.traffic.expectAllValid();
+  });
   return side;
 }
 

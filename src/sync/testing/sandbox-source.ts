@@ -3,7 +3,7 @@
 import { createEwsConnector } from '../../connectors/ews/factory.ts';
 import { AppOnlyTokens } from '../../connectors/graph/auth.ts';
 import { GraphConnector } from '../../connectors/graph/connector.ts';
-import { HttpClient } from '../../connectors/net/http.ts';
+import { HttpClient, type HttpTraceEvent } from '../../connectors/net/http.ts';
 import type { ExchangeConnector, Protocol } from '../../connectors/types.ts';
 import type { Crm } from '../../crm/index.ts';
 import type { Principal } from '../../crm/principal.ts';
@@ -77,9 +77,21 @@ export class MemoryMailboxSource implements MailboxSource {
 
 const fastRetry = { attempts: 4, maxWaitMs: 2_000, baseDelayMs: 10 };
 
-/** Connectors to the sandbox's mailboxes over one protocol. */
-export function sandboxConnectors(sandbox: RunningSandbox, protocol: Protocol) {
-  const http = new HttpClient({ ca: sandbox.caPem, allowPrivateAddresses: true, timeoutMs: 20_000 });
+/**
+ * Connectors to the sandbox's mailboxes over one protocol; `onRequest` sees every request and
+ * response with their bodies (tests validate the traffic against Microsoft's schemas with it).
+ */
+export function sandboxConnectors(
+  sandbox: RunningSandbox,
+  protocol: Protocol,
+  options: { onRequest?: (event: HttpTraceEvent) => void } = {},
+) {
+  const http = new HttpClient({
+    ca: sandbox.caPem,
+    allowPrivateAddresses: true,
+    timeoutMs: 20_000,
+    onRequest: options.onRequest,
+  });
   const config = {
     clientId: DEMO_CLIENT_ID,
     clientSecret: DEMO_CLIENT_SECRET,
