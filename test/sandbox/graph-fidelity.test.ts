@@ -53,6 +53,38 @@ describe('Graph fidelity to clients written elsewhere', () => {
     expect(next.ids).toEqual([created.json.id]);
   });
 
+  it('starts a delta round with the items that exist, each once, and nothing removed before it began', async () => {
+    const folder = await g.graph('POST', '/me/contactFolders', {
+      token: ada,
+      body: { displayName: 'First round' },
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const c = await g.graph('POST', `/me/contactFolders/${folder.json.id}/contacts`, {
+        token: ada,
+        body: { givenName: `First${i}` },
+      });
+      ids.push(c.json.id);
+    }
+    // Before the round: two deleted and one updated (it moves to the end of the change log).
+    await g.graph('DELETE', `/me/contacts/${ids[1]}`, { token: ada });
+    await g.graph('DELETE', `/me/contacts/${ids[4]}`, { token: ada });
+    await g.graph('PATCH', `/me/contacts/${ids[2]}`, { token: ada, body: { jobTitle: 'Updated' } });
+    const entries: Array<Record<string, unknown>> = [];
+    let url: string | undefined = `/me/contactFolders/${folder.json.id}/contacts/delta()`;
+    while (url) {
+      const page = await g.graph('GET', url, { token: ada, headers: { Prefer: 'odata.maxpagesize=3' } });
+      expect(page.status, page.text).toBe(200);
+      assertGraphCollection('contact', page.json);
+      entries.push(...page.json.value);
+      url = page.json['@odata.nextLink'];
+    }
+    expect(entries.filter((e) => e['@removed'])).toEqual([]);
+    const seen = entries.map((e) => e.id as string);
+    const existing = ids.filter((_, i) => i !== 1 && i !== 4);
+    expect(seen.sort()).toEqual([...existing].sort());
+  });
+
   it('accepts namespace-qualified functions and actions, with or without parentheses', async () => {
     const qualified = await g.graph('GET', '/me/contactFolders/microsoft.graph.delta()', { token: ada });
     expect(qualified.status, qualified.text).toBe(200);
