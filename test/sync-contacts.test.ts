@@ -277,6 +277,74 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     expect(runs.map((r) => r.status).slice(0, 3)).toEqual(['succeeded', 'held', 'held']);
   });
 
+  it.each([
+    ['every folder', 'all'],
+    ['chosen folders', 'chosen'],
+  ] as const)(
+    'contacts deleted with their folder in Exchange are deletes behind the guard, never exported again (%s)',
+    async (_what, choice) => {
+      const m = await mailbox(contactSettings({ massDelete: { share: 0.2, minimum: 3 } }));
+      const mbx = world.sandbox.store.mailbox(m.address)!;
+      const main = world.sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
+      const sub = (name: string) =>
+        world.sandbox.store.createFolder(
+          mbx.id,
+          { parentId: main.id, displayName: name, folderClass: 'IPF.Contact' },
+          'user',
+        );
+      const suppliers = sub('Suppliers');
+      const press = sub('Press');
+      const add = (folderId: string, name: string) =>
+        world.sandbox.store.createItem(
+          mbx.id,
+          folderId,
+          'contact',
+          person({ givenName: name, displayName: `${name} Hopper` }),
+          'user',
+        );
+      for (let i = 0; i < 5; i++) add(main.id, `Main${i}`);
+      for (let i = 0; i < 3; i++) add(suppliers.id, `Supplier${i}`);
+      for (let i = 0; i < 2; i++) add(press.id, `Press${i}`);
+      m.setSettings(
+        contactSettings({
+          importFolders: choice === 'all' ? 'all' : ['contacts', suppliers.id, press.id],
+          massDelete: { share: 0.2, minimum: 3 },
+        }),
+      );
+      expect((await m.sync()).tally?.counts.import.created).toBe(10);
+
+      world.sandbox.store.deleteFolder(mbx.id, suppliers.id, 'user');
+      world.sandbox.store.deleteFolder(mbx.id, press.id, 'user');
+      // Five of ten linked contacts gone at once: the guard holds the run, nothing is deleted,
+      // unlinked or created.
+      const held = await m.sync();
+      expect(held.status).toBe('held');
+      expect(held.tally?.counts).toEqual({
+        import: { created: 0, updated: 0, deleted: 0, unlinked: 0 },
+        export: { created: 0, updated: 0, deleted: 0, unlinked: 0 },
+      });
+      expect(await m.crmContacts()).toHaveLength(10);
+      expect(m.exchangeItems()).toHaveLength(5);
+
+      await engine.store(m.mailboxId, 'contacts').decideHold('approve');
+      const approved = await m.sync();
+      expect(approved.status).toBe('succeeded');
+      expect(approved.tally?.counts.import).toMatchObject({ deleted: 5, unlinked: 0 });
+      expect(approved.tally?.counts.export.created).toBe(0);
+      expect((await m.crmContacts()).map((c) => c.givenName).sort()).toEqual([
+        'Main0',
+        'Main1',
+        'Main2',
+        'Main3',
+        'Main4',
+      ]);
+      expect(m.exchangeItems()).toHaveLength(5);
+      const quiet = await m.sync();
+      expect(quiet.tally?.counts.export.created).toBe(0);
+      expect(quiet.tally?.counts.import.deleted).toBe(0);
+    },
+  );
+
   it('keeps Exchange notes when notes sync is off; import-only never writes Exchange (B4, E1)', async () => {
     const m = await mailbox(contactSettings({ options: { syncNotes: false } }));
     const item = m.userCreates(person({ notes: 'private note' }));
@@ -371,7 +439,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     });
     await world.fx.crm.store.db
       .updateTable('contacts')
-      .set({ given_name: 'Poison\u0000Pill' })
+      .set({ given_name: 'Poison\u0001Pill' }) // PostgreSQL text cannot hold NUL itself
       .where('id', '=', poison.id)
       .execute();
     const run = await m.sync();

@@ -363,6 +363,7 @@ class Run {
   private readonly consumedUnlinked = new Set<string>();
   /** The listing marks of this run's reads (one per folder read). */
   private readonly reads: string[] = [];
+  private folders?: FolderNode[];
   private exportIntents: StoredLink[] = [];
   /** Exchange pages this run has read (its page budget). */
   private pages = 0;
@@ -427,9 +428,22 @@ class Run {
     this.exportIntents = await store.linksInState('export_pending');
 
     const folders = await this.syncFolders();
+    // Items of a folder deleted in Exchange went with it: deletes, not items to unlink and
+    // export again. A folder that still exists but is no longer chosen is unlinked.
+    for (const folderId of await store.linkedFoldersOutside(folders))
+      if (!(await this.folderExists(folderId))) await this.folderGone(folderId, changes);
     this.input.tally.counts.import.unlinked += await store.deleteLinksOutside(folders);
     for (const folderId of folders) {
-      await this.readFolder(folderId, state.cursors[folderId], changes);
+      try {
+        await this.readFolder(folderId, state.cursors[folderId], changes);
+      } catch (error) {
+        const gone =
+          isConnectorError(error, 'not_found') &&
+          folderId !== this.plan.exportFolder &&
+          !(await this.folderExists(folderId));
+        if (!gone) throw error;
+        await this.folderGone(folderId, changes);
+      }
     }
     // Export intents no item was found for: the create never reached Exchange. Drop them; the
     // export pass below creates the item again.
@@ -514,13 +528,41 @@ class Run {
     await this.ctx.checkpoint('recovered');
   }
 
+  /** The mailbox's folders of the entity's kind, listed once a run. */
+  private async listedFolders(): Promise<FolderNode[]> {
+    if (!this.folders) {
+      const flat = (nodes: FolderNode[]): FolderNode[] => nodes.flatMap((n) => [n, ...flat(n.children)]);
+      this.folders = flat(await this.input.connector.listFolders(this.entity.folderKind));
+    }
+    return this.folders;
+  }
+
+  /** Whether a folder (by id, or by its well-known name as links of the default folder hold it) exists. */
+  private async folderExists(folderId: string): Promise<boolean> {
+    return (await this.listedFolders()).some((f) => f.id === folderId || f.wellKnown === folderId);
+  }
+
+  /**
+   * A folder deleted in Exchange: every item linked in it is gone, as after a read from scratch
+   * that listed nothing. The planner decides per direction (delete the record, or unlink), and
+   * the deletes wait for the mass-delete guard like any others.
+   */
+  private async folderGone(folderId: string, changes: CrmChanges): Promise<void> {
+    const { store, runId } = this.input;
+    const read = `${runId}/${this.reads.length}`;
+    this.reads.push(read);
+    const unlisted = `${read}/unlisted`;
+    await store.markUnlisted(folderId, unlisted);
+    await this.missingAfterFullRead(folderId, unlisted, changes, read);
+    await store.saveCursor(folderId, null);
+  }
+
   private async syncFolders(): Promise<string[]> {
-    const { settings, connector } = this.input;
+    const { settings } = this.input;
     const out = new Set<string>();
     if (settings.direction === 'import' || settings.direction === 'two_way') {
       if (settings.importFolders === 'all') {
-        const flat = (nodes: FolderNode[]): FolderNode[] => nodes.flatMap((n) => [n, ...flat(n.children)]);
-        for (const f of flat(await connector.listFolders(this.entity.folderKind)))
+        for (const f of await this.listedFolders())
           out.add(f.wellKnown === this.plan.exportFolder ? this.plan.exportFolder : f.id);
       } else for (const id of settings.importFolders) out.add(id);
     }
@@ -621,7 +663,7 @@ class Run {
     changes: CrmChanges,
     read: string,
   ): Promise<DeleteMark[]> {
-    const { store, settings } = this.input;
+    const { store } = this.input;
     const links = await store.linksByItem([...upserts.map((u) => u.id), ...deletes]);
     const observed = new Map<string, ExchangeSide>();
     for (const u of upserts) {
@@ -698,7 +740,7 @@ class Run {
   ): Promise<Map<string, CrmSide>> {
     const out = new Map<string, CrmSide>();
     if (recordIds.length === 0) return out;
-    const { engine, settings, store, principal } = this.input;
+    const { engine, store, principal } = this.input;
     const service = this.entity.service(engine.crm);
     const records = await service.getMany(principal, recordIds);
     const tagged = await store.tagged(recordIds);

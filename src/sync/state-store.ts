@@ -254,12 +254,27 @@ export class SyncStore {
   }
 
   /** Drops the links of folders no longer synced (their records stay); returns how many. */
+  /** Folders that linked items are in, other than these. */
+  async linkedFoldersOutside(folderIds: string[]): Promise<string[]> {
+    let q = this.db
+      .selectFrom('sync_links')
+      .select('folder_id')
+      .distinct()
+      .where('mailbox_id', '=', this.mailboxId)
+      .where('entity', '=', this.entity)
+      .where('state', '=', 'linked');
+    if (folderIds.length > 0) q = q.where('folder_id', 'not in', folderIds);
+    return (await q.execute()).map((r) => r.folder_id);
+  }
+
+  /** Drops the links of folders no longer synced; links marked for delete wait for the guard. */
   async deleteLinksOutside(folderIds: string[]): Promise<number> {
     let q = this.db
       .deleteFrom('sync_links')
       .where('mailbox_id', '=', this.mailboxId)
       .where('entity', '=', this.entity)
-      .where('state', '=', 'linked');
+      .where('state', '=', 'linked')
+      .where('delete_mark', 'is', null);
     if (folderIds.length > 0) q = q.where('folder_id', 'not in', folderIds);
     const result = await q.executeTakeFirst();
     return Number(result.numDeletedRows);
