@@ -33,7 +33,7 @@ export function pathSegments(path: string): string[] {
     const call = /^([^(]+)\(([^)]*=[^)]*)\)$/.exec(segment);
     if (call) {
       throw badRequest(
-        `The function '${call[1]}' is called with parameters the sandbox does not support; call it as '${call[1]}()' or '${call[1]}'.`,
+        `The function '${call[1]}' is called with parameters, and no function the sandbox serves takes any; call delta as 'delta()' or 'delta'.`,
       );
     }
     const key = /^([^(]+)\((?:'([^']*)'|([^)']*))\)$/.exec(segment);
