@@ -7,6 +7,8 @@ import { AccountPage } from './pages/accounts/account-page.tsx';
 import { ContactList } from './pages/contacts/contact-list.tsx';
 import { ContactNew, ContactPage } from './pages/contacts/contact-page.tsx';
 import { Dashboard } from './pages/dashboard/dashboard.tsx';
+import { DealList, DealNew, DealPage } from './pages/deals/deals.tsx';
+import { LeadList, LeadNew, LeadPage } from './pages/leads/leads.tsx';
 import { MailServiceForm } from './pages/mail-services/mail-service-form.tsx';
 import { MailServiceList } from './pages/mail-services/mail-service-list.tsx';
 import { MailboxAdd } from './pages/mailboxes/mailbox-add.tsx';
@@ -25,6 +27,12 @@ export const routes: Array<{ path: string; component: ComponentType<any> }> = [
   { path: '/accounts', component: AccountList },
   { path: '/accounts/new', component: AccountNew },
   { path: '/accounts/:id', component: AccountPage },
+  { path: '/leads', component: LeadList },
+  { path: '/leads/new', component: LeadNew },
+  { path: '/leads/:id', component: LeadPage },
+  { path: '/deals', component: DealList },
+  { path: '/deals/new', component: DealNew },
+  { path: '/deals/:id', component: DealPage },
   { path: '/settings/mailboxes', component: MailboxList },
   { path: '/settings/mailboxes/new', component: MailboxAdd },
   { path: '/settings/mailboxes/:id', component: MailboxPage },
@@ -47,6 +55,8 @@ export const navigation: NavigationEntry[] = [
   { href: '/', label: 'nav.dashboard' },
   { href: '/contacts', label: 'nav.contacts' },
   { href: '/accounts', label: 'nav.accounts' },
+  { href: '/leads', label: 'nav.leads' },
+  { href: '/deals', label: 'nav.deals' },
   { href: '/settings/mailboxes', label: 'nav.mailboxes' },
   { href: '/settings/mail-services', label: 'nav.mailServices', adminOnly: true },
   { href: '/settings/organisation', label: 'nav.organisation', adminOnly: true },

@@ -4,7 +4,9 @@
 import type { z } from 'zod';
 import type { Account } from '../../src/crm/accounts.ts';
 import type { Contact } from '../../src/crm/contacts.ts';
+import type { Deal } from '../../src/crm/deals.ts';
 import type { Group } from '../../src/crm/groups.ts';
+import type { Lead } from '../../src/crm/leads.ts';
 import type { User } from '../../src/crm/users.ts';
 import type { meSchema } from '../../src/http/routes/auth.ts';
 import type { importSummarySchema } from '../../src/http/routes/csv.ts';
@@ -33,9 +35,11 @@ export type {
   Account,
   Contact,
   ContactSyncSettings,
+  Deal,
   Detection,
   FolderTree,
   Group,
+  Lead,
   Mailbox,
   MailService,
   MailServiceCreate,

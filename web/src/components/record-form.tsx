@@ -21,6 +21,8 @@ export interface FormField {
   hint?: () => string;
   /** Sent even when empty (as ''), for fields the API requires. */
   required?: boolean;
+  /** Not sent when empty, so that the server derives it (e.g. a display name). */
+  omitEmpty?: boolean;
 }
 
 export type FormValues = Record<string, string>;
@@ -45,6 +47,7 @@ export function bodyOf(fields: FormField[], values: FormValues): Record<string, 
     const text = (values[f.name] ?? '').trim();
     const value =
       text === '' ? (f.required ? '' : null) : f.kind === 'number' ? Number(text.replace(',', '.')) : text;
+    if (text === '' && f.omitEmpty) continue;
     const [head, part] = f.name.split('.');
     if (part) {
       const parts = (body[head] as Record<string, unknown> | null | undefined) ?? {};

@@ -307,7 +307,7 @@ export function ContactEdit(props: {
         errors={errors}
         left={left}
         path="emails"
-        what="email"
+        row="email"
       />
       <ValueRows
         legend={t('contacts.field.phones')}
@@ -321,7 +321,7 @@ export function ContactEdit(props: {
         errors={errors}
         left={left}
         path="phones"
-        what="phone"
+        row="phone"
         check={(number) => phoneVerdict(number, props.country)}
       />
       <AddressRows
@@ -342,7 +342,7 @@ export function ContactEdit(props: {
         errors={errors}
         left={left}
         path="websites"
-        what="website"
+        row="website"
       />
 
       {props.directory && props.directory.groups.length > 0 && (
@@ -414,7 +414,7 @@ function LeftOutMark(props: { reason: string | undefined; id: string }) {
   );
 }
 
-function ValueRows<T extends { type: string }>(props: {
+export function ValueRows<T extends { type: string }>(props: {
   legend: string;
   rows: T[];
   setRows: (rows: T[]) => void;
@@ -426,14 +426,14 @@ function ValueRows<T extends { type: string }>(props: {
   errors: Record<string, string>;
   left: Map<string, string>;
   path: 'emails' | 'phones' | 'websites';
-  /** Names the row's messages: contacts.form.<what>.kind, .value, .remove and .add. */
-  what: 'email' | 'phone' | 'website';
+  /** Names the row's messages: contacts.form.<row>.kind, .value, .remove and .add. */
+  row: 'email' | 'phone' | 'website';
   check?: (value: string) => { ok: boolean; text: string } | null;
 }) {
   const { rows, setRows } = props;
   const replace = (i: number, row: T) => setRows(rows.map((r, j) => (j === i ? row : r)));
   const say = (part: 'kind' | 'value' | 'remove' | 'add', n?: number) =>
-    t(`contacts.form.${props.what}.${part}` as MessageKey, { n });
+    t(`contacts.form.${props.row}.${part}` as MessageKey, { n });
   return (
     <fieldset class="crm-edit-rows">
       <legend>{props.legend}</legend>
