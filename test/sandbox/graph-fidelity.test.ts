@@ -2,7 +2,10 @@
 // namespace-qualified names), action parameters and body properties in any case, and the
 // message properties Microsoft's CSDL defines (conversationId, conversationIndex, uniqueBody,
 // internetMessageHeaders). Every entity returned is checked against the CSDL-derived schemas.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basic, descendant, EwsTestClient, firstMessage } from '../support/ews-soap.ts';
 import { type GraphSandbox, startGraphSandbox } from '../support/graph-sandbox.ts';
 import { assertGraphCollection, assertGraphEntity } from '../support/graph-schema.ts';
 
@@ -218,6 +221,18 @@ describe('Graph fidelity to clients written elsewhere', () => {
     expect(headers['Thread-Topic']).toBe(subject);
     expect(headers['Message-ID']).toMatch(/^<.+@example\.test>$/);
     expect(headers.To).toContain(ADA);
+
+    // Every structural property the CSDL defines for a message is there when selected.
+    const definitions = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../support/graph-schemas/graph.schema.json'), 'utf8'),
+    ).definitions;
+    const properties = definitions['microsoft.graph.message'].properties as Record<string, object>;
+    const structural = Object.keys(properties).filter((name) => Object.keys(properties[name]).length > 0);
+    const everything = await g.graph('GET', `/me/messages/${reply.id}?$select=${structural.join(',')}`, {
+      token: ada,
+    });
+    assertGraphEntity('message', everything.json);
+    expect(structural.filter((name) => !(name in everything.json))).toEqual([]);
   });
 
   it('gives seeded messages a conversationId shared with the other mailbox’s copy', async () => {
@@ -231,5 +246,16 @@ describe('Graph fidelity to clients written elsewhere', () => {
     const filter = encodeURIComponent(`internetMessageId eq '${fromAda.internetMessageId}'`);
     const sent = await g.graph('GET', `/me/mailFolders/sentitems/messages?$filter=${filter}`, { token: ada });
     expect(sent.json.value[0]?.conversationId).toBe(fromAda.conversationId);
+
+    // EWS names the same conversation (MS-OXWSCORE ConversationId), and its answer is schema-valid.
+    const ews = new EwsTestClient(g.sandbox.url, basic(GRACE, 'Passw0rd!'));
+    const answer = await ews.call(
+      '<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>' +
+        '<t:FieldURI FieldURI="item:ConversationId"/></t:AdditionalProperties></m:ItemShape>' +
+        `<m:ItemIds><t:ItemId Id="${fromAda.id}"/></m:ItemIds></m:GetItem>`,
+    );
+    const id = descendant(firstMessage(answer), 'Items', 'Message', 'ConversationId');
+    expect(id?.attrs.Id, answer.text.slice(0, 600)).toBe(fromAda.conversationId);
+    await ews.recorder.expectAllValid();
   });
 });

@@ -1,5 +1,6 @@
 // Messages ⇄ EWS MessageType, with attachment metadata.
 
+import { conversationIdOf } from '../../mail/conversation.ts';
 import type { Attachment, Item, MessageData } from '../../model.ts';
 import { parseDateTime, toIso } from '../time/datetime.ts';
 import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
@@ -42,7 +43,7 @@ export function messageProps(item: Item<'message'>, o: WriteOptions, mailboxAddr
       displayTo: displayList(m.toRecipients),
       displayCc: displayList(m.ccRecipients),
       lastModifiedTime: item.lastModifiedDateTime,
-      conversationId: m.conversationId,
+      conversationId: conversationIdOf(m),
     },
     o,
   );
