@@ -1,7 +1,14 @@
 // Promises sync makes to users, through the REST API against the sandbox (SPEC E3, E5, E7): the
 // mass-delete guard is the administrator's (a mailbox may be stricter, never looser), a failed
-// run shows in the mailbox's health and is retried, and a queued run survives a restart.
+// run shows in the mailbox's health and is retried, a queued run survives a restart, shutdown
+// ends a hung run cleanly, and a new start frees the leases of its dead predecessor.
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMailboxSync, type MailboxSyncOptions } from '../src/mailbox-sync/index.ts';
+import { createMailboxDomain } from '../src/mailboxes/index.ts';
+import { createSecretBox } from '../src/secrets/index.ts';
+import { SyncStore } from '../src/sync/state-store.ts';
 import { createMailboxWorld, type MailboxWorld } from './mailboxes-support.ts';
 import { addMailServices, connectMailbox, runNow } from './support/sync-api.ts';
 
@@ -89,5 +96,153 @@ describe("the mass-delete guard is the administrator's", () => {
       .execute();
     for (const id of ids.slice(0, 6)) await w.sandbox.admin.deleteItem(mailbox.address, id);
     await runNow(w, w.h.alice, mailbox.id, 'held');
+  });
+});
+
+/** Another Exsync process on the same database, as after a restart. */
+function runtime(options: Partial<MailboxSyncOptions> = {}) {
+  const domain = createMailboxDomain({
+    store: w.h.store,
+    secrets: createSecretBox(w.secretKey),
+    publicUrl: 'http://localhost:8080',
+    allowPrivateAddresses: true,
+  });
+  return createMailboxSync({ crm: w.h.crm, domain, ...options });
+}
+
+const runsOf = (mailboxId: string) => new SyncStore(w.h.store.db, mailboxId, 'contacts').runs(20);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function mailboxRow(id: string) {
+  return w.h.store.db.selectFrom('mailboxes').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+describe('promises kept', () => {
+  it('marks a mailbox whose run failed as failing, retries it with back-off, then clears it', async () => {
+    const mailbox = await connectMailbox(w, w.h.alice);
+    // Every attempt of the first run's reads fails; the retry finds the server well again.
+    await w.sandbox.admin.addFault({
+      protocol: 'ews',
+      mailbox: mailbox.address,
+      operation: 'SyncFolderItems',
+      fault: { kind: 'serverError', status: 500 },
+      times: 3,
+    });
+    const sync = runtime({ retryBaseMs: 1_000 });
+    const statuses: Array<Promise<string>> = [];
+    sync.onJobFinished((data) => {
+      if (data.mailboxId === mailbox.id) statuses.push(mailboxRow(mailbox.id).then((r) => r.status));
+    });
+    await sync.start();
+    try {
+      expect(await sync.queueSync(mailbox.id, 'contacts')).not.toBeNull();
+      const retried = await until('the retry', async () =>
+        (await runsOf(mailbox.id)).find((r) => r.trigger === 'retry' && r.status !== 'running'),
+      );
+      expect(retried.status).toBe('succeeded');
+      const runs = await runsOf(mailbox.id);
+      const failed = runs.find((r) => r.status === 'failed')!;
+      expect(failed.trigger).toBe('manual');
+      // The retry waited the back-off, not a moment or six minutes.
+      const waited = Date.parse(retried.startedAt) - Date.parse(failed.finishedAt!);
+      expect(waited).toBeGreaterThanOrEqual(900);
+      expect(waited).toBeLessThan(10_000);
+      expect(await statuses[0]).toBe('failing');
+      expect(await statuses[1]).toBe('active');
+      expect((await mailboxRow(mailbox.id)).failing_since).toBeNull();
+    } finally {
+      await sync.stop();
+      await w.sandbox.admin.clearFaults();
+    }
+  });
+
+  it('runs a "sync now" that was queued before a crash when the server starts again', async () => {
+    const mailbox = await connectMailbox(w, w.h.alice);
+    const crashed = runtime();
+    // Queued, and the process dies before its queue ran it (never started, never stopped).
+    expect(await crashed.queueSync(mailbox.id, 'contacts')).not.toBeNull();
+    const restarted = runtime();
+    await restarted.start();
+    try {
+      const run = await until('the queued run', async () =>
+        (await runsOf(mailbox.id)).find((r) => r.status !== 'running'),
+      );
+      expect(run).toMatchObject({ trigger: 'manual', status: 'succeeded' });
+    } finally {
+      await restarted.stop();
+    }
+  });
+
+  it('ends a hung run cleanly on shutdown, and runs it again on the next start', async () => {
+    const mailbox = await connectMailbox(w, w.h.alice);
+    await w.sandbox.admin.addFault({
+      protocol: 'ews',
+      mailbox: mailbox.address,
+      operation: 'SyncFolderItems',
+      fault: { kind: 'latency', ms: 15_000 },
+      times: 1,
+    });
+    const first = runtime();
+    await first.start();
+    await first.queueSync(mailbox.id, 'contacts');
+    await until('the run to start', async () =>
+      (await runsOf(mailbox.id)).find((r) => r.status === 'running'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopping = Date.now();
+    await first.stop(200);
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+    const [abandoned] = await runsOf(mailbox.id);
+    expect(abandoned).toMatchObject({ status: 'abandoned', errors: [{ ref: 'run', code: 'shutdown' }] });
+    // Nothing of the stopped run goes on under a closed database: the lease is free.
+    const state = await w.h.store.db
+      .selectFrom('sync_states')
+      .selectAll()
+      .where('mailbox_id', '=', mailbox.id)
+      .executeTakeFirstOrThrow();
+    expect(state.lease_owner).toBeNull();
+    expect(state.requested_at).not.toBeNull();
+    const second = runtime();
+    await second.start();
+    try {
+      const run = await until('the run after the restart', async () =>
+        (await runsOf(mailbox.id)).find((r) => r.status === 'succeeded'),
+      );
+      expect(run.trigger).toBe('manual');
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("frees a dead predecessor's leases at start, and leaves other hosts' alone", async () => {
+    const dead = await connectMailbox(w, w.h.alice);
+    const elsewhere = await connectMailbox(w, w.h.alice);
+    // A process of this host that has exited: its pid no longer runs.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const until = new Date(Date.now() + 10 * 60_000);
+    for (const [m, owner] of [
+      [dead, `${hostname()}/${gone}/deadbeef`],
+      [elsewhere, 'another-host/1/cafebabe'],
+    ] as const) {
+      const store = new SyncStore(w.h.store.db, m.id, 'contacts');
+      expect(await store.claim(owner, new Date(), until.getTime() - Date.now())).toBe(true);
+    }
+    const sync = runtime();
+    await sync.start();
+    try {
+      expect((await sync.runNow(dead.id, 'contacts')).status).toBe('succeeded');
+      await expect(sync.runNow(elsewhere.id, 'contacts')).rejects.toMatchObject({ code: 'sync_busy' });
+    } finally {
+      await sync.stop();
+    }
   });
 });

@@ -111,7 +111,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ? deps.sync(mailboxes)
     : createMailboxSync({ crm: deps.crm, domain: mailboxes, log: deps.logger });
   await sync.start();
-  app.addHook('onClose', async () => {
+  // Before the server waits for requests in flight: a "sync now, wait" request must not keep it
+  // open for as long as its run lasts. Runs are given a grace period, then aborted, and all end
+  // before the database closes.
+  app.addHook('preClose', async () => {
     await sync.stop();
   });
   const operations: Operation[] = [

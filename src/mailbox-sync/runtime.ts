@@ -2,16 +2,18 @@
 // with its sync worker, and automatic sync — every syncable mailbox whose settings have it on is
 // scheduled at its interval; settings changes reschedule; a mailbox that may no longer sync
 // (disconnected, user deselected or deactivated) is unscheduled when its job is refused or when
-// the schedules are next checked.
-import { randomUUID } from 'node:crypto';
+// the schedules are next checked. A failed run is retried with back-off; a run asked for is kept
+// with the mailbox's sync state until one starts, so a restart queues it again; and a new start
+// frees the leases its dead predecessor on this host left behind.
 import type { Crm } from '../crm/index.ts';
 import { InProcessQueue } from '../jobs/in-process.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { MailboxDomain } from '../mailboxes/index.ts';
 import { contactsEntity } from '../sync/contacts/entity.ts';
 import { type RunResult, SyncEngine } from '../sync/engine.ts';
+import { isDeadPredecessor, processAlive, processLeaseOwner } from '../sync/lease.ts';
 import { SYNC_JOB, type SyncJobData, scheduleMailboxSync, syncNow } from '../sync/schedule.ts';
-import type { RunRecord } from '../sync/state-store.ts';
+import { leaseOwners, type RunRecord, releaseLeasesOf, requestedRuns } from '../sync/state-store.ts';
 import { assertSyncable } from './eligibility.ts';
 import { isSyncError, SyncError } from './errors.ts';
 import { SyncPolicyStore } from './policy.ts';
@@ -37,6 +39,20 @@ export interface MailboxSyncOptions {
   reconcileEveryMs?: number;
   /** Sync jobs run at once in this process (default 4). */
   concurrency?: number;
+  /** The first retry of a failed run waits this long (default one minute), doubling to 30 minutes. */
+  retryBaseMs?: number;
+  /** The lease owner of this process (default: host, pid and a fresh instance id). */
+  owner?: string;
+  /** Engine limits (tests shorten them). */
+  engine?: { leaseMs?: number; maxRunMs?: number; maxPages?: number };
+}
+
+/** Longest wait before retrying a failed run. */
+const MAX_RETRY_DELAY_MS = 30 * 60_000;
+
+/** The wait before retrying after `failures` failed runs in a row: base, 2×base, 4×base, … 30 min. */
+export function retryDelay(failures: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, failures - 1), MAX_RETRY_DELAY_MS);
 }
 
 export function isSyncEntity(entity: string): entity is SyncEntity {
@@ -59,13 +75,19 @@ export function createMailboxSync(options: MailboxSyncOptions) {
   const settings = new SyncSettingsStore(crm.store.db);
   const policy = new SyncPolicyStore(crm.store.db);
   const source = new DomainMailboxSource({ domain, crm, settings, policy, now });
+  const owner = options.owner ?? processLeaseOwner();
   const engine = new SyncEngine({
     crm,
     source,
     entities: [contactsEntity],
-    owner: `exsync-${randomUUID()}`,
+    owner,
     now,
+    ...options.engine,
   });
+  const retryBaseMs = options.retryBaseMs ?? 60_000;
+  /** Aborts runs in the foreground (CLI, `?wait=true`) when the server stops. */
+  const shutdown = new AbortController();
+  const foreground = new Set<Promise<unknown>>();
   const minuteMs = options.minuteMs ?? 60_000;
   // The engine's scheduler counts in real minutes; a shorter minute scales its interval.
   const scaled: JobQueue =
@@ -127,27 +149,88 @@ export function createMailboxSync(options: MailboxSyncOptions) {
     for (const id of wanted) if (syncable.has(id) || scheduled.has(id)) await reschedule(id);
   }
 
+  /**
+   * A failed run is tried again, as its message promises: after a back-off that doubles with
+   * each failed run in a row, and not before the end of a server's throttling. The retry is
+   * kept with the sync state too, so a restart in between does not lose it.
+   */
+  async function retryLater(mailboxId: string, entity: SyncEntity, result: RunResult): Promise<void> {
+    const store = engine.store(mailboxId, entity);
+    const recent = await store.runs(12);
+    const firstOk = recent.findIndex((r) => r.status !== 'failed');
+    const failures = firstOk === -1 ? recent.length : firstOk;
+    let delayMs = retryDelay(failures, retryBaseMs);
+    const row = await crm.store.db
+      .selectFrom('mailboxes')
+      .select('throttled_until')
+      .where('id', '=', mailboxId)
+      .executeTakeFirst();
+    if (row?.throttled_until)
+      delayMs = Math.max(delayMs, Date.parse(row.throttled_until) - now().getTime() + 1_000);
+    await store.request('retry', new Date(now().getTime() + delayMs));
+    log?.warn(
+      { mailboxId, entity, runId: result.runId, error: result.error, retryInMs: delayMs },
+      'sync run failed; it will be retried',
+    );
+    await syncNow(queue, mailboxId, entity, { trigger: 'retry', delayMs });
+  }
+
   queue.work<SyncJobData>(
     SYNC_JOB,
     async (job) => {
       const { mailboxId, entity, trigger } = job.data;
       let result: RunResult;
       try {
-        result = await engine.syncMailbox(mailboxId, entity, trigger);
+        result = await engine.syncMailbox(mailboxId, entity, trigger, { signal: job.signal });
       } catch (error) {
         if (!isSyncError(error)) throw error;
         // Refused (disconnected, deselected, …): no retry, and no more automatic runs.
         log?.info({ mailboxId, entity, code: error.code }, 'sync refused');
+        await engine.store(mailboxId, entity).clearRequest();
         await unschedule(mailboxId);
         for (const notify of finished) notify(job.data, error);
         return;
       }
       for (const notify of finished) notify(job.data, result);
-      if (result.status === 'failed')
-        log?.warn({ mailboxId, entity, runId: result.runId, error: result.error }, 'sync run failed');
+      // A lost lease means another worker syncs the mailbox now: it needs no retry from here.
+      if (result.status === 'failed' && result.error?.code !== 'lease_lost' && !job.signal.aborted)
+        await retryLater(mailboxId, assertEntity(entity), result);
     },
     { concurrency: options.concurrency ?? 4 },
   );
+
+  /** Frees the leases of this host's dead predecessors: their runs are over. */
+  async function releaseDeadLeases(): Promise<void> {
+    for (const holder of await leaseOwners(crm.store.db))
+      if (isDeadPredecessor(holder, owner, processAlive)) {
+        const freed = await releaseLeasesOf(crm.store.db, holder);
+        log?.info({ holder, freed }, 'freed the sync leases of a process that is gone');
+      }
+  }
+
+  /** Queues again the runs asked for before this start (sync now, retries). */
+  async function requeue(): Promise<void> {
+    for (const request of await requestedRuns(crm.store.db)) {
+      if (!isSyncEntity(request.entity)) continue;
+      const delayMs = Math.max(0, Date.parse(request.at) - now().getTime());
+      await syncNow(queue, request.mailboxId, request.entity, {
+        trigger: request.trigger === 'retry' ? 'retry' : 'manual',
+        delayMs,
+      });
+    }
+  }
+
+  /** Runs `work` as a foreground run: stopped with the server, and waited for. */
+  async function inForeground<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const running = work(shutdown.signal);
+    const settled = running.catch(() => undefined);
+    foreground.add(settled);
+    try {
+      return await running;
+    } finally {
+      foreground.delete(settled);
+    }
+  }
 
   async function runRecord(mailboxId: string, entity: string, runId: string): Promise<RunRecord> {
     const runs = await engine.store(mailboxId, entity).runs(20);
@@ -169,6 +252,10 @@ export function createMailboxSync(options: MailboxSyncOptions) {
       started = true;
       await queue.start();
       // A database that is down now must not stop the server from starting; the timer retries.
+      await releaseDeadLeases().catch((error: unknown) =>
+        log?.warn({ err: error }, 'freeing the sync leases of a previous start failed'),
+      );
+      await requeue().catch((error: unknown) => log?.warn({ err: error }, 'queueing requested runs failed'));
       await reconcile().catch((error: unknown) =>
         log?.warn({ err: error }, 'checking sync schedules failed'),
       );
@@ -178,12 +265,21 @@ export function createMailboxSync(options: MailboxSyncOptions) {
       reconcileTimer.unref();
     },
 
-    /** Stops scheduling and waits for runs in progress. */
-    async stop(graceMs?: number): Promise<void> {
+    /**
+     * Stops scheduling and waits for runs in progress; runs still going after `graceMs` (default
+     * 10 s) are aborted, end as abandoned and are asked for again, so the database is never
+     * closed under a run.
+     */
+    async stop(graceMs = 10_000): Promise<void> {
       started = false;
       if (reconcileTimer) clearInterval(reconcileTimer);
       for (const id of [...scheduled.keys()]) await unschedule(id);
-      await queue.stop(graceMs);
+      const grace = setTimeout(() => shutdown.abort(), graceMs);
+      try {
+        await Promise.all([queue.stop(graceMs), Promise.all([...foreground])]);
+      } finally {
+        clearTimeout(grace);
+      }
     },
 
     reschedule,
@@ -201,13 +297,15 @@ export function createMailboxSync(options: MailboxSyncOptions) {
     async queueSync(mailboxId: string, entity: string): Promise<string | null> {
       const name = assertEntity(entity);
       await assertSyncable(crm.store.db, mailboxId, now());
+      // Kept until a run starts, so that a restart before then does not drop it.
+      await engine.store(mailboxId, name).request('manual', now());
       return syncNow(queue, mailboxId, name);
     },
 
     /** One run in the foreground (CLI, `?wait=true`): the run record, or a SyncError. */
     async runNow(mailboxId: string, entity: string, trigger = 'manual'): Promise<RunRecord> {
       const name = assertEntity(entity);
-      const result = await engine.syncMailbox(mailboxId, name, trigger);
+      const result = await inForeground((signal) => engine.syncMailbox(mailboxId, name, trigger, { signal }));
       if (result.status === 'off')
         throw new SyncError(
           'sync_off',

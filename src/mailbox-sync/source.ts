@@ -69,14 +69,16 @@ export class DomainMailboxSource implements MailboxSource {
       await this.domain.recordConnectorOutcome(mailboxId, { ok: true });
       return;
     }
-    if (outcome.status !== 'failed') return;
+    // A lost lease says nothing about the mailbox: another worker is syncing it.
+    if (outcome.status !== 'failed' || outcome.error?.code === 'lease_lost') return;
     const seen = opened.map((c) => c.lastError).find((e) => e !== undefined);
-    const error =
-      seen ??
-      (outcome.error?.code.startsWith('exchange_')
-        ? new ConnectorError('permanent', outcome.error.message)
-        : new Error(outcome.error?.message ?? 'sync failed'));
-    await this.domain.recordConnectorOutcome(mailboxId, { ok: false, error });
+    const code = outcome.error?.code ?? 'internal_error';
+    // The run's health is the run's own failure; the connector's error, when that was it, keeps
+    // the details (a server's retry-after).
+    const error = code.startsWith('exchange_')
+      ? (seen ?? new ConnectorError('permanent', outcome.error?.message ?? 'Exchange failed.'))
+      : Object.assign(new Error(outcome.error?.message ?? 'The sync run failed.'), { code });
+    await this.domain.recordConnectorOutcome(mailboxId, { ok: false, error, run: true });
   }
 }
 

@@ -6,7 +6,12 @@ import type { MailboxesTable } from '../db/schema.ts';
 import type { TestProblem } from './connection-test.ts';
 import { type MailboxContext, nowIso } from './context.ts';
 
-export type ConnectorOutcome = { ok: true } | { ok: false; error: unknown };
+/**
+ * `run`: the outcome of a whole sync run. A run that failed for a passing reason (a timeout, a
+ * dropped connection) still leaves the mailbox "failing" until a run succeeds: its health is
+ * derived from its runs. A single call's passing trouble says nothing about the mailbox.
+ */
+export type ConnectorOutcome = { ok: true } | { ok: false; error: unknown; run?: boolean };
 
 type Patch = Partial<MailboxesTable>;
 
@@ -58,10 +63,11 @@ export async function recordConnectorOutcome(
       const until = new Date(ctx.now().getTime() + (error.retryAfterMs ?? 60_000)).toISOString();
       patch = { throttled_until: until, last_error_code: 'throttled', last_error_message: error.message };
     } else if (
-      error.code === 'transient' ||
-      error.code === 'not_found' ||
-      error.code === 'conflict' ||
-      error.code === 'resync_needed'
+      !outcome.run &&
+      (error.code === 'transient' ||
+        error.code === 'not_found' ||
+        error.code === 'conflict' ||
+        error.code === 'resync_needed')
     ) {
       // Passing or item-level trouble says nothing about the mailbox as a whole.
       return;
@@ -70,7 +76,8 @@ export async function recordConnectorOutcome(
     }
   } else {
     const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-    patch = failurePatch(row, now, 'internal_error', message, false);
+    const code = (outcome.error as { code?: unknown } | null)?.code;
+    patch = failurePatch(row, now, typeof code === 'string' ? code : 'internal_error', message, false);
   }
   await ctx.db
     .updateTable('mailboxes')

@@ -101,6 +101,8 @@ export class SyncEngine {
     const store = this.store(mailboxId, entityName);
     if (options.signal?.aborted) return { status: 'busy' };
     if (!(await store.claim(owner, now(), leaseMs))) return { status: 'busy' };
+    // This run serves any run asked for until now.
+    await store.clearRequest();
     const guard = new RunGuard({
       signal: options.signal,
       maxRunMs: this.options.maxRunMs ?? DEFAULT_MAX_RUN_MS,
@@ -156,6 +158,8 @@ export class SyncEngine {
       tally.errors.unshift({ ref: 'run', ...failure });
     }
     await guard.end();
+    // Stopped by a shutdown: asked for again, so that the next start runs it.
+    if (status === 'abandoned') await store.request(trigger, now());
     await store.finishRun(runId, {
       status,
       counts: tally.counts,

@@ -10,10 +10,10 @@ export const SYNC_JOB = 'sync.mailbox';
 export interface SyncJobData {
   mailboxId: string;
   entity: string;
-  trigger: 'schedule' | 'manual' | 'push';
+  trigger: 'schedule' | 'manual' | 'push' | 'retry';
 }
 
-const keyOf = (mailboxId: string, entity: string) => `sync:${mailboxId}:${entity}`;
+export const keyOf = (mailboxId: string, entity: string) => `sync:${mailboxId}:${entity}`;
 
 /** Runs sync jobs on this queue. */
 export function registerSyncWorker(queue: JobQueue, engine: SyncEngine, concurrency = 4): void {
@@ -44,8 +44,20 @@ export async function scheduleMailboxSync(
   await queue.schedule(key, SYNC_JOB, Math.max(1, settings.intervalMinutes) * 60_000, data);
 }
 
-/** "Sync now": queued at once; a second request while one waits is folded into it. */
-export function syncNow(queue: JobQueue, mailboxId: string, entity: string): Promise<string | null> {
-  const data: SyncJobData = { mailboxId, entity, trigger: 'manual' };
-  return queue.send(SYNC_JOB, data, { key: keyOf(mailboxId, entity), retryLimit: 2 });
+/**
+ * "Sync now" (or a retry, or a run asked for before a restart): queued, after `delayMs`; a second
+ * request while one waits is folded into it.
+ */
+export function syncNow(
+  queue: JobQueue,
+  mailboxId: string,
+  entity: string,
+  options: { trigger?: SyncJobData['trigger']; delayMs?: number } = {},
+): Promise<string | null> {
+  const data: SyncJobData = { mailboxId, entity, trigger: options.trigger ?? 'manual' };
+  return queue.send(SYNC_JOB, data, {
+    key: keyOf(mailboxId, entity),
+    retryLimit: 2,
+    ...(options.delayMs ? { delayMs: options.delayMs } : {}),
+  });
 }

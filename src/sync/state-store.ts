@@ -155,6 +155,17 @@ export class SyncStore {
       .execute();
   }
 
+  /** Asks for a run (kept across restarts until a run claims the mailbox); `at`: not before. */
+  async request(trigger: string, at: Date): Promise<void> {
+    await this.ensureState(at.toISOString());
+    await this.stateRow().set({ requested_at: at.toISOString(), requested_trigger: trigger }).execute();
+  }
+
+  /** A run started (or the request was refused): nothing waits any more. */
+  async clearRequest(): Promise<void> {
+    await this.stateRow().set({ requested_at: null, requested_trigger: null }).execute();
+  }
+
   async state(): Promise<SyncState> {
     const row = await this.db
       .selectFrom('sync_states')
@@ -710,6 +721,44 @@ export class SyncStore {
     }
     return out;
   }
+}
+
+/** The owners of every lease held now, whatever its mailbox. */
+export async function leaseOwners(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('sync_states')
+    .select('lease_owner')
+    .distinct()
+    .where('lease_owner', 'is not', null)
+    .execute();
+  return rows.map((r) => r.lease_owner!);
+}
+
+/** Frees every lease `owner` holds (its process is known to be gone); returns how many. */
+export async function releaseLeasesOf(db: Db, owner: string): Promise<number> {
+  const result = await db
+    .updateTable('sync_states')
+    .set({ lease_owner: null, lease_until: null })
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Runs asked for and not started yet (queued before a restart, or retries). */
+export async function requestedRuns(
+  db: Db,
+): Promise<Array<{ mailboxId: string; entity: string; trigger: string; at: string }>> {
+  const rows = await db
+    .selectFrom('sync_states')
+    .select(['mailbox_id', 'entity', 'requested_trigger', 'requested_at'])
+    .where('requested_at', 'is not', null)
+    .execute();
+  return rows.map((r) => ({
+    mailboxId: r.mailbox_id,
+    entity: r.entity,
+    trigger: r.requested_trigger ?? 'manual',
+    at: r.requested_at!,
+  }));
 }
 
 export function emptyCounts(): RunCounts {
