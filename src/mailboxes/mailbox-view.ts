@@ -1,4 +1,6 @@
+// A mailbox as the API shows it: the row without its secrets, with its service's name and protocol.
 import type { MailboxesTable, MailServicesTable } from '../db/schema.ts';
+import type { MailboxContext } from './context.ts';
 import type { Mailbox } from './schemas.ts';
 
 export function toMailbox(
@@ -29,4 +31,24 @@ export function toMailbox(
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The API view of one mailbox row, reading its service's name. */
+export async function viewMailbox(ctx: MailboxContext, row: MailboxesTable): Promise<Mailbox> {
+  const service = row.service_id
+    ? await ctx.db
+        .selectFrom('mail_services')
+        .select(['name', 'type'])
+        .where('id', '=', row.service_id)
+        .executeTakeFirst()
+    : undefined;
+  return toMailbox(row, service);
+}
+
+/** The API views of many rows, reading the services' names once. */
+export async function viewMailboxes(ctx: MailboxContext, rows: MailboxesTable[]): Promise<Mailbox[]> {
+  const names = new Map(
+    (await ctx.db.selectFrom('mail_services').select(['id', 'name', 'type']).execute()).map((s) => [s.id, s]),
+  );
+  return rows.map((r) => toMailbox(r, r.service_id ? names.get(r.service_id) : undefined));
 }
