@@ -1,5 +1,7 @@
 // A server on a fresh test store, with an administrator and two sales users, each with an API
-// token, and the log lines it wrote. Requests go through app.inject (no socket).
+// token, and the log lines it wrote. Requests go through app.inject (no socket), and every
+// answer is checked against the OpenAPI document's schema for its route and status
+// (test/support/openapi-responses.ts): a test whose request gets an undocumented answer fails.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../src/config.ts';
 import { type Crm, createCrm, type User } from '../src/crm/index.ts';
@@ -8,6 +10,11 @@ import { LoginLimiter } from '../src/http/auth/login-limiter.ts';
 import { buildServer } from '../src/http/server.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestStore, type TestStore } from './support/db.ts';
+import {
+  checkEveryAnswer,
+  openApiResponseChecker,
+  type ResponseChecker,
+} from './support/openapi-responses.ts';
 
 export interface TestUser {
   user: User;
@@ -23,6 +30,8 @@ export interface Harness {
   admin: TestUser;
   alice: TestUser;
   bob: TestUser;
+  /** What checks each answer against the OpenAPI document. */
+  responses: ResponseChecker;
   /** A request with the user's bearer token. */
   as(who: TestUser, options: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -47,6 +56,8 @@ export async function createHarness(
     loginLimiter: options.loginLimiter ?? new LoginLimiter(),
   });
   await app.ready();
+  const responses = await openApiResponseChecker(app);
+  checkEveryAnswer(app, responses);
 
   const { administrators, sales } = await crm.users.ensureAdministratorsRole();
   const tokens = new ApiTokenStore(store);
@@ -73,6 +84,7 @@ export async function createHarness(
     admin,
     alice,
     bob,
+    responses,
     as: (who, request) =>
       app.inject({ ...request, headers: { ...request.headers, authorization: `Bearer ${who.token}` } }),
     close: async () => {

@@ -81,6 +81,7 @@ export const ERROR_STATUS_DESCRIPTIONS: Record<number, string> = {
   404: 'No such record, or it is not visible to you.',
   409: 'The record changed or already exists.',
   413: 'The request body is larger than the server accepts.',
+  414: 'A part of the URL (an id in the path) is far too long.',
   415: 'The body is not JSON.',
   422: 'The input is invalid; `details` names each field and the reason.',
   429: 'Too many failed sign-ins; wait for the time in Retry-After.',

@@ -105,6 +105,8 @@ function errorStatuses(op: Operation): number[] {
     for (const status of [400, 413, 415, 422]) statuses.add(status);
   }
   if (op.query || op.params) statuses.add(422);
+  // A path value that is badly percent-encoded or far too long is refused before the route runs.
+  if (op.params) for (const status of [400, 414]) statuses.add(status);
   return [...statuses].sort((a, b) => a - b);
 }
 
