@@ -12,6 +12,8 @@ export interface WriteOptions {
   filterHtml?: boolean;
   /** ExtendedFieldURI paths the shape asks for (AdditionalProperties). */
   extended?: ExtendedPath[];
+  /** ItemShape IncludeMimeContent. */
+  includeMimeContent?: boolean;
 }
 
 export const DEFAULT_WRITE_OPTIONS: WriteOptions = { precision: 'Seconds', bodyType: 'Best' };

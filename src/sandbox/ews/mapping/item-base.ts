@@ -18,6 +18,12 @@ export interface ItemBase {
   body?: Body;
   attachments?: Attachment[];
   extendedProperties?: ExtendedProperty[];
+  /** The item as MIME, for IncludeMimeContent (messages). */
+  mime?: () => string;
+  /** Internet headers (messages). */
+  headers?: Array<[string, string]>;
+  /** The part of the body new in this message (messages; the whole body when it quotes nothing). */
+  uniqueBody?: Body;
   dateTimeReceived?: string;
   size?: number;
   categories: string[];
@@ -59,6 +65,14 @@ export function attachmentsXml(itemId: string, attachments: Attachment[], withCo
 export function itemBaseProps(b: ItemBase, o: WriteOptions): { head: Prop[]; tail: Prop[] } {
   const dt = (v: string | undefined) => (v === undefined ? undefined : formatDateTime(v, o.precision));
   const head: Prop[] = [
+    {
+      uri: 'item:MimeContent',
+      xml:
+        o.includeMimeContent && b.mime
+          ? leaf('t:MimeContent', Buffer.from(b.mime(), 'utf8').toString('base64'), { CharacterSet: 'UTF-8' })
+          : '',
+      extended: true,
+    },
     { uri: 'item:ItemId', xml: el('t:ItemId', { Id: b.id, ChangeKey: b.changeKey }), dflt: true },
     { uri: 'item:ParentFolderId', xml: el('t:ParentFolderId', { Id: b.folderId }), dflt: true },
     { uri: 'item:ItemClass', xml: leaf('t:ItemClass', b.itemClass), dflt: true },
@@ -83,6 +97,16 @@ export function itemBaseProps(b: ItemBase, o: WriteOptions): { head: Prop[]; tai
     { uri: 'item:IsFromMe', xml: leaf('t:IsFromMe', b.isFromMe ?? false) },
     { uri: 'item:IsResend', xml: leaf('t:IsResend', false) },
     { uri: 'item:IsUnmodified', xml: leaf('t:IsUnmodified', false) },
+    {
+      uri: 'item:InternetMessageHeaders',
+      xml: b.headers
+        ? el(
+            't:InternetMessageHeaders',
+            null,
+            ...b.headers.map(([name, value]) => leaf('t:InternetMessageHeader', value, { HeaderName: name })),
+          )
+        : '',
+    },
     {
       uri: 'item:DateTimeSent',
       xml: leaf('t:DateTimeSent', dt(b.dateTimeSent ?? b.dateTimeCreated)),
@@ -114,6 +138,20 @@ export function itemBaseProps(b: ItemBase, o: WriteOptions): { head: Prop[]; tai
       uri: 'item:ConversationId',
       xml: b.conversationId ? el('t:ConversationId', { Id: b.conversationId }) : '',
     },
+    {
+      uri: 'item:UniqueBody',
+      xml: b.uniqueBody ? bodyXml(b.uniqueBody, o.bodyType, 't:UniqueBody', o.filterHtml) : '',
+      explicit: true,
+    },
+    {
+      uri: 'item:Preview',
+      xml: b.body ? leaf('t:Preview', previewOf(b.body)) : '',
+    },
+    {
+      uri: 'item:TextBody',
+      xml: b.body ? leaf('t:TextBody', textOf(b.body), { BodyType: 'Text' }) : '',
+      explicit: true,
+    },
   ];
   return { head, tail };
 }
@@ -125,4 +163,24 @@ function estimateSize(b: ItemBase): number {
 /** `Name; Name` as Exchange writes DisplayTo. */
 export function displayList(names: Array<{ name?: string; address: string }>): string {
   return names.map((n) => n.name ?? n.address).join('; ');
+}
+
+/** The body as plain text (EWS TextBody): HTML with its tags taken out. */
+export function textOf(body: Body): string {
+  if (body.contentType === 'text') return body.content;
+  return body.content
+    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h\d)>/gi, '\r\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .trim();
+}
+
+/** The first 255 characters of the text, as Exchange's Preview. */
+function previewOf(body: Body): string {
+  return textOf(body).replace(/\s+/g, ' ').slice(0, 255);
 }

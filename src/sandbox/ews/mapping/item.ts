@@ -40,6 +40,9 @@ export function itemProps(
 
 /** Properties FindItem never returns, whatever the shape asks (as Exchange). */
 export const NOT_IN_FIND_ITEM = new Set([
+  'item:MimeContent',
+  'item:InternetMessageHeaders',
+  'item:TextBody',
   'item:Body',
   'item:Attachments',
   'item:UniqueBody',

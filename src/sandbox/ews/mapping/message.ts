@@ -1,6 +1,6 @@
 // Messages ⇄ EWS MessageType, with attachment metadata.
 
-import { conversationIdOf } from '../../mail/conversation.ts';
+import { conversationIdOf, internetHeadersOf, uniqueBodyOf } from '../../mail/conversation.ts';
 import type { Attachment, Item, MessageData } from '../../model.ts';
 import { parseDateTime, toIso } from '../time/datetime.ts';
 import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
@@ -17,6 +17,7 @@ import {
   type WriteOptions,
 } from './common.ts';
 import { displayList, itemBaseProps } from './item-base.ts';
+import { messageMime } from './mime.ts';
 import type { Prop } from './shape.ts';
 
 export function messageProps(item: Item<'message'>, o: WriteOptions, mailboxAddress?: string): Prop[] {
@@ -34,6 +35,9 @@ export function messageProps(item: Item<'message'>, o: WriteOptions, mailboxAddr
       dateTimeReceived: m.receivedDateTime,
       categories: m.categories,
       extendedProperties: m.extendedProperties,
+      mime: () => messageMime(item),
+      headers: internetHeadersOf(m, m.sentDateTime ?? item.createdDateTime).map((h) => [h.name, h.value]),
+      uniqueBody: uniqueBodyOf(m.body),
       importance: m.importance,
       isDraft: m.isDraft,
       isFromMe:

@@ -15,6 +15,8 @@ export interface Prop {
   indexed?: { wrapper: string; entries: Array<{ key: string; xml: string }> };
   /** The item's extended properties the shape named; written whatever the base shape. */
   extended?: boolean;
+  /** Left out of AllProperties: written only when AdditionalProperties names it (as Exchange). */
+  explicit?: boolean;
 }
 
 export type BaseShape = 'IdOnly' | 'Default' | 'AllProperties';
@@ -114,8 +116,8 @@ export function selectProps(props: Prop[], shape: Shape): string {
     }
     const whole =
       p.uri === 'item:ItemId' ||
-      shape.base === 'AllProperties' ||
-      (shape.base === 'Default' && p.dflt === true) ||
+      (shape.base === 'AllProperties' && !p.explicit) ||
+      (shape.base === 'Default' && p.dflt === true && !p.explicit) ||
       shape.additional.has(p.uri);
     if (whole) {
       out += p.xml;

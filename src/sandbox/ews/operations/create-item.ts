@@ -7,9 +7,10 @@ import { emptyContact, readContact } from '../mapping/contact.ts';
 import { readExtendedProperties } from '../mapping/extended.ts';
 import { itemElementName } from '../mapping/item.ts';
 import { readMessage } from '../mapping/message.ts';
+import { readMime } from '../mapping/mime.ts';
 import { normaliseTask, readTask } from '../mapping/task.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, type XElement } from '../xml/parse.ts';
+import { kid, kidText, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
 import { nowIso, type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { type InvitationMode, sendInvitations } from './meetings.ts';
@@ -160,7 +161,7 @@ export function sendMessage(
   return sent;
 }
 
-export function createItem(op: OperationContext, request: XElement): string {
+export async function createItem(op: OperationContext, request: XElement): Promise<string> {
   const disposition = request.attrs.MessageDisposition;
   const invitations = request.attrs.SendMeetingInvitations;
   if (disposition !== undefined && !MESSAGE_DISPOSITIONS.includes(disposition)) {
@@ -177,8 +178,22 @@ export function createItem(op: OperationContext, request: XElement): string {
   }
   const saved = kid(request, 'SavedItemFolderId');
   const store = op.sandbox.store;
-  const messages = requiredList(request, 'Items').map((itemEl) => {
+  const items = requiredList(request, 'Items');
+  // MIME is parsed first (the parser is asynchronous); its fields are the message's, and the
+  // properties given beside it win, as when Exchange applies them after the MIME.
+  const fromMime = new Map<XElement, Partial<MessageData> | EwsError>();
+  for (const itemEl of items) {
+    const mime = itemEl.name === 'Message' ? kidText(itemEl, 'MimeContent') : undefined;
+    if (mime === undefined) continue;
+    fromMime.set(itemEl, await readMime(mime).catch((error: unknown) => storeErrorToEws(error)));
+  }
+  const messages = items.map((itemEl) => {
     try {
+      const mimeFields = fromMime.get(itemEl);
+      if (mimeFields instanceof EwsError) throw mimeFields;
+      if (kid(itemEl, 'TextBody')) {
+        throw new EwsError('ErrorInvalidPropertySet', 'TextBody is read-only; set Body instead.');
+      }
       const extended = readExtendedProperties(itemEl);
       const ext = extended.length > 0 ? { extendedProperties: extended } : {};
       switch (itemEl.name) {
@@ -219,7 +234,7 @@ export function createItem(op: OperationContext, request: XElement): string {
               'Creating a message needs the MessageDisposition attribute (SaveOnly, SendOnly or SendAndSaveCopy).',
             );
           }
-          const data = newMessage(op, { ...readMessage(itemEl, op.timeZone), ...ext });
+          const data = newMessage(op, { ...mimeFields, ...readMessage(itemEl, op.timeZone), ...ext });
           if (disposition === 'SaveOnly') {
             const { mailbox, folderId } = targetFolder(op, saved, 'drafts');
             return success(store.createItem(mailbox.id, folderId, 'message', data, 'ews'));
@@ -309,7 +324,7 @@ function smartResponse(op: OperationContext, request: XElement): Partial<Message
   ].filter(Boolean);
   const added = newBody?.text ?? '';
   const content = html
-    ? `${added}<hr><div>${header.map((h) => `${escHtml(h)}<br>`).join('')}</div>${o.body.contentType === 'html' ? o.body.content : `<pre>${escHtml(o.body.content)}</pre>`}`
+    ? `${added}<hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr">${header.map((h) => `${escHtml(h)}<br>`).join('')}</div>${o.body.contentType === 'html' ? o.body.content : `<pre>${escHtml(o.body.content)}</pre>`}`
     : `${added}\r\n\r\n-----Original Message-----\r\n${header.join('\r\n')}\r\n\r\n${o.body.content}`;
   const subject =
     given.subject ??
