@@ -17,6 +17,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphSandbox, startGraphSandbox } from '../support/graph-sandbox.ts';
 import { assertGraphCollection, assertGraphEntity } from '../support/graph-schema.ts';
+import { GraphTrafficRecorder } from '../support/graph-traffic.ts';
+
+/** What the SDK sent and got back, checked against the CSDL's schemas at the end. */
+const traffic = new GraphTrafficRecorder();
 
 class SandboxToken implements Middleware {
   private next?: Middleware;
@@ -74,6 +78,7 @@ class SandboxHttps implements Middleware {
         req.end();
       },
     );
+    traffic.record(options.method ?? 'GET', url, body, reply.status, reply.body.toString('utf8'));
     context.response = new Response(reply.status === 204 ? null : new Uint8Array(reply.body), {
       status: reply.status,
       headers: reply.headers,
@@ -197,5 +202,10 @@ describe('Graph with @microsoft/microsoft-graph-client', () => {
     const calendars = responses.getResponseById('3');
     expect(calendars.status).toBe(200);
     assertGraphCollection('calendar', (await calendars.json()) as { value: unknown[] });
+  });
+
+  it('sent and received only what the CSDL defines', () => {
+    expect(traffic.requests.length).toBeGreaterThan(3);
+    traffic.expectAllValid();
   });
 });
