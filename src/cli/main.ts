@@ -1,5 +1,8 @@
 // Entry point of the `exsync` command (bin/exsync.js imports this file).
+import { applyMemoryFlags } from './node-flags.ts';
 import { runCli } from './run.ts';
+
+applyMemoryFlags();
 
 try {
   // `serve` returns once listening; the open server keeps the process alive until shutdown.
