@@ -157,13 +157,14 @@ describe('Microsoft Graph SDK (@microsoft/msgraph-sdk) with @azure/identity', ()
   });
 
   it('signs in with the device code credential once the user enters the code', async () => {
+    let entered: Promise<Response> | undefined;
     const credential = new DeviceCodeCredential({
       tenantId: DEMO_TENANT_ID,
       clientId: DEMO_CLIENT_ID,
       ...credentialOptions(),
       userPromptCallback: (info) => {
         // The user, on another device, opens the page and signs in.
-        void fetch(`${sandbox.url}/devicelogin`, {
+        entered = fetch(`${sandbox.url}/devicelogin`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({
@@ -178,6 +179,7 @@ describe('Microsoft Graph SDK (@microsoft/msgraph-sdk) with @azure/identity', ()
     const grace = sdkClient(credential);
     const me = await grace.me.get();
     expect(me?.mail).toBe('grace@example.test');
+    expect((await entered)?.status).toBe(200);
   }, 20_000);
 
   it('sent and received only what the CSDL defines', () => {

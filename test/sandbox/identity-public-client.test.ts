@@ -161,22 +161,20 @@ describe('identity platform: username/password and device code grants', () => {
 
   it('runs MSAL’s device code flow: pending while polled, tokens once the user enters the code', async () => {
     let userCode = '';
-    const shown = new Promise<void>((resolve) => {
-      void pca
-        .acquireTokenByDeviceCode({
-          scopes: SCOPES,
-          deviceCodeCallback: (response) => {
-            userCode = response.userCode;
-            expect(response.message).toContain(userCode);
-            resolve();
-          },
-        })
-        .then((r) => {
-          result = r;
-        });
+    let shown: () => void = () => {};
+    const codeShown = new Promise<void>((resolve) => {
+      shown = resolve;
     });
-    let result: Awaited<ReturnType<typeof pca.acquireTokenByDeviceCode>> | undefined;
-    await shown;
+    // MSAL polls until the user has signed in on the page below.
+    const signedIn = pca.acquireTokenByDeviceCode({
+      scopes: SCOPES,
+      deviceCodeCallback: (response) => {
+        userCode = response.userCode;
+        expect(response.message).toContain(userCode);
+        shown();
+      },
+    });
+    await Promise.race([codeShown, signedIn]);
     // The code entry page, then the sign-in page for the app the code belongs to.
     const entry = await request(sandbox.caPem, 'GET', `${sandbox.httpsUrl}/devicelogin`);
     expect(entry.text).toContain('name="otc"');
@@ -198,7 +196,7 @@ describe('identity platform: username/password and device code grants', () => {
       consent: 'accept',
     });
     expect(done.text).toContain('You have signed in');
-    await expect.poll(() => result, { timeout: 15_000, interval: 200 }).toBeDefined();
+    const result = await signedIn;
     expect(result?.account?.username).toBe('ada@example.test');
     expect(sandbox.identity.verify(result!.accessToken)?.scopes).toEqual(SCOPES);
   }, 20_000);
