@@ -235,7 +235,7 @@ describe('Graph fidelity to clients written elsewhere', () => {
     expect(structural.filter((name) => !(name in everything.json))).toEqual([]);
   });
 
-  it('gives seeded messages a conversationId shared with the other mailbox’s copy', async () => {
+  it('MS-OXWSCORE_R109: gives a message one conversationId in both mailboxes and over EWS and Graph', async () => {
     const inbox = await g.graph('GET', '/me/mailFolders/inbox/messages?$top=50', { token: grace });
     assertGraphCollection('message', inbox.json);
     for (const m of inbox.json.value) expect(m.conversationId, m.subject).toMatch(/^AAQkA/);
