@@ -294,6 +294,20 @@ describe('lists', () => {
 });
 
 describe('users and the journal', () => {
+  it('lists the roles a user can be given, by name, to every signed-in user', async () => {
+    const response = await h.as(h.bob, { method: 'GET', url: '/api/v1/roles' });
+    expect(response.statusCode).toBe(200);
+    expect(checkDocumented('GET', '/api/v1/roles', 200, response.json())).toEqual([]);
+    const names = response.json().items.map((r: { name: string }) => r.name);
+    expect(names).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(['Administrators', 'Sales']));
+    const administrators = response.json().items.find((r: { name: string }) => r.name === 'Administrators');
+    expect(administrators).toMatchObject({
+      builtIn: true,
+      operations: expect.arrayContaining(['CanManageUsers']),
+    });
+  });
+
   it('lets administrators create users and refuses others', async () => {
     const refused = await h.as(h.alice, {
       method: 'POST',

@@ -14,9 +14,11 @@ import { MailServiceList } from './pages/mail-services/mail-service-list.tsx';
 import { MailboxAdd } from './pages/mailboxes/mailbox-add.tsx';
 import { MailboxList } from './pages/mailboxes/mailbox-list.tsx';
 import { MailboxPage } from './pages/mailboxes/mailbox-page.tsx';
+import { MyAccount } from './pages/me/me.tsx';
 import { NotFound } from './pages/not-found.tsx';
 import { Organisation } from './pages/organisation/organisation.tsx';
 import { MailboxSyncSettings } from './pages/sync-settings/sync-settings.tsx';
+import { UserList, UserNew, UserPage } from './pages/users/users.tsx';
 
 // biome-ignore lint/suspicious/noExplicitAny: route components take their path params as props
 export const routes: Array<{ path: string; component: ComponentType<any> }> = [
@@ -41,6 +43,10 @@ export const routes: Array<{ path: string; component: ComponentType<any> }> = [
   { path: '/settings/mail-services/new', component: MailServiceForm },
   { path: '/settings/mail-services/:id', component: MailServiceForm },
   { path: '/settings/organisation', component: Organisation },
+  { path: '/settings/users', component: UserList },
+  { path: '/settings/users/new', component: UserNew },
+  { path: '/settings/users/:id', component: UserPage },
+  { path: '/me', component: MyAccount },
   { path: '/*', component: NotFound },
 ];
 
@@ -60,4 +66,5 @@ export const navigation: NavigationEntry[] = [
   { href: '/settings/mailboxes', label: 'nav.mailboxes' },
   { href: '/settings/mail-services', label: 'nav.mailServices', adminOnly: true },
   { href: '/settings/organisation', label: 'nav.organisation', adminOnly: true },
+  { href: '/settings/users', label: 'nav.users', adminOnly: true },
 ];

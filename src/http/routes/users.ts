@@ -2,7 +2,13 @@
 // (sharing a record needs a colleague's id); creating and changing users needs CanManageUsers
 // or administration rights, which the CRM core enforces.
 import { z } from 'zod';
-import { userCreateSchema, userFilterSchema, userSchema, userUpdateSchema } from '../../crm/index.ts';
+import {
+  roleSchema,
+  userCreateSchema,
+  userFilterSchema,
+  userSchema,
+  userUpdateSchema,
+} from '../../crm/index.ts';
 import { accountKey, type LoginLimiter } from '../auth/login-limiter.ts';
 import type { CrmBackend } from '../crm-backend.ts';
 import { type Operation, operation } from '../operation.ts';
@@ -22,6 +28,8 @@ const userPage = z
   .strictObject({ items: z.array(userSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'UserPage' });
 
+const roleList = z.strictObject({ items: z.array(roleSchema.meta({ id: 'Role' })) }).meta({ id: 'RoleList' });
+
 const passwordSchema = z
   .strictObject({ password: z.string().min(8, 'must be at least 8 characters').max(1024) })
   .meta({ id: 'PasswordReset' });
@@ -29,6 +37,18 @@ const passwordSchema = z
 export function userRoutes(backend: CrmBackend, loginLimiter: LoginLimiter): Operation[] {
   const users = backend.crm.users;
   return [
+    operation({
+      method: 'GET',
+      path: '/api/v1/roles',
+      operationId: 'listRoles',
+      tag: 'Users',
+      summary:
+        'List the roles, by name, with the system operations each grants (the choices for a user’s roles).',
+      auth: 'user',
+      response: { status: 200, description: 'Every role.', schema: roleList },
+      errors: [],
+      handler: async ({ principal }) => ({ items: await backend.crm.roles.list(principal!) }),
+    }),
     operation({
       method: 'GET',
       path: '/api/v1/users',

@@ -49,9 +49,15 @@ export function Layout(props: { children: ComponentChildren }) {
           ))}
         </nav>
         <div class="user">
-          <span class="user-name" title={me.user.email}>
+          <a
+            class="user-name"
+            href="/me"
+            title={me.user.email}
+            aria-label={t('layout.myAccount', { name: me.user.displayName || me.user.email })}
+            aria-current={path === '/me' ? 'page' : undefined}
+          >
             {me.user.displayName || me.user.email}
-          </span>
+          </a>
           <select
             class="language small"
             aria-label={t('layout.language')}
