@@ -4,6 +4,8 @@
 // and sending mail. The scripts beside this file print what they saw as JSON.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +17,7 @@ import {
   DEMO_PASSWORD,
   DEMO_TENANT_ID,
 } from '../../src/sandbox/seed/index.ts';
+import { EwsSchemaRecorder } from '../support/ews-schema.ts';
 
 const PYTHON = '/usr/bin/python3';
 const scripts = join(import.meta.dirname, 'python');
@@ -38,6 +41,40 @@ if (!available && process.env.CI) {
 
 // biome-ignore lint/suspicious/noExplicitAny: the scripts print free-form JSON
 type Printed = Record<string, any>;
+
+/**
+ * A pass-through to the sandbox that records every EWS request and response, so what exchangelib
+ * sends and what the sandbox answers it can be checked against messages.xsd.
+ */
+async function recordingProxy(
+  target: string,
+  recorder: EwsSchemaRecorder,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+      fetch(`${target}${req.url}`, { method: req.method, headers, body: body.length ? body : undefined })
+        .then(async (answer) => {
+          const text = await answer.text();
+          if (/\/ews\/exchange\.asmx/i.test(req.url ?? ''))
+            recorder.recordExchange(body.toString('utf8'), text, 'exchangelib');
+          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml' });
+          res.end(text);
+        })
+        .catch((error: Error) => {
+          res.writeHead(502);
+          res.end(error.message);
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
 
 async function runPython(script: string, args: string[]): Promise<Printed> {
   const { stdout } = await promisify(execFile)(PYTHON, [join(scripts, script), ...args], {
@@ -92,9 +129,20 @@ describe.skipIf(!available)('Python clients from Debian', () => {
 
   describe('exchangelib', () => {
     let out: Printed;
+    const traffic = new EwsSchemaRecorder();
     beforeAll(async () => {
-      out = await runPython('exchangelib_flows.py', [sandbox.url, DEMO_PASSWORD]);
+      const proxy = await recordingProxy(sandbox.url, traffic);
+      try {
+        out = await runPython('exchangelib_flows.py', [proxy.url, DEMO_PASSWORD]);
+      } finally {
+        proxy.server.close();
+      }
     }, 120_000);
+
+    it('exchanges only schema-valid EWS messages with the sandbox', async () => {
+      expect(traffic.bodies.length).toBeGreaterThan(20);
+      await traffic.expectAllValid();
+    });
 
     it('syncs contacts in pages of 50: creates of what exists, then exactly the changes', () => {
       expect(out.firstSync).toEqual({ create: out.contactCount, update: 0, delete: 0, read_flag_change: 0 });
