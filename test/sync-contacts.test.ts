@@ -89,7 +89,8 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     });
     expect(grace.phones).toEqual(
       expect.arrayContaining([
-        { type: 'work', number: '+49 30 1234567' },
+        // Her address is in the USA, where 030 1234567 cannot be a number: kept as typed.
+        { type: 'work', number: '030 1234567' },
         { type: 'mobile', number: '+1 202 555 0142' },
       ]),
     );
@@ -160,6 +161,65 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     const quiet = await m.sync();
     expect(quiet.tally?.counts.export.updated).toBe(0);
     expect(quiet.tally?.counts.import.updated).toBe(0);
+  });
+
+  it('reads a number without country code as one of the contact’s country, and never guesses one', async () => {
+    // The mailbox (or organisation) country is Germany: it only applies when the address names none.
+    const m = await mailbox(contactSettings({ options: { defaultCountry: 'DE' } }));
+    const uk = await world.fx.crm.contacts.create(m.userPrincipal, {
+      givenName: 'Brit',
+      familyName: 'Mobile',
+      phones: [{ type: 'mobile', number: '07700 900123' }],
+      addresses: [{ type: 'home', city: 'London', country: 'United Kingdom' }],
+    });
+    await world.fx.crm.contacts.create(m.userPrincipal, {
+      givenName: 'Berlin',
+      familyName: 'Office',
+      phones: [{ type: 'work', number: '030 1234567' }],
+    });
+    m.userCreates(
+      person({
+        givenName: 'Ex',
+        surname: 'Pat',
+        displayName: 'Ex Pat',
+        phones: { MobilePhone: '07700 900456' },
+        addresses: { Home: { city: 'Bath', countryOrRegion: 'Vereinigtes Königreich' } },
+      }),
+    );
+    await m.sync();
+    const phoneOf = (surname: string) =>
+      m.exchangeItems().find((i) => i.data.surname === surname)!.data.phones;
+    expect(phoneOf('Mobile')).toEqual({ MobilePhone: '+44 7700 900123' });
+    expect(phoneOf('Office')).toEqual({ BusinessPhone: '+49 30 1234567' });
+    const expat = (await m.crmContacts()).find((c) => c.familyName === 'Pat')!;
+    expect(expat.phones).toEqual([{ type: 'mobile', number: '+44 7700 900456' }]);
+    expect(await engine.store(m.mailboxId, 'contacts').notExported(uk.id)).toEqual([]);
+
+    // No country anywhere: the number goes as typed, and the contact says so.
+    const unknown = await mailbox(contactSettings({ options: { defaultCountry: null } }));
+    const nowhere = await world.fx.crm.contacts.create(unknown.userPrincipal, {
+      givenName: 'No',
+      familyName: 'Country',
+      phones: [{ type: 'mobile', number: '07700 900123' }],
+    });
+    const run = await unknown.sync();
+    expect(unknown.exchangeItems()[0].data.phones).toEqual({ MobilePhone: '07700 900123' });
+    expect(await engine.store(unknown.mailboxId, 'contacts').notExported(nowhere.id)).toEqual([
+      {
+        field: 'phones',
+        value: '07700 900123',
+        reason: expect.stringMatching(
+          /as entered.*no country code.*neither the contact’s address nor the organisation/,
+        ),
+      },
+    ]);
+    expect(run.tally?.skipped.some((s) => s.ref.includes(nowhere.id))).toBe(true);
+    // Nothing flips back and forth.
+    for (const x of [m, unknown]) {
+      const quiet = await x.sync();
+      expect(quiet.tally?.counts.export.updated).toBe(0);
+      expect(quiet.tally?.counts.import.updated).toBe(0);
+    }
   });
 
   it('two-way: edits flow both ways, a conflict is resolved by policy and logged with both versions (E1, E2)', async () => {

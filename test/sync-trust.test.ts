@@ -27,7 +27,7 @@ describe("the mass-delete guard is the administrator's", () => {
   it('refuses a user share above the organisation limit, with the limit in the message', async () => {
     const mailbox = await connectMailbox(w, w.h.alice);
     const policy = await w.call(w.h.alice, { method: 'GET', url: '/api/v1/sync/policy' });
-    expect(policy.json()).toEqual({ massDeleteShare: 0.2 });
+    expect(policy.json()).toEqual({ massDeleteShare: 0.2, phoneCountry: null });
     const loose = await w.call(w.h.alice, {
       method: 'PUT',
       url: `/api/v1/mailboxes/${mailbox.id}/sync-settings`,
@@ -55,7 +55,7 @@ describe("the mass-delete guard is the administrator's", () => {
       url: '/api/v1/sync/policy',
       payload: { massDeleteShare: 0.5 },
     });
-    expect(byAdmin.json()).toEqual({ massDeleteShare: 0.5 });
+    expect(byAdmin.json()).toEqual({ massDeleteShare: 0.5, phoneCountry: null });
     const nowAllowed = await w.call(w.h.alice, {
       method: 'PUT',
       url: `/api/v1/mailboxes/${mailbox.id}/sync-settings`,

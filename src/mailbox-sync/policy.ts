@@ -5,12 +5,17 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
+import { countryCodeSchema } from './settings.ts';
 
 export const syncPolicySchema = z
   .strictObject({
     massDeleteShare: z.number().min(0).max(1).meta({
       description:
         'The highest mass-delete share any mailbox may use (0–1): a run deleting more than this share of its linked items waits for an administrator. Mailboxes may set a lower share, never a higher one.',
+    }),
+    phoneCountry: countryCodeSchema.nullable().meta({
+      description:
+        'The organisation’s country (ISO 3166 alpha-2) for phone numbers written without a country code, when the contact’s address names no country and the mailbox sets none. Null: such numbers go to Exchange as entered and are listed on the contact.',
     }),
   })
   .meta({ id: 'SyncPolicy' });
@@ -20,7 +25,7 @@ export type SyncPolicy = z.output<typeof syncPolicySchema>;
 export const syncPolicyUpdateSchema = syncPolicySchema.partial().meta({ id: 'SyncPolicyUpdate' });
 
 /** 20 %: the share a new mailbox starts with, so nobody is looser than the default out of the box. */
-export const DEFAULT_SYNC_POLICY: SyncPolicy = { massDeleteShare: 0.2 };
+export const DEFAULT_SYNC_POLICY: SyncPolicy = { massDeleteShare: 0.2, phoneCountry: null };
 
 const ROW_ID = 'organisation';
 

@@ -39,6 +39,15 @@ const commonShape = {
 
 const contactTypes = z.enum(['employee', 'customer', 'other']);
 
+/** An ISO 3166 alpha-2 code libphonenumber knows, upper-cased. */
+export const countryCodeSchema = z
+  .string()
+  .length(2)
+  .transform((c) => c.toUpperCase())
+  .refine((c) => isSupportedCountry(c), {
+    message: 'must be an ISO 3166 alpha-2 country code, such as DE, GB or US',
+  });
+
 export const contactExportFilterSchema = z
   .union([
     z.strictObject({ all: z.literal(true) }),
@@ -59,14 +68,10 @@ export const contactSyncSettingsSchema = z
     ...commonShape,
     export: contactExportFilterSchema,
     syncNotes: z.boolean().meta({ description: 'Sync the notes field both ways.' }),
-    defaultCountry: z
-      .string()
-      .length(2)
-      .transform((c) => c.toUpperCase())
-      .refine((c) => isSupportedCountry(c), {
-        message: 'must be an ISO 3166 alpha-2 country code, such as DE, GB or US',
-      })
-      .meta({ description: 'Country assumed for phone numbers written without a country code.' }),
+    defaultCountry: countryCodeSchema.nullable().meta({
+      description:
+        'Country for phone numbers written without a country code when the contact’s address names none; null: the organisation’s (GET /sync/policy), and with none set there such numbers go to Exchange as entered and are listed on the contact.',
+    }),
   })
   .meta({ id: 'ContactSyncSettings' });
 
@@ -88,7 +93,7 @@ export const DEFAULT_CONTACT_SYNC: ContactSyncSettings = {
   intervalMinutes: 15,
   export: { all: true },
   syncNotes: true,
-  defaultCountry: 'DE',
+  defaultCountry: null,
 };
 
 /** A partial update: missing fields keep their stored (or default) value. */
@@ -122,6 +127,7 @@ const MASS_DELETE_MINIMUM = 5;
 export function contactEngineSettings(
   s: ContactSyncSettings,
   maxMassDeleteShare = 1,
+  organisationCountry: string | null = null,
 ): EntitySyncSettings<ContactSyncOptions> {
   return {
     direction: s.direction,
@@ -137,7 +143,7 @@ export function contactEngineSettings(
         ? { all: true }
         : { all: false, types: [...s.export.types], groupIds: [...s.export.groupIds] },
       syncNotes: s.syncNotes,
-      defaultCountry: s.defaultCountry as CountryCode,
+      defaultCountry: (s.defaultCountry ?? organisationCountry) as CountryCode | null,
     },
   };
 }

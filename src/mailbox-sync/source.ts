@@ -46,7 +46,7 @@ export class DomainMailboxSource implements MailboxSource {
     await assertSyncable(this.crm.store.db, mailboxId, this.now());
     const view = await this.settingsStore.read(mailboxId);
     const policy = await this.policy.read();
-    return { contacts: contactEngineSettings(view.contacts, policy.massDeleteShare) };
+    return { contacts: contactEngineSettings(view.contacts, policy.massDeleteShare, policy.phoneCountry) };
   }
 
   async connectorFor(mailboxId: string, options: { signal?: AbortSignal } = {}): Promise<ExchangeConnector> {

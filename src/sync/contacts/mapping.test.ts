@@ -110,6 +110,46 @@ describe('B4 limits', () => {
     expect(canonicalPhone('ext. 12', 'DE')).toBe('ext. 12');
   });
 
+  it('never gives a number a prefix its country does not use, and reads one in no country when none is known', () => {
+    expect(canonicalPhone('07700 900123', 'GB')).toBe('+44 7700 900123');
+    expect(canonicalPhone('030 1234567', 'US')).toBe('030 1234567');
+    expect(canonicalPhone('07700 900123', null)).toBe('07700 900123');
+    expect(canonicalPhone('+44 7700 900123', null)).toBe('+44 7700 900123');
+  });
+
+  it("takes the country from the contact's address first, the mailbox's or organisation's next", () => {
+    const uk = contact({
+      phones: [{ type: 'mobile', number: '07700 900123' }],
+      addresses: [
+        { type: 'home', city: 'London', country: 'United Kingdom' },
+        { type: 'other', city: 'Paris', country: 'FR' },
+      ],
+    });
+    expect(projectContact(uk, { ...options, defaultCountry: 'DE' }).snapshot.phones).toEqual({
+      mobile: '+44 7700 900123',
+    });
+    const nowhere = contact({ phones: [{ type: 'mobile', number: '07700 900123' }] });
+    expect(projectContact(nowhere, { ...options, defaultCountry: 'GB' }).snapshot.phones).toEqual({
+      mobile: '+44 7700 900123',
+    });
+    const unknown = projectContact(nowhere, { ...options, defaultCountry: null });
+    expect(unknown.snapshot.phones).toEqual({ mobile: '07700 900123' });
+    expect(unknown.notExported).toEqual([
+      { field: 'phones', value: '07700 900123', reason: expect.stringMatching(/as entered/) },
+    ]);
+    // Exchange's side reads the number with its own addresses alike, so the two agree.
+    const item = snapshotOfItem(
+      {
+        emails: [],
+        phones: [{ type: 'mobile', number: '07700 900123' }],
+        addresses: [{ type: 'home', city: 'London', countryOrRegion: 'Vereinigtes Königreich' }],
+        categories: [],
+      },
+      { ...options, defaultCountry: 'DE' },
+    );
+    expect(item.phones).toEqual({ mobile: '+44 7700 900123' });
+  });
+
   it('leaves notes out when notes sync is off, and keeps Exchange notes on write', () => {
     const off = { ...options, syncNotes: false };
     const { snapshot, notExported } = projectContact(contact({ notes: 'secret' }), off);

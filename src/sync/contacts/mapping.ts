@@ -7,14 +7,19 @@ import type { NeutralContact, Phone, PhoneType, PostalAddress } from '../../conn
 import type { Contact } from '../../crm/contacts.ts';
 import type { PHONE_TYPES } from '../../crm/fields.ts';
 import type { NotExported, Projection, Snapshot } from '../types.ts';
+import { countryOf } from './countries.ts';
 
 export interface ContactSyncOptions {
   /** B3: every accessible contact, or the chosen types and groups. Tagged contacts always go. */
   export: { all: true } | { all: false; types: Array<'employee' | 'customer' | 'other'>; groupIds: string[] };
   /** B4: notes sync can be switched off per mailbox. */
   syncNotes: boolean;
-  /** Country assumed for numbers written without a country code (ISO 3166 alpha-2). */
-  defaultCountry: CountryCode;
+  /**
+   * Country for numbers written without a country code when the contact's address names none
+   * (ISO 3166 alpha-2): the mailbox's setting, else the organisation's. Null: such numbers are
+   * written as entered and listed, never given a prefix that may be wrong.
+   */
+  defaultCountry: CountryCode | null;
   /**
    * The phone slots the mailbox's contacts can hold, when not all of them (set per run by
    * `contactsEntity.forProtocol`: a Graph contact has no fax, pager, … property). Numbers of
@@ -84,17 +89,23 @@ export interface SnapshotAddress {
 }
 
 /**
- * Canonical international form (`+49 30 1234567`) of a number that is possible for its country
- * (or `country` when it has no country code); null for one that is not, which the sync writes
- * as typed. The contact form shows the same verdict while a number is typed.
+ * Canonical international form (`+49 30 1234567`) of a number, or null when its country cannot
+ * be told, which the sync then writes as typed. A number with a country code needs only to be
+ * possible; one without is read as a number of `country` only when it is valid there or was
+ * written with that country's trunk prefix (the 0 of 07700 900123 in the UK): "030 1234567" is
+ * a possible length in the USA, but no American would write it, so it gets no +1. The contact
+ * form shows the same verdict while a number is typed.
  */
-export function internationalPhone(number: string, country: CountryCode): string | null {
-  const parsed = parsePhoneNumberFromString(number, country);
-  return parsed?.isPossible() ? parsed.formatInternational() : null;
+export function internationalPhone(number: string, country: CountryCode | null): string | null {
+  const parsed = parsePhoneNumberFromString(number, country ?? undefined);
+  if (!parsed?.isPossible()) return null;
+  const international = /^\s*(\+|00)/.test(number);
+  const trunkPrefixed = number.replace(/\D/g, '') !== parsed.nationalNumber;
+  return international || parsed.isValid() || trunkPrefixed ? parsed.formatInternational() : null;
 }
 
 /** Canonical international form (`+49 30 1234567`); numbers that cannot be parsed stay as written. */
-export function canonicalPhone(number: string, country: CountryCode): string {
+export function canonicalPhone(number: string, country: CountryCode | null): string {
   return internationalPhone(number, country) ?? number.trim();
 }
 
@@ -120,6 +131,35 @@ function phoneSlots(phones: CrmPhone[], options: PhoneOptions) {
     exported.push(phone);
   }
   return { slots, exported, left };
+}
+
+/**
+ * The country a contact's numbers without a country code belong to: the first of its business,
+ * home and other addresses that names a country, else `fallback`. Both sides of a pair use the
+ * snapshot's addresses, so they read a number alike.
+ */
+export function phoneCountry(
+  addresses: Record<string, SnapshotAddress>,
+  fallback: CountryCode | null,
+): CountryCode | null {
+  for (const kind of ['business', 'home', 'other']) {
+    const country = countryOf(addresses[kind]?.country);
+    if (country) return country;
+  }
+  return fallback;
+}
+
+/** Numbers that go to Exchange as entered because they could not be read, and why (B4). */
+function unreadNumbers(slots: Record<string, string>, country: CountryCode | null): NotExported[] {
+  return Object.values(slots)
+    .filter((number) => internationalPhone(number, country) === null)
+    .map((number) => ({
+      field: 'phones',
+      value: number,
+      reason: country
+        ? `written to Exchange as entered: it is not a possible ${country} number and has no country code`
+        : 'written to Exchange as entered: it has no country code, and neither the contact’s address nor the organisation names a country',
+    }));
 }
 
 function addressSlots(addresses: CrmAddress[]) {
@@ -171,7 +211,7 @@ export interface LeftOut {
  */
 export function leftOut(
   contact: Pick<Contact, 'emails' | 'phones' | 'addresses' | 'websites'>,
-  country: CountryCode,
+  country: CountryCode | null,
   phoneSlotsHeld?: readonly PhoneType[],
 ): LeftOut[] {
   const out: LeftOut[] = [];
@@ -205,8 +245,10 @@ export function projectContact(contact: Contact, options: ContactSyncOptions): P
     }),
   );
   const emails = contact.emails.slice(0, MAX_EMAILS).map((e) => e.address);
-  const phones = phoneSlots(contact.phones, options);
   const addresses = addressSlots(contact.addresses);
+  const country = phoneCountry(addresses.slots, options.defaultCountry);
+  const phones = phoneSlots(contact.phones, { ...options, defaultCountry: country });
+  notExported.push(...unreadNumbers(phones.slots, country));
   if (!options.syncNotes && contact.notes)
     notExported.push({ field: 'notes', value: contact.notes, reason: 'notes sync is off for this mailbox' });
   const snapshot: Snapshot = {
@@ -230,10 +272,6 @@ export function projectContact(contact: Contact, options: ContactSyncOptions): P
 
 /** An Exchange contact in the snapshot form. */
 export function snapshotOfItem(item: NeutralContact, options: ContactSyncOptions): Snapshot {
-  const phones: Record<string, string> = {};
-  for (const p of item.phones)
-    if (TYPE_OF_SLOT[p.type] && holdsSlot(options, p.type) && p.number)
-      phones[p.type] = canonicalPhone(p.number, options.defaultCountry);
   const addresses: Record<string, SnapshotAddress> = {};
   for (const a of item.addresses) {
     addresses[a.type] = {
@@ -244,6 +282,11 @@ export function snapshotOfItem(item: NeutralContact, options: ContactSyncOptions
       country: orNull(a.countryOrRegion),
     };
   }
+  const country = phoneCountry(addresses, options.defaultCountry);
+  const phones: Record<string, string> = {};
+  for (const p of item.phones)
+    if (TYPE_OF_SLOT[p.type] && holdsSlot(options, p.type) && p.number)
+      phones[p.type] = canonicalPhone(p.number, country);
   const emails = item.emails.map((e) => e.address).slice(0, MAX_EMAILS);
   const snapshot: Snapshot = {
     givenName: orNull(item.givenName),

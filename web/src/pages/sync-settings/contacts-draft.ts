@@ -18,6 +18,7 @@ export interface ContactDraft {
   conflictPolicy: ContactSyncSettings['conflictPolicy'];
   fieldMerge: boolean;
   syncNotes: boolean;
+  /** '' for none: the organisation's country applies. */
   defaultCountry: string;
   autoSync: boolean;
   interval: string;
@@ -38,7 +39,7 @@ export function toDraft(s: ContactSyncSettings): ContactDraft {
     conflictPolicy: s.conflictPolicy,
     fieldMerge: s.fieldMerge,
     syncNotes: s.syncNotes,
-    defaultCountry: s.defaultCountry,
+    defaultCountry: s.defaultCountry ?? '',
     autoSync: s.autoSync,
     interval: String(s.intervalMinutes),
     massDeletePercent: String(Math.round(s.massDeleteShare * 1000) / 10),
@@ -90,7 +91,8 @@ export function toSettings(d: ContactDraft): ContactSyncSettings {
     intervalMinutes: Number(d.interval),
     export: d.exportAll ? { all: true } : { all: false, types: [...d.types], groupIds: [...d.groupIds] },
     syncNotes: d.syncNotes,
-    defaultCountry: d.defaultCountry as ContactSyncSettings['defaultCountry'],
+    defaultCountry:
+      d.defaultCountry === '' ? null : (d.defaultCountry as ContactSyncSettings['defaultCountry']),
   };
 }
 

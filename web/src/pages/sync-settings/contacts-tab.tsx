@@ -398,7 +398,8 @@ export function ContactsTab(props: {
             aria-describedby={[`${id}-country-hint`, describe('defaultCountry')].filter(Boolean).join(' ')}
             onChange={(e) => change({ defaultCountry: e.currentTarget.value })}
           >
-            {!countryList.some((c) => c.code === draft.defaultCountry) && (
+            <option value="">The organisation’s country</option>
+            {draft.defaultCountry !== '' && !countryList.some((c) => c.code === draft.defaultCountry) && (
               <option value={draft.defaultCountry}>{draft.defaultCountry}</option>
             )}
             {countryList.map((c) => (
@@ -408,8 +409,9 @@ export function ContactsTab(props: {
             ))}
           </select>
           <small id={`${id}-country-hint`} class="hint">
-            Phone numbers written without a country code are taken as this country’s and written to Exchange
-            in international form (+49 …).
+            Phone numbers written without a country code are read as numbers of the country on the contact’s
+            address, and when it names none, of this country; they go to Exchange in international form (+49
+            …). A number whose country cannot be told goes as entered and is listed on the contact.
           </small>
           <FieldError id={`${id}-defaultCountry-error`} text={errors.defaultCountry} />
         </div>
