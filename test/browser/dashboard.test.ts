@@ -9,9 +9,11 @@ import {
   type BrowserWorld,
   callAs,
   connectSandboxMailbox,
+  midWordBreaks,
   screenshot,
   sidewaysOverflow,
   startBrowserWorld,
+  tooWide,
 } from './support.ts';
 
 const ADDRESS = 'ada@example.test';
@@ -219,12 +221,23 @@ describe('the dashboard', () => {
     expect(await page.getByRole('region', { name: 'Deletes waiting for confirmation' }).count()).toBe(0);
   });
 
+  it('never splits an email address or a word at 1280 px', async () => {
+    expect(await midWordBreaks(page, '.dashboard td, .dashboard th, .dashboard h3')).toEqual([]);
+  });
+
   it('fits a 390 px wide screen without sideways scrolling', async () => {
     const phone = await world.newPage({ width: 390, height: 844 });
     await world.signIn(phone, world.admin);
     await phone.getByRole('article', { name: ADDRESS }).waitFor();
     await phone.getByRole('img', { name: /Synced items and errors/ }).waitFor();
+    await phone.getByRole('button', { name: `Run history of ${ADDRESS}` }).click();
+    await phone.locator('table.history').waitFor();
+    await phone.getByRole('region', { name: 'Conflicts' }).locator('table.versions').first().waitFor();
     expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    // The run tables and the conflict table stack their cells: no header runs into the next,
+    // nothing is cut off or scrolls sideways, and no word is split.
+    expect(await tooWide(phone, '.dashboard .table-wrap, .dashboard td, .dashboard th')).toEqual([]);
+    expect(await midWordBreaks(phone, '.dashboard td, .dashboard th, .dashboard h3')).toEqual([]);
     await screenshot(phone, 'dashboard-mobile');
   });
 

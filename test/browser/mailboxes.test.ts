@@ -12,9 +12,12 @@ import {
   addMailService,
   type BrowserWorld,
   callOk,
+  focused,
+  midWordBreaks,
   screenshot,
   sidewaysOverflow,
   startBrowserWorld,
+  tooWide,
 } from './support.ts';
 
 /** The public URL the test server believes it has (startBrowserWorld sets none). */
@@ -73,6 +76,8 @@ describe('mailboxes', () => {
     await detected.waitFor();
     expect(await detected.textContent()).toContain('is served by Sandbox Exchange (Exchange Server)');
     await page.getByText('Login: ada@example.test').waitFor();
+    // Continue is gone: the keyboard goes on in the password field, not on the page body.
+    expect(await focused(page)).toBe('Password');
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await screenshot(page, 'mailbox-add');
     await page.getByRole('button', { name: 'Test and add mailbox' }).click();
@@ -92,6 +97,8 @@ describe('mailboxes', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Wrong login or password' });
     await alert.waitFor();
     expect(await alert.textContent()).toContain('Nothing was stored');
+    // The refused field has the focus, so the reason is in view and the user can type again.
+    expect(await focused(page)).toBe('Password');
     await screenshot(page, 'mailbox-wrong-password');
     await page.goto('/settings/mailboxes');
     await page.getByRole('link', { name: 'ada@example.test', exact: true }).waitFor();
@@ -126,6 +133,7 @@ describe('mailboxes', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('active');
     expect(await row.textContent()).toContain('Sandbox Exchange');
+    expect(await midWordBreaks(page, 'table td')).toEqual([]);
     await screenshot(page, 'mailboxes-list');
 
     const narrow = await world.newPage({ width: 390 });
@@ -133,6 +141,9 @@ describe('mailboxes', () => {
     await narrow.goto('/settings/mailboxes');
     await narrow.getByRole('row', { name: /ada@example\.test/ }).waitFor();
     expect(await sidewaysOverflow(narrow)).toBeLessThanOrEqual(0);
+    // Each row stacks its cells under their column names: nothing scrolls or splits mid-word.
+    expect(await tooWide(narrow, '.table-wrap, table td')).toEqual([]);
+    expect(await midWordBreaks(narrow, 'table td')).toEqual([]);
     await screenshot(narrow, 'mailboxes-list-mobile');
 
     // Administrators see everyone's mailboxes, with their owners.
@@ -180,6 +191,16 @@ describe('mailboxes', () => {
     const contactsBefore = (await (await page.request.get('/api/v1/contacts?limit=500')).json()).items.length;
     expect(contactsBefore).toBeGreaterThan(0);
 
+    // Cancel and Escape both take the question back and return the focus to the button.
+    await page.getByRole('button', { name: 'Disconnect…' }).click();
+    await page.getByText('Everything already synced is kept').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => focused(page)).toBe('Disconnect…');
+    await page.keyboard.press('Enter');
+    await page.getByText('Everything already synced is kept').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => focused(page)).toBe('Disconnect…');
+    expect(await page.getByText('Everything already synced is kept').count()).toBe(0);
     await page.getByRole('button', { name: 'Disconnect…' }).click();
     await page.getByText('Everything already synced is kept').waitFor();
     await page.getByRole('button', { name: 'Disconnect mailbox' }).click();

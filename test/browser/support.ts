@@ -250,3 +250,54 @@ export async function fillSandboxExchangeForm(page: Page, world: BrowserWorld, n
 export function sidewaysOverflow(page: Page): Promise<number> {
   return page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 }
+
+/** The id, name or text of the element that has the keyboard focus (BODY when none has). */
+export function focused(page: Page): Promise<string> {
+  return page.evaluate<string>(`(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return 'BODY';
+    const label = e.labels && e.labels[0] ? e.labels[0].textContent : '';
+    return (label || e.getAttribute('aria-label') || e.textContent || e.id || e.tagName).trim();
+  })()`);
+}
+
+/** Elements matching `selector` whose content is wider than they are (cut off or scrolling). */
+export function tooWide(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll(${JSON.stringify(selector)})]
+    .filter((e) => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth + 1)
+    .map((e) => e.className + ': ' + (e.textContent || '').trim().slice(0, 60))`);
+}
+
+/**
+ * Texts inside elements matching `selector` that wrap in the middle of a word: a line ends
+ * with a letter or digit and the next begins with one.
+ */
+export function midWordBreaks(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const found = [];
+    const word = /[\\p{L}\\p{N}]/u;
+    for (const element of document.querySelectorAll(${JSON.stringify(selector)})) {
+      const chars = [];
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        // Text for screen readers only, and text not shown (a closed details), has no lines.
+        const parent = node.parentElement;
+        if (!parent || parent.closest('.visually-hidden') || !parent.checkVisibility()) continue;
+        for (let i = 0; i < node.data.length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const rect = range.getClientRects()[0];
+          if (rect && rect.width > 0) chars.push({ c: node.data[i], top: rect.top });
+        }
+      }
+      for (let i = 1; i < chars.length; i++) {
+        if (chars[i].top > chars[i - 1].top + 4 && word.test(chars[i - 1].c) && word.test(chars[i].c)) {
+          found.push((element.textContent || '').trim().slice(0, 80));
+          break;
+        }
+      }
+    }
+    return found;
+  })()`);
+}

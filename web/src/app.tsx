@@ -6,7 +6,7 @@ import { LocationProvider, Route, Router } from 'preact-iso';
 import { ApiProblem, get, messageOf, patch, post, setCsrfToken, whenSignedOut } from './api.ts';
 import { Layout } from './components/layout.tsx';
 import { Notice } from './components/notice.tsx';
-import { browserLocale, type Locale, locale, setLocale, t } from './i18n.ts';
+import { browserLocale, type Locale, language, setLocale, t } from './i18n.ts';
 import { SignIn } from './pages/sign-in.tsx';
 import { routes } from './routes.tsx';
 import { SessionContext, type SessionState } from './session.tsx';
@@ -26,7 +26,7 @@ export function App() {
       const me = await get<Me>('/api/v1/me');
       setCsrfToken(me.csrfToken);
       const wanted = me.user.locale ?? browserLocale();
-      if (wanted !== locale()) await setLocale(wanted);
+      if (wanted !== language()) await setLocale(wanted);
       setBoot({ state: 'signed-in', me });
       setBootError(null);
     } catch (error) {

@@ -28,6 +28,8 @@ const loaders: Record<Exclude<Locale, 'en'>, () => Promise<{ default: Catalogue 
 };
 
 let current: Locale = 'en';
+/** The tag dates and numbers are formatted in: the browser's own variant of `current` (en-GB). */
+let formatting = 'en';
 let messages: Catalogue = en;
 const compiled = new Map<MessageKey, IntlMessageFormat>();
 
@@ -46,15 +48,29 @@ export function browserLocale(
   return 'en';
 }
 
-/** The language in use now, for Intl formatters. */
-export function locale(): Locale {
+/** The language in use now. */
+export function language(): Locale {
   return current;
+}
+
+/**
+ * The locale for Intl formatters: the browser's own variant of the language when it has one
+ * (en-GB writes 7 Dec 2026, en-US Dec 7, 2026), else the language itself.
+ */
+export function locale(): string {
+  return formatting;
+}
+
+function formattingTag(next: Locale): string {
+  const tags = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
+  return tags.find((tag) => tag.toLowerCase().split('-')[0] === next) ?? next;
 }
 
 /** Switches every later `t()` and formatter to `next`, loading its catalogue first. */
 export async function setLocale(next: Locale): Promise<void> {
   const catalogue = next === 'en' ? en : (await loaders[next]()).default;
   current = next;
+  formatting = formattingTag(next);
   messages = catalogue;
   compiled.clear();
   document.documentElement.lang = next;
@@ -63,7 +79,7 @@ export async function setLocale(next: Locale): Promise<void> {
 function formatter(key: MessageKey): IntlMessageFormat {
   let message = compiled.get(key);
   if (!message) {
-    message = new IntlMessageFormat(messages[key] ?? en[key] ?? key, current);
+    message = new IntlMessageFormat(messages[key] ?? en[key] ?? key, formatting);
     compiled.set(key, message);
   }
   return message;
@@ -98,10 +114,10 @@ export function hasMessage(key: string): key is MessageKey {
 
 /** A number in the current language: 1,234.5 / 1.234,5 / 1 234,5. */
 export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(current, options).format(value);
+  return new Intl.NumberFormat(formatting, options).format(value);
 }
 
 /** A list in the current language: "a, b and c". */
 export function formatList(items: string[], type: 'conjunction' | 'disjunction' = 'conjunction'): string {
-  return new Intl.ListFormat(current, { style: 'long', type }).format(items);
+  return new Intl.ListFormat(formatting, { style: 'long', type }).format(items);
 }

@@ -1,7 +1,9 @@
 // A button that runs an async action: disabled with a spinner while it runs, so that anything
-// taking more than a moment shows progress and cannot be sent twice.
+// taking more than a moment shows progress and cannot be sent twice. Disabling drops the
+// keyboard focus, so a failure puts it on the message (or back on the button when the caller
+// shows the message elsewhere).
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../api.ts';
 
 export function ActionButton(props: {
@@ -17,6 +19,14 @@ export function ActionButton(props: {
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [failures, setFailures] = useState(0);
+  const button = useRef<HTMLButtonElement>(null);
+  const message = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (failures === 0) return;
+    if (message.current) message.current.focus();
+    else if (button.current?.isConnected && document.activeElement === document.body) button.current.focus();
+  }, [failures]);
   const run = async () => {
     if (busy) return;
     setBusy(true);
@@ -24,9 +34,10 @@ export function ActionButton(props: {
     try {
       await props.onAction();
     } catch (e) {
-      const message = messageOf(e);
-      if (props.onError) props.onError(message);
-      else setError(message);
+      const text = messageOf(e);
+      if (props.onError) props.onError(text);
+      else setError(text);
+      setFailures((n) => n + 1);
     } finally {
       setBusy(false);
     }
@@ -34,6 +45,7 @@ export function ActionButton(props: {
   return (
     <>
       <button
+        ref={button}
         type={props.type ?? 'button'}
         class={props.kind ?? 'secondary'}
         disabled={props.disabled || busy}
@@ -48,7 +60,7 @@ export function ActionButton(props: {
         {busy ? (props.busyLabel ?? props.children) : props.children}
       </button>
       {error && (
-        <span class="inline-error" role="alert">
+        <span class="inline-error" role="alert" tabIndex={-1} ref={message}>
           {error}
         </span>
       )}

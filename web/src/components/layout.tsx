@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { messageOf } from '../api.ts';
-import { isLocale, LANGUAGE_NAMES, LOCALES, locale, t } from '../i18n.ts';
+import { isLocale, LANGUAGE_NAMES, LOCALES, language, t } from '../i18n.ts';
 import { navigation } from '../routes.tsx';
 import { useSession } from '../session.tsx';
 
@@ -61,7 +61,7 @@ export function Layout(props: { children: ComponentChildren }) {
           <select
             class="language small"
             aria-label={t('layout.language')}
-            value={locale()}
+            value={language()}
             onChange={(event) => {
               const next = event.currentTarget.value;
               if (!isLocale(next)) return;

@@ -151,6 +151,7 @@ function Chart(props: { data: SyncActivity; range: Range }) {
   const labelEvery = Math.max(1, Math.ceil(points.length / Math.max(1, Math.floor(plotWidth / 56))));
   const ticks = axisTicks(itemMax);
   const number = new Intl.NumberFormat(locale());
+  const heads = [t('chart.runs'), ...runTotals(), t('chart.failedRuns')];
 
   if (runs === 0) {
     // An empty chart would only show an axis; say so in words instead.
@@ -266,12 +267,12 @@ function Chart(props: { data: SyncActivity; range: Range }) {
       <details class="chart-table">
         <summary>{t('chart.asTable')}</summary>
         <div class="table-wrap">
-          <table>
+          <table class="stack">
             <caption class="visually-hidden">{title}</caption>
             <thead>
               <tr>
                 <th scope="col">{data.bucket === 'hour' ? t('chart.hour') : t('chart.day')}</th>
-                <NumberHeads labels={[t('chart.runs'), ...runTotals(), t('chart.failedRuns')]} />
+                <NumberHeads labels={heads} />
               </tr>
             </thead>
             <tbody>
@@ -282,13 +283,19 @@ function Chart(props: { data: SyncActivity; range: Range }) {
                 .map(({ p, i }) => (
                   <tr key={p.start}>
                     <th scope="row">{bucketLabel(p, data.bucket, true)}</th>
-                    <td class="num">{p.runs}</td>
-                    <td class="num">{items[i].exported}</td>
-                    <td class="num">{items[i].imported}</td>
-                    <td class="num">{p.conflicts}</td>
-                    <td class="num">{p.skipped}</td>
-                    <td class="num">{p.errors}</td>
-                    <td class="num">{p.failedRuns}</td>
+                    {[
+                      p.runs,
+                      items[i].exported,
+                      items[i].imported,
+                      p.conflicts,
+                      p.skipped,
+                      p.errors,
+                      p.failedRuns,
+                    ].map((value, column) => (
+                      <td key={heads[column]} class="num" data-label={heads[column]}>
+                        {number.format(value)}
+                      </td>
+                    ))}
                   </tr>
                 ))}
             </tbody>

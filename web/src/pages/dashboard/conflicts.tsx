@@ -1,6 +1,7 @@
 // The logged conflicts with both versions side by side: per field the CRM's value, Exchange's
 // value and which one was kept, and a sentence that says why.
 import { get } from '../../api.ts';
+import { Address } from '../../components/address.tsx';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { ago, dateTime } from '../../components/time.ts';
 import { t } from '../../i18n.ts';
@@ -19,12 +20,12 @@ function Conflict(props: { conflict: SyncDashboardConflict }) {
       <header class="conflict-head">
         <h3 id={headingId}>{c.recordId ? <a href={`/contacts/${c.recordId}`}>{title}</a> : title}</h3>
         <span class="muted">
-          {c.address} · <span title={dateTime(c.at)}>{ago(c.at)}</span>
+          <Address value={c.address} /> · <span title={dateTime(c.at)}>{ago(c.at)}</span>
         </span>
       </header>
       <p class="conflict-why">{conflictWhy(c)}</p>
       <div class="table-wrap">
-        <table class="versions">
+        <table class="versions stack">
           <caption class="visually-hidden">{t('conflict.caption', { title })}</caption>
           <thead>
             <tr>
@@ -38,9 +39,15 @@ function Conflict(props: { conflict: SyncDashboardConflict }) {
             {c.crm === null || c.exchange === null ? (
               <tr>
                 <th scope="row">{t('conflict.contact')}</th>
-                <td>{c.crm === null ? <em>{t('conflict.deleted')}</em> : t('conflict.edited')}</td>
-                <td>{c.exchange === null ? <em>{t('conflict.deleted')}</em> : t('conflict.edited')}</td>
-                <td>{SIDE_LABEL[c.resolution === 'exchange_wins' ? 'exchange' : 'crm']}</td>
+                <td data-label="CRM">
+                  {c.crm === null ? <em>{t('conflict.deleted')}</em> : t('conflict.edited')}
+                </td>
+                <td data-label="Exchange">
+                  {c.exchange === null ? <em>{t('conflict.deleted')}</em> : t('conflict.edited')}
+                </td>
+                <td data-label={t('conflict.kept')}>
+                  {SIDE_LABEL[c.resolution === 'exchange_wins' ? 'exchange' : 'crm']}
+                </td>
               </tr>
             ) : null}
             {rows.map((r) => (
@@ -49,13 +56,13 @@ function Conflict(props: { conflict: SyncDashboardConflict }) {
                   {fieldLabel(r.field)}
                   {r.both && <span class="badge badge-warn">{t('conflict.bothSides')}</span>}
                 </th>
-                <td class={r.kept === 'crm' ? 'kept' : undefined}>
+                <td class={r.kept === 'crm' ? 'kept' : undefined} data-label="CRM">
                   {r.crm || <span class="muted">{t('conflict.empty')}</span>}
                 </td>
-                <td class={r.kept === 'exchange' ? 'kept' : undefined}>
+                <td class={r.kept === 'exchange' ? 'kept' : undefined} data-label="Exchange">
                   {r.exchange || <span class="muted">{t('conflict.empty')}</span>}
                 </td>
-                <td>{SIDE_LABEL[r.kept]}</td>
+                <td data-label={t('conflict.kept')}>{SIDE_LABEL[r.kept]}</td>
               </tr>
             ))}
           </tbody>

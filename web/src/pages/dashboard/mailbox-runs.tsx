@@ -4,6 +4,7 @@
 // a decision on a held run), the runs are read again every few seconds until it ends.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, get, messageOf, post } from '../../api.ts';
+import { Address } from '../../components/address.tsx';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { ago, dateTime, duration } from '../../components/time.ts';
@@ -37,7 +38,7 @@ export function StatusBadge(props: { run: SyncRun }) {
 export function CountsTable(props: { run: SyncRun; caption: string }) {
   return (
     <div class="table-wrap">
-      <table class="counts">
+      <table class="counts stack">
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
           <tr>
@@ -50,7 +51,7 @@ export function CountsTable(props: { run: SyncRun; caption: string }) {
             <tr key={d.key}>
               <th scope="row">{t(d.label)}</th>
               {COUNT_KEYS.map((k) => (
-                <td key={k} class="num">
+                <td key={k} class="num" data-label={countHead(k)}>
                   {formatNumber(props.run.counts[d.key][k])}
                 </td>
               ))}
@@ -125,15 +126,16 @@ export function RunDetails(props: { run: SyncRun }) {
 
 function History(props: { runs: SyncRun[] }) {
   const [open, setOpen] = useState<string | null>(null);
+  const totals = runTotals();
   return (
     <div class="table-wrap">
-      <table class="history">
+      <table class="history stack">
         <caption class="visually-hidden">{t('run.history.caption')}</caption>
         <thead>
           <tr>
             <th scope="col">{t('run.head.when')}</th>
             <th scope="col">{t('run.head.status')}</th>
-            <NumberHeads labels={[...runTotals(), t('run.head.duration')]} />
+            <NumberHeads labels={[...totals, t('run.head.duration')]} />
             <th scope="col">
               <span class="visually-hidden">{t('run.details')}</span>
             </th>
@@ -142,16 +144,30 @@ function History(props: { runs: SyncRun[] }) {
         <tbody>
           {props.runs.map((run) => [
             <tr key={run.id}>
-              <td title={dateTime(run.startedAt)}>{ago(run.startedAt)}</td>
-              <td>
+              <td data-label={t('run.head.when')} title={dateTime(run.startedAt)}>
+                {ago(run.startedAt)}
+              </td>
+              <td data-label={t('run.head.status')}>
                 <StatusBadge run={run} />
               </td>
-              <td class="num">{formatNumber(total(run.counts.export))}</td>
-              <td class="num">{formatNumber(total(run.counts.import))}</td>
-              <td class="num">{formatNumber(run.conflicts)}</td>
-              <td class="num">{formatNumber(run.skipped.length)}</td>
-              <td class="num">{formatNumber(run.errors.length)}</td>
-              <td class="num">{duration(run.durationMs)}</td>
+              <td class="num" data-label={totals[0]}>
+                {formatNumber(total(run.counts.export))}
+              </td>
+              <td class="num" data-label={totals[1]}>
+                {formatNumber(total(run.counts.import))}
+              </td>
+              <td class="num" data-label={totals[2]}>
+                {formatNumber(run.conflicts)}
+              </td>
+              <td class="num" data-label={totals[3]}>
+                {formatNumber(run.skipped.length)}
+              </td>
+              <td class="num" data-label={totals[4]}>
+                {formatNumber(run.errors.length)}
+              </td>
+              <td class="num" data-label={t('run.head.duration')}>
+                {duration(run.durationMs)}
+              </td>
               <td>
                 <button
                   type="button"
@@ -238,7 +254,9 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
   return (
     <article class={showHistory ? 'card mailbox-runs wide' : 'card mailbox-runs'} aria-labelledby={headingId}>
       <header class="mailbox-runs-head">
-        <h3 id={headingId}>{mailbox.address}</h3>
+        <h3 id={headingId}>
+          <Address value={mailbox.address} />
+        </h3>
         <HealthBadge mailbox={mailbox} />
       </header>
       {health.advice && health.kind !== 'ok' && (

@@ -1,6 +1,7 @@
 // A mailbox's health as people read it: "needs sign-in", "throttled until 10:42", "failing
 // since …", with what to do about it.
 import { clock, dateTime } from '../../components/time.ts';
+import { t } from '../../i18n.ts';
 import type { Mailbox } from '../../types.ts';
 
 export interface Health {
@@ -13,40 +14,36 @@ export interface Health {
 export function healthOf(mailbox: Mailbox, now = Date.now()): Health {
   switch (mailbox.status) {
     case 'pending':
-      return {
-        label: 'waiting for sign-in',
-        kind: 'warn',
-        advice: 'Sign in with Microsoft and give consent to enable this mailbox.',
-      };
+      return { label: t('health.pending'), kind: 'warn', advice: t('health.pendingAdvice') };
     case 'needs_sign_in':
       return {
-        label: 'needs sign-in',
+        label: t('health.needsSignIn'),
         kind: 'error',
-        advice: mailbox.hasPassword
-          ? 'The mail server refused the password. Update the password to resume sync.'
-          : 'The Microsoft sign-in expired or was revoked. Sign in again to resume sync.',
+        advice: mailbox.hasPassword ? t('health.passwordRefused') : t('health.signInExpired'),
       };
     case 'failing':
       return {
-        label: mailbox.failingSince ? `failing since ${dateTime(mailbox.failingSince)}` : 'failing',
+        label: mailbox.failingSince
+          ? t('health.failingSince', { since: dateTime(mailbox.failingSince) })
+          : t('health.failing'),
         kind: 'error',
-        advice: 'Test the connection to see what is wrong; sync retries on its own.',
+        advice: t('health.failingAdvice'),
       };
     case 'disconnected':
       return {
-        label: 'disconnected',
+        label: t('health.disconnected'),
         kind: 'off',
-        advice: 'Sync is stopped; data already synced is kept. Add the mailbox again to resume.',
+        advice: t('health.disconnectedAdvice'),
       };
     case 'active':
       if (mailbox.throttledUntil && new Date(mailbox.throttledUntil).getTime() > now) {
         return {
-          label: `throttled until ${clock(mailbox.throttledUntil)}`,
+          label: t('health.throttled', { until: clock(mailbox.throttledUntil) }),
           kind: 'warn',
-          advice: 'Exchange asked Exsync to slow down; sync resumes by itself.',
+          advice: t('health.throttledAdvice'),
         };
       }
-      return { label: 'active', kind: 'ok' };
+      return { label: t('health.active'), kind: 'ok' };
   }
 }
 

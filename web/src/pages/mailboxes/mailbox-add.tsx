@@ -1,34 +1,30 @@
 // Settings → Mailboxes → Add mailbox (SPEC A3, A4): the email address finds the mail service;
 // then the password (tested before anything is stored) or Microsoft's sign-in and consent,
 // after which the server tests the mailbox and brings the browser back to its page.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { post } from '../../api.ts';
+import { messageOf, post } from '../../api.ts';
 import { ActionButton } from '../../components/action-button.tsx';
 import { Field } from '../../components/field.tsx';
 import { useFormProblem } from '../../components/form-problem.ts';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
+import { t, tx } from '../../i18n.ts';
 import type { Detection } from '../../types.ts';
 import { problemOf, problemTitle } from './connection-problem.ts';
 import type { MailboxAdded } from './types.ts';
 import './mailboxes.css';
-
-const SERVICE_TYPES: Record<Detection['type'], string> = {
-  exchange: 'Exchange Server',
-  microsoft365: 'Microsoft 365',
-};
 
 export function MailboxAdd() {
   const [detection, setDetection] = useState<Detection | null>(null);
   const [address, setAddress] = useState('');
   const step = detection ? 2 : 1;
   return (
-    <Page title="Add mailbox" crumbs={[{ href: '/settings/mailboxes', label: 'Mailboxes' }]}>
-      <ol class="steps" aria-label="Steps">
-        <li aria-current={step === 1 ? 'step' : undefined}>1. Email address</li>
-        <li aria-current={step === 2 ? 'step' : undefined}>2. Sign in</li>
-        <li>3. Test and enable</li>
+    <Page title={t('mailboxes.add')} crumbs={[{ href: '/settings/mailboxes', label: t('nav.mailboxes') }]}>
+      <ol class="steps" aria-label={t('mailboxAdd.steps')}>
+        <li aria-current={step === 1 ? 'step' : undefined}>{t('mailboxAdd.step1')}</li>
+        <li aria-current={step === 2 ? 'step' : undefined}>{t('mailboxAdd.step2')}</li>
+        <li>{t('mailboxAdd.step3')}</li>
       </ol>
       {detection ? (
         <SignInStep
@@ -49,7 +45,7 @@ function AddressStep(props: {
   onAddress: (value: string) => void;
   onDetected: (d: Detection) => void;
 }) {
-  const { problem, errors, submit } = useFormProblem();
+  const { problem, errors, submit, formRef } = useFormProblem();
   const detect = () =>
     submit(async () => {
       props.onDetected(await post<Detection>('/api/v1/mailboxes/detect', { address: props.address.trim() }));
@@ -57,21 +53,18 @@ function AddressStep(props: {
   return (
     <form
       class="card"
+      ref={formRef}
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
       }}
     >
       {problem && !errors.address && (
-        <Notice kind="error" title="No mail service found">
-          {problem.message}
+        <Notice kind="error" title={t('mailboxAdd.noService')}>
+          {messageOf(problem)}
         </Notice>
       )}
-      <Field
-        label="Email address"
-        hint="The address of the mailbox to connect. Exsync finds its mail service from the domain."
-        error={errors.address}
-      >
+      <Field label={t('mailboxAdd.address')} hint={t('mailboxAdd.addressHint')} error={errors.address}>
         {(id, describedBy) => (
           <input
             id={id}
@@ -88,14 +81,14 @@ function AddressStep(props: {
         <ActionButton
           kind="primary"
           type="submit"
-          busyLabel="Looking for the mail service…"
+          busyLabel={t('mailboxAdd.looking')}
           disabled={!props.address.trim()}
           onAction={detect}
         >
-          Continue
+          {t('mailboxAdd.continue')}
         </ActionButton>
         <a class="button" href="/settings/mailboxes">
-          Cancel
+          {t('common.cancel')}
         </a>
       </div>
     </form>
@@ -104,23 +97,34 @@ function AddressStep(props: {
 
 function SignInStep(props: { detection: Detection; onBack: () => void }) {
   const { detection } = props;
+  const step = useRef<HTMLDivElement>(null);
+  // The Continue button is gone: the keyboard goes on in the first field of this step, or on
+  // the sentence that says what was found.
+  useEffect(() => {
+    const first = step.current?.querySelector<HTMLElement>('input') ?? step.current?.querySelector('p');
+    if (first && !first.matches('input')) first.tabIndex = -1;
+    first?.focus();
+  }, []);
   return (
-    <div class="card">
+    <div class="card" ref={step}>
       <p data-testid="detected-service">
-        <strong>{detection.address}</strong> is served by <strong>{detection.serviceName}</strong> (
-        {SERVICE_TYPES[detection.type]}
-        {detection.foundBy === 'autodiscover' ? ', found by Autodiscover' : ''}).
+        {tx('mailboxAdd.detected', {
+          address: detection.address,
+          service: detection.serviceName,
+          type: detection.type,
+          found: detection.foundBy === 'autodiscover' ? 'autodiscover' : 'other',
+          b: (text) => <strong>{text}</strong>,
+        })}
       </p>
       {detection.needs === 'password' && <PasswordForm detection={detection} onBack={props.onBack} />}
       {detection.needs === 'oauth' && <MicrosoftSignIn detection={detection} onBack={props.onBack} />}
       {detection.needs === 'administrator' && (
         <>
-          <Notice kind="info" title="An administrator syncs this mailbox">
-            This mail service works in organisation mode: an administrator chooses whose mailboxes are synced,
-            and no password of yours is needed. Ask an administrator to choose you under Organisation.
+          <Notice kind="info" title={t('mailboxAdd.adminSyncs')}>
+            {t('mailboxAdd.adminSyncsText')}
           </Notice>
           <button type="button" onClick={props.onBack}>
-            Use another address
+            {t('mailboxAdd.otherAddress')}
           </button>
         </>
       )}
@@ -134,7 +138,7 @@ function PasswordForm(props: { detection: Detection; onBack: () => void }) {
   const manual = detection.loginFormat === 'manual';
   const [login, setLogin] = useState(detection.login ?? '');
   const [password, setPassword] = useState('');
-  const { problem, errors, submit } = useFormProblem();
+  const { problem, errors, submit, formRef } = useFormProblem();
   const failedTest = problemOf(problem);
 
   const connect = () =>
@@ -150,19 +154,20 @@ function PasswordForm(props: { detection: Detection; onBack: () => void }) {
 
   return (
     <form
+      ref={formRef}
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
       }}
     >
       {problem && (
-        <Notice kind="error" title={failedTest ? problemTitle(failedTest) : 'The mailbox was not added'}>
-          {problem.message}
-          {failedTest && <> Nothing was stored; correct it and test again.</>}
+        <Notice kind="error" title={failedTest ? problemTitle(failedTest) : t('mailboxAdd.notAdded')}>
+          {messageOf(problem)}
+          {failedTest && <> {t('mailboxAdd.nothingStored')}</>}
         </Notice>
       )}
       {manual ? (
-        <Field label="Login" hint="For example CORP\ada or ada.lovelace." error={errors.login}>
+        <Field label={t('mailboxAdd.login')} hint={t('mailboxAdd.loginHint')} error={errors.login}>
           {(id, describedBy) => (
             <input
               id={id}
@@ -176,14 +181,10 @@ function PasswordForm(props: { detection: Detection; onBack: () => void }) {
         </Field>
       ) : (
         <p>
-          Login: <strong>{detection.login}</strong>
+          {tx('mailboxAdd.loginIs', { login: detection.login ?? '', b: (text) => <strong>{text}</strong> })}
         </p>
       )}
-      <Field
-        label="Password"
-        hint="The mailbox password. It is stored encrypted and used only to talk to the mail server."
-        error={errors.password}
-      >
+      <Field label={t('signIn.password')} hint={t('mailboxAdd.passwordHint')} error={errors.password}>
         {(id, describedBy) => (
           <input
             id={id}
@@ -200,14 +201,14 @@ function PasswordForm(props: { detection: Detection; onBack: () => void }) {
         <ActionButton
           kind="primary"
           type="submit"
-          busyLabel="Testing the connection…"
+          busyLabel={t('mailbox.testing')}
           disabled={!password || (manual && !login.trim())}
           onAction={connect}
         >
-          Test and add mailbox
+          {t('mailboxAdd.testAndAdd')}
         </ActionButton>
         <button type="button" onClick={props.onBack}>
-          Use another address
+          {t('mailboxAdd.otherAddress')}
         </button>
       </div>
     </form>
@@ -224,9 +225,7 @@ function MicrosoftSignIn(props: { detection: Detection; onBack: () => void }) {
       returnTo: '/settings/mailboxes',
     });
     if (!added.authorizationUrl) {
-      setProblem(
-        'The server did not start a Microsoft sign-in for this mailbox. Reload the page and try again.',
-      );
+      setProblem(t('mailboxAdd.noSignInStarted'));
       return;
     }
     window.location.assign(added.authorizationUrl);
@@ -235,18 +234,14 @@ function MicrosoftSignIn(props: { detection: Detection; onBack: () => void }) {
   };
   return (
     <>
-      <p>
-        This mailbox signs in with Microsoft: you will sign in on Microsoft's page and allow Exsync to read
-        and write your contacts, calendar, tasks and mail. Exsync then tests the connection and enables the
-        mailbox.
-      </p>
+      <p>{t('mailboxAdd.microsoftText')}</p>
       {problem && <Notice kind="error">{problem}</Notice>}
       <div class="form-actions">
-        <ActionButton kind="primary" busyLabel="Opening Microsoft sign-in…" onAction={start}>
-          Sign in with Microsoft
+        <ActionButton kind="primary" busyLabel={t('mailbox.openingMicrosoft')} onAction={start}>
+          {t('mailbox.signInMicrosoft')}
         </ActionButton>
         <button type="button" onClick={props.onBack}>
-          Use another address
+          {t('mailboxAdd.otherAddress')}
         </button>
       </div>
     </>

@@ -3,10 +3,12 @@
 import { useEffect } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { type Page as ApiPage, get } from '../../api.ts';
+import { Address } from '../../components/address.tsx';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
 import { ago } from '../../components/time.ts';
+import { t } from '../../i18n.ts';
 import { useSession } from '../../session.tsx';
 import type { Mailbox, SyncRun, User } from '../../types.ts';
 import { HealthBadge, healthOf } from './health.tsx';
@@ -55,37 +57,32 @@ export function MailboxList() {
 
   return (
     <Page
-      title="Mailboxes"
+      title={t('nav.mailboxes')}
       actions={
         <a class="button primary" href="/settings/mailboxes/new">
-          Add mailbox
+          {t('mailboxes.add')}
         </a>
       }
     >
-      <p class="muted">
-        {me.isAdmin
-          ? 'Every mailbox connected to Exsync, by any user.'
-          : 'The mailboxes you connected. Exsync syncs each with the CRM by its own sync settings.'}
-      </p>
-      <Loading value={rows} what="the mailboxes" retry={() => void reload()}>
+      <p class="muted">{me.isAdmin ? t('mailboxes.introAdmin') : t('mailboxes.intro')}</p>
+      <Loading value={rows} what={t('mailboxes.what')} retry={() => void reload()}>
         {(data) =>
           data.length === 0 ? (
-            <Notice kind="info" title="No mailbox connected yet">
-              Add your mailbox by typing its email address: Exsync finds the mail service and asks for what it
-              needs. <a href="/settings/mailboxes/new">Add mailbox</a>
+            <Notice kind="info" title={t('mailboxes.none')}>
+              {t('mailboxes.noneText')} <a href="/settings/mailboxes/new">{t('mailboxes.add')}</a>
             </Notice>
           ) : (
             <div class="table-wrap contains-hidden">
-              <table aria-label="Mailboxes">
+              <table class="stack" aria-label={t('nav.mailboxes')}>
                 <thead>
                   <tr>
-                    <th scope="col">Mailbox</th>
-                    {me.isAdmin && <th scope="col">Owner</th>}
-                    <th scope="col">Mail service</th>
-                    <th scope="col">Health</th>
-                    <th scope="col">Last sync</th>
+                    <th scope="col">{t('mailboxes.col.mailbox')}</th>
+                    {me.isAdmin && <th scope="col">{t('mailboxes.col.owner')}</th>}
+                    <th scope="col">{t('mailboxes.col.service')}</th>
+                    <th scope="col">{t('mailboxes.col.health')}</th>
+                    <th scope="col">{t('mailboxes.col.lastSync')}</th>
                     <th scope="col">
-                      <span class="visually-hidden">Actions</span>
+                      <span class="visually-hidden">{t('mailboxes.col.actions')}</span>
                     </th>
                   </tr>
                 </thead>
@@ -94,30 +91,42 @@ export function MailboxList() {
                     const health = healthOf(mailbox);
                     return (
                       <tr key={mailbox.id}>
-                        <td>
-                          <a href={`/settings/mailboxes/${mailbox.id}`}>{mailbox.address}</a>
+                        <td data-label={t('mailboxes.col.mailbox')}>
+                          <a href={`/settings/mailboxes/${mailbox.id}`}>
+                            <Address value={mailbox.address} />
+                          </a>
                         </td>
-                        {me.isAdmin && <td>{owners.data?.get(mailbox.userId) ?? '—'}</td>}
-                        <td>{mailbox.serviceName ?? <span class="muted">deleted service</span>}</td>
-                        <td>
+                        {me.isAdmin && (
+                          <td data-label={t('mailboxes.col.owner')}>
+                            {owners.data?.get(mailbox.userId) ?? '—'}
+                          </td>
+                        )}
+                        <td data-label={t('mailboxes.col.service')}>
+                          {mailbox.serviceName ?? <span class="muted">{t('mailboxes.deletedService')}</span>}
+                        </td>
+                        <td data-label={t('mailboxes.col.health')}>
                           <HealthBadge mailbox={mailbox} />
                           {health.kind === 'error' && mailbox.lastError && (
                             <div class="muted small-text">{mailbox.lastError.message}</div>
                           )}
                         </td>
-                        <td>
+                        <td data-label={t('mailboxes.col.lastSync')}>
                           {lastRun ? (
                             <span title={lastRun.startedAt}>
                               {ago(lastRun.finishedAt ?? lastRun.startedAt)} · {runStatusLabel(lastRun)}
                             </span>
                           ) : (
-                            <span class="muted">never</span>
+                            <span class="muted">{t('common.never')}</span>
                           )}
                         </td>
                         <td>
                           {mailbox.status !== 'disconnected' && (
                             <a href={`/settings/mailboxes/${mailbox.id}/sync`}>
-                              Sync settings<span class="visually-hidden"> of {mailbox.address}</span>
+                              {t('dashboard.syncSettings')}
+                              <span class="visually-hidden">
+                                {' '}
+                                {t('dashboard.ofMailbox', { address: mailbox.address })}
+                              </span>
                             </a>
                           )}
                         </td>
@@ -135,16 +144,5 @@ export function MailboxList() {
 }
 
 export function runStatusLabel(run: SyncRun): string {
-  switch (run.status) {
-    case 'running':
-      return 'running';
-    case 'succeeded':
-      return run.errors.length > 0 ? `done with ${run.errors.length} error(s)` : 'succeeded';
-    case 'failed':
-      return 'failed';
-    case 'held':
-      return 'held by the mass-delete guard';
-    case 'abandoned':
-      return 'abandoned';
-  }
+  return t('mailboxes.runStatus', { status: run.status, errors: run.errors.length });
 }

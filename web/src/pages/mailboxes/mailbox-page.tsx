@@ -2,16 +2,19 @@
 // "Sync now" with its progress, the latest runs, and disconnect (SPEC A3, A4, A6, E7).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { ApiProblem, get, post, put } from '../../api.ts';
+import { get, messageOf, post, put } from '../../api.ts';
 import { ActionButton } from '../../components/action-button.tsx';
-import { Confirm } from '../../components/confirm.tsx';
+import { Address } from '../../components/address.tsx';
+import { Confirm, focusSoon } from '../../components/confirm.tsx';
 import { Field } from '../../components/field.tsx';
 import { useFormProblem } from '../../components/form-problem.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
 import { ago, dateTime, duration } from '../../components/time.ts';
+import { formatList, t, tx } from '../../i18n.ts';
 import type { ConnectionTest, Mailbox, SyncRun } from '../../types.ts';
+import { countPhrases, runErrorText } from '../dashboard/format.ts';
 import { problemOf, problemTitle } from './connection-problem.ts';
 import { HealthBadge, healthOf, signInKind } from './health.tsx';
 import { runStatusLabel } from './mailbox-list.tsx';
@@ -19,11 +22,6 @@ import type { SignInStarted, SyncNowAnswer } from './types.ts';
 import './mailboxes.css';
 
 type Message = { kind: 'success' | 'error' | 'info'; title?: string; text: string };
-
-const ACCESS_MODES: Record<Mailbox['accessMode'], string> = {
-  individual: 'Own credentials',
-  organisation: 'Organisation (synced by the service identity)',
-};
 
 export function MailboxPage(props: { id: string }) {
   const id = props.id;
@@ -37,7 +35,7 @@ export function MailboxPage(props: { id: string }) {
     [id],
   );
   return (
-    <Loading value={mailbox} what="the mailbox" retry={() => void reload()}>
+    <Loading value={mailbox} what={t('mailbox.what')} retry={() => void reload()}>
       {(m) => (
         <MailboxView
           mailbox={m}
@@ -56,17 +54,9 @@ function MailboxView(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
   const { query } = useLocation();
   const [message, setMessage] = useState<Message | null>(() =>
     query.mailboxConnected === mailbox.id
-      ? {
-          kind: 'success',
-          title: 'Signed in with Microsoft',
-          text: 'The connection test passed and the mailbox is active.',
-        }
+      ? { kind: 'success', title: t('mailbox.signedIn'), text: t('mailbox.signedInText') }
       : query.added
-        ? {
-            kind: 'success',
-            title: 'Mailbox added',
-            text: 'The connection test passed and the mailbox is active. Choose what to sync under Sync settings.',
-          }
+        ? { kind: 'success', title: t('mailbox.added'), text: t('mailbox.addedText') }
         : null,
   );
   const health = healthOf(mailbox);
@@ -78,7 +68,7 @@ function MailboxView(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
     const result = await post<ConnectionTest>(`/api/v1/mailboxes/${mailbox.id}/test`);
     setMessage(
       result.ok
-        ? { kind: 'success', title: 'Connection test passed', text: result.message }
+        ? { kind: 'success', title: t('mailbox.testPassed'), text: result.message }
         : { kind: 'error', title: problemTitle(result.problem), text: result.message },
     );
     await props.reload();
@@ -95,11 +85,11 @@ function MailboxView(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
   return (
     <Page
       title={mailbox.address}
-      crumbs={[{ href: '/settings/mailboxes', label: 'Mailboxes' }]}
+      crumbs={[{ href: '/settings/mailboxes', label: t('nav.mailboxes') }]}
       actions={
         connected && (
           <a class="button" href={`/settings/mailboxes/${mailbox.id}/sync`}>
-            Sync settings
+            {t('dashboard.syncSettings')}
           </a>
         )
       }
@@ -111,50 +101,40 @@ function MailboxView(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
           </Notice>
         )}
         <section class="card" aria-labelledby="connection-heading">
-          <h2 id="connection-heading">Connection</h2>
+          <h2 id="connection-heading">{t('mailbox.connection')}</h2>
           <dl class="facts">
-            <dt>Health</dt>
+            <dt>{t('mailboxes.col.health')}</dt>
             <dd data-testid="mailbox-health">
               <HealthBadge mailbox={mailbox} />
               {health.advice && <div class="small-text">{health.advice}</div>}
             </dd>
             {mailbox.lastError && health.kind !== 'ok' && (
               <>
-                <dt>Last error</dt>
+                <dt>{t('mailbox.lastError')}</dt>
                 <dd>{mailbox.lastError.message}</dd>
               </>
             )}
-            <dt>Mail service</dt>
-            <dd>{mailbox.serviceName ?? 'deleted'}</dd>
-            <dt>Protocol</dt>
+            <dt>{t('mailboxes.col.service')}</dt>
+            <dd>{mailbox.serviceName ?? t('mailboxes.deletedService')}</dd>
+            <dt>{t('mailbox.protocol')}</dt>
             <dd>
               {mailbox.protocol === 'graph' ? 'Microsoft Graph' : mailbox.protocol === 'ews' ? 'EWS' : '—'}
             </dd>
-            <dt>Login</dt>
-            <dd>{mailbox.login ?? '—'}</dd>
-            <dt>Signs in with</dt>
-            <dd>
-              {kind === 'password'
-                ? 'Password (stored encrypted)'
-                : kind === 'oauth'
-                  ? mailbox.signedIn
-                    ? 'Microsoft sign-in'
-                    : 'Microsoft sign-in (not signed in yet)'
-                  : kind === 'organisation'
-                    ? ACCESS_MODES.organisation
-                    : '—'}
-            </dd>
-            <dt>Last tested</dt>
+            <dt>{t('mailboxAdd.login')}</dt>
+            <dd>{mailbox.login ? <Address value={mailbox.login} /> : '—'}</dd>
+            <dt>{t('mailbox.signsInWith')}</dt>
+            <dd>{t('mailbox.signInKind', { kind, signedIn: mailbox.signedIn ? 'yes' : 'no' })}</dd>
+            <dt>{t('mailbox.lastTested')}</dt>
             <dd>
               {mailbox.lastTestedAt
-                ? `${ago(mailbox.lastTestedAt)} (${dateTime(mailbox.lastTestedAt)})`
-                : 'never'}
+                ? t('mailbox.agoAt', { ago: ago(mailbox.lastTestedAt), at: dateTime(mailbox.lastTestedAt) })
+                : t('common.never')}
             </dd>
-            <dt>Connected</dt>
+            <dt>{t('mailbox.connected')}</dt>
             <dd>{dateTime(mailbox.connectedAt)}</dd>
             {mailbox.disconnectedAt && (
               <>
-                <dt>Disconnected</dt>
+                <dt>{t('mailbox.disconnected')}</dt>
                 <dd>{dateTime(mailbox.disconnectedAt)}</dd>
               </>
             )}
@@ -163,20 +143,20 @@ function MailboxView(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
             <div class="form-actions mailbox-actions">
               {mailbox.status !== 'pending' && (
                 <ActionButton
-                  busyLabel="Testing the connection…"
+                  busyLabel={t('mailbox.testing')}
                   onAction={test}
-                  onError={(text) => setMessage({ kind: 'error', title: 'The test could not run', text })}
+                  onError={(text) => setMessage({ kind: 'error', title: t('mailbox.testNotRun'), text })}
                 >
-                  Test connection
+                  {t('mailbox.test')}
                 </ActionButton>
               )}
               {kind === 'oauth' && (
                 <ActionButton
                   kind={mailbox.status === 'active' ? 'secondary' : 'primary'}
-                  busyLabel="Opening Microsoft sign-in…"
+                  busyLabel={t('mailbox.openingMicrosoft')}
                   onAction={signInAgain}
                 >
-                  {mailbox.status === 'pending' ? 'Sign in with Microsoft' : 'Sign in again'}
+                  {mailbox.status === 'pending' ? t('mailbox.signInMicrosoft') : t('mailbox.signInAgain')}
                 </ActionButton>
               )}
             </div>
@@ -191,9 +171,8 @@ function MailboxView(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
 
         {connected && <Disconnect mailbox={mailbox} reload={props.reload} onMessage={setMessage} />}
         {!connected && (
-          <Notice kind="info" title="Disconnected">
-            This mailbox no longer syncs; everything synced before stays in Exsync and in Exchange. To sync it
-            again, <a href="/settings/mailboxes/new">add the mailbox</a> again.
+          <Notice kind="info" title={t('mailbox.disconnected')}>
+            {tx('mailbox.disconnectedText', { add: (text) => <a href="/settings/mailboxes/new">{text}</a> })}
           </Notice>
         )}
       </div>
@@ -207,7 +186,7 @@ function PasswordUpdate(props: {
   onMessage: (m: Message | null) => void;
 }) {
   const [password, setPassword] = useState('');
-  const { problem, errors, submit } = useFormProblem();
+  const { problem, errors, submit, formRef } = useFormProblem();
   const failedTest = problemOf(problem);
   const update = () =>
     submit(async () => {
@@ -216,37 +195,38 @@ function PasswordUpdate(props: {
       setPassword('');
       props.onMessage({
         kind: 'success',
-        title: 'Password updated',
-        text: 'The new password passed the connection test and is stored.',
+        title: t('mailbox.passwordUpdated'),
+        text: t('mailbox.passwordUpdatedText'),
       });
       await props.onUpdated();
     });
   return (
     <section class="card" aria-labelledby="password-heading">
-      <h2 id="password-heading">Update password</h2>
+      <h2 id="password-heading">{t('mailbox.updatePassword')}</h2>
       <form
+        ref={formRef}
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
         }}
       >
         {problem && (
-          <Notice kind="error" title={failedTest ? problemTitle(failedTest) : 'The password was not changed'}>
-            {problem.message}
-            {failedTest && <> The stored password is unchanged.</>}
+          <Notice
+            kind="error"
+            title={failedTest ? problemTitle(failedTest) : t('mailbox.passwordNotChanged')}
+          >
+            {messageOf(problem)}
+            {failedTest && <> {t('mailbox.passwordUnchanged')}</>}
           </Notice>
         )}
-        <Field
-          label="New password"
-          hint="Tested against the mail server before it replaces the stored one."
-          error={errors.password}
-        >
+        <Field label={t('mailbox.newPassword')} hint={t('mailbox.newPasswordHint')} error={errors.password}>
           {(id, describedBy) => (
             <input
               id={id}
               type="password"
               autoComplete="new-password"
               aria-describedby={describedBy}
+              aria-invalid={!!errors.password || failedTest === 'unauthorized'}
               value={password}
               onInput={(e) => setPassword(e.currentTarget.value)}
             />
@@ -255,19 +235,21 @@ function PasswordUpdate(props: {
         <ActionButton
           kind="primary"
           type="submit"
-          busyLabel="Testing the new password…"
+          busyLabel={t('mailbox.testingPassword')}
           disabled={!password}
           onAction={update}
         >
-          Update password
+          {t('mailbox.updatePassword')}
         </ActionButton>
       </form>
     </section>
   );
 }
 
+/** What a run did in one direction, e.g. "3 created, 60 unlinked", or that nothing changed. */
 function counts(c: SyncRun['counts']['import']): string {
-  return `${c.created} created, ${c.updated} updated, ${c.deleted} deleted`;
+  const phrases = countPhrases(c);
+  return phrases.length > 0 ? formatList(phrases) : t('run.summary.nothing');
 }
 
 type Progress =
@@ -310,7 +292,7 @@ function SyncSection(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
     try {
       await post<SyncNowAnswer>(`/api/v1/mailboxes/${mailbox.id}/runs`, { entity: 'contacts' });
     } catch (error) {
-      setProgress({ state: 'failed', message: error instanceof ApiProblem ? error.message : String(error) });
+      setProgress({ state: 'failed', message: messageOf(error) });
       return;
     }
     setProgress({ state: 'waiting', since });
@@ -337,32 +319,36 @@ function SyncSection(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
   const busy = progress.state === 'waiting' || progress.state === 'running';
   return (
     <section class="card" aria-labelledby="sync-heading">
-      <h2 id="sync-heading">Sync</h2>
+      <h2 id="sync-heading">{t('mailbox.sync')}</h2>
       <div class="mailbox-actions">
         <ActionButton
           kind="primary"
-          busyLabel="Syncing…"
+          busyLabel={t('dashboard.syncing')}
           disabled={mailbox.status === 'disconnected' || mailbox.status === 'pending'}
           onAction={syncNow}
           onError={(message) => setProgress({ state: 'failed', message })}
         >
-          Sync now
+          {t('dashboard.syncNow')}
         </ActionButton>
         {mailbox.status !== 'disconnected' && (
-          <a href={`/settings/mailboxes/${mailbox.id}/sync`}>Sync settings</a>
+          <a href={`/settings/mailboxes/${mailbox.id}/sync`}>{t('dashboard.syncSettings')}</a>
         )}
       </div>
       <div class="sync-progress" aria-busy={busy}>
         {progress.state === 'waiting' && (
           <p role="status">
-            <span class="spinner" aria-hidden="true" /> Sync of contacts queued, waiting for it to start (
-            {duration(Date.now() - progress.since)})…
+            <span class="spinner" aria-hidden="true" />{' '}
+            {t('mailbox.queued', { elapsed: duration(Date.now() - progress.since) })}
           </p>
         )}
         {progress.state === 'running' && (
-          <p role="status">
-            <span class="spinner" aria-hidden="true" /> Syncing contacts… (
-            {duration(Date.now() - progress.since)})
+          <p role="status" data-testid="sync-progress">
+            <span class="spinner" aria-hidden="true" />{' '}
+            {t('mailbox.running', {
+              elapsed: duration(Date.now() - progress.since),
+              fromExchange: counts(progress.run.counts.import),
+              toExchange: counts(progress.run.counts.export),
+            })}
           </p>
         )}
         {progress.state === 'done' && (
@@ -370,55 +356,58 @@ function SyncSection(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
             kind={
               progress.run.status === 'succeeded' && progress.run.errors.length === 0 ? 'success' : 'warning'
             }
-            title={`Sync ${runStatusLabel(progress.run)}`}
+            title={t('mailbox.syncResult', { status: runStatusLabel(progress.run) })}
           >
-            From Exchange: {counts(progress.run.counts.import)}. To Exchange:{' '}
-            {counts(progress.run.counts.export)}.
-            {progress.run.conflicts > 0 && ` ${progress.run.conflicts} conflict(s) resolved.`}
-            {progress.run.errors.length > 0 && ` First error: ${progress.run.errors[0]!.message}`}
+            {t('mailbox.doneText', {
+              fromExchange: counts(progress.run.counts.import),
+              toExchange: counts(progress.run.counts.export),
+              conflicts: progress.run.conflicts,
+            })}
+            {progress.run.errors.length > 0 && (
+              <> {t('mailbox.firstError', { error: runErrorText(progress.run.errors[0]!) })}</>
+            )}
           </Notice>
         )}
         {progress.state === 'slow' && (
-          <Notice
-            kind="info"
-            title={progress.started ? 'The sync is taking longer' : 'The sync has not started yet'}
-          >
-            {progress.started
-              ? 'It goes on in the background; its result appears under “Latest runs” when it is done. Reload the page to see it.'
-              : 'It waits behind other syncs, or sync of contacts is off in this mailbox’s sync settings. Check the sync settings, and reload the page later to see the run.'}
+          <Notice kind="info" title={progress.started ? t('mailbox.slow') : t('mailbox.notStarted')}>
+            {progress.started ? t('mailbox.slowText') : t('mailbox.notStartedText')}
           </Notice>
         )}
       </div>
       {progress.state === 'failed' && (
-        <Notice kind="error" title="The sync did not start">
+        <Notice kind="error" title={t('mailbox.syncNotStarted')}>
           {progress.message}
         </Notice>
       )}
-      <h3>Latest runs</h3>
+      <h3>{t('run.history.caption')}</h3>
       {props.runs.length === 0 ? (
-        <p class="muted">No sync has run yet.</p>
+        <p class="muted">{t('mailbox.noRuns')}</p>
       ) : (
         <div class="table-wrap">
-          <table aria-label="Latest runs">
+          <table class="stack" aria-label={t('run.history.caption')}>
             <thead>
               <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Result</th>
-                <th scope="col">From Exchange</th>
-                <th scope="col">To Exchange</th>
+                <th scope="col">{t('mailbox.col.started')}</th>
+                <th scope="col">{t('mailbox.col.result')}</th>
+                <th scope="col">{t('mailbox.col.fromExchange')}</th>
+                <th scope="col">{t('mailbox.col.toExchange')}</th>
                 <th scope="col" class="num">
-                  Duration
+                  {t('run.head.duration')}
                 </th>
               </tr>
             </thead>
             <tbody>
               {props.runs.map((r) => (
                 <tr key={r.id}>
-                  <td title={dateTime(r.startedAt)}>{ago(r.startedAt)}</td>
-                  <td>{runStatusLabel(r)}</td>
-                  <td>{counts(r.counts.import)}</td>
-                  <td>{counts(r.counts.export)}</td>
-                  <td class="num">{duration(r.durationMs)}</td>
+                  <td data-label={t('mailbox.col.started')} title={dateTime(r.startedAt)}>
+                    {ago(r.startedAt)}
+                  </td>
+                  <td data-label={t('mailbox.col.result')}>{runStatusLabel(r)}</td>
+                  <td data-label={t('mailbox.col.fromExchange')}>{counts(r.counts.import)}</td>
+                  <td data-label={t('mailbox.col.toExchange')}>{counts(r.counts.export)}</td>
+                  <td data-label={t('run.head.duration')} class="num">
+                    {duration(r.durationMs)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -435,6 +424,7 @@ function Disconnect(props: {
   onMessage: (m: Message | null) => void;
 }) {
   const [confirming, setConfirming] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
   const disconnect = async () => {
     await post<Mailbox>(`/api/v1/mailboxes/${props.mailbox.id}/disconnect`);
     // The page shows the new state before it says so, so the message never contradicts it.
@@ -442,29 +432,33 @@ function Disconnect(props: {
     setConfirming(false);
     props.onMessage({
       kind: 'success',
-      title: 'Mailbox disconnected',
-      text: 'Sync has stopped and the stored password or sign-in is erased. Contacts and items already synced stay in Exsync and in Exchange.',
+      title: t('mailbox.disconnectedDone'),
+      text: t('mailbox.disconnectedDoneText'),
     });
+    focusSoon(() => document.getElementById('page-title'));
   };
   return (
     <section class="card" aria-labelledby="disconnect-heading">
-      <h2 id="disconnect-heading">Disconnect</h2>
+      <h2 id="disconnect-heading">{t('mailbox.disconnect')}</h2>
       {confirming ? (
         <Confirm
-          legend="Confirm disconnect"
-          action="Disconnect mailbox"
-          busyLabel="Disconnecting…"
+          legend={t('mailbox.confirmDisconnect')}
+          action={t('mailbox.disconnectAction')}
+          busyLabel={t('mailbox.disconnecting')}
           onAction={disconnect}
           onCancel={() => setConfirming(false)}
+          returnFocus={opener}
         >
-          Disconnect {props.mailbox.address}? Sync stops and the stored password or sign-in is erased.{' '}
-          <strong>Everything already synced is kept</strong>, in Exsync and in Exchange.
+          {tx('mailbox.disconnectQuestion', {
+            address: props.mailbox.address,
+            b: (text) => <strong>{text}</strong>,
+          })}
         </Confirm>
       ) : (
         <>
-          <p class="muted">Stops the sync of this mailbox. Data already synced stays on both sides.</p>
-          <button type="button" class="danger" onClick={() => setConfirming(true)}>
-            Disconnect…
+          <p class="muted">{t('mailbox.disconnectIntro')}</p>
+          <button type="button" class="danger" ref={opener} onClick={() => setConfirming(true)}>
+            {t('mailbox.disconnectButton')}
           </button>
         </>
       )}
