@@ -53,6 +53,44 @@ describe('web UI serving', () => {
     expect(missing.body).not.toContain('<div id="app">');
   });
 
+  it('answers HEAD / for uptime checks', async () => {
+    const app = await appServing(bundle);
+    const response = await app.inject({ method: 'HEAD', url: '/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/html');
+    expect(response.body).toBe('');
+  });
+
+  it('sends the precompressed copies to browsers that accept them, and no source maps', async () => {
+    const script = 'export const words = "' + 'contacts and mailboxes '.repeat(200) + '";';
+    const app = await appServing({
+      ...bundle,
+      'assets/big-3c4d.js': script,
+      'assets/big-3c4d.js.br': 'BROTLI',
+      'assets/big-3c4d.js.gz': 'GZIP',
+      'assets/big-3c4d.js.map': '{"sources":["secret.tsx"]}',
+    });
+    const brotli = await app.inject({
+      method: 'GET',
+      url: '/assets/big-3c4d.js',
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.body).toBe('BROTLI');
+    const gzip = await app.inject({
+      method: 'GET',
+      url: '/assets/big-3c4d.js',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    const plain = await app.inject({ method: 'GET', url: '/assets/big-3c4d.js' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(script);
+    const map = await app.inject({ method: 'GET', url: '/assets/big-3c4d.js.map' });
+    expect(map.statusCode).toBe(404);
+    expect(map.body).not.toContain('secret');
+  });
+
   it('keeps JSON errors for the API, operations and non-GET requests', async () => {
     const app = await appServing(bundle);
     for (const [method, url] of [

@@ -1,6 +1,8 @@
 // Serves the web UI (the bundle `npm run build` writes to web/dist) from the Exsync server
-// itself: no CDN, no external font. Any GET that is not API or operations and names no file
-// gets index.html, so addresses like /contacts/42 work on reload.
+// itself: no CDN, no external font. Any GET or HEAD that is not API or operations and names no
+// file gets index.html, so addresses like /contacts/42 work on reload and uptime checks that
+// send HEAD / see 200. Files go out as the build's Brotli or gzip copies where the browser
+// accepts them; source maps are never served.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -29,6 +31,9 @@ export async function registerWebApp(app: FastifyInstance, root = DEFAULT_WEB_RO
       root,
       wildcard: false,
       index: false,
+      preCompressed: true,
+      // A source map left in the folder by an older build is not published either.
+      allowedPath: (path) => !path.endsWith('.map'),
       setHeaders: (res, path) => {
         // Hashed asset names never change content; index.html must always be fresh.
         res.header(
@@ -42,7 +47,8 @@ export async function registerWebApp(app: FastifyInstance, root = DEFAULT_WEB_RO
   return (request, reply) => {
     const path = request.url.split('?')[0];
     // Only page loads get the UI; a path with a file extension is a missing asset.
-    if (request.method !== 'GET' || !isAppPath(path) || /\.[a-z0-9]{1,5}$/i.test(path)) return null;
+    const read = request.method === 'GET' || request.method === 'HEAD';
+    if (!read || !isAppPath(path) || /\.[a-z0-9]{1,5}$/i.test(path)) return null;
     if (!built) {
       return securityHeaders(reply)
         .code(503)
