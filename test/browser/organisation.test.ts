@@ -58,7 +58,16 @@ describe('organisation mode', () => {
     await service.getByRole('button', { name: 'Connect for the organisation' }).click();
     await service.getByText('Enter the address of a mailbox the app may read, to test it on.').waitFor();
     await service.getByLabel('Test on mailbox').fill('ada@example.test');
+    // "This choice is final": the first click only asks, and Cancel leaves the service as it was.
     await service.getByRole('button', { name: 'Connect for the organisation' }).click();
+    const question = service.getByRole('group', {
+      name: 'Connect “Microsoft 365 (organisation)” for the organisation?',
+    });
+    await question.getByText(/This choice is final/).waitFor();
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    expect((await callAs(page, 'GET', `/api/v1/mail-services/${appOnlyId}`)).body.accessMode).toBeNull();
+    await service.getByRole('button', { name: 'Connect for the organisation' }).click();
+    await service.getByRole('button', { name: 'Yes, connect for the organisation' }).click();
     await service.getByText('Organisation mode', { exact: true }).waitFor();
     expect((await callAs(page, 'GET', `/api/v1/mail-services/${appOnlyId}`)).body.accessMode).toBe(
       'organisation',
@@ -80,24 +89,41 @@ describe('organisation mode', () => {
     await grace.check();
     await service.getByText('2 of 4 active users chosen (not saved)').waitFor();
     await service.getByRole('button', { name: 'Save selection' }).click();
-    await service.getByText('Selection saved. 2 users are synced.').waitFor();
-    expect(await service.getByText('Synced', { exact: true }).count()).toBe(2);
+    await service
+      .getByText('Selection saved. 2 users are connected; each mailbox shows when it last synced.')
+      .waitFor();
+    // Connected is not synced: nothing has run yet, as the mailbox list says too.
+    await expect.poll(() => service.getByText(/^Not synced yet/).count()).toBe(2);
+    expect(await service.getByText('Synced', { exact: true }).count()).toBe(0);
     expect(await service.getByRole('link', { name: 'Sync settings' }).count()).toBe(2);
     await screenshot(page, 'organisation');
 
     const users = await callAs(page, 'GET', `/api/v1/mail-services/${appOnlyId}/users`);
     const byEmail = Object.fromEntries(
-      (users.body.users as Array<{ email: string; selected: boolean; synced: boolean }>).map((u) => [
-        u.email,
-        u,
-      ]),
+      (
+        users.body.users as Array<{
+          email: string;
+          selected: boolean;
+          synced: boolean;
+          mailboxId: string | null;
+        }>
+      ).map((u) => [u.email, u]),
     );
     expect(byEmail['ada@example.test']).toMatchObject({ selected: true, synced: true });
     expect(byEmail['grace@example.test']).toMatchObject({ selected: true, synced: true });
     expect(byEmail['linus@example.test']).toMatchObject({ selected: false, synced: false });
 
+    // After a sync, the user's line says so.
+    const adaMailbox = byEmail['ada@example.test'].mailboxId as string;
+    const run = await callAs(page, 'POST', `/api/v1/mailboxes/${adaMailbox}/runs?wait=true`, {
+      entity: 'contacts',
+    });
+    expect(run.status, JSON.stringify(run.body)).toBeLessThan(300);
+
     // After a reload the selection and statuses are read back from the server.
     await page.reload();
+    await page.getByText(/^last sync (just now|\d+ (second|minute)s? ago)/).waitFor();
+    expect(await page.getByText(/^Not synced yet/).count()).toBe(1);
     await page.getByRole('checkbox', { name: 'Sync Ada Lovelace' }).waitFor();
     expect(await page.getByRole('checkbox', { name: 'Sync Ada Lovelace' }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: 'Sync Grace Hopper' }).isChecked()).toBe(true);
@@ -107,7 +133,9 @@ describe('organisation mode', () => {
     await page.getByRole('checkbox', { name: 'Sync Grace Hopper' }).uncheck();
     await page.getByText('Stops syncing after saving').waitFor();
     await page.getByRole('button', { name: 'Save selection' }).click();
-    await page.getByText('Selection saved. 1 user is synced.').waitFor();
+    await page
+      .getByText('Selection saved. 1 user is connected; each mailbox shows when it last synced.')
+      .waitFor();
   });
 
   it('is not offered to sales users, and the API refuses them', async () => {
@@ -116,7 +144,8 @@ describe('organisation mode', () => {
     const nav = await page.getByRole('navigation', { name: 'Main' }).textContent();
     expect(nav).not.toContain('Organisation');
     await page.goto('/settings/organisation');
-    await page.getByText('Could not load the mail services').waitFor();
-    await page.getByText('CanManageAdministration').waitFor();
+    await page.getByText('Could not load: the mail services').waitFor();
+    await page.getByText(/You do not have the rights to do this/).waitFor();
+    expect(await page.getByText('CanManageAdministration').count()).toBe(0);
   });
 });

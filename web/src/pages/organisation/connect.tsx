@@ -3,8 +3,10 @@
 // the service. Exsync tests the identity on one mailbox first; the choice is then final.
 import { useState } from 'preact/hooks';
 import { ApiProblem, messageOf, post } from '../../api.ts';
+import { Confirm } from '../../components/confirm.tsx';
 import { Field, fieldErrors } from '../../components/field.tsx';
 import { Notice } from '../../components/notice.tsx';
+import { t } from '../../i18n.ts';
 import type { MailService } from '../../types.ts';
 
 export function ConnectOrganisation(props: { service: MailService; onConnected: () => void }) {
@@ -16,6 +18,8 @@ export function ConnectOrganisation(props: { service: MailService; onConnected: 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // "This choice is final": the button only asks; connecting needs a second, explicit yes.
+  const [confirming, setConfirming] = useState(false);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -28,6 +32,10 @@ export function ConnectOrganisation(props: { service: MailService; onConnected: 
     setErrors(problems);
     setError(null);
     if (Object.keys(problems).length > 0) return;
+    setConfirming(true);
+  };
+
+  const connect = async () => {
     setBusy(true);
     try {
       await post<MailService>(`/api/v1/mail-services/${encodeURIComponent(service.id)}/organisation`, {
@@ -40,6 +48,7 @@ export function ConnectOrganisation(props: { service: MailService; onConnected: 
       setError(messageOf(e));
     } finally {
       setBusy(false);
+      setConfirming(false);
     }
   };
 
@@ -107,12 +116,25 @@ export function ConnectOrganisation(props: { service: MailService; onConnected: 
           {error}
         </Notice>
       )}
-      <div class="form-actions">
-        <button type="submit" class="primary" disabled={busy} aria-busy={busy}>
-          {busy && <span class="spinner" aria-hidden="true" />}
-          {busy ? 'Testing the connection…' : 'Connect for the organisation'}
-        </button>
-      </div>
+      {confirming ? (
+        <Confirm
+          class="card org-confirm"
+          kind="primary"
+          legend={t('org.confirm.legend', { name: service.name })}
+          action={t('org.confirm.action')}
+          busyLabel={t('org.confirm.busy')}
+          onCancel={() => setConfirming(false)}
+          onAction={connect}
+        >
+          {t('org.confirm.question', { name: service.name })}
+        </Confirm>
+      ) : (
+        <div class="form-actions">
+          <button type="submit" class="primary" disabled={busy} aria-busy={busy}>
+            {t('org.confirm.open')}
+          </button>
+        </div>
+      )}
     </form>
   );
 }

@@ -6,7 +6,9 @@ import { useMemo, useState } from 'preact/hooks';
 import { get, messageOf, put } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
-import type { MailService, OrganisationUsers } from '../../types.ts';
+import { ago } from '../../components/time.ts';
+import { formatList, t } from '../../i18n.ts';
+import type { MailService, OrganisationUsers, SyncRun } from '../../types.ts';
 
 type OrgUser = OrganisationUsers['users'][number];
 
@@ -37,7 +39,11 @@ function Status(props: { user: OrgUser; chosen: boolean; reasonId: string }) {
   if (user.synced)
     return (
       <span>
-        <span class="badge badge-ok">Synced</span>{' '}
+        {user.mailboxId ? (
+          <LastSync mailboxId={user.mailboxId} />
+        ) : (
+          <span class="badge badge-ok">{t('org.connected')}</span>
+        )}{' '}
         {user.mailboxId && (
           <a
             href={`/settings/mailboxes/${encodeURIComponent(user.mailboxId)}/sync`}
@@ -60,6 +66,38 @@ function Status(props: { user: OrgUser; chosen: boolean; reasonId: string }) {
     <span>
       <span class={user.mailboxStatus === 'pending' ? 'badge badge-warn' : 'badge badge-error'}>{label}</span>{' '}
       {user.lastError ?? 'Save the selection again to test the mailbox.'}
+    </span>
+  );
+}
+
+/**
+ * What a connected user's mailbox has really done: synced (when its last run ended), or connected
+ * and waiting for its first sync; the same truth the mailbox list tells.
+ */
+function LastSync(props: { mailboxId: string }) {
+  const [last] = useLoad(
+    (signal) =>
+      get<{ items: SyncRun[] }>(
+        `/api/v1/mailboxes/${encodeURIComponent(props.mailboxId)}/runs`,
+        { limit: 1 },
+        signal,
+      ).then((r) => r.items[0] ?? null),
+    [props.mailboxId],
+  );
+  if (last.state !== 'ready') return <span class="badge">{t('org.connected')}</span>;
+  const run = last.data;
+  if (!run)
+    return (
+      <span>
+        <span class="badge">{t('org.connected')}</span> <span>{t('org.notSyncedYet')}</span>
+      </span>
+    );
+  return (
+    <span>
+      <span class={run.status === 'failed' ? 'badge badge-error' : 'badge badge-ok'}>
+        {run.status === 'failed' ? t('org.lastRunFailed') : t('org.synced')}
+      </span>{' '}
+      <span>{t('org.lastRun', { when: ago(run.finishedAt ?? run.startedAt) })}</span>
     </span>
   );
 }
@@ -110,19 +148,17 @@ function SelectionForm(props: { path: string; initial: OrganisationUsers; servic
       setData(answer);
       setChosen(chosenOf(answer.users));
       const failing = answer.users.filter((u) => u.selected && u.active && !u.synced);
-      const synced = answer.users.filter((u) => u.synced).length;
+      const connected = answer.users.filter((u) => u.synced).length;
       setOutcome(
         failing.length > 0
           ? {
               kind: 'warning',
-              text: `Selection saved. ${synced} ${synced === 1 ? 'user is' : 'users are'} synced; ${failing
-                .map((u) => u.email)
-                .join(', ')} could not be reached: see the status below.`,
+              text: t('org.savedSomeFailing', {
+                connected,
+                failing: formatList(failing.map((u) => u.email)),
+              }),
             }
-          : {
-              kind: 'success',
-              text: `Selection saved. ${synced} ${synced === 1 ? 'user is' : 'users are'} synced.`,
-            },
+          : { kind: 'success', text: t('org.saved', { connected }) },
       );
     } catch (error) {
       setOutcome({ kind: 'error', text: messageOf(error) });
