@@ -1,0 +1,153 @@
+// The Contacts tab's Export section: on or off, all contacts or those of chosen categories and
+// contact groups. The groups are loaded when the tab opens.
+import { useEffect, useState } from 'preact/hooks';
+import { get, messageOf, type Page } from '../../api.ts';
+import { Notice } from '../../components/notice.tsx';
+import type { Group } from '../../types.ts';
+import { Check, FieldError, Radio } from './form-controls.tsx';
+import { errorIdOf, type SectionProps } from './use-contacts-form.ts';
+
+/** Every contact group the signed-in user can see, page by page. */
+async function loadGroups(signal: AbortSignal): Promise<Group[]> {
+  const groups: Group[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<Group> = await get<Page<Group>>('/api/v1/contactGroups', { limit: 500, cursor }, signal);
+    groups.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return groups.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function useContactGroups(): { items?: Group[]; error?: string } {
+  const [groups, setGroups] = useState<{ items?: Group[]; error?: string }>({});
+  useEffect(() => {
+    const abort = new AbortController();
+    loadGroups(abort.signal)
+      .then((items) => setGroups({ items }))
+      .catch((error) => {
+        if (!abort.signal.aborted) setGroups({ error: messageOf(error) });
+      });
+    return () => abort.abort();
+  }, []);
+  return groups;
+}
+
+const CATEGORIES = [
+  ['employee', 'Employees'],
+  ['customer', 'Customers'],
+] as const;
+
+export function ExportSection(props: SectionProps) {
+  const { id, draft, errors, change } = props;
+  const groups = useContactGroups();
+  return (
+    <section class="card" aria-labelledby={`${id}-export`}>
+      <h2 id={`${id}-export`}>Export</h2>
+      <Check
+        label="Export contacts"
+        checked={draft.exportOn}
+        hint="Contacts from Exsync are written to the mailbox’s Contacts folder."
+        onChange={(on) => change({ exportOn: on })}
+      />
+      <fieldset disabled={!draft.exportOn} class="options">
+        <legend class="visually-hidden">Which contacts to export</legend>
+        <Radio
+          name={`${id}-export-what`}
+          label="All contacts you have access to"
+          checked={draft.exportAll}
+          onSelect={() => change({ exportAll: true })}
+        />
+        <Radio
+          name={`${id}-export-what`}
+          label="Contacts from selected categories and groups"
+          checked={!draft.exportAll}
+          onSelect={() => change({ exportAll: false })}
+        />
+        {!draft.exportAll && (
+          <div class="export-filter" aria-describedby={errorIdOf(id, errors, 'export')}>
+            <fieldset>
+              <legend>Categories</legend>
+              {CATEGORIES.map(([type, label]) => (
+                <Check
+                  key={type}
+                  label={label}
+                  checked={draft.types.includes(type)}
+                  onChange={(on) =>
+                    change({ types: on ? [...draft.types, type] : draft.types.filter((t) => t !== type) })
+                  }
+                />
+              ))}
+            </fieldset>
+            <GroupChoice
+              groups={groups}
+              chosen={draft.groupIds}
+              onChange={(groupIds) => change({ groupIds })}
+            />
+            {draft.types.length === 0 && draft.groupIds.length === 0 && (
+              <p class="muted small-print">
+                With no category and no group, only contacts tagged “sync with this mailbox” are exported.
+              </p>
+            )}
+            <FieldError id={`${id}-export-error`} text={errors.export} />
+          </div>
+        )}
+        <p class="muted small-print">
+          Contacts tagged “sync with this mailbox” are exported whatever is chosen here.
+        </p>
+      </fieldset>
+    </section>
+  );
+}
+
+/** The contact groups to export; chosen groups the user cannot see (or deleted) can be removed. */
+function GroupChoice(props: {
+  groups: { items?: Group[]; error?: string };
+  chosen: string[];
+  onChange: (groupIds: string[]) => void;
+}) {
+  const { groups, chosen, onChange } = props;
+  const unseen = groups.items ? chosen.filter((gid) => !groups.items?.some((g) => g.id === gid)) : [];
+  return (
+    <fieldset>
+      <legend>Groups</legend>
+      {groups.error && (
+        <Notice kind="error" title="Could not load the contact groups">
+          {groups.error}
+        </Notice>
+      )}
+      {!groups.items && !groups.error && (
+        <p class="muted" role="status">
+          <span class="spinner" aria-hidden="true" /> Loading contact groups…
+        </p>
+      )}
+      {groups.items?.length === 0 && (
+        <p class="muted">There are no contact groups yet; categories alone decide.</p>
+      )}
+      {groups.items && groups.items.length > 0 && (
+        <div class="group-list">
+          {groups.items.map((g) => (
+            <Check
+              key={g.id}
+              label={g.name}
+              checked={chosen.includes(g.id)}
+              onChange={(on) => onChange(on ? [...chosen, g.id] : chosen.filter((x) => x !== g.id))}
+            />
+          ))}
+        </div>
+      )}
+      {unseen.length > 0 && (
+        <p class="muted small-print">
+          Also chosen: groups you cannot see or that were deleted ({unseen.length}).{' '}
+          <button
+            type="button"
+            class="link"
+            onClick={() => onChange(chosen.filter((gid) => groups.items?.some((g) => g.id === gid)))}
+          >
+            Remove them
+          </button>
+        </p>
+      )}
+    </fieldset>
+  );
+}

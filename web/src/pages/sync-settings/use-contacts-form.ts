@@ -1,0 +1,129 @@
+// The Contacts tab's form state: the saved settings, the draft being edited, field errors, and
+// saving, which sends only what changed and maps the server's field errors back onto the form.
+import { useEffect, useId, useState } from 'preact/hooks';
+import { ApiProblem, messageOf, put } from '../../api.ts';
+import { fieldErrors } from '../../components/field.tsx';
+import { useLeaveGuard } from '../../components/leave-guard.ts';
+import type { ContactSyncSettings, SyncSettingsView } from '../../types.ts';
+import {
+  type ContactDraft,
+  changedFields,
+  type DraftErrors,
+  draftProblems,
+  isDirty,
+  toDraft,
+} from './contacts-draft.ts';
+
+export type Outcome = { kind: 'success' | 'error'; text: string } | null;
+
+/** What every section of the tab gets: the draft, its errors, and how to change it. */
+export interface SectionProps {
+  /** Prefix of the element ids of this form. */
+  id: string;
+  draft: ContactDraft;
+  errors: DraftErrors;
+  change: (patch: Partial<ContactDraft>) => void;
+}
+
+/** The error a draft key's change clears, where the server reports it under another name. */
+const ERROR_OF_KEY: Partial<Record<keyof ContactDraft, string>> = {
+  interval: 'intervalMinutes',
+  massDeletePercent: 'massDeleteShare',
+  folders: 'importFolders',
+  importAll: 'importFolders',
+  types: 'export',
+  groupIds: 'export',
+  exportAll: 'export',
+};
+
+function savedText(c: ContactSyncSettings): string {
+  if (c.direction === 'off') return 'Saved. Contact sync is off for this mailbox.';
+  return c.autoSync
+    ? `Saved. Contacts sync automatically every ${c.intervalMinutes} minutes.`
+    : 'Saved. Contacts sync when someone runs “Sync now”.';
+}
+
+/** The server's field errors by draft field: "contacts.importFolders.0" → importFolders. */
+function errorsOfAnswer(error: unknown): DraftErrors {
+  const byField: DraftErrors = {};
+  if (error instanceof ApiProblem) {
+    for (const [path, message] of Object.entries(fieldErrors(error.details))) {
+      const field = path.replace(/^contacts\.?/, '').split('.')[0] || 'form';
+      byField[field] ??= message;
+    }
+  }
+  return byField;
+}
+
+export function useContactsForm(
+  mailboxId: string,
+  settings: ContactSyncSettings,
+  onDirtyChange: (dirty: boolean) => void,
+) {
+  const [saved, setSaved] = useState(settings);
+  const [draft, setDraft] = useState<ContactDraft>(() => toDraft(settings));
+  const [errors, setErrors] = useState<DraftErrors>({});
+  const [saving, setSaving] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const id = useId();
+
+  const dirty = isDirty(draft, saved);
+  useLeaveGuard(dirty, 'The contact sync settings have unsaved changes. Leave without saving?');
+  useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
+
+  const change = (patch: Partial<ContactDraft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    setOutcome(null);
+    setErrors((e) => {
+      const next = { ...e };
+      for (const key of Object.keys(patch)) delete next[ERROR_OF_KEY[key as keyof ContactDraft] ?? key];
+      return next;
+    });
+  };
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    if (saving) return;
+    const problems = draftProblems(draft);
+    setErrors(problems);
+    if (Object.keys(problems).length > 0) {
+      setOutcome({ kind: 'error', text: 'Some settings need correcting; they are marked below.' });
+      return;
+    }
+    const changes = changedFields(draft, saved);
+    if (Object.keys(changes).length === 0) {
+      setOutcome({ kind: 'success', text: 'Nothing changed: the settings are as saved.' });
+      return;
+    }
+    setSaving(true);
+    setOutcome(null);
+    try {
+      const answer = await put<SyncSettingsView>(
+        `/api/v1/mailboxes/${encodeURIComponent(mailboxId)}/sync-settings`,
+        {
+          contacts: changes,
+        },
+      );
+      setSaved(answer.contacts);
+      setDraft(toDraft(answer.contacts));
+      setOutcome({ kind: 'success', text: savedText(answer.contacts) });
+    } catch (error) {
+      setErrors(errorsOfAnswer(error));
+      setOutcome({ kind: 'error', text: messageOf(error) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const discard = () => {
+    setDraft(toDraft(saved));
+    setErrors({});
+    setOutcome(null);
+  };
+
+  return { id, draft, errors, saving, outcome, dirty, change, save, discard };
+}
+
+/** The id of a field's error text, for aria-describedby, when it has one. */
+export const errorIdOf = (id: string, errors: DraftErrors, key: string) =>
+  errors[key] ? `${id}-${key}-error` : undefined;
