@@ -88,6 +88,20 @@ describe('Graph fidelity to clients written elsewhere', () => {
     expect(seen.sort()).toEqual([...existing].sort());
   });
 
+  it('answers mailboxSettings, which clients read at start-up, with MailboxSettings.Read', async () => {
+    const token = g.userToken(ADA, ['User.Read', 'MailboxSettings.Read']);
+    const settings = await g.graph('GET', '/me/mailboxSettings', { token });
+    expect(settings.status, settings.text).toBe(200);
+    assertGraphEntity('mailboxSettings' as never, settings.json);
+    expect(settings.json).toMatchObject({
+      timeZone: g.sandbox.store.mailbox(ADA)!.timeZone,
+      automaticRepliesSetting: { status: 'disabled' },
+      workingHours: { daysOfWeek: expect.arrayContaining(['monday']) },
+    });
+    const without = await g.graph('GET', '/me/mailboxSettings', { token: ada });
+    expect(without.status).toBe(403);
+  });
+
   it('accepts namespace-qualified functions and actions, with or without parentheses', async () => {
     const qualified = await g.graph('GET', '/me/contactFolders/microsoft.graph.delta()', { token: ada });
     expect(qualified.status, qualified.text).toBe(200);

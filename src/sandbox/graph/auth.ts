@@ -85,6 +85,7 @@ export const PERMISSIONS = {
   mailRead: ['Mail.Read', 'Mail.ReadWrite'],
   mailWrite: ['Mail.ReadWrite'],
   mailSend: ['Mail.Send'],
+  mailboxSettingsRead: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'],
   userRead: [
     'User.Read',
     'User.ReadWrite',

@@ -61,6 +61,16 @@ export function availabilityView(busy: Busy[], from: number, to: number, interva
     .join('');
 }
 
+/** The mailbox's working hours as Graph shows them (the sandbox has one plan: Mon–Fri, 8–17). */
+export function workingHoursOf(mailbox: { timeZone: string }): Json {
+  return {
+    daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+    startTime: '08:00:00.0000000',
+    endTime: '17:00:00.0000000',
+    timeZone: { name: mailbox.timeZone },
+  };
+}
+
 function getSchedule(call: RouteCall) {
   const body = jsonBody(call);
   const schedules = body.schedules;
@@ -108,12 +118,7 @@ function getSchedule(call: RouteCall) {
         start: toDateTimeTimeZone(new Date(b.start).toISOString(), zone),
         end: toDateTimeTimeZone(new Date(b.end).toISOString(), zone),
       })),
-      workingHours: {
-        daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
-        startTime: '08:00:00.0000000',
-        endTime: '17:00:00.0000000',
-        timeZone: { name: mailbox.timeZone },
-      },
+      workingHours: workingHoursOf(mailbox),
     };
   });
   const response = entityResponse(call, {}, 'Collection(microsoft.graph.scheduleInformation)');

@@ -4,6 +4,7 @@ import { GraphError } from '../errors.ts';
 import { userToGraph } from '../mappers/folders.ts';
 import { entityResponse, listResponse } from '../paging.ts';
 import type { Route } from '../types.ts';
+import { workingHoursOf } from './schedule.ts';
 
 export const userRoutes: Route[] = [
   {
@@ -26,6 +27,38 @@ export const userRoutes: Route[] = [
       }
       return entityResponse(c, userToGraph(c.mailbox), 'users/$entity');
     },
+  },
+  {
+    // Read by many clients at start-up (time zone, language). Automatic replies are off; the
+    // sandbox does not send them.
+    method: 'GET',
+    pattern: 'mailboxSettings',
+    scope: 'mailbox',
+    name: 'mailboxSettings.get',
+    permissions: PERMISSIONS.mailboxSettingsRead,
+    handle: (c) =>
+      entityResponse(
+        c,
+        {
+          archiveFolder: c.ctx.store.distinguishedFolder(c.mailbox.id, 'archive')?.id ?? null,
+          timeZone: c.mailbox.timeZone,
+          automaticRepliesSetting: {
+            status: 'disabled',
+            externalAudience: 'all',
+            internalReplyMessage: '',
+            externalReplyMessage: '',
+            scheduledStartDateTime: { dateTime: '2020-01-01T00:00:00.0000000', timeZone: 'UTC' },
+            scheduledEndDateTime: { dateTime: '2020-01-02T00:00:00.0000000', timeZone: 'UTC' },
+          },
+          language: { locale: 'en-US', displayName: 'English (United States)' },
+          dateFormat: 'M/d/yyyy',
+          timeFormat: 'h:mm tt',
+          workingHours: workingHoursOf(c.mailbox),
+          userPurpose: 'user',
+          delegateMeetingMessageDeliveryOptions: 'sendToDelegateOnly',
+        },
+        `users('${c.mailbox.id}')/mailboxSettings`,
+      ),
   },
   {
     method: 'GET',
