@@ -15,6 +15,29 @@ import { el } from '../xml/write.ts';
 import { nowIso, type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { type InvitationMode, sendInvitations } from './meetings.ts';
 
+/** ItemType elements the server sets; a request that sets one gets ErrorInvalidPropertySet. */
+export const READ_ONLY_ITEM_ELEMENTS = new Set([
+  'ItemId',
+  'ParentFolderId',
+  'DateTimeReceived',
+  'Size',
+  'DateTimeCreated',
+  'DisplayTo',
+  'DisplayCc',
+  'EffectiveRights',
+  'LastModifiedName',
+  'LastModifiedTime',
+  'WebClientReadFormQueryString',
+  'WebClientEditFormQueryString',
+  'InstanceKey',
+  'NormalizedBody',
+  'Preview',
+  'RightsManagementLicenseData',
+  'BlockStatus',
+  'TextBody',
+  'IconIndex',
+]);
+
 const MESSAGE_DISPOSITIONS = ['SaveOnly', 'SendOnly', 'SendAndSaveCopy'];
 const INVITATION_MODES = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'];
 
@@ -191,8 +214,12 @@ export async function createItem(op: OperationContext, request: XElement): Promi
     try {
       const mimeFields = fromMime.get(itemEl);
       if (mimeFields instanceof EwsError) throw mimeFields;
-      if (kid(itemEl, 'TextBody')) {
-        throw new EwsError('ErrorInvalidPropertySet', 'TextBody is read-only; set Body instead.');
+      const readOnly = itemEl.children.find((c) => READ_ONLY_ITEM_ELEMENTS.has(c.name));
+      if (readOnly) {
+        throw new EwsError(
+          'ErrorInvalidPropertySet',
+          `${readOnly.name} is read-only: the server sets it. Leave it out.`,
+        );
       }
       const extended = readExtendedProperties(itemEl);
       const ext = extended.length > 0 ? { extendedProperties: extended } : {};

@@ -95,6 +95,12 @@ export function updateFolder(op: OperationContext, request: XElement): string {
       const { mailbox, folder } = resolveFolder(op, ref);
       let updated = folder;
       for (const u of kid(change, 'Updates')?.children ?? []) {
+        if (u.name === 'AppendToFolderField') {
+          throw new EwsError(
+            'ErrorInvalidPropertyAppend',
+            'Folder properties cannot be appended to; use SetFolderField.',
+          );
+        }
         const uri = kid(u, 'FieldURI')?.attrs.FieldURI;
         if (uri !== 'folder:DisplayName') {
           throw new EwsError(
