@@ -3,6 +3,7 @@
 // an Id update that contact in a transaction of their own. A bad row is reported with its
 // line and columns and never written in part.
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { accessLevel } from '../crm/access.ts';
 import {
   type ContactCreate,
@@ -24,7 +25,7 @@ import {
   isBlank,
   readRow,
 } from './reader.ts';
-import { CsvSyntaxError, type Delimiter, detectDelimiter, parseCsv } from './rfc4180.ts';
+import { type CsvRecord, CsvSyntaxError, csvRecords, type Delimiter, detectDelimiter } from './rfc4180.ts';
 
 export interface ImportOptions {
   /** Validate and report only; nothing is written. */
@@ -43,6 +44,44 @@ export interface ImportSummary {
 
 /** New contacts per createMany call: one transaction and a few multi-row inserts each. */
 export const IMPORT_BATCH = 500;
+
+/**
+ * The most data rows one import takes (docs/csv.md). A few megabytes of short lines are millions
+ * of rows; a file with more is refused before anything is written, so the user can split it.
+ */
+export const MAX_IMPORT_ROWS = 50_000;
+
+/** Rows read between two turns of the event loop, so that other requests are served meanwhile. */
+const ROWS_PER_TURN = 200;
+
+/** The records of the file, with a turn of the event loop given to other work every few. */
+async function* inSlices(records: Iterable<CsvRecord>): AsyncGenerator<CsvRecord> {
+  let n = 0;
+  for (const record of records) {
+    if (++n % ROWS_PER_TURN === 0) await nextTurn();
+    yield record;
+  }
+}
+
+/** A file longer than one import takes (a CsvSyntaxError, so every caller already reports it). */
+export class CsvRowLimitError extends CsvSyntaxError {
+  constructor(line: number) {
+    super(
+      line,
+      `the file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} rows, the most one import takes; nothing was imported. Split it into files of at most ${MAX_IMPORT_ROWS.toLocaleString('en')} rows.`,
+    );
+    this.name = 'CsvRowLimitError';
+  }
+}
+
+/** Refuses a file with more than MAX_IMPORT_ROWS data rows (checked before anything is written). */
+async function assertRowCount(text: string, delimiter: Delimiter): Promise<void> {
+  let rows = -1;
+  for await (const record of inSlices(csvRecords(text, delimiter))) {
+    if (isBlank(record)) continue;
+    if (++rows > MAX_IMPORT_ROWS) throw new CsvRowLimitError(record.line);
+  }
+}
 
 /**
  * The file's text: UTF-8 (with or without BOM); a file that is not valid UTF-8 is read as
@@ -135,13 +174,16 @@ export async function importContactsCsv(
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const dryRun = options.dryRun ?? false;
-  const records = parseCsv(text, options.delimiter ?? detectDelimiter(text));
-  if (records.length === 0 || isBlank(records[0]))
+  const delimiter = options.delimiter ?? detectDelimiter(text);
+  await assertRowCount(text, delimiter);
+  const records = inSlices(csvRecords(text, delimiter));
+  const first = (await records.next()).value;
+  if (!first || isBlank(first))
     throw new CsvSyntaxError(
       1,
       'the file is empty; its first line must be the header with the column names.',
     );
-  const header = bindHeader(records[0].fields);
+  const header = bindHeader(first.fields);
   if (header.columns.every((c) => !c.binding))
     throw new CsvSyntaxError(
       1,
@@ -181,7 +223,7 @@ export async function importContactsCsv(
     }
   };
 
-  for (const record of records.slice(1)) {
+  for await (const record of records) {
     if (isBlank(record)) continue;
     const row = readRow(record, header);
     if (row.errors.length > 0) {

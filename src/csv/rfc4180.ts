@@ -46,7 +46,16 @@ export function detectDelimiter(text: string): Delimiter {
 }
 
 export function parseCsv(input: string, delimiter: Delimiter = ','): CsvRecord[] {
+  return [...csvRecords(input, delimiter)];
+}
+
+/**
+ * The records one at a time, so that a caller can stop, count or yield to other work between
+ * them: a large file is never read in one go that holds up the server.
+ */
+export function* csvRecords(input: string, delimiter: Delimiter = ','): Generator<CsvRecord> {
   const text = stripBom(input);
+  // Records completed by the last step, handed out before the next.
   const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
@@ -66,6 +75,10 @@ export function parseCsv(input: string, delimiter: Delimiter = ','): CsvRecord[]
   };
 
   while (i < n) {
+    if (records.length > 0) {
+      yield* records;
+      records.length = 0;
+    }
     const ch = text[i];
     if (!started) {
       started = true;
@@ -155,7 +168,7 @@ export function parseCsv(input: string, delimiter: Delimiter = ','): CsvRecord[]
     i++;
   }
   if (started) endRecord();
-  return records;
+  yield* records;
 }
 
 /** One record as CSV text ending in CRLF; fields are quoted only when they need it. */

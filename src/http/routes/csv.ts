@@ -7,6 +7,7 @@ import type { Crm } from '../../crm/index.ts';
 import { contactFilterSchema } from '../../crm/index.ts';
 import type { Principal } from '../../crm/principal.ts';
 import {
+  CsvRowLimitError,
   CsvSyntaxError,
   type Delimiter,
   decodeCsv,
@@ -174,7 +175,9 @@ export function csvRoutes(crm: Crm): Operation[] {
           return summary;
         } catch (error) {
           if (error instanceof CsvSyntaxError) {
-            throw new ApiError(422, 'validation_failed', `The file is not valid CSV: ${error.message}`, {
+            const what =
+              error instanceof CsvRowLimitError ? 'The file is too long' : 'The file is not valid CSV';
+            throw new ApiError(422, 'validation_failed', `${what}: ${error.message}`, {
               details: [{ path: `line ${error.line}`, message: error.message }],
             });
           }
