@@ -126,6 +126,30 @@ describe('identity platform: username/password and device code grants', () => {
     ).rejects.toMatchObject({ errorMessage: expect.stringContaining('AADSTS50076') });
   });
 
+  it('refuses the password grant at the common and consumers authorities (AADSTS9001023), takes it at organizations', async () => {
+    const form = new URLSearchParams({
+      grant_type: 'password',
+      client_id: DEMO_CLIENT_ID,
+      username: 'ada@example.test',
+      password: DEMO_PASSWORD,
+      scope: 'User.Read',
+    }).toString();
+    const at = (tenant: string) =>
+      request(
+        sandbox.caPem,
+        'POST',
+        `${sandbox.httpsUrl}/${tenant}/oauth2/v2.0/token`,
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        form,
+      ).then((r) => ({ status: r.status, json: JSON.parse(r.text) }));
+    for (const tenant of ['common', 'consumers']) {
+      const refused = await at(tenant);
+      expect(refused.status).toBe(400);
+      expect(refused.json).toMatchObject({ error: 'invalid_request', error_codes: [9001023] });
+    }
+    expect((await at('organizations')).status).toBe(200);
+  });
+
   it('refuses both grants without a secret for an app that does not allow public client flows', async () => {
     const app = sandbox.store.addApp({
       tenantId: DEMO_TENANT_ID,

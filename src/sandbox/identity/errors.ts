@@ -50,6 +50,7 @@ export const AADSTS = {
   pkceMethod: 5000331,
   invalidRequest: 9002313,
   mfaRequired: 50076,
+  grantNotOverCommon: 9001023,
   clientSecretRequired: 7000218,
   authorizationPending: 70016,
   badVerificationCode: 70018,

@@ -457,6 +457,14 @@ export function createIdentityFrontEnd(identity: IdentityService): FrontEnd {
                 }),
               );
             case 'password': {
+              // Entra takes this grant only where the tenant is known (a tenant or `organizations`).
+              if (['common', 'consumers'].includes(request.params.tenant.toLowerCase())) {
+                throw new IdentityError(
+                  'invalid_request',
+                  AADSTS.grantNotOverCommon,
+                  'The grant type is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.',
+                );
+              }
               requirePublicClientOrSecret(app);
               const username = requireParameter(params, 'username');
               const mailbox = checkPassword(ctx.store, username, requireParameter(params, 'password'));
