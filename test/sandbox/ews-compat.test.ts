@@ -51,7 +51,7 @@ describe('RequestServerVersion', () => {
   ];
 
   it.each(schemaVersions)(
-    'MS-OXWSCDATA_R1460, MS-OXWSCDATA_R368014: accepts %s and answers with the server’s ServerVersionInfo',
+    'MS-OXWSCDATA_R1456, MS-OXWSCDATA_R1457, MS-OXWSCDATA_R1458, MS-OXWSCDATA_R1459, MS-OXWSCDATA_R1460, MS-OXWSCDATA_R368005, MS-OXWSCDATA_R368006, MS-OXWSCDATA_R368007, MS-OXWSCDATA_R368008, MS-OXWSCDATA_R368009, MS-OXWSCDATA_R368010, MS-OXWSCDATA_R368011, MS-OXWSCDATA_R368012, MS-OXWSCDATA_R368013, MS-OXWSCDATA_R368014: accepts %s and answers with the server’s ServerVersionInfo',
     async (version) => {
       const answer = await ews.call(getInbox, { version });
       expect(answer.status).toBe(200);
@@ -132,7 +132,7 @@ describe('default folders', () => {
     'imcontactlist',
   ];
 
-  it('MS-OXWSCDATA_R83, MS-OXWSCDATA_R8301, MS-OXWSFOLD_R62: every default folder of an Exchange mailbox is there by its distinguished id', async () => {
+  it('MS-OXWSCDATA_R83, MS-OXWSCDATA_R8301, MS-OXWSCDATA_R4000, MS-OXWSFOLD_R62: every default folder of an Exchange mailbox is there by its distinguished id', async () => {
     const answer = await ews.call(
       `<m:GetFolder><m:FolderShape><t:BaseShape>AllProperties</t:BaseShape></m:FolderShape><m:FolderIds>${names
         .map((n) => `<t:DistinguishedFolderId Id="${n}"/>`)

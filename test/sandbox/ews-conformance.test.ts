@@ -164,7 +164,7 @@ const OPERATIONS: Array<[ids: string, operation: string, request: () => string]>
       `<m:MarkAsJunk IsJunk="true" MoveItem="true"><m:ItemIds><t:ItemId Id="${message('Junk').id}"/></m:ItemIds></m:MarkAsJunk>`,
   ],
   [
-    'MS-OXWSSYNC_R299, MS-OXWSSYNC_R306, MS-OXWSSYNC_R307, MS-OXWSSYNC_R308, MS-OXWSSYNC_R309',
+    'MS-OXWSSYNC_R2632, MS-OXWSSYNC_R299, MS-OXWSSYNC_R306, MS-OXWSSYNC_R307, MS-OXWSSYNC_R308, MS-OXWSSYNC_R309',
     'SyncFolderHierarchy',
     () => `<m:SyncFolderHierarchy>${folderShape}</m:SyncFolderHierarchy>`,
   ],

@@ -182,7 +182,7 @@ describe('SyncFolderItems', () => {
     expect(calls).toBe(Math.ceil(expected.length / 5));
   });
 
-  it('MS-OXWSSYNC_R262: a first sync in pages after deletions and an update is creates of what exists, each once', async () => {
+  it('MS-OXWSSYNC_R262, MS-OXWSSYNC_R160, MS-OXWSSYNC_R1611: a first sync in pages after deletions and an update is creates of what exists, each once', async () => {
     const folder = sb.store.createFolder(
       ada.id,
       {
@@ -208,6 +208,9 @@ describe('SyncFolderItems', () => {
     sb.store.updateItem(ada.id, ids[10], { jobTitle: 'Updated before the sync' }, 'user');
     const { seen } = await syncToEnd(`<t:FolderId Id="${folder.id}"/>`, 50);
     expect(seen.filter((s) => s.type !== 'Create')).toEqual([]);
+    const firstPage = firstMessage(await syncItems(`<t:FolderId Id="${folder.id}"/>`, 5));
+    const creates = descendant(firstPage, 'Changes')!.children;
+    expect(creates.map((c) => [c.name, c.children[0]?.name])).toEqual(Array(5).fill(['Create', 'Contact']));
     expect(seen.map((s) => s.id).sort()).toEqual(
       sb.store
         .items(ada.id, folder.id)

@@ -205,7 +205,7 @@ describe('folder writes', () => {
 });
 
 describe('items', () => {
-  it('CopyItem copies with a new id; MarkAsJunk moves to Junk Email and back', async () => {
+  it('MS-OXWSCORE_R221: CopyItem copies with a new id; MarkAsJunk moves to Junk Email and back', async () => {
     const item = message('Copy and junk');
     const copied = await ews.call(
       `<m:CopyItem><m:ToFolderId><t:DistinguishedFolderId Id="drafts"/></m:ToFolderId><m:ItemIds><t:ItemId Id="${item.id}"/></m:ItemIds></m:CopyItem>`,
@@ -261,7 +261,7 @@ describe('items', () => {
     expect(responseCode(again)).toBe('ErrorInvalidAttachmentId');
   });
 
-  it('ReplyToItem, ReplyAllToItem and ForwardItem through CreateItem', async () => {
+  it('MS-OXWSCORE_R131, MS-OXWSCORE_R132, MS-OXWSCORE_R133, MS-OXWSCORE_R179, MS-OXWSCORE_R186: ReplyToItem, ReplyAllToItem and ForwardItem through CreateItem', async () => {
     const original = message('Budget 2027', {
       attachments: [
         {
