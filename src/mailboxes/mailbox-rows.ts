@@ -135,6 +135,15 @@ export async function markDisconnected(ctx: MailboxContext, row: MailboxesTable)
   });
 }
 
+/** An organisation mailbox whose user left the service's selection: no longer synced, kept. */
+export async function markDeselected(db: Kysely<Database>, id: string, now: string): Promise<void> {
+  await db
+    .updateTable('mailboxes')
+    .set({ status: 'disconnected', disconnected_at: now, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
 export interface SyncableMailbox {
   id: string;
   userId: string;

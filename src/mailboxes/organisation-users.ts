@@ -7,7 +7,7 @@ import type { Database, MailboxesTable, MailServicesTable } from '../db/schema.t
 import { testWith } from './connect.ts';
 import { flag, type MailboxContext, nowIso } from './context.ts';
 import { MailboxError } from './errors.ts';
-import { newMailboxRow, recordTestOutcome } from './mailbox-rows.ts';
+import { insertMailbox, markDeselected, newMailboxRow, recordTestOutcome } from './mailbox-rows.ts';
 
 export interface OrganisationUser {
   userId: string;
@@ -116,11 +116,7 @@ async function replaceSelection(
     const live = await liveOrganisationMailboxes(trx, serviceId);
     for (const mailbox of live) {
       if (!selected.has(mailbox.user_id)) {
-        await trx
-          .updateTable('mailboxes')
-          .set({ status: 'disconnected', disconnected_at: now, updated_at: now })
-          .where('id', '=', mailbox.id)
-          .execute();
+        await markDeselected(trx, mailbox.id, now);
       } else if (mailbox.status !== 'active') {
         toTest.push(mailbox);
       }
@@ -139,7 +135,7 @@ async function replaceSelection(
         },
         now,
       );
-      await trx.insertInto('mailboxes').values(row).execute();
+      await insertMailbox(trx, row);
       toTest.push(row);
     }
   });
