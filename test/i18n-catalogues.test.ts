@@ -118,6 +118,8 @@ describe('message catalogues', () => {
       'field.website',
       'run.details',
       'run.head.status',
+      'org.domains',
+      'org.type',
     ]);
     const untranslated: string[] = [];
     for (const [key, english] of Object.entries(catalogues.en)) {
@@ -249,9 +251,6 @@ const PENDING = new Set<string>([
   'pages/mail-services/service-delete.tsx',
   'pages/mail-services/service-sections.tsx',
   'pages/mail-services/use-service-form.ts',
-  'pages/organisation/connect.tsx',
-  'pages/organisation/organisation.tsx',
-  'pages/organisation/user-selection.tsx',
   'pages/sync-settings/coming-tabs.tsx',
   'pages/sync-settings/contacts-draft.ts',
   'pages/sync-settings/contacts-export-section.tsx',

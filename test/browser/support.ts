@@ -62,6 +62,7 @@ export async function buildWebUi(): Promise<string> {
   await build({
     configFile: join(import.meta.dirname, '..', '..', 'web', 'vite.config.ts'),
     logLevel: 'warn',
+    mode: 'test',
     build: { outDir, emptyOutDir: true, sourcemap: false },
   });
   return outDir;

@@ -25,10 +25,9 @@ export function ConnectOrganisation(props: { service: MailService; onConnected: 
     event.preventDefault();
     if (busy) return;
     const problems: Record<string, string> = {};
-    if (exchange && !login.trim()) problems.login = 'Enter the service account’s login.';
-    if (exchange && !password) problems.password = 'Enter the service account’s password.';
-    if (!exchange && !testAddress.trim())
-      problems.testAddress = 'Enter the address of a mailbox the app may read, to test it on.';
+    if (exchange && !login.trim()) problems.login = t('org.connect.loginMissing');
+    if (exchange && !password) problems.password = t('org.connect.passwordMissing');
+    if (!exchange && !testAddress.trim()) problems.testAddress = t('org.connect.testMissing');
     setErrors(problems);
     setError(null);
     if (Object.keys(problems).length > 0) return;
@@ -54,15 +53,11 @@ export function ConnectOrganisation(props: { service: MailService; onConnected: 
 
   return (
     <form class="org-connect" onSubmit={submit} noValidate>
-      <h3>Connect for the organisation</h3>
-      <p>
-        {exchange
-          ? 'Give a service account that holds the ApplicationImpersonation role in Exchange. Exsync acts as each chosen user through it.'
-          : 'Exsync signs in with the app’s client id and secret from this mail service (app-only access, with admin consent). Restrict the app to the synced mailboxes with an application access policy.'}
-      </p>
+      <h3>{t('org.connect.title')}</h3>
+      <p>{exchange ? t('org.connect.exchangeText') : t('org.connect.m365Text')}</p>
       {exchange && (
         <>
-          <Field label="Service account login" error={errors.login}>
+          <Field label={t('org.connect.login')} error={errors.login}>
             {(id, describedBy) => (
               <input
                 id={id}
@@ -73,7 +68,7 @@ export function ConnectOrganisation(props: { service: MailService; onConnected: 
               />
             )}
           </Field>
-          <Field label="Service account password" error={errors.password}>
+          <Field label={t('org.connect.password')} error={errors.password}>
             {(id, describedBy) => (
               <input
                 id={id}
@@ -88,12 +83,8 @@ export function ConnectOrganisation(props: { service: MailService; onConnected: 
         </>
       )}
       <Field
-        label="Test on mailbox"
-        hint={
-          exchange
-            ? 'A user’s mailbox to test impersonation on. Left empty, the service account’s own mailbox is used.'
-            : 'A user’s mailbox the app may read, to test the access on.'
-        }
+        label={t('org.connect.testOn')}
+        hint={exchange ? t('org.connect.testOnExchange') : t('org.connect.testOnM365')}
         error={errors.testAddress}
       >
         {(id, describedBy) => (
@@ -106,13 +97,11 @@ export function ConnectOrganisation(props: { service: MailService; onConnected: 
           />
         )}
       </Field>
-      <Notice kind="warning" title="This choice is final">
-        Once connected, “{service.name}” syncs mailboxes only through this identity: users can no longer
-        connect their own mailboxes to it with their password. For individual credentials, add another mail
-        service.
+      <Notice kind="warning" title={t('org.connect.final')}>
+        {t('org.connect.finalText', { name: service.name })}
       </Notice>
       {error && (
-        <Notice kind="error" title="Not connected">
+        <Notice kind="error" title={t('org.connect.notConnected')}>
           {error}
         </Notice>
       )}

@@ -5,6 +5,7 @@ import { get } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
+import { formatList, t, tx } from '../../i18n.ts';
 import type { MailService } from '../../types.ts';
 import { ConnectOrganisation } from './connect.tsx';
 import { UserSelection } from './user-selection.tsx';
@@ -16,11 +17,7 @@ export function organisationPossible(service: MailService): boolean {
 }
 
 function whyNot(service: MailService): string {
-  if (service.accessMode === 'individual')
-    return 'Used with individual credentials since its first mailbox was added; that choice is final. Add another mail service for organisation mode.';
-  return service.type === 'microsoft365'
-    ? 'Uses delegated sign-in (each user signs in). Organisation mode needs app-only access (client credentials).'
-    : 'Uses OAuth sign-in. Organisation mode on Exchange Server needs a service account with Basic or NTLM authentication.';
+  return t('org.whyNot', { reason: service.accessMode === 'individual' ? 'individual' : service.type });
 }
 
 const TYPE_LABEL: Record<MailService['type'], string> = {
@@ -29,8 +26,10 @@ const TYPE_LABEL: Record<MailService['type'], string> = {
 };
 
 function identityOf(service: MailService): string {
-  if (service.type === 'microsoft365') return `App ${service.clientId ?? '(no client id)'} (app-only access)`;
-  return `${service.serviceLogin ?? '(no service account)'} (impersonation)`;
+  return t('org.identity', {
+    type: service.type,
+    id: (service.type === 'microsoft365' ? service.clientId : service.serviceLogin) ?? '',
+  });
 }
 
 export function Organisation() {
@@ -39,14 +38,12 @@ export function Organisation() {
     [],
   );
   return (
-    <Page title="Organisation" crumbs={[{ href: '/settings/mail-services', label: 'Mail services' }]}>
-      <p class="lead">
-        In organisation mode one service identity syncs the mailboxes of the users you choose, without their
-        passwords: an Exchange Server service account with the ApplicationImpersonation role, or a Microsoft
-        365 app with app-only access. Each chosen user’s Exsync email address is their mailbox. Inactive users
-        are never synced.
-      </p>
-      <Loading value={services} what="the mail services" retry={() => void reload()}>
+    <Page
+      title={t('nav.organisation')}
+      crumbs={[{ href: '/settings/mail-services', label: t('nav.mailServices') }]}
+    >
+      <p class="lead">{t('org.intro')}</p>
+      <Loading value={services} what={t('services.what')} retry={() => void reload()}>
         {({ items }) => {
           const connected = items.filter((s) => s.accessMode === 'organisation');
           const connectable = items.filter((s) => s.accessMode === null && organisationPossible(s));
@@ -54,32 +51,34 @@ export function Organisation() {
           return (
             <>
               {items.length === 0 && (
-                <Notice kind="info" title="No mail services yet">
-                  Add a mail service first: <a href="/settings/mail-services/new">Add a mail service</a>.
+                <Notice kind="info" title={t('services.none')}>
+                  {tx('org.addServiceFirst', {
+                    add: (text) => <a href="/settings/mail-services/new">{text}</a>,
+                  })}
                 </Notice>
               )}
               {items.length > 0 && connected.length === 0 && connectable.length === 0 && (
-                <Notice kind="info" title="No mail service can be used for the organisation">
-                  Organisation mode needs a mail service that no user has connected a mailbox to yet, with
-                  Basic or NTLM authentication (Exchange Server) or app-only access (Microsoft 365).{' '}
-                  <a href="/settings/mail-services/new">Add a mail service</a>.
+                <Notice kind="info" title={t('org.noneUsable')}>
+                  {tx('org.noneUsableText', {
+                    add: (text) => <a href="/settings/mail-services/new">{text}</a>,
+                  })}
                 </Notice>
               )}
               {connected.map((s) => (
                 <section key={s.id} class="card org-service" aria-labelledby={`service-${s.id}`}>
                   <header class="org-service-header">
                     <h2 id={`service-${s.id}`}>{s.name}</h2>
-                    <span class="badge badge-ok">Organisation mode</span>
+                    <span class="badge badge-ok">{t('org.mode')}</span>
                   </header>
                   <dl class="facts">
-                    <dt>Type</dt>
+                    <dt>{t('org.type')}</dt>
                     <dd>{TYPE_LABEL[s.type]}</dd>
-                    <dt>Service identity</dt>
+                    <dt>{t('org.serviceIdentity')}</dt>
                     <dd>{identityOf(s)}</dd>
                     {s.domains.length > 0 && (
                       <>
-                        <dt>Domains</dt>
-                        <dd>{s.domains.join(', ')}</dd>
+                        <dt>{t('org.domains')}</dt>
+                        <dd>{formatList(s.domains)}</dd>
                       </>
                     )}
                   </dl>
@@ -90,10 +89,10 @@ export function Organisation() {
                 <section key={s.id} class="card org-service" aria-labelledby={`service-${s.id}`}>
                   <header class="org-service-header">
                     <h2 id={`service-${s.id}`}>{s.name}</h2>
-                    <span class="badge">Not connected</span>
+                    <span class="badge">{t('org.notConnected')}</span>
                   </header>
                   <dl class="facts">
-                    <dt>Type</dt>
+                    <dt>{t('org.type')}</dt>
                     <dd>{TYPE_LABEL[s.type]}</dd>
                   </dl>
                   <ConnectOrganisation service={s} onConnected={() => reload()} />
@@ -101,12 +100,12 @@ export function Organisation() {
               ))}
               {others.length > 0 && (
                 <section aria-labelledby="other-services">
-                  <h2 id="other-services">Mail services that cannot be used for the organisation</h2>
+                  <h2 id="other-services">{t('org.others')}</h2>
                   <ul class="other-services">
                     {others.map((s) => (
                       <li key={s.id}>
                         <a href={`/settings/mail-services/${encodeURIComponent(s.id)}`}>{s.name}</a>{' '}
-                        <span class="muted">({TYPE_LABEL[s.type]})</span>: {whyNot(s)}
+                        <span class="muted">({TYPE_LABEL[s.type]})</span> {whyNot(s)}
                       </li>
                     ))}
                   </ul>

@@ -26,16 +26,13 @@ function Status(props: { user: OrgUser; chosen: boolean; reasonId: string }) {
   if (!user.active)
     return (
       <span id={props.reasonId}>
-        <span class="badge">Inactive</span> Inactive users cannot be synced; reactivate the user to choose
-        them.
-        {user.selected &&
-          ' Chosen before being deactivated: not synced, and left out when the selection is saved.'}
+        <span class="badge">{t('org.inactive')}</span> {t('org.inactiveText')}
+        {user.selected && <> {t('org.inactiveChosen')}</>}
       </span>
     );
-  if (chosen && !user.selected)
-    return <span class="muted">Synced after saving (the mailbox is tested then)</span>;
-  if (!chosen && user.selected) return <span class="muted">Stops syncing after saving</span>;
-  if (!chosen) return <span class="muted">Not chosen</span>;
+  if (chosen && !user.selected) return <span class="muted">{t('org.syncedAfterSaving')}</span>;
+  if (!chosen && user.selected) return <span class="muted">{t('org.stopsAfterSaving')}</span>;
+  if (!chosen) return <span class="muted">{t('org.notChosen')}</span>;
   if (user.synced)
     return (
       <span>
@@ -47,25 +44,18 @@ function Status(props: { user: OrgUser; chosen: boolean; reasonId: string }) {
         {user.mailboxId && (
           <a
             href={`/settings/mailboxes/${encodeURIComponent(user.mailboxId)}/sync`}
-            aria-label={`Sync settings of ${user.displayName || user.email}`}
+            aria-label={t('org.syncSettingsOf', { name: user.displayName || user.email })}
           >
-            Sync settings
+            {t('dashboard.syncSettings')}
           </a>
         )}
       </span>
     );
-  const label =
-    user.mailboxStatus === 'needs_sign_in'
-      ? 'Access refused'
-      : user.mailboxStatus === 'failing'
-        ? 'Failing'
-        : user.mailboxStatus === 'pending'
-          ? 'Not tested yet'
-          : 'Not synced';
+  const label = t('org.mailboxStatus', { status: user.mailboxStatus ?? 'none' });
   return (
     <span>
       <span class={user.mailboxStatus === 'pending' ? 'badge badge-warn' : 'badge badge-error'}>{label}</span>{' '}
-      {user.lastError ?? 'Save the selection again to test the mailbox.'}
+      {user.lastError ?? t('org.saveAgain')}
     </span>
   );
 }
@@ -106,7 +96,7 @@ export function UserSelection(props: { service: MailService }) {
   const path = `/api/v1/mail-services/${encodeURIComponent(props.service.id)}/users`;
   const [loaded, reload] = useLoad((signal) => get<OrganisationUsers>(path, undefined, signal), [path]);
   return (
-    <Loading value={loaded} what="the users" retry={() => void reload()}>
+    <Loading value={loaded} what={t('org.usersWhat')} retry={() => void reload()}>
       {(data) => (
         <SelectionForm key={JSON.stringify(data)} path={path} initial={data} service={props.service} />
       )}
@@ -170,10 +160,10 @@ function SelectionForm(props: { path: string; initial: OrganisationUsers; servic
   const activeIds = data.users.filter((u) => u.active).map((u) => u.userId);
   return (
     <div class="user-selection">
-      <h3 id={`${base}-users`}>Users to sync</h3>
+      <h3 id={`${base}-users`}>{t('org.usersToSync')}</h3>
       <div class="toolbar">
         <div class="field">
-          <label for={`${base}-filter`}>Find a user</label>
+          <label for={`${base}-filter`}>{t('org.findUser')}</label>
           <input
             id={`${base}-filter`}
             type="search"
@@ -182,19 +172,19 @@ function SelectionForm(props: { path: string; initial: OrganisationUsers; servic
           />
         </div>
         <button type="button" class="secondary" onClick={() => setChosen(new Set(activeIds))}>
-          Choose all active users
+          {t('org.chooseAll')}
         </button>
         <button type="button" class="secondary" onClick={() => setChosen(new Set())}>
-          Choose none
+          {t('org.chooseNone')}
         </button>
       </div>
       <div class="table-wrap">
-        <table aria-labelledby={`${base}-users`}>
+        <table class="stack" aria-labelledby={`${base}-users`}>
           <thead>
             <tr>
-              <th scope="col">Sync</th>
-              <th scope="col">User</th>
-              <th scope="col">Status</th>
+              <th scope="col">{t('org.col.sync')}</th>
+              <th scope="col">{t('org.col.user')}</th>
+              <th scope="col">{t('run.head.status')}</th>
             </tr>
           </thead>
           <tbody>
@@ -205,7 +195,7 @@ function SelectionForm(props: { path: string; initial: OrganisationUsers; servic
                   <td>
                     <input
                       type="checkbox"
-                      aria-label={`Sync ${u.displayName || u.email}`}
+                      aria-label={t('org.syncUser', { name: u.displayName || u.email })}
                       aria-describedby={u.active ? undefined : reasonId}
                       checked={chosen.has(u.userId)}
                       disabled={!u.active || busy}
@@ -225,7 +215,7 @@ function SelectionForm(props: { path: string; initial: OrganisationUsers; servic
             {shown.length === 0 && (
               <tr>
                 <td colSpan={3} class="muted">
-                  {needle ? 'No user matches.' : 'There are no users.'}
+                  {needle ? t('org.noMatch') : t('org.noUsers')}
                 </td>
               </tr>
             )}
@@ -235,7 +225,7 @@ function SelectionForm(props: { path: string; initial: OrganisationUsers; servic
       <div class="form-actions save-row">
         <button type="button" class="primary" disabled={busy} aria-busy={busy} onClick={() => void save()}>
           {busy && <span class="spinner" aria-hidden="true" />}
-          {busy ? 'Saving and testing mailboxes…' : 'Save selection'}
+          {busy ? t('org.saving') : t('org.save')}
         </button>
         <button
           type="button"
@@ -246,20 +236,21 @@ function SelectionForm(props: { path: string; initial: OrganisationUsers; servic
             setOutcome(null);
           }}
         >
-          Discard changes
+          {t('org.discard')}
         </button>
         <span class="muted">
-          {chosen.size} of {activeIds.length} active users chosen
-          {dirty && ' (not saved)'}
+          {t('org.chosenCount', {
+            chosen: chosen.size,
+            active: activeIds.length,
+            dirty: dirty ? 'yes' : 'no',
+          })}
         </span>
       </div>
       {droppedInactive.length > 0 && (
-        <p class="muted">
-          Saving leaves out {droppedInactive.map((u) => u.email).join(', ')}: chosen earlier but now inactive.
-        </p>
+        <p class="muted">{t('org.leavesOut', { users: formatList(droppedInactive.map((u) => u.email)) })}</p>
       )}
       {outcome && (
-        <Notice kind={outcome.kind} title={outcome.kind === 'error' ? 'Selection not saved' : undefined}>
+        <Notice kind={outcome.kind} title={outcome.kind === 'error' ? t('org.notSaved') : undefined}>
           {outcome.text}
         </Notice>
       )}
