@@ -92,6 +92,42 @@ describe.each([
       direction: 'two_way',
       autoSync: false,
       importFolders: 'all',
+      defaultCountry: null,
+      importType: { categories: {}, folders: {}, default: 'other' },
+    });
+
+    const unknownTypeFolder = await w.call(who(), {
+      method: 'PUT',
+      url: `/api/v1/mailboxes/${mailbox.id}/sync-settings`,
+      payload: {
+        contacts: { importType: { categories: {}, folders: { nope: 'employee' }, default: 'other' } },
+      },
+    });
+    expect(unknownTypeFolder.statusCode, unknownTypeFolder.body).toBe(422);
+    const badType = await w.call(who(), {
+      method: 'PUT',
+      url: `/api/v1/mailboxes/${mailbox.id}/sync-settings`,
+      payload: { contacts: { importType: { categories: { VIP: 'boss' }, folders: {}, default: 'other' } } },
+    });
+    expect(badType.statusCode).toBe(422);
+    const typed = await w.call(who(), {
+      method: 'PUT',
+      url: `/api/v1/mailboxes/${mailbox.id}/sync-settings`,
+      payload: {
+        contacts: {
+          importType: {
+            categories: { Customers: 'customer' },
+            folders: { [chosen]: 'employee' },
+            default: 'other',
+          },
+        },
+      },
+    });
+    expect(typed.statusCode, typed.body).toBe(200);
+    expect(typed.json().contacts.importType).toEqual({
+      categories: { Customers: 'customer' },
+      folders: { [chosen]: 'employee' },
+      default: 'other',
     });
 
     const bad = await w.call(who(), {

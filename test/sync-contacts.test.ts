@@ -405,6 +405,54 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     },
   );
 
+  it('gives imported contacts the type their categories or folder map to, "other" by default, never "customer" unasked', async () => {
+    const m = await mailbox();
+    const mbx = world.sandbox.store.mailbox(m.address)!;
+    const main = world.sandbox.store.distinguishedFolder(mbx.id, 'contacts')!;
+    const folder = (name: string) =>
+      world.sandbox.store.createFolder(
+        mbx.id,
+        { parentId: main.id, displayName: name, folderClass: 'IPF.Contact' },
+        'user',
+      );
+    const staff = folder('Staff');
+    const family = folder('Family');
+    m.setSettings(
+      contactSettings({
+        importFolders: 'all',
+        options: {
+          importType: {
+            categories: { customers: 'customer' },
+            folders: { [staff.id]: 'employee' },
+            default: 'other',
+          },
+        },
+      }),
+    );
+    const add = (folderId: string, name: string, categories: string[]) =>
+      world.sandbox.store.createItem(
+        mbx.id,
+        folderId,
+        'contact',
+        person({ givenName: name, displayName: `${name} Hopper`, categories }),
+        'user',
+      );
+    add(main.id, 'Buyer', ['Customers']);
+    add(main.id, 'Supplier', ['Suppliers']);
+    add(staff.id, 'Colleague', []);
+    add(staff.id, 'ColleagueAndCustomer', ['CUSTOMERS']);
+    add(family.id, 'Cousin', []);
+    await m.sync();
+    const types = Object.fromEntries((await m.crmContacts()).map((c) => [c.givenName, c.type]));
+    expect(types).toEqual({
+      Buyer: 'customer',
+      Supplier: 'other',
+      Colleague: 'employee',
+      ColleagueAndCustomer: 'customer',
+      Cousin: 'other',
+    });
+  });
+
   it('keeps Exchange notes when notes sync is off; import-only never writes Exchange (B4, E1)', async () => {
     const m = await mailbox(contactSettings({ options: { syncNotes: false } }));
     const item = m.userCreates(person({ notes: 'private note' }));

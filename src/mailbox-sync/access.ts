@@ -117,6 +117,12 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
             [merged.exportFolder],
             'exportFolder',
           );
+        if (update.contacts.importType) {
+          const { folders } = merged.importType;
+          const ids = Object.keys(folders);
+          const known = await normaliseFolders(principal, mailboxId, ids, 'importType.folders');
+          merged.importType.folders = Object.fromEntries(known.map((id, i) => [id, folders[ids[i]]]));
+        }
         if (merged.exportFolder === 'contacts') merged.exportFolder = null;
         const { massDeleteShare: limit } = await sync.policy.read();
         if (merged.massDeleteShare > limit) {

@@ -63,11 +63,32 @@ export const contactExportFilterSchema = z
       'Every contact the user has access to, or only these categories and/or contact groups. Contacts tagged for the mailbox are exported whatever the filter says.',
   });
 
+const categoryName = z.string().trim().min(1).max(256);
+
+export const contactImportTypeSchema = z
+  .strictObject({
+    categories: z.record(categoryName, contactTypes).meta({
+      description:
+        'Exchange category → type; the first of a contact’s categories named here decides (any case).',
+    }),
+    folders: z.record(folderId, contactTypes).meta({
+      description:
+        'Folder id (from GET /mailboxes/{id}/folders; `contacts` for the default folder) → type, for contacts with no mapped category.',
+    }),
+    default: contactTypes.meta({ description: 'The type of every other imported contact.' }),
+  })
+  .meta({
+    id: 'ContactImportType',
+    description:
+      'Which type a contact imported from Exchange gets: by its categories, then by its folder, else the default. Applied when a contact is first imported.',
+  });
+
 export const contactSyncSettingsSchema = z
   .strictObject({
     ...commonShape,
     export: contactExportFilterSchema,
     syncNotes: z.boolean().meta({ description: 'Sync the notes field both ways.' }),
+    importType: contactImportTypeSchema,
     defaultCountry: countryCodeSchema.nullable().meta({
       description:
         'Country for phone numbers written without a country code when the contact’s address names none; null: the organisation’s (GET /sync/policy), and with none set there such numbers go to Exchange as entered and are listed on the contact.',
@@ -94,6 +115,7 @@ export const DEFAULT_CONTACT_SYNC: ContactSyncSettings = {
   export: { all: true },
   syncNotes: true,
   defaultCountry: null,
+  importType: { categories: {}, folders: {}, default: 'other' },
 };
 
 /** A partial update: missing fields keep their stored (or default) value. */
@@ -143,6 +165,11 @@ export function contactEngineSettings(
         ? { all: true }
         : { all: false, types: [...s.export.types], groupIds: [...s.export.groupIds] },
       syncNotes: s.syncNotes,
+      importType: {
+        categories: { ...s.importType.categories },
+        folders: { ...s.importType.folders },
+        default: s.importType.default,
+      },
       defaultCountry: (s.defaultCountry ?? organisationCountry) as CountryCode | null,
     },
   };

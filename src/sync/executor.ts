@@ -162,7 +162,7 @@ type Update = Extract<Action, { type: 'update' }>;
 async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Promise<void> {
   const { entity, options, store } = ctx;
   const head = await ctx.journalHead();
-  const inputs = actions.map((a) => entity.toCreate(a.snapshot, options));
+  const inputs = actions.map((a) => entity.toCreate(a.snapshot, options, a.folderId));
   const intentIds = await store.insertLinks(
     actions.map((a, i) => ({
       recordId: null,

@@ -81,8 +81,8 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
   toItem(snapshot: Snapshot, options: O, current?: T): T;
   /** Whether toItem needs the current item to avoid clearing what is not synced. */
   needsCurrentItem(options: O): boolean;
-  /** A CRM create input for a new item's snapshot. */
-  toCreate(snapshot: Snapshot, options: O): Record<string, unknown>;
+  /** A CRM create input for a new item's snapshot, found in `folderId`. */
+  toCreate(snapshot: Snapshot, options: O, folderId: string): Record<string, unknown>;
   /** A CRM patch writing `changed` fields, keeping values that never went to Exchange (B4). */
   toPatch(changed: Snapshot, current: R, options: O): Record<string, unknown>;
   /** Export filter (B3); `tagged` says the record is tagged for this mailbox. */

@@ -96,6 +96,7 @@ describe('mailbox sync settings', () => {
       export: { all: false, types: ['employee'], groupIds: [groupId] },
       syncNotes: false,
       defaultCountry: 'GB',
+      importType: { categories: {}, folders: {}, default: 'other' },
     });
 
     await page.reload();

@@ -26,6 +26,38 @@ export interface ContactSyncOptions {
    * the other types stay in the CRM, listed as not exported and kept on import (B4).
    */
   phoneSlots?: readonly PhoneType[];
+  /** The type an imported contact gets (see importedType). */
+  importType: ImportTypeMapping;
+}
+
+export type ContactType = Contact['type'];
+
+/**
+ * Which CRM type a contact imported from Exchange gets: the type of the first of its categories
+ * named here (any case), else of the folder it was found in (folder ids as the folder listing
+ * gives them, `contacts` for the default folder), else `default`. Contacts Exchange already
+ * holds are imported the same way; a type changed in the CRM later is never overwritten.
+ */
+export interface ImportTypeMapping {
+  categories: Record<string, ContactType>;
+  folders: Record<string, ContactType>;
+  default: ContactType;
+}
+
+/** Nothing says what a contact of someone's mailbox is: it is not taken for a customer. */
+export const DEFAULT_IMPORT_TYPE: ImportTypeMapping = { categories: {}, folders: {}, default: 'other' };
+
+export function importedType(
+  mapping: ImportTypeMapping,
+  categories: readonly string[],
+  folderId: string,
+): ContactType {
+  const byCategory = new Map(Object.entries(mapping.categories).map(([c, t]) => [c.toLowerCase(), t]));
+  for (const category of categories) {
+    const type = byCategory.get(category.toLowerCase());
+    if (type) return type;
+  }
+  return mapping.folders[folderId] ?? mapping.default;
 }
 
 /** What decides where a phone number goes and how it is written. */
@@ -35,6 +67,7 @@ export const DEFAULT_CONTACT_OPTIONS: ContactSyncOptions = {
   export: { all: true },
   syncNotes: true,
   defaultCountry: 'DE',
+  importType: DEFAULT_IMPORT_TYPE,
 };
 
 export const MAX_EMAILS = 3;
@@ -392,9 +425,13 @@ const SCALARS: Record<string, keyof Contact> = {
 };
 
 /** A CRM create input for a new Exchange contact. */
-export function contactCreate(snapshot: Snapshot, options: ContactSyncOptions): Record<string, unknown> {
+export function contactCreate(
+  snapshot: Snapshot,
+  options: ContactSyncOptions,
+  folderId: string,
+): Record<string, unknown> {
   const input: Record<string, unknown> = {
-    type: 'customer',
+    type: importedType(options.importType, (snapshot.categories ?? []) as string[], folderId),
     displayName: snapshot.displayName ?? deriveName(snapshot),
     emails: emailsFrom((snapshot.emails ?? []) as string[], []),
     phones: phonesFrom((snapshot.phones ?? {}) as Record<string, string>),

@@ -20,6 +20,8 @@ export interface ContactDraft {
   syncNotes: boolean;
   /** '' for none: the organisation's country applies. */
   defaultCountry: string;
+  /** Set through the API; the screen keeps it as it is. */
+  importType: ContactSyncSettings['importType'];
   autoSync: boolean;
   interval: string;
   /** The mass-delete share as a percentage, as typed. */
@@ -40,6 +42,7 @@ export function toDraft(s: ContactSyncSettings): ContactDraft {
     fieldMerge: s.fieldMerge,
     syncNotes: s.syncNotes,
     defaultCountry: s.defaultCountry ?? '',
+    importType: s.importType,
     autoSync: s.autoSync,
     interval: String(s.intervalMinutes),
     massDeletePercent: String(Math.round(s.massDeleteShare * 1000) / 10),
@@ -91,6 +94,7 @@ export function toSettings(d: ContactDraft): ContactSyncSettings {
     intervalMinutes: Number(d.interval),
     export: d.exportAll ? { all: true } : { all: false, types: [...d.types], groupIds: [...d.groupIds] },
     syncNotes: d.syncNotes,
+    importType: d.importType,
     defaultCountry:
       d.defaultCountry === '' ? null : (d.defaultCountry as ContactSyncSettings['defaultCountry']),
   };
