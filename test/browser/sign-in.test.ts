@@ -69,9 +69,19 @@ describe('signing in', () => {
       signOut: 'Выйти',
     });
     expect(await elsewhere.getByLabel('Язык').inputValue()).toBe('ru');
-    await screenshot(elsewhere, 'language-ru');
-    await elsewhere.getByLabel('Язык').selectOption('en');
-    await elsewhere.getByRole('button', { name: 'Sign out' }).waitFor();
+    // One picture of the dashboard in each language, for the docs.
+    const languages = [
+      { code: 'ru', label: 'Язык', signOut: 'Выйти' },
+      { code: 'de', label: 'Язык', signOut: 'Abmelden' },
+      { code: 'fr', label: 'Sprache', signOut: 'Se déconnecter' },
+      { code: 'en', label: 'Langue', signOut: 'Sign out' },
+    ];
+    for (const language of languages) {
+      await elsewhere.getByLabel(language.label).selectOption(language.code);
+      await elsewhere.getByRole('button', { name: language.signOut }).waitFor();
+      await elsewhere.locator('.empty-state').waitFor();
+      await screenshot(elsewhere, `language-${language.code}`);
+    }
   });
 
   it('keeps the session across a reload and shows administrators the settings', async () => {
