@@ -4,7 +4,14 @@
 // main thread's CPU time between two turns of the event loop (process.threadCpuUsage), which a
 // loaded shared machine does not inflate; the wall-clock event-loop delay (monitorEventLoopDelay)
 // and /healthz times are bounded loosely, far below the 5 to 26 s freezes this guards against.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isConnectorError } from '../src/connectors/errors.ts';
+import { createEwsConnector } from '../src/connectors/ews/factory.ts';
+import { readSoapOffThread } from '../src/connectors/ews/soap.ts';
+import { GraphConnector } from '../src/connectors/graph/connector.ts';
+import { HttpClient } from '../src/connectors/net/http.ts';
 import { MAX_IMPORT_ROWS } from '../src/csv/index.ts';
 import { createHarness, type Harness } from './http-harness.ts';
 import { measureResponsiveness, percentile } from './support/responsiveness.ts';
@@ -22,12 +29,47 @@ function expectResponsive(r: { maxBusyMs: number; maxStallMs: number; healthzMs:
 }
 
 let h: Harness;
+/** A hostile server on loopback: every request gets `answer` (set per test). */
+let hostile: http.Server;
+let hostileUrl: string;
+let answer: { type: string; body: Buffer } = { type: 'text/plain', body: Buffer.alloc(0) };
+
 beforeAll(async () => {
   h = await createHarness();
+  hostile = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': answer.type, 'content-length': answer.body.length });
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+  hostileUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  hostile?.closeAllConnections();
+  await new Promise((resolve) => hostile?.close(resolve));
   await h?.close();
 });
+
+const SOAP_START =
+  '<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><s:Body><m:GetItemResponse><m:ResponseMessages><m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items>';
+const SOAP_END =
+  '</m:Items></m:GetItemResponseMessage></m:ResponseMessages></m:GetItemResponse></s:Body></s:Envelope>';
+
+/** A GetItem answer of about `megabytes` MB of contacts. */
+function ewsAnswer(megabytes: number): string {
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < megabytes * 1024 * 1024; i++) {
+    const item = `<t:Contact><t:ItemId Id="AAMk${i}" ChangeKey="CK${i}"/><t:DisplayName>Person ${i}</t:DisplayName><t:GivenName>Given ${i}</t:GivenName><t:Surname>Family ${i}</t:Surname><t:Body BodyType="Text">${'x'.repeat(200)}</t:Body></t:Contact>`;
+    parts.push(item);
+    size += item.length;
+  }
+  return SOAP_START + parts.join('') + SOAP_END;
+}
+
+const client = () => new HttpClient({ allowPrivateAddresses: true });
 
 function importCsv(csv: string) {
   return h.as(h.admin, {
@@ -69,6 +111,71 @@ describe('a large CSV import', () => {
     expect(result.statusCode, result.body).toBe(200);
     expect(result.json()).toMatchObject({ created: 20_000, failed: [] });
     expect(measured.healthzMs.length).toBeGreaterThan(5);
+    expectResponsive(measured);
+  });
+});
+
+describe('a hostile Exchange server', () => {
+  it('answering with 24 MB of EWS XML: refused at the size cap, the server stays responsive', async () => {
+    answer = { type: 'text/xml; charset=utf-8', body: Buffer.from(ewsAnswer(24)) };
+    const http = client();
+    const connector = createEwsConnector({
+      http,
+      serviceAddress: `${hostileUrl}/EWS/Exchange.asmx`,
+      auth: { kind: 'basic', login: 'ada@example.test', password: 'secret' },
+      mailbox: 'ada@example.test',
+      retry: { attempts: 1 },
+    });
+    const measured = await measureResponsiveness(h.app, () =>
+      connector.listFolders('contacts').then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
+    http.close();
+    expect(isConnectorError(measured.result, 'invalid_response')).toBe(true);
+    expect(measured.result).toMatchObject({
+      network: 'too_large',
+      message: expect.stringMatching(/larger than 5 MB/),
+    });
+    expectResponsive(measured);
+  });
+
+  it('answering with 25 MB of Graph JSON: refused at the size cap, the server stays responsive', async () => {
+    const value = Array.from({ length: 60_000 }, (_, i) => ({
+      id: `id${i}`,
+      displayName: `Person ${i}`,
+      personalNotes: 'z'.repeat(400),
+    }));
+    answer = { type: 'application/json', body: Buffer.from(JSON.stringify({ value })) };
+    const http = client();
+    const connector = new GraphConnector({
+      http,
+      tokens: { accessToken: async () => 'token' },
+      mailbox: 'ada@example.test',
+      mode: 'app',
+      graphBaseUrl: `${hostileUrl}/v1.0`,
+      retry: { attempts: 1 },
+    });
+    const measured = await measureResponsiveness(h.app, async () => {
+      try {
+        for await (const _page of connector.readChanges({ kind: 'contacts', id: 'contacts' }, undefined)) {
+          // Nothing is applied: the page never arrives.
+        }
+        return undefined;
+      } catch (error) {
+        return error;
+      }
+    });
+    http.close();
+    expect(measured.result).toMatchObject({ code: 'invalid_response', network: 'too_large' });
+    expectResponsive(measured);
+  });
+
+  it('parses an EWS answer just under the cap in a worker thread, the server stays responsive', async () => {
+    const text = ewsAnswer(4);
+    const measured = await measureResponsiveness(h.app, () => readSoapOffThread(text));
+    expect(measured.result.fault).toBeUndefined();
     expectResponsive(measured);
   });
 });

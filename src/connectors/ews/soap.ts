@@ -1,6 +1,6 @@
 // SOAP 1.1 envelopes for EWS: the version header, impersonation, and the answer's body.
 import { ConnectorError } from '../errors.ts';
-import { child, el, isNode, leaf, NS, parseXml, type XNode } from './xml.ts';
+import { child, el, isNode, leaf, NS, parseXml, parseXmlOffThread, type XNode } from './xml.ts';
 
 export type ExchangeVersion =
   | 'Exchange2010_SP2'
@@ -49,7 +49,15 @@ export interface SoapAnswer {
 
 /** Reads one envelope; anything that is not a SOAP envelope is `invalid_response`. */
 export function readSoap(text: string): SoapAnswer {
-  const doc = parseXml(text);
+  return soapAnswerOf(parseXml(text));
+}
+
+/** readSoap, parsing long answers in a worker thread (see parseXmlOffThread). */
+export async function readSoapOffThread(text: string): Promise<SoapAnswer> {
+  return soapAnswerOf(await parseXmlOffThread(text));
+}
+
+function soapAnswerOf(doc: XNode): SoapAnswer {
   const env = child(doc, 'Envelope');
   const body = child(env, 'Body');
   if (!body)

@@ -9,7 +9,7 @@ import type { HttpClient, HttpResponse } from '../net/http.ts';
 import { KeyedLimiter } from '../net/limiter.ts';
 import { type RetryPolicy, withRetries } from '../net/retry.ts';
 import { parseEwsError, responseMessageFailure } from './errors.ts';
-import { type ExchangeVersion, envelope, readSoap } from './soap.ts';
+import { type ExchangeVersion, envelope, readSoapOffThread } from './soap.ts';
 import { children, isNode, type XNode } from './xml.ts';
 
 export type EwsAuth =
@@ -73,7 +73,7 @@ export class EwsTransport {
     const response = await this.send(xml, headers);
     const text = response.text();
     this.options.onExchange?.(xml, text, operation);
-    return this.read(response, text, operation);
+    return await this.read(response, text, operation);
   }
 
   /**
@@ -105,7 +105,7 @@ export class EwsTransport {
       let text = '';
       for await (const chunk of stream.chunks) text += chunk.toString('utf8');
       this.options.onExchange?.(xml, text, operation);
-      this.read(
+      await this.read(
         {
           status: stream.status,
           headers: stream.headers,
@@ -204,7 +204,7 @@ export class EwsTransport {
     });
   }
 
-  private read(response: HttpResponse, text: string, operation: string): XNode {
+  private async read(response: HttpResponse, text: string, operation: string): Promise<XNode> {
     const what = operation;
     if (response.status === 401) throw parseEwsError({ httpStatus: 401 }, what);
     const type = response.header('content-type') ?? '';
@@ -219,9 +219,9 @@ export class EwsTransport {
         },
       );
     }
-    let answer: ReturnType<typeof readSoap>;
+    let answer: Awaited<ReturnType<typeof readSoapOffThread>>;
     try {
-      answer = readSoap(text);
+      answer = await readSoapOffThread(text);
     } catch (error) {
       if (response.status >= 500) throw parseEwsError({ httpStatus: response.status }, what);
       throw error;

@@ -1,6 +1,7 @@
 // XML for EWS: a small escaping builder for requests (element order follows Microsoft's schema),
 // and fast-xml-parser for answers, with prefixes dropped (EWS uses fixed namespaces) and any
 // document type declaration refused, so that no entity is ever expanded or fetched.
+import { Worker } from 'node:worker_threads';
 import { XMLParser } from 'fast-xml-parser';
 import { withoutForbiddenXmlChars } from '../../xml-chars.ts';
 import { ConnectorError } from '../errors.ts';
@@ -56,7 +57,8 @@ export function leaf(name: string, value: string | number | boolean | undefined,
 
 export type XNode = Record<string, unknown>;
 
-const parser = new XMLParser({
+/** How answers are parsed, here and in the parsing thread (xml-worker.ts). */
+export const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   removeNSPrefix: true,
@@ -66,24 +68,77 @@ const parser = new XMLParser({
   processEntities: true,
   htmlEntities: false,
   ignoreDeclaration: true,
-});
+} as const;
 
-export function parseXml(text: string): XNode {
+const parser = new XMLParser(PARSER_OPTIONS);
+
+function refuseDoctype(text: string): void {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
     throw new ConnectorError(
       'invalid_response',
       'The server answered with a document type declaration, which EWS never sends; it was not read.',
     );
   }
+}
+
+const notWellFormed = (reason: string, cause?: unknown) =>
+  new ConnectorError('invalid_response', `The server's answer is not well-formed XML (${reason}).`, {
+    cause,
+  });
+
+export function parseXml(text: string): XNode {
+  refuseDoctype(text);
   try {
     return parser.parse(text, true) as XNode;
   } catch (error) {
-    throw new ConnectorError(
-      'invalid_response',
-      `The server's answer is not well-formed XML (${(error as Error).message}).`,
-      { cause: error },
-    );
+    throw notWellFormed((error as Error).message, error);
   }
+}
+
+/**
+ * Answers longer than this are parsed in a worker thread: parsing XML takes about a second per
+ * megabyte or two, and on the main thread that would hold up every other request meanwhile.
+ */
+export const OFF_THREAD_BYTES = 64 * 1024;
+
+let worker: Worker | undefined;
+let nextJob = 0;
+const waiting = new Map<number, { resolve: (doc: XNode) => void; reject: (error: Error) => void }>();
+
+function parsingThread(): Worker {
+  if (worker) return worker;
+  const started = new Worker(new URL('./xml-worker.ts', import.meta.url));
+  // Idle, it must not keep the process alive.
+  started.unref();
+  started.on('message', (message: { id: number; doc?: XNode; error?: string }) => {
+    const job = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (!job) return;
+    if (message.error !== undefined) job.reject(notWellFormed(message.error));
+    else job.resolve(message.doc!);
+    if (waiting.size === 0) started.unref();
+  });
+  started.on('error', (error) => {
+    worker = undefined;
+    for (const job of waiting.values()) job.reject(notWellFormed(error.message, error));
+    waiting.clear();
+  });
+  worker = started;
+  return started;
+}
+
+/** parseXml, in the parsing thread for long answers, so the server stays responsive. */
+export async function parseXmlOffThread(text: string): Promise<XNode> {
+  if (text.length < OFF_THREAD_BYTES) return parseXml(text);
+  refuseDoctype(text);
+  const thread = parsingThread();
+  const id = nextJob++;
+  return new Promise<XNode>((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    // Busy: keep the process alive until the answer is back.
+    thread.ref();
+    thread.postMessage({ id, text });
+  });
 }
 
 export const isNode = (v: unknown): v is XNode => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -21,7 +21,10 @@ export interface HttpClientOptions {
   deadlineMs?: number;
   /** Aborts every request of this client (a sync run that stopped). */
   signal?: AbortSignal;
-  /** Default 25 MB. */
+  /**
+   * Default 5 MB: far above any answer Exsync asks for (pages of 256 items, GetItem batches of
+   * 50), and little enough to read without holding up the server.
+   */
   maxResponseBytes?: number;
   /** Observes each request (tests record traces with it). */
   onRequest?: (event: HttpTraceEvent) => void;
@@ -67,7 +70,7 @@ export interface HttpStream {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_DEADLINE_MS = 120_000;
-const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 export class HttpClient {
   readonly options: Readonly<HttpClientOptions>;
@@ -121,7 +124,7 @@ export class HttpClient {
     // The request's signal no longer reaches the response once it has begun: end it ourselves.
     const onDeadline = () => stream.close();
     deadline.signal.addEventListener('abort', onDeadline, { once: true });
-    const limit = this.options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
+    const limit = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const parts: Buffer[] = [];
     let size = 0;
     try {
@@ -131,7 +134,7 @@ export class HttpClient {
           stream.close();
           throw new ConnectorError(
             'invalid_response',
-            `The server's answer is larger than ${limit} bytes; it was not read.`,
+            `The server's answer to ${request.method} ${hostOf(request.url)} is larger than ${Math.round((limit / 1024 / 1024) * 10) / 10} MB, the most Exsync reads; it was not read. A server that answers this much is misbehaving or not Exchange.`,
             {
               network: 'too_large',
             },
