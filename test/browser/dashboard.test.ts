@@ -221,6 +221,23 @@ describe('the dashboard', () => {
     expect(await page.getByRole('region', { name: 'Deletes waiting for confirmation' }).count()).toBe(0);
   });
 
+  it('says a contact edited after its last sync waits for the next sync', async () => {
+    const link = await world.store.db
+      .selectFrom('sync_links')
+      .select('record_id')
+      .where('item_id', '=', contactItems[0].id)
+      .executeTakeFirstOrThrow();
+    await page.goto(`/contacts/${link.record_id}`);
+    await page.getByText(`Synced with ${ADDRESS}`).waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const edited = await callAs(page, 'PATCH', `/api/v1/contacts/${link.record_id}`, { department: 'Sales' });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    await page.reload();
+    await page.getByText(`Changed since the last sync with ${ADDRESS}: waiting for the next sync`).waitFor();
+    expect(await page.getByText(`Synced with ${ADDRESS}`).count()).toBe(0);
+    await page.goto('/');
+  });
+
   it('never splits an email address or a word at 1280 px', async () => {
     expect(await midWordBreaks(page, '.dashboard td, .dashboard th, .dashboard h3')).toEqual([]);
   });

@@ -385,7 +385,20 @@ export function skippedValue(contact: Contact, skipped: Skipped): string {
   return shown ? `${which} (${shown})` : which;
 }
 
-function statusSentence(entry: StatusEntry): { text: string; kind: 'ok' | 'warn' | 'none' } {
+/** Edits younger than this after the last sync are the sync's own write, not the user's. */
+const SYNC_WRITE_MS = 2000;
+
+function statusSentence(
+  entry: StatusEntry,
+  changedAt: string,
+): { text: string; kind: 'ok' | 'warn' | 'none' | 'pending' } {
+  // Changed in the CRM after its last sync: Exchange still has the older version.
+  if (
+    entry.linked &&
+    entry.lastSyncedAt &&
+    new Date(changedAt).getTime() > new Date(entry.lastSyncedAt).getTime() + SYNC_WRITE_MS
+  )
+    return { text: t('contactSync.waiting', { address: entry.address }), kind: 'pending' };
   if (entry.linked && entry.lastSyncedAt)
     return { text: `Synced with ${entry.address} ${ago(entry.lastSyncedAt)}`, kind: 'ok' };
   if (entry.linked) return { text: `Synced with ${entry.address}`, kind: 'ok' };
@@ -452,7 +465,7 @@ function SyncStatusLine(props: {
   // Shown at once; put back if the server refuses.
   const [tagged, setTagged] = useState(entry.tagged);
   useEffect(() => setTagged(entry.tagged), [entry.tagged]);
-  const sentence = statusSentence({ ...entry, tagged });
+  const sentence = statusSentence({ ...entry, tagged }, props.contact.updatedAt);
   const toggle = async (on: boolean) => {
     setBusy(true);
     setError(null);
@@ -472,8 +485,20 @@ function SyncStatusLine(props: {
   return (
     <li>
       <div class="crm-sync-line">
-        <span class={sentence.kind === 'none' ? 'badge' : `badge badge-${sentence.kind}`}>
-          {sentence.kind === 'ok' ? 'Synced' : sentence.kind === 'warn' ? 'Unlinked' : 'Not synced'}
+        <span
+          class={
+            sentence.kind === 'none'
+              ? 'badge'
+              : `badge badge-${sentence.kind === 'pending' ? 'warn' : sentence.kind}`
+          }
+        >
+          {sentence.kind === 'pending'
+            ? t('contactSync.waitingBadge')
+            : sentence.kind === 'ok'
+              ? 'Synced'
+              : sentence.kind === 'warn'
+                ? 'Unlinked'
+                : 'Not synced'}
         </span>
         <span>{sentence.text}</span>
       </div>
