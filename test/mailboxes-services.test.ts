@@ -72,6 +72,14 @@ describe('mail services: who may configure them and what they hold', () => {
     expect(read.body).not.toContain(DEMO_CLIENT_SECRET);
   });
 
+  it('tells the redirect URI to register before any Microsoft 365 service is saved', async () => {
+    const response = await w.call(w.h.admin, { method: 'GET', url: '/api/v1/mail-services/redirect-uri' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ redirectUri: 'http://localhost:8080/oauth/microsoft/callback' });
+    const refused = await w.call(w.h.alice, { method: 'GET', url: '/api/v1/mail-services/redirect-uri' });
+    expect(refused.statusCode).toBe(403);
+  });
+
   it('refuses users without CanManageAdministration, naming the permission', async () => {
     for (const request of [
       { method: 'GET' as const, url: '/api/v1/mail-services' },

@@ -143,7 +143,14 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
       value: 'd@x.test',
       reason: expect.stringMatching(/three/),
     });
-    expect(run.tally?.skipped.some((s) => s.ref.includes(created.id))).toBe(true);
+        expect(run.tally?.skipped.some((s) => s.ref.includes(created.id))).toBe(true);
+    // Each skipped value names its record and field, for screens to link the contact.
+    expect(
+      run.tally?.skipped
+        .filter((s) => s.recordId === created.id)
+        .map((s) => s.field)
+        .sort(),
+    ).toEqual(['emails', 'phones', 'websites']);
 
     // An edit in Exchange comes back without wiping what never went there.
     m.userUpdates(item.id, {

@@ -311,7 +311,12 @@ function noteNotExported(
   items: Array<{ field: string; reason: string }>,
 ) {
   for (const n of items)
-    note(ctx.tally, 'skipped', { ref: `record ${recordId} ${n.field}`, reason: n.reason });
+    note(ctx.tally, 'skipped', {
+      ref: `record ${recordId} ${n.field}`,
+      reason: n.reason,
+      recordId,
+      field: n.field,
+    });
 }
 
 async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<void> {

@@ -122,6 +122,10 @@ export interface RunCounts {
 export interface SkippedEntry {
   ref: string;
   reason: string;
+  /** The CRM record whose value was left out, so that screens can name and link it. */
+  recordId?: string;
+  /** The record's field the value belongs to (emails, phones, …). */
+  field?: string;
 }
 
 export interface RunError {

@@ -297,6 +297,39 @@ describe('deleting', { timeout: 90_000 }, () => {
   });
 });
 
+describe('runs', { timeout: 90_000 }, () => {
+  it('name a left-out value by its contact, linked, and the mailbox page counts conflicts and skipped values', async () => {
+    const page = await world.newPage();
+    await world.signIn(page, world.admin);
+    const mailbox = (await callOk(page, 'GET', '/api/v1/mailboxes')).items.find(
+      (m: { address: string }) => m.address === 'ada@example.test',
+    );
+    const four = await world.crm.contacts.create(await adminPrincipal(), {
+      displayName: 'Four Addresses',
+      emails: [1, 2, 3, 4].map((i) => ({ type: 'work' as const, address: `four${i}@example.org` })),
+    });
+    await callOk(page, 'POST', `/api/v1/mailboxes/${mailbox.id}/runs?wait=true`, { entity: 'contacts' });
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Run history of ada@example.test' }).click();
+    await page
+      .getByRole('button', { name: /^Details of the run/ })
+      .first()
+      .click();
+    const link = page.getByRole('link', { name: 'Four Addresses' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(`/contacts/${four.id}`);
+    await page
+      .getByText(/\(Email addresses\): Exchange holds at most three email addresses/)
+      .first()
+      .waitFor();
+
+    await page.goto(`/settings/mailboxes/${mailbox.id}`);
+    const history = page.getByRole('table', { name: 'Latest runs' });
+    await history.waitFor();
+    await expect(history.locator('tbody tr').first().textContent()).resolves.toMatch(/\d+ skipped/);
+  });
+});
+
 describe('the list', { timeout: 60_000 }, () => {
   it('sorts by name, company and change, says the total and starts each page at the top', async () => {
     const page = await world.newPage({ width: 1280, height: 700 });

@@ -21,6 +21,30 @@ export function mailServiceRoutes(domain: MailboxDomain): Operation[] {
   return [
     operation({
       method: 'GET',
+      path: '/api/v1/mail-services/redirect-uri',
+      operationId: 'getMailServiceRedirectUri',
+      tag: TAG,
+      summary:
+        'The redirect URI to register in a Microsoft 365 app registration, known before any service is saved.',
+      description: `The same value every mail service's redirectUri shows.${ADMIN}`,
+      auth: 'user',
+      response: {
+        status: 200,
+        description: 'The redirect URI.',
+        schema: z
+          .strictObject({ redirectUri: z.string().meta({ description: 'Register exactly this address.' }) })
+          .meta({ id: 'MailServiceRedirectUri' }),
+      },
+      errors: [403],
+      handler: ({ principal }) =>
+        answer(async () => {
+          // Admins only, as every mail-service answer: listing checks the right.
+          await services.list(principal!);
+          return { redirectUri: services.redirectUri };
+        }),
+    }),
+    operation({
+      method: 'GET',
       path: '/api/v1/mail-services',
       operationId: 'listMailServices',
       tag: TAG,

@@ -64,7 +64,19 @@ export const runSchema = z
     durationMs: z.number().nullable(),
     counts: z.strictObject({ import: directionCounts, export: directionCounts }),
     conflicts: z.number(),
-    skipped: z.array(z.strictObject({ ref: z.string(), reason: z.string() })),
+    skipped: z.array(
+      z.strictObject({
+        ref: z.string(),
+        reason: z.string(),
+        recordId: z
+          .string()
+          .optional()
+          .meta({
+            description: 'The CRM record a left-out value belongs to (runs before this field lack it).',
+          }),
+        field: z.string().optional().meta({ description: 'The record field of the left-out value.' }),
+      }),
+    ),
     errors: z.array(z.strictObject({ ref: z.string(), code: z.string(), message: z.string() })),
     exchangeRequests: z.number().nullable(),
   })

@@ -24,6 +24,7 @@ import {
   trigger,
 } from './format.ts';
 import { NumberHeads } from './number-heads.tsx';
+import { SkippedItem } from './skipped-item.tsx';
 
 const HISTORY = 10;
 /** How often a running run's counts are read again. */
@@ -115,7 +116,7 @@ export function RunDetails(props: { run: SyncRun }) {
         <ul class="run-list">
           {run.skipped.map((s, i) => (
             <li key={i}>
-              <code>{s.ref}</code>: {s.reason}
+              <SkippedItem item={s} />
             </li>
           ))}
         </ul>

@@ -2,10 +2,32 @@
 // with their list and what to do.
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { ApiProblem, del } from '../../api.ts';
+import { ApiProblem, del, get } from '../../api.ts';
 import { Confirm } from '../../components/confirm.tsx';
+import { useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
-import type { MailService } from '../../types.ts';
+import { t } from '../../i18n.ts';
+import type { Mailbox, MailService } from '../../types.ts';
+
+/** The mailboxes that use a service, as links to their pages, where they can be disconnected. */
+function MailboxesUsing(props: { serviceId: string }) {
+  const [mailboxes] = useLoad(
+    (signal) =>
+      get<{ items: Mailbox[] }>('/api/v1/mailboxes', undefined, signal).then((r) =>
+        r.items.filter((m) => m.serviceId === props.serviceId && m.status !== 'disconnected'),
+      ),
+    [props.serviceId],
+  );
+  return (
+    <ul class="in-use-list" aria-label={t('mailServices.inUseList')}>
+      {(mailboxes.data ?? []).map((m) => (
+        <li key={m.id}>
+          <a href={`/settings/mailboxes/${encodeURIComponent(m.id)}`}>{m.address}</a>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export function DeleteService(props: { service: MailService }) {
   const { route } = useLocation();
@@ -28,11 +50,7 @@ export function DeleteService(props: { service: MailService }) {
       {refusal && (
         <Notice kind="error" title="This mail service is still in use">
           <p>The mail service cannot be deleted while these mailboxes use it:</p>
-          <ul class="in-use-list" aria-label="Mailboxes using this service">
-            {refusal.details.map((d) => (
-              <li key={d.path}>{d.message}</li>
-            ))}
-          </ul>
+          <MailboxesUsing serviceId={props.service.id} />
           <p>
             Disconnect them first (on each mailbox's page in <a href="/settings/mailboxes">Mailboxes</a>),
             then delete the service. Data already synced stays.

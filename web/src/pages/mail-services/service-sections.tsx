@@ -2,7 +2,11 @@
 // settings (emails, login format, name, authentication, domains) with the OAuth app
 // registration when the method needs one, and the advanced options for servers with their own
 // certificate authority, on a private network or behind another sign-in authority.
+import { useState } from 'preact/hooks';
+import { get } from '../../api.ts';
 import { Field } from '../../components/field.tsx';
+import { useLoad } from '../../components/load.tsx';
+import { t } from '../../i18n.ts';
 import { AUTH_LABELS, LOGIN_FORMAT_LABELS, TYPE_LABELS } from './admin-only.tsx';
 import { AUTH_METHODS, type AuthMethod, type LoginFormat, OAUTH, type ServiceType } from './service-draft.ts';
 import type { SectionProps } from './use-service-form.ts';
@@ -63,26 +67,29 @@ export function AdditionalSettings(props: SectionProps) {
     <fieldset>
       <legend>Additional settings</legend>
       <EmailChecks {...props} />
-      <Field
-        label="Login format"
-        hint="How a user's login is made from their email address."
-        error={errors.loginFormat}
-      >
-        {(id, describedBy) => (
-          <select
-            id={id}
-            aria-describedby={describedBy}
-            value={draft.loginFormat}
-            onChange={(e) => set('loginFormat', e.currentTarget.value as LoginFormat)}
-          >
-            {(['email', 'mailbox', 'manual'] as const).map((f) => (
-              <option key={f} value={f}>
-                {LOGIN_FORMAT_LABELS[f]}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      {/* Microsoft 365 signs users in with their address; a login format means nothing there. */}
+      {draft.type !== 'microsoft365' && (
+        <Field
+          label="Login format"
+          hint="How a user's login is made from their email address."
+          error={errors.loginFormat}
+        >
+          {(id, describedBy) => (
+            <select
+              id={id}
+              aria-describedby={describedBy}
+              value={draft.loginFormat}
+              onChange={(e) => set('loginFormat', e.currentTarget.value as LoginFormat)}
+            >
+              {(['email', 'mailbox', 'manual'] as const).map((f) => (
+                <option key={f} value={f}>
+                  {LOGIN_FORMAT_LABELS[f]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
       <Field label="Service name" hint="Shown to users; the service address when empty." error={errors.name}>
         {(id, describedBy) => (
           <input
@@ -226,13 +233,42 @@ function OAuthRegistration({ draft, set, errors, service }: SectionProps) {
           />
         )}
       </Field>
-      {service && (
-        <p>
-          Redirect URI to register in the app registration:{' '}
-          <code class="copyable">{service.redirectUri}</code>
-        </p>
-      )}
+      <RedirectUri known={service?.redirectUri} />
     </>
+  );
+}
+
+/**
+ * The redirect URI to register in the app registration, shown as soon as Microsoft 365 is chosen
+ * (the registration usually comes before the service is saved), with a copy button.
+ */
+function RedirectUri(props: { known: string | undefined }) {
+  const [loaded] = useLoad(
+    async (signal) =>
+      props.known ??
+      (await get<{ redirectUri: string }>('/api/v1/mail-services/redirect-uri', undefined, signal))
+        .redirectUri,
+    [props.known],
+  );
+  const [copied, setCopied] = useState(false);
+  if (!loaded.data) return null;
+  const uri = loaded.data;
+  return (
+    <p class="redirect-uri">
+      {t('mailServices.redirectUri')} <code class="copyable">{uri}</code>{' '}
+      <button
+        type="button"
+        class="secondary small"
+        onClick={() =>
+          void navigator.clipboard?.writeText(uri).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
+      >
+        {copied ? t('me.tokens.copied') : t('me.tokens.copy')}
+      </button>
+    </p>
   );
 }
 

@@ -246,6 +246,15 @@ function PasswordUpdate(props: {
   );
 }
 
+/** A run's conflicts and left-out values, which the direction columns do not show. */
+function conflictsAndSkipped(r: SyncRun): string {
+  const parts = [
+    ...(r.conflicts ? [t('run.summary.conflicts', { count: r.conflicts })] : []),
+    ...(r.skipped.length ? [t('run.summary.skipped', { count: r.skipped.length })] : []),
+  ];
+  return parts.length ? formatList(parts) : t('common.none');
+}
+
 /** What a run did in one direction, e.g. "3 created, 60 unlinked", or that nothing changed. */
 function counts(c: SyncRun['counts']['import']): string {
   const phrases = countPhrases(c);
@@ -391,6 +400,7 @@ function SyncSection(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
                 <th scope="col">{t('mailbox.col.result')}</th>
                 <th scope="col">{t('mailbox.col.fromExchange')}</th>
                 <th scope="col">{t('mailbox.col.toExchange')}</th>
+                <th scope="col">{t('mailbox.col.conflictsSkipped')}</th>
                 <th scope="col" class="num">
                   {t('run.head.duration')}
                 </th>
@@ -405,6 +415,7 @@ function SyncSection(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
                   <td data-label={t('mailbox.col.result')}>{runStatusLabel(r)}</td>
                   <td data-label={t('mailbox.col.fromExchange')}>{counts(r.counts.import)}</td>
                   <td data-label={t('mailbox.col.toExchange')}>{counts(r.counts.export)}</td>
+                  <td data-label={t('mailbox.col.conflictsSkipped')}>{conflictsAndSkipped(r)}</td>
                   <td data-label={t('run.head.duration')} class="num">
                     {duration(r.durationMs)}
                   </td>
