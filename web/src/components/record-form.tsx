@@ -3,7 +3,7 @@
 // in view with focus on it, and the question before unsaved changes are lost.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiProblem } from '../api.ts';
+import { ApiProblem, messageOf } from '../api.ts';
 import { t } from '../i18n.ts';
 import { ActionButton } from './action-button.tsx';
 import { Field, fieldErrors } from './field.tsx';
@@ -117,7 +117,7 @@ export function RecordForm(props: {
       {problem && (
         <div ref={summary} tabIndex={-1}>
           <Notice kind="error" title={props.refused}>
-            {problem.message}
+            {messageOf(problem)}
           </Notice>
         </div>
       )}

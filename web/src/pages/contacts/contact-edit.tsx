@@ -8,7 +8,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { internationalPhone, leftOut } from '../../../../src/sync/contacts/mapping.ts';
-import { ApiProblem, patch, post } from '../../api.ts';
+import { ApiProblem, messageOf, patch, post } from '../../api.ts';
 import { ActionButton } from '../../components/action-button.tsx';
 import { Field, fieldErrors } from '../../components/field.tsx';
 import { useLeaveGuard } from '../../components/leave-guard.ts';
@@ -170,7 +170,7 @@ export function ContactEdit(props: {
       props.onSaved(result);
     } catch (error) {
       if (error instanceof ApiProblem) {
-        setProblem({ message: error.message, fields: fieldErrors(error.details) });
+        setProblem({ message: messageOf(error), fields: fieldErrors(error.details) });
         return;
       }
       throw error;

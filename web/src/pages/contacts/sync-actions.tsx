@@ -7,6 +7,7 @@ import type { Loaded } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { duration } from '../../components/time.ts';
 import type { Mailbox, SyncRun } from '../../types.ts';
+import { runErrorText } from '../dashboard/format.ts';
 
 type RunState =
   | { mailbox: Mailbox; state: 'waiting' | 'running' }
@@ -222,7 +223,7 @@ function RunResult(props: { mailbox: Mailbox; run: SyncRun }) {
       {run.errors.length > 0 && (
         <ul>
           {run.errors.slice(0, 3).map((e) => (
-            <li key={`${e.ref}-${e.code}`}>{e.message}</li>
+            <li key={`${e.ref}-${e.code}`}>{runErrorText(e)}</li>
           ))}
           {run.errors.length > 3 && <li>…and {run.errors.length - 3} more on the dashboard.</li>}
         </ul>

@@ -4,7 +4,7 @@
 // server with its own certificate or on a private network needs.
 // The form's state and saving are in useServiceForm, its sections in service-sections.tsx,
 // the translation to API bodies in service-draft.ts and deletion in service-delete.tsx.
-import { get } from '../../api.ts';
+import { get, messageOf } from '../../api.ts';
 import { ActionButton } from '../../components/action-button.tsx';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
@@ -49,7 +49,7 @@ function ServiceEditor(props: { service: MailService | null; onSaved?: () => Pro
       {saved && <Notice kind="success">{saved}</Notice>}
       {problem && (
         <Notice kind="error" title="The mail service was not saved">
-          {problem.message}
+          {messageOf(problem)}
         </Notice>
       )}
       <form
