@@ -202,3 +202,38 @@ describe("a run's counts", () => {
     expect(abandoned.counts.import.created).toBe(killed.counts.import.created);
   });
 });
+
+describe('a page of thousands of items', () => {
+  it('is applied in slices that let other work run, and fully', async () => {
+    const items = newItems(3_000);
+    const w = await world(
+      async function* () {
+        yield { upserts: items, deletes: [], cursor: 'after-all', done: true };
+      },
+      { pageSize: 100 },
+    );
+    // The main thread's CPU time between two turns of a 5 ms timer: long work without a yield shows.
+    const cpu = () => {
+      const { user, system } = process.threadCpuUsage();
+      return (user + system) / 1000;
+    };
+    let last = cpu();
+    let longest = 0;
+    const watch = setInterval(() => {
+      const now = cpu();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 5);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    let result: Awaited<ReturnType<typeof w.engine.syncMailbox>>;
+    try {
+      result = await w.engine.syncMailbox(w.mailboxId, 'contacts');
+    } finally {
+      longest = Math.max(longest, cpu() - last);
+      clearInterval(watch);
+    }
+    expect(result.status).toBe('succeeded');
+    expect(result.tally?.counts.import.created).toBe(3_000);
+    expect(longest).toBeLessThan(150);
+  });
+});

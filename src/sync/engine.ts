@@ -3,6 +3,7 @@
 // each page, then saving its cursor), export the CRM changes not yet handled, run the deletes
 // the mass-delete guard lets through, save the journal version, record the run.
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ConnectorError, isConnectorError } from '../connectors/errors.ts';
 import type { ExchangeConnector, FolderNode, FolderRef } from '../connectors/types.ts';
 import type { Crm } from '../crm/index.ts';
@@ -607,7 +608,7 @@ class Run {
         const deletes = changePage.deletes.filter((id) => !upserts.has(id));
         const blockedBefore = this.input.tally.blocked;
         this.input.tally.blocked = false;
-        const marks = await this.applyExchangePage(folderId, [...upserts.values()], deletes, changes, read);
+        const marks = await this.applyInSlices(folderId, [...upserts.values()], deletes, changes, read);
         const pageBlocked = this.input.tally.blocked;
         this.input.tally.blocked = blockedBefore || pageBlocked;
         // A page that could not be fully applied is read again next run: keep the old cursor.
@@ -658,6 +659,34 @@ class Run {
       );
       await store.markDeletesAndSaveCursor(marks, undefined, undefined);
     }
+  }
+
+  /**
+   * A page as large as a server sends (thousands of items in 5 MB) is applied a slice of
+   * `pageSize` items at a time, with a turn of the event loop between slices: on SQLite the CRM's
+   * writes do not yield, and one write of thousands would hold up the server. The page's cursor
+   * is still saved only after its last slice.
+   */
+  private async applyInSlices(
+    folderId: string,
+    upserts: Array<{ id: string; version: string; item: unknown }>,
+    deletes: string[],
+    changes: CrmChanges,
+    read: string,
+  ): Promise<DeleteMark[]> {
+    const slice = this.input.engine.pageSize ?? 256;
+    if (upserts.length + deletes.length <= slice)
+      return this.applyExchangePage(folderId, upserts, deletes, changes, read);
+    const marks: DeleteMark[] = [];
+    for (let i = 0; i < upserts.length; i += slice) {
+      marks.push(...(await this.applyExchangePage(folderId, upserts.slice(i, i + slice), [], changes, read)));
+      await nextTurn();
+    }
+    for (let i = 0; i < deletes.length; i += slice) {
+      marks.push(...(await this.applyExchangePage(folderId, [], deletes.slice(i, i + slice), changes, read)));
+      await nextTurn();
+    }
+    return marks;
   }
 
   private async applyExchangePage(
