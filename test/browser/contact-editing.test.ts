@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact } from '../../src/crm/index.ts';
+import { DEMO_PASSWORD } from '../../src/sandbox/seed/index.ts';
 import {
   type BrowserWorld,
   callOk,
@@ -327,6 +328,53 @@ describe('runs', { timeout: 90_000 }, () => {
     const history = page.getByRole('table', { name: 'Latest runs' });
     await history.waitFor();
     await expect(history.locator('tbody tr').first().textContent()).resolves.toMatch(/\d+ skipped/);
+  });
+});
+
+describe('conflicts on the dashboard', { timeout: 60_000 }, () => {
+  it('show older ones on request and filter by mailbox', async () => {
+    const page = await world.newPage();
+    await world.signIn(page, world.admin);
+    const mailboxes = (await callOk(page, 'GET', '/api/v1/mailboxes')).items as Array<{
+      id: string;
+      address: string;
+    }>;
+    const ada = mailboxes.find((m) => m.address === 'ada@example.test')!;
+    const grace = await callOk(page, 'POST', '/api/v1/mailboxes', {
+      address: 'grace@example.test',
+      password: DEMO_PASSWORD,
+    });
+    // 25 logged conflicts in ada's mailbox, one in grace's, as the sync engine logs them.
+    const row = (mailboxId: string, i: number) => ({
+      id: `conflict-${mailboxId}-${String(i).padStart(2, '0')}`,
+      mailbox_id: mailboxId,
+      entity: 'contacts',
+      run_id: 'run-1',
+      record_id: null,
+      item_id: null,
+      fields: JSON.stringify(['jobTitle']),
+      base: JSON.stringify({ displayName: `Person ${i}`, jobTitle: 'a' }),
+      crm_version: JSON.stringify({ displayName: `Person ${i}`, jobTitle: 'b' }),
+      exchange_version: JSON.stringify({ displayName: `Person ${i}`, jobTitle: 'c' }),
+      resolution: 'crm_wins',
+      at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+    });
+    await world.store.db
+      .insertInto('sync_conflicts')
+      .values([...Array.from({ length: 25 }, (_, i) => row(ada.id, i)), row(grace.mailbox.id, 99)])
+      .execute();
+
+    await page.goto('/');
+    const card = page.getByRole('region', { name: 'Conflicts' });
+    const shown = () => card.getByRole('article').count();
+    await expect.poll(shown).toBe(20);
+    await card.getByRole('button', { name: 'Show older conflicts' }).click();
+    await expect.poll(shown).toBe(26);
+    await expect(card.getByRole('button', { name: 'Show older conflicts' }).count()).resolves.toBe(0);
+    await card.getByLabel('Mailbox').selectOption({ label: 'grace@example.test' });
+    await expect.poll(shown).toBe(1);
+    await card.getByLabel('Mailbox').selectOption({ label: 'ada@example.test' });
+    await expect.poll(shown).toBe(20);
   });
 });
 

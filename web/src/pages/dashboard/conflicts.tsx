@@ -1,11 +1,13 @@
 // The logged conflicts with both versions side by side: per field the CRM's value, Exchange's
 // value and which one was kept, and a sentence that says why.
+import { useState } from 'preact/hooks';
 import { get } from '../../api.ts';
 import { Address } from '../../components/address.tsx';
+import { Field } from '../../components/field.tsx';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { ago, dateTime } from '../../components/time.ts';
 import { t } from '../../i18n.ts';
-import type { SyncDashboardConflict } from '../../types.ts';
+import type { Mailbox, SyncDashboardConflict } from '../../types.ts';
 import { conflictRows, conflictTitle, conflictWhy, fieldLabel, SIDE_LABEL } from './format.ts';
 
 const SHOWN = 20;
@@ -72,18 +74,51 @@ function Conflict(props: { conflict: SyncDashboardConflict }) {
   );
 }
 
+/** The most conflicts the API gives at once; "Show more" stops there. */
+const MOST = 500;
+
 export function Conflicts(props: { version: number }) {
+  // Newest first, SHOWN more at a time; a mailbox filter narrows them to one mailbox.
+  const [limit, setLimit] = useState(SHOWN);
+  const [mailboxId, setMailboxId] = useState('');
+  const [mailboxes] = useLoad(
+    (signal) => get<{ items: Mailbox[] }>('/api/v1/mailboxes', undefined, signal).then((r) => r.items),
+    [],
+  );
   const [conflicts, reload] = useLoad(
     (signal) =>
-      get<{ items: SyncDashboardConflict[] }>('/api/v1/sync/conflicts', { limit: SHOWN }, signal).then(
-        (r) => r.items,
-      ),
-    [props.version],
+      get<{ items: SyncDashboardConflict[] }>(
+        '/api/v1/sync/conflicts',
+        { limit, mailboxId: mailboxId || undefined },
+        signal,
+      ).then((r) => r.items),
+    [props.version, limit, mailboxId],
   );
   return (
     <section class="card" aria-labelledby="conflicts-heading">
       <h2 id="conflicts-heading">{t('conflict.heading')}</h2>
       <p class="muted">{t('conflict.intro')}</p>
+      {(mailboxes.data?.length ?? 0) > 1 && (
+        <Field label={t('conflict.mailboxFilter')}>
+          {(id) => (
+            <select
+              id={id}
+              value={mailboxId}
+              onChange={(e) => {
+                setMailboxId(e.currentTarget.value);
+                setLimit(SHOWN);
+              }}
+            >
+              <option value="">{t('conflict.allMailboxes')}</option>
+              {mailboxes.data?.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.address}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
       <Loading value={conflicts} what={t('conflict.what')} retry={() => void reload()}>
         {(items) =>
           items.length === 0 ? (
@@ -93,7 +128,16 @@ export function Conflicts(props: { version: number }) {
               {items.map((c) => (
                 <Conflict key={c.id} conflict={c} />
               ))}
-              {items.length === SHOWN && <p class="muted">{t('conflict.newest', { count: SHOWN })}</p>}
+              {items.length === limit && limit < MOST && (
+                <button
+                  type="button"
+                  class="secondary"
+                  onClick={() => setLimit(Math.min(limit + SHOWN, MOST))}
+                >
+                  {t('conflict.showMore')}
+                </button>
+              )}
+              {items.length === MOST && <p class="muted">{t('conflict.newest', { count: MOST })}</p>}
             </div>
           )
         }
