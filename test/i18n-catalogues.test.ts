@@ -258,7 +258,6 @@ const PENDING = new Set<string>([
   'pages/sync-settings/contacts-sections.tsx',
   'pages/sync-settings/contacts-tab.tsx',
   'pages/sync-settings/folder-picker.tsx',
-  'pages/sync-settings/sync-settings.tsx',
   'pages/sync-settings/use-contacts-form.ts',
 ]);
 

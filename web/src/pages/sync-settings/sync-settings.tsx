@@ -7,6 +7,7 @@ import { get } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
+import { t } from '../../i18n.ts';
 import type { Mailbox, SyncSettingsView } from '../../types.ts';
 import { EmailTab, MeetingsTab } from './coming-tabs.tsx';
 import { ContactsTab } from './contacts-tab.tsx';
@@ -20,21 +21,20 @@ function MailboxState(props: { mailbox: Mailbox }) {
   const { mailbox } = props;
   if (mailbox.status === 'disconnected')
     return (
-      <Notice kind="warning" title="This mailbox is disconnected">
-        Nothing syncs with it. The settings are kept; connect the mailbox again to sync with them.
+      <Notice kind="warning" title={t('syncSettings.disconnected')}>
+        {t('syncSettings.disconnectedText')}
       </Notice>
     );
   if (mailbox.status === 'needs_sign_in')
     return (
-      <Notice kind="warning" title="This mailbox needs sign-in">
-        Sync is paused until its owner signs in again or updates the password on the mailbox page. The folder
-        list cannot be read meanwhile.
+      <Notice kind="warning" title={t('syncSettings.needsSignIn')}>
+        {t(mailbox.hasPassword ? 'syncSettings.passwordRefusedText' : 'syncSettings.needsSignInText')}
       </Notice>
     );
   if (mailbox.status === 'pending')
     return (
-      <Notice kind="info" title="This mailbox is not connected yet">
-        Its owner has not finished connecting it; the folder list cannot be read until then.
+      <Notice kind="info" title={t('syncSettings.pending')}>
+        {t('syncSettings.pendingText')}
       </Notice>
     );
   return null;
@@ -63,34 +63,38 @@ export function MailboxSyncSettings() {
 
   return (
     <Page
-      title={address ? `Sync settings: ${address}` : 'Sync settings'}
+      title={address ? t('syncSettings.titleOf', { address }) : t('dashboard.syncSettings')}
       crumbs={[
-        { href: '/settings/mailboxes', label: 'Mailboxes' },
+        { href: '/settings/mailboxes', label: t('nav.mailboxes') },
         ...(address
           ? [{ href: `/settings/mailboxes/${encodeURIComponent(mailboxId)}`, label: address }]
           : []),
       ]}
     >
-      <Loading value={loaded} what="the mailbox’s sync settings" retry={() => void reload()}>
+      <Loading value={loaded} what={t('syncSettings.what')} retry={() => void reload()}>
         {({ mailbox, settings }) => (
           <>
             <MailboxState mailbox={mailbox} />
             <Tabs
-              label="What to sync"
+              label={t('syncSettings.tabs')}
               selected={tab}
               onSelect={(id) => setTab(id as TabId)}
               tabs={[
-                { id: 'email', label: 'Email', panel: <EmailTab serviceName={mailbox.serviceName} /> },
-                { id: 'meetings', label: 'Meetings and tasks', panel: <MeetingsTab /> },
+                {
+                  id: 'email',
+                  label: t('syncSettings.tab.email'),
+                  panel: <EmailTab serviceName={mailbox.serviceName} />,
+                },
+                { id: 'meetings', label: t('syncSettings.tab.meetings'), panel: <MeetingsTab /> },
                 {
                   id: 'contacts',
                   label: contactsDirty ? (
                     <>
-                      Contacts <span class="tab-dot" aria-hidden="true" />
-                      <span class="visually-hidden">(unsaved changes)</span>
+                      {t('nav.contacts')} <span class="tab-dot" aria-hidden="true" />
+                      <span class="visually-hidden">{t('syncSettings.unsaved')}</span>
                     </>
                   ) : (
-                    'Contacts'
+                    t('nav.contacts')
                   ),
                   panel: (
                     <ContactsTab
