@@ -412,6 +412,22 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     },
   );
 
+  it('does not sync a contacts folder that sits in Deleted Items (deleted in Outlook, items and all)', async () => {
+    const m = await mailbox(contactSettings({ importFolders: 'all' }));
+    const mbx = world.sandbox.store.mailbox(m.address)!;
+    const trash = world.sandbox.store.distinguishedFolder(mbx.id, 'deleteditems')!;
+    const deleted = world.sandbox.store.createFolder(
+      mbx.id,
+      { parentId: trash.id, displayName: 'Suppliers', folderClass: 'IPF.Contact' },
+      'user',
+    );
+    world.sandbox.store.createItem(mbx.id, deleted.id, 'contact', person(), 'user');
+    m.userCreates(person({ givenName: 'Kept', displayName: 'Kept Hopper' }));
+    const run = await m.sync();
+    expect(run.tally?.counts.import.created).toBe(1);
+    expect((await m.crmContacts()).map((c) => c.givenName)).toEqual(['Kept']);
+  });
+
   it('gives imported contacts the type their categories or folder map to, "other" by default, never "customer" unasked', async () => {
     const m = await mailbox();
     const mbx = world.sandbox.store.mailbox(m.address)!;

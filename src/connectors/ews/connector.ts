@@ -199,10 +199,21 @@ export class EwsConnector implements ExchangeConnector {
       syncState = typeof message.SyncState === 'string' ? message.SyncState : undefined;
       if (message.IncludesLastFolderInRange !== 'false' || !syncState) break;
     }
-    const wellKnown = await this.wellKnownIds(WELL_KNOWN[kind]);
+    const wellKnown = await this.wellKnownIds([...new Set([...WELL_KNOWN[kind], 'deleteditems'])]);
+    // A folder deleted in Outlook lands in Deleted Items with its items: for contacts, calendars
+    // and tasks it is gone, not one more folder to sync.
+    const trash = [...wellKnown].find(([, name]) => name === 'deleteditems')?.[0];
+    const inTrash = (id: string): boolean => {
+      for (let at = folders.get(id)?.parentId, hops = 0; at && hops < 64; hops++) {
+        if (at === trash) return true;
+        at = folders.get(at)?.parentId;
+      }
+      return false;
+    };
     const nodes = new Map<string, FolderNode>();
     for (const [id, f] of folders) {
       if (!FOLDER_CLASSES[kind].test(f.folderClass ?? '')) continue;
+      if (kind !== 'mail' && inTrash(id)) continue;
       const known = wellKnown.get(id);
       nodes.set(id, {
         id,

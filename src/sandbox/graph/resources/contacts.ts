@@ -32,11 +32,19 @@ function topLevelContactFolders(call: RouteCall): Folder[] {
   const contacts = defaultFolder(call, 'contacts');
   const folders = call.ctx.store.folders(call.mailbox.id);
   const byId = new Map(folders.map((f) => [f.id, f]));
+  // A folder deleted in Outlook or over Graph waits in Deleted Items: no longer a contact folder
+  // of the mailbox.
+  const trash = defaultFolder(call, 'deleteditems').id;
+  const inTrash = (f: Folder): boolean => {
+    for (let at = f.parentId; at; at = byId.get(at)?.parentId ?? null) if (at === trash) return true;
+    return false;
+  };
   return folders.filter(
     (f) =>
       f.folderClass === 'IPF.Contact' &&
       f.id !== contacts.id &&
-      (f.parentId === contacts.id || byId.get(f.parentId ?? '')?.folderClass !== 'IPF.Contact'),
+      (f.parentId === contacts.id || byId.get(f.parentId ?? '')?.folderClass !== 'IPF.Contact') &&
+      !inTrash(f),
   );
 }
 
