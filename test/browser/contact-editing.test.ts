@@ -328,6 +328,8 @@ describe('runs', { timeout: 90_000 }, () => {
     const history = page.getByRole('table', { name: 'Latest runs' });
     await history.waitFor();
     await expect(history.locator('tbody tr').first().textContent()).resolves.toMatch(/\d+ skipped/);
+    // The page says whose mailbox it is.
+    await page.getByText('Alex Admin (admin@exsync.test)').waitFor();
   });
 });
 

@@ -13,7 +13,7 @@ import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
 import { ago, dateTime, duration } from '../../components/time.ts';
 import { formatList, t, tx } from '../../i18n.ts';
-import type { ConnectionTest, Mailbox, SyncRun } from '../../types.ts';
+import type { ConnectionTest, Mailbox, SyncRun, User } from '../../types.ts';
 import { countPhrases, runErrorText } from '../dashboard/format.ts';
 import { problemOf, problemTitle } from './connection-problem.ts';
 import { HealthBadge, healthOf, signInKind } from './health.tsx';
@@ -47,6 +47,18 @@ export function MailboxPage(props: { id: string }) {
       )}
     </Loading>
   );
+}
+
+/** Whose mailbox this is (an administrator sees other users' mailboxes too). */
+function Owner(props: { userId: string }) {
+  const [user] = useLoad(
+    (signal) =>
+      get<User>(`/api/v1/users/${encodeURIComponent(props.userId)}`, undefined, signal).then(
+        (u) => `${u.displayName} (${u.email})`,
+      ),
+    [props.userId],
+  );
+  return <>{user.data ?? t('common.none')}</>;
 }
 
 function MailboxView(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => Promise<void> }) {
@@ -114,6 +126,10 @@ function MailboxView(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
                 <dd>{mailbox.lastError.message}</dd>
               </>
             )}
+            <dt>{t('mailboxes.col.owner')}</dt>
+            <dd>
+              <Owner userId={mailbox.userId} />
+            </dd>
             <dt>{t('mailboxes.col.service')}</dt>
             <dd>{mailbox.serviceName ?? t('mailboxes.deletedService')}</dd>
             <dt>{t('mailbox.protocol')}</dt>
