@@ -123,6 +123,26 @@ describe('message properties', () => {
     expect(descendant(all0, 'UniqueBody')).toBeUndefined();
   });
 
+  it('MS-OXWSCORE_R2287, MS-OXWSCORE_R2289, MS-OXWSCORE_R1867: answers in the shape of the version asked for: no ConversationId or UniqueBody for Exchange 2007, no TextBody for 2007 and 2010', async () => {
+    const item = stored('Versioned', { contentType: 'text', content: 'Shaped by version' });
+    const shape =
+      '<m:ItemShape><t:BaseShape>AllProperties</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="item:TextBody"/><t:FieldURI FieldURI="item:UniqueBody"/></t:AdditionalProperties></m:ItemShape>';
+    const names = async (version: string) => {
+      const answer = await ews.call(
+        `<m:GetItem>${shape}<m:ItemIds><t:ItemId Id="${item.id}"/></m:ItemIds></m:GetItem>`,
+        { version },
+      );
+      return descendant(firstMessage(answer), 'Items')!.children[0].children.map((c) => c.name);
+    };
+    const newer = ['ConversationId', 'UniqueBody', 'Preview', 'TextBody'];
+    expect((await names('Exchange2007_SP1')).filter((n) => newer.includes(n))).toEqual([]);
+    expect((await names('Exchange2010_SP2')).filter((n) => newer.includes(n))).toEqual([
+      'ConversationId',
+      'UniqueBody',
+    ]);
+    expect((await names('Exchange2013')).filter((n) => newer.includes(n))).toEqual(newer);
+  });
+
   it('MS-OXWSCORE_R2012, MS-OXWSCORE_R1307: CreateItem builds the message from MimeContent, and the properties beside it win', async () => {
     const raw = [
       'From: "Linus Torvalds" <linus@example.test>',

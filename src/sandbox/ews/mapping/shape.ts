@@ -2,6 +2,7 @@
 // lists an item's properties in schema order, tagged with their field URI; the shape picks.
 
 import { EwsFault } from '../errors.ts';
+import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type SupportedVersion } from '../versions.ts';
 import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
 import type { WriteOptions } from './common.ts';
 import { type ExtendedPath, readExtendedPath } from './extended.ts';
@@ -21,7 +22,25 @@ export interface Prop {
 
 export type BaseShape = 'IdOnly' | 'Default' | 'AllProperties';
 
+/**
+ * Properties that came with a later Exchange than the oldest RequestServerVersion: a request
+ * made for an older version gets the answer in that version's shape, without them.
+ */
+const INTRODUCED_IN: Record<string, SupportedVersion> = {
+  'item:ConversationId': 'Exchange2010',
+  'item:UniqueBody': 'Exchange2010',
+  'item:Preview': 'Exchange2013',
+  'item:TextBody': 'Exchange2013',
+};
+
+function knownTo(uri: string, version: SupportedVersion | undefined): boolean {
+  const since = INTRODUCED_IN[uri];
+  return !since || !version || SUPPORTED_VERSIONS.indexOf(version) >= SUPPORTED_VERSIONS.indexOf(since);
+}
+
 export interface Shape extends WriteOptions {
+  /** RequestServerVersion of the request; properties newer than it are left out. */
+  version?: SupportedVersion;
   base: BaseShape;
   includeMimeContent: boolean;
   additional: Set<string>;
@@ -45,7 +64,11 @@ export function collectionForIndexedUri(uri: string): string | undefined {
   return INDEXED_COLLECTION[uri];
 }
 
-export function readShape(shapeEl: XElement | undefined, precision: WriteOptions['precision']): Shape {
+export function readShape(
+  shapeEl: XElement | undefined,
+  precision: WriteOptions['precision'],
+  version: SupportedVersion = DEFAULT_VERSION,
+): Shape {
   const base = kidText(shapeEl, 'BaseShape') as BaseShape | undefined;
   if (base !== 'IdOnly' && base !== 'Default' && base !== 'AllProperties') {
     throw new EwsFault(
@@ -81,6 +104,7 @@ export function readShape(shapeEl: XElement | undefined, precision: WriteOptions
     includeMimeContent: kidText(shapeEl, 'IncludeMimeContent') === 'true',
     filterHtml: kidText(shapeEl, 'FilterHtmlContent') === 'true',
     extended,
+    version,
   };
 }
 
@@ -110,6 +134,7 @@ export function allPropertiesShape(precision: WriteOptions['precision'] = 'Secon
 export function selectProps(props: Prop[], shape: Shape): string {
   let out = '';
   for (const p of props) {
+    if (!knownTo(p.uri, shape.version)) continue;
     if (p.extended) {
       out += p.xml;
       continue;

@@ -63,7 +63,7 @@ export function calendarEntries(
 }
 
 export function findItem(op: OperationContext, request: XElement): string {
-  const shape = readShape(kid(request, 'ItemShape'), op.precision);
+  const shape = readShape(kid(request, 'ItemShape'), op.precision, op.version);
   const traversal = request.attrs.Traversal ?? 'Shallow';
   if (!['Shallow', 'SoftDeleted', 'Associated'].includes(traversal)) {
     throw new EwsFault(

@@ -22,7 +22,7 @@ export function folderCounts(op: OperationContext, mailbox: Mailbox, folder: Fol
 }
 
 export function getFolder(op: OperationContext, request: XElement): string {
-  const shape = readShape(kid(request, 'FolderShape'), op.precision);
+  const shape = readShape(kid(request, 'FolderShape'), op.precision, op.version);
   const messages = requiredList(request, 'FolderIds').map((ref) => {
     try {
       const { mailbox, folder } = resolveFolder(op, ref);
@@ -94,7 +94,7 @@ export function paginate<T>(
 }
 
 export function findFolder(op: OperationContext, request: XElement): string {
-  const shape = readShape(kid(request, 'FolderShape'), op.precision);
+  const shape = readShape(kid(request, 'FolderShape'), op.precision, op.version);
   const traversal = request.attrs.Traversal ?? 'Shallow';
   if (traversal !== 'Shallow' && traversal !== 'Deep' && traversal !== 'SoftDeleted') {
     throw new EwsFault(
@@ -132,7 +132,7 @@ export function findFolder(op: OperationContext, request: XElement): string {
 }
 
 export function syncFolderHierarchy(op: OperationContext, request: XElement): string {
-  const shape: Shape = readShape(kid(request, 'FolderShape'), op.precision);
+  const shape: Shape = readShape(kid(request, 'FolderShape'), op.precision, op.version);
   const store = op.sandbox.store;
   try {
     const syncRef = kid(request, 'SyncFolderId')?.children[0];

@@ -9,7 +9,7 @@ import { type OperationContext, requiredList, storeErrorToEws } from './context.
 import { resolveItemRef } from './item-refs.ts';
 
 export function getItem(op: OperationContext, request: XElement): string {
-  const shape = readShape(kid(request, 'ItemShape'), op.precision);
+  const shape = readShape(kid(request, 'ItemShape'), op.precision, op.version);
   const messages = requiredList(request, 'ItemIds').map((ref) => {
     try {
       const { item, occurrence } = resolveItemRef(op, ref);

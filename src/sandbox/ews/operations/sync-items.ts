@@ -31,7 +31,7 @@ export function readMaxChanges(request: XElement): number {
 }
 
 export function syncFolderItems(op: OperationContext, request: XElement): string {
-  const shape = readShape(kid(request, 'ItemShape'), op.precision);
+  const shape = readShape(kid(request, 'ItemShape'), op.precision, op.version);
   const max = readMaxChanges(request);
   const scope = kidText(request, 'SyncScope');
   if (scope !== undefined && scope !== 'NormalItems' && scope !== 'NormalAndAssociatedItems') {
