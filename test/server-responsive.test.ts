@@ -13,6 +13,8 @@ import { readSoapOffThread } from '../src/connectors/ews/soap.ts';
 import { GraphConnector } from '../src/connectors/graph/connector.ts';
 import { HttpClient } from '../src/connectors/net/http.ts';
 import { MAX_IMPORT_ROWS } from '../src/csv/index.ts';
+import { DEMO_SANDBOX_MAX_REQUEST_BYTES } from '../src/demo/index.ts';
+import { startSandbox } from '../src/sandbox/index.ts';
 import { createHarness, type Harness } from './http-harness.ts';
 import { measureResponsiveness, percentile } from './support/responsiveness.ts';
 
@@ -177,5 +179,41 @@ describe('a hostile Exchange server', () => {
     const measured = await measureResponsiveness(h.app, () => readSoapOffThread(text));
     expect(measured.result.fault).toBeUndefined();
     expectResponsive(measured);
+  });
+});
+
+describe("the demo's sandbox, in the same process", () => {
+  it('refuses a 15 MB request at its request limit, the server stays responsive', async () => {
+    const sandbox = await startSandbox({ seed: 'none', maxRequestBytes: DEMO_SANDBOX_MAX_REQUEST_BYTES });
+    try {
+      // Encoded beforehand: what is measured is the server, not this test's client.
+      const body = Buffer.from(
+        `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${'<x>y</x>'.repeat(2_000_000)}</s:Body></s:Envelope>`,
+      );
+      const measured = await measureResponsiveness(
+        h.app,
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const request = http.request(
+              `${sandbox.url}/EWS/Exchange.asmx`,
+              {
+                method: 'POST',
+                headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': body.length },
+              },
+              (response) => {
+                response.resume();
+                resolve(response.statusCode ?? 0);
+              },
+            );
+            // The server may answer and close before the whole body is sent.
+            request.on('error', (error) => (error.message.includes('EPIPE') ? undefined : reject(error)));
+            request.end(body);
+          }),
+      );
+      expect(measured.result).toBe(413);
+      expectResponsive(measured);
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -22,6 +22,12 @@ export type { ProvisionResult } from './provision.ts';
 
 export const DEMO_PORT = 8080;
 export const DEMO_SANDBOX_PORT = 7400;
+/**
+ * The demo's sandbox runs in Exsync's own process, so it takes requests of at most 512 KB (413
+ * beyond): parsing megabytes of XML there would hold up Exsync as well. Exsync's own requests
+ * (100 contacts per CreateItem) stay far below it.
+ */
+export const DEMO_SANDBOX_MAX_REQUEST_BYTES = 512 * 1024;
 
 export interface DemoOptions {
   /** Folder of the demo's files (default ./data). */
@@ -124,6 +130,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       host: '127.0.0.1',
       seed: 'demo',
       dataFile: files.sandboxData,
+      maxRequestBytes: DEMO_SANDBOX_MAX_REQUEST_BYTES,
     });
   } catch (error) {
     throw portInUse(error, sandboxPort, '--sandbox-port') ?? error;

@@ -7,7 +7,7 @@ import https from 'node:https';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createAdminFrontEnd, SandboxAdminClient } from './admin/index.ts';
 import type { FrontEnd, SandboxContext } from './context.ts';
-import { ewsFrontEnd } from './ews/index.ts';
+import { createEwsFrontEnd, ewsFrontEnd } from './ews/index.ts';
 import { canonicalEwsUrl } from './ews/paths.ts';
 import { createFaultInjector, type RuleBasedFaults } from './faults/index.ts';
 import { graphFrontEnd } from './graph/index.ts';
@@ -52,6 +52,12 @@ export interface SandboxOptions {
   saveIntervalMs?: number;
   /** Milliseconds since the epoch; tests may replace it. */
   now?: () => number;
+  /**
+   * Largest request body, EWS and Graph alike (default 50 MB, EWS 35 MB as Exchange). The demo runs
+   * the sandbox in Exsync's own process and sets it low: parsing a request of megabytes would hold
+   * up Exsync too.
+   */
+  maxRequestBytes?: number;
 }
 
 export interface RunningSandbox {
@@ -108,7 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   let httpsServer: https.Server | undefined;
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
-    bodyLimit: BODY_LIMIT,
+    bodyLimit: options.maxRequestBytes ?? BODY_LIMIT,
     // IIS paths are case-insensitive; EWS clients spell /EWS/Exchange.asmx their own way.
     rewriteUrl: (request) => canonicalEwsUrl(request.url ?? '/'),
     serverFactory: (handler) => {
@@ -123,7 +129,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const mount = (frontEnd: FrontEnd) => app.register(async (scope) => frontEnd(scope, ctx));
   mount(createIdentityFrontEnd(identity));
   mount(createAdminFrontEnd({ adminKey, faults, identity, caPem: tls.cert }));
-  mount(ewsFrontEnd);
+  mount(
+    options.maxRequestBytes === undefined
+      ? ewsFrontEnd
+      : createEwsFrontEnd({ maxBodyBytes: options.maxRequestBytes }),
+  );
   mount(graphFrontEnd);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
