@@ -251,7 +251,6 @@ const PENDING = new Set<string>([
   'pages/mail-services/service-delete.tsx',
   'pages/mail-services/service-sections.tsx',
   'pages/mail-services/use-service-form.ts',
-  'pages/sync-settings/coming-tabs.tsx',
   'pages/sync-settings/contacts-draft.ts',
   'pages/sync-settings/contacts-export-section.tsx',
   'pages/sync-settings/contacts-import-section.tsx',

@@ -144,7 +144,8 @@ describe('mailbox sync settings', () => {
 
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Not saved').waitFor();
-    expect(await page.getByRole('alert').filter({ hasText: 'has no contact folder' }).count()).toBe(1);
+    // Said once: the summary in plain words, the reason at the folder picker.
+    expect(await page.getByRole('alert').filter({ hasText: 'Some fields need correcting' }).count()).toBe(1);
     await folders.getByText('unknown folder').waitFor();
     expect(await page.getByText('Unsaved changes', { exact: true }).count()).toBe(1);
 
