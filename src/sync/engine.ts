@@ -533,6 +533,16 @@ class Run {
     await this.ctx.checkpoint('recovered');
   }
 
+  /**
+   * The listing mark of a new read of a folder (each item it lists marks its link with `read`),
+   * and the mark of the links it has yet to list (`unlisted`).
+   */
+  private newRead(): { read: string; unlisted: string } {
+    const read = `${this.input.runId}/${this.reads.length}`;
+    this.reads.push(read);
+    return { read, unlisted: `${read}/unlisted` };
+  }
+
   /** The mailbox's folders of the entity's kind, listed once a run. */
   private async listedFolders(): Promise<FolderNode[]> {
     if (!this.folders) {
@@ -553,10 +563,8 @@ class Run {
    * the deletes wait for the mass-delete guard like any others.
    */
   private async folderGone(folderId: string, changes: CrmChanges): Promise<void> {
-    const { store, runId } = this.input;
-    const read = `${runId}/${this.reads.length}`;
-    this.reads.push(read);
-    const unlisted = `${read}/unlisted`;
+    const { store } = this.input;
+    const { read, unlisted } = this.newRead();
     await store.markUnlisted(folderId, unlisted);
     await this.missingAfterFullRead(folderId, unlisted, changes, read);
     await store.saveCursor(folderId, null);
@@ -576,14 +584,12 @@ class Run {
   }
 
   private async readFolder(folderId: string, cursor: string | undefined, changes: CrmChanges): Promise<void> {
-    const { connector, engine, store, runId } = this.input;
+    const { connector, engine, store } = this.input;
     const fromScratch = cursor === undefined;
     // Each item this read lists marks its link with `read`. Only links that existed before a
     // read from scratch can have lost their item unnoticed: they start out with `unlisted`, and
     // those still carrying it after the last page are gone from Exchange.
-    const read = `${runId}/${this.reads.length}`;
-    this.reads.push(read);
-    const unlisted = `${read}/unlisted`;
+    const { read, unlisted } = this.newRead();
     if (fromScratch) await store.markUnlisted(folderId, unlisted);
     let page = 0;
     // A server that hands back a position it already gave in this read would be followed for
