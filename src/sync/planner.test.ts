@@ -10,6 +10,7 @@ import {
   type PlanSettings,
   planPair,
   resumedBase,
+  similarity,
   type UpdateIntent,
 } from './planner.ts';
 import { fingerprint } from './snapshot.ts';
@@ -581,5 +582,109 @@ describe('mass-delete guard', () => {
     const decision = massDeleteGuard(deletes, linked, limit, approved);
     expect(decision.proceed).toBe(proceed);
     if (!decision.proceed) expect(decision.reason).toMatch(/administrator/);
+  });
+});
+
+describe('what the actions say', () => {
+  const unlinkOf = (actions: Action[]) => {
+    expect(types(actions)).toEqual(['unlink']);
+    return actions[0] as Extract<Action, { type: 'unlink' }>;
+  };
+
+  it('each unlink names the side it keeps apart and why, in words', () => {
+    const lost = unlinkOf(planPair({ link, crm: { kind: 'inaccessible', recordId: 'R1' } }, settings()));
+    expect([lost.side, lost.reason]).toEqual(['crm', 'the mailbox user can no longer see the record']);
+    const exported = { ...link, origin: 'export' as const };
+    const left = unlinkOf(planPair({ link: exported, crm: crmPresent(base, 11, false) }, settings()));
+    expect([left.side, left.reason]).toEqual(['crm', 'the record left the export filter']);
+    const exGone = unlinkOf(planPair({ link, exchange: exDeleted }, settings({ direction: 'export' })));
+    expect([exGone.side, exGone.reason]).toEqual([
+      'exchange',
+      'deleted in Exchange; deletes flow only from the CRM',
+    ]);
+    const crmGone = unlinkOf(planPair({ link, crm: crmDeleted }, settings({ direction: 'import' })));
+    expect([crmGone.side, crmGone.reason]).toEqual([
+      'crm',
+      'deleted in the CRM; deletes flow only from Exchange',
+    ]);
+  });
+
+  it.each(POLICIES)('a delete meeting an edit logs the whole story (%s)', (conflictPolicy) => {
+    const edited = { ...base, title: 'CTO' };
+    const s = settings({ conflictPolicy });
+    const [fromCrm] = planPair({ link, exchange: exDeleted, crm: crmPresent(edited) }, s);
+    expect(fromCrm).toEqual({
+      type: 'conflict',
+      link,
+      conflict: { fields: [], base, crm: edited, exchange: null, resolution: conflictPolicy },
+    });
+    const [fromExchange] = planPair({ link, exchange: exUpsert(edited), crm: crmDeleted }, s);
+    expect(fromExchange).toEqual({
+      type: 'conflict',
+      link,
+      conflict: { fields: [], base, crm: null, exchange: edited, resolution: conflictPolicy },
+    });
+  });
+
+  it('an update carries what the record could not export', () => {
+    const notExported = [{ field: 'emails', value: 'four@example.test', reason: 'Exchange holds three' }];
+    const crm: CrmSide = {
+      kind: 'present',
+      recordId: 'R1',
+      version: 11,
+      projection: { snapshot: { ...base, title: 'CTO' }, notExported },
+      inScope: true,
+    };
+    const [update] = planPair({ link, crm }, settings());
+    expect(update).toEqual(expect.objectContaining({ type: 'update', notExported }));
+  });
+
+  it('field merge keeps the fields neither side edited', () => {
+    const actions = planPair(
+      {
+        link,
+        exchange: exUpsert({ ...base, phone: '+49 30 1' }),
+        crm: crmPresent({ ...base, title: 'CTO' }),
+      },
+      settings({ fieldMerge: true }),
+    );
+    const update = actions.find((a) => a.type === 'update') as Extract<Action, { type: 'update' }>;
+    expect(update.agreed).toEqual({ name: 'Ada', title: 'CTO', phone: '+49 30 1' });
+  });
+
+  it('import mode: a CRM-only edit stays put and moves nothing', () => {
+    const crm = crmPresent({ ...base, title: 'CTO' }, 10);
+    expect(planPair({ link, crm }, settings({ direction: 'import' }))).toEqual([]);
+  });
+
+  it('import mode: an Exchange edit the record already holds is not written again', () => {
+    const actions = planPair(
+      {
+        link,
+        exchange: exUpsert({ ...base, title: 'CTO', name: 'Ada L.' }),
+        crm: crmPresent({ ...base, title: 'CTO' }),
+      },
+      settings({ direction: 'import' }),
+    );
+    const update = actions[0] as Extract<Action, { type: 'update' }>;
+    expect(update.toRecord).toEqual({ name: 'Ada L.' });
+  });
+
+  it('an interrupted write counts as landed when any field it wrote holds what was sent', () => {
+    const intent: UpdateIntent = {
+      agreed: { ...base, title: 'CTO', name: 'Ada L.' },
+      recordFields: [],
+      itemFields: ['title', 'name'],
+    };
+    // The item holds the title sent, but the user has since renamed it: the write landed.
+    const item = exUpsert({ ...base, title: 'CTO', name: 'Ada King' });
+    expect(resumedBase({ ...link, intent }, item, crmPresent(base, 10))).toEqual(intent.agreed);
+  });
+
+  it('similarity counts only the fields either side fills', () => {
+    const a = { name: 'x', title: 'y', n1: null, n2: null };
+    expect(similarity(a, { name: 'x', title: 'z', n1: null, n2: null })).toBe(0.5);
+    expect(similarity({ name: 'x', title: 'y' }, { name: 'x', title: null })).toBe(0.5);
+    expect(similarity({ n: null }, { n: null })).toBe(1);
   });
 });
