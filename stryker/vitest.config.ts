@@ -5,8 +5,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: (process.env.EXSYNC_MUTATE_TESTS ?? 'src/sync/planner.test.ts').split(','),
+    include: (process.env.EXSYNC_MUTATE_TESTS ?? 'src/sync/planner.test.ts,src/sync/snapshot.test.ts').split(','),
     environment: 'node',
     pool: 'forks',
+    // Instrumented code under coverage on a busy machine is slow; the property tests need room.
+    testTimeout: 120_000,
   },
 });

@@ -35,9 +35,3 @@ export function changedFields(base: Snapshot, next: Snapshot): string[] {
 export function fingerprint(snapshot: Snapshot): string {
   return createHash('sha256').update(canonicalJson(snapshot)).digest('base64url').slice(0, 32);
 }
-
-export function pick(snapshot: Snapshot, fields: Iterable<string>): Snapshot {
-  const out: Snapshot = {};
-  for (const f of fields) out[f] = snapshot[f];
-  return out;
-}
