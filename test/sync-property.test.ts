@@ -186,6 +186,23 @@ async function runCase(
       .sort((a, b) => a.id.localeCompare(b.id));
   // The oracle: what the rules say both sides must hold, from the user's actions alone.
   const model = new SyncModel(policy, fieldMerge);
+  // Beside the oracle, invariants that hold for every contact, also those a killed run left
+  // the oracle unsure of: per side, the last value each edit set and the deletes.
+  const edits = {
+    crm: new Map<string, Map<FieldName, string>>(),
+    exchange: new Map<string, Map<FieldName, string>>(),
+  };
+  const deleted = { crm: new Set<string>(), exchange: new Set<string>() };
+  const noteEdit = (side: 'crm' | 'exchange', u: string, f: FieldName, v: unknown) => {
+    const m = edits[side].get(u) ?? new Map<FieldName, string>();
+    m.set(f, canonical(v));
+    edits[side].set(u, m);
+  };
+  // An item created by a run killed before it saved the link, and deleted by the user before
+  // the resume, cannot be told from any other deleted item (a delete carries no content): the
+  // resumed run exports the record again (docs/mapping.md, Idempotency).
+  let interrupted = false;
+  const deletedWhileInterrupted = new Set<string>();
   const observe = async () => ({
     crm: new Map((await crmRows()).map((r) => [r.uid, r.values])),
     exchange: new Map(world.exchange.rows().map((r) => [r.uid, r.values])),
@@ -212,6 +229,8 @@ async function runCase(
       world.exchange.faults() === faultsBefore;
     if (complete) model.completed(await observe());
     else model.cut();
+    if (result === undefined) interrupted = true;
+    else if (result.status === 'succeeded' && !result.tally?.blocked) interrupted = false;
   };
 
   for (const s of steps) {
@@ -226,11 +245,14 @@ async function runCase(
         const v = pooledValue(s.field, s.value);
         const u = world.exchange.edit(s.pick, s.field, v);
         if (u) model.edit('exchange', u, s.field, v);
+        if (u) noteEdit('exchange', u, s.field, v);
         break;
       }
       case 'exDelete': {
         const u = world.exchange.delete(s.pick);
         if (u) model.delete('exchange', u);
+        if (u) deleted.exchange.add(u);
+        if (u && interrupted) deletedWhileInterrupted.add(u);
         break;
       }
       case 'crmCreate': {
@@ -246,6 +268,7 @@ async function runCase(
         const v = pooledValue(s.field, s.value);
         await crm.update(world.principal, row.id, crmPatch(s.field, v));
         model.edit('crm', row.uid, s.field, v);
+        noteEdit('crm', row.uid, s.field, v);
         break;
       }
       case 'crmDelete': {
@@ -254,6 +277,7 @@ async function runCase(
         const row = rows[s.pick % rows.length];
         await crm.delete(world.principal, row.id);
         model.delete('crm', row.uid);
+        deleted.crm.add(row.uid);
         break;
       }
       case 'sync':
@@ -297,6 +321,31 @@ async function runCase(
     );
   }
   for (const u of expected.keys()) expect(present.has(u), `${u} is missing: ${model.describe(u)}`).toBe(true);
+  for (const row of onCrm) {
+    // Nothing deleted comes back, unless an edit on the other side won the conflict.
+    if (deleted.exchange.has(row.uid) && !deletedWhileInterrupted.has(row.uid))
+      expect(policy === 'crm_wins' && edits.crm.has(row.uid), `${row.uid} was deleted in Exchange`).toBe(
+        true,
+      );
+    if (deleted.crm.has(row.uid))
+      expect(
+        policy === 'exchange_wins' && edits.exchange.has(row.uid),
+        `${row.uid} was deleted in the CRM`,
+      ).toBe(true);
+    // An edit made on one side only is not lost (without field merge: unless the other side
+    // edited the contact too and won it whole).
+    const editedOnBoth = edits.crm.has(row.uid) && edits.exchange.has(row.uid);
+    if (!fieldMerge && editedOnBoth) continue;
+    for (const f of FIELDS) {
+      const c = edits.crm.get(row.uid)?.get(f);
+      const e = edits.exchange.get(row.uid)?.get(f);
+      // (Edits to a copy that was then deleted went with it.)
+      if (c !== undefined && e === undefined && !deleted.crm.has(row.uid))
+        expect(canonical(row.values[f]), `${row.uid}.${f}`).toBe(c);
+      if (e !== undefined && c === undefined && !deleted.exchange.has(row.uid))
+        expect(canonical(row.values[f]), `${row.uid}.${f}`).toBe(e);
+    }
+  }
 }
 
 let fx: CrmFixture;
