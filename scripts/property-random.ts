@@ -28,11 +28,15 @@ for (let round = 0; round < Number(values.rounds); round++) {
   console.log(
     `property test, seed ${seed}: ${values.runs} cases per protocol in memory, ${values['sandbox-runs']} on the sandbox`,
   );
-  const run = spawnSync(join(root, 'node_modules/.bin/vitest'), ['run', 'test/sync-property.test.ts'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
-  });
+  const run = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/sync-property.test.ts'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    },
+  );
   if (run.status !== 0) {
     failed.push(seed);
     const replay = Object.entries(env)
