@@ -1,9 +1,14 @@
 // `npm run bench:store`: writes 100,000 contacts (with their journal entries) in batches, then
-// reads every change since version 0, on SQLite and on PostgreSQL. Prints writes/s, change
-// reads/s and peak memory per engine. Options: --contacts N, --batch N, --engines sqlite,postgres.
+// reads every change since version 0, on SQLite and on PostgreSQL, each on a fresh database and
+// several times over. Prints per engine the median writes/s and change reads/s with the slowest
+// and fastest run, peak memory, and the machine (CPU model, cores, load when it started: a busy
+// machine shows in the spread). Writes per CPU second (the process's user and system time) say
+// what one core does when it is not shared; on a busy machine wall-clock rates fall, CPU rates
+// much less. Options: --contacts N, --batch N, --runs N (default 5),
+// --engines sqlite,postgres.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ContactCreate, createCrm } from '../src/crm/index.ts';
@@ -13,6 +18,7 @@ const { values } = parseArgs({
   options: {
     contacts: { type: 'string', default: '100000' },
     batch: { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '5' },
     engines: { type: 'string', default: 'sqlite,postgres' },
     'postgres-url': {
       type: 'string',
@@ -22,6 +28,7 @@ const { values } = parseArgs({
 });
 const total = Number(values.contacts);
 const batchSize = Number(values.batch);
+const runs = Math.max(1, Number(values.runs));
 
 function contactInput(i: number): ContactCreate {
   return {
@@ -78,12 +85,15 @@ async function runOn(engine: 'sqlite' | 'postgres') {
 
     peakRss = process.memoryUsage().rss;
     const writeStart = performance.now();
+    const writeCpuStart = process.cpuUsage();
     for (let offset = 0; offset < total; offset += batchSize) {
       const inputs: ContactCreate[] = [];
       for (let i = offset; i < Math.min(total, offset + batchSize); i++) inputs.push(contactInput(i));
       await crm.contacts.createMany(principal, inputs);
     }
     const writeSeconds = (performance.now() - writeStart) / 1000;
+    const writeCpu = process.cpuUsage(writeCpuStart);
+    const writeCpuSeconds = (writeCpu.user + writeCpu.system) / 1e6;
     const writePeak = peakRss;
 
     peakRss = process.memoryUsage().rss;
@@ -104,6 +114,7 @@ async function runOn(engine: 'sqlite' | 'postgres') {
       contacts: total,
       batch: batchSize,
       writesPerSecond: Math.round(total / writeSeconds),
+      writesPerCpuSecond: Math.round(total / writeCpuSeconds),
       writeSeconds: Number(writeSeconds.toFixed(2)),
       changesRead: read,
       readsPerSecond: Math.round(read / readSeconds),
@@ -115,11 +126,44 @@ async function runOn(engine: 'sqlite' | 'postgres') {
   }
 }
 
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
+};
+const spread = (xs: number[]) => `${Math.min(...xs)}–${Math.max(...xs)}`;
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: availableParallelism(),
+  loadAtStart: loadavg().map((l) => Number(l.toFixed(2))),
+  node: process.version,
+  at: new Date().toISOString(),
+};
 const results = [];
 for (const engine of values.engines.split(',') as Array<'sqlite' | 'postgres'>) {
-  results.push(await runOn(engine));
+  const each = [];
+  for (let i = 0; i < runs; i++) each.push(await runOn(engine));
+  const writes = each.map((r) => r.writesPerSecond);
+  const writesCpu = each.map((r) => r.writesPerCpuSecond);
+  const reads = each.map((r) => r.readsPerSecond);
+  results.push({
+    engine,
+    contacts: total,
+    batch: batchSize,
+    runs,
+    writesPerSecondMedian: median(writes),
+    writesPerSecondRange: spread(writes),
+    writesPerCpuSecondMedian: median(writesCpu),
+    readsPerSecondMedian: median(reads),
+    readsPerSecondRange: spread(reads),
+    peakRssMiB: Math.max(...each.map((r) => r.peakRssMiB)),
+    writesPerSecondEach: writes,
+  });
 }
 clearInterval(sampler);
-console.log(`node ${process.version}, ${new Date().toISOString()}`);
-console.table(results);
-console.log(JSON.stringify(results));
+console.log(
+  `${machine.cpu}, ${machine.cores} cores, load ${machine.loadAtStart.join(' ')}; node ${machine.node}, ${machine.at}`,
+);
+console.table(results.map(({ writesPerSecondEach: _each, ...r }) => r));
+console.log(JSON.stringify({ machine, results }));
