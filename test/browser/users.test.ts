@@ -92,7 +92,7 @@ describe('your own account', { timeout: 90_000 }, () => {
     const page = await world.newPage();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await world.signIn(page, world.sales);
-    await page.getByRole('link', { name: 'Your account: Sam Sales' }).click();
+    await page.getByRole('banner').getByRole('link', { name: 'Sam Sales' }).click();
     await page.getByRole('heading', { name: 'Your account', level: 1 }).waitFor();
 
     // A token: shown once, copied, usable, then revoked.

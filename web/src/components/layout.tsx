@@ -53,7 +53,6 @@ export function Layout(props: { children: ComponentChildren }) {
             class="user-name"
             href="/me"
             title={me.user.email}
-            aria-label={t('layout.myAccount', { name: me.user.displayName || me.user.email })}
             aria-current={path === '/me' ? 'page' : undefined}
           >
             {me.user.displayName || me.user.email}
