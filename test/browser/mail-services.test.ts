@@ -162,6 +162,8 @@ describe('mail services', () => {
       await page.goto(path);
       await page.getByText('Only administrators can manage mail services').waitFor();
       expect(await page.getByLabel('Service address').count()).toBe(0);
+      // In plain words, without the internal name of the right.
+      expect(await page.getByRole('main').textContent()).not.toContain('CanManageAdministration');
     }
     // The way to their own mailbox is offered instead.
     await page.getByRole('main').getByRole('link', { name: 'Mailboxes' }).click();

@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
+import { t, tx } from '../../i18n.ts';
 import { useSession } from '../../session.tsx';
 
 export function AdminOnly(props: { title: string; children: ComponentChildren }) {
@@ -10,10 +11,8 @@ export function AdminOnly(props: { title: string; children: ComponentChildren })
   if (me.isAdmin) return <>{props.children}</>;
   return (
     <Page title={props.title}>
-      <Notice kind="warning" title="Only administrators can manage mail services">
-        Mail services are set up by users with the system operation CanManageAdministration. To connect your
-        own mailbox, go to <a href="/settings/mailboxes">Mailboxes</a>; if a mail service is missing or wrong,
-        ask an administrator.
+      <Notice kind="warning" title={t('services.adminOnly')}>
+        {tx('services.adminOnlyText', { mailboxes: (text) => <a href="/settings/mailboxes">{text}</a> })}
       </Notice>
     </Page>
   );
