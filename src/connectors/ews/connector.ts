@@ -41,6 +41,12 @@ const FOLDER_CLASSES: Record<FolderKind, RegExp> = {
   tasks: /^IPF\.Task/i,
   mail: /^IPF\.Note/i,
 };
+/**
+ * Contact folders Exchange fills by itself, hidden in Outlook: the Recipient Cache (everyone the
+ * user ever wrote to), Skype/Lync quick contacts and IM lists, GAL and organisational contacts.
+ * Importing "all contact folders" must not bring thousands of such addresses into the CRM.
+ */
+const SYSTEM_FOLDER_CLASSES = /^IPF\.Contact\.(RecipientCache|MOC\.|GalContacts|OrganizationalContacts)/i;
 const WELL_KNOWN: Record<FolderKind, string[]> = {
   contacts: ['contacts'],
   calendar: ['calendar'],
@@ -212,7 +218,8 @@ export class EwsConnector implements ExchangeConnector {
     };
     const nodes = new Map<string, FolderNode>();
     for (const [id, f] of folders) {
-      if (!FOLDER_CLASSES[kind].test(f.folderClass ?? '')) continue;
+      if (!FOLDER_CLASSES[kind].test(f.folderClass ?? '') || SYSTEM_FOLDER_CLASSES.test(f.folderClass ?? ''))
+        continue;
       if (kind !== 'mail' && inTrash(id)) continue;
       const known = wellKnown.get(id);
       nodes.set(id, {
