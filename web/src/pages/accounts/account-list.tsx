@@ -39,7 +39,7 @@ export function AccountList() {
 
   return (
     <Page
-      title="Accounts"
+      title={t('accounts.title')}
       actions={
         <a class="button primary" href="/accounts/new">
           {t('accounts.new')}
@@ -47,8 +47,8 @@ export function AccountList() {
       }
     >
       <ListSearch
-        label="Account filters"
-        placeholder="Part of the name"
+        label={t('accounts.filters')}
+        placeholder={t('accounts.searchPlaceholder')}
         text={text}
         onText={setText}
         onSearch={(typed) => go({ q: typed })}
@@ -59,15 +59,15 @@ export function AccountList() {
           onChange={(s) => go({ sort: s })}
         />
       </ListSearch>
-      <Loading value={list} what="accounts" retry={() => void reload()}>
+      <Loading value={list} what={t('accounts.what')} retry={() => void reload()}>
         {(page) =>
           page.items.length === 0 ? (
             <div class="card crm-empty">
               {q ? (
                 <>
-                  <h2>No accounts match</h2>
+                  <h2>{t('accounts.noMatch.title')}</h2>
                   <p>
-                    No account you can see has “{q}” in its name.{' '}
+                    {t('accounts.noMatch.text', { q })}{' '}
                     <button
                       type="button"
                       class="link"
@@ -76,13 +76,13 @@ export function AccountList() {
                         route('/accounts');
                       }}
                     >
-                      Show all accounts
+                      {t('accounts.showAll')}
                     </button>
                   </p>
                 </>
               ) : (
                 <>
-                  <h2>No accounts yet</h2>
+                  <h2>{t('accounts.empty.title')}</h2>
                   <p>{tx('accounts.empty.textNew', { strong: (text) => <strong>{text}</strong> })}</p>
                 </>
               )}
@@ -94,28 +94,34 @@ export function AccountList() {
               />
               <div class="table-wrap" aria-busy={list.state === 'loading'}>
                 <table class="crm-table">
-                  <caption class="visually-hidden">Accounts</caption>
+                  <caption class="visually-hidden">{t('accounts.title')}</caption>
                   <thead>
                     <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Industry</th>
-                      <th scope="col">Phone</th>
-                      <th scope="col">Website</th>
-                      <th scope="col">City</th>
-                      <th scope="col">Owner</th>
+                      <th scope="col">{t('accounts.field.name')}</th>
+                      <th scope="col">{t('accounts.field.industry')}</th>
+                      <th scope="col">{t('accounts.field.phone')}</th>
+                      <th scope="col">{t('accounts.field.website')}</th>
+                      <th scope="col">{t('accounts.field.city')}</th>
+                      <th scope="col">{t('accounts.field.owner')}</th>
                     </tr>
                   </thead>
                   <tbody>
                     {page.items.map((a) => (
                       <tr key={a.id}>
-                        <th scope="row" data-label="Name">
+                        <th scope="row" data-label={t('accounts.field.name')}>
                           <a href={`/accounts/${encodeURIComponent(a.id)}`}>{a.name}</a>
                         </th>
-                        <td data-label="Industry">{a.industry ?? <None />}</td>
-                        <td data-label="Phone">{a.phone ? <PhoneLink number={a.phone} /> : <None />}</td>
-                        <td data-label="Website">{a.website ? <WebsiteLink url={a.website} /> : <None />}</td>
-                        <td data-label="City">{a.address?.city ?? <None />}</td>
-                        <td data-label="Owner">{users.data ? userName(users.data, a.ownerId) : '…'}</td>
+                        <td data-label={t('accounts.field.industry')}>{a.industry ?? <None />}</td>
+                        <td data-label={t('accounts.field.phone')}>
+                          {a.phone ? <PhoneLink number={a.phone} /> : <None />}
+                        </td>
+                        <td data-label={t('accounts.field.website')}>
+                          {a.website ? <WebsiteLink url={a.website} /> : <None />}
+                        </td>
+                        <td data-label={t('accounts.field.city')}>{a.address?.city ?? <None />}</td>
+                        <td data-label={t('accounts.field.owner')}>
+                          {users.data ? userName(users.data, a.ownerId) : '…'}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -126,7 +132,7 @@ export function AccountList() {
                 nextCursor={page.nextCursor}
                 count={page.items.length}
                 total={page.total}
-                what="accounts"
+                what={t('accounts.what')}
                 onGo={(c) => go({ cursor: c })}
               />
             </>

@@ -37,8 +37,8 @@ export function AccountPage(props: { id: string }) {
 
   return (
     <Page
-      title={account.data?.name ?? 'Account'}
-      crumbs={[{ href: '/accounts', label: 'Accounts' }]}
+      title={account.data?.name ?? t('accounts.fallbackTitle')}
+      crumbs={[{ href: '/accounts', label: t('accounts.title') }]}
       actions={
         account.data &&
         !editing &&
@@ -64,7 +64,7 @@ export function AccountPage(props: { id: string }) {
           onDeleted={() => route('/accounts')}
         />
       )}
-      <Loading value={account} what="the account" retry={() => void reloadAccount()}>
+      <Loading value={account} what={t('accounts.page.what')} retry={() => void reloadAccount()}>
         {(a) =>
           editing ? (
             <AccountForm
@@ -82,26 +82,26 @@ export function AccountPage(props: { id: string }) {
           ) : (
             <div class="crm-record-grid">
               <section class="card" aria-labelledby="account-details">
-                <h2 id="account-details">Details</h2>
+                <h2 id="account-details">{t('records.details')}</h2>
                 <dl class="facts">
-                  <dt>Name</dt>
+                  <dt>{t('accounts.field.name')}</dt>
                   <dd>{a.name}</dd>
-                  <dt>Industry</dt>
+                  <dt>{t('accounts.field.industry')}</dt>
                   <dd>{a.industry ?? <None />}</dd>
-                  <dt>Phone</dt>
+                  <dt>{t('accounts.field.phone')}</dt>
                   <dd>{a.phone ? <PhoneLink number={a.phone} /> : <None />}</dd>
-                  <dt>Website</dt>
+                  <dt>{t('accounts.field.website')}</dt>
                   <dd>{a.website ? <WebsiteLink url={a.website} /> : <None />}</dd>
-                  <dt>Address</dt>
+                  <dt>{t('accounts.field.address')}</dt>
                   <dd>{(a.address && addressLine(a.address)) || <None />}</dd>
-                  <dt>Owner</dt>
+                  <dt>{t('accounts.field.owner')}</dt>
                   <dd>{users.data ? userName(users.data, a.ownerId) : '…'}</dd>
-                  <dt>Changed</dt>
+                  <dt>{t('records.changed')}</dt>
                   <dd>{dateTime(a.updatedAt)}</dd>
                 </dl>
                 {a.notes && (
                   <>
-                    <h3 class="crm-small muted">Notes</h3>
+                    <h3 class="crm-small muted">{t('accounts.field.notes')}</h3>
                     <p class="crm-notes">{a.notes}</p>
                   </>
                 )}
@@ -113,42 +113,41 @@ export function AccountPage(props: { id: string }) {
       {account.data && !editing && (
         <section class="crm-account-contacts" aria-labelledby="account-contacts">
           <div class="page-header">
-            <h2 id="account-contacts">Contacts</h2>
-            <a href={`/contacts?accountId=${encodeURIComponent(props.id)}`}>Open in the contact list</a>
+            <h2 id="account-contacts">{t('accounts.contacts.title')}</h2>
+            <a href={`/contacts?accountId=${encodeURIComponent(props.id)}`}>{t('accounts.contacts.open')}</a>
           </div>
-          <Loading value={contacts} what="the account’s contacts" retry={() => void reloadContacts()}>
+          <Loading value={contacts} what={t('accounts.contacts.what')} retry={() => void reloadContacts()}>
             {() =>
               shown.length === 0 ? (
-                <p class="muted">
-                  No contact you can see works for this account. A sync links imported contacts whose company
-                  is “{account.data?.name}”.
-                </p>
+                <p class="muted">{t('accounts.contacts.none', { name: account.data?.name })}</p>
               ) : (
                 <>
                   <div class="table-wrap">
                     <table class="crm-table">
-                      <caption class="visually-hidden">Contacts of {account.data?.name}</caption>
+                      <caption class="visually-hidden">
+                        {t('accounts.contacts.caption', { name: account.data?.name })}
+                      </caption>
                       <thead>
                         <tr>
-                          <th scope="col">Name</th>
-                          <th scope="col">Job title</th>
-                          <th scope="col">Email</th>
-                          <th scope="col">Phone</th>
-                          <th scope="col">Type</th>
+                          <th scope="col">{t('contacts.col.name')}</th>
+                          <th scope="col">{t('contacts.field.jobTitle')}</th>
+                          <th scope="col">{t('accounts.contacts.email')}</th>
+                          <th scope="col">{t('accounts.field.phone')}</th>
+                          <th scope="col">{t('contacts.field.type')}</th>
                         </tr>
                       </thead>
                       <tbody>
                         {shown.map((c) => (
                           <tr key={c.id}>
-                            <th scope="row" data-label="Name">
+                            <th scope="row" data-label={t('contacts.col.name')}>
                               <a href={`/contacts/${encodeURIComponent(c.id)}`}>{c.displayName}</a>
                             </th>
-                            <td data-label="Job title">{c.jobTitle ?? <None />}</td>
-                            <td data-label="Email">
+                            <td data-label={t('contacts.field.jobTitle')}>{c.jobTitle ?? <None />}</td>
+                            <td data-label={t('accounts.contacts.email')}>
                               {c.emails[0] ? <EmailLink address={c.emails[0].address} /> : <None />}
                             </td>
-                            <td data-label="Phone">{c.phones[0]?.number ?? <None />}</td>
-                            <td data-label="Type">{CONTACT_TYPE_LABELS[c.type]}</td>
+                            <td data-label={t('accounts.field.phone')}>{c.phones[0]?.number ?? <None />}</td>
+                            <td data-label={t('contacts.field.type')}>{CONTACT_TYPE_LABELS[c.type]}</td>
                           </tr>
                         ))}
                       </tbody>
@@ -157,7 +156,7 @@ export function AccountPage(props: { id: string }) {
                   {nextCursor && (
                     <div class="pager">
                       <ActionButton
-                        busyLabel="Loading…"
+                        busyLabel={t('accounts.contacts.loading')}
                         onAction={async () => {
                           const page = await get<ListPage<Contact>>('/api/v1/contacts', {
                             accountId: props.id,
@@ -170,7 +169,7 @@ export function AccountPage(props: { id: string }) {
                           });
                         }}
                       >
-                        Show more contacts
+                        {t('accounts.contacts.more')}
                       </ActionButton>
                     </div>
                   )}

@@ -7,7 +7,7 @@ import { Field } from '../../components/field.tsx';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
-import { t } from '../../i18n.ts';
+import { t, tx } from '../../i18n.ts';
 import { can, useSession } from '../../session.tsx';
 import type { Contact, Mailbox } from '../../types.ts';
 import { CsvImport } from './csv-import.tsx';
@@ -79,7 +79,7 @@ export function ContactList() {
 
   return (
     <Page
-      title="Contacts"
+      title={t('contacts.title')}
       actions={
         <>
           <a class="button primary" href="/contacts/new">
@@ -88,10 +88,10 @@ export function ContactList() {
           {csv && (
             <>
               <a class="button" href={withQuery('/api/v1/contacts/export.csv', filters)} download>
-                Export CSV
+                {t('contacts.exportCsv')}
               </a>
               <button type="button" aria-expanded={importing} onClick={() => setImporting(!importing)}>
-                Import CSV
+                {t('contacts.importCsv')}
               </button>
             </>
           )}
@@ -110,16 +110,16 @@ export function ContactList() {
         />
       )}
       <ListSearch
-        label="Contact filters"
-        placeholder="Name, company or email"
+        label={t('contacts.filters')}
+        placeholder={t('contacts.searchPlaceholder')}
         text={text}
         onText={setText}
         onSearch={(typed) => go({ q: typed })}
       >
-        <Field label="Type">
+        <Field label={t('contacts.field.type')}>
           {(id) => (
             <select id={id} value={filters.type} onChange={(e) => go({ type: e.currentTarget.value })}>
-              <option value="">All types</option>
+              <option value="">{t('contacts.filter.allTypes')}</option>
               {Object.entries(CONTACT_TYPE_LABELS).map(([value, label]) => (
                 <option key={value} value={value}>
                   {label}
@@ -143,19 +143,19 @@ export function ContactList() {
               route('/contacts');
             }}
           >
-            Clear filters
+            {t('contacts.clearFilters')}
           </button>
         )}
       </ListSearch>
       {directory.state === 'failed' && (
-        <Notice kind="warning" title="Could not load the filter choices">
+        <Notice kind="warning" title={t('contacts.filterChoicesFailed')}>
           {directory.error}{' '}
           <button type="button" class="link" onClick={() => void reloadDirectory()}>
-            Try again
+            {t('common.tryAgain')}
           </button>
         </Notice>
       )}
-      <Loading value={list} what="contacts" retry={() => void reload()}>
+      <Loading value={list} what={t('contacts.what')} retry={() => void reload()}>
         {({ page, accounts }) =>
           page.items.length === 0 ? (
             <EmptyContacts filtered={filtered} csv={csv} onClear={() => route('/contacts')} />
@@ -175,7 +175,7 @@ export function ContactList() {
                 nextCursor={page.nextCursor}
                 count={page.items.length}
                 total={page.total}
-                what="contacts"
+                what={t('contacts.what')}
                 onGo={(c) => go({ cursor: c })}
               />
             </>
@@ -200,7 +200,7 @@ function DirectoryFilters(props: {
     value !== '' && !list.some((item) => item.id === value);
   return (
     <>
-      <Field label="Group">
+      <Field label={t('contacts.field.groups')}>
         {(id) => (
           <select
             id={id}
@@ -208,25 +208,21 @@ function DirectoryFilters(props: {
             disabled={loading}
             onChange={(e) => go({ groupId: e.currentTarget.value })}
           >
-            <option value="">All groups</option>
+            <option value="">{t('contacts.filter.allGroups')}</option>
             {directory?.groups.map((g) => (
               <option key={g.id} value={g.id}>
                 {g.name}
               </option>
             ))}
             {keep(filters.groupId, directory?.groups ?? []) && (
-              <option value={filters.groupId}>Chosen group</option>
+              <option value={filters.groupId}>{t('contacts.filter.chosenGroup')}</option>
             )}
           </select>
         )}
       </Field>
       <Field
-        label="Account"
-        hint={
-          directory?.moreAccounts
-            ? 'Lists the first 500 accounts; open an account to see all its contacts.'
-            : undefined
-        }
+        label={t('contacts.field.account')}
+        hint={directory?.moreAccounts ? t('contacts.filter.accountsHint') : undefined}
       >
         {(id, describedBy) => (
           <select
@@ -236,19 +232,19 @@ function DirectoryFilters(props: {
             disabled={loading}
             onChange={(e) => go({ accountId: e.currentTarget.value })}
           >
-            <option value="">All accounts</option>
+            <option value="">{t('contacts.filter.allAccounts')}</option>
             {directory?.accounts.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.name}
               </option>
             ))}
             {keep(filters.accountId, directory?.accounts ?? []) && (
-              <option value={filters.accountId}>Chosen account</option>
+              <option value={filters.accountId}>{t('contacts.filter.chosenAccount')}</option>
             )}
           </select>
         )}
       </Field>
-      <Field label="Owner">
+      <Field label={t('contacts.field.owner')}>
         {(id) => (
           <select
             id={id}
@@ -256,8 +252,8 @@ function DirectoryFilters(props: {
             disabled={loading}
             onChange={(e) => go({ ownerId: e.currentTarget.value })}
           >
-            <option value="">Everyone</option>
-            <option value={props.myId}>Me</option>
+            <option value="">{t('contacts.filter.everyone')}</option>
+            <option value={props.myId}>{t('contacts.filter.me')}</option>
             {directory?.users
               .filter((u) => u.id !== props.myId)
               .map((u) => (
@@ -276,32 +272,31 @@ function EmptyContacts(props: { filtered: boolean; csv: boolean; onClear: () => 
   if (props.filtered) {
     return (
       <div class="card crm-empty">
-        <h2>No contacts match</h2>
+        <h2>{t('contacts.empty.noMatch')}</h2>
         <p>
-          No contact you can see matches this search and these filters. Change them, or{' '}
-          <button type="button" class="link" onClick={props.onClear}>
-            clear all filters
-          </button>
-          .
+          {tx('contacts.empty.noMatchText', {
+            clear: (text) => (
+              <button type="button" class="link" onClick={props.onClear}>
+                {text}
+              </button>
+            ),
+          })}
         </p>
       </div>
     );
   }
   return (
     <div class="card crm-empty">
-      <h2>No contacts yet</h2>
-      <p>Contacts arrive here when a mailbox syncs, or when you import them.</p>
+      <h2>{t('contacts.empty.title')}</h2>
+      <p>{t('contacts.empty.text')}</p>
       <ul>
         <li>
-          <a href="/settings/mailboxes">Connect a mailbox</a>, then choose <strong>Actions → Run sync</strong>{' '}
-          above to import its contacts from Exchange.
+          {tx('contacts.empty.sync', {
+            link: (text) => <a href="/settings/mailboxes">{text}</a>,
+            strong: (text) => <strong>{text}</strong>,
+          })}
         </li>
-        {props.csv && (
-          <li>
-            Or choose <strong>Import CSV</strong> to load contacts from a file (Outlook exports are
-            understood).
-          </li>
-        )}
+        {props.csv && <li>{tx('contacts.empty.csv', { strong: (text) => <strong>{text}</strong> })}</li>}
       </ul>
     </div>
   );
@@ -316,15 +311,15 @@ function ContactTable(props: {
   return (
     <div class="table-wrap crm-table-wrap" aria-busy={props.busy}>
       <table class="crm-table">
-        <caption class="visually-hidden">Contacts</caption>
+        <caption class="visually-hidden">{t('contacts.title')}</caption>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Company</th>
-            <th scope="col">Email</th>
-            <th scope="col">Phone</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Groups</th>
+            <th scope="col">{t('contacts.col.name')}</th>
+            <th scope="col">{t('contacts.field.companyName')}</th>
+            <th scope="col">{t('accounts.contacts.email')}</th>
+            <th scope="col">{t('accounts.field.phone')}</th>
+            <th scope="col">{t('contacts.field.owner')}</th>
+            <th scope="col">{t('contacts.field.groups')}</th>
           </tr>
         </thead>
         <tbody>
@@ -334,20 +329,20 @@ function ContactTable(props: {
             const phone = c.phones[0];
             return (
               <tr key={c.id}>
-                <th scope="row" data-label="Name">
+                <th scope="row" data-label={t('contacts.col.name')}>
                   <a href={`/contacts/${encodeURIComponent(c.id)}`}>{c.displayName}</a>
                   <div class="muted crm-small">
                     {[c.jobTitle, CONTACT_TYPE_LABELS[c.type]].filter(Boolean).join(' · ')}
                   </div>
                 </th>
-                <td data-label="Company">
+                <td data-label={t('contacts.field.companyName')}>
                   {account && c.accountId ? (
                     <a href={`/accounts/${encodeURIComponent(c.accountId)}`}>{account}</a>
                   ) : (
                     (c.companyName ?? <None />)
                   )}
                 </td>
-                <td data-label="Email">
+                <td data-label={t('accounts.contacts.email')}>
                   {email ? (
                     <>
                       <EmailLink address={email.address} />
@@ -357,7 +352,7 @@ function ContactTable(props: {
                     <None />
                   )}
                 </td>
-                <td data-label="Phone">
+                <td data-label={t('accounts.field.phone')}>
                   {phone ? (
                     <>
                       <PhoneLink number={phone.number} />{' '}
@@ -370,10 +365,10 @@ function ContactTable(props: {
                     <None />
                   )}
                 </td>
-                <td data-label="Owner">
+                <td data-label={t('contacts.field.owner')}>
                   {props.directory ? userName(props.directory.users, c.ownerId) : '…'}
                 </td>
-                <td data-label="Groups">
+                <td data-label={t('contacts.field.groups')}>
                   {c.groups.length === 0 ? (
                     <None />
                   ) : (

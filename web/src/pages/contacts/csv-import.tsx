@@ -4,6 +4,7 @@ import { useId, useState } from 'preact/hooks';
 import { api } from '../../api.ts';
 import { ActionButton } from '../../components/action-button.tsx';
 import { Notice } from '../../components/notice.tsx';
+import { t } from '../../i18n.ts';
 import type { ContactImportSummary } from '../../types.ts';
 
 export function CsvImport(props: { onClose: () => void; onImported: () => void }) {
@@ -14,7 +15,7 @@ export function CsvImport(props: { onClose: () => void; onImported: () => void }
 
   const send = async (dryRun: boolean) => {
     if (!file) {
-      setError('Choose a CSV file first.');
+      setError(t('contacts.import.chooseFile'));
       return;
     }
     setError(null);
@@ -29,13 +30,10 @@ export function CsvImport(props: { onClose: () => void; onImported: () => void }
 
   return (
     <section class="card" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Import contacts from CSV</h2>
-      <p class="muted">
-        Rows with an Id column update that contact; the others create new contacts. Check the file first to
-        see what would happen.
-      </p>
+      <h2 id={`${id}-title`}>{t('contacts.import.title')}</h2>
+      <p class="muted">{t('contacts.import.intro')}</p>
       <div class="field">
-        <label for={`${id}-file`}>CSV file</label>
+        <label for={`${id}-file`}>{t('contacts.import.file')}</label>
         <input
           id={`${id}-file`}
           type="file"
@@ -49,14 +47,23 @@ export function CsvImport(props: { onClose: () => void; onImported: () => void }
       {error && <Notice kind="error">{error}</Notice>}
       {summary && <ImportSummary summary={summary} />}
       <div class="form-actions">
-        <ActionButton onAction={() => send(true)} busyLabel="Checking…" onError={setError}>
-          Check file
+        <ActionButton
+          onAction={() => send(true)}
+          busyLabel={t('contacts.import.checking')}
+          onError={setError}
+        >
+          {t('contacts.import.check')}
         </ActionButton>
-        <ActionButton kind="primary" onAction={() => send(false)} busyLabel="Importing…" onError={setError}>
-          Import
+        <ActionButton
+          kind="primary"
+          onAction={() => send(false)}
+          busyLabel={t('contacts.import.importing')}
+          onError={setError}
+        >
+          {t('contacts.import.import')}
         </ActionButton>
         <button type="button" class="link" onClick={props.onClose}>
-          Close
+          {t('contacts.import.close')}
         </button>
       </div>
     </section>
@@ -64,27 +71,30 @@ export function CsvImport(props: { onClose: () => void; onImported: () => void }
 }
 
 function ImportSummary({ summary }: { summary: ContactImportSummary }) {
-  const would = summary.dryRun ? 'would be ' : '';
   const failed = summary.failed.length;
   return (
     <Notice
       kind={failed ? 'warning' : 'success'}
-      title={summary.dryRun ? 'The file was checked; nothing was written' : 'Import finished'}
+      title={summary.dryRun ? t('contacts.import.checked') : t('contacts.import.finished')}
     >
       <p>
-        {summary.created} {summary.created === 1 ? 'contact' : 'contacts'} {would}created, {summary.updated}{' '}
-        {would}updated{failed ? `, ${failed} ${failed === 1 ? 'row' : 'rows'} with errors (not written)` : ''}
-        .
+        {t(summary.dryRun ? 'contacts.import.resultDry' : 'contacts.import.result', {
+          created: summary.created,
+          updated: summary.updated,
+          failed,
+        })}
       </p>
       {failed > 0 && (
         <ul>
           {summary.failed.slice(0, 20).map((f) => (
             <li key={f.line}>
-              Line {f.line}:{' '}
-              {f.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ')}
+              {t('contacts.import.line', {
+                line: f.line,
+                errors: f.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '),
+              })}
             </li>
           ))}
-          {failed > 20 && <li>…and {failed - 20} more rows.</li>}
+          {failed > 20 && <li>{t('contacts.import.more', { count: failed - 20 })}</li>}
         </ul>
       )}
       {summary.warnings.length > 0 && (

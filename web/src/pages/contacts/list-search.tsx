@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Field } from '../../components/field.tsx';
+import { t } from '../../i18n.ts';
 
 const TYPING_PAUSE_MS = 350;
 
@@ -37,7 +38,7 @@ export function ListSearch(props: {
           props.onSearch(props.text.trim());
         }}
       >
-        <Field label="Search">
+        <Field label={t('lists.search')}>
           {(id) => (
             <input
               id={id}

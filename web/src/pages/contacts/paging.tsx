@@ -36,33 +36,33 @@ export function Pager(props: {
     props.onGo(props.nextCursor);
   };
   return (
-    <nav class="pager" aria-label={`Pages of ${props.what}`}>
+    <nav class="pager" aria-label={t('lists.pages', { what: props.what })}>
       {props.cursor &&
         (trail ? (
           <button type="button" class="secondary" onClick={() => props.onGo(trail.previous)}>
-            Previous page
+            {t('lists.previous')}
           </button>
         ) : (
           <button type="button" class="secondary" onClick={() => props.onGo(null)}>
-            First page
+            {t('lists.firstPage')}
           </button>
         ))}
       <span class="muted" aria-live="polite">
         {trail && trail.first > 0
           ? props.total === undefined
-            ? `${props.what} ${trail.first}–${trail.first + props.count - 1}`
+            ? t('lists.range', { what: props.what, first: trail.first, last: trail.first + props.count - 1 })
             : t('lists.rangeOfTotal', {
                 first: trail.first,
                 last: trail.first + props.count - 1,
                 total: props.total,
               })
           : props.total === undefined
-            ? `${props.count} ${props.what}`
+            ? t('lists.count', { count: props.count, what: props.what })
             : t('lists.rangeOfTotal', { first: 1, last: props.count, total: props.total })}
       </span>
       {props.nextCursor && (
         <button type="button" class="secondary" onClick={goNext}>
-          Next page
+          {t('lists.next')}
         </button>
       )}
     </nav>
