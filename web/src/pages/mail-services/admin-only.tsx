@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
-import { t, tx } from '../../i18n.ts';
+import { type MessageKey, t, tx } from '../../i18n.ts';
 import { useSession } from '../../session.tsx';
 
 export function AdminOnly(props: { title: string; children: ComponentChildren }) {
@@ -18,21 +18,34 @@ export function AdminOnly(props: { title: string; children: ComponentChildren })
   );
 }
 
-export const TYPE_LABELS: Record<string, string> = {
-  exchange: 'Exchange Server (EWS)',
-  microsoft365: 'Microsoft 365',
+const TYPE_LABELS: Record<string, MessageKey> = {
+  exchange: 'mailServices.type.exchange',
+  microsoft365: 'mailServices.type.microsoft365',
 };
 
-export const AUTH_LABELS: Record<string, string> = {
-  basic: 'Basic',
-  ntlm: 'NTLM',
-  oauth: 'OAuth 2.0',
-  oauth_delegated: 'OAuth 2.0 (each user signs in)',
-  app_only: 'App-only (organisation mode)',
+const AUTH_LABELS: Record<string, MessageKey> = {
+  basic: 'mailServices.auth.basic',
+  ntlm: 'mailServices.auth.ntlm',
+  oauth: 'mailServices.auth.oauth',
+  oauth_delegated: 'mailServices.auth.oauthDelegated',
+  app_only: 'mailServices.auth.appOnly',
 };
 
-export const LOGIN_FORMAT_LABELS: Record<string, string> = {
-  email: 'Use the email address',
-  mailbox: 'Use the mailbox name (before @)',
-  manual: 'Users type their login',
+const LOGIN_FORMAT_LABELS: Record<string, MessageKey> = {
+  email: 'mailServices.login.email',
+  mailbox: 'mailServices.login.mailbox',
+  manual: 'mailServices.login.manual',
 };
+
+/** A label in the user's language, or the value itself when the UI does not know it. */
+const labelOf = (labels: Record<string, MessageKey>) => (value: string) => {
+  const key = labels[value];
+  return key ? t(key) : value;
+};
+
+/** The name of a mail service type. */
+export const typeLabel = labelOf(TYPE_LABELS);
+/** The name of an authentication method. */
+export const authLabel = labelOf(AUTH_LABELS);
+/** How a login format makes a user's login. */
+export const loginFormatLabel = labelOf(LOGIN_FORMAT_LABELS);

@@ -9,6 +9,7 @@ import { ActionButton } from '../../components/action-button.tsx';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
+import { t } from '../../i18n.ts';
 import type { MailService } from '../../types.ts';
 import { AdminOnly } from './admin-only.tsx';
 import { DeleteService } from './service-delete.tsx';
@@ -17,7 +18,7 @@ import { useServiceForm } from './use-service-form.ts';
 import './mail-services.css';
 
 export function MailServiceForm(props: { id?: string }) {
-  const title = props.id ? 'Mail service' : 'Add mail service';
+  const title = props.id ? t('mailServices.form.title') : t('mailServices.add');
   return (
     <AdminOnly title={title}>
       {props.id ? <EditService id={props.id} /> : <ServiceEditor service={null} />}
@@ -31,7 +32,7 @@ function EditService(props: { id: string }) {
     [props.id],
   );
   return (
-    <Loading value={service} what="the mail service" retry={() => void reload()}>
+    <Loading value={service} what={t('mailServices.form.what')} retry={() => void reload()}>
       {(s) => <ServiceEditor key={s.id} service={s} onSaved={reload} />}
     </Loading>
   );
@@ -43,12 +44,12 @@ function ServiceEditor(props: { service: MailService | null; onSaved?: () => Pro
   const section = { draft, set, errors, service };
   return (
     <Page
-      title={service ? service.name : 'Add mail service'}
-      crumbs={[{ href: '/settings/mail-services', label: 'Mail services' }]}
+      title={service ? service.name : t('mailServices.add')}
+      crumbs={[{ href: '/settings/mail-services', label: t('mailServices.title') }]}
     >
       {saved && <Notice kind="success">{saved}</Notice>}
       {problem && (
-        <Notice kind="error" title="The mail service was not saved">
+        <Notice kind="error" title={t('mailServices.form.notSaved')}>
           {messageOf(problem)}
         </Notice>
       )}
@@ -67,14 +68,14 @@ function ServiceEditor(props: { service: MailService | null; onSaved?: () => Pro
           <ActionButton
             kind="primary"
             type="submit"
-            busyLabel="Saving…"
+            busyLabel={t('common.saving')}
             disabled={!draft.loadEmails && !draft.sendEmails}
             onAction={save}
           >
-            {service ? 'Save changes' : 'Add mail service'}
+            {service ? t('mailServices.form.saveChanges') : t('mailServices.add')}
           </ActionButton>
           <a class="button" href="/settings/mail-services">
-            Cancel
+            {t('common.cancel')}
           </a>
         </div>
       </form>

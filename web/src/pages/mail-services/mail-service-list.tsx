@@ -3,13 +3,14 @@ import { get } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
+import { t } from '../../i18n.ts';
 import type { MailService } from '../../types.ts';
-import { AdminOnly, AUTH_LABELS, TYPE_LABELS } from './admin-only.tsx';
+import { AdminOnly, authLabel, typeLabel } from './admin-only.tsx';
 import './mail-services.css';
 
 export function MailServiceList() {
   return (
-    <AdminOnly title="Mail services">
+    <AdminOnly title={t('mailServices.title')}>
       <ServiceList />
     </AdminOnly>
   );
@@ -22,35 +23,31 @@ function ServiceList() {
   );
   return (
     <Page
-      title="Mail services"
+      title={t('mailServices.title')}
       actions={
         <a class="button primary" href="/settings/mail-services/new">
-          Add mail service
+          {t('mailServices.add')}
         </a>
       }
     >
-      <p class="muted">
-        Each Exchange Server or Microsoft 365 your organisation uses. Users connect their mailboxes to these
-        services by typing their email address; the served domains decide which service an address belongs to.
-      </p>
-      <Loading value={services} what="the mail services" retry={() => void reload()}>
+      <p class="muted">{t('mailServices.intro')} </p>
+      <Loading value={services} what={t('services.what')} retry={() => void reload()}>
         {(data) =>
           data.items.length === 0 ? (
-            <Notice kind="info" title="No mail service yet">
-              Add the Exchange Server or Microsoft 365 your organisation uses, so that users can connect their
-              mailboxes.
+            <Notice kind="info" title={t('mailServices.empty')}>
+              {t('mailServices.emptyText')}
             </Notice>
           ) : (
             <div class="table-wrap">
-              <table aria-label="Mail services">
+              <table aria-label={t('mailServices.title')}>
                 <thead>
                   <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Service address</th>
-                    <th scope="col">Authentication</th>
-                    <th scope="col">Domains</th>
-                    <th scope="col">Mode</th>
+                    <th scope="col">{t('mailServices.head.name')}</th>
+                    <th scope="col">{t('mailServices.head.type')}</th>
+                    <th scope="col">{t('mailServices.serviceAddress')}</th>
+                    <th scope="col">{t('mailServices.head.auth')}</th>
+                    <th scope="col">{t('org.domains')}</th>
+                    <th scope="col">{t('mailServices.head.mode')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -59,16 +56,22 @@ function ServiceList() {
                       <td>
                         <a href={`/settings/mail-services/${s.id}`}>{s.name}</a>
                       </td>
-                      <td>{TYPE_LABELS[s.type] ?? s.type}</td>
+                      <td>{typeLabel(s.type)}</td>
                       <td class="break">{s.serviceAddress}</td>
-                      <td>{AUTH_LABELS[s.authMethod] ?? s.authMethod}</td>
-                      <td>{s.domains.length > 0 ? s.domains.join(', ') : <span class="muted">none</span>}</td>
+                      <td>{authLabel(s.authMethod)}</td>
+                      <td>
+                        {s.domains.length > 0 ? (
+                          s.domains.join(', ')
+                        ) : (
+                          <span class="muted">{t('mailServices.noDomains')}</span>
+                        )}
+                      </td>
                       <td>
                         {s.accessMode === 'organisation'
-                          ? 'Organisation'
+                          ? t('mailServices.mode.organisation')
                           : s.accessMode === 'individual'
-                            ? 'Individual mailboxes'
-                            : 'Not chosen yet'}
+                            ? t('mailServices.mode.individual')
+                            : t('mailServices.mode.none')}
                       </td>
                     </tr>
                   ))}

@@ -6,7 +6,7 @@ import { ApiProblem, del, get } from '../../api.ts';
 import { Confirm } from '../../components/confirm.tsx';
 import { useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
-import { t } from '../../i18n.ts';
+import { t, tx } from '../../i18n.ts';
 import type { Mailbox, MailService } from '../../types.ts';
 
 /** The mailboxes that use a service, as links to their pages, where they can be disconnected. */
@@ -46,30 +46,31 @@ export function DeleteService(props: { service: MailService }) {
   };
   return (
     <section class="card" aria-labelledby="delete-service">
-      <h2 id="delete-service">Delete this mail service</h2>
+      <h2 id="delete-service">{t('mailServices.delete.heading')}</h2>
       {refusal && (
-        <Notice kind="error" title="This mail service is still in use">
-          <p>The mail service cannot be deleted while these mailboxes use it:</p>
+        <Notice kind="error" title={t('mailServices.delete.inUse')}>
+          <p>{t('mailServices.delete.inUseText')}</p>
           <MailboxesUsing serviceId={props.service.id} />
           <p>
-            Disconnect them first (on each mailbox's page in <a href="/settings/mailboxes">Mailboxes</a>),
-            then delete the service. Data already synced stays.
+            {tx('mailServices.delete.inUseWhat', {
+              mailboxes: (text) => <a href="/settings/mailboxes">{text}</a>,
+            })}
           </p>
         </Notice>
       )}
       {confirming ? (
         <Confirm
-          legend="Confirm deletion"
-          action="Delete mail service"
-          busyLabel="Deleting…"
+          legend={t('mailServices.delete.legend')}
+          action={t('mailServices.delete.action')}
+          busyLabel={t('common.deleting')}
           onAction={remove}
           onCancel={() => setConfirming(false)}
         >
-          Delete “{props.service.name}”? Users can no longer connect mailboxes to it. This cannot be undone.
+          {t('mailServices.delete.question', { name: props.service.name })}
         </Confirm>
       ) : (
         <button type="button" class="danger" onClick={() => setConfirming(true)}>
-          Delete…
+          {t('mailServices.delete.button')}
         </button>
       )}
     </section>

@@ -7,17 +7,17 @@ import { get } from '../../api.ts';
 import { Field } from '../../components/field.tsx';
 import { useLoad } from '../../components/load.tsx';
 import { t } from '../../i18n.ts';
-import { AUTH_LABELS, LOGIN_FORMAT_LABELS, TYPE_LABELS } from './admin-only.tsx';
+import { authLabel, loginFormatLabel, typeLabel } from './admin-only.tsx';
 import { AUTH_METHODS, type AuthMethod, type LoginFormat, OAUTH, type ServiceType } from './service-draft.ts';
 import type { SectionProps } from './use-service-form.ts';
 
 export function ServiceSettings({ draft, set, errors, service }: SectionProps) {
   return (
     <fieldset>
-      <legend>Service settings</legend>
+      <legend>{t('mailServices.section.service')}</legend>
       <Field
-        label="Type of mail service"
-        hint={service ? 'The type cannot change; add another service instead.' : undefined}
+        label={t('mailServices.field.type')}
+        hint={service ? t('mailServices.field.typeLocked') : undefined}
         error={errors.type}
       >
         {(id, describedBy) => (
@@ -28,17 +28,17 @@ export function ServiceSettings({ draft, set, errors, service }: SectionProps) {
             disabled={!!service}
             onChange={(e) => set('type', e.currentTarget.value as ServiceType)}
           >
-            <option value="exchange">{TYPE_LABELS.exchange}</option>
-            <option value="microsoft365">{TYPE_LABELS.microsoft365}</option>
+            <option value="exchange">{typeLabel('exchange')}</option>
+            <option value="microsoft365">{typeLabel('microsoft365')}</option>
           </select>
         )}
       </Field>
       <Field
-        label="Service address"
+        label={t('mailServices.serviceAddress')}
         hint={
           draft.type === 'exchange'
-            ? 'The Exchange host, e.g. mail.example.com, or the full EWS URL (https://…/EWS/Exchange.asmx).'
-            : 'The Microsoft Graph base URL; leave empty for https://graph.microsoft.com/v1.0.'
+            ? t('mailServices.field.addressHintExchange')
+            : t('mailServices.field.addressHintGraph')
         }
         error={errors.serviceAddress}
       >
@@ -65,13 +65,13 @@ export function AdditionalSettings(props: SectionProps) {
     .join('; ');
   return (
     <fieldset>
-      <legend>Additional settings</legend>
+      <legend>{t('mailServices.section.additional')}</legend>
       <EmailChecks {...props} />
       {/* Microsoft 365 signs users in with their address; a login format means nothing there. */}
       {draft.type !== 'microsoft365' && (
         <Field
-          label="Login format"
-          hint="How a user's login is made from their email address."
+          label={t('mailServices.field.loginFormat')}
+          hint={t('mailServices.field.loginFormatHint')}
           error={errors.loginFormat}
         >
           {(id, describedBy) => (
@@ -83,14 +83,14 @@ export function AdditionalSettings(props: SectionProps) {
             >
               {(['email', 'mailbox', 'manual'] as const).map((f) => (
                 <option key={f} value={f}>
-                  {LOGIN_FORMAT_LABELS[f]}
+                  {loginFormatLabel(f)}
                 </option>
               ))}
             </select>
           )}
         </Field>
       )}
-      <Field label="Service name" hint="Shown to users; the service address when empty." error={errors.name}>
+      <Field label={t('mailServices.field.name')} hint={t('mailServices.field.nameHint')} error={errors.name}>
         {(id, describedBy) => (
           <input
             id={id}
@@ -101,12 +101,8 @@ export function AdditionalSettings(props: SectionProps) {
         )}
       </Field>
       <Field
-        label="Authentication method"
-        hint={
-          service?.accessMode
-            ? 'Mailboxes already use this service: the method is locked to keep their access mode.'
-            : undefined
-        }
+        label={t('mailServices.field.auth')}
+        hint={service?.accessMode ? t('mailServices.field.authLocked') : undefined}
         error={errors.authMethod}
       >
         {(id, describedBy) => (
@@ -118,7 +114,7 @@ export function AdditionalSettings(props: SectionProps) {
           >
             {AUTH_METHODS[draft.type].map((m) => (
               <option key={m} value={m}>
-                {AUTH_LABELS[m]}
+                {authLabel(m)}
               </option>
             ))}
           </select>
@@ -126,8 +122,8 @@ export function AdditionalSettings(props: SectionProps) {
       </Field>
       {OAUTH.includes(draft.authMethod) && <OAuthRegistration {...props} />}
       <Field
-        label="Served email domains"
-        hint="The domains of your users' addresses, separated by commas, e.g. example.com, eu.example.com. A domain belongs to one service only."
+        label={t('mailServices.field.domains')}
+        hint={t('mailServices.field.domainsHint')}
         error={domainError || undefined}
       >
         {(id, describedBy) => (
@@ -149,14 +145,14 @@ function EmailChecks({ draft, set, errors }: SectionProps) {
   const checksError = errors.loadEmails || errors.sendEmails;
   return (
     <fieldset aria-describedby={checksError ? 'checks-error' : undefined}>
-      <legend>Emails (at least one)</legend>
+      <legend>{t('mailServices.emails.legend')}</legend>
       <label class="check">
         <input
           type="checkbox"
           checked={draft.loadEmails}
           onChange={(e) => set('loadEmails', e.currentTarget.checked)}
         />
-        Load emails
+        {t('mailServices.emails.load')}
       </label>
       <label class="check">
         <input
@@ -164,11 +160,11 @@ function EmailChecks({ draft, set, errors }: SectionProps) {
           checked={draft.sendEmails}
           onChange={(e) => set('sendEmails', e.currentTarget.checked)}
         />
-        Send emails
+        {t('mailServices.emails.send')}
       </label>
       {!draft.loadEmails && !draft.sendEmails ? (
         <small id="checks-error" class="checks-error" role="alert">
-          Turn on “Load emails”, “Send emails” or both: a mail service needs at least one.
+          {t('mailServices.emails.none')}
         </small>
       ) : (
         checksError && (
@@ -186,8 +182,8 @@ function OAuthRegistration({ draft, set, errors, service }: SectionProps) {
   return (
     <>
       <Field
-        label="Application (client) id"
-        hint="From the app registration in Microsoft Entra ID."
+        label={t('mailServices.oauth.clientId')}
+        hint={t('mailServices.oauth.clientIdHint')}
         error={errors.clientId}
       >
         {(id, describedBy) => (
@@ -201,11 +197,9 @@ function OAuthRegistration({ draft, set, errors, service }: SectionProps) {
         )}
       </Field>
       <Field
-        label="Client secret"
+        label={t('mailServices.oauth.secret')}
         hint={
-          service?.hasClientSecret
-            ? 'A secret is stored (it is never shown). Type a new one only to replace it.'
-            : 'The secret of the app registration; it is stored encrypted and never shown again.'
+          service?.hasClientSecret ? t('mailServices.oauth.secretStored') : t('mailServices.oauth.secretHint')
         }
         error={errors.clientSecret}
       >
@@ -217,12 +211,16 @@ function OAuthRegistration({ draft, set, errors, service }: SectionProps) {
             aria-describedby={describedBy}
             aria-invalid={!!errors.clientSecret}
             value={draft.clientSecret}
-            placeholder={service?.hasClientSecret ? '•••••••• (stored)' : undefined}
+            placeholder={service?.hasClientSecret ? t('mailServices.oauth.secretPlaceholder') : undefined}
             onInput={(e) => set('clientSecret', e.currentTarget.value)}
           />
         )}
       </Field>
-      <Field label="Tenant" hint="The directory (tenant) id or its domain." error={errors.tenant}>
+      <Field
+        label={t('mailServices.oauth.tenant')}
+        hint={t('mailServices.oauth.tenantHint')}
+        error={errors.tenant}
+      >
         {(id, describedBy) => (
           <input
             id={id}
@@ -277,7 +275,7 @@ export function AdvancedOptions({ draft, set, errors }: SectionProps) {
   const oauth = OAUTH.includes(draft.authMethod);
   return (
     <fieldset>
-      <legend>Advanced options</legend>
+      <legend>{t('mailServices.section.advanced')}</legend>
       <details
         class="advanced"
         open={
@@ -287,10 +285,10 @@ export function AdvancedOptions({ draft, set, errors }: SectionProps) {
           (!!draft.authorityUrl && oauth)
         }
       >
-        <summary>Certificate, private network and sign-in authority</summary>
+        <summary>{t('mailServices.advanced.summary')}</summary>
         <Field
-          label="CA certificate (PEM)"
-          hint="For a server whose certificate comes from your own certificate authority: paste the CA certificate(s). Certificates are always checked."
+          label={t('mailServices.advanced.ca')}
+          hint={t('mailServices.advanced.caHint')}
           error={errors.caCertificate}
         >
           {(id, describedBy) => (
@@ -301,7 +299,7 @@ export function AdvancedOptions({ draft, set, errors }: SectionProps) {
               aria-describedby={describedBy}
               aria-invalid={!!errors.caCertificate}
               value={draft.caCertificate}
-              placeholder="-----BEGIN CERTIFICATE-----"
+              placeholder={t('mailServices.advanced.caPlaceholder')}
               onInput={(e) => set('caCertificate', e.currentTarget.value)}
             />
           )}
@@ -312,13 +310,13 @@ export function AdvancedOptions({ draft, set, errors }: SectionProps) {
             checked={draft.allowPrivateAddresses}
             onChange={(e) => set('allowPrivateAddresses', e.currentTarget.checked)}
           />
-          Allow private addresses (a server on the local network, or the sandbox)
+          {t('mailServices.advanced.private')}
         </label>
         {errors.allowPrivateAddresses && <small class="field-error">{errors.allowPrivateAddresses}</small>}
         {oauth && (
           <Field
-            label="Sign-in authority URL"
-            hint="Empty for https://login.microsoftonline.com; set it for national clouds or the sandbox."
+            label={t('mailServices.advanced.authority')}
+            hint={t('mailServices.advanced.authorityHint')}
             error={errors.authorityUrl}
           >
             {(id, describedBy) => (

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { patch, post } from '../../api.ts';
 import { useFormProblem } from '../../components/form-problem.ts';
+import { t } from '../../i18n.ts';
 import type { MailService } from '../../types.ts';
 import { AUTH_METHODS, createBody, type Draft, draftOf, EMPTY, updateBody } from './service-draft.ts';
 
@@ -20,7 +21,7 @@ export function useServiceForm(service: MailService | null, onSaved?: () => Prom
   const { route, query } = useLocation();
   const [draft, setDraft] = useState<Draft>(service ? draftOf(service) : EMPTY);
   const { problem, errors, submit } = useFormProblem();
-  const [saved, setSaved] = useState<string | null>(query.added ? 'Mail service added.' : null);
+  const [saved, setSaved] = useState<string | null>(query.added ? t('mailServices.form.added') : null);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
   useEffect(() => {
@@ -33,7 +34,7 @@ export function useServiceForm(service: MailService | null, onSaved?: () => Prom
       setSaved(null);
       if (service) {
         await patch<MailService>(`/api/v1/mail-services/${service.id}`, updateBody(draft));
-        setSaved('Changes saved.');
+        setSaved(t('mailServices.form.saved'));
         await onSaved?.();
       } else {
         const created = await post<MailService>('/api/v1/mail-services', createBody(draft));
