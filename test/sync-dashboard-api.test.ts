@@ -128,6 +128,65 @@ describe('the sync dashboard across mailboxes', () => {
     expect(activity.body.points.at(-1)).toMatchObject({ runs: 2, conflicts: 1 });
   });
 
+  it('settles a conflict: the other value becomes the user’s journaled edit, or it is acknowledged', async () => {
+    const [conflict] = (await get(w.h.alice, '/api/v1/sync/conflicts?state=open')).body.items;
+    expect(conflict).toMatchObject({ fields: ['jobTitle'], userResolution: null, resolvedAt: null });
+    const resolve = (who: TestUser, id: string, action: string) =>
+      w.call(who, { method: 'POST', url: `/api/v1/sync/conflicts/${id}/resolve`, payload: { action } });
+
+    // Bob sees neither the mailbox nor the conflict; an unknown action is refused.
+    expect((await resolve(w.h.bob, conflict.id, 'use_other_value')).statusCode).toBe(404);
+    expect((await resolve(w.h.alice, conflict.id, 'keep')).statusCode).toBe(422);
+
+    const head = async () =>
+      Number(
+        (
+          await w.h.store.db
+            .selectFrom('changes')
+            .select((eb) => eb.fn.max('version').as('v'))
+            .executeTakeFirstOrThrow()
+        ).v ?? 0,
+      );
+    const before = await head();
+    const used = await resolve(w.h.alice, conflict.id, 'use_other_value');
+    expect(used.statusCode, used.body).toBe(200);
+    expect(used.json()).toMatchObject({ id: conflict.id, userResolution: 'use_other_value' });
+    const contact = await get(w.h.alice, `/api/v1/contacts/${conflict.recordId}`);
+    expect(contact.body.jobTitle).toBe('Outlook title');
+    const journal = await w.h.store.db
+      .selectFrom('changes')
+      .selectAll()
+      .where('record_id', '=', conflict.recordId)
+      .where('version', '>', before)
+      .execute();
+    expect(journal).toHaveLength(1);
+    expect(journal[0]).toMatchObject({ operation: 'update', actor_mailbox_id: null });
+    expect(JSON.parse(journal[0].fields)).toContain('jobTitle');
+    // Settled once; it is no longer open.
+    expect((await resolve(w.h.alice, conflict.id, 'acknowledge')).statusCode).toBe(409);
+    expect((await get(w.h.alice, '/api/v1/sync/conflicts?state=open')).body.items).toEqual([]);
+    // The next sync exports the edit to Exchange.
+    await runNow(w, w.h.alice, alices.id);
+    const item = await w.sandbox.admin.item(alices.address, items[0]);
+    expect((item.data as { jobTitle?: string }).jobTitle).toBe('Outlook title');
+
+    // A second conflict, acknowledged: the CRM keeps its value and the conflict is closed.
+    await w.call(w.h.alice, {
+      method: 'PATCH',
+      url: `/api/v1/contacts/${conflict.recordId}`,
+      payload: { jobTitle: 'CRM again' },
+    });
+    await w.sandbox.admin.updateItem<'contact'>(alices.address, items[0], { jobTitle: 'Outlook again' });
+    expect((await runNow(w, w.h.alice, alices.id)).conflicts).toBe(1);
+    const [second] = (await get(w.h.alice, '/api/v1/sync/conflicts?state=open')).body.items;
+    const acknowledged = await resolve(w.h.admin, second.id, 'acknowledge');
+    expect(acknowledged.statusCode, acknowledged.body).toBe(200);
+    expect(acknowledged.json().userResolution).toBe('acknowledged');
+    expect((await get(w.h.alice, '/api/v1/sync/conflicts?state=open')).body.items).toEqual([]);
+    expect((await get(w.h.alice, '/api/v1/sync/conflicts')).body.items).toHaveLength(2);
+    expect((await get(w.h.alice, `/api/v1/contacts/${conflict.recordId}`)).body.jobTitle).toBe('CRM again');
+  });
+
   it('shows a held run with where its deletes would happen; only administrators decide', async () => {
     // 6 of 8 deleted in the mailbox: far above the 20 % the guard allows.
     for (const id of items.slice(2)) await w.sandbox.admin.deleteItem(alices.address, id);

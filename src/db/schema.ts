@@ -403,6 +403,10 @@ export interface SyncConflictsTable {
   exchange_version: Json | null;
   resolution: string;
   at: string;
+  /** What a user did about it: use_other_value or acknowledged; null while open. */
+  user_resolution: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
 }
 
 /** "Sync with this mailbox": exports the record whatever the filter says (B3). */

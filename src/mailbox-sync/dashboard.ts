@@ -6,10 +6,11 @@ import type { Crm } from '../crm/index.ts';
 import type { Principal } from '../crm/principal.ts';
 import { MailboxError } from '../mailboxes/errors.ts';
 import type { MailboxDomain } from '../mailboxes/index.ts';
+import { contactPatch } from '../sync/contacts/mapping.ts';
 import type { RunCounts, RunError, SkippedEntry } from '../sync/types.ts';
 import type { MailboxSync } from './runtime.ts';
 import { assertEntity } from './runtime.ts';
-import type { ContactSyncSettings } from './settings.ts';
+import { type ContactSyncSettings, contactEngineSettings } from './settings.ts';
 
 /** `crm_wins` or `exchange_wins`. */
 export type ConflictPolicy = ContactSyncSettings['conflictPolicy'];
@@ -64,6 +65,21 @@ export interface DashboardConflict {
   /** The mailbox's conflict policy now: it decided the fields edited on both sides of a merge. */
   policy: ConflictPolicy;
   at: string;
+  /** What a user did about it; null while it is open. */
+  userResolution: ConflictUserResolution | null;
+  resolvedAt: string | null;
+}
+
+export type ConflictUserResolution = 'use_other_value' | 'acknowledged';
+export type ConflictAction = 'use_other_value' | 'acknowledge';
+
+/**
+ * The side whose values lost: the other side of the one that won. A merge decided the fields
+ * edited on both sides by the mailbox's policy.
+ */
+export function losingSide(resolution: string, policy: ConflictPolicy): 'crm' | 'exchange' {
+  const winner = resolution === 'merged' ? policy : resolution;
+  return winner === 'exchange_wins' ? 'crm' : 'exchange';
 }
 
 export interface DashboardHold {
@@ -96,6 +112,14 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
       return new Map([[mailbox.id, mailbox.address]]);
     }
     return new Map((await domain.mailboxes.list(principal)).map((m) => [m.id, m.address]));
+  }
+
+  async function markResolved(id: string, outcome: ConflictUserResolution, userId: string | null) {
+    await db
+      .updateTable('sync_conflicts')
+      .set({ user_resolution: outcome, resolved_at: new Date().toISOString(), resolved_by: userId })
+      .where('id', '=', id)
+      .execute();
   }
 
   return {
@@ -171,7 +195,7 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
     /** Logged conflicts of every visible mailbox, newest first. */
     async conflicts(
       principal: Principal,
-      query: { entity: string; limit: number; mailboxId?: string },
+      query: { entity: string; limit: number; mailboxId?: string; state?: 'open' | 'all' },
     ): Promise<DashboardConflict[]> {
       const entity = assertEntity(query.entity);
       const mailboxes = await mailboxesOf(principal, query.mailboxId);
@@ -182,6 +206,7 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
         .selectAll()
         .where('mailbox_id', 'in', ids)
         .where('entity', '=', entity)
+        .$if(query.state === 'open', (q) => q.where('user_resolution', 'is', null))
         .orderBy('at', 'desc')
         .orderBy('id', 'desc')
         .limit(query.limit)
@@ -204,7 +229,72 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
         resolution: r.resolution,
         policy: policies.get(r.mailbox_id) ?? 'crm_wins',
         at: r.at,
+        userResolution: (r.user_resolution as ConflictUserResolution | null) ?? null,
+        resolvedAt: r.resolved_at ?? null,
       }));
+    },
+
+    /**
+     * Settles a logged conflict. "use_other_value" writes the losing side's value of each
+     * conflicting field to the CRM record as the principal's own edit (journaled, so the next
+     * sync exports it); "acknowledge" only marks it handled. Both need the record to be editable
+     * by the principal, and neither applies twice.
+     */
+    async resolve(
+      principal: Principal,
+      conflictId: string,
+      action: ConflictAction,
+    ): Promise<DashboardConflict> {
+      const row = await db
+        .selectFrom('sync_conflicts')
+        .selectAll()
+        .where('id', '=', conflictId)
+        .executeTakeFirst();
+      const notFound = () =>
+        new MailboxError('not_found', 'The conflict does not exist or is not in a mailbox you can see.');
+      if (!row) throw notFound();
+      const mailboxes = await mailboxesOf(principal);
+      if (!mailboxes.has(row.mailbox_id)) throw notFound();
+      if (row.user_resolution !== null)
+        throw new MailboxError(
+          'conflict',
+          'The conflict was already settled; reload the dashboard to see its state.',
+        );
+      const settings = (await sync.settings.read(row.mailbox_id)).contacts;
+      if (row.record_id !== null) {
+        // Reading and, for the other value, writing go through the CRM service, so a record
+        // the principal may not see or edit answers as on the record routes.
+        const current = await crm.contacts.get(principal, row.record_id);
+        if (action === 'use_other_value') {
+          const side = losingSide(row.resolution, settings.conflictPolicy);
+          const version = side === 'crm' ? row.crm_version : row.exchange_version;
+          if (version === null)
+            throw new MailboxError(
+              'conflict',
+              'The other side deleted the record, so there is no value to take; acknowledge the conflict instead.',
+            );
+          const other = JSON.parse(version) as Record<string, unknown>;
+          const fields = JSON.parse(row.fields) as string[];
+          const changed = Object.fromEntries(fields.map((f) => [f, other[f] ?? null]));
+          const patch = contactPatch(changed, current, contactEngineSettings(settings).options);
+          await crm.contacts.update(principal, row.record_id, { ...patch, ifVersion: current.version });
+        }
+      } else if (action === 'use_other_value') {
+        throw new MailboxError(
+          'conflict',
+          'The conflict has no CRM record to write to; acknowledge it instead.',
+        );
+      }
+      await markResolved(
+        row.id,
+        action === 'acknowledge' ? 'acknowledged' : 'use_other_value',
+        principal.userId,
+      );
+      const [view] = (
+        await this.conflicts(principal, { entity: row.entity, limit: 500, mailboxId: row.mailbox_id })
+      ).filter((c) => c.id === row.id);
+      if (!view) throw notFound();
+      return view;
     },
 
     /** Runs held by the mass-delete guard in every visible mailbox. */

@@ -9,6 +9,7 @@ import * as m0005 from './0005_sync_link_listing.ts';
 import * as m0006 from './0006_sync_update_intent.ts';
 import * as m0008 from './0008_sync_policy_requests.ts';
 import * as m0009 from './0009_user_locale.ts';
+import * as m0010 from './0010_sync_conflict_outcome.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_crm_core': m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0006_sync_update_intent': m0006,
   '0008_sync_policy_requests': m0008,
   '0009_user_locale': m0009,
+  '0010_sync_conflict_outcome': m0010,
 };

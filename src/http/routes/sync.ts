@@ -68,12 +68,9 @@ export const runSchema = z
       z.strictObject({
         ref: z.string(),
         reason: z.string(),
-        recordId: z
-          .string()
-          .optional()
-          .meta({
-            description: 'The CRM record a left-out value belongs to (runs before this field lack it).',
-          }),
+        recordId: z.string().optional().meta({
+          description: 'The CRM record a left-out value belongs to (runs before this field lack it).',
+        }),
         field: z.string().optional().meta({ description: 'The record field of the left-out value.' }),
       }),
     ),
@@ -137,6 +134,10 @@ export const dashboardConflictSchema = conflictSchema
       description:
         'The mailbox’s conflict policy now; with resolution "merged" it decided the fields edited on both sides.',
     }),
+    userResolution: z.enum(['use_other_value', 'acknowledged']).nullable().meta({
+      description: 'What a user did about the conflict; null while it is open.',
+    }),
+    resolvedAt: z.string().nullable(),
   })
   .meta({ id: 'SyncDashboardConflict' });
 export const dashboardHoldSchema = holdSchema.extend(mailboxRef).meta({ id: 'SyncDashboardHold' });
@@ -176,7 +177,19 @@ const dashboardConflictQuery = z.strictObject({
   entity,
   limit: z.coerce.number().int().min(1).max(500).default(50),
   mailboxId: z.string().min(1).max(64).optional().meta({ description: 'Only this mailbox.' }),
+  state: z
+    .enum(['open', 'all'])
+    .default('all')
+    .meta({ description: 'open: only conflicts no one has settled yet.' }),
 });
+const conflictResolveBody = z
+  .strictObject({
+    action: z.enum(['use_other_value', 'acknowledge']).meta({
+      description:
+        'use_other_value: write the losing side’s value of each conflicting field to the CRM contact as your edit (the next sync exports it); acknowledge: accept the outcome as it is.',
+    }),
+  })
+  .meta({ id: 'SyncConflictResolveRequest' });
 const holdParams = z.strictObject({ id: idParams.shape.id, holdId: z.string().min(1).max(64) });
 const tagParams = z.strictObject({ id: idParams.shape.id, mailboxId: z.string().min(1).max(64) });
 
@@ -391,6 +404,22 @@ export function syncRoutes(access: SyncAccess): Operation[] {
       errors: [404, 422],
       handler: ({ principal, query }) =>
         answer(async () => ({ items: await access.dashboard.conflicts(principal!, query) })),
+    }),
+    operation({
+      method: 'POST',
+      path: '/api/v1/sync/conflicts/{id}/resolve',
+      operationId: 'resolveSyncConflict',
+      tag: TAG,
+      summary: 'Settle a conflict: take the other side’s value, or acknowledge the outcome.',
+      description:
+        'Allowed to whoever sees the conflict and may edit its contact. 409 when it was already settled or the other side deleted the record (then acknowledge it).',
+      auth: 'user',
+      params: idParams,
+      body: conflictResolveBody,
+      response: { status: 200, description: 'The settled conflict.', schema: dashboardConflictSchema },
+      errors: [403, 404, 409, 412, 422],
+      handler: ({ principal, params, body }) =>
+        answer(() => access.dashboard.resolve(principal!, params.id, body.action)),
     }),
     operation({
       method: 'GET',
