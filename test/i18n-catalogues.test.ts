@@ -241,13 +241,6 @@ const PENDING = new Set<string>([
   'pages/contacts/contact-edit.tsx',
   'pages/contacts/contact-page.tsx',
   'pages/contacts/sync-actions.tsx',
-  'pages/sync-settings/contacts-draft.ts',
-  'pages/sync-settings/contacts-export-section.tsx',
-  'pages/sync-settings/contacts-import-section.tsx',
-  'pages/sync-settings/contacts-sections.tsx',
-  'pages/sync-settings/contacts-tab.tsx',
-  'pages/sync-settings/folder-picker.tsx',
-  'pages/sync-settings/use-contacts-form.ts',
 ]);
 
 describe('screens', () => {

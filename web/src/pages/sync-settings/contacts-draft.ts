@@ -2,6 +2,7 @@
 // The form keeps choices the stored settings cannot hold (the folders picked before switching
 // back to "all contact folders", numbers being typed), so that switching an option back and
 // forth loses nothing; `toSettings` decides what is actually saved.
+import { type MessageKey, t } from '../../i18n.ts';
 import type { ContactSyncSettings } from '../../types.ts';
 
 type ContactType = 'employee' | 'customer' | 'other';
@@ -58,11 +59,12 @@ export function directionOf(
   return 'off';
 }
 
-export const DIRECTION_TEXT: Record<ContactSyncSettings['direction'], string> = {
-  off: 'Off: contacts are not synced with this mailbox.',
-  import: 'Import only: Exchange → Exsync.',
-  export: 'Export only: Exsync → Exchange.',
-  two_way: 'Two-way: Exchange ↔ Exsync.',
+/** The message that says what a direction does. */
+export const DIRECTION_TEXT: Record<ContactSyncSettings['direction'], MessageKey> = {
+  off: 'syncSettings.direction.off',
+  import: 'syncSettings.direction.import',
+  export: 'syncSettings.direction.export',
+  two_way: 'syncSettings.direction.twoWay',
 };
 
 export type DraftErrors = Record<string, string>;
@@ -71,13 +73,13 @@ export type DraftErrors = Record<string, string>;
 export function draftProblems(d: ContactDraft): DraftErrors {
   const errors: DraftErrors = {};
   if (d.importOn && !d.importAll && d.folders.length === 0)
-    errors.importFolders = 'Pick at least one folder, or import from all contact folders.';
+    errors.importFolders = t('syncSettings.problem.folders');
   const interval = Number(d.interval);
   if (!/^\d+$/.test(d.interval.trim()) || interval < 1 || interval > 1440)
-    errors.intervalMinutes = 'Enter whole minutes from 1 to 1440 (24 hours).';
+    errors.intervalMinutes = t('syncSettings.problem.interval');
   const percent = Number(d.massDeletePercent);
   if (d.massDeletePercent.trim() === '' || !Number.isFinite(percent) || percent < 0 || percent > 100)
-    errors.massDeleteShare = 'Enter a percentage from 0 to 100.';
+    errors.massDeleteShare = t('syncSettings.problem.percent');
   return errors;
 }
 

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, messageOf, type Page } from '../../api.ts';
 import { Notice } from '../../components/notice.tsx';
+import { type MessageKey, t } from '../../i18n.ts';
 import type { Group } from '../../types.ts';
 import { Check, FieldError, Radio } from './form-controls.tsx';
 import { errorIdOf, type SectionProps } from './use-contacts-form.ts';
@@ -33,48 +34,48 @@ function useContactGroups(): { items?: Group[]; error?: string } {
   return groups;
 }
 
-const CATEGORIES = [
-  ['employee', 'Employees'],
-  ['customer', 'Customers'],
-] as const;
+const CATEGORIES: ReadonlyArray<readonly ['employee' | 'customer', MessageKey]> = [
+  ['employee', 'syncSettings.export.employees'],
+  ['customer', 'syncSettings.export.customers'],
+];
 
 export function ExportSection(props: SectionProps) {
   const { id, draft, errors, change } = props;
   const groups = useContactGroups();
   return (
     <section class="card" aria-labelledby={`${id}-export`}>
-      <h2 id={`${id}-export`}>Export</h2>
+      <h2 id={`${id}-export`}>{t('syncSettings.export.heading')}</h2>
       <Check
-        label="Export contacts"
+        label={t('syncSettings.export.on')}
         checked={draft.exportOn}
-        hint="Contacts from Exsync are written to the mailbox’s Contacts folder."
+        hint={t('syncSettings.export.hint')}
         onChange={(on) => change({ exportOn: on })}
       />
       <fieldset disabled={!draft.exportOn} class="options">
-        <legend class="visually-hidden">Which contacts to export</legend>
+        <legend class="visually-hidden">{t('syncSettings.export.which')}</legend>
         <Radio
           name={`${id}-export-what`}
-          label="All contacts you have access to"
+          label={t('syncSettings.export.all')}
           checked={draft.exportAll}
           onSelect={() => change({ exportAll: true })}
         />
         <Radio
           name={`${id}-export-what`}
-          label="Contacts from selected categories and groups"
+          label={t('syncSettings.export.chosen')}
           checked={!draft.exportAll}
           onSelect={() => change({ exportAll: false })}
         />
         {!draft.exportAll && (
           <div class="export-filter" aria-describedby={errorIdOf(id, errors, 'export')}>
             <fieldset>
-              <legend>Categories</legend>
+              <legend>{t('syncSettings.export.categories')}</legend>
               {CATEGORIES.map(([type, label]) => (
                 <Check
                   key={type}
-                  label={label}
+                  label={t(label)}
                   checked={draft.types.includes(type)}
                   onChange={(on) =>
-                    change({ types: on ? [...draft.types, type] : draft.types.filter((t) => t !== type) })
+                    change({ types: on ? [...draft.types, type] : draft.types.filter((x) => x !== type) })
                   }
                 />
               ))}
@@ -85,16 +86,12 @@ export function ExportSection(props: SectionProps) {
               onChange={(groupIds) => change({ groupIds })}
             />
             {draft.types.length === 0 && draft.groupIds.length === 0 && (
-              <p class="muted small-print">
-                With no category and no group, only contacts tagged “sync with this mailbox” are exported.
-              </p>
+              <p class="muted small-print">{t('syncSettings.export.nothingChosen')}</p>
             )}
             <FieldError id={`${id}-export-error`} text={errors.export} />
           </div>
         )}
-        <p class="muted small-print">
-          Contacts tagged “sync with this mailbox” are exported whatever is chosen here.
-        </p>
+        <p class="muted small-print">{t('syncSettings.export.taggedAlways')}</p>
       </fieldset>
     </section>
   );
@@ -110,20 +107,18 @@ function GroupChoice(props: {
   const unseen = groups.items ? chosen.filter((gid) => !groups.items?.some((g) => g.id === gid)) : [];
   return (
     <fieldset>
-      <legend>Groups</legend>
+      <legend>{t('syncSettings.export.groups')}</legend>
       {groups.error && (
-        <Notice kind="error" title="Could not load the contact groups">
+        <Notice kind="error" title={t('syncSettings.export.groupsFailed')}>
           {groups.error}
         </Notice>
       )}
       {!groups.items && !groups.error && (
         <p class="muted" role="status">
-          <span class="spinner" aria-hidden="true" /> Loading contact groups…
+          <span class="spinner" aria-hidden="true" /> {t('syncSettings.export.groupsLoading')}
         </p>
       )}
-      {groups.items?.length === 0 && (
-        <p class="muted">There are no contact groups yet; categories alone decide.</p>
-      )}
+      {groups.items?.length === 0 && <p class="muted">{t('syncSettings.export.noGroups')}</p>}
       {groups.items && groups.items.length > 0 && (
         <div class="group-list">
           {groups.items.map((g) => (
@@ -138,13 +133,13 @@ function GroupChoice(props: {
       )}
       {unseen.length > 0 && (
         <p class="muted small-print">
-          Also chosen: groups you cannot see or that were deleted ({unseen.length}).{' '}
+          {t('syncSettings.export.unseen', { count: unseen.length })}{' '}
           <button
             type="button"
             class="link"
             onClick={() => onChange(chosen.filter((gid) => groups.items?.some((g) => g.id === gid)))}
           >
-            Remove them
+            {t('syncSettings.export.removeUnseen')}
           </button>
         </p>
       )}

@@ -1,4 +1,5 @@
 // The Contacts tab's Import section: on or off, from all contact folders or chosen ones.
+import { t } from '../../i18n.ts';
 import { FolderPicker } from './folder-picker.tsx';
 import { Check, Radio } from './form-controls.tsx';
 import type { SectionProps } from './use-contacts-form.ts';
@@ -7,24 +8,24 @@ export function ImportSection(props: SectionProps & { mailboxId: string; address
   const { id, draft, errors, change } = props;
   return (
     <section class="card" aria-labelledby={`${id}-import`}>
-      <h2 id={`${id}-import`}>Import</h2>
+      <h2 id={`${id}-import`}>{t('syncSettings.import.heading')}</h2>
       <Check
-        label="Import contacts"
+        label={t('syncSettings.import.on')}
         checked={draft.importOn}
-        hint="Contacts from Exchange are created and updated in Exsync. Company names are matched to accounts."
+        hint={t('syncSettings.import.hint')}
         onChange={(on) => change({ importOn: on })}
       />
       <fieldset disabled={!draft.importOn} class="options">
-        <legend class="visually-hidden">Which contacts to import</legend>
+        <legend class="visually-hidden">{t('syncSettings.import.which')}</legend>
         <Radio
           name={`${id}-import-from`}
-          label="All contact folders"
+          label={t('syncSettings.import.all')}
           checked={draft.importAll}
           onSelect={() => change({ importAll: true })}
         />
         <Radio
           name={`${id}-import-from`}
-          label="Contacts from selected folders"
+          label={t('syncSettings.import.chosen')}
           checked={!draft.importAll}
           onSelect={() => change({ importAll: false })}
         />
@@ -39,10 +40,7 @@ export function ImportSection(props: SectionProps & { mailboxId: string; address
           />
         )}
         {!draft.importAll && draft.exportOn && (
-          <p class="muted small-print">
-            In two-way sync the folder exported contacts go to (the default Contacts folder) is read as well,
-            so that edits to them come back.
-          </p>
+          <p class="muted small-print">{t('syncSettings.import.twoWayNote')}</p>
         )}
       </fieldset>
     </section>

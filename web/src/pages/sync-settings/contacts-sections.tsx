@@ -1,5 +1,6 @@
 // The Contacts tab's remaining sections: how conflicts are settled, which fields are synced
 // and how (notes, the phone country, the mass-delete guard), and when to sync.
+import { t } from '../../i18n.ts';
 import { countries } from './countries.ts';
 import { Check, FieldError, Radio } from './form-controls.tsx';
 import { errorIdOf, type SectionProps } from './use-contacts-form.ts';
@@ -7,29 +8,29 @@ import { errorIdOf, type SectionProps } from './use-contacts-form.ts';
 export function ConflictsSection({ id, draft, change }: SectionProps) {
   return (
     <section class="card" aria-labelledby={`${id}-conflicts`}>
-      <h2 id={`${id}-conflicts`}>Conflicts</h2>
+      <h2 id={`${id}-conflicts`}>{t('syncSettings.conflicts.heading')}</h2>
       <fieldset class="plain" aria-describedby={`${id}-conflicts-hint`}>
-        <legend>When a contact changed on both sides since the last sync</legend>
+        <legend>{t('syncSettings.conflicts.legend')}</legend>
         <Radio
           name={`${id}-policy`}
-          label="CRM wins"
+          label={t('syncSettings.conflicts.crmWins')}
           checked={draft.conflictPolicy === 'crm_wins'}
           onSelect={() => change({ conflictPolicy: 'crm_wins' })}
         />
         <Radio
           name={`${id}-policy`}
-          label="Exchange wins"
+          label={t('syncSettings.conflicts.exchangeWins')}
           checked={draft.conflictPolicy === 'exchange_wins'}
           onSelect={() => change({ conflictPolicy: 'exchange_wins' })}
         />
         <Check
-          label="Merge fields: keep both sides’ edits when they touch different fields"
+          label={t('syncSettings.conflicts.merge')}
           checked={draft.fieldMerge}
-          hint="The winner above then decides only the fields edited on both sides. Every conflict is logged with both versions."
+          hint={t('syncSettings.conflicts.mergeHint')}
           onChange={(on) => change({ fieldMerge: on })}
         />
         <small id={`${id}-conflicts-hint`} class="muted">
-          Conflicts happen in two-way sync only.
+          {t('syncSettings.conflicts.twoWayOnly')}
         </small>
       </fieldset>
     </section>
@@ -41,22 +42,22 @@ export function FieldsSection({ id, draft, errors, change }: SectionProps) {
   const describedBy = (...ids: Array<string | undefined>) => ids.filter(Boolean).join(' ');
   return (
     <section class="card" aria-labelledby={`${id}-fields`}>
-      <h2 id={`${id}-fields`}>Fields</h2>
+      <h2 id={`${id}-fields`}>{t('syncSettings.fields.heading')}</h2>
       <Check
-        label="Sync notes"
+        label={t('syncSettings.fields.notes')}
         checked={draft.syncNotes}
-        hint="Turn off to keep contact notes out of Exchange (and Exchange’s notes out of Exsync)."
+        hint={t('syncSettings.fields.notesHint')}
         onChange={(on) => change({ syncNotes: on })}
       />
       <div class={errors.defaultCountry ? 'field has-error' : 'field'}>
-        <label for={`${id}-country`}>Default phone country</label>
+        <label for={`${id}-country`}>{t('syncSettings.fields.country')}</label>
         <select
           id={`${id}-country`}
           value={draft.defaultCountry}
           aria-describedby={describedBy(`${id}-country-hint`, errorIdOf(id, errors, 'defaultCountry'))}
           onChange={(e) => change({ defaultCountry: e.currentTarget.value })}
         >
-          <option value="">The organisation’s country</option>
+          <option value="">{t('syncSettings.fields.orgCountry')}</option>
           {draft.defaultCountry !== '' && !countryList.some((c) => c.code === draft.defaultCountry) && (
             <option value={draft.defaultCountry}>{draft.defaultCountry}</option>
           )}
@@ -67,14 +68,12 @@ export function FieldsSection({ id, draft, errors, change }: SectionProps) {
           ))}
         </select>
         <small id={`${id}-country-hint`} class="hint">
-          Phone numbers written without a country code are read as numbers of the country on the contact’s
-          address, and when it names none, of this country; they go to Exchange in international form (+49 …).
-          A number whose country cannot be told goes as entered and is listed on the contact.
+          {t('syncSettings.fields.countryHint')}
         </small>
         <FieldError id={`${id}-defaultCountry-error`} text={errors.defaultCountry} />
       </div>
       <div class={errors.massDeleteShare ? 'field has-error' : 'field'}>
-        <label for={`${id}-mass`}>Hold a run that would delete more than (%)</label>
+        <label for={`${id}-mass`}>{t('syncSettings.fields.massDelete')}</label>
         <input
           id={`${id}-mass`}
           type="number"
@@ -89,8 +88,7 @@ export function FieldsSection({ id, draft, errors, change }: SectionProps) {
           onInput={(e) => change({ massDeletePercent: e.currentTarget.value })}
         />
         <small id={`${id}-mass-hint`} class="hint">
-          Of the contacts synced with this mailbox. An administrator then confirms or cancels the deletes on
-          the dashboard.
+          {t('syncSettings.fields.massDeleteHint')}
         </small>
         <FieldError id={`${id}-massDeleteShare-error`} text={errors.massDeleteShare} />
       </div>
@@ -101,15 +99,15 @@ export function FieldsSection({ id, draft, errors, change }: SectionProps) {
 export function ScheduleSection({ id, draft, errors, change }: SectionProps) {
   return (
     <section class="card" aria-labelledby={`${id}-schedule`}>
-      <h2 id={`${id}-schedule`}>When to sync</h2>
+      <h2 id={`${id}-schedule`}>{t('syncSettings.schedule.heading')}</h2>
       <Check
-        label="Sync contacts automatically"
+        label={t('syncSettings.schedule.auto')}
         checked={draft.autoSync}
-        hint="Without it, contacts sync when someone presses “Sync now”."
+        hint={t('syncSettings.schedule.autoHint')}
         onChange={(on) => change({ autoSync: on })}
       />
       <div class={errors.intervalMinutes ? 'field has-error' : 'field'}>
-        <label for={`${id}-interval`}>Every (minutes)</label>
+        <label for={`${id}-interval`}>{t('syncSettings.schedule.interval')}</label>
         <input
           id={`${id}-interval`}
           type="number"

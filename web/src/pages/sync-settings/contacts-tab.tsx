@@ -3,6 +3,7 @@
 // notes, phone numbers, the mass-delete guard and automatic sync. Save sends only what changed.
 // The form's state lives in useContactsForm; each section is a component of its own.
 import { Notice } from '../../components/notice.tsx';
+import { t, tx } from '../../i18n.ts';
 import type { ContactSyncSettings } from '../../types.ts';
 import { DIRECTION_TEXT, directionOf } from './contacts-draft.ts';
 import { ExportSection } from './contacts-export-section.tsx';
@@ -23,7 +24,10 @@ export function ContactsTab(props: {
   return (
     <form class="sync-form" onSubmit={form.save} noValidate aria-describedby={`${id}-direction`}>
       <p id={`${id}-direction`} class="direction-line" aria-live="polite">
-        <strong>Direction:</strong> {DIRECTION_TEXT[directionOf(draft)]}
+        {tx('syncSettings.contacts.direction', {
+          strong: (text) => <strong>{text}</strong>,
+          text: t(DIRECTION_TEXT[directionOf(draft)]),
+        })}
       </p>
       <ImportSection {...section} mailboxId={props.mailboxId} address={props.address} />
       <ExportSection {...section} />
@@ -35,15 +39,18 @@ export function ContactsTab(props: {
       <div class="form-actions save-bar">
         <button type="submit" class="primary" disabled={saving} aria-busy={saving}>
           {saving && <span class="spinner" aria-hidden="true" />}
-          {saving ? 'Saving…' : 'Save'}
+          {saving ? t('common.saving') : t('common.save')}
         </button>
         <button type="button" class="secondary" disabled={!dirty || saving} onClick={form.discard}>
-          Discard changes
+          {t('org.discard')}
         </button>
-        {dirty && !saving && <span class="badge badge-warn">Unsaved changes</span>}
+        {dirty && !saving && <span class="badge badge-warn">{t('common.unsaved')}</span>}
       </div>
       {outcome && (
-        <Notice kind={outcome.kind} title={outcome.kind === 'error' ? 'Not saved' : undefined}>
+        <Notice
+          kind={outcome.kind}
+          title={outcome.kind === 'error' ? t('syncSettings.contacts.notSaved') : undefined}
+        >
           {outcome.text}
         </Notice>
       )}

@@ -5,6 +5,7 @@
 import { useRef } from 'preact/hooks';
 import { get } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
+import { t } from '../../i18n.ts';
 import type { FolderTree } from '../../types.ts';
 
 /** The id under which a folder is saved: the server stores the default folder as `contacts`. */
@@ -47,8 +48,10 @@ function FolderNodes(props: {
                 disabled={props.disabled}
                 onChange={(e) => props.onToggle(folder, e.currentTarget.checked)}
               />
-              {folder.name || '(unnamed folder)'}
-              {folder.wellKnown === 'contacts' && <span class="muted"> (default)</span>}
+              {folder.name || t('syncSettings.folders.unnamed')}
+              {folder.wellKnown === 'contacts' && (
+                <span class="muted"> {t('syncSettings.folders.default')}</span>
+              )}
             </label>
           ) : (
             <span class="folder-other">{folder.name}</span>
@@ -91,13 +94,13 @@ export function FolderPicker(props: {
       aria-describedby={props.error ? errorId : undefined}
       aria-busy={tree.state === 'loading'}
     >
-      <legend>Contact folders of {props.address}</legend>
+      <legend>{t('syncSettings.folders.legend', { address: props.address })}</legend>
       {tree.state === 'loading' && tree.data === undefined ? (
         <p class="muted" role="status">
-          <span class="spinner" aria-hidden="true" /> Reading the folder tree from Exchange…
+          <span class="spinner" aria-hidden="true" /> {t('syncSettings.folders.reading')}
         </p>
       ) : (
-        <Loading value={tree} what="the mailbox’s folders" retry={() => void reload()}>
+        <Loading value={tree} what={t('syncSettings.folders.what')} retry={() => void reload()}>
           {(data) => {
             const known = allIds(data.items);
             for (const id of props.chosen) if (!known.has(id)) gone.current.add(id);
@@ -105,7 +108,7 @@ export function FolderPicker(props: {
             return (
               <>
                 {data.items.length === 0 ? (
-                  <p class="muted">The mailbox has no contact folders.</p>
+                  <p class="muted">{t('syncSettings.folders.none')}</p>
                 ) : (
                   <FolderNodes
                     nodes={data.items}
@@ -131,7 +134,7 @@ export function FolderPicker(props: {
                               )
                             }
                           />
-                          A folder that is no longer in the mailbox
+                          {t('syncSettings.folders.gone')}
                         </label>
                       </li>
                     ))}
@@ -139,7 +142,7 @@ export function FolderPicker(props: {
                 )}
                 <p class="picker-footer">
                   <span class="muted">
-                    {props.chosen.length === 1 ? '1 folder chosen' : `${props.chosen.length} folders chosen`}
+                    {t('syncSettings.folders.chosen', { count: props.chosen.length })}
                   </span>
                   <button
                     type="button"
@@ -147,7 +150,9 @@ export function FolderPicker(props: {
                     onClick={() => void reload()}
                     disabled={tree.state === 'loading'}
                   >
-                    {tree.state === 'loading' ? 'Reading…' : 'Read the folders again'}
+                    {tree.state === 'loading'
+                      ? t('syncSettings.folders.rereading')
+                      : t('syncSettings.folders.reread')}
                   </button>
                 </p>
               </>

@@ -4,6 +4,7 @@ import { useEffect, useId, useState } from 'preact/hooks';
 import { ApiProblem, messageOf, put } from '../../api.ts';
 import { fieldErrors } from '../../components/field.tsx';
 import { useLeaveGuard } from '../../components/leave-guard.ts';
+import { t } from '../../i18n.ts';
 import type { ContactSyncSettings, SyncSettingsView } from '../../types.ts';
 import {
   type ContactDraft,
@@ -37,10 +38,10 @@ const ERROR_OF_KEY: Partial<Record<keyof ContactDraft, string>> = {
 };
 
 function savedText(c: ContactSyncSettings): string {
-  if (c.direction === 'off') return 'Saved. Contact sync is off for this mailbox.';
+  if (c.direction === 'off') return t('syncSettings.saved.off');
   return c.autoSync
-    ? `Saved. Contacts sync automatically every ${c.intervalMinutes} minutes.`
-    : 'Saved. Contacts sync when someone runs “Sync now”.';
+    ? t('syncSettings.saved.auto', { minutes: c.intervalMinutes })
+    : t('syncSettings.saved.manual');
 }
 
 /** The server's field errors by draft field: "contacts.importFolders.0" → importFolders. */
@@ -68,7 +69,7 @@ export function useContactsForm(
   const id = useId();
 
   const dirty = isDirty(draft, saved);
-  useLeaveGuard(dirty, 'The contact sync settings have unsaved changes. Leave without saving?');
+  useLeaveGuard(dirty, t('syncSettings.leave'));
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
 
   const change = (patch: Partial<ContactDraft>) => {
@@ -87,12 +88,12 @@ export function useContactsForm(
     const problems = draftProblems(draft);
     setErrors(problems);
     if (Object.keys(problems).length > 0) {
-      setOutcome({ kind: 'error', text: 'Some settings need correcting; they are marked below.' });
+      setOutcome({ kind: 'error', text: t('syncSettings.saved.needsCorrecting') });
       return;
     }
     const changes = changedFields(draft, saved);
     if (Object.keys(changes).length === 0) {
-      setOutcome({ kind: 'success', text: 'Nothing changed: the settings are as saved.' });
+      setOutcome({ kind: 'success', text: t('syncSettings.saved.nothing') });
       return;
     }
     setSaving(true);
