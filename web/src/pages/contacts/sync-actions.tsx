@@ -6,6 +6,7 @@ import { messageOf, post } from '../../api.ts';
 import type { Loaded } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { duration } from '../../components/time.ts';
+import { t, tx } from '../../i18n.ts';
 import type { Mailbox, SyncRun } from '../../types.ts';
 import { runErrorText } from '../dashboard/format.ts';
 
@@ -89,19 +90,19 @@ export function SyncActionsMenu({ sync }: { sync: ContactSync }) {
         }
       }}
     >
-      <summary aria-haspopup="menu">Actions</summary>
+      <summary aria-haspopup="menu">{t('contacts.sync.actions')}</summary>
       <div class="menu-items">
         <div class="menu-heading" id="sync-contacts-heading">
-          Sync contacts
+          {t('contacts.sync.heading')}
         </div>
         <ul class="crm-menu-list" aria-labelledby="sync-contacts-heading">
           {sync.mailboxes.state === 'loading' && sync.mailboxes.data === undefined && (
-            <li class="muted crm-menu-note">Loading your mailboxes…</li>
+            <li class="muted crm-menu-note">{t('contacts.sync.loadingMailboxes')}</li>
           )}
           {sync.mailboxes.state === 'failed' && <li class="crm-menu-note">{sync.mailboxes.error}</li>}
           {sync.mailboxes.data !== undefined && mailboxes.length === 0 && (
             <li>
-              <a href="/settings/mailboxes/new">Connect a mailbox…</a>
+              <a href="/settings/mailboxes/new">{t('contacts.sync.connect')}</a>
             </li>
           )}
           {mailboxes.length > 0 && (
@@ -114,13 +115,15 @@ export function SyncActionsMenu({ sync }: { sync: ContactSync }) {
                   void sync.run();
                 }}
               >
-                Run sync
+                {t('contacts.sync.run')}
               </button>
             </li>
           )}
           {mailboxes.map((m) => (
             <li key={m.id}>
-              <a href={`/settings/mailboxes/${encodeURIComponent(m.id)}/sync`}>Configure {m.address}…</a>
+              <a href={`/settings/mailboxes/${encodeURIComponent(m.id)}/sync`}>
+                {t('contacts.sync.configure', { address: m.address })}
+              </a>
             </li>
           ))}
         </ul>
@@ -140,10 +143,6 @@ function total(run: SyncRun, direction: 'import' | 'export'): number {
   return c.created + c.updated + c.deleted + c.unlinked;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** "3 imported (2 new, 1 changed), 1 exported, 1 skipped" */
 function runSummary(run: SyncRun): string {
   const parts: string[] = [];
@@ -152,17 +151,22 @@ function runSummary(run: SyncRun): string {
     const n = total(run, direction);
     if (n === 0) continue;
     const detail = [
-      c.created && `${c.created} new`,
-      c.updated && `${c.updated} changed`,
-      c.deleted && `${c.deleted} deleted`,
-      c.unlinked && `${c.unlinked} unlinked`,
+      c.created && t('contacts.sync.new', { count: c.created }),
+      c.updated && t('contacts.sync.changed', { count: c.updated }),
+      c.deleted && t('contacts.sync.deleted', { count: c.deleted }),
+      c.unlinked && t('contacts.sync.unlinked', { count: c.unlinked }),
     ].filter(Boolean);
-    parts.push(`${n} ${direction === 'import' ? 'imported' : 'exported'} (${detail.join(', ')})`);
+    parts.push(
+      t(direction === 'import' ? 'contacts.sync.imported' : 'contacts.sync.exported', {
+        count: n,
+        detail: detail.join(', '),
+      }),
+    );
   }
-  if (parts.length === 0) parts.push('nothing to change');
-  if (run.conflicts) parts.push(plural(run.conflicts, 'conflict'));
-  if (run.skipped.length) parts.push(`${run.skipped.length} skipped`);
-  if (run.errors.length) parts.push(plural(run.errors.length, 'error'));
+  if (parts.length === 0) parts.push(t('contacts.sync.nothing'));
+  if (run.conflicts) parts.push(t('contacts.sync.conflicts', { count: run.conflicts }));
+  if (run.skipped.length) parts.push(t('contacts.sync.skipped', { count: run.skipped.length }));
+  if (run.errors.length) parts.push(t('contacts.sync.errors', { count: run.errors.length }));
   return parts.join(', ');
 }
 
@@ -176,21 +180,22 @@ function RunProgress(props: { runs: RunState[]; onDismiss?: () => void }) {
     <div class="crm-sync-progress">
       <Notice
         kind={busy ? 'info' : failed ? 'warning' : 'success'}
-        title={busy ? 'Syncing contacts…' : 'Contact sync finished'}
+        title={busy ? t('contacts.sync.syncing') : t('contacts.sync.finished')}
       >
         <ul class="crm-plain-list">
           {props.runs.map((r) => (
             <li key={r.mailbox.id}>
-              {r.state === 'waiting' && <span class="muted">{r.mailbox.address}: waiting</span>}
+              {r.state === 'waiting' && (
+                <span class="muted">{t('contacts.sync.waiting', { address: r.mailbox.address })}</span>
+              )}
               {r.state === 'running' && (
                 <span aria-busy="true">
-                  <span class="spinner" aria-hidden="true" /> Syncing with {r.mailbox.address}…
+                  <span class="spinner" aria-hidden="true" />{' '}
+                  {t('contacts.sync.syncingWith', { address: r.mailbox.address })}
                 </span>
               )}
               {r.state === 'refused' && (
-                <span>
-                  {r.mailbox.address}: not synced. {r.message}
-                </span>
+                <span>{t('contacts.sync.refused', { address: r.mailbox.address, message: r.message })}</span>
               )}
               {r.state === 'done' && <RunResult mailbox={r.mailbox} run={r.run} />}
             </li>
@@ -198,9 +203,9 @@ function RunProgress(props: { runs: RunState[]; onDismiss?: () => void }) {
         </ul>
         {!busy && (
           <div class="form-actions">
-            <a href="/">See the runs on the dashboard</a>
+            <a href="/">{t('contacts.sync.dashboard')}</a>
             <button type="button" class="link" onClick={props.onDismiss}>
-              Dismiss
+              {t('contacts.sync.dismiss')}
             </button>
           </div>
         )}
@@ -211,21 +216,23 @@ function RunProgress(props: { runs: RunState[]; onDismiss?: () => void }) {
 
 function RunResult(props: { mailbox: Mailbox; run: SyncRun }) {
   const { run } = props;
-  const verb =
-    run.status === 'succeeded'
-      ? 'synced'
-      : run.status === 'held'
-        ? 'held: it would delete many items and waits for an administrator to confirm on the dashboard'
-        : run.status;
   return (
     <span>
-      <strong>{props.mailbox.address}</strong>: {verb} in {duration(run.durationMs)} — {runSummary(run)}.
+      {tx('contacts.sync.result', {
+        strong: (text) => <strong>{text}</strong>,
+        address: props.mailbox.address,
+        status: run.status,
+        duration: duration(run.durationMs),
+        summary: runSummary(run),
+      })}
       {run.errors.length > 0 && (
         <ul>
           {run.errors.slice(0, 3).map((e) => (
             <li key={`${e.ref}-${e.code}`}>{runErrorText(e)}</li>
           ))}
-          {run.errors.length > 3 && <li>…and {run.errors.length - 3} more on the dashboard.</li>}
+          {run.errors.length > 3 && (
+            <li>{t('contacts.sync.moreErrors', { count: run.errors.length - 3 })}</li>
+          )}
         </ul>
       )}
     </span>
