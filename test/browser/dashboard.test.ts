@@ -171,6 +171,13 @@ describe('the dashboard', () => {
     expect((after.data as { jobTitle?: string }).jobTitle).toBe('Head of Sales (CRM)');
     await conflict.scrollIntoViewIfNeeded();
     await screenshot(page, 'dashboard-conflicts');
+
+    // Taking Exchange's value makes it the user's edit of the contact; the conflict is settled.
+    await conflict.getByRole('button', { name: 'Use the other value (Exchange)' }).click();
+    await conflict.getByText('Settled: the other value was used').waitFor();
+    expect(await conflict.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    const taken = await callAs(page, 'GET', `/api/v1/contacts/${link.record_id}`);
+    expect(taken.body.jobTitle).toBe('Sales Director (Outlook)');
   });
 
   it('holds a mass delete until an administrator confirms it', async () => {

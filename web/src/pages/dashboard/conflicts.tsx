@@ -1,18 +1,83 @@
 // The logged conflicts with both versions side by side: per field the CRM's value, Exchange's
 // value and which one was kept, and a sentence that says why.
 import { useState } from 'preact/hooks';
-import { get } from '../../api.ts';
+import { get, messageOf, post } from '../../api.ts';
 import { Address } from '../../components/address.tsx';
 import { Field } from '../../components/field.tsx';
 import { Loading, useLoad } from '../../components/load.tsx';
+import { Notice } from '../../components/notice.tsx';
 import { ago, dateTime } from '../../components/time.ts';
 import { t } from '../../i18n.ts';
 import type { Mailbox, SyncDashboardConflict } from '../../types.ts';
-import { conflictRows, conflictTitle, conflictWhy, fieldLabel, SIDE_LABEL } from './format.ts';
+import {
+  conflictRows,
+  conflictTitle,
+  conflictWhy,
+  conflictWinner,
+  fieldLabel,
+  SIDE_LABEL,
+} from './format.ts';
 
 const SHOWN = 20;
 
-function Conflict(props: { conflict: SyncDashboardConflict }) {
+type Action = 'use_other_value' | 'acknowledge';
+
+/**
+ * "Use the other value" writes the losing side's values to the CRM contact as the user's own
+ * edit (the next sync takes it to Exchange); "Acknowledge" accepts the outcome. Either settles
+ * the conflict, which then says so instead of offering the buttons.
+ */
+function Settle(props: { conflict: SyncDashboardConflict; onSettled: () => void }) {
+  const c = props.conflict;
+  const [busy, setBusy] = useState<Action | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (c.userResolution !== null)
+    return (
+      <p class="conflict-settled" tabIndex={-1}>
+        <span class="badge badge-ok">{t('conflict.settled', { how: c.userResolution })}</span>
+      </p>
+    );
+  const other = conflictWinner(c) === 'crm' ? 'exchange' : 'crm';
+  // Nothing to take when the other side deleted the contact or no CRM record is left.
+  const canUseOther = c.recordId !== null && c[other] !== null && c.fields.length > 0;
+  const settle = async (action: Action) => {
+    setBusy(action);
+    setError(null);
+    try {
+      await post(`/api/v1/sync/conflicts/${c.id}/resolve`, { action });
+      props.onSettled();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <div class="form-actions conflict-actions">
+      {error && <Notice kind="error">{error}</Notice>}
+      {canUseOther && (
+        <button
+          type="button"
+          class="secondary"
+          disabled={busy !== null}
+          onClick={() => void settle('use_other_value')}
+        >
+          {busy === 'use_other_value' ? t('common.saving') : t('conflict.useOther', { side: other })}
+        </button>
+      )}
+      <button
+        type="button"
+        class="secondary"
+        disabled={busy !== null}
+        onClick={() => void settle('acknowledge')}
+      >
+        {busy === 'acknowledge' ? t('common.saving') : t('conflict.acknowledge')}
+      </button>
+    </div>
+  );
+}
+
+function Conflict(props: { conflict: SyncDashboardConflict; onSettled: () => void }) {
   const c = props.conflict;
   const rows = conflictRows(c);
   const title = conflictTitle(c);
@@ -70,6 +135,7 @@ function Conflict(props: { conflict: SyncDashboardConflict }) {
           </tbody>
         </table>
       </div>
+      <Settle conflict={c} onSettled={props.onSettled} />
     </article>
   );
 }
@@ -126,7 +192,7 @@ export function Conflicts(props: { version: number }) {
           ) : (
             <div class="conflict-list">
               {items.map((c) => (
-                <Conflict key={c.id} conflict={c} />
+                <Conflict key={c.id} conflict={c} onSettled={() => void reload()} />
               ))}
               {items.length === limit && limit < MOST && (
                 <button

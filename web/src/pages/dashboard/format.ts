@@ -163,17 +163,19 @@ export const policySide = (policy: SyncDashboardConflict['policy']): Side =>
   policy === 'exchange_wins' ? 'exchange' : 'crm';
 
 /** The fields where the two versions differ, and which one was kept. */
+/** The side whose version of the fields edited on both sides was kept. */
+export function conflictWinner(c: SyncDashboardConflict): Side {
+  if (c.resolution === 'crm_wins') return 'crm';
+  if (c.resolution === 'exchange_wins') return 'exchange';
+  return policySide(c.policy);
+}
+
 export function conflictRows(c: SyncDashboardConflict): ConflictRow[] {
   const crm = c.crm ?? {};
   const exchange = c.exchange ?? {};
   const base = c.base ?? {};
   const keys = [...new Set([...c.fields, ...Object.keys(crm), ...Object.keys(exchange)])];
-  const winner: Side =
-    c.resolution === 'crm_wins'
-      ? 'crm'
-      : c.resolution === 'exchange_wins'
-        ? 'exchange'
-        : policySide(c.policy);
+  const winner = conflictWinner(c);
   const rows: ConflictRow[] = [];
   for (const field of keys) {
     const both = c.fields.includes(field);
