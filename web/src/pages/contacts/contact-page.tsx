@@ -8,8 +8,8 @@ import { Confirm } from '../../components/confirm.tsx';
 import { type Loaded, Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
-import { ago, dateTime } from '../../components/time.ts';
-import { t } from '../../i18n.ts';
+import { ago, calendarDate, dateTime } from '../../components/time.ts';
+import { t, tx } from '../../i18n.ts';
 import { useSession } from '../../session.tsx';
 import type { Contact, ContactSyncStatus, Mailbox } from '../../types.ts';
 import { ContactEdit } from './contact-edit.tsx';
@@ -19,7 +19,6 @@ import {
   CONTACT_TYPE_LABELS,
   KIND_LABELS,
   loadDirectory,
-  ordinal,
   PHONE_TYPE_LABELS,
   userName,
 } from './directory.ts';
@@ -102,11 +101,11 @@ export function ContactPage(props: { id: string }) {
     void reloadStatus();
   });
 
-  const title = contact.data?.contact.displayName ?? 'Contact';
+  const title = contact.data?.contact.displayName ?? t('contacts.page.fallbackTitle');
   return (
     <Page
       title={title}
-      crumbs={[{ href: '/contacts', label: 'Contacts' }]}
+      crumbs={[{ href: '/contacts', label: t('nav.contacts') }]}
       actions={
         contact.data && (
           <>
@@ -137,7 +136,7 @@ export function ContactPage(props: { id: string }) {
           onDeleted={() => route('/contacts')}
         />
       )}
-      <Loading value={contact} what="the contact" retry={() => void reloadContact()}>
+      <Loading value={contact} what={t('contacts.page.what')} retry={() => void reloadContact()}>
         {({ contact: c, accountName }) =>
           editing ? (
             <ContactEdit
@@ -158,11 +157,11 @@ export function ContactPage(props: { id: string }) {
           ) : (
             <div class="crm-record-grid">
               <section class="card" aria-labelledby="contact-details">
-                <h2 id="contact-details">Details</h2>
+                <h2 id="contact-details">{t('records.details')}</h2>
                 <dl class="facts">
-                  <dt>Type</dt>
+                  <dt>{t('contacts.field.type')}</dt>
                   <dd>{CONTACT_TYPE_LABELS[c.type]}</dd>
-                  <dt>Name</dt>
+                  <dt>{t('contacts.page.name')}</dt>
                   <dd>
                     {[c.namePrefix, c.givenName, c.middleName, c.familyName, c.nameSuffix]
                       .filter(Boolean)
@@ -171,29 +170,29 @@ export function ContactPage(props: { id: string }) {
                   </dd>
                   {c.jobTitle && (
                     <>
-                      <dt>Job title</dt>
+                      <dt>{t('contacts.field.jobTitle')}</dt>
                       <dd>{c.jobTitle}</dd>
                     </>
                   )}
                   {c.department && (
                     <>
-                      <dt>Department</dt>
+                      <dt>{t('contacts.field.department')}</dt>
                       <dd>{c.department}</dd>
                     </>
                   )}
-                  <dt>Company</dt>
+                  <dt>{t('contacts.field.companyName')}</dt>
                   <dd>{c.companyName ?? <span class="muted">—</span>}</dd>
-                  <dt>Account</dt>
+                  <dt>{t('contacts.field.account')}</dt>
                   <dd>
                     {c.accountId ? (
                       <a href={`/accounts/${encodeURIComponent(c.accountId)}`}>
-                        {accountName ?? 'Open the account'}
+                        {accountName ?? t('contacts.page.openAccount')}
                       </a>
                     ) : (
-                      <span class="muted">Not linked to an account</span>
+                      <span class="muted">{t('contacts.page.noAccount')}</span>
                     )}
                   </dd>
-                  <dt>Groups</dt>
+                  <dt>{t('contacts.field.groups')}</dt>
                   <dd>
                     {c.groups.length ? (
                       <span class="crm-badges">
@@ -204,39 +203,35 @@ export function ContactPage(props: { id: string }) {
                         ))}
                       </span>
                     ) : (
-                      <span class="muted">None</span>
+                      <span class="muted">{t('contacts.page.noGroups')}</span>
                     )}
                   </dd>
                   {c.categories.length > 0 && (
                     <>
-                      <dt>Categories</dt>
+                      <dt>{t('contacts.field.categories')}</dt>
                       <dd>{c.categories.join(', ')}</dd>
                     </>
                   )}
                   {c.birthday && (
                     <>
-                      <dt>Birthday</dt>
-                      <dd>
-                        {new Date(`${c.birthday}T00:00:00`).toLocaleDateString(undefined, {
-                          dateStyle: 'long',
-                        })}
-                      </dd>
+                      <dt>{t('contacts.field.birthday')}</dt>
+                      <dd>{calendarDate(c.birthday)}</dd>
                     </>
                   )}
-                  <dt>Owner</dt>
+                  <dt>{t('contacts.field.owner')}</dt>
                   <dd>{directory.data ? userName(directory.data.users, c.ownerId) : '…'}</dd>
-                  <dt>Changed</dt>
+                  <dt>{t('records.changed')}</dt>
                   <dd>{dateTime(c.updatedAt)}</dd>
                 </dl>
               </section>
 
               <section class="card" aria-labelledby="contact-reach">
-                <h2 id="contact-reach">Email and phone</h2>
-                <h3 class="crm-small muted">Email addresses</h3>
+                <h2 id="contact-reach">{t('contacts.page.reach')}</h2>
+                <h3 class="crm-small muted">{t('contacts.field.emails')}</h3>
                 {c.emails.length === 0 ? (
-                  <p class="muted">No email address.</p>
+                  <p class="muted">{t('contacts.page.noEmail')}</p>
                 ) : (
-                  <ul class="crm-values" aria-label="Email addresses">
+                  <ul class="crm-values" aria-label={t('contacts.field.emails')}>
                     {c.emails.map((e, i) => (
                       <li key={`${i}-${e.address}`}>
                         <span class="crm-kind">{KIND_LABELS[e.type] ?? e.type}</span>
@@ -245,11 +240,11 @@ export function ContactPage(props: { id: string }) {
                     ))}
                   </ul>
                 )}
-                <h3 class="crm-small muted">Phone numbers</h3>
+                <h3 class="crm-small muted">{t('contacts.field.phones')}</h3>
                 {c.phones.length === 0 ? (
-                  <p class="muted">No phone number.</p>
+                  <p class="muted">{t('contacts.page.noPhone')}</p>
                 ) : (
-                  <ul class="crm-values" aria-label="Phone numbers">
+                  <ul class="crm-values" aria-label={t('contacts.field.phones')}>
                     {c.phones.map((p, i) => (
                       <li key={`${i}-${p.number}`}>
                         <span class="crm-kind">{PHONE_TYPE_LABELS[p.type] ?? p.type}</span>
@@ -261,25 +256,25 @@ export function ContactPage(props: { id: string }) {
               </section>
 
               <section class="card" aria-labelledby="contact-places">
-                <h2 id="contact-places">Addresses and websites</h2>
-                <h3 class="crm-small muted">Addresses</h3>
+                <h2 id="contact-places">{t('contacts.page.places')}</h2>
+                <h3 class="crm-small muted">{t('contacts.page.addresses')}</h3>
                 {c.addresses.length === 0 ? (
-                  <p class="muted">No postal address.</p>
+                  <p class="muted">{t('contacts.page.noAddress')}</p>
                 ) : (
-                  <ul class="crm-values" aria-label="Addresses">
+                  <ul class="crm-values" aria-label={t('contacts.page.addresses')}>
                     {c.addresses.map((a, i) => (
                       <li key={i}>
                         <span class="crm-kind">{KIND_LABELS[a.type] ?? a.type}</span>
-                        <span>{addressLine(a) || '(empty)'}</span>
+                        <span>{addressLine(a) || t('contacts.page.emptyAddress')}</span>
                       </li>
                     ))}
                   </ul>
                 )}
-                <h3 class="crm-small muted">Websites</h3>
+                <h3 class="crm-small muted">{t('contacts.field.websites')}</h3>
                 {c.websites.length === 0 ? (
-                  <p class="muted">No website.</p>
+                  <p class="muted">{t('contacts.page.noWebsite')}</p>
                 ) : (
-                  <ul class="crm-values" aria-label="Websites">
+                  <ul class="crm-values" aria-label={t('contacts.field.websites')}>
                     {c.websites.map((w, i) => (
                       <li key={`${i}-${w.url}`}>
                         <span class="crm-kind">{KIND_LABELS[w.type] ?? w.type}</span>
@@ -301,7 +296,7 @@ export function ContactPage(props: { id: string }) {
 
               {c.notes && (
                 <section class="card" aria-labelledby="contact-notes">
-                  <h2 id="contact-notes">Notes</h2>
+                  <h2 id="contact-notes">{t('contacts.field.notes')}</h2>
                   <p class="crm-notes">{c.notes}</p>
                 </section>
               )}
@@ -351,17 +346,8 @@ function DeleteContact(props: {
   );
 }
 
-const FIELD_WORDS: Record<string, string> = {
-  emails: 'email address',
-  phones: 'phone number',
-  addresses: 'address',
-  websites: 'website',
-  notes: 'notes',
-};
-
 /** "4th email address (d@x.test)": which of the contact's values stayed in the CRM. */
 export function skippedValue(contact: Contact, skipped: Skipped): string {
-  const word = FIELD_WORDS[skipped.field] ?? skipped.field;
   let index = -1;
   let shown = '';
   if (skipped.field === 'emails') {
@@ -380,8 +366,11 @@ export function skippedValue(contact: Contact, skipped: Skipped): string {
     );
     shown = addressLine(value);
   }
-  if (skipped.field === 'notes') return 'notes';
-  const which = index >= 0 ? `${ordinal(index + 1)} ${word}` : word;
+  if (skipped.field === 'notes') return t('contacts.skipped.notes');
+  const which =
+    index >= 0
+      ? t('contacts.skipped.which', { index: index + 1, field: skipped.field })
+      : t('contacts.skipped.field', { field: skipped.field });
   return shown ? `${which} (${shown})` : which;
 }
 
@@ -400,16 +389,18 @@ function statusSentence(
   )
     return { text: t('contactSync.waiting', { address: entry.address }), kind: 'pending' };
   if (entry.linked && entry.lastSyncedAt)
-    return { text: `Synced with ${entry.address} ${ago(entry.lastSyncedAt)}`, kind: 'ok' };
-  if (entry.linked) return { text: `Synced with ${entry.address}`, kind: 'ok' };
+    return {
+      text: t('contactSync.syncedAgo', { address: entry.address, ago: ago(entry.lastSyncedAt) }),
+      kind: 'ok',
+    };
+  if (entry.linked) return { text: t('contactSync.synced', { address: entry.address }), kind: 'ok' };
   if (entry.lastSyncedAt)
     return {
-      text: `No longer synced with ${entry.address} (unlinked ${ago(entry.lastSyncedAt)})`,
+      text: t('contactSync.unlinked', { address: entry.address, ago: ago(entry.lastSyncedAt) }),
       kind: 'warn',
     };
-  if (entry.tagged)
-    return { text: `Not yet in ${entry.address}: tagged, it goes there with the next sync`, kind: 'none' };
-  return { text: `Not synced with ${entry.address}`, kind: 'none' };
+  if (entry.tagged) return { text: t('contactSync.tagged', { address: entry.address }), kind: 'none' };
+  return { text: t('contactSync.notSynced', { address: entry.address }), kind: 'none' };
 }
 
 function SyncStatusCard(props: {
@@ -422,16 +413,15 @@ function SyncStatusCard(props: {
 }) {
   return (
     <section class="card" aria-labelledby="contact-sync">
-      <h2 id="contact-sync">Sync with mailboxes</h2>
-      <Loading value={props.status} what="the sync status" retry={props.reload}>
+      <h2 id="contact-sync">{t('contactSync.title')}</h2>
+      <Loading value={props.status} what={t('contactSync.what')} retry={props.reload}>
         {(status) =>
           status.mailboxes.length === 0 ? (
             <p class="muted">
-              No mailbox of yours syncs contacts yet. <a href="/settings/mailboxes/new">Connect a mailbox</a>{' '}
-              to keep this contact in Exchange.
+              {tx('contactSync.noMailbox', { link: (text) => <a href="/settings/mailboxes/new">{text}</a> })}
             </p>
           ) : (
-            <ul class="crm-plain-list crm-sync-mailboxes" aria-label="Sync status per mailbox">
+            <ul class="crm-plain-list crm-sync-mailboxes" aria-label={t('contactSync.perMailbox')}>
               {status.mailboxes.map((entry) => {
                 const mailbox = props.mailboxes?.find((m) => m.id === entry.mailboxId);
                 const mayTag = props.canTagAll || mailbox?.userId === props.myId;
@@ -495,18 +485,18 @@ function SyncStatusLine(props: {
           {sentence.kind === 'pending'
             ? t('contactSync.waitingBadge')
             : sentence.kind === 'ok'
-              ? 'Synced'
+              ? t('contactSync.badge.synced')
               : sentence.kind === 'warn'
-                ? 'Unlinked'
-                : 'Not synced'}
+                ? t('contactSync.badge.unlinked')
+                : t('contactSync.badge.notSynced')}
         </span>
         <span>{sentence.text}</span>
       </div>
       {entry.notExported.length > 0 && (
-        <ul class="crm-not-exported" aria-label={`Not exported to ${entry.address}`}>
+        <ul class="crm-not-exported" aria-label={t('contactSync.notExportedTo', { address: entry.address })}>
           {entry.notExported.map((s, i) => (
             <li key={i}>
-              Not exported: {skippedValue(props.contact, s)} — {s.reason}
+              {t('contactSync.notExported', { value: skippedValue(props.contact, s), reason: s.reason })}
             </li>
           ))}
         </ul>
@@ -519,7 +509,7 @@ function SyncStatusLine(props: {
             disabled={busy}
             onChange={(e) => void toggle(e.currentTarget.checked)}
           />
-          Sync with this mailbox ({entry.address}) whatever its export filter says
+          {t('contactSync.tag', { address: entry.address })}
           {busy && <span class="spinner" aria-hidden="true" />}
         </label>
       )}
