@@ -2,6 +2,7 @@
 // (password over EWS, OAuth consent over Graph), tests it, lists its folders and reads its
 // contacts, events, tasks and messages; a revoked grant marks that mailbox alone "needs sign-in".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TENANT_ID } from '../src/sandbox/seed/index.ts';
 import { createSecretBox } from '../src/secrets/index.ts';
 import type { TestUser } from './http-harness.ts';
 import { consent, createMailboxWorld, DEMO_PASSWORD, type MailboxWorld } from './mailboxes-support.ts';
@@ -130,6 +131,33 @@ describe('Exchange Server over EWS, with a password', () => {
       payload: { password: DEMO_PASSWORD },
     });
     expect(updated.json()).toMatchObject({ status: 'active', throttledUntil: null });
+  });
+
+  it('lets an administrator add a mailbox for another user, and nobody else', async () => {
+    const address = 'owned-by-bob@example.test';
+    w.sandbox.store.addMailbox({
+      tenantId: DEMO_TENANT_ID,
+      address,
+      displayName: 'Bob',
+      password: DEMO_PASSWORD,
+    });
+    const add = (who: TestUser, ownerId: string) =>
+      w.call(who, {
+        method: 'POST',
+        url: '/api/v1/mailboxes',
+        payload: { address, password: DEMO_PASSWORD, ownerId },
+      });
+    const refused = await add(w.h.alice, w.h.bob.user.id);
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json().error.message).toMatch(/Only administrators/);
+    expect((await add(w.h.admin, 'no-such-user')).statusCode).toBe(422);
+    const added = await add(w.h.admin, w.h.bob.user.id);
+    expect(added.statusCode, added.body).toBe(201);
+    expect(added.json().mailbox.userId).toBe(w.h.bob.user.id);
+    const bobs = await w.call(w.h.bob, { method: 'GET', url: '/api/v1/mailboxes' });
+    expect(bobs.json().items.map((m: { address: string }) => m.address)).toContain(address);
+    const id = added.json().mailbox.id;
+    await w.call(w.h.bob, { method: 'POST', url: `/api/v1/mailboxes/${id}/disconnect` });
   });
 
   it('leaves room for the Microsoft 365 service once disconnected and deleted', async () => {

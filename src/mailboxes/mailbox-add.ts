@@ -37,6 +37,7 @@ export async function addMailbox(
 ): Promise<AddResult> {
   const { ctx } = deps;
   const data = parseOrThrow(mailboxCreateSchema, input);
+  const ownerId = await ownerOf(ctx, principal, data.ownerId);
   const address = data.address.trim().toLowerCase();
   const { service } = await detectService(ctx, address, deps.autodiscoverTimeoutMs);
   const needs = needsOf(service);
@@ -48,13 +49,10 @@ export async function addMailbox(
   }
   const existing = await findLiveMailbox(ctx, service.id, address);
   // An owner may start the Microsoft sign-in again for a mailbox that has not finished it.
-  if (
-    existing &&
-    !(existing.user_id === principal.userId && needs === 'oauth' && existing.status !== 'active')
-  ) {
+  if (existing && !(existing.user_id === ownerId && needs === 'oauth' && existing.status !== 'active')) {
     throw new MailboxError(
       'conflict',
-      existing.user_id === principal.userId
+      existing.user_id === ownerId
         ? `You have already connected ${address} (mailbox ${existing.id}). Test it or update its password instead.`
         : `${address} is already connected by another user. Ask an administrator if it should move to you.`,
     );
@@ -65,9 +63,51 @@ export async function addMailbox(
       details: [{ path: 'login', message: login.message }],
     });
   }
-  const fields = { user_id: principal.userId, service_id: service.id, address, login: login.login };
+  const fields = { user_id: ownerId, service_id: service.id, address, login: login.login };
+  if (needs === 'oauth' && ownerId !== principal.userId) {
+    throw new MailboxError(
+      'validation_failed',
+      `Invalid input: ownerId: "${service.name}" mailboxes need their user to sign in to Microsoft; ask the user to add the mailbox themselves.`,
+      {
+        details: [
+          { path: 'ownerId', message: 'only the user can add a mailbox that needs a Microsoft sign-in' },
+        ],
+      },
+    );
+  }
   if (needs === 'oauth') return addSignInMailbox(ctx, service, existing, fields, data.returnTo);
   return addPasswordMailbox(deps, service, fields, data.password);
+}
+
+/**
+ * Whose mailbox it is: the principal's own unless an administrator names another active user.
+ * Anyone else naming another user is refused rather than silently given the mailbox.
+ */
+async function ownerOf(
+  ctx: MailboxContext,
+  principal: Principal,
+  ownerId: string | undefined,
+): Promise<string> {
+  if (ownerId === undefined || ownerId === principal.userId) return principal.userId;
+  if (!principal.isAdmin)
+    throw new MailboxError(
+      'forbidden',
+      'Only administrators can add a mailbox for another user. Leave the user out to add your own mailbox.',
+    );
+  const user = await ctx.db
+    .selectFrom('users')
+    .select(['id', 'active'])
+    .where('id', '=', ownerId)
+    .executeTakeFirst();
+  if (!user?.active)
+    throw new MailboxError(
+      'validation_failed',
+      'Invalid input: ownerId: no active user has this id. Pick a user from the list.',
+      {
+        details: [{ path: 'ownerId', message: 'no active user has this id' }],
+      },
+    );
+  return user.id;
 }
 
 type NewMailboxFields = Pick<MailboxesTable, 'user_id' | 'service_id' | 'address' | 'login'>;

@@ -198,6 +198,10 @@ export const mailboxCreateSchema = z
       .max(2048)
       .optional()
       .meta({ description: 'Path in Exsync to return to after OAuth consent.' }),
+    ownerId: z.string().min(1).max(64).optional().meta({
+      description:
+        'Administrators: the user the mailbox is for (default: you). Password services only; a Microsoft 365 mailbox is added by its user, who signs in.',
+    }),
   })
   .meta({ id: 'MailboxCreate' });
 

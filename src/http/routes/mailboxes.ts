@@ -69,7 +69,7 @@ export function mailboxRoutes(domain: MailboxDomain): Operation[] {
       tag: TAG,
       summary: 'Add a mailbox by email address.',
       description:
-        'Password services: the connection is tested first and the mailbox is stored (active) only if the test passes; otherwise 422 connection_failed says what happened and nothing is stored. OAuth services: answers status pending with authorizationUrl; the mailbox is enabled after consent.',
+        'Password services: the connection is tested first and the mailbox is stored (active) only if the test passes; otherwise 422 connection_failed says what happened and nothing is stored. OAuth services: answers status pending with authorizationUrl; the mailbox is enabled after consent. Administrators may add a password mailbox for another user (ownerId); anyone else naming another user gets 403.',
       auth: 'user',
       body: mailboxCreateSchema,
       response: {
@@ -77,7 +77,7 @@ export function mailboxRoutes(domain: MailboxDomain): Operation[] {
         description: 'The mailbox, active or waiting for consent.',
         schema: mailboxAddedSchema,
       },
-      errors: [409, 422],
+      errors: [403, 409, 422],
       handler: ({ principal, body }) => answer(() => mailboxes.add(principal!, body)),
     }),
     operation({
