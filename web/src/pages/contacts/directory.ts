@@ -1,6 +1,7 @@
 // What the contact and account screens show beside a record's own fields: the names of users,
 // groups and accounts it refers to by id, and the words for its field types.
 import { get, type Page } from '../../api.ts';
+import { type MessageKey, t } from '../../i18n.ts';
 import type { Account, Contact, Group, User } from '../../types.ts';
 
 /** The largest page the list endpoints give; filters offer at most this many choices. */
@@ -76,33 +77,44 @@ export function forgetAccountName(id: string): void {
   accountNames.delete(id);
 }
 
-export const CONTACT_TYPE_LABELS: Record<Contact['type'], string> = {
-  customer: 'Customer',
-  employee: 'Employee',
-  other: 'Other',
-};
+/**
+ * Labels looked up by value, each read from the catalogue when it is read, so that a change of
+ * language shows at the next render (`LABELS[value]` and `Object.entries(LABELS)` both work).
+ */
+function labels<K extends string>(keys: Record<K, MessageKey>): Record<K, string> {
+  const properties = Object.fromEntries(
+    Object.entries<MessageKey>(keys).map(([value, key]) => [value, { enumerable: true, get: () => t(key) }]),
+  );
+  return Object.defineProperties({}, properties) as Record<K, string>;
+}
 
-export const PHONE_TYPE_LABELS: Record<Contact['phones'][number]['type'], string> = {
-  work: 'Work',
-  work2: 'Work 2',
-  home: 'Home',
-  home2: 'Home 2',
-  mobile: 'Mobile',
-  fax_work: 'Work fax',
-  fax_home: 'Home fax',
-  assistant: 'Assistant',
-  company: 'Company',
-  pager: 'Pager',
-  car: 'Car',
-  other: 'Other',
-};
+export const CONTACT_TYPE_LABELS = labels<Contact['type']>({
+  customer: 'contacts.type.customer',
+  employee: 'contacts.type.employee',
+  other: 'contacts.type.other',
+});
 
-export const KIND_LABELS: Record<string, string> = {
-  work: 'Work',
-  home: 'Home',
-  personal: 'Personal',
-  other: 'Other',
-};
+export const PHONE_TYPE_LABELS = labels<Contact['phones'][number]['type']>({
+  work: 'kind.work',
+  work2: 'kind.work2',
+  home: 'kind.home',
+  home2: 'kind.home2',
+  mobile: 'kind.mobile',
+  fax_work: 'kind.faxWork',
+  fax_home: 'kind.faxHome',
+  assistant: 'kind.assistant',
+  company: 'kind.company',
+  pager: 'kind.pager',
+  car: 'kind.car',
+  other: 'kind.other',
+});
+
+export const KIND_LABELS: Record<string, string> = labels({
+  work: 'kind.work',
+  home: 'kind.home',
+  personal: 'kind.personal',
+  other: 'kind.other',
+});
 
 type PostalAddress = Contact['addresses'][number] | NonNullable<Account['address']>;
 
@@ -110,22 +122,6 @@ type PostalAddress = Contact['addresses'][number] | NonNullable<Account['address
 export function addressLine(a: PostalAddress): string {
   const town = [a.postalCode, a.city].filter(Boolean).join(' ');
   return [a.street, town, a.region, a.country].filter(Boolean).join(', ');
-}
-
-/** "1st", "2nd", "3rd", "4th", … */
-export function ordinal(n: number): string {
-  const tens = n % 100;
-  if (tens >= 11 && tens <= 13) return `${n}th`;
-  switch (n % 10) {
-    case 1:
-      return `${n}st`;
-    case 2:
-      return `${n}nd`;
-    case 3:
-      return `${n}rd`;
-    default:
-      return `${n}th`;
-  }
 }
 
 /** A link target that is safe to put in href: only http(s), otherwise none. */
