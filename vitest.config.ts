@@ -1,4 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+// Most test files wait on a sandbox, a browser or PostgreSQL as much as they compute, so one more
+// file at a time than there are cores keeps the cores busy; vitest's own default (cores - 1) runs
+// one file at a time on a 2-core machine. EXSYNC_TEST_WORKERS overrides it.
+const workers = Number(process.env.EXSYNC_TEST_WORKERS) || availableParallelism() + 1;
 
 export default defineConfig({
   test: {
@@ -12,6 +18,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    maxWorkers: workers,
     globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -143,7 +143,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
       value: 'd@x.test',
       reason: expect.stringMatching(/three/),
     });
-        expect(run.tally?.skipped.some((s) => s.ref.includes(created.id))).toBe(true);
+    expect(run.tally?.skipped.some((s) => s.ref.includes(created.id))).toBe(true);
     // Each skipped value names its record and field, for screens to link the contact.
     expect(
       run.tally?.skipped
