@@ -213,6 +213,36 @@ describe('mailboxes', () => {
     expect(contactsAfter).toBe(contactsBefore);
   });
 
+  it('lets an administrator add a mailbox for another user; others add only their own', async () => {
+    const address = 'owned-by-sam@example.test';
+    world.sandbox.store.addMailbox({
+      tenantId: DEMO_TENANT_ID,
+      address,
+      displayName: 'Sam',
+      password: DEMO_PASSWORD,
+    });
+    const sales = await world.newPage();
+    await world.signIn(sales, world.sales);
+    await sales.goto('/settings/mailboxes/new');
+    await sales.getByLabel('Email address').fill(address);
+    await sales.getByRole('button', { name: 'Continue' }).click();
+    await sales.getByTestId('detected-service').waitFor();
+    expect(await sales.getByLabel('For user').count()).toBe(0);
+
+    await admin.goto('/settings/mailboxes/new');
+    await admin.getByLabel('Email address').fill(address);
+    await admin.getByRole('button', { name: 'Continue' }).click();
+    await admin.getByTestId('detected-service').waitFor();
+    await admin.getByLabel('For user').selectOption({ label: 'Sam Sales' });
+    await admin.getByLabel('Password').fill(DEMO_PASSWORD);
+    await admin.getByRole('button', { name: 'Test and add mailbox' }).click();
+    await admin.waitForURL(/\/settings\/mailboxes\/[^/?]+\?added=1/);
+    await admin.goto('/settings/mailboxes');
+    const row = admin.getByRole('row', { name: new RegExp(address.replace(/\./g, '\\.')) });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Sam Sales');
+  });
+
   it('connects a Microsoft 365 mailbox through the sandbox’s sign-in page', async () => {
     // Exsync's redirect URI comes from its public URL; the test server listens on a port of its
     // own, so an app registration for that URI stands in for the one an administrator makes.

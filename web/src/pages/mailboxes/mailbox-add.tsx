@@ -3,14 +3,16 @@
 // after which the server tests the mailbox and brings the browser back to its page.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { messageOf, post } from '../../api.ts';
+import { type Page as ApiPage, get, messageOf, post } from '../../api.ts';
 import { ActionButton } from '../../components/action-button.tsx';
 import { Field } from '../../components/field.tsx';
 import { useFormProblem } from '../../components/form-problem.ts';
+import { useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
 import { t, tx } from '../../i18n.ts';
-import type { Detection } from '../../types.ts';
+import { useSession } from '../../session.tsx';
+import type { Detection, User } from '../../types.ts';
 import { problemOf, problemTitle } from './connection-problem.ts';
 import type { MailboxAdded } from './types.ts';
 import './mailboxes.css';
@@ -138,6 +140,17 @@ function PasswordForm(props: { detection: Detection; onBack: () => void }) {
   const manual = detection.loginFormat === 'manual';
   const [login, setLogin] = useState(detection.login ?? '');
   const [password, setPassword] = useState('');
+  const { me } = useSession();
+  // Administrators may add the mailbox for another user; everyone else adds their own.
+  const [ownerId, setOwnerId] = useState(me.user.id);
+  const [users] = useLoad(
+    async (signal) => {
+      if (!me.isAdmin) return [];
+      const page = await get<ApiPage<User>>('/api/v1/users', { limit: 500 }, signal);
+      return page.items.filter((u) => u.active && u.id !== me.user.id);
+    },
+    [me.isAdmin, me.user.id],
+  );
   const { problem, errors, submit, formRef } = useFormProblem();
   const failedTest = problemOf(problem);
 
@@ -148,6 +161,7 @@ function PasswordForm(props: { detection: Detection; onBack: () => void }) {
         address: detection.address,
         password,
         ...(manual ? { login: login.trim() } : {}),
+        ...(ownerId !== me.user.id ? { ownerId } : {}),
       });
       route(`/settings/mailboxes/${added.mailbox.id}?added=1`);
     });
@@ -183,6 +197,25 @@ function PasswordForm(props: { detection: Detection; onBack: () => void }) {
         <p>
           {tx('mailboxAdd.loginIs', { login: detection.login ?? '', b: (text) => <strong>{text}</strong> })}
         </p>
+      )}
+      {(users.data?.length ?? 0) > 0 && (
+        <Field label={t('mailboxAdd.owner')} hint={t('mailboxAdd.ownerHint')} error={errors.ownerId}>
+          {(id, describedBy) => (
+            <select
+              id={id}
+              aria-describedby={describedBy}
+              value={ownerId}
+              onChange={(e) => setOwnerId(e.currentTarget.value)}
+            >
+              <option value={me.user.id}>{t('mailboxAdd.ownerMe')}</option>
+              {users.data?.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.displayName || u.email}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       )}
       <Field label={t('signIn.password')} hint={t('mailboxAdd.passwordHint')} error={errors.password}>
         {(id, describedBy) => (
