@@ -2,8 +2,9 @@
 // and $select, applied to the entities' Graph JSON.
 import { badRequest } from './errors.ts';
 import type { Json } from './mappers/common.ts';
+import { extendedToGraph, filterView, parseExtendedExpand, storedExtended } from './mappers/extended.ts';
 import { canonicalPropertyNames } from './names.ts';
-import { applySelect, parseQueryOptions, type QueryOptions, sortEntities } from './query/options.ts';
+import { applySelect, option, parseQueryOptions, type QueryOptions, sortEntities } from './query/options.ts';
 import type { GraphResponse, RouteCall } from './types.ts';
 
 export const DEFAULT_PAGE_SIZE = 10;
@@ -35,13 +36,15 @@ export function listResponse(
   options?: QueryOptions,
 ): GraphResponse {
   const opts = options ?? parseQueryOptions(call.req.query);
-  let list = opts.filter ? entities.filter(opts.filter) : entities;
+  const filter = opts.filter;
+  let list = filter ? entities.filter((e) => filter(filterView(e))) : entities;
   list = sortEntities(list, opts.orderBy);
   const size = pageSizeFor(call, opts.top);
   const page = list.slice(opts.skip, opts.skip + size);
   const body: Json = { '@odata.context': contextUrl(call, context) };
   if (opts.count) body['@odata.count'] = list.length;
-  body.value = page.map((e) => applySelect(e, opts.select));
+  const expand = parseExtendedExpand(option(call.req.query, 'expand'));
+  body.value = page.map((e) => expanded(e, expand, opts.select));
   if (opts.skip + size < list.length) {
     const next = new URLSearchParams(call.req.query);
     next.delete('$skip');
@@ -60,8 +63,22 @@ export function entityResponse(call: RouteCall, entity: Json, context: string, s
   return {
     status,
     headers,
-    body: { '@odata.context': contextUrl(call, context), ...applySelect(entity, opts.select) },
+    body: {
+      '@odata.context': contextUrl(call, context),
+      ...expanded(entity, parseExtendedExpand(option(call.req.query, 'expand')), opts.select),
+    },
   };
+}
+
+/** The entity with the extended properties `$expand` asks for (Graph returns them only then). */
+function expanded(
+  entity: Json,
+  expand: ReturnType<typeof parseExtendedExpand>,
+  select: string[] | undefined,
+): Json {
+  const selected = applySelect(entity, select);
+  if (expand.size === 0) return selected;
+  return { ...selected, ...extendedToGraph(storedExtended(entity), expand) };
 }
 
 export const noContent = (): GraphResponse => ({ status: 204, headers: {} });

@@ -11,6 +11,7 @@ import {
   optStringArray,
   rejectUnknown,
 } from './common.ts';
+import { EXTENDED_KEYS, extendedPatch, withStoredExtended } from './extended.ts';
 
 const ENTITY = 'contact';
 
@@ -67,6 +68,7 @@ const KNOWN = new Set([
   'primaryEmailAddress',
   'secondaryEmailAddress',
   'tertiaryEmailAddress',
+  ...EXTENDED_KEYS,
 ]);
 
 function addressToGraph(address: PostalAddress | undefined): Json {
@@ -92,47 +94,50 @@ function addressFromGraph(value: unknown, key: string): PostalAddress | undefine
 export function contactToGraph(item: Item<'contact'>): Json {
   const d = item.data;
   const slots = (keys: PhoneKey[]) => keys.map((k) => d.phones[k]).filter((v): v is string => !!v);
-  return {
-    '@odata.etag': etagOf(item.changeKey),
-    id: item.id,
-    createdDateTime: item.createdDateTime,
-    lastModifiedDateTime: item.lastModifiedDateTime,
-    changeKey: item.changeKey,
-    categories: [...d.categories],
-    parentFolderId: item.folderId,
-    birthday: d.birthday ? `${d.birthday}T00:00:00Z` : null,
-    fileAs: d.fileAs ?? '',
-    displayName: d.displayName ?? '',
-    givenName: d.givenName ?? null,
-    initials: d.initials ?? null,
-    middleName: d.middleName ?? null,
-    nickName: d.nickName ?? null,
-    surname: d.surname ?? null,
-    title: null,
-    yomiGivenName: null,
-    yomiSurname: null,
-    yomiCompanyName: null,
-    generation: null,
-    imAddresses: [],
-    jobTitle: d.jobTitle ?? null,
-    companyName: d.companyName ?? null,
-    department: d.department ?? null,
-    officeLocation: null,
-    profession: null,
-    businessHomePage: d.businessHomePage ?? null,
-    assistantName: null,
-    manager: null,
-    homePhones: slots(['HomePhone', 'HomePhone2']),
-    mobilePhone: d.phones.MobilePhone ?? null,
-    businessPhones: slots(['BusinessPhone', 'BusinessPhone2']),
-    spouseName: null,
-    personalNotes: d.notes ?? '',
-    children: [],
-    emailAddresses: d.emailAddresses.map((e) => ({ name: e.name ?? e.address, address: e.address })),
-    homeAddress: addressToGraph(d.addresses.Home),
-    businessAddress: addressToGraph(d.addresses.Business),
-    otherAddress: addressToGraph(d.addresses.Other),
-  };
+  return withStoredExtended(
+    {
+      '@odata.etag': etagOf(item.changeKey),
+      id: item.id,
+      createdDateTime: item.createdDateTime,
+      lastModifiedDateTime: item.lastModifiedDateTime,
+      changeKey: item.changeKey,
+      categories: [...d.categories],
+      parentFolderId: item.folderId,
+      birthday: d.birthday ? `${d.birthday}T00:00:00Z` : null,
+      fileAs: d.fileAs ?? '',
+      displayName: d.displayName ?? '',
+      givenName: d.givenName ?? null,
+      initials: d.initials ?? null,
+      middleName: d.middleName ?? null,
+      nickName: d.nickName ?? null,
+      surname: d.surname ?? null,
+      title: null,
+      yomiGivenName: null,
+      yomiSurname: null,
+      yomiCompanyName: null,
+      generation: null,
+      imAddresses: [],
+      jobTitle: d.jobTitle ?? null,
+      companyName: d.companyName ?? null,
+      department: d.department ?? null,
+      officeLocation: null,
+      profession: null,
+      businessHomePage: d.businessHomePage ?? null,
+      assistantName: null,
+      manager: null,
+      homePhones: slots(['HomePhone', 'HomePhone2']),
+      mobilePhone: d.phones.MobilePhone ?? null,
+      businessPhones: slots(['BusinessPhone', 'BusinessPhone2']),
+      spouseName: null,
+      personalNotes: d.notes ?? '',
+      children: [],
+      emailAddresses: d.emailAddresses.map((e) => ({ name: e.name ?? e.address, address: e.address })),
+      homeAddress: addressToGraph(d.addresses.Home),
+      businessAddress: addressToGraph(d.addresses.Business),
+      otherAddress: addressToGraph(d.addresses.Other),
+    },
+    d.extendedProperties,
+  );
 }
 
 function tooMany(property: string, count: number, max: number): Error {
@@ -209,6 +214,8 @@ export function contactPatchFromGraph(json: Json, current?: ContactData): Partia
     else delete addresses[key];
   }
   if (addresses) patch.addresses = addresses;
+  const extended = extendedPatch(json, ENTITY, current?.extendedProperties);
+  if (extended) patch.extendedProperties = extended;
   return patch;
 }
 

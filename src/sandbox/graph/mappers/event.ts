@@ -36,6 +36,7 @@ import {
   recipientFromGraph,
   rejectUnknown,
 } from './common.ts';
+import { EXTENDED_KEYS, extendedPatch, withStoredExtended } from './extended.ts';
 
 const ENTITY = 'event';
 export const SHOW_AS: readonly ShowAs[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];
@@ -114,6 +115,7 @@ const KNOWN = new Set([
   'originalStart',
   'webLink',
   'cancelledOccurrences',
+  ...EXTENDED_KEYS,
 ]);
 
 export interface EventView {
@@ -279,7 +281,7 @@ export function eventToGraph(item: Item<'event'>, view: EventView = {}, instance
     onlineMeeting: d.onlineMeetingUrl !== undefined ? { joinUrl: d.onlineMeetingUrl } : null,
   };
   if (isInstance && instance.originalStart) out.originalStart = instance.originalStart;
-  return out;
+  return withStoredExtended(out, d.extendedProperties);
 }
 
 function attendeesFromGraph(value: unknown): Attendee[] {
@@ -309,7 +311,7 @@ function isMidnight(value: unknown): boolean {
 }
 
 /** The change a Graph event body asks for (only the properties it names). */
-export function eventPatchFromGraph(json: Json): Partial<EventData> {
+export function eventPatchFromGraph(json: Json, current?: EventData): Partial<EventData> {
   rejectUnknown(json, KNOWN, ENTITY);
   const patch: Partial<EventData> = {};
   const subject = optString(json, 'subject', ENTITY);
@@ -367,6 +369,8 @@ export function eventPatchFromGraph(json: Json): Partial<EventData> {
   if ('recurrence' in json) patch.recurrence = recurrenceFromGraph(json.recurrence);
   const transactionId = optString(json, 'transactionId', ENTITY);
   if (transactionId) patch.transactionId = transactionId;
+  const extended = extendedPatch(json, ENTITY, current?.extendedProperties);
+  if (extended) patch.extendedProperties = extended;
   return patch;
 }
 

@@ -24,6 +24,7 @@ import {
   recipientsFromGraph,
   rejectUnknown,
 } from './common.ts';
+import { EXTENDED_KEYS, extendedPatch, withStoredExtended } from './extended.ts';
 
 const ENTITY = 'message';
 const IMPORTANCE: readonly Importance[] = ['low', 'normal', 'high'];
@@ -60,6 +61,7 @@ const KNOWN = new Set([
   'isReadReceiptRequested',
   'internetMessageHeaders',
   'uniqueBody',
+  ...EXTENDED_KEYS,
 ]);
 
 /**
@@ -76,39 +78,42 @@ export function messageToGraph(
     selected.uniqueBody = bodyToGraph(uniqueBodyOf(d.body), view.bodyContentType);
   if (view.select?.has('internetmessageheaders'))
     selected.internetMessageHeaders = internetHeadersOf(d, d.sentDateTime ?? item.createdDateTime);
-  return {
-    '@odata.etag': etagOf(item.changeKey),
-    id: item.id,
-    createdDateTime: item.createdDateTime,
-    lastModifiedDateTime: item.lastModifiedDateTime,
-    changeKey: item.changeKey,
-    categories: [...d.categories],
-    receivedDateTime: d.receivedDateTime ?? item.createdDateTime,
-    sentDateTime: d.sentDateTime ?? null,
-    hasAttachments: d.attachments.some((a) => !a.isInline),
-    internetMessageId: d.internetMessageId,
-    subject: d.subject,
-    bodyPreview: preview(d.body),
-    importance: d.importance,
-    parentFolderId: item.folderId,
-    conversationId: conversationIdOf(d),
-    conversationIndex: conversationIndexOf(d, d.sentDateTime ?? item.createdDateTime),
-    isDeliveryReceiptRequested: false,
-    isReadReceiptRequested: false,
-    isRead: d.isRead,
-    isDraft: d.isDraft,
-    webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(item.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
-    inferenceClassification: 'focused',
-    body: bodyToGraph(d.body, view.bodyContentType),
-    sender: recipient(d.sender ?? d.from),
-    from: recipient(d.from),
-    toRecipients: recipients(d.toRecipients),
-    ccRecipients: recipients(d.ccRecipients),
-    bccRecipients: recipients(d.bccRecipients),
-    replyTo: recipients(d.replyTo),
-    flag: { flagStatus: 'notFlagged' },
-    ...selected,
-  };
+  return withStoredExtended(
+    {
+      '@odata.etag': etagOf(item.changeKey),
+      id: item.id,
+      createdDateTime: item.createdDateTime,
+      lastModifiedDateTime: item.lastModifiedDateTime,
+      changeKey: item.changeKey,
+      categories: [...d.categories],
+      receivedDateTime: d.receivedDateTime ?? item.createdDateTime,
+      sentDateTime: d.sentDateTime ?? null,
+      hasAttachments: d.attachments.some((a) => !a.isInline),
+      internetMessageId: d.internetMessageId,
+      subject: d.subject,
+      bodyPreview: preview(d.body),
+      importance: d.importance,
+      parentFolderId: item.folderId,
+      conversationId: conversationIdOf(d),
+      conversationIndex: conversationIndexOf(d, d.sentDateTime ?? item.createdDateTime),
+      isDeliveryReceiptRequested: false,
+      isReadReceiptRequested: false,
+      isRead: d.isRead,
+      isDraft: d.isDraft,
+      webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(item.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
+      inferenceClassification: 'focused',
+      body: bodyToGraph(d.body, view.bodyContentType),
+      sender: recipient(d.sender ?? d.from),
+      from: recipient(d.from),
+      toRecipients: recipients(d.toRecipients),
+      ccRecipients: recipients(d.ccRecipients),
+      bccRecipients: recipients(d.bccRecipients),
+      replyTo: recipients(d.replyTo),
+      flag: { flagStatus: 'notFlagged' },
+      ...selected,
+    },
+    d.extendedProperties,
+  );
 }
 
 export function attachmentToGraph(a: Attachment, lastModifiedDateTime: string, withContent = true): Json {
@@ -155,7 +160,8 @@ export function attachmentFromGraph(json: Json): Attachment {
   return a;
 }
 
-export function messagePatchFromGraph(json: Json): Partial<MessageData> {
+/** `current` is the message a PATCH changes (its extended properties are added to, not replaced). */
+export function messagePatchFromGraph(json: Json, current?: MessageData): Partial<MessageData> {
   rejectUnknown(json, KNOWN, ENTITY);
   const patch: Partial<MessageData> = {};
   const subject = optString(json, 'subject', ENTITY);
@@ -179,6 +185,8 @@ export function messagePatchFromGraph(json: Json): Partial<MessageData> {
       throw invalidProperty(ENTITY, 'attachments', 'an array of fileAttachment');
     patch.attachments = json.attachments.map((a) => attachmentFromGraph(a as Json));
   }
+  const extended = extendedPatch(json, ENTITY, current?.extendedProperties);
+  if (extended) patch.extendedProperties = extended;
   return patch;
 }
 

@@ -105,7 +105,7 @@ function newExceptionId(): string {
 
 function updateEvent(call: RouteCall) {
   const target = findEvent(call, call.params.id, call.params.calendarId ? calendarOf(call).id : undefined);
-  const patch = eventPatchFromGraph(jsonBody(call));
+  const patch = eventPatchFromGraph(jsonBody(call), target.item.data);
   const { store } = call.ctx;
   if (!target.instance || target.instance.type === 'singleInstance') {
     const updated = store.updateItem<'event'>(

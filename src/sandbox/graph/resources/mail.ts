@@ -173,8 +173,16 @@ const messageRoutesUnder = (prefix: string): Route[] => [
     scope: 'mailbox',
     name: 'messages.update',
     permissions: write,
-    handle: (c) =>
-      patchItem(c, message(c), messagePatchFromGraph(jsonBody(c)), messageJson(c), 'messages/$entity'),
+    handle: (c) => {
+      const item = message(c);
+      return patchItem(
+        c,
+        item,
+        messagePatchFromGraph(jsonBody(c), item.data),
+        messageJson(c),
+        'messages/$entity',
+      );
+    },
   },
   {
     method: 'DELETE',
