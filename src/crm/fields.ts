@@ -1,7 +1,8 @@
 // Shared field schemas for the API objects: limits, formats and multi-valued collections. They
 // avoid transforms so that z.toJSONSchema can describe every schema built from them (OpenAPI).
+
+import { codePointName, forbiddenXmlChar } from '@exsync/common/xml-chars';
 import { z } from 'zod';
-import { codePointName, forbiddenXmlChar } from '../xml-chars.ts';
 
 export const LIMITS = {
   name: 256,
@@ -19,7 +20,7 @@ export const idSchema = z.string().min(1).max(64).meta({ description: 'Record id
 
 /**
  * Text Exchange can store: a control character such as NUL would make Exchange refuse the whole
- * request the record travels in (src/xml-chars.ts), so it is refused here with its position.
+ * request the record travels in (@exsync/common/xml-chars), so it is refused here with its position.
  */
 function storable(text: z.ZodString): z.ZodString {
   return text.check(

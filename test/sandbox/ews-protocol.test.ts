@@ -2,8 +2,8 @@
 // impersonation, malformed input, throttling and injected faults, Autodiscover.
 
 import http from 'node:http';
+import { authenticateMessage, negotiateMessage, readChallenge } from '@exsync/common/ntlm/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authenticateMessage, negotiateMessage, readChallenge } from '../../src/ntlm/client.ts';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import {
   basic,

@@ -2,8 +2,8 @@
 // (per mailbox and per service account), retries after ErrorServerBusy's back-off, and the
 // answer read into the error model.
 import type http from 'node:http';
-import { authenticateMessage, negotiateMessage, readChallenge } from '../../ntlm/client.ts';
-import { NtlmError } from '../../ntlm/messages.ts';
+import { authenticateMessage, negotiateMessage, readChallenge } from '@exsync/common/ntlm/client';
+import { NtlmError } from '@exsync/common/ntlm/messages';
 import { ConnectorError } from '../errors.ts';
 import type { HttpClient, HttpResponse } from '../net/http.ts';
 import { KeyedLimiter } from '../net/limiter.ts';

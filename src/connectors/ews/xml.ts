@@ -2,8 +2,8 @@
 // and fast-xml-parser for answers, with prefixes dropped (EWS uses fixed namespaces) and any
 // document type declaration refused, so that no entity is ever expanded or fetched.
 import { Worker } from 'node:worker_threads';
+import { withoutForbiddenXmlChars } from '@exsync/common/xml-chars';
 import { XMLParser } from 'fast-xml-parser';
-import { withoutForbiddenXmlChars } from '../../xml-chars.ts';
 import { ConnectorError } from '../errors.ts';
 
 export const NS = {

@@ -8,7 +8,7 @@ import {
   NtlmError,
   readAuthenticateMessage,
   verifyNtlmV2,
-} from '../../ntlm/messages.ts';
+} from '@exsync/common/ntlm/messages';
 import type { SandboxContext, TokenClaims } from '../context.ts';
 import { checkPassword, findMailboxByLogin } from '../identity/index.ts';
 import type { Mailbox } from '../model.ts';

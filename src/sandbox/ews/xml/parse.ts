@@ -1,8 +1,8 @@
 // Namespace-aware reading of request XML. Clients write `t:`/`m:`, other prefixes or default
 // namespaces; everything downstream matches on (namespace URI, local name) only.
 
+import { forbiddenXmlChar } from '@exsync/common/xml-chars';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { forbiddenXmlChar } from '../../../xml-chars.ts';
 
 export interface XElement {
   ns: string;
