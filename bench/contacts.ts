@@ -40,7 +40,7 @@ import type { RunningSandbox } from '../src/sandbox/server.ts';
 import { contactsEntity } from '../src/sync/contacts/entity.ts';
 import { DEFAULT_CONTACT_OPTIONS } from '../src/sync/contacts/mapping.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
-import { contactSettings, MemoryMailboxSource } from '../src/sync/testing/sandbox-source.ts';
+import { contactSettings, MemoryMailboxSource } from '../test/support/sandbox-source.ts';
 
 const { values } = parseArgs({
   options: {

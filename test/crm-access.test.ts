@@ -2,7 +2,7 @@
 // and every operation, the rule holds; denied operations change nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CrmError, type Principal, type RecordService, recordTypes } from '../src/crm/index.ts';
-import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
+import { type CrmFixture, setupCrm } from './support/crm-fixture.ts';
 
 type Operation = 'get' | 'list' | 'update' | 'delete' | 'share';
 type Outcome = 'allow' | 'not_found' | 'forbidden';

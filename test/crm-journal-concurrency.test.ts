@@ -2,8 +2,8 @@
 // reader must see every change exactly once and the versions must have no gaps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Change, createCrm } from '../src/crm/index.ts';
-import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
 import { openStore, type Store } from '../src/db/database.ts';
+import { type CrmFixture, setupCrm } from './support/crm-fixture.ts';
 
 const WRITERS = 8;
 const WRITES_PER_WRITER = 50;

@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Contact, emailAddress, PHONE_TYPES } from '../src/crm/index.ts';
 import type { Principal } from '../src/crm/principal.ts';
-import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
 import { CsvSyntaxError, decodeCsv, exportContactsCsvText, importContactsCsv } from '../src/csv/index.ts';
 import { formatCsvRecord, parseCsv } from '../src/csv/rfc4180.ts';
+import { type CrmFixture, setupCrm } from './support/crm-fixture.ts';
 
 let f: CrmFixture;
 beforeAll(async () => {

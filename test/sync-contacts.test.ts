@@ -12,8 +12,8 @@ import type { ContactData } from '../src/sandbox/model.ts';
 import type { ContactSyncOptions } from '../src/sync/contacts/mapping.ts';
 import type { SyncEngine } from '../src/sync/engine.ts';
 import { registerSyncWorker, scheduleMailboxSync, syncNow } from '../src/sync/schedule.ts';
-import { contactSettings, freshMailbox } from '../src/sync/testing/sandbox-source.ts';
 import type { EntitySyncSettings } from '../src/sync/types.ts';
+import { contactSettings, freshMailbox } from './support/sandbox-source.ts';
 import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const world = useSandboxAndCrm();

@@ -8,8 +8,8 @@ import type { Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
 import type { ContactData } from '../src/sandbox/model.ts';
 import { SimulatedCrash } from '../src/sync/executor.ts';
-import { contactSettings, freshMailbox } from '../src/sync/testing/sandbox-source.ts';
 import type { EntitySyncSettings } from '../src/sync/types.ts';
+import { contactSettings, freshMailbox } from './support/sandbox-source.ts';
 import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const world = useSandboxAndCrm();

@@ -8,7 +8,7 @@
 // against edits), without asking the planner.
 //
 // Where the cases run: EXSYNC_PROPERTY_RUNS cases (default 500) per protocol against the
-// in-memory Exchange (src/sync/testing/fake-exchange.ts: the same cursor and version rules as
+// in-memory Exchange (test/support/fake-exchange.ts: the same cursor and version rules as
 // the sandbox, items kept in EWS XML or Graph JSON through the connectors' mapping code, no HTTP;
 // EWS-style delivery, and Graph-style delivery that repeats unchanged items), so each case costs
 // milliseconds; plus EXSYNC_PROPERTY_SANDBOX_RUNS cases (default 10) per protocol against the
@@ -21,20 +21,20 @@ import { ConnectorError } from '../src/connectors/errors.ts';
 import type { ExchangeConnector, Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
 import type { Principal } from '../src/crm/principal.ts';
-import { type CrmFixture, setupCrm } from '../src/crm/test-support.ts';
 import type { AddressKey, ContactData, PhoneKey } from '../src/sandbox/model.ts';
 import { type RunningSandbox, startSandbox } from '../src/sandbox/server.ts';
 import { contactsEntity } from '../src/sync/contacts/entity.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import { SimulatedCrash } from '../src/sync/executor.ts';
-import { FakeExchange } from '../src/sync/testing/fake-exchange.ts';
+import type { ConflictPolicy, EntitySyncSettings } from '../src/sync/types.ts';
+import { type CrmFixture, setupCrm } from './support/crm-fixture.ts';
+import { FakeExchange } from './support/fake-exchange.ts';
 import {
   contactSettings,
   freshMailbox,
   MemoryMailboxSource,
   sandboxConnectors,
-} from '../src/sync/testing/sandbox-source.ts';
-import type { ConflictPolicy, EntitySyncSettings } from '../src/sync/types.ts';
+} from './support/sandbox-source.ts';
 import {
   type AddressKind,
   canonical,

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { SyncEngine } from '../src/sync/engine.ts';
-import { contactSettings, freshMailbox } from '../src/sync/testing/sandbox-source.ts';
+import { contactSettings, freshMailbox } from './support/sandbox-source.ts';
 import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const world = useSandboxAndCrm((sandbox) => {

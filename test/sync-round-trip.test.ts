@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactData, PhoneKey } from '../src/sandbox/model.ts';
 import { DEMO_PASSWORD, DEMO_TENANT_ID } from '../src/sandbox/seed/index.ts';
-import { contactSettings, freshMailbox } from '../src/sync/testing/sandbox-source.ts';
+import { contactSettings, freshMailbox } from './support/sandbox-source.ts';
 import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const world = useSandboxAndCrm();

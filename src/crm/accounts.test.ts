@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CrmFixture, setupCrm } from '../../test/support/crm-fixture.ts';
 import { normaliseAccountName } from './accounts.ts';
-import { type CrmFixture, setupCrm } from './test-support.ts';
 
 describe('accounts', () => {
   let f: CrmFixture;

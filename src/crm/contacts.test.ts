@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CrmFixture, setupCrm } from '../../test/support/crm-fixture.ts';
 import { contactSchema } from './contacts.ts';
 import { CrmError } from './errors.ts';
-import { type CrmFixture, setupCrm } from './test-support.ts';
 
 async function failure(promise: Promise<unknown>): Promise<CrmError> {
   try {

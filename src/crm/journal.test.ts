@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CrmFixture, setupCrm } from './test-support.ts';
+import { type CrmFixture, setupCrm } from '../../test/support/crm-fixture.ts';
 
 describe('change journal', () => {
   let f: CrmFixture;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CrmFixture, setupCrm } from '../../test/support/crm-fixture.ts';
 import { CrmError } from './errors.ts';
-import { type CrmFixture, setupCrm } from './test-support.ts';
 
 async function failure(promise: Promise<unknown>): Promise<CrmError> {
   try {

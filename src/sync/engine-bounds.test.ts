@@ -2,15 +2,15 @@
 // never says "last page", one that never answers, a lost lease and a shutdown each end the run,
 // with the reason on its record. Counts are saved as a run goes, so a killed run still shows them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CrmFixture } from '../../test/support/crm-fixture.ts';
+import { setupCrm } from '../../test/support/crm-fixture.ts';
+import { FakeExchange } from '../../test/support/fake-exchange.ts';
+import { contactSettings, MemoryMailboxSource } from '../../test/support/sandbox-source.ts';
 import type { ChangePage, ExchangeConnector } from '../connectors/types.ts';
-import type { CrmFixture } from '../crm/test-support.ts';
-import { setupCrm } from '../crm/test-support.ts';
 import { contactsEntity } from './contacts/entity.ts';
 import { SyncEngine, type SyncEngineOptions } from './engine.ts';
 import { SimulatedCrash } from './executor.ts';
 import { SyncStore } from './state-store.ts';
-import { FakeExchange } from './testing/fake-exchange.ts';
-import { contactSettings, MemoryMailboxSource } from './testing/sandbox-source.ts';
 
 let fx: CrmFixture;
 beforeAll(async () => {

@@ -2,13 +2,13 @@
 // link rows (not kept in memory), the export pass skips what a read already handled, and a run
 // record lists so many skipped values and errors and counts the rest.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CrmFixture } from '../crm/test-support.ts';
-import { setupCrm } from '../crm/test-support.ts';
+import type { CrmFixture } from '../../test/support/crm-fixture.ts';
+import { setupCrm } from '../../test/support/crm-fixture.ts';
+import { FakeExchange } from '../../test/support/fake-exchange.ts';
+import { contactSettings, MemoryMailboxSource } from '../../test/support/sandbox-source.ts';
 import { contactsEntity } from './contacts/entity.ts';
 import { SyncEngine } from './engine.ts';
 import { SyncStore } from './state-store.ts';
-import { FakeExchange } from './testing/fake-exchange.ts';
-import { contactSettings, MemoryMailboxSource } from './testing/sandbox-source.ts';
 import type { EntityDefinition, EntitySyncSettings } from './types.ts';
 
 let fx: CrmFixture;

@@ -2,13 +2,13 @@
 // state row decides which worker syncs a mailbox and entity. Run on SQLite and, with
 // EXSYNC_TEST_DB=postgres, on PostgreSQL, where the concurrent claims really race on a pool.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CrmFixture, setupCrm } from '../../test/support/crm-fixture.ts';
 import { createTestStore, type TestStore } from '../../test/support/db.ts';
-import { type CrmFixture, setupCrm } from '../crm/test-support.ts';
+import { FakeExchange } from '../../test/support/fake-exchange.ts';
+import { contactSettings, MemoryMailboxSource } from '../../test/support/sandbox-source.ts';
 import { contactsEntity } from './contacts/entity.ts';
 import { SyncEngine } from './engine.ts';
 import { SyncStore } from './state-store.ts';
-import { FakeExchange } from './testing/fake-exchange.ts';
-import { contactSettings, MemoryMailboxSource } from './testing/sandbox-source.ts';
 
 const T0 = new Date('2026-12-01T10:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);

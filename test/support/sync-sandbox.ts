@@ -5,12 +5,12 @@
 // once those hooks have run.
 import { afterAll, beforeAll } from 'vitest';
 import type { ExchangeConnector, Protocol } from '../../src/connectors/types.ts';
-import { type CrmFixture, setupCrm } from '../../src/crm/test-support.ts';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { contactsEntity } from '../../src/sync/contacts/entity.ts';
 import { SyncEngine, type SyncEngineOptions } from '../../src/sync/engine.ts';
-import { MemoryMailboxSource, sandboxConnectors } from '../../src/sync/testing/sandbox-source.ts';
 import { ConnectorTrafficRecorder } from './connector-traffic.ts';
+import { type CrmFixture, setupCrm } from './crm-fixture.ts';
+import { MemoryMailboxSource, sandboxConnectors } from './sandbox-source.ts';
 
 export interface SandboxAndCrm {
   sandbox: RunningSandbox;

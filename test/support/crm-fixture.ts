@@ -1,8 +1,9 @@
 // Test fixture: a fresh migrated store (engine from EXSYNC_TEST_DB) with the CRM services, the
 // built-in roles, an administrator and two sales users.
-import { createTestStore, type TestStore } from '../../test/support/db.ts';
-import { type Crm, createCrm } from './index.ts';
-import type { Principal } from './principal.ts';
+
+import { type Crm, createCrm } from '../../src/crm/index.ts';
+import type { Principal } from '../../src/crm/principal.ts';
+import { createTestStore, type TestStore } from './db.ts';
 
 export interface CrmFixture {
   store: TestStore;

@@ -9,12 +9,12 @@
 // back with contactFromEws), a Graph-style store the JSON of contactToGraph (read back with
 // contactFromGraph). So a value that mapping drops or bends is dropped or bent here too. What is
 // not covered: HTTP, paging and the EWS UpdateItem field-change list (an update replaces the item).
-import { ConnectorError } from '../../connectors/errors.ts';
-import { contactFromEws, contactToEws } from '../../connectors/ews/mapping/contact.ts';
-import { envelope } from '../../connectors/ews/soap.ts';
-import { parseXml, type XNode } from '../../connectors/ews/xml.ts';
-import { contactFromGraph, contactToGraph } from '../../connectors/graph/mapping/contact.ts';
-import type { Json } from '../../connectors/graph/mapping/json.ts';
+import { ConnectorError } from '../../src/connectors/errors.ts';
+import { contactFromEws, contactToEws } from '../../src/connectors/ews/mapping/contact.ts';
+import { envelope } from '../../src/connectors/ews/soap.ts';
+import { parseXml, type XNode } from '../../src/connectors/ews/xml.ts';
+import { contactFromGraph, contactToGraph } from '../../src/connectors/graph/mapping/contact.ts';
+import type { Json } from '../../src/connectors/graph/mapping/json.ts';
 import type {
   ChangePage,
   ExchangeConnector,
@@ -26,7 +26,7 @@ import type {
   ItemVersion,
   NeutralContact,
   ReadChangesOptions,
-} from '../../connectors/types.ts';
+} from '../../src/connectors/types.ts';
 
 interface Stored {
   folderId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeExchange } from './fake-exchange.ts';
+import { FakeExchange } from './support/fake-exchange.ts';
 
 const contact = (givenName: string) => ({ givenName, emails: [], phones: [], addresses: [], categories: [] });
 

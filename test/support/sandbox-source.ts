@@ -1,21 +1,26 @@
 // A MailboxSource for tests and benchmarks: mailboxes made directly in a running sandbox, reached
 // over EWS (Basic, as the mailbox user) or Graph (app-only), with settings held in memory.
-import { createEwsConnector } from '../../connectors/ews/factory.ts';
-import { AppOnlyTokens } from '../../connectors/graph/auth.ts';
-import { GraphConnector } from '../../connectors/graph/connector.ts';
-import { HttpClient, type HttpTraceEvent } from '../../connectors/net/http.ts';
-import type { ExchangeConnector, Protocol } from '../../connectors/types.ts';
-import type { Crm } from '../../crm/index.ts';
-import type { Principal } from '../../crm/principal.ts';
+import { createEwsConnector } from '../../src/connectors/ews/factory.ts';
+import { AppOnlyTokens } from '../../src/connectors/graph/auth.ts';
+import { GraphConnector } from '../../src/connectors/graph/connector.ts';
+import { HttpClient, type HttpTraceEvent } from '../../src/connectors/net/http.ts';
+import type { ExchangeConnector, Protocol } from '../../src/connectors/types.ts';
+import type { Crm } from '../../src/crm/index.ts';
+import type { Principal } from '../../src/crm/principal.ts';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_PASSWORD,
   DEMO_TENANT_ID,
-} from '../../sandbox/seed/index.ts';
-import type { RunningSandbox } from '../../sandbox/server.ts';
-import { type ContactSyncOptions, DEFAULT_CONTACT_OPTIONS } from '../contacts/mapping.ts';
-import type { EntitySyncSettings, MailboxSource, MailboxSyncSettings, RunOutcome } from '../types.ts';
+} from '../../src/sandbox/seed/index.ts';
+import type { RunningSandbox } from '../../src/sandbox/server.ts';
+import { type ContactSyncOptions, DEFAULT_CONTACT_OPTIONS } from '../../src/sync/contacts/mapping.ts';
+import type {
+  EntitySyncSettings,
+  MailboxSource,
+  MailboxSyncSettings,
+  RunOutcome,
+} from '../../src/sync/types.ts';
 
 export function contactSettings(
   over: Partial<Omit<EntitySyncSettings<ContactSyncOptions>, 'options'>> & {

@@ -1,0 +1,81 @@
+// Rules on how the production modules under src/ depend on each other, read from their imports:
+// they never reach test code (test doubles and fixtures live under test/, so they do not ship),
+// and they form no import cycle (a cycle makes module load order matter and the layers blur).
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importCycles, importGraph, importSpecifiers, typeScriptFiles } from './support/import-graph.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const production = typeScriptFiles(root, 'src').filter((file) => !file.endsWith('.test.ts'));
+const graph = importGraph(root, production);
+
+const TEST_FOLDERS = new Set(['test', 'tests', 'testing', '__tests__']);
+const isTestCode = (module: string) => module.split('/').some((segment) => TEST_FOLDERS.has(segment));
+
+describe('the import graph reader', () => {
+  it('finds statement, multi-line, re-export, side-effect and inline type imports', () => {
+    const source = [
+      "import { a } from './a.ts';",
+      'import type {',
+      '  B,',
+      "} from '../b.ts';",
+      "export * from './c.ts';",
+      "import './d.ts';",
+      "let e: import('./e.ts').E;",
+      "import { z } from 'zod';",
+      "// import { f } from './f.ts';",
+      "const g = 'import';",
+    ].join('\n');
+    expect(importSpecifiers(source).sort()).toEqual([
+      '../b.ts',
+      './a.ts',
+      './c.ts',
+      './d.ts',
+      './e.ts',
+      'zod',
+    ]);
+  });
+
+  it('reports a cycle as the path around it and leaves acyclic graphs alone', () => {
+    const cyclic = new Map([
+      ['src/a.ts', ['src/b.ts']],
+      ['src/b.ts', ['src/c.ts', 'src/d.ts']],
+      ['src/c.ts', ['src/a.ts']],
+      ['src/d.ts', []],
+      ['src/self.ts', ['src/self.ts']],
+    ]);
+    expect(importCycles(cyclic)).toEqual(
+      expect.arrayContaining([
+        ['src/a.ts', 'src/b.ts', 'src/c.ts', 'src/a.ts'],
+        ['src/self.ts', 'src/self.ts'],
+      ]),
+    );
+    expect(importCycles(cyclic)).toHaveLength(2);
+    expect(
+      importCycles(
+        new Map([
+          ['src/a.ts', ['src/b.ts']],
+          ['src/b.ts', []],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('production modules under src/', () => {
+  it('are read (the walker sees the code base)', () => {
+    expect(production).toContain('src/sync/engine.ts');
+    expect(graph.get('src/sync/engine.ts')?.length).toBeGreaterThan(0);
+  });
+
+  it('do not import test code', () => {
+    const breaches = [...graph].flatMap(([module, targets]) =>
+      targets.filter(isTestCode).map((target) => `${module} imports ${target}`),
+    );
+    expect(breaches).toEqual([]);
+  });
+
+  it('do not live in a test folder', () => {
+    expect(production.filter(isTestCode)).toEqual([]);
+  });
+});
