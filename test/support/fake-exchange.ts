@@ -12,7 +12,7 @@
 import { ConnectorError } from '../../src/connectors/errors.ts';
 import { contactFromEws, contactToEws } from '../../src/connectors/ews/mapping/contact.ts';
 import { envelope } from '../../src/connectors/ews/soap.ts';
-import { parseXml, type XNode } from '../../src/connectors/ews/xml.ts';
+import { parseAnswerTree, type XNode } from '../../src/connectors/ews/xml.ts';
 import { contactFromGraph, contactToGraph } from '../../src/connectors/graph/mapping/contact.ts';
 import type { Json } from '../../src/connectors/graph/mapping/json.ts';
 import type {
@@ -71,7 +71,7 @@ export class FakeExchange {
 
   private decode(wire: string | Json): NeutralContact {
     if (typeof wire !== 'string') return contactFromGraph(structuredClone(wire));
-    const doc = parseXml(envelope(wire, { version: 'Exchange2013' }));
+    const doc = parseAnswerTree(envelope(wire, { version: 'Exchange2013' }));
     return contactFromEws(((doc.Envelope as XNode).Body as XNode).Contact as XNode);
   }
 

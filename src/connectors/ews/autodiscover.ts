@@ -3,7 +3,7 @@
 // endpoint, on https://autodiscover.<domain> and then https://<domain>.
 import { ConnectorError } from '../errors.ts';
 import type { HttpClient } from '../net/http.ts';
-import { child, children, el, leaf, parseXml, text, type XNode } from './xml.ts';
+import { child, children, el, leaf, parseAnswerTree, text, type XNode } from './xml.ts';
 
 export interface AutodiscoverOptions {
   http: HttpClient;
@@ -66,7 +66,7 @@ async function pox(
     body,
   });
   if (response.status !== 200) return undefined;
-  const doc = parseXml(response.text());
+  const doc = parseAnswerTree(response.text());
   const account = child(child(child(doc, 'Autodiscover'), 'Response'), 'Account');
   if (!account) return undefined;
   if (text(account, 'Action') === 'redirectAddr' && hops < 3) {
@@ -125,7 +125,7 @@ async function soap(o: AutodiscoverOptions, origin: string, address: string): Pr
   if (o.authorization) headers.authorization = o.authorization;
   const response = await o.http.send({ method: 'POST', url, headers, body });
   if (response.status !== 200) return undefined;
-  const doc = parseXml(response.text());
+  const doc = parseAnswerTree(response.text());
   const message = child(child(child(doc, 'Envelope'), 'Body'), 'GetUserSettingsResponseMessage');
   const userResponse = child(child(child(message, 'Response'), 'UserResponses'), 'UserResponse');
   const settings = children(child(userResponse, 'UserSettings'), 'UserSetting');

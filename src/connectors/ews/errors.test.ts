@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEwsError } from './errors.ts';
 import { readSoap } from './soap.ts';
-import { parseXml } from './xml.ts';
+import { parseAnswerTree } from './xml.ts';
 
 const busyFault = `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault>
 <faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">a:ErrorServerBusy</faultcode>
@@ -54,7 +54,7 @@ describe('parseEwsError', () => {
 describe('hostile answers', () => {
   it('refuses document type declarations (no entity is ever expanded)', () => {
     const xxe = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>';
-    expect(() => parseXml(xxe)).toThrow(expect.objectContaining({ code: 'invalid_response' }));
+    expect(() => parseAnswerTree(xxe)).toThrow(expect.objectContaining({ code: 'invalid_response' }));
   });
   it('turns malformed XML and non-SOAP documents into invalid_response', () => {
     expect(() => readSoap('<a><b></a>')).toThrow(expect.objectContaining({ code: 'invalid_response' }));

@@ -1,6 +1,6 @@
 // SOAP 1.1 envelopes for EWS: the version header, impersonation, and the answer's body.
 import { ConnectorError } from '../errors.ts';
-import { child, el, isNode, leaf, NS, parseXml, parseXmlOffThread, type XNode } from './xml.ts';
+import { child, el, isNode, leaf, NS, parseAnswerTree, parseAnswerTreeOffThread, type XNode } from './xml.ts';
 
 export type ExchangeVersion =
   | 'Exchange2010_SP2'
@@ -49,12 +49,12 @@ export interface SoapAnswer {
 
 /** Reads one envelope; anything that is not a SOAP envelope is `invalid_response`. */
 export function readSoap(text: string): SoapAnswer {
-  return soapAnswerOf(parseXml(text));
+  return soapAnswerOf(parseAnswerTree(text));
 }
 
-/** readSoap, parsing long answers in a worker thread (see parseXmlOffThread). */
+/** readSoap, parsing long answers in a worker thread (see parseAnswerTreeOffThread). */
 export async function readSoapOffThread(text: string): Promise<SoapAnswer> {
-  return soapAnswerOf(await parseXmlOffThread(text));
+  return soapAnswerOf(await parseAnswerTreeOffThread(text));
 }
 
 function soapAnswerOf(doc: XNode): SoapAnswer {

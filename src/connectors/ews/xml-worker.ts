@@ -1,4 +1,4 @@
-// The thread that parses long EWS answers (see parseXmlOffThread in xml.ts), so that the main
+// The thread that parses long EWS answers (see parseAnswerTreeOffThread in xml.ts), so that the main
 // thread keeps serving requests while a megabyte of XML is read.
 import { parentPort } from 'node:worker_threads';
 import { XMLParser } from 'fast-xml-parser';

@@ -86,7 +86,12 @@ const notWellFormed = (reason: string, cause?: unknown) =>
     cause,
   });
 
-export function parseXml(text: string): XNode {
+/**
+ * A server's answer (EWS or Autodiscover) as a tree of plain objects: elements by local name
+ * (namespace prefixes dropped), attributes under `@name`, text as a string (under `#text` beside
+ * attributes). Refuses DTDs, which EWS never sends.
+ */
+export function parseAnswerTree(text: string): XNode {
   refuseDoctype(text);
   try {
     return parser.parse(text, true) as XNode;
@@ -127,9 +132,9 @@ function parsingThread(): Worker {
   return started;
 }
 
-/** parseXml, in the parsing thread for long answers, so the server stays responsive. */
-export async function parseXmlOffThread(text: string): Promise<XNode> {
-  if (text.length < OFF_THREAD_BYTES) return parseXml(text);
+/** parseAnswerTree, in the parsing thread for long answers, so the server stays responsive. */
+export async function parseAnswerTreeOffThread(text: string): Promise<XNode> {
+  if (text.length < OFF_THREAD_BYTES) return parseAnswerTree(text);
   refuseDoctype(text);
   const thread = parsingThread();
   const id = nextJob++;

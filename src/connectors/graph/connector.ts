@@ -28,7 +28,7 @@ import { type GraphAnswer, GraphClient } from './client.ts';
 import { versionOf } from './mapping/common.ts';
 import { occurrenceChangeFromGraph } from './mapping/event.ts';
 import { GRAPH_MAPPINGS } from './mapping/index.ts';
-import { arr, isObject, type Json, obj, str } from './mapping/json.ts';
+import { arrayOrEmpty, isObject, type Json, nonEmptyString, objectOrEmpty } from './mapping/json.ts';
 import { messageToGraph } from './mapping/message.ts';
 import { collectionPath, DEFAULT_CONTACTS, itemPath, subscriptionResource } from './paths.ts';
 
@@ -77,8 +77,8 @@ export class GraphConnector implements ExchangeConnector {
         method: 'GET',
         path: `${this.base}?$select=id,mail,userPrincipalName`,
       });
-      const address = str(me.json.mail) ?? str(me.json.userPrincipalName);
-      if (!address && !str(me.json.id)) {
+      const address = nonEmptyString(me.json.mail) ?? nonEmptyString(me.json.userPrincipalName);
+      if (!address && !nonEmptyString(me.json.id)) {
         return {
           ok: false,
           problem: 'not_exchange',
@@ -101,8 +101,8 @@ export class GraphConnector implements ExchangeConnector {
     let next: string | undefined = path;
     while (next) {
       const answer: GraphAnswer = await this.client.request({ method: 'GET', path: next });
-      for (const v of arr(answer.json.value)) if (isObject(v)) yield v;
-      next = str(answer.json['@odata.nextLink']);
+      for (const v of arrayOrEmpty(answer.json.value)) if (isObject(v)) yield v;
+      next = nonEmptyString(answer.json['@odata.nextLink']);
     }
   }
 
@@ -119,7 +119,7 @@ export class GraphConnector implements ExchangeConnector {
       name: string,
       wellKnown?: string,
     ): FolderNode => ({
-      id: str(json.id) ?? '',
+      id: nonEmptyString(json.id) ?? '',
       name,
       kind,
       ...(parentId ? { parentId } : {}),
@@ -137,7 +137,7 @@ export class GraphConnector implements ExchangeConnector {
         };
         const walk = async (path: string, parent: FolderNode) => {
           for (const f of await this.collect(path)) {
-            const child = node(f, parent.id, str(f.displayName) ?? '');
+            const child = node(f, parent.id, nonEmptyString(f.displayName) ?? '');
             parent.children.push(child);
             await walk(`${this.base}/contactFolders/${encodeURIComponent(child.id)}/childFolders`, child);
           }
@@ -147,14 +147,19 @@ export class GraphConnector implements ExchangeConnector {
       }
       case 'calendar':
         return (await this.collect(`${this.base}/calendars?$select=id,name,isDefaultCalendar`)).map((c) =>
-          node(c, undefined, str(c.name) ?? '', c.isDefaultCalendar === true ? 'calendar' : undefined),
+          node(
+            c,
+            undefined,
+            nonEmptyString(c.name) ?? '',
+            c.isDefaultCalendar === true ? 'calendar' : undefined,
+          ),
         );
       case 'tasks':
         return (await this.collect(`${this.base}/todo/lists`)).map((l) =>
           node(
             l,
             undefined,
-            str(l.displayName) ?? '',
+            nonEmptyString(l.displayName) ?? '',
             l.wellknownListName === 'defaultList' ? 'tasks' : undefined,
           ),
         );
@@ -164,13 +169,18 @@ export class GraphConnector implements ExchangeConnector {
           const f = await this.client
             .request({ method: 'GET', path: `${this.base}/mailFolders/${name}?$select=id` })
             .catch(() => undefined);
-          const id = f && str(f.json.id);
+          const id = f && nonEmptyString(f.json.id);
           if (id) wellKnown.set(id, name);
         }
         const walk = async (path: string, parentId: string | undefined): Promise<FolderNode[]> => {
           const out: FolderNode[] = [];
           for (const f of await this.collect(path)) {
-            const n = node(f, parentId, str(f.displayName) ?? '', wellKnown.get(str(f.id) ?? ''));
+            const n = node(
+              f,
+              parentId,
+              nonEmptyString(f.displayName) ?? '',
+              wellKnown.get(nonEmptyString(f.id) ?? ''),
+            );
             if (typeof f.childFolderCount !== 'number' || f.childFolderCount > 0) {
               n.children = await walk(
                 `${this.base}/mailFolders/${encodeURIComponent(n.id)}/childFolders?$top=100`,
@@ -200,20 +210,20 @@ export class GraphConnector implements ExchangeConnector {
       const answer: GraphAnswer = await this.client.request({ method: 'GET', path: url, prefer });
       const upserts: ChangePage<ItemByKind[K]>['upserts'] = [];
       const deletes: string[] = [];
-      for (const v of arr(answer.json.value)) {
-        if (!isObject(v) || !str(v.id)) continue;
-        if (v['@removed'] !== undefined) deletes.push(str(v.id)!);
+      for (const v of arrayOrEmpty(answer.json.value)) {
+        if (!isObject(v) || !nonEmptyString(v.id)) continue;
+        if (v['@removed'] !== undefined) deletes.push(nonEmptyString(v.id)!);
         else
           upserts.push({
-            id: str(v.id)!,
+            id: nonEmptyString(v.id)!,
             version: versionOf(v),
             item: mapping.fromGraph(v) as ItemByKind[K],
           });
       }
       if (folder.kind === 'calendar')
         await this.addExceptions(upserts as ChangePage<ItemByKind['calendar']>['upserts']);
-      const deltaLink = str(answer.json['@odata.deltaLink']);
-      const nextLink = str(answer.json['@odata.nextLink']);
+      const deltaLink = nonEmptyString(answer.json['@odata.deltaLink']);
+      const nextLink = nonEmptyString(answer.json['@odata.nextLink']);
       const next = deltaLink ?? nextLink;
       if (!next)
         throw new ConnectorError(
@@ -251,7 +261,7 @@ export class GraphConnector implements ExchangeConnector {
     const outcomes = await this.client.batch(requests);
     outcomes.forEach((outcome, i) => {
       if (!outcome.ok) throw outcome.error;
-      const changes = arr(outcome.answer.json.value)
+      const changes = arrayOrEmpty(outcome.answer.json.value)
         .filter((v): v is Json => isObject(v) && v.type === 'exception')
         .map(occurrenceChangeFromGraph)
         .filter((c) => c !== undefined);
@@ -271,7 +281,12 @@ export class GraphConnector implements ExchangeConnector {
     const results = outcomes.map((o, i): ItemResult<ItemByKind[K]> => {
       if (!o.ok) return { ok: false, id: ids[i], error: o.error };
       const item = mapping.fromGraph(o.answer.json) as ItemByKind[K];
-      return { ok: true, id: str(o.answer.json.id) ?? ids[i], version: versionOf(o.answer.json), item };
+      return {
+        ok: true,
+        id: nonEmptyString(o.answer.json.id) ?? ids[i],
+        version: versionOf(o.answer.json),
+        item,
+      };
     });
     if (folder.kind === 'calendar') {
       await this.addExceptions(
@@ -335,7 +350,7 @@ export class GraphConnector implements ExchangeConnector {
   }
 
   private versionOfAnswer(answer: GraphAnswer, what: string): ItemVersion {
-    const id = str(answer.json.id);
+    const id = nonEmptyString(answer.json.id);
     if (!id) throw new ConnectorError('invalid_response', `Graph did not return the ${what} item's id.`);
     return { id, version: versionOf(answer.json) || (answer.header('etag') ?? '') };
   }
@@ -362,27 +377,29 @@ export class GraphConnector implements ExchangeConnector {
       prefer: ['outlook.timezone="UTC"'],
     });
     const byAddress = new Map(
-      arr(answer.json.value)
+      arrayOrEmpty(answer.json.value)
         .filter(isObject)
-        .map((s) => [str(s.scheduleId)?.toLowerCase(), s]),
+        .map((s) => [nonEmptyString(s.scheduleId)?.toLowerCase(), s]),
     );
     return addresses.map((address) => {
       const s = byAddress.get(address.toLowerCase());
       if (!s) return { address, slots: [], error: 'Microsoft 365 returned no schedule for this address.' };
-      const error = str(obj(s.error).message);
+      const error = nonEmptyString(objectOrEmpty(s.error).message);
       const utc = (v: unknown) => {
-        const dt = str(obj(v).dateTime) ?? '';
+        const dt = nonEmptyString(objectOrEmpty(v).dateTime) ?? '';
         return /Z$|[+-]\d\d:\d\d$/.test(dt)
           ? new Date(dt).toISOString()
           : new Date(`${dt.replace(/\.\d+$/, '')}Z`).toISOString();
       };
-      const slots = arr(s.scheduleItems)
+      const slots = arrayOrEmpty(s.scheduleItems)
         .filter(isObject)
         .map((i) => ({
           start: utc(i.start),
           end: utc(i.end),
-          status: (['free', 'tentative', 'busy', 'oof', 'workingElsewhere'].includes(str(i.status) ?? '')
-            ? str(i.status)
+          status: (['free', 'tentative', 'busy', 'oof', 'workingElsewhere'].includes(
+            nonEmptyString(i.status) ?? '',
+          )
+            ? nonEmptyString(i.status)
             : 'unknown') as FreeBusyResult['slots'][number]['status'],
         }));
       return error ? { address, slots, error } : { address, slots };
@@ -417,7 +434,7 @@ export class GraphConnector implements ExchangeConnector {
             clientState: request.clientState,
           },
         });
-        const id = str(answer.json.id);
+        const id = nonEmptyString(answer.json.id);
         if (!id) throw new ConnectorError('invalid_response', 'Graph created a subscription without an id.');
         parts.push({ id, folder });
       }
@@ -437,7 +454,7 @@ export class GraphConnector implements ExchangeConnector {
         path: `/subscriptions/${encodeURIComponent(part.id)}`,
         body: { expirationDateTime: until },
       });
-      const granted = str(answer.json.expirationDateTime);
+      const granted = nonEmptyString(answer.json.expirationDateTime);
       if (granted && Date.parse(granted) < Date.parse(earliest)) earliest = granted;
     }
     return { ...handle, expiresAt: earliest };

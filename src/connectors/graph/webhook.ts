@@ -2,7 +2,7 @@
 // notification body, checked against the subscription's clientState in constant time.
 import { timingSafeEqual } from 'node:crypto';
 import type { ChangeSignal } from '../types.ts';
-import { arr, isObject, str } from './mapping/json.ts';
+import { arrayOrEmpty, isObject, nonEmptyString } from './mapping/json.ts';
 
 /** The token to echo as 200 text/plain when Graph validates a notification URL, if this is that request. */
 export function validationToken(query: URLSearchParams | Record<string, unknown>): string | undefined {
@@ -32,18 +32,18 @@ export function readNotifications(
 ): ReceivedNotification[] {
   const out: ReceivedNotification[] = [];
   if (!isObject(body)) return out;
-  for (const n of arr(body.value)) {
+  for (const n of arrayOrEmpty(body.value)) {
     if (!isObject(n)) continue;
-    const subscriptionId = str(n.subscriptionId);
+    const subscriptionId = nonEmptyString(n.subscriptionId);
     if (!subscriptionId) continue;
     const expected = expectedClientState(subscriptionId);
-    if (expected === undefined || !sameSecret(str(n.clientState) ?? '', expected)) continue;
-    const lifecycle = str(n.lifecycleEvent);
+    if (expected === undefined || !sameSecret(nonEmptyString(n.clientState) ?? '', expected)) continue;
+    const lifecycle = nonEmptyString(n.lifecycleEvent);
     if (lifecycle) {
       out.push({ subscriptionId, signal: { type: 'resync', reason: lifecycle } });
       continue;
     }
-    const resource = str(n.resource) ?? '';
+    const resource = nonEmptyString(n.resource) ?? '';
     const folderId =
       /(?:contactFolders|calendars|lists|mailFolders)\('?([^'/)]+)'?\)|(?:contactFolders|calendars|lists|mailFolders)\/([^/]+)/i.exec(
         resource,

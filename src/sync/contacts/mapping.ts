@@ -341,7 +341,8 @@ export function snapshotOfItem(item: NeutralContact, options: ContactSyncOptions
   return snapshot;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const nonEmptyString = (v: unknown): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : undefined;
 
 /** The Exchange contact for a snapshot; what the snapshot does not carry is taken from `current`. */
 export function itemOfSnapshot(
@@ -371,7 +372,7 @@ export function itemOfSnapshot(
     categories: (snapshot.categories ?? []) as string[],
   };
   const set = <K extends keyof NeutralContact>(key: K, value: unknown) => {
-    const v = str(value);
+    const v = nonEmptyString(value);
     if (v !== undefined) (item as unknown as Record<string, unknown>)[key] = v;
   };
   set('givenName', snapshot.givenName);

@@ -1,12 +1,12 @@
 import { plainLocal, toIana, toWindows, utcToZoned, zonedToUtc } from '../../time.ts';
 import type { EmailAddress, ItemBody, ZonedDateTime } from '../../types.ts';
-import { compact, type Json, obj, str } from './json.ts';
+import { compact, type Json, nonEmptyString, objectOrEmpty } from './json.ts';
 
 export function emailFromGraph(v: unknown): EmailAddress | undefined {
-  const e = obj(obj(v).emailAddress ?? v);
-  const address = str(e.address);
+  const e = objectOrEmpty(objectOrEmpty(v).emailAddress ?? v);
+  const address = nonEmptyString(e.address);
   if (!address) return undefined;
-  return compact({ address, name: str(e.name) });
+  return compact({ address, name: nonEmptyString(e.name) });
 }
 
 export const recipientToGraph = (e: EmailAddress): Json => ({
@@ -14,10 +14,10 @@ export const recipientToGraph = (e: EmailAddress): Json => ({
 });
 
 export function bodyFromGraph(v: unknown): ItemBody | undefined {
-  const b = obj(v);
+  const b = objectOrEmpty(v);
   const content = typeof b.content === 'string' ? b.content : undefined;
   if (content === undefined || content === '') return undefined;
-  return { contentType: str(b.contentType)?.toLowerCase() === 'html' ? 'html' : 'text', content };
+  return { contentType: nonEmptyString(b.contentType)?.toLowerCase() === 'html' ? 'html' : 'text', content };
 }
 
 export const bodyToGraph = (b: ItemBody | undefined): Json => ({
@@ -27,10 +27,10 @@ export const bodyToGraph = (b: ItemBody | undefined): Json => ({
 
 /** A dateTimeTimeZone, moved into `zone` (IANA) when given, else kept in its own zone. */
 export function zonedFromGraph(v: unknown, zone?: string): ZonedDateTime | undefined {
-  const d = obj(v);
-  const dateTime = str(d.dateTime);
+  const d = objectOrEmpty(v);
+  const dateTime = nonEmptyString(d.dateTime);
   if (!dateTime) return undefined;
-  const own = toIana(str(d.timeZone));
+  const own = toIana(nonEmptyString(d.timeZone));
   const local = plainLocal(dateTime);
   if (!zone || zone === own) return { dateTime: local, timeZone: own };
   return { dateTime: utcToZoned(zonedToUtc(local, own), zone), timeZone: zone };
@@ -43,8 +43,8 @@ export const zonedToGraph = (z: ZonedDateTime): Json => ({
 
 /** The version Exsync keeps for a Graph item: its ETag (If-Match takes it back). */
 export function versionOf(json: Json): string {
-  const etag = str(json['@odata.etag']);
+  const etag = nonEmptyString(json['@odata.etag']);
   if (etag) return etag;
-  const changeKey = str(json.changeKey);
+  const changeKey = nonEmptyString(json.changeKey);
   return changeKey ? `W/"${changeKey}"` : '';
 }

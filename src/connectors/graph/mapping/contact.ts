@@ -1,6 +1,6 @@
 import type { NeutralContact, Phone, PostalAddress } from '../../types.ts';
 import { emailFromGraph } from './common.ts';
-import { arr, compact, type Json, obj, str, strings } from './json.ts';
+import { arrayOrEmpty, compact, type Json, nonEmptyString, objectOrEmpty, strings } from './json.ts';
 
 const ADDRESS_KEYS = { business: 'businessAddress', home: 'homeAddress', other: 'otherAddress' } as const;
 
@@ -45,38 +45,38 @@ export function contactFromGraph(json: Json): NeutralContact {
   }
   for (const [i, number] of strings(json.homePhones).entries())
     phones.push({ type: i === 0 ? 'home' : 'home2', number });
-  const mobile = str(json.mobilePhone);
+  const mobile = nonEmptyString(json.mobilePhone);
   if (mobile) phones.push({ type: 'mobile', number: mobile });
   const addresses: PostalAddress[] = [];
   for (const [type, key] of Object.entries(ADDRESS_KEYS) as Array<[PostalAddress['type'], string]>) {
-    const a = obj(json[key]);
+    const a = objectOrEmpty(json[key]);
     const address = compact({
       type,
-      street: str(a.street),
-      city: str(a.city),
-      state: str(a.state),
-      postalCode: str(a.postalCode),
-      countryOrRegion: str(a.countryOrRegion),
+      street: nonEmptyString(a.street),
+      city: nonEmptyString(a.city),
+      state: nonEmptyString(a.state),
+      postalCode: nonEmptyString(a.postalCode),
+      countryOrRegion: nonEmptyString(a.countryOrRegion),
     });
     if (Object.keys(address).length > 1) addresses.push(address);
   }
-  const birthday = str(json.birthday)?.slice(0, 10);
+  const birthday = nonEmptyString(json.birthday)?.slice(0, 10);
   return compact({
-    givenName: str(json.givenName),
-    middleName: str(json.middleName),
-    surname: str(json.surname),
-    displayName: str(json.displayName),
-    companyName: str(json.companyName),
-    jobTitle: str(json.jobTitle),
-    department: str(json.department),
-    emails: arr(json.emailAddresses)
+    givenName: nonEmptyString(json.givenName),
+    middleName: nonEmptyString(json.middleName),
+    surname: nonEmptyString(json.surname),
+    displayName: nonEmptyString(json.displayName),
+    companyName: nonEmptyString(json.companyName),
+    jobTitle: nonEmptyString(json.jobTitle),
+    department: nonEmptyString(json.department),
+    emails: arrayOrEmpty(json.emailAddresses)
       .map(emailFromGraph)
       .filter((e) => e !== undefined),
     phones,
     addresses,
-    website: str(json.businessHomePage),
+    website: nonEmptyString(json.businessHomePage),
     birthday,
-    notes: str(json.personalNotes),
+    notes: nonEmptyString(json.personalNotes),
     categories: strings(json.categories),
   });
 }

@@ -13,7 +13,17 @@ import type {
   WeekIndex,
 } from '../../types.ts';
 import { bodyFromGraph, bodyToGraph, emailFromGraph, zonedFromGraph, zonedToGraph } from './common.ts';
-import { arr, bool, compact, type Json, num, obj, oneOf, str, strings } from './json.ts';
+import {
+  arrayOrEmpty,
+  bool,
+  compact,
+  type Json,
+  nonEmptyString,
+  num,
+  objectOrEmpty,
+  oneOf,
+  strings,
+} from './json.ts';
 
 export const EVENT_SELECT = [
   'subject',
@@ -66,7 +76,7 @@ const PATTERNS: readonly RecurrencePattern['type'][] = [
 const TYPES = ['single', 'seriesMaster', 'occurrence', 'exception'] as const;
 
 function responseFromGraph(v: unknown): ResponseStatus {
-  const r = str(obj(v).response);
+  const r = nonEmptyString(objectOrEmpty(v).response);
   if (r === 'tentativelyAccepted') return 'tentative';
   return oneOf(r, ['none', 'organizer', 'accepted', 'declined', 'notResponded'] as const, 'none');
 }
@@ -74,10 +84,10 @@ function responseFromGraph(v: unknown): ResponseStatus {
 const responseToGraph = (r: ResponseStatus) => (r === 'tentative' ? 'tentativelyAccepted' : r);
 
 export function recurrenceFromGraph(v: unknown): Recurrence | undefined {
-  const r = obj(v);
-  const p = obj(r.pattern);
-  const g = obj(r.range);
-  if (!str(p.type) || !str(g.type) || !str(g.startDate)) return undefined;
+  const r = objectOrEmpty(v);
+  const p = objectOrEmpty(r.pattern);
+  const g = objectOrEmpty(r.range);
+  if (!nonEmptyString(p.type) || !nonEmptyString(g.type) || !nonEmptyString(g.startDate)) return undefined;
   const type = oneOf(p.type, PATTERNS, 'daily');
   const days = strings(p.daysOfWeek)
     .map((d) => d.toLowerCase())
@@ -96,8 +106,8 @@ export function recurrenceFromGraph(v: unknown): Recurrence | undefined {
     pattern,
     range: compact({
       type: rangeType,
-      startDate: str(g.startDate)!,
-      endDate: rangeType === 'endDate' ? str(g.endDate) : undefined,
+      startDate: nonEmptyString(g.startDate)!,
+      endDate: rangeType === 'endDate' ? nonEmptyString(g.endDate) : undefined,
       numberOfOccurrences: rangeType === 'numbered' ? num(g.numberOfOccurrences) : undefined,
     }),
   };
@@ -112,8 +122,12 @@ export function recurrenceToGraph(r: Recurrence, timeZone: string): Json {
 
 /** Reads an event; start and end come back in the zone the event was created in. */
 export function eventFromGraph(json: Json): NeutralEvent {
-  const startZone = toIana(str(json.originalStartTimeZone) ?? str(obj(json.start).timeZone));
-  const endZone = toIana(str(json.originalEndTimeZone) ?? str(obj(json.end).timeZone));
+  const startZone = toIana(
+    nonEmptyString(json.originalStartTimeZone) ?? nonEmptyString(objectOrEmpty(json.start).timeZone),
+  );
+  const endZone = toIana(
+    nonEmptyString(json.originalEndTimeZone) ?? nonEmptyString(objectOrEmpty(json.end).timeZone),
+  );
   const isAllDay = bool(json.isAllDay) ?? false;
   const start = zonedFromGraph(json.start, isAllDay ? undefined : startZone) ?? {
     dateTime: '',
@@ -124,11 +138,15 @@ export function eventFromGraph(json: Json): NeutralEvent {
     start.timeZone = startZone;
     end.timeZone = endZone;
   }
-  const attendees: Attendee[] = arr(json.attendees).flatMap((a) => {
+  const attendees: Attendee[] = arrayOrEmpty(json.attendees).flatMap((a) => {
     const e = emailFromGraph(a);
     if (!e) return [];
     return [
-      { ...e, type: oneOf(obj(a).type, ATTENDEE, 'required'), response: responseFromGraph(obj(a).status) },
+      {
+        ...e,
+        type: oneOf(objectOrEmpty(a).type, ATTENDEE, 'required'),
+        response: responseFromGraph(objectOrEmpty(a).status),
+      },
     ];
   });
   const type = oneOf(json.type, TYPES, 'single');
@@ -138,20 +156,21 @@ export function eventFromGraph(json: Json): NeutralEvent {
     .filter((d): d is string => d !== undefined)
     .map((date) => zonedToUtc(`${date}T${start.dateTime.slice(11) || '00:00:00'}`, start.timeZone));
   return compact({
-    subject: str(json.subject) ?? '',
+    subject: nonEmptyString(json.subject) ?? '',
     body: bodyFromGraph(json.body),
     start,
     end,
     isAllDay,
-    location: str(obj(json.location).displayName),
+    location: nonEmptyString(objectOrEmpty(json.location).displayName),
     organizer: emailFromGraph(json.organizer),
     attendees,
     reminderMinutes: bool(json.isReminderOn) ? (num(json.reminderMinutesBeforeStart) ?? 15) : undefined,
     showAs: oneOf(json.showAs, SHOW_AS, 'busy'),
     importance: oneOf(json.importance, IMPORTANCE, 'normal'),
     categories: strings(json.categories),
-    onlineMeetingUrl: str(obj(json.onlineMeeting).joinUrl) ?? str(json.onlineMeetingUrl),
-    iCalUId: str(json.iCalUId),
+    onlineMeetingUrl:
+      nonEmptyString(objectOrEmpty(json.onlineMeeting).joinUrl) ?? nonEmptyString(json.onlineMeetingUrl),
+    iCalUId: nonEmptyString(json.iCalUId),
     type,
     recurrence,
     deletedOccurrences: type === 'seriesMaster' ? cancelled : undefined,
@@ -160,12 +179,12 @@ export function eventFromGraph(json: Json): NeutralEvent {
 
 /** An exception instance (from /instances) as a change of its series. */
 export function occurrenceChangeFromGraph(json: Json): OccurrenceChange | undefined {
-  const originalStart = str(json.originalStart);
+  const originalStart = nonEmptyString(json.originalStart);
   if (!originalStart) return undefined;
   const e = eventFromGraph(json);
   return compact({
     originalStart: new Date(originalStart).toISOString().replace('.000Z', 'Z'),
-    id: str(json.id),
+    id: nonEmptyString(json.id),
     subject: e.subject,
     start: e.start,
     end: e.end,

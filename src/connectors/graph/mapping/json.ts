@@ -2,13 +2,15 @@
 export type Json = Record<string, unknown>;
 
 export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-export const obj = (v: unknown): Json => (isObject(v) ? v : {});
-export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+export const objectOrEmpty = (v: unknown): Json => (isObject(v) ? v : {});
+export const nonEmptyString = (v: unknown): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : undefined;
 export const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 export const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
-export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-export const strings = (v: unknown): string[] => arr(v).filter((x): x is string => typeof x === 'string');
+export const arrayOrEmpty = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+export const strings = (v: unknown): string[] =>
+  arrayOrEmpty(v).filter((x): x is string => typeof x === 'string');
 
 export function oneOf<T extends string>(v: unknown, values: readonly T[], fallback: T): T {
   return typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : fallback;

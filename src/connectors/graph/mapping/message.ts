@@ -1,6 +1,6 @@
 import type { AttachmentInfo, NeutralMessage } from '../../types.ts';
 import { bodyFromGraph, bodyToGraph, emailFromGraph, recipientToGraph } from './common.ts';
-import { arr, bool, compact, type Json, num, obj, str } from './json.ts';
+import { arrayOrEmpty, bool, compact, type Json, nonEmptyString, num, objectOrEmpty } from './json.ts';
 
 export const MESSAGE_SELECT = [
   'subject',
@@ -19,31 +19,31 @@ export const MESSAGE_SELECT = [
 ];
 
 const recipients = (v: unknown) =>
-  arr(v)
+  arrayOrEmpty(v)
     .map(emailFromGraph)
     .filter((e) => e !== undefined);
 
 export function messageFromGraph(json: Json): NeutralMessage {
-  const attachments: AttachmentInfo[] = arr(json.attachments).map((a) => {
-    const x = obj(a);
+  const attachments: AttachmentInfo[] = arrayOrEmpty(json.attachments).map((a) => {
+    const x = objectOrEmpty(a);
     return compact({
-      id: str(x.id) ?? '',
-      name: str(x.name) ?? '',
-      contentType: str(x.contentType),
+      id: nonEmptyString(x.id) ?? '',
+      name: nonEmptyString(x.name) ?? '',
+      contentType: nonEmptyString(x.contentType),
       size: num(x.size),
       isInline: bool(x.isInline),
     });
   });
   return compact({
-    subject: str(json.subject) ?? '',
+    subject: nonEmptyString(json.subject) ?? '',
     body: bodyFromGraph(json.body),
     from: emailFromGraph(json.from),
     to: recipients(json.toRecipients),
     cc: recipients(json.ccRecipients),
     bcc: recipients(json.bccRecipients),
-    sentAt: str(json.sentDateTime),
-    receivedAt: str(json.receivedDateTime),
-    internetMessageId: str(json.internetMessageId),
+    sentAt: nonEmptyString(json.sentDateTime),
+    receivedAt: nonEmptyString(json.receivedDateTime),
+    internetMessageId: nonEmptyString(json.internetMessageId),
     isRead: bool(json.isRead),
     isDraft: bool(json.isDraft),
     attachments,

@@ -1,7 +1,7 @@
 import { plainLocal, toIana, zonedToUtc } from '../../time.ts';
 import type { Importance, NeutralTask, TaskStatus } from '../../types.ts';
 import { bodyFromGraph, bodyToGraph, zonedFromGraph, zonedToGraph } from './common.ts';
-import { bool, compact, type Json, obj, oneOf, str, strings } from './json.ts';
+import { bool, compact, type Json, nonEmptyString, objectOrEmpty, oneOf, strings } from './json.ts';
 
 const STATUS: readonly TaskStatus[] = [
   'notStarted',
@@ -13,17 +13,17 @@ const STATUS: readonly TaskStatus[] = [
 const IMPORTANCE: readonly Importance[] = ['low', 'normal', 'high'];
 
 export function taskFromGraph(json: Json): NeutralTask {
-  const reminder = bool(json.isReminderOn) ? obj(json.reminderDateTime) : undefined;
-  const reminderLocal = str(reminder?.dateTime);
+  const reminder = bool(json.isReminderOn) ? objectOrEmpty(json.reminderDateTime) : undefined;
+  const reminderLocal = nonEmptyString(reminder?.dateTime);
   return compact({
-    subject: str(json.title) ?? '',
+    subject: nonEmptyString(json.title) ?? '',
     body: bodyFromGraph(json.body),
     start: zonedFromGraph(json.startDateTime),
     due: zonedFromGraph(json.dueDateTime),
     status: oneOf(json.status, STATUS, 'notStarted'),
     importance: oneOf(json.importance, IMPORTANCE, 'normal'),
     reminderAt: reminderLocal
-      ? zonedToUtc(plainLocal(reminderLocal), toIana(str(reminder?.timeZone)))
+      ? zonedToUtc(plainLocal(reminderLocal), toIana(nonEmptyString(reminder?.timeZone)))
       : undefined,
     categories: strings(json.categories),
     completed: zonedFromGraph(json.completedDateTime),
