@@ -1,6 +1,7 @@
 // Shared field schemas for the API objects: limits, formats and multi-valued collections. They
 // avoid transforms so that z.toJSONSchema can describe every schema built from them (OpenAPI).
 
+import { isIanaZone } from '@exsync/common/time';
 import { codePointName, forbiddenXmlChar } from '@exsync/common/xml-chars';
 import { z } from 'zod';
 
@@ -45,29 +46,10 @@ export const instant = z.iso
   .datetime({ offset: true })
   .meta({ description: 'ISO 8601 instant with offset or Z; returned normalised to UTC (…Z).' });
 
-const timeZoneCache = new Map<string, boolean>();
-
-/** An IANA zone name Node knows (Europe/Berlin, UTC, Etc/GMT+5); offsets such as +01:00 are refused. */
-export function isTimeZone(name: string): boolean {
-  let known = timeZoneCache.get(name);
-  if (known === undefined) {
-    known = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name);
-    if (known) {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: name });
-      } catch {
-        known = false;
-      }
-    }
-    if (timeZoneCache.size < 1000) timeZoneCache.set(name, known);
-  }
-  return known;
-}
-
 export const timeZone = z
   .string()
   .max(64)
-  .refine(isTimeZone, { message: 'not an IANA time zone name (e.g. Europe/Berlin or UTC)' })
+  .refine(isIanaZone, { message: 'not an IANA time zone name (e.g. Europe/Berlin or UTC)' })
   .meta({ description: 'IANA time zone name, e.g. Europe/Berlin.' });
 
 export const categories = z

@@ -23,9 +23,11 @@ export {
 } from './wall-time.ts';
 export {
   ianaZone,
+  ianaZoneOrUtc,
   isIanaZone,
   isUtcName,
   isWindowsZoneName,
   windowsZone,
   windowsZoneNames,
+  windowsZoneOrUtc,
 } from './zones.ts';

@@ -68,6 +68,14 @@ export function ianaZone(name: string): string | undefined {
 }
 
 /**
+ * ianaZone for names read from a server, where a missing or unknown name (an Exchange custom
+ * zone, say) reads as UTC so that one odd item does not stop a sync.
+ */
+export function ianaZoneOrUtc(name: string | undefined): string {
+  return (name && ianaZone(name)) || 'UTC';
+}
+
+/**
  * The Windows zone name Exchange stores for a Windows or IANA name (a Windows name is kept as it
  * is); undefined when windows-iana maps the zone to none.
  */
@@ -84,4 +92,9 @@ export function windowsZoneNames(): Array<{ windows: string; iana: string }> {
     windows: z.windowsName,
     iana: z.iana[0],
   }));
+}
+
+/** windowsZone for names written to Exchange, which refuses IANA names: UTC when none maps. */
+export function windowsZoneOrUtc(name: string): string {
+  return windowsZone(name) ?? 'UTC';
 }

@@ -1,5 +1,5 @@
+import { ianaZoneOrUtc, utcToZoned, windowsZoneOrUtc, zonedToUtc } from '@exsync/common/time';
 import { compact } from '../../graph/mapping/json.ts';
-import { toIana, toWindows, utcToZoned, zonedToUtc } from '../../time.ts';
 import type {
   Attendee,
   AttendeeType,
@@ -54,8 +54,8 @@ function zoned(instant: string | undefined, zone: string, allDay: boolean): Zone
 }
 
 export function eventFromEws(n: XNode): NeutralEvent {
-  const startZone = toIana(text(n, 'StartTimeZoneId') ?? attr(child(n, 'StartTimeZone'), 'Id'));
-  const endZone = toIana(text(n, 'EndTimeZoneId') ?? attr(child(n, 'EndTimeZone'), 'Id') ?? startZone);
+  const startZone = ianaZoneOrUtc(text(n, 'StartTimeZoneId') ?? attr(child(n, 'StartTimeZone'), 'Id'));
+  const endZone = ianaZoneOrUtc(text(n, 'EndTimeZoneId') ?? attr(child(n, 'EndTimeZone'), 'Id') ?? startZone);
   const isAllDay = boolText(text(n, 'IsAllDayEvent')) ?? false;
   const attendees: Attendee[] = (
     [
@@ -144,8 +144,8 @@ export function eventToEws(e: NeutralEvent): string {
     attendeesXml(e, 'optional', 't:OptionalAttendees'),
     attendeesXml(e, 'resource', 't:Resources'),
     e.recurrence ? recurrenceToEws(e.recurrence) : '',
-    el('t:StartTimeZone', { Id: toWindows(e.start.timeZone) }),
-    el('t:EndTimeZone', { Id: toWindows(e.end.timeZone) }),
+    el('t:StartTimeZone', { Id: windowsZoneOrUtc(e.start.timeZone) }),
+    el('t:EndTimeZone', { Id: windowsZoneOrUtc(e.end.timeZone) }),
   );
 }
 
@@ -174,8 +174,8 @@ export function eventChanges(e: NeutralEvent): FieldChange[] {
   );
   if (e.recurrence) changes.push(set('calendar:Recurrence', recurrenceToEws(e.recurrence)));
   changes.push(
-    set('calendar:StartTimeZone', el('t:StartTimeZone', { Id: toWindows(e.start.timeZone) })),
-    set('calendar:EndTimeZone', el('t:EndTimeZone', { Id: toWindows(e.end.timeZone) })),
+    set('calendar:StartTimeZone', el('t:StartTimeZone', { Id: windowsZoneOrUtc(e.start.timeZone) })),
+    set('calendar:EndTimeZone', el('t:EndTimeZone', { Id: windowsZoneOrUtc(e.end.timeZone) })),
   );
   return changes;
 }

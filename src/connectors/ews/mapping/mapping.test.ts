@@ -94,4 +94,43 @@ describe('EWS event mapping', () => {
     });
     expect(back.attendees).toEqual([{ address: 'a@example.test', type: 'optional', response: 'none' }]);
   });
+
+  const single = (start: string, end: string, timeZone: string, isAllDay = false): NeutralEvent => ({
+    subject: 'Edge',
+    start: { dateTime: start, timeZone },
+    end: { dateTime: end, timeZone },
+    isAllDay,
+    attendees: [],
+    showAs: 'busy',
+    importance: 'normal',
+    categories: [],
+    type: 'single',
+  });
+  const startOf = (xml: string) => /<t:Start>([^<]+)<\/t:Start>/.exec(xml)?.[1];
+
+  it('writes a skipped local time an hour on and a repeated one as the earlier instant', () => {
+    // Berlin skips 02:00–03:00 on 2024-03-31 and repeats 02:00–03:00 on 2024-10-27.
+    expect(startOf(eventToEws(single('2024-03-31T02:30:00', '2024-03-31T04:00:00', 'Europe/Berlin')))).toBe(
+      '2024-03-31T01:30:00Z',
+    );
+    expect(startOf(eventToEws(single('2024-10-27T02:30:00', '2024-10-27T04:00:00', 'Europe/Berlin')))).toBe(
+      '2024-10-27T00:30:00Z',
+    );
+    // New York skips 02:00–03:00 on 2024-03-10 and repeats 01:00–02:00 on 2024-11-03.
+    expect(
+      startOf(eventToEws(single('2024-03-10T02:30:00', '2024-03-10T04:00:00', 'America/New_York'))),
+    ).toBe('2024-03-10T07:30:00Z');
+    expect(
+      startOf(eventToEws(single('2024-11-03T01:30:00', '2024-11-03T04:00:00', 'America/New_York'))),
+    ).toBe('2024-11-03T05:30:00Z');
+  });
+
+  it('keeps the dates of an all-day event created at UTC−10 or UTC+14', () => {
+    for (const zone of ['Pacific/Honolulu', 'Pacific/Kiritimati']) {
+      const e = single('2024-06-01T00:00:00', '2024-06-02T00:00:00', zone, true);
+      const back = eventFromEws(roundTrip(eventToEws(e), 'CalendarItem'));
+      expect(back.start).toEqual({ dateTime: '2024-06-01T00:00:00', timeZone: zone });
+      expect(back.end).toEqual({ dateTime: '2024-06-02T00:00:00', timeZone: zone });
+    }
+  });
 });

@@ -1,5 +1,5 @@
+import { utcToZoned, zonedToUtc } from '@exsync/common/time';
 import { compact } from '../../graph/mapping/json.ts';
-import { utcToZoned, zonedToUtc } from '../../time.ts';
 import type { NeutralTask, TaskStatus, ZonedDateTime } from '../../types.ts';
 import { el, leaf, text, type XNode } from '../xml.ts';
 import {

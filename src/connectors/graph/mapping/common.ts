@@ -1,4 +1,4 @@
-import { plainLocal, toIana, toWindows, utcToZoned, zonedToUtc } from '../../time.ts';
+import { ianaZoneOrUtc, plainLocal, utcToZoned, windowsZoneOrUtc, zonedToUtc } from '@exsync/common/time';
 import type { EmailAddress, ItemBody, ZonedDateTime } from '../../types.ts';
 import { compact, type Json, nonEmptyString, objectOrEmpty } from './json.ts';
 
@@ -30,7 +30,7 @@ export function zonedFromGraph(v: unknown, zone?: string): ZonedDateTime | undef
   const d = objectOrEmpty(v);
   const dateTime = nonEmptyString(d.dateTime);
   if (!dateTime) return undefined;
-  const own = toIana(nonEmptyString(d.timeZone));
+  const own = ianaZoneOrUtc(nonEmptyString(d.timeZone));
   const local = plainLocal(dateTime);
   if (!zone || zone === own) return { dateTime: local, timeZone: own };
   return { dateTime: utcToZoned(zonedToUtc(local, own), zone), timeZone: zone };
@@ -38,7 +38,7 @@ export function zonedFromGraph(v: unknown, zone?: string): ZonedDateTime | undef
 
 export const zonedToGraph = (z: ZonedDateTime): Json => ({
   dateTime: z.dateTime,
-  timeZone: toWindows(z.timeZone),
+  timeZone: windowsZoneOrUtc(z.timeZone),
 });
 
 /** The version Exsync keeps for a Graph item: its ETag (If-Match takes it back). */

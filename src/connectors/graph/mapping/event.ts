@@ -1,4 +1,4 @@
-import { toIana, toWindows, zonedToUtc } from '../../time.ts';
+import { ianaZoneOrUtc, windowsZoneOrUtc, zonedToUtc } from '@exsync/common/time';
 import type {
   Attendee,
   AttendeeType,
@@ -116,16 +116,16 @@ export function recurrenceFromGraph(v: unknown): Recurrence | undefined {
 export function recurrenceToGraph(r: Recurrence, timeZone: string): Json {
   return {
     pattern: compact({ ...r.pattern }),
-    range: compact({ ...r.range, recurrenceTimeZone: toWindows(timeZone) }),
+    range: compact({ ...r.range, recurrenceTimeZone: windowsZoneOrUtc(timeZone) }),
   };
 }
 
 /** Reads an event; start and end come back in the zone the event was created in. */
 export function eventFromGraph(json: Json): NeutralEvent {
-  const startZone = toIana(
+  const startZone = ianaZoneOrUtc(
     nonEmptyString(json.originalStartTimeZone) ?? nonEmptyString(objectOrEmpty(json.start).timeZone),
   );
-  const endZone = toIana(
+  const endZone = ianaZoneOrUtc(
     nonEmptyString(json.originalEndTimeZone) ?? nonEmptyString(objectOrEmpty(json.end).timeZone),
   );
   const isAllDay = bool(json.isAllDay) ?? false;

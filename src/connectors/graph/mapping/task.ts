@@ -1,4 +1,4 @@
-import { plainLocal, toIana, zonedToUtc } from '../../time.ts';
+import { ianaZoneOrUtc, plainLocal, zonedToUtc } from '@exsync/common/time';
 import type { Importance, NeutralTask, TaskStatus } from '../../types.ts';
 import { bodyFromGraph, bodyToGraph, zonedFromGraph, zonedToGraph } from './common.ts';
 import { bool, compact, type Json, nonEmptyString, objectOrEmpty, oneOf, strings } from './json.ts';
@@ -23,7 +23,7 @@ export function taskFromGraph(json: Json): NeutralTask {
     status: oneOf(json.status, STATUS, 'notStarted'),
     importance: oneOf(json.importance, IMPORTANCE, 'normal'),
     reminderAt: reminderLocal
-      ? zonedToUtc(plainLocal(reminderLocal), toIana(nonEmptyString(reminder?.timeZone)))
+      ? zonedToUtc(plainLocal(reminderLocal), ianaZoneOrUtc(nonEmptyString(reminder?.timeZone)))
       : undefined,
     categories: strings(json.categories),
     completed: zonedFromGraph(json.completedDateTime),
