@@ -1,13 +1,12 @@
 // Batch writing helpers shared by the repository, child collections and the journal.
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { AnyRow } from './definition.ts';
 
 // Keeps each multi-row insert well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 const MAX_PARAMETERS = 30_000;
 const MAX_ROWS_PER_INSERT = 1000;
 
-export function chunk<T>(items: T[], size: number): T[][] {
+export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -18,7 +17,11 @@ export function chunk<T>(items: T[], size: number): T[][] {
  * run as a compiled query: for batches of thousands of rows, building Kysely's query tree costs
  * more than the insert itself. Table and column names come from code, never from input.
  */
-export async function insertRows(trx: Kysely<Database>, table: string, rows: AnyRow[]): Promise<void> {
+export async function insertRows(
+  trx: Kysely<Database>,
+  table: string,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]);
   const size = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMETERS / columns.length)));
