@@ -1,13 +1,30 @@
-// Rules on how the production modules under src/ depend on each other, read from their imports:
-// they never reach test code (test doubles and fixtures live under test/, so they do not ship),
-// and they form no import cycle (a cycle makes module load order matter and the layers blur).
-import { resolve } from 'node:path';
+// Rules on how the production modules (src/ and packages/*/src) depend on each other, read from
+// their relative imports: they never reach test code (test doubles and fixtures live under test/,
+// so they do not ship), and they form no import cycle (a cycle makes module load order matter and
+// blurs which module builds on which), within a package or across packages.
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importCycles, importGraph, importSpecifiers, typeScriptFiles } from './support/import-graph.ts';
+import {
+  importCycles,
+  importGraph,
+  importSpecifiers,
+  typeScriptFiles,
+  workspaceEntries,
+} from './support/import-graph.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const production = typeScriptFiles(root, 'src').filter((file) => !file.endsWith('.test.ts'));
-const graph = importGraph(root, production);
+/** The application's sources and those of the workspace packages (packages/<name>/src). */
+const sourceRoots = [
+  'src',
+  ...readdirSync(join(root, 'packages'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, 'packages', entry.name, 'src')))
+    .map((entry) => `packages/${entry.name}/src`),
+];
+const production = sourceRoots
+  .flatMap((dir) => typeScriptFiles(root, dir))
+  .filter((file) => !file.endsWith('.test.ts'));
+const graph = importGraph(root, production, workspaceEntries(root));
 
 const TEST_FOLDERS = new Set(['test', 'tests', 'testing', '__tests__']);
 const isTestCode = (module: string) => module.split('/').some((segment) => TEST_FOLDERS.has(segment));
@@ -62,10 +79,12 @@ describe('the import graph reader', () => {
   });
 });
 
-describe('production modules under src/', () => {
-  it('are read (the walker sees the code base)', () => {
+describe('production modules under src/ and packages/*/src', () => {
+  it('are read (the walker sees the code base, packages included)', () => {
     expect(production).toContain('src/sync/engine.ts');
+    expect(sourceRoots).toContain('packages/common/src');
     expect(graph.get('src/sync/engine.ts')?.length).toBeGreaterThan(0);
+    expect(graph.get('src/crm/fields.ts')).toContain('packages/common/src/xml-chars.ts');
   });
 
   it('do not import test code', () => {

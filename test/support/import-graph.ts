@@ -1,9 +1,10 @@
 // A small import graph of the project's own TypeScript modules, read from their source text: the
-// relative specifiers of `import … from '…'` / `export … from '…'` statements, side-effect imports
+// specifiers of `import … from '…'` / `export … from '…'` statements, side-effect imports
 // (`import '…'`) and inline type imports (`import('…').Name`, which TypeScript resolves like a
-// statement and which make the same dependency). Package imports are left out: a cycle or a layer
-// breach is only ever among our own files.
-import { readdirSync, readFileSync } from 'node:fs';
+// statement and which make the same dependency). Relative specifiers and the entry points the
+// workspace packages export (`@exsync/common/time`) become edges; other packages are left out: a
+// cycle or a layer breach is only ever among our own files.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** Module path (relative to the project root, `/`-separated) → the modules it imports. */
@@ -28,14 +29,47 @@ export function typeScriptFiles(root: string, dir: string): string[] {
     .sort();
 }
 
-/** The graph of `files` (paths relative to `root`), with each relative import resolved to a path. */
-export function importGraph(root: string, files: readonly string[]): ImportGraph {
+/**
+ * The entry points of the workspace packages (packages/<dir>/package.json `exports`), as
+ * specifier → module path: `@exsync/common/time` → `packages/common/src/time/index.ts`.
+ */
+export function workspaceEntries(root: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  const packages = join(root, 'packages');
+  if (!existsSync(packages)) return entries;
+  for (const dir of readdirSync(packages)) {
+    const manifest = join(packages, dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const { name, exports } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      name: string;
+      exports?: Record<string, string>;
+    };
+    for (const [subpath, target] of Object.entries(exports ?? {})) {
+      if (typeof target !== 'string') continue;
+      entries.set(name + subpath.slice(1), toPosix(join('packages', dir, target)));
+    }
+  }
+  return entries;
+}
+
+/**
+ * The graph of `files` (paths relative to `root`): each relative import resolved to a path, each
+ * workspace package import to the module its entry point names.
+ */
+export function importGraph(
+  root: string,
+  files: readonly string[],
+  entries: ReadonlyMap<string, string> = new Map(),
+): ImportGraph {
   const graph: ImportGraph = new Map();
   for (const file of files) {
     const source = readFileSync(join(root, file), 'utf8');
-    const targets = importSpecifiers(source)
-      .filter((specifier) => specifier.startsWith('.'))
-      .map((specifier) => toPosix(relative(root, resolve(root, dirname(file), specifier))));
+    const targets = importSpecifiers(source).flatMap((specifier) => {
+      if (specifier.startsWith('.'))
+        return [toPosix(relative(root, resolve(root, dirname(file), specifier)))];
+      const entry = entries.get(specifier);
+      return entry === undefined ? [] : [entry];
+    });
     graph.set(file, targets);
   }
   return graph;
