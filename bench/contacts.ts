@@ -20,6 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
+import { DEMO_CLIENT_SECRET, DEMO_PASSWORD, LOAD_CLIENT_ID, LOAD_TENANT_ID } from '@exsync/sandbox/seed';
+import type { RunningSandbox } from '@exsync/sandbox/server';
 import { XMLParser } from 'fast-xml-parser';
 import { createEwsConnector } from '../src/connectors/ews/factory.ts';
 import { AppOnlyTokens } from '../src/connectors/graph/auth.ts';
@@ -30,13 +32,6 @@ import type { ExchangeConnector, NeutralContact, Protocol } from '../src/connect
 import { type ContactCreate, type Crm, createCrm } from '../src/crm/index.ts';
 import type { Principal } from '../src/crm/principal.ts';
 import { migrateToLatest, openStore, type Store } from '../src/db/database.ts';
-import {
-  DEMO_CLIENT_SECRET,
-  DEMO_PASSWORD,
-  LOAD_CLIENT_ID,
-  LOAD_TENANT_ID,
-} from '../src/sandbox/seed/index.ts';
-import type { RunningSandbox } from '../src/sandbox/server.ts';
 import { contactsEntity } from '../src/sync/contacts/entity.ts';
 import { DEFAULT_CONTACT_OPTIONS } from '../src/sync/contacts/mapping.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
@@ -212,7 +207,7 @@ async function engineSide(httpsUrl: string, caPem: string): Promise<EngineSide> 
 
 async function setUp(contacts: number): Promise<Bench & { sandboxRssMiB: number }> {
   // Loaded only here: with --memory the sandbox's code stays out of the measured process.
-  const { startSandbox } = await import('../src/sandbox/server.ts');
+  const { startSandbox } = await import('@exsync/sandbox/server');
   const sandbox = await startSandbox({
     port: 0,
     seed: 'none',

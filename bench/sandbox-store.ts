@@ -1,7 +1,7 @@
 // Pages 100,000 items of one folder through itemChangesSince, 512 at a time, and prints items/s.
 // Run: node bench/sandbox-store.ts [items]
-import { createStore } from '../src/sandbox/state/index.ts';
-import type { SyncPosition } from '../src/sandbox/store-api.ts';
+import { createStore } from '@exsync/sandbox/state';
+import type { SyncPosition } from '@exsync/sandbox/store-api';
 
 const count = Number(process.argv[2] ?? 100_000);
 const store = createStore();

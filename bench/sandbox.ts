@@ -8,13 +8,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEMO_CLIENT_SECRET, DEMO_PASSWORD, LOAD_CLIENT_ID, LOAD_TENANT_ID } from '@exsync/sandbox/seed';
 import { XMLParser } from 'fast-xml-parser';
-import {
-  DEMO_CLIENT_SECRET,
-  DEMO_PASSWORD,
-  LOAD_CLIENT_ID,
-  LOAD_TENANT_ID,
-} from '../src/sandbox/seed/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -35,7 +35,7 @@ function requirementTexts(): Map<string, string> {
 function listTests(): Array<{ name: string; file: string }> {
   const out = join(mkdtempSync(join(tmpdir(), 'exsync-req-')), 'list.json');
   const vitest = join(root, 'node_modules/.bin/vitest');
-  const result = spawnSync(vitest, ['list', `--json=${out}`, 'test/sandbox', 'src/sandbox'], {
+  const result = spawnSync(vitest, ['list', `--json=${out}`, 'test/sandbox', 'packages/sandbox/src'], {
     cwd: root,
     stdio: 'inherit',
   });

@@ -224,7 +224,7 @@ function main(): void {
   const xml = readFileSync(csdl, 'utf8');
   const schemas = buildSchemas(loadCsdl(xml), GRAPH_SCHEMA_ROOTS);
   writeFileSync(out, JSON.stringify(schemas, null, 1) + '\n');
-  const namesOut = path.resolve(root, 'src/sandbox/graph/property-names.ts');
+  const namesOut = path.resolve(root, 'packages/sandbox/src/graph/property-names.ts');
   writeFileSync(namesOut, propertyNamesModule(buildPropertyNames(schemas, xml)));
   console.log(
     `wrote ${Object.keys(schemas.definitions as object).length} definitions to ${path.relative(process.cwd(), out)}`,

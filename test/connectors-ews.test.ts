@@ -1,6 +1,10 @@
 // The EWS connector against the sandbox over HTTPS (its CA trusted), with Basic, NTLM and OAuth,
 // in individual and organisation (impersonation) mode; every request and answer is validated
 // against Microsoft's EWS schema at the end.
+
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox';
+import { EwsSchemaRecorder } from '@exsync/sandbox/ews/schema-validation';
+import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isConnectorError } from '../src/connectors/errors.ts';
 import { autodiscover } from '../src/connectors/ews/autodiscover.ts';
@@ -15,10 +19,7 @@ import type {
   NeutralEvent,
   NeutralTask,
 } from '../src/connectors/types.ts';
-import { type RunningSandbox, startSandbox } from '../src/sandbox/index.ts';
-import { DEMO_PASSWORD } from '../src/sandbox/seed/index.ts';
 import { drain, sampleContact, sampleWeeklyEvent } from './support/connector-fixtures.ts';
-import { EwsSchemaRecorder } from './support/ews-schema.ts';
 
 let sandbox: RunningSandbox;
 let httpClient: HttpClient;

@@ -2,6 +2,14 @@
 // individual (delegated) and organisation (app-only) mode, with faults injected.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_PASSWORD,
+  DEMO_REDIRECT_URIS,
+  DEMO_TENANT_ID,
+} from '@exsync/sandbox/seed';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isConnectorError } from '../src/connectors/errors.ts';
 import {
@@ -24,14 +32,6 @@ import type {
   NeutralEvent,
   NeutralTask,
 } from '../src/connectors/types.ts';
-import { type RunningSandbox, startSandbox } from '../src/sandbox/index.ts';
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_PASSWORD,
-  DEMO_REDIRECT_URIS,
-  DEMO_TENANT_ID,
-} from '../src/sandbox/seed/index.ts';
 import { drain, sampleContact, sampleWeeklyEvent } from './support/connector-fixtures.ts';
 
 let sandbox: RunningSandbox;

@@ -1,8 +1,9 @@
 // The "done" path of SPEC A3/A4 through the REST API: a user adds a sandbox mailbox by address
 // (password over EWS, OAuth consent over Graph), tests it, lists its folders and reads its
 // contacts, events, tasks and messages; a revoked grant marks that mailbox alone "needs sign-in".
+
+import { DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TENANT_ID } from '../src/sandbox/seed/index.ts';
 import { createSecretBox } from '../src/secrets/index.ts';
 import type { TestUser } from './http-harness.ts';
 import { consent, createMailboxWorld, DEMO_PASSWORD, type MailboxWorld } from './mailboxes-support.ts';

@@ -1,10 +1,10 @@
 // Shared by the mail-service tests: a sandbox, an Exsync server on a fresh store with its secret
 // key, and helpers that record every answer so that secrets can be looked for in them.
 import { randomBytes } from 'node:crypto';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox';
+import { DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { HttpClient } from '../src/connectors/index.ts';
-import { type RunningSandbox, startSandbox } from '../src/sandbox/index.ts';
-import { DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../src/sandbox/seed/index.ts';
 import { createHarness, type Harness, type TestUser } from './http-harness.ts';
 import { sandboxExchangeService, sandboxMicrosoft365Service } from './support/mail-services.ts';
 

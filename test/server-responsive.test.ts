@@ -6,6 +6,7 @@
 // and /healthz times are bounded loosely, far below the 5 to 26 s freezes this guards against.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startSandbox } from '@exsync/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isConnectorError } from '../src/connectors/errors.ts';
 import { createEwsConnector } from '../src/connectors/ews/factory.ts';
@@ -14,7 +15,6 @@ import { GraphConnector } from '../src/connectors/graph/connector.ts';
 import { HttpClient } from '../src/connectors/net/http.ts';
 import { MAX_IMPORT_ROWS } from '../src/csv/index.ts';
 import { DEMO_SANDBOX_MAX_REQUEST_BYTES } from '../src/demo/index.ts';
-import { startSandbox } from '../src/sandbox/index.ts';
 import { createHarness, type Harness } from './http-harness.ts';
 import { measureResponsiveness, percentile } from './support/responsiveness.ts';
 

@@ -2,13 +2,14 @@
 // (B3, B4), two-way edits without echoes (E1, E6), conflicts (E2), incremental cost (E4),
 // deletes, filters and the mass-delete guard (E5), run records (E7). One sandbox and one store
 // per file; every test gets fresh mailboxes and a fresh CRM user.
+
+import type { ContactData } from '@exsync/sandbox/model';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../src/connectors/errors.ts';
 import type { ExchangeConnector, NeutralContact, Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
 import type { Principal } from '../src/crm/principal.ts';
 import { InProcessQueue } from '../src/jobs/in-process.ts';
-import type { ContactData } from '../src/sandbox/model.ts';
 import type { ContactSyncOptions } from '../src/sync/contacts/mapping.ts';
 import type { SyncEngine } from '../src/sync/engine.ts';
 import { registerSyncWorker, scheduleMailboxSync, syncNow } from '../src/sync/schedule.ts';

@@ -4,10 +4,11 @@
 // loses to our echo. And a write that never landed must still meet a concurrent edit as a
 // conflict. Over EWS and Graph against the sandbox, so that the content comparison goes
 // through the real mappings.
+
+import type { ContactData } from '@exsync/sandbox/model';
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
-import type { ContactData } from '../src/sandbox/model.ts';
 import { SimulatedCrash } from '../src/sync/executor.ts';
 import type { ConflictPolicy, EntitySyncSettings } from '../src/sync/types.ts';
 import { contactSettings, freshMailbox } from './support/sandbox-source.ts';

@@ -3,10 +3,11 @@
 // scenario; then, for every boundary in turn, the scenario is replayed on fresh mailboxes, the
 // run is killed there (a SimulatedCrash from the checkpoint hook: nothing is cleaned up, the
 // lease stays taken until it expires), and a second engine finishes from stored state.
+
+import type { ContactData } from '@exsync/sandbox/model';
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
-import type { ContactData } from '../src/sandbox/model.ts';
 import { SimulatedCrash } from '../src/sync/executor.ts';
 import type { EntitySyncSettings } from '../src/sync/types.ts';
 import { contactSettings, freshMailbox } from './support/sandbox-source.ts';

@@ -15,14 +15,15 @@
 // sandbox over EWS and over Graph, with kills and expired sync states but no injected faults.
 // EXSYNC_PROPERTY_SEED replays a seed (CI uses a fixed one); `npm run test:property-random` runs
 // many more cases on fresh seeds and prints the seed of a failure (docs/sync.md).
+
+import type { AddressKey, ContactData, PhoneKey } from '@exsync/sandbox/model';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../src/connectors/errors.ts';
 import type { ExchangeConnector, Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
 import type { Principal } from '../src/crm/principal.ts';
-import type { AddressKey, ContactData, PhoneKey } from '../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../src/sandbox/server.ts';
 import { contactsEntity } from '../src/sync/contacts/entity.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import { SimulatedCrash } from '../src/sync/executor.ts';

@@ -2,9 +2,10 @@
 // to a Microsoft 365 mailbox (Graph) of the same user and back: every field arrives as it was,
 // what a Graph contact cannot hold (fax, pager, … numbers) is listed as not exported, and an
 // edit made over Graph wipes none of it, neither in the CRM nor in the EWS mailbox.
+
+import type { ContactData, PhoneKey } from '@exsync/sandbox/model';
+import { DEMO_PASSWORD, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import { describe, expect, it } from 'vitest';
-import type { ContactData, PhoneKey } from '../src/sandbox/model.ts';
-import { DEMO_PASSWORD, DEMO_TENANT_ID } from '../src/sandbox/seed/index.ts';
 import { contactSettings, freshMailbox } from './support/sandbox-source.ts';
 import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 

@@ -1,8 +1,9 @@
 // What the quick start sets up: who signs in, which sandbox mailbox each of them has, and the
 // few CRM records that give the first export something to do. Fixed values, so the README and
 // docs/quick-start.md can name them.
+
+import { DEMO_DOMAIN, DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import type { ContactCreate } from '../crm/index.ts';
-import { DEMO_DOMAIN, DEMO_PASSWORD } from '../sandbox/seed/index.ts';
 
 /** The demo users' password. Public on purpose: the demo holds nothing worth protecting. */
 export const DEMO_SIGN_IN_PASSWORD = 'exsync-demo';

@@ -4,6 +4,7 @@
 // Everything lives under the data folder (./data/demo*), so deleting those files resets it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox';
 import { type Config, loadConfig } from '../config.ts';
 import { createCrm } from '../crm/index.ts';
 import { migrateToLatest, openStore } from '../db/database.ts';
@@ -12,7 +13,6 @@ import { buildWebUi, webBuildReason } from '../http/web-build.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createMailboxSync } from '../mailbox-sync/index.ts';
 import { createMailboxDomain } from '../mailboxes/index.ts';
-import { type RunningSandbox, startSandbox } from '../sandbox/index.ts';
 import { secretBoxFromConfig } from '../secrets/index.ts';
 import { DEMO_MAILBOX_PASSWORD, DEMO_PEOPLE, DEMO_SIGN_IN_PASSWORD } from './content.ts';
 import { type ProvisionResult, provisionDemo } from './provision.ts';

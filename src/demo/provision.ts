@@ -4,12 +4,13 @@
 // and never undoes what the user changed since (a renamed service, a disconnected mailbox,
 // edited or deleted records). The one thing it does update is where the sandbox is, since the
 // sandbox's port may differ from one start to the next.
+
+import type { RunningSandbox } from '@exsync/sandbox';
+import { DEMO_DOMAIN } from '@exsync/sandbox/seed';
 import type { Crm, Principal, User } from '../crm/index.ts';
 import type { MailboxSync } from '../mailbox-sync/index.ts';
 import { createSyncAccess } from '../mailbox-sync/index.ts';
 import { isMailboxError, type MailboxDomain, type MailService } from '../mailboxes/index.ts';
-import type { RunningSandbox } from '../sandbox/index.ts';
-import { DEMO_DOMAIN } from '../sandbox/seed/index.ts';
 import {
   DEMO_ACCOUNTS,
   DEMO_CONTACTS,

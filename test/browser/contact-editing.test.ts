@@ -2,10 +2,11 @@
 // Exchange's limits and the phone rules said while typing (the sync's own rules), the question
 // before unsaved edits are lost, the sync consequence said before a delete, and the list's
 // sorting, total and paging from the top.
+
+import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact } from '../../src/crm/index.ts';
-import { DEMO_PASSWORD } from '../../src/sandbox/seed/index.ts';
 import {
   type BrowserWorld,
   callOk,

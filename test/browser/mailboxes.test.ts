@@ -3,10 +3,10 @@
 // that cannot be reached, reads the mailbox's health, syncs it now, updates its password and
 // disconnects it; a Microsoft 365 mailbox goes through the sandbox's sign-in page.
 import { createServer } from 'node:net';
+import { DEMO_PASSWORD, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/connectors/index.ts';
-import { DEMO_PASSWORD, DEMO_TENANT_ID } from '../../src/sandbox/seed/index.ts';
 import { sandboxExchangeService, sandboxMicrosoft365Service } from '../support/mail-services.ts';
 import {
   addMailService,

@@ -1,8 +1,9 @@
 // The administrator's whole way, screen by screen, as the issue describes it: add a mail
 // service and a mailbox, configure the Contacts tab with a folder and a group, run a sync, and
 // see the contacts in the CRM, the exported contact in Exchange and the run on the dashboard.
+
+import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/sandbox/seed/index.ts';
 import {
   type BrowserWorld,
   callAs,

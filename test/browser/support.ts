@@ -3,6 +3,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox';
+import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
@@ -11,8 +13,6 @@ import { type Crm, createCrm, type User } from '../../src/crm/index.ts';
 import { LoginLimiter } from '../../src/http/auth/login-limiter.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { createLogger } from '../../src/log.ts';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.ts';
-import { DEMO_PASSWORD } from '../../src/sandbox/seed/index.ts';
 import { createTestStore, type TestStore } from '../support/db.ts';
 import { sandboxExchangeService } from '../support/mail-services.ts';
 

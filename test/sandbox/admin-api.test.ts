@@ -1,11 +1,7 @@
 // The admin API acts as the mailbox's user through the same store a sync reads.
+
+import { type RunningSandbox, SandboxAdminClient, SandboxAdminError, startSandbox } from '@exsync/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RunningSandbox,
-  SandboxAdminClient,
-  SandboxAdminError,
-  startSandbox,
-} from '../../src/sandbox/index.ts';
 
 describe('admin API', () => {
   let sandbox: RunningSandbox;

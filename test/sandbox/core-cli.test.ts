@@ -2,8 +2,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseFaultFlag } from '@exsync/sandbox/cli';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseFaultFlag } from '../../src/sandbox/cli.ts';
 
 const main = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 let child: ChildProcess | undefined;

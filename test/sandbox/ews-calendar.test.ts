@@ -1,9 +1,9 @@
 // Calendar: recurring series, occurrences and exceptions, CalendarView, meetings between
 // sandbox mailboxes, time zones, and GetUserAvailability.
 
+import type { Item, Mailbox } from '@exsync/sandbox/model';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item, Mailbox } from '../../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { all, basic, descendant, EwsTestClient, firstMessage, responseCode } from '../support/ews-soap.ts';
 
 let sb: RunningSandbox;

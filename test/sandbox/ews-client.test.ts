@@ -1,6 +1,9 @@
 // An independent EWS client (ews-javascript-api, a port of Microsoft's EWS Managed API) runs
 // the scenarios the sync engine depends on against a running sandbox.
 
+import { EwsSchemaRecorder } from '@exsync/sandbox/ews/schema-validation';
+import type { Item, Mailbox } from '@exsync/sandbox/model';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import {
   Appointment,
   AttendeeInfo,
@@ -35,9 +38,6 @@ import {
   WellKnownFolderName,
 } from 'ews-javascript-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item, Mailbox } from '../../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
-import { EwsSchemaRecorder } from '../support/ews-schema.ts';
 import { FetchXhrApi } from '../support/ews-xhr.ts';
 
 let sb: RunningSandbox;

@@ -2,9 +2,9 @@
 // schema lists, paths in any case, all default folders, DeleteItem without change-key checks,
 // and the Autodiscover settings clients ask for.
 
+import type { Mailbox } from '@exsync/sandbox/model';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Mailbox } from '../../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import {
   basic,
   descendant,

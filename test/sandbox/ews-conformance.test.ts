@@ -2,9 +2,9 @@
 // the server's ServerVersionInfo header (the SoapOut messages of MS-OXWSCORE, MS-OXWSFOLD and
 // MS-OXWSSYNC), and properties the server sets are refused on create and update.
 
+import type { Item, Mailbox } from '@exsync/sandbox/model';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item, Mailbox } from '../../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { basic, EwsTestClient, firstMessage, M, responseCode } from '../support/ews-soap.ts';
 
 let sb: RunningSandbox;

@@ -1,8 +1,8 @@
 // Folder operations as MS-OXWSFOLD describes them, and MarkAsJunk as MS-OXWSCORE does.
 
+import type { Folder, Mailbox } from '@exsync/sandbox/model';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Folder, Mailbox } from '../../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { basic, descendant, EwsTestClient, firstMessage, responseCode } from '../support/ews-soap.ts';
 
 let sb: RunningSandbox;

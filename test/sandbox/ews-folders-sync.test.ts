@@ -1,8 +1,8 @@
 // Folders and synchronization: GetFolder, FindFolder, SyncFolderHierarchy, SyncFolderItems.
 
+import type { Mailbox } from '@exsync/sandbox/model';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Mailbox } from '../../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import {
   all,
   basic,

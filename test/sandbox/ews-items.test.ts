@@ -1,9 +1,9 @@
 // Items: contacts, tasks and messages through CreateItem, GetItem, UpdateItem, DeleteItem,
 // SendItem, MoveItem and FindItem.
 
+import type { Item, Mailbox } from '@exsync/sandbox/model';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item, Mailbox } from '../../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import {
   all,
   basic,

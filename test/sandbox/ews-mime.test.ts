@@ -1,10 +1,10 @@
 // Message properties beyond the basics: MimeContent both ways, TextBody, UniqueBody,
 // ConversationId, InternetMessageHeaders, Preview.
 
+import type { Item, Mailbox } from '@exsync/sandbox/model';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item, Mailbox } from '../../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { all, basic, descendant, EwsTestClient, firstMessage, responseCode } from '../support/ews-soap.ts';
 
 let sb: RunningSandbox;

@@ -1,14 +1,14 @@
 // Streaming notifications: Subscribe, GetStreamingEvents (chunked, long-lived), Unsubscribe.
 
+import type { SandboxContext } from '@exsync/sandbox/context';
+import { createEwsFrontEnd } from '@exsync/sandbox/ews';
+import { kid, parseXml, type XElement } from '@exsync/sandbox/ews/xml/parse';
+import { createFaultInjector } from '@exsync/sandbox/faults';
+import type { Mailbox } from '@exsync/sandbox/model';
+import { seedDemo } from '@exsync/sandbox/seed';
+import { createStore } from '@exsync/sandbox/state';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SandboxContext } from '../../src/sandbox/context.ts';
-import { createEwsFrontEnd } from '../../src/sandbox/ews/index.ts';
-import { kid, parseXml, type XElement } from '../../src/sandbox/ews/xml/parse.ts';
-import { createFaultInjector } from '../../src/sandbox/faults/index.ts';
-import type { Mailbox } from '../../src/sandbox/model.ts';
-import { seedDemo } from '../../src/sandbox/seed/index.ts';
-import { createStore } from '../../src/sandbox/state/index.ts';
 import {
   all,
   basic,

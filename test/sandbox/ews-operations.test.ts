@@ -4,10 +4,10 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UNIMPLEMENTED } from '@exsync/sandbox/ews/operations/unimplemented';
+import type { Item, Mailbox } from '@exsync/sandbox/model';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNIMPLEMENTED } from '../../src/sandbox/ews/operations/unimplemented.ts';
-import type { Item, Mailbox } from '../../src/sandbox/model.ts';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import {
   all,
   basic,

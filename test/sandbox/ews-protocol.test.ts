@@ -3,8 +3,8 @@
 
 import http from 'node:http';
 import { authenticateMessage, negotiateMessage, readChallenge } from '@exsync/common/ntlm/client';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import {
   basic,
   EwsTestClient,

@@ -1,10 +1,10 @@
 // Malformed and mangled requests get an EWS answer (a response message or a SOAP fault),
 // never a crash, a hang or a dropped connection.
 
+import { EwsSchemaRecorder } from '@exsync/sandbox/ews/schema-validation';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
-import { EwsSchemaRecorder } from '../support/ews-schema.ts';
 import { basic, EwsTestClient, faultCode } from '../support/ews-soap.ts';
 
 let sb: RunningSandbox;

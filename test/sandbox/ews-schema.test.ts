@@ -1,7 +1,7 @@
 // The schema check itself must be able to fail, or the suites that rely on it prove nothing.
 
+import { operationElements, validateEwsBodies } from '@exsync/sandbox/ews/schema-validation';
 import { describe, expect, it } from 'vitest';
-import { operationElements, validateEwsBodies } from '../support/ews-schema.ts';
 import { soapEnvelope } from '../support/ews-soap.ts';
 
 describe('EWS schema validation support', () => {

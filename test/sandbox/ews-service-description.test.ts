@@ -1,12 +1,22 @@
 // The sandbox serves Microsoft's WSDL and schemas from its own files: a copy of Exsync installed
-// anywhere (here: src/ and package.json copied into an empty temporary directory, nothing beside
-// it) answers /EWS/Services.wsdl, messages.xsd, types.xsd and xml.xsd with what is in the repository.
+// anywhere (here: src/, packages/ and package.json copied into an empty temporary directory,
+// nothing beside it) answers /EWS/Services.wsdl, messages.xsd, types.xsd and xml.xsd with what is
+// in the repository.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EWS_SCHEMA_FILES, ewsSchemaPath } from '@exsync/sandbox/ews/schema-files';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EWS_SCHEMA_FILES, ewsSchemaPath } from '../../src/sandbox/ews/schema-files.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 let child: ChildProcess | undefined;
@@ -17,12 +27,28 @@ afterAll(() => {
   if (installed) rmSync(installed, { recursive: true, force: true });
 });
 
+/**
+ * The copy's node_modules: the repository's dependencies, but its own workspace packages (as npm
+ * links them), so that the sandbox it runs is the copied one.
+ */
+function linkDependencies(root: string): void {
+  const modules = join(root, 'node_modules');
+  mkdirSync(join(modules, '@exsync'), { recursive: true });
+  for (const name of readdirSync(join(repo, 'node_modules'))) {
+    if (name !== '@exsync') symlinkSync(join(repo, 'node_modules', name), join(modules, name), 'dir');
+  }
+  for (const name of readdirSync(join(root, 'packages'))) {
+    symlinkSync(join('..', '..', 'packages', name), join(modules, '@exsync', name), 'dir');
+  }
+}
+
 function startInstalledCopy(): Promise<string> {
   installed = mkdtempSync(join(tmpdir(), 'exsync-installed-'));
   const root = join(installed, 'exsync');
   cpSync(join(repo, 'src'), join(root, 'src'), { recursive: true });
+  cpSync(join(repo, 'packages'), join(root, 'packages'), { recursive: true });
   cpSync(join(repo, 'package.json'), join(root, 'package.json'));
-  symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'), 'dir');
+  linkDependencies(root);
   child = spawn(
     process.execPath,
     [join(root, 'src/cli/main.ts'), 'sandbox', '--port', '0', '--seed', 'none'],

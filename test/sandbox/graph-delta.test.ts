@@ -1,8 +1,9 @@
 // Graph delta queries against the running sandbox: paging with odata.maxpagesize to the
 // deltaLink, incremental rounds after changes made as the user, @removed entries, the same item
 // twice in one round, $select carried in the links, and 410 syncStateNotFound.
+
+import type { Item } from '@exsync/sandbox/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item } from '../../src/sandbox/model.ts';
 import { type GraphReply, type GraphSandbox, startGraphSandbox } from '../support/graph-sandbox.ts';
 import { assertGraphCollection } from '../support/graph-schema.ts';
 

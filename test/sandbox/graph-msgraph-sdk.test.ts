@@ -12,9 +12,9 @@ import {
 } from '@microsoft/msgraph-sdk';
 import { createGraphClientFactory } from '@microsoft/msgraph-sdk-core';
 import '@microsoft/msgraph-sdk-users';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox';
+import { DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.ts';
-import { DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_TENANT_ID } from '../../src/sandbox/seed/index.ts';
 import { GraphTrafficRecorder } from '../support/graph-traffic.ts';
 
 const SCOPES = ['User.Read', 'Contacts.ReadWrite', 'Calendars.ReadWrite', 'Mail.ReadWrite', 'Mail.Send'].map(

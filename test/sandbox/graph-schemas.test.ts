@@ -26,7 +26,7 @@ describe('Graph JSON Schemas from the CSDL', () => {
     const names = buildPropertyNames(fresh, csdl);
     expect(names).toContain('saveToSentItems');
     expect(names).toContain('availabilityViewInterval');
-    expect(readFileSync(path.resolve(root, 'src/sandbox/graph/property-names.ts'), 'utf8')).toBe(
+    expect(readFileSync(path.resolve(root, 'packages/sandbox/src/graph/property-names.ts'), 'utf8')).toBe(
       propertyNamesModule(names),
     );
   });

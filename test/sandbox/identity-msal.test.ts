@@ -1,15 +1,15 @@
 // Microsoft's own client library signs in against the sandbox over HTTPS, trusting the
 // sandbox's certificate as a custom CA (verification stays on).
 import { ConfidentialClientApplication, CryptoProvider } from '@azure/msal-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.ts';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_PASSWORD,
   DEMO_REDIRECT_URIS,
   DEMO_TENANT_ID,
-} from '../../src/sandbox/seed/index.ts';
+} from '@exsync/sandbox/seed';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, sandboxNetworkClient } from '../support/msal-network.ts';
 
 describe('identity platform with @azure/msal-node', () => {

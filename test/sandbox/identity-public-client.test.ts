@@ -3,9 +3,9 @@
 // without "Allow public client flows", wrong passwords, and a device code that is pending,
 // declined, unknown, redeemed twice or expired.
 import { PublicClientApplication } from '@azure/msal-node';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox';
+import { DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.ts';
-import { DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_TENANT_ID } from '../../src/sandbox/seed/index.ts';
 import { request, sandboxNetworkClient } from '../support/msal-network.ts';
 
 const SCOPES = ['User.Read', 'Contacts.ReadWrite'];

@@ -9,15 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox';
+import { EwsSchemaRecorder } from '@exsync/sandbox/ews/schema-validation';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.ts';
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_PASSWORD,
-  DEMO_TENANT_ID,
-} from '../../src/sandbox/seed/index.ts';
-import { EwsSchemaRecorder } from '../support/ews-schema.ts';
 
 const PYTHON = '/usr/bin/python3';
 const scripts = join(import.meta.dirname, 'python');

@@ -2,9 +2,10 @@
 // client's trace hook and checked against Microsoft's schemas as the protocol suites' own
 // traffic is: EWS bodies against messages.xsd (in batches), Graph request and response bodies
 // against the CSDL-derived JSON Schemas.
+
+import { EwsSchemaRecorder } from '@exsync/sandbox/ews/schema-validation';
 import type { HttpTraceEvent } from '../../src/connectors/net/http.ts';
 import type { Protocol } from '../../src/connectors/types.ts';
-import { EwsSchemaRecorder } from './ews-schema.ts';
 import { GraphTrafficRecorder } from './graph-traffic.ts';
 
 export class ConnectorTrafficRecorder {

@@ -1,8 +1,8 @@
 // A raw EWS SOAP client for tests: builds envelopes the way EWS clients write them, sends
 // them, records both bodies for schema validation, and parses the answer.
 
-import { kid, parseXml, type XElement } from '../../src/sandbox/ews/xml/parse.ts';
-import { EwsSchemaRecorder } from './ews-schema.ts';
+import { EwsSchemaRecorder } from '@exsync/sandbox/ews/schema-validation';
+import { kid, parseXml, type XElement } from '@exsync/sandbox/ews/xml/parse';
 
 export const M = 'http://schemas.microsoft.com/exchange/services/2006/messages';
 export const T = 'http://schemas.microsoft.com/exchange/services/2006/types';

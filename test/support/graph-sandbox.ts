@@ -1,12 +1,7 @@
 // A running sandbox plus what Graph tests need: tokens for the demo users and app, and a small
 // fetch wrapper that returns status, headers and parsed JSON.
-import { type RunningSandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.ts';
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_REDIRECT_URIS,
-  DEMO_TENANT_ID,
-} from '../../src/sandbox/seed/index.ts';
+import { type RunningSandbox, type SandboxOptions, startSandbox } from '@exsync/sandbox';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URIS, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 
 export const FULL_SCOPES = [
   'User.Read',

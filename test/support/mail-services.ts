@@ -1,7 +1,7 @@
 // The mail services that point at a running sandbox, as the API takes them: shared by the API
 // tests and the browser tests, so that both add the same services.
-import type { RunningSandbox } from '../../src/sandbox/index.ts';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID } from '../../src/sandbox/seed/index.ts';
+import type { RunningSandbox } from '@exsync/sandbox';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 
 /** The sandbox's Exchange Server (EWS, basic sign-in with the email address), serving example.test. */
 export function sandboxExchangeService(

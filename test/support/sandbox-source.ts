@@ -1,5 +1,8 @@
 // A MailboxSource for tests and benchmarks: mailboxes made directly in a running sandbox, reached
 // over EWS (Basic, as the mailbox user) or Graph (app-only), with settings held in memory.
+
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
+import type { RunningSandbox } from '@exsync/sandbox/server';
 import { createEwsConnector } from '../../src/connectors/ews/factory.ts';
 import { AppOnlyTokens } from '../../src/connectors/graph/auth.ts';
 import { GraphConnector } from '../../src/connectors/graph/connector.ts';
@@ -7,13 +10,6 @@ import { HttpClient, type HttpTraceEvent } from '../../src/connectors/net/http.t
 import type { ExchangeConnector, Protocol } from '../../src/connectors/types.ts';
 import type { Crm } from '../../src/crm/index.ts';
 import type { Principal } from '../../src/crm/principal.ts';
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_PASSWORD,
-  DEMO_TENANT_ID,
-} from '../../src/sandbox/seed/index.ts';
-import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import { type ContactSyncOptions, DEFAULT_CONTACT_OPTIONS } from '../../src/sync/contacts/mapping.ts';
 import type {
   EntitySyncSettings,

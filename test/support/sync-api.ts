@@ -1,7 +1,8 @@
 // Shared by the tests that sync mailboxes through the REST API against the sandbox: adding the
 // mail services, connecting a new sandbox mailbox as a given user, and running a sync now.
+
+import { DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import { expect } from 'vitest';
-import { DEMO_TENANT_ID } from '../../src/sandbox/seed/index.ts';
 import type { RunStatus } from '../../src/sync/types.ts';
 import type { TestUser } from '../http-harness.ts';
 import { consent, DEMO_PASSWORD, type MailboxWorld } from '../mailboxes-support.ts';

@@ -3,9 +3,10 @@
 // Each function registers its own beforeAll/afterAll, so it is called where the hooks belong
 // (at the top of the file, or inside the protocol's describe); the returned object is filled in
 // once those hooks have run.
+
+import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import { afterAll, beforeAll } from 'vitest';
 import type { ExchangeConnector, Protocol } from '../../src/connectors/types.ts';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { contactsEntity } from '../../src/sync/contacts/entity.ts';
 import { SyncEngine, type SyncEngineOptions } from '../../src/sync/engine.ts';
 import { ConnectorTrafficRecorder } from './connector-traffic.ts';

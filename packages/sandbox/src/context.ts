@@ -1,6 +1,6 @@
 // What every sandbox front end (EWS, Graph, identity, admin) receives from the server that
-// mounts it. The implementations live in src/sandbox/state, src/sandbox/faults and
-// src/sandbox/identity; front ends depend only on these shapes.
+// mounts it. The implementations live in state/, faults/ and
+// identity/; front ends depend only on these shapes.
 
 import type { FastifyInstance } from 'fastify';
 import type { SandboxStore } from './store-api.ts';

@@ -1,5 +1,5 @@
 // The sandbox's data model: what an Exchange mailbox holds, independent of the protocol that
-// reads it. EWS (src/sandbox/ews) and Graph (src/sandbox/graph) are two views of these records,
+// reads it. EWS (ews/) and Graph (graph/) are two views of these records,
 // so a change made through one is seen by the other, as on a real server.
 //
 // Conventions, chosen to match Exchange's own storage:

@@ -1,5 +1,5 @@
-// The contract between the sandbox's state (src/sandbox/state) and the protocol front ends
-// (src/sandbox/ews, src/sandbox/graph, src/sandbox/identity, src/sandbox/admin). Front ends see
+// The contract between the sandbox's state (state/) and the protocol front ends
+// (ews/, graph/, identity/, admin/). Front ends see
 // the state only through this interface, so both protocols observe the same mailbox.
 
 import type {

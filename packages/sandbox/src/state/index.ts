@@ -4,7 +4,7 @@ import { MemoryStore, type StoreOptions, type StoreSnapshot } from './memory-sto
 export type { StoreOptions, StoreSnapshot } from './memory-store.ts';
 export { MemoryStore } from './memory-store.ts';
 
-/** A new, empty sandbox store. Add tenants, mailboxes and apps, or seed it (src/sandbox/seed). */
+/** A new, empty sandbox store. Add tenants, mailboxes and apps, or seed it (seed/). */
 export function createStore(options: StoreOptions = {}): MemoryStore {
   return new MemoryStore(options);
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EwsSchemaRecorder } from '../../../../test/support/ews-schema.ts';
 import type { ContactData, EventData, Item, MessageData, TaskData } from '../../model.ts';
 import { operationResponse, successMessage } from '../responses.ts';
+import { EwsSchemaRecorder } from '../schema-validation.ts';
 import { envelope } from '../soap.ts';
 import { NS } from '../xml/namespaces.ts';
 import { kid, parseXml } from '../xml/parse.ts';

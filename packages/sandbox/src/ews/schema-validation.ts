@@ -1,6 +1,8 @@
-// Validates EWS messages exchanged in a test file against Microsoft's schema
-// (messages.xsd, shipped with the sandbox in src/sandbox/ews/schema). Validation runs in batches (xmllint-wasm costs
-// about 0.4 s per call), so tests record what they send and receive and check it in afterAll:
+// For tests (of the sandbox, and of Exsync's EWS connector against it): validates EWS messages
+// exchanged in a test file against Microsoft's schema (messages.xsd, shipped with the sandbox in
+// ews/schema). xmllint-wasm is a dev dependency, so only tests load this module. Validation runs
+// in batches (xmllint-wasm costs about 0.4 s per call), so tests record what they send and
+// receive and check it in afterAll:
 //
 //   afterAll(() => expectAllEwsValid());
 //   recordEwsExchange(requestXml, responseXml);
@@ -8,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { validateXML } from 'xmllint-wasm';
 
-import { ewsSchemaPath } from '../../src/sandbox/ews/schema-files.ts';
+import { ewsSchemaPath } from './schema-files.ts';
 
 let schemaFiles: Array<{ fileName: string; contents: string }> | undefined;
 function schema() {
