@@ -2,7 +2,7 @@
 
 import type { SandboxContext } from '@exsync/sandbox/context';
 import { createEwsFrontEnd } from '@exsync/sandbox/ews';
-import { kid, parseXml, type XElement } from '@exsync/sandbox/ews/xml/parse';
+import { childElement, parseRootElement, type XElement } from '@exsync/sandbox/ews/xml/parse';
 import { createFaultInjector } from '@exsync/sandbox/faults';
 import type { Mailbox } from '@exsync/sandbox/model';
 import { seedDemo } from '@exsync/sandbox/seed';
@@ -88,7 +88,7 @@ function openStream(subscriptionIds: string[], minutes: number) {
       for (let end = buffer.indexOf('</Envelope>'); end >= 0; end = buffer.indexOf('</Envelope>')) {
         const one = buffer.slice(0, end + '</Envelope>'.length);
         buffer = buffer.slice(end + '</Envelope>'.length);
-        envelopes.push(kid(parseXml(one), 'Body')!.children[0]);
+        envelopes.push(childElement(parseRootElement(one), 'Body')!.children[0]);
         for (const w of waiters.splice(0)) w();
       }
     }

@@ -2,7 +2,7 @@
 // them, records both bodies for schema validation, and parses the answer.
 
 import { EwsSchemaRecorder } from '@exsync/sandbox/ews/schema-validation';
-import { kid, parseXml, type XElement } from '@exsync/sandbox/ews/xml/parse';
+import { childElement, parseRootElement, type XElement } from '@exsync/sandbox/ews/xml/parse';
 
 export const M = 'http://schemas.microsoft.com/exchange/services/2006/messages';
 export const T = 'http://schemas.microsoft.com/exchange/services/2006/types';
@@ -81,7 +81,7 @@ export class EwsTestClient {
     let body: XElement | undefined;
     if (text.startsWith('<?xml') || text.startsWith('<')) {
       try {
-        body = kid(parseXml(text), 'Body')?.children[0];
+        body = childElement(parseRootElement(text), 'Body')?.children[0];
       } catch {
         body = undefined;
       }
@@ -92,24 +92,24 @@ export class EwsTestClient {
 
 /** The first response message of an operation response. */
 export function firstMessage(answer: EwsAnswer): XElement {
-  const messages = kid(answer.body, 'ResponseMessages');
+  const messages = childElement(answer.body, 'ResponseMessages');
   if (!messages) throw new Error(`No ResponseMessages in: ${answer.text.slice(0, 500)}`);
   return messages.children[0];
 }
 
 export function responseCode(message: XElement): string {
-  return kid(message, 'ResponseCode')?.text ?? '';
+  return childElement(message, 'ResponseCode')?.text ?? '';
 }
 
 /** `<t:ResponseCode>` inside a SOAP fault's detail. */
 export function faultCode(answer: EwsAnswer): string | undefined {
   if (answer.body?.name !== 'Fault') return undefined;
-  return kid(kid(answer.body, 'detail'), 'ResponseCode')?.text;
+  return childElement(childElement(answer.body, 'detail'), 'ResponseCode')?.text;
 }
 
 export function descendant(el: XElement | undefined, ...path: string[]): XElement | undefined {
   let cur = el;
-  for (const p of path) cur = kid(cur, p);
+  for (const p of path) cur = childElement(cur, p);
   return cur;
 }
 

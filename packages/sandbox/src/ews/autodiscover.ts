@@ -4,7 +4,7 @@
 import type { SandboxContext } from '../context.ts';
 import { SERVER_VERSION, SUPPORTED_VERSIONS } from './versions.ts';
 import { NS } from './xml/namespaces.ts';
-import { kid, kids, kidText, parseXml, type XElement } from './xml/parse.ts';
+import { childElement, childElements, childText, parseRootElement, type XElement } from './xml/parse.ts';
 import { el, esc, leaf } from './xml/write.ts';
 
 export function ewsUrl(origin: string): string {
@@ -18,8 +18,8 @@ export function poxResponse(
 ): { status: number; xml: string } {
   let address: string | undefined;
   try {
-    const root = parseXml(requestXml);
-    address = kidText(kid(root, 'Request'), 'EMailAddress');
+    const root = parseRootElement(requestXml);
+    address = childText(childElement(root, 'Request'), 'EMailAddress');
   } catch {
     address = undefined;
   }
@@ -172,8 +172,11 @@ export function soapGetUserSettings(
     `</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
   let request: XElement | undefined;
   try {
-    const root = parseXml(requestXml);
-    request = kid(kid(kid(root, 'Body'), 'GetUserSettingsRequestMessage'), 'Request');
+    const root = parseRootElement(requestXml);
+    request = childElement(
+      childElement(childElement(root, 'Body'), 'GetUserSettingsRequestMessage'),
+      'Request',
+    );
   } catch {
     request = undefined;
   }
@@ -185,8 +188,12 @@ export function soapGetUserSettings(
       ),
     };
   }
-  const wanted = kids(kid(request, 'RequestedSettings'), 'Setting').map((s) => s.text.trim());
-  const users = kids(kid(request, 'Users'), 'User').map((u) => kidText(u, 'Mailbox') ?? '');
+  const wanted = childElements(childElement(request, 'RequestedSettings'), 'Setting').map((s) =>
+    s.text.trim(),
+  );
+  const users = childElements(childElement(request, 'Users'), 'User').map(
+    (u) => childText(u, 'Mailbox') ?? '',
+  );
   const responses = users.map((address) => {
     const mailbox = ctx.store.mailbox(address);
     if (!mailbox) {

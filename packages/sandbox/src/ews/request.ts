@@ -3,7 +3,7 @@
 import { EwsFault, schemaViolation } from './errors.ts';
 import { checkRequestedVersion, type SupportedVersion } from './versions.ts';
 import { NS } from './xml/namespaces.ts';
-import { kid, kidText, parseXml, type XElement, XmlReadError } from './xml/parse.ts';
+import { childElement, childText, parseRootElement, type XElement, XmlReadError } from './xml/parse.ts';
 
 export interface Impersonation {
   kind: 'PrimarySmtpAddress' | 'SmtpAddress' | 'PrincipalName' | 'SID';
@@ -21,7 +21,7 @@ export interface EwsEnvelope {
 
 export function readXml(text: string): XElement {
   try {
-    return parseXml(text);
+    return parseRootElement(text);
   } catch (error) {
     if (error instanceof XmlReadError) {
       throw schemaViolation(
@@ -39,8 +39,8 @@ export function readEnvelope(text: string): EwsEnvelope {
   if (root.name !== 'Envelope' || (root.ns !== NS.soap && root.ns !== NS.soap12)) {
     throw schemaViolation(`The root element must be a SOAP Envelope, not {${root.ns}}${root.name}.`);
   }
-  const header = kid(root, 'Header', root.ns);
-  const body = kid(root, 'Body', root.ns);
+  const header = childElement(root, 'Header', root.ns);
+  const body = childElement(root, 'Body', root.ns);
   if (!body) throw schemaViolation('The SOAP Envelope has no Body.');
   const operations = body.children;
   if (operations.length !== 1)
@@ -51,13 +51,13 @@ export function readEnvelope(text: string): EwsEnvelope {
       `The element {${operation.ns}}${operation.name} is not an EWS operation (namespace ${NS.m}).`,
     );
   }
-  const versionEl = kid(header, 'RequestServerVersion', NS.t);
+  const versionEl = childElement(header, 'RequestServerVersion', NS.t);
   if (versionEl && versionEl.attrs.Version === undefined) {
     throw schemaViolation("The required attribute 'Version' is missing on RequestServerVersion.");
   }
   const version = checkRequestedVersion(versionEl?.attrs.Version);
   let impersonation: Impersonation | undefined;
-  const sid = kid(kid(header, 'ExchangeImpersonation', NS.t), 'ConnectingSID', NS.t);
+  const sid = childElement(childElement(header, 'ExchangeImpersonation', NS.t), 'ConnectingSID', NS.t);
   if (sid) {
     const id = sid.children[0];
     if (
@@ -72,8 +72,9 @@ export function readEnvelope(text: string): EwsEnvelope {
     }
     impersonation = { kind: id.name as Impersonation['kind'], value: id.text.trim() };
   }
-  const timeZone = kid(kid(header, 'TimeZoneContext', NS.t), 'TimeZoneDefinition', NS.t)?.attrs.Id;
-  const precisionText = kidText(header, 'DateTimePrecision', NS.t);
+  const timeZone = childElement(childElement(header, 'TimeZoneContext', NS.t), 'TimeZoneDefinition', NS.t)
+    ?.attrs.Id;
+  const precisionText = childText(header, 'DateTimePrecision', NS.t);
   if (precisionText !== undefined && precisionText !== 'Seconds' && precisionText !== 'Milliseconds') {
     throw schemaViolation(`DateTimePrecision must be Seconds or Milliseconds, not "${precisionText}".`);
   }

@@ -5,7 +5,7 @@ import { type Occurrence, seriesSummary } from '../../calendar/recurrence.ts';
 import type { Attendee, AttendeeType, EventData, Item, ResponseType, ShowAs } from '../../model.ts';
 import { occurrenceItemId } from '../ids.ts';
 import { formatDateTime, parseDateTime, toIso } from '../time/datetime.ts';
-import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childElements, childText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 import {
   mailboxXml,
@@ -256,24 +256,27 @@ export function calendarZones(
   item: XElement,
   contextZone: string | undefined,
 ): { start?: string; end?: string } {
-  const startZone = kid(item, 'StartTimeZone')?.attrs.Id ?? kid(item, 'MeetingTimeZone')?.attrs.TimeZoneName;
-  const endZone = kid(item, 'EndTimeZone')?.attrs.Id ?? startZone;
+  const startZone =
+    childElement(item, 'StartTimeZone')?.attrs.Id ??
+    childElement(item, 'MeetingTimeZone')?.attrs.TimeZoneName;
+  const endZone = childElement(item, 'EndTimeZone')?.attrs.Id ?? startZone;
   return { start: startZone ?? contextZone, end: endZone ?? contextZone };
 }
 
 /** Reads the fields present in a `<t:CalendarItem>`. */
 export function readCalendarItem(item: XElement, contextZone: string | undefined): Partial<EventData> {
   const out: Partial<EventData> = {};
-  const text = (name: string) => kidText(item, name);
+  const text = (name: string) => childText(item, name);
   const zones = calendarZones(item, contextZone);
   const explicitStartZone =
-    kid(item, 'StartTimeZone')?.attrs.Id ?? kid(item, 'MeetingTimeZone')?.attrs.TimeZoneName;
-  const explicitEndZone = kid(item, 'EndTimeZone')?.attrs.Id;
+    childElement(item, 'StartTimeZone')?.attrs.Id ??
+    childElement(item, 'MeetingTimeZone')?.attrs.TimeZoneName;
+  const explicitEndZone = childElement(item, 'EndTimeZone')?.attrs.Id;
   if (explicitStartZone) out.startTimeZone = explicitStartZone;
   if (explicitEndZone) out.endTimeZone = explicitEndZone;
   const subject = text('Subject');
   if (subject !== undefined) out.subject = subject;
-  const body = readBody(kid(item, 'Body'));
+  const body = readBody(childElement(item, 'Body'));
   if (body) out.body = body;
   const start = text('Start');
   if (start !== undefined) out.start = toIso(parseDateTime(start, zones.start));
@@ -285,7 +288,7 @@ export function readCalendarItem(item: XElement, contextZone: string | undefined
   if (showAs) out.showAs = showAs;
   const location = text('Location');
   if (location !== undefined) out.location = location;
-  const categories = readCategories(kid(item, 'Categories'));
+  const categories = readCategories(childElement(item, 'Categories'));
   if (categories) out.categories = categories;
   const importance = readImportance(text('Importance'));
   if (importance) out.importance = importance;
@@ -305,19 +308,19 @@ export function readCalendarItem(item: XElement, contextZone: string | undefined
     ['Resources', 'resource'],
   ];
   for (const [name, type] of attendeeLists) {
-    const list = kid(item, name);
+    const list = childElement(item, name);
     if (!list) continue;
-    const read = kids(list, 'Attendee')
+    const read = childElements(list, 'Attendee')
       .map((a): Attendee | undefined => {
-        const email = readMailbox(kid(a, 'Mailbox'));
-        return email ? { email, type, response: readResponse(kidText(a, 'ResponseType')) } : undefined;
+        const email = readMailbox(childElement(a, 'Mailbox'));
+        return email ? { email, type, response: readResponse(childText(a, 'ResponseType')) } : undefined;
       })
       .filter((a): a is Attendee => a !== undefined);
     out.attendees = [...(out.attendees ?? []), ...read];
   }
-  const recurrence = kid(item, 'Recurrence');
+  const recurrence = childElement(item, 'Recurrence');
   if (recurrence) out.recurrence = readRecurrence(recurrence, explicitStartZone ?? zones.start);
-  const organizer = readMailbox(kid(kid(item, 'Organizer'), 'Mailbox'));
+  const organizer = readMailbox(childElement(childElement(item, 'Organizer'), 'Mailbox'));
   if (organizer) out.organizer = organizer;
   return out;
 }

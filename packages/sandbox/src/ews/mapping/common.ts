@@ -1,7 +1,7 @@
 // Pieces shared by every item type: mailboxes, bodies, enumerations, dates.
 
 import type { Body, EmailAddress, Importance, Sensitivity } from '../../model.ts';
-import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childElements, childText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 import type { ExtendedPath } from './extended.ts';
 
@@ -39,15 +39,15 @@ export function mailboxXml(address: EmailAddress, name = 't:Mailbox'): string {
 
 export function readMailbox(mailbox: XElement | undefined): EmailAddress | undefined {
   if (!mailbox) return undefined;
-  const address = kidText(mailbox, 'EmailAddress');
+  const address = childText(mailbox, 'EmailAddress');
   if (!address) return undefined;
-  const name = kidText(mailbox, 'Name');
+  const name = childText(mailbox, 'Name');
   return name ? { address, name } : { address };
 }
 
 /** `<t:ToRecipients><t:Mailbox>…` → addresses. */
 export function readRecipients(list: XElement | undefined): EmailAddress[] {
-  return kids(list, 'Mailbox')
+  return childElements(list, 'Mailbox')
     .map(readMailbox)
     .filter((a): a is EmailAddress => a !== undefined);
 }
@@ -107,7 +107,7 @@ export function categoriesXml(categories: string[]): string {
 
 export function readCategories(el: XElement | undefined): string[] | undefined {
   if (!el) return undefined;
-  return kids(el, 'String').map((s) => s.text);
+  return childElements(el, 'String').map((s) => s.text);
 }
 
 const IMPORTANCE_OUT: Record<Importance, string> = { low: 'Low', normal: 'Normal', high: 'High' };
@@ -146,4 +146,4 @@ export function readInt(text: string | undefined): number | undefined {
   return Number.isFinite(n) ? Math.trunc(n) : undefined;
 }
 
-export { kid, kids, kidText };
+export { childElement, childElements, childText };

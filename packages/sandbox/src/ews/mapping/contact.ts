@@ -10,7 +10,7 @@ import type {
   PostalAddress,
 } from '../../model.ts';
 import { formatDateTime } from '../time/datetime.ts';
-import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childElements, childText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 import { readBody, readCategories, type WriteOptions } from './common.ts';
 import { itemBaseProps } from './item-base.ts';
@@ -153,7 +153,7 @@ export function contactProps(item: Item<'contact'>, o: WriteOptions): Prop[] {
 /** Reads the fields present in a `<t:Contact>` (all for CreateItem, one for SetItemField). */
 export function readContact(contact: XElement): Partial<ContactData> {
   const out: Partial<ContactData> = {};
-  const text = (name: string) => kidText(contact, name);
+  const text = (name: string) => childText(contact, name);
   const set = <K extends keyof ContactData>(key: K, value: ContactData[K] | undefined) => {
     if (value !== undefined) out[key] = value;
   };
@@ -170,25 +170,25 @@ export function readContact(contact: XElement): Partial<ContactData> {
   set('businessHomePage', text('BusinessHomePage'));
   const birthday = text('Birthday');
   if (birthday !== undefined) out.birthday = birthday.slice(0, 10);
-  const body = readBody(kid(contact, 'Body'));
+  const body = readBody(childElement(contact, 'Body'));
   if (body) out.notes = body.content;
   const notes = text('Notes');
   if (notes !== undefined && out.notes === undefined) out.notes = notes;
-  set('categories', readCategories(kid(contact, 'Categories')));
-  const emails = kid(contact, 'EmailAddresses');
+  set('categories', readCategories(childElement(contact, 'Categories')));
+  const emails = childElement(contact, 'EmailAddresses');
   if (emails) out.emailAddresses = readEmailEntries(emails).filter((e): e is EmailAddress => e !== undefined);
-  const phones = kid(contact, 'PhoneNumbers');
+  const phones = childElement(contact, 'PhoneNumbers');
   if (phones) {
     out.phones = {};
-    for (const e of kids(phones, 'Entry')) {
+    for (const e of childElements(phones, 'Entry')) {
       const key = e.attrs.Key as PhoneKey;
       if (PHONE_KEYS.includes(key) && e.text.trim() !== '') out.phones[key] = e.text.trim();
     }
   }
-  const addresses = kid(contact, 'PhysicalAddresses');
+  const addresses = childElement(contact, 'PhysicalAddresses');
   if (addresses) {
     out.addresses = {};
-    for (const e of kids(addresses, 'Entry')) {
+    for (const e of childElements(addresses, 'Entry')) {
       const key = e.attrs.Key as AddressKey;
       if (!ADDRESS_KEYS.includes(key)) continue;
       out.addresses[key] = readAddressParts(e);
@@ -200,7 +200,7 @@ export function readContact(contact: XElement): Partial<ContactData> {
 /** Entries by slot (EmailAddress1..3); a missing slot is undefined. */
 export function readEmailEntries(emails: XElement): Array<EmailAddress | undefined> {
   const slots: Array<EmailAddress | undefined> = [];
-  for (const e of kids(emails, 'Entry')) {
+  for (const e of childElements(emails, 'Entry')) {
     const index = EMAIL_KEYS.indexOf(e.attrs.Key as (typeof EMAIL_KEYS)[number]);
     const address = e.text.trim();
     if (index < 0 || address === '') continue;
@@ -212,7 +212,7 @@ export function readEmailEntries(emails: XElement): Array<EmailAddress | undefin
 export function readAddressParts(entry: XElement): PostalAddress {
   const a: PostalAddress = {};
   for (const part of ADDRESS_PARTS) {
-    const v = kidText(entry, part);
+    const v = childText(entry, part);
     if (v !== undefined) a[PART_FIELD[part]] = v;
   }
   return a;
@@ -255,14 +255,16 @@ export function applyIndexedContactField(
     const slot = EMAIL_KEYS.indexOf(index as (typeof EMAIL_KEYS)[number]);
     if (slot < 0) return {};
     const slots: Array<EmailAddress | undefined> = [...current.emailAddresses];
-    const fromXml = source ? readEmailEntries(kid(source, 'EmailAddresses') ?? source)[slot] : undefined;
+    const fromXml = source
+      ? readEmailEntries(childElement(source, 'EmailAddresses') ?? source)[slot]
+      : undefined;
     slots[slot] = fromXml;
     return { emailAddresses: slots.filter((e): e is EmailAddress => e !== undefined) };
   }
   if (uri === 'contacts:PhoneNumber') {
     const phones = { ...current.phones };
     const entry = source
-      ? kids(kid(source, 'PhoneNumbers'), 'Entry').find((e) => e.attrs.Key === index)
+      ? childElements(childElement(source, 'PhoneNumbers'), 'Entry').find((e) => e.attrs.Key === index)
       : undefined;
     if (entry && entry.text.trim() !== '') phones[index as PhoneKey] = entry.text.trim();
     else delete phones[index as PhoneKey];
@@ -275,9 +277,9 @@ export function applyIndexedContactField(
     const addresses = { ...current.addresses };
     const address: PostalAddress = { ...(addresses[key] ?? {}) };
     const entry = source
-      ? kids(kid(source, 'PhysicalAddresses'), 'Entry').find((e) => e.attrs.Key === key)
+      ? childElements(childElement(source, 'PhysicalAddresses'), 'Entry').find((e) => e.attrs.Key === key)
       : undefined;
-    const value = entry ? kidText(entry, part) : undefined;
+    const value = entry ? childText(entry, part) : undefined;
     if (value !== undefined && value !== '') address[PART_FIELD[part]] = value;
     else delete address[PART_FIELD[part]];
     if (Object.keys(address).length === 0) delete addresses[key];

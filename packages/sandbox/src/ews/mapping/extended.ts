@@ -3,7 +3,7 @@
 
 import type { ExtendedProperty } from '../../model.ts';
 import { EwsError } from '../errors.ts';
-import { kid, kids, type XElement } from '../xml/parse.ts';
+import { childElement, childElements, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 
 /** DistinguishedPropertySetId → its GUID ([MS-OXPROPS] property sets). */
@@ -86,13 +86,15 @@ function checkValue(type: string, value: string): void {
 
 /** `<t:ExtendedProperty>` elements of a request item (CreateItem, SetItemField). */
 export function readExtendedProperties(item: XElement | undefined): ExtendedProperty[] {
-  return kids(item, 'ExtendedProperty').map((p) => {
-    const uri = kid(p, 'ExtendedFieldURI');
+  return childElements(item, 'ExtendedProperty').map((p) => {
+    const uri = childElement(p, 'ExtendedFieldURI');
     if (!uri)
       throw new EwsError('ErrorInvalidExtendedProperty', 'ExtendedProperty needs an ExtendedFieldURI.');
     const { attrs: _attrs, ...path } = readExtendedPath(uri);
-    const single = kid(p, 'Value');
-    const values = single ? [single.text] : kids(kid(p, 'Values'), 'Value').map((v) => v.text);
+    const single = childElement(p, 'Value');
+    const values = single
+      ? [single.text]
+      : childElements(childElement(p, 'Values'), 'Value').map((v) => v.text);
     const multi = path.type.endsWith('Array');
     if ((multi && single) || (!multi && !single)) {
       throw new EwsError(

@@ -5,7 +5,7 @@ import { operationResponse, successMessage } from '../responses.ts';
 import { EwsSchemaRecorder } from '../schema-validation.ts';
 import { envelope } from '../soap.ts';
 import { NS } from '../xml/namespaces.ts';
-import { kid, parseXml } from '../xml/parse.ts';
+import { childElement, parseRootElement } from '../xml/parse.ts';
 import { readCalendarItem } from './calendar.ts';
 import { readContact } from './contact.ts';
 import { itemXml } from './item.ts';
@@ -37,9 +37,12 @@ function roundTrip(it: Item) {
     operationResponse('GetItem', [successMessage('GetItemResponseMessage', `<m:Items>${xml}</m:Items>`)]),
   );
   schema.record(`GetItem ${it.kind}`, env);
-  const parsed = parseXml(env);
-  const items = kid(
-    kid(kid(kid(kid(parsed, 'Body'), 'GetItemResponse'), 'ResponseMessages'), 'GetItemResponseMessage'),
+  const parsed = parseRootElement(env);
+  const items = childElement(
+    childElement(
+      childElement(childElement(childElement(parsed, 'Body'), 'GetItemResponse'), 'ResponseMessages'),
+      'GetItemResponseMessage',
+    ),
     'Items',
   );
   return items!.children[0];
@@ -190,20 +193,20 @@ describe('calendar mapping', () => {
       startDate: '2026-11-23',
       numberOfOccurrences: 6,
     });
-    expect(kid(el, 'CalendarItemType')?.text).toBe('RecurringMaster');
-    expect(kid(kid(kid(el, 'ModifiedOccurrences'), 'Occurrence'), 'Start')?.text).toBe(
-      '2026-11-25T10:00:00Z',
-    );
-    expect(kid(kid(kid(el, 'DeletedOccurrences'), 'DeletedOccurrence'), 'Start')?.text).toBe(
-      '2026-11-30T08:00:00Z',
-    );
-    expect(kid(kid(el, 'FirstOccurrence'), 'Start')?.text).toBe('2026-11-23T08:00:00Z');
+    expect(childElement(el, 'CalendarItemType')?.text).toBe('RecurringMaster');
+    expect(
+      childElement(childElement(childElement(el, 'ModifiedOccurrences'), 'Occurrence'), 'Start')?.text,
+    ).toBe('2026-11-25T10:00:00Z');
+    expect(
+      childElement(childElement(childElement(el, 'DeletedOccurrences'), 'DeletedOccurrence'), 'Start')?.text,
+    ).toBe('2026-11-30T08:00:00Z');
+    expect(childElement(childElement(el, 'FirstOccurrence'), 'Start')?.text).toBe('2026-11-23T08:00:00Z');
     // 6 occurrences: Nov 23, 25, 30 (deleted), Dec 2, 7, 9
-    expect(kid(kid(el, 'LastOccurrence'), 'Start')?.text).toBe('2026-12-09T08:00:00Z');
+    expect(childElement(childElement(el, 'LastOccurrence'), 'Start')?.text).toBe('2026-12-09T08:00:00Z');
   });
 
   it('reads zoneless times in the item’s StartTimeZone', () => {
-    const el = parseXml(
+    const el = parseRootElement(
       `<t:CalendarItem xmlns:t="${NS.t}"><t:Subject>x</t:Subject><t:Start>2026-07-01T09:00:00</t:Start><t:End>2026-07-01T10:00:00</t:End><t:StartTimeZone Id="W. Europe Standard Time"/></t:CalendarItem>`,
     );
     const back = readCalendarItem(el, undefined);
@@ -278,7 +281,9 @@ describe('message mapping', () => {
       internetMessageId: data.internetMessageId,
       isRead: false,
     });
-    expect(kid(kid(kid(el, 'Attachments'), 'FileAttachment'), 'Name')?.text).toBe('offer.pdf');
-    expect(kid(el, 'HasAttachments')?.text).toBe('true');
+    expect(childElement(childElement(childElement(el, 'Attachments'), 'FileAttachment'), 'Name')?.text).toBe(
+      'offer.pdf',
+    );
+    expect(childElement(el, 'HasAttachments')?.text).toBe('true');
   });
 });

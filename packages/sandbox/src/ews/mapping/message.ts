@@ -3,7 +3,7 @@
 import { conversationIdOf, internetHeadersOf, uniqueBodyOf } from '../../mail/conversation.ts';
 import type { Attachment, Item, MessageData } from '../../model.ts';
 import { parseDateTime, toIso } from '../time/datetime.ts';
-import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childElements, childText, type XElement } from '../xml/parse.ts';
 import { leaf } from '../xml/write.ts';
 import {
   readBody,
@@ -85,15 +85,15 @@ export function messageProps(item: Item<'message'>, o: WriteOptions, mailboxAddr
 
 export function readAttachments(list: XElement | undefined): Attachment[] | undefined {
   if (!list) return undefined;
-  return kids(list, 'FileAttachment').map((a, i) => {
-    const content = (kidText(a, 'Content') ?? '').replace(/\s+/g, '');
+  return childElements(list, 'FileAttachment').map((a, i) => {
+    const content = (childText(a, 'Content') ?? '').replace(/\s+/g, '');
     return {
       id: `a${i + 1}`,
-      name: kidText(a, 'Name') ?? `attachment${i + 1}`,
-      contentType: kidText(a, 'ContentType') ?? 'application/octet-stream',
+      name: childText(a, 'Name') ?? `attachment${i + 1}`,
+      contentType: childText(a, 'ContentType') ?? 'application/octet-stream',
       size: Buffer.from(content, 'base64').length,
-      isInline: readBool(kidText(a, 'IsInline')) ?? false,
-      contentId: kidText(a, 'ContentId'),
+      isInline: readBool(childText(a, 'IsInline')) ?? false,
+      contentId: childText(a, 'ContentId'),
       contentBytes: content,
     };
   });
@@ -101,14 +101,14 @@ export function readAttachments(list: XElement | undefined): Attachment[] | unde
 
 export function readMessage(message: XElement, contextZone: string | undefined): Partial<MessageData> {
   const out: Partial<MessageData> = {};
-  const text = (name: string) => kidText(message, name);
+  const text = (name: string) => childText(message, name);
   const subject = text('Subject');
   if (subject !== undefined) out.subject = subject;
-  const body = readBody(kid(message, 'Body'));
+  const body = readBody(childElement(message, 'Body'));
   if (body) out.body = body;
-  const from = readMailbox(kid(kid(message, 'From'), 'Mailbox'));
+  const from = readMailbox(childElement(childElement(message, 'From'), 'Mailbox'));
   if (from) out.from = from;
-  const sender = readMailbox(kid(kid(message, 'Sender'), 'Mailbox'));
+  const sender = readMailbox(childElement(childElement(message, 'Sender'), 'Mailbox'));
   if (sender) out.sender = sender;
   for (const [name, key] of [
     ['ToRecipients', 'toRecipients'],
@@ -116,20 +116,20 @@ export function readMessage(message: XElement, contextZone: string | undefined):
     ['BccRecipients', 'bccRecipients'],
     ['ReplyTo', 'replyTo'],
   ] as const) {
-    const list = kid(message, name);
+    const list = childElement(message, name);
     if (list) out[key] = readRecipients(list);
   }
   const isRead = readBool(text('IsRead'));
   if (isRead !== undefined) out.isRead = isRead;
   const importance = readImportance(text('Importance'));
   if (importance) out.importance = importance;
-  const categories = readCategories(kid(message, 'Categories'));
+  const categories = readCategories(childElement(message, 'Categories'));
   if (categories) out.categories = categories;
   const id = text('InternetMessageId');
   if (id) out.internetMessageId = id;
   const sent = text('DateTimeSent');
   if (sent) out.sentDateTime = toIso(parseDateTime(sent, contextZone));
-  const attachments = readAttachments(kid(message, 'Attachments'));
+  const attachments = readAttachments(childElement(message, 'Attachments'));
   if (attachments) out.attachments = attachments;
   return out;
 }

@@ -2,7 +2,7 @@
 
 import type { DayOfWeek, Recurrence, WeekIndex } from '../../model.ts';
 import { EwsError } from '../errors.ts';
-import { kid, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 
 const DAYS: DayOfWeek[] = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
@@ -154,53 +154,53 @@ function positive(text: string | undefined, what: string): number {
 }
 
 function readPattern(rec: XElement): Recurrence['pattern'] {
-  const interval = (e: XElement) => positive(kidText(e, 'Interval'), 'Interval');
-  const month = (e: XElement) => MONTHS.indexOf(kidText(e, 'Month') ?? '') + 1 || 1;
-  const daily = kid(rec, 'DailyRecurrence');
+  const interval = (e: XElement) => positive(childText(e, 'Interval'), 'Interval');
+  const month = (e: XElement) => MONTHS.indexOf(childText(e, 'Month') ?? '') + 1 || 1;
+  const daily = childElement(rec, 'DailyRecurrence');
   if (daily) return { type: 'daily', interval: interval(daily) };
-  const weekly = kid(rec, 'WeeklyRecurrence');
+  const weekly = childElement(rec, 'WeeklyRecurrence');
   if (weekly) {
-    const first = kidText(weekly, 'FirstDayOfWeek')?.toLowerCase() as DayOfWeek | undefined;
+    const first = childText(weekly, 'FirstDayOfWeek')?.toLowerCase() as DayOfWeek | undefined;
     return {
       type: 'weekly',
       interval: interval(weekly),
-      daysOfWeek: daysIn(kidText(weekly, 'DaysOfWeek')),
+      daysOfWeek: daysIn(childText(weekly, 'DaysOfWeek')),
       firstDayOfWeek: first && DAYS.includes(first) ? first : 'sunday',
     };
   }
-  const absMonthly = kid(rec, 'AbsoluteMonthlyRecurrence');
+  const absMonthly = childElement(rec, 'AbsoluteMonthlyRecurrence');
   if (absMonthly) {
     return {
       type: 'absoluteMonthly',
       interval: interval(absMonthly),
-      dayOfMonth: positive(kidText(absMonthly, 'DayOfMonth'), 'DayOfMonth'),
+      dayOfMonth: positive(childText(absMonthly, 'DayOfMonth'), 'DayOfMonth'),
     };
   }
-  const relMonthly = kid(rec, 'RelativeMonthlyRecurrence');
+  const relMonthly = childElement(rec, 'RelativeMonthlyRecurrence');
   if (relMonthly) {
     return {
       type: 'relativeMonthly',
       interval: interval(relMonthly),
-      daysOfWeek: daysIn(kidText(relMonthly, 'DaysOfWeek')),
-      index: readIndex(kidText(relMonthly, 'DayOfWeekIndex')),
+      daysOfWeek: daysIn(childText(relMonthly, 'DaysOfWeek')),
+      index: readIndex(childText(relMonthly, 'DayOfWeekIndex')),
     };
   }
-  const absYearly = kid(rec, 'AbsoluteYearlyRecurrence');
+  const absYearly = childElement(rec, 'AbsoluteYearlyRecurrence');
   if (absYearly) {
     return {
       type: 'absoluteYearly',
       interval: 1,
-      dayOfMonth: positive(kidText(absYearly, 'DayOfMonth'), 'DayOfMonth'),
+      dayOfMonth: positive(childText(absYearly, 'DayOfMonth'), 'DayOfMonth'),
       month: month(absYearly),
     };
   }
-  const relYearly = kid(rec, 'RelativeYearlyRecurrence');
+  const relYearly = childElement(rec, 'RelativeYearlyRecurrence');
   if (relYearly) {
     return {
       type: 'relativeYearly',
       interval: 1,
-      daysOfWeek: daysIn(kidText(relYearly, 'DaysOfWeek')),
-      index: readIndex(kidText(relYearly, 'DayOfWeekIndex')),
+      daysOfWeek: daysIn(childText(relYearly, 'DaysOfWeek')),
+      index: readIndex(childText(relYearly, 'DayOfWeekIndex')),
       month: month(relYearly),
     };
   }
@@ -211,23 +211,23 @@ function readPattern(rec: XElement): Recurrence['pattern'] {
 }
 
 function readRange(rec: XElement): Recurrence['range'] {
-  const numbered = kid(rec, 'NumberedRecurrence');
-  const endDate = kid(rec, 'EndDateRecurrence');
-  const noEnd = kid(rec, 'NoEndRecurrence');
+  const numbered = childElement(rec, 'NumberedRecurrence');
+  const endDate = childElement(rec, 'EndDateRecurrence');
+  const noEnd = childElement(rec, 'NoEndRecurrence');
   const range: Recurrence['range'] | undefined = numbered
     ? {
         type: 'numbered',
-        startDate: xsDate(kidText(numbered, 'StartDate')) ?? '',
-        numberOfOccurrences: positive(kidText(numbered, 'NumberOfOccurrences'), 'NumberOfOccurrences'),
+        startDate: xsDate(childText(numbered, 'StartDate')) ?? '',
+        numberOfOccurrences: positive(childText(numbered, 'NumberOfOccurrences'), 'NumberOfOccurrences'),
       }
     : endDate
       ? {
           type: 'endDate',
-          startDate: xsDate(kidText(endDate, 'StartDate')) ?? '',
-          endDate: xsDate(kidText(endDate, 'EndDate')),
+          startDate: xsDate(childText(endDate, 'StartDate')) ?? '',
+          endDate: xsDate(childText(endDate, 'EndDate')),
         }
       : noEnd
-        ? { type: 'noEnd', startDate: xsDate(kidText(noEnd, 'StartDate')) ?? '' }
+        ? { type: 'noEnd', startDate: xsDate(childText(noEnd, 'StartDate')) ?? '' }
         : undefined;
   if (!range) {
     throw new EwsError(

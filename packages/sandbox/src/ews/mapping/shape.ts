@@ -3,7 +3,7 @@
 
 import { EwsFault } from '../errors.ts';
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type SupportedVersion } from '../versions.ts';
-import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childElements, childText, type XElement } from '../xml/parse.ts';
 import type { WriteOptions } from './common.ts';
 import { type ExtendedPath, readExtendedPath } from './extended.ts';
 
@@ -69,18 +69,18 @@ export function readShape(
   precision: WriteOptions['precision'],
   version: SupportedVersion = DEFAULT_VERSION,
 ): Shape {
-  const base = kidText(shapeEl, 'BaseShape') as BaseShape | undefined;
+  const base = childText(shapeEl, 'BaseShape') as BaseShape | undefined;
   if (base !== 'IdOnly' && base !== 'Default' && base !== 'AllProperties') {
     throw new EwsFault(
       'ErrorSchemaValidation',
       `BaseShape must be IdOnly, Default or AllProperties, not "${base ?? ''}".`,
     );
   }
-  const bodyType = (kidText(shapeEl, 'BodyType') ?? 'Best') as Shape['bodyType'];
+  const bodyType = (childText(shapeEl, 'BodyType') ?? 'Best') as Shape['bodyType'];
   const additional = new Set<string>();
   const indexed = new Map<string, Set<string>>();
   const extended: ExtendedPath[] = [];
-  for (const p of kids(kid(shapeEl, 'AdditionalProperties'))) {
+  for (const p of childElements(childElement(shapeEl, 'AdditionalProperties'))) {
     if (p.name === 'ExtendedFieldURI') {
       extended.push(readExtendedPath(p));
       continue;
@@ -101,8 +101,8 @@ export function readShape(
     indexed,
     bodyType: ['HTML', 'Text'].includes(bodyType) ? bodyType : 'Best',
     precision,
-    includeMimeContent: kidText(shapeEl, 'IncludeMimeContent') === 'true',
-    filterHtml: kidText(shapeEl, 'FilterHtmlContent') === 'true',
+    includeMimeContent: childText(shapeEl, 'IncludeMimeContent') === 'true',
+    filterHtml: childText(shapeEl, 'FilterHtmlContent') === 'true',
     extended,
     version,
   };

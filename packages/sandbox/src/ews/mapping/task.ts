@@ -2,7 +2,7 @@
 
 import type { Item, TaskData, TaskStatus } from '../../model.ts';
 import { formatDateTime, parseDateTime, toIso } from '../time/datetime.ts';
-import { kid, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childText, type XElement } from '../xml/parse.ts';
 import { leaf } from '../xml/write.ts';
 import { readBody, readBool, readCategories, readImportance, readInt, type WriteOptions } from './common.ts';
 import { itemBaseProps } from './item-base.ts';
@@ -87,10 +87,10 @@ export function taskProps(item: Item<'task'>, o: WriteOptions): Prop[] {
 
 export function readTask(task: XElement, contextZone: string | undefined): Partial<TaskData> {
   const out: Partial<TaskData> = {};
-  const text = (name: string) => kidText(task, name);
+  const text = (name: string) => childText(task, name);
   const subject = text('Subject');
   if (subject !== undefined) out.subject = subject;
-  const body = readBody(kid(task, 'Body'));
+  const body = readBody(childElement(task, 'Body'));
   if (body) out.body = body;
   const start = text('StartDate');
   if (start !== undefined) out.startDate = start.slice(0, 10);
@@ -106,11 +106,11 @@ export function readTask(task: XElement, contextZone: string | undefined): Parti
   if (reminder !== undefined) out.isReminderOn = reminder;
   const reminderDue = text('ReminderDueBy');
   if (reminderDue !== undefined) out.reminderDateTime = toIso(parseDateTime(reminderDue, contextZone));
-  const categories = readCategories(kid(task, 'Categories'));
+  const categories = readCategories(childElement(task, 'Categories'));
   if (categories) out.categories = categories;
   const complete = text('CompleteDate');
   if (complete !== undefined) out.completedDateTime = toIso(parseDateTime(complete, contextZone));
-  const recurrence = kid(task, 'Recurrence');
+  const recurrence = childElement(task, 'Recurrence');
   if (recurrence) out.recurrence = readRecurrence(recurrence);
   return out;
 }

@@ -10,7 +10,7 @@ import {
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
 import { serverVersionInfo } from '../soap.ts';
 import { NS } from '../xml/namespaces.ts';
-import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childElements, childText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 import { subscribePull, subscribePush } from './pull-push.ts';
 import {
@@ -42,11 +42,11 @@ export function callerKey(op: OperationContext): string {
 }
 
 export function subscribe(op: OperationContext, request: XElement, timing: StreamingTiming): string {
-  const pull = kid(request, 'PullSubscriptionRequest');
+  const pull = childElement(request, 'PullSubscriptionRequest');
   if (pull) return subscribePull(op, pull);
-  const push = kid(request, 'PushSubscriptionRequest');
+  const push = childElement(request, 'PushSubscriptionRequest');
   if (push) return subscribePush(op, push, timing);
-  const streaming = kid(request, 'StreamingSubscriptionRequest');
+  const streaming = childElement(request, 'StreamingSubscriptionRequest');
   try {
     if (!streaming) {
       throw new EwsFault(
@@ -55,11 +55,13 @@ export function subscribe(op: OperationContext, request: XElement, timing: Strea
       );
     }
     const all = streaming.attrs.SubscribeToAllFolders === 'true';
-    const refs = kids(kid(streaming, 'FolderIds'));
+    const refs = childElements(childElement(streaming, 'FolderIds'));
     if (!all && refs.length === 0)
       throw new EwsError('ErrorInvalidRequest', 'Name FolderIds or set SubscribeToAllFolders="true".');
     const folderIds = all ? ('all' as const) : refs.map((r) => resolveFolder(op, r).folder.id);
-    const eventTypes = kids(kid(streaming, 'EventTypes'), 'EventType').map((e) => e.text.trim() as EventType);
+    const eventTypes = childElements(childElement(streaming, 'EventTypes'), 'EventType').map(
+      (e) => e.text.trim() as EventType,
+    );
     const unknown = eventTypes.find((t) => !EVENT_TYPES.includes(t));
     if (unknown || eventTypes.length === 0) {
       throw new EwsFault(
@@ -83,7 +85,7 @@ export function subscribe(op: OperationContext, request: XElement, timing: Strea
 }
 
 export function unsubscribe(op: OperationContext, request: XElement): string {
-  const id = kidText(request, 'SubscriptionId') ?? '';
+  const id = childText(request, 'SubscriptionId') ?? '';
   const sub = op.notifications.get(id);
   if (!sub || sub.owner !== callerKey(op)) {
     return operationResponse('Unsubscribe', [
@@ -139,8 +141,10 @@ export function getStreamingEvents(
   request: XElement,
   timing: StreamingTiming,
 ): OperationResult {
-  const ids = kids(kid(request, 'SubscriptionIds'), 'SubscriptionId').map((s) => s.text.trim());
-  const timeoutText = kidText(request, 'ConnectionTimeout');
+  const ids = childElements(childElement(request, 'SubscriptionIds'), 'SubscriptionId').map((s) =>
+    s.text.trim(),
+  );
+  const timeoutText = childText(request, 'ConnectionTimeout');
   const timeout = Number(timeoutText);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 30) {
     throw new EwsFault(

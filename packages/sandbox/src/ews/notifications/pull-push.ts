@@ -6,7 +6,7 @@ import { EwsError, EwsFault } from '../errors.ts';
 import { type OperationContext, resolveFolder, storeErrorToEws } from '../operations/context.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
 import { NS } from '../xml/namespaces.ts';
-import { kid, kids, kidText, parseXml, type XElement } from '../xml/parse.ts';
+import { childElement, childElements, childText, parseRootElement, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 import { callerKey, EVENT_TYPES, eventXml, type StreamingTiming } from './operations.ts';
 import type { EventType, NotificationEvent, Notifications, Subscription } from './registry.ts';
@@ -64,14 +64,16 @@ function readMinutes(text: string | undefined, name: string, fallback?: number):
 
 function readSubscription(op: OperationContext, request: XElement) {
   const all = request.attrs.SubscribeToAllFolders === 'true';
-  const refs = kids(kid(request, 'FolderIds'));
+  const refs = childElements(childElement(request, 'FolderIds'));
   if (!all && refs.length === 0)
     throw new EwsError(
       'ErrorInvalidSubscriptionRequest',
       'Name FolderIds or set SubscribeToAllFolders="true".',
     );
   const folderIds = all ? ('all' as const) : refs.map((r) => resolveFolder(op, r).folder.id);
-  const eventTypes = kids(kid(request, 'EventTypes'), 'EventType').map((e) => e.text.trim() as EventType);
+  const eventTypes = childElements(childElement(request, 'EventTypes'), 'EventType').map(
+    (e) => e.text.trim() as EventType,
+  );
   const unknown = eventTypes.find((t) => !EVENT_TYPES.includes(t));
   if (unknown || eventTypes.length === 0) {
     throw new EwsFault(
@@ -84,7 +86,7 @@ function readSubscription(op: OperationContext, request: XElement) {
 
 export function subscribePull(op: OperationContext, request: XElement): string {
   try {
-    const timeout = readMinutes(kidText(request, 'Timeout'), 'Timeout');
+    const timeout = readMinutes(childText(request, 'Timeout'), 'Timeout');
     const sub = op.notifications.subscribe({
       mailboxId: op.mailbox.id,
       owner: callerKey(op),
@@ -126,8 +128,8 @@ function notificationXml(
 }
 
 export function getEvents(op: OperationContext, request: XElement): string {
-  const id = kidText(request, 'SubscriptionId') ?? '';
-  const watermark = kidText(request, 'Watermark') ?? '';
+  const id = childText(request, 'SubscriptionId') ?? '';
+  const watermark = childText(request, 'Watermark') ?? '';
   const sub = op.notifications.get(id);
   const fail = (code: EwsError) =>
     operationResponse('GetEvents', [errorMessage('GetEventsResponseMessage', code)]);
@@ -204,7 +206,7 @@ function startPush(notifications: Notifications, sub: Subscription, url: URL, st
       });
       const text = await response.text();
       if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
-      const status = findText(parseXml(text), 'SubscriptionStatus');
+      const status = findText(parseRootElement(text), 'SubscriptionStatus');
       unsubscribe = status === 'Unsubscribe';
       failures = 0;
     } catch {
@@ -254,8 +256,8 @@ function findText(root: XElement, name: string): string | undefined {
 
 export function subscribePush(op: OperationContext, request: XElement, timing: StreamingTiming): string {
   try {
-    const frequency = readMinutes(kidText(request, 'StatusFrequency'), 'StatusFrequency', 30);
-    const url = checkPushUrl(kidText(request, 'URL') ?? '');
+    const frequency = readMinutes(childText(request, 'StatusFrequency'), 'StatusFrequency', 30);
+    const url = checkPushUrl(childText(request, 'URL') ?? '');
     const sub = op.notifications.subscribe({
       mailboxId: op.mailbox.id,
       owner: callerKey(op),

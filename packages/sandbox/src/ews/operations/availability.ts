@@ -15,7 +15,7 @@ import {
   ruleZoneToUtc,
   ruleZoneXml,
 } from '../time/serializable-zone.ts';
-import { kid, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childText, type XElement } from '../xml/parse.ts';
 import { el, esc, leaf } from '../xml/write.ts';
 import { type OperationContext, requiredList } from './context.ts';
 import { calendarEntries } from './find-item.ts';
@@ -114,31 +114,31 @@ function workingHoursXml(mailbox: Mailbox, year: number): string {
 }
 
 export function getUserAvailability(op: OperationContext, request: XElement): string {
-  const zone = readRuleZone(kid(request, 'TimeZone'));
-  const options = kid(request, 'FreeBusyViewOptions');
+  const zone = readRuleZone(childElement(request, 'TimeZone'));
+  const options = childElement(request, 'FreeBusyViewOptions');
   if (!options) {
     throw new EwsError(
       'ErrorInvalidRequest',
       'The sandbox answers free/busy requests only: add FreeBusyViewOptions.',
     );
   }
-  const window = kid(options, 'TimeWindow');
-  const from = localToUtc(zone, kidText(window, 'StartTime'), 'StartTime');
-  const to = localToUtc(zone, kidText(window, 'EndTime'), 'EndTime');
+  const window = childElement(options, 'TimeWindow');
+  const from = localToUtc(zone, childText(window, 'StartTime'), 'StartTime');
+  const to = localToUtc(zone, childText(window, 'EndTime'), 'EndTime');
   if (to <= from || to - from > MAX_WINDOW_DAYS * 86400000) {
     throw new EwsError(
       'ErrorInvalidTimeInterval',
       `The time window must end after it starts and span at most ${MAX_WINDOW_DAYS} days.`,
     );
   }
-  const interval = Number(kidText(options, 'MergedFreeBusyIntervalInMinutes') ?? 30);
+  const interval = Number(childText(options, 'MergedFreeBusyIntervalInMinutes') ?? 30);
   if (!Number.isInteger(interval) || interval < 5 || interval > 1440) {
     throw new EwsFault(
       'ErrorSchemaValidation',
       'The request failed schema validation: MergedFreeBusyIntervalInMinutes must be 5–1440.',
     );
   }
-  const view = kidText(options, 'RequestedView') ?? 'FreeBusy';
+  const view = childText(options, 'RequestedView') ?? 'FreeBusy';
   if (!VIEWS.includes(view))
     throw new EwsFault(
       'ErrorSchemaValidation',
@@ -151,7 +151,7 @@ export function getUserAvailability(op: OperationContext, request: XElement): st
   const merged = view.endsWith('Merged') || view === 'MergedOnly';
   const local = (ms: number) => formatLocal(ruleZoneFromUtc(zone, ms));
   const responses = mailboxData.map((data) => {
-    const address = kidText(kid(data, 'Email'), 'Address') ?? '';
+    const address = childText(childElement(data, 'Email'), 'Address') ?? '';
     const mailbox = op.sandbox.store.mailbox(address);
     if (!mailbox || mailbox.tenantId !== op.mailbox.tenantId) {
       return el(

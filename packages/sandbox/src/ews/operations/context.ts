@@ -6,7 +6,7 @@ import type { Caller } from '../auth.ts';
 import { EwsError, schemaViolation } from '../errors.ts';
 import type { Notifications } from '../notifications/registry.ts';
 import type { SupportedVersion } from '../versions.ts';
-import { kid, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childText, type XElement } from '../xml/parse.ts';
 
 export interface OperationContext {
   sandbox: SandboxContext;
@@ -72,7 +72,7 @@ export function storeErrorToEws(error: unknown): EwsError {
  */
 export function resolveFolder(op: OperationContext, ref: XElement): { mailbox: Mailbox; folder: Folder } {
   let mailbox = op.mailbox;
-  const other = kidText(kid(ref, 'Mailbox'), 'EmailAddress');
+  const other = childText(childElement(ref, 'Mailbox'), 'EmailAddress');
   if (other && other.toLowerCase() !== mailbox.address) {
     const target = op.sandbox.store.mailbox(other);
     if (!target)
@@ -120,7 +120,7 @@ export function nowIso(op: OperationContext): string {
 
 /** The schema requires this list with at least one entry; Exchange refuses the request otherwise. */
 export function requiredList(request: XElement, name: string): XElement[] {
-  const list = kid(request, name);
+  const list = childElement(request, name);
   if (!list || list.children.length === 0) {
     throw schemaViolation(
       `The element '${request.name}' has incomplete content: '${name}' with at least one child is required.`,

@@ -10,7 +10,7 @@ import { readMessage } from '../mapping/message.ts';
 import { readMime } from '../mapping/mime.ts';
 import { normaliseTask, readTask } from '../mapping/task.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childText, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
 import { nowIso, type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { type InvitationMode, sendInvitations } from './meetings.ts';
@@ -199,14 +199,14 @@ export async function createItem(op: OperationContext, request: XElement): Promi
       `The request failed schema validation: SendMeetingInvitations "${invitations}" is not valid.`,
     );
   }
-  const saved = kid(request, 'SavedItemFolderId');
+  const saved = childElement(request, 'SavedItemFolderId');
   const store = op.sandbox.store;
   const items = requiredList(request, 'Items');
   // MIME is parsed first (the parser is asynchronous); its fields are the message's, and the
   // properties given beside it win, as when Exchange applies them after the MIME.
   const fromMime = new Map<XElement, Partial<MessageData> | EwsError>();
   for (const itemEl of items) {
-    const mime = itemEl.name === 'Message' ? kidText(itemEl, 'MimeContent') : undefined;
+    const mime = itemEl.name === 'Message' ? childText(itemEl, 'MimeContent') : undefined;
     if (mime === undefined) continue;
     fromMime.set(itemEl, await readMime(mime).catch((error: unknown) => storeErrorToEws(error)));
   }
@@ -320,7 +320,7 @@ const PREFIX = { ReplyToItem: 'RE: ', ReplyAllToItem: 'RE: ', ForwardItem: 'FW: 
  */
 function smartResponse(op: OperationContext, request: XElement): Partial<MessageData> {
   const kind = request.name as keyof typeof PREFIX;
-  const ref = kid(request, 'ReferenceItemId');
+  const ref = childElement(request, 'ReferenceItemId');
   const original = ref ? op.sandbox.store.item(op.mailbox.id, ref.attrs.Id ?? '') : undefined;
   if (!original) throw new EwsError('ErrorItemNotFound', 'The item named by ReferenceItemId was not found.');
   if (original.kind !== 'message') {
@@ -341,7 +341,7 @@ function smartResponse(op: OperationContext, request: XElement): Partial<Message
     to = [...to, ...o.toRecipients.filter(notSelf)];
     cc = [...o.ccRecipients.filter(notSelf), ...cc];
   }
-  const newBody = kid(request, 'NewBodyContent');
+  const newBody = childElement(request, 'NewBodyContent');
   const html = (newBody?.attrs.BodyType ?? 'Text') === 'HTML' || o.body.contentType === 'html';
   const header = [
     `From: ${o.from?.name ?? o.from?.address ?? ''}`,

@@ -4,7 +4,7 @@ import type { Item } from '../../model.ts';
 import { EwsError, EwsFault } from '../errors.ts';
 import { readBool } from '../mapping/common.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, type XElement } from '../xml/parse.ts';
+import { childElement, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
 import { type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { idXml, sendMessage } from './create-item.ts';
@@ -77,7 +77,7 @@ export function sendItem(op: OperationContext, request: XElement): string {
       'The request failed schema validation: SaveItemToFolder is required.',
     );
   }
-  const savedRef = kid(request, 'SavedItemFolderId')?.children[0];
+  const savedRef = childElement(request, 'SavedItemFolderId')?.children[0];
   const store = op.sandbox.store;
   const messages = requiredList(request, 'ItemIds').map((ref) => {
     try {
@@ -116,7 +116,7 @@ export function sendItem(op: OperationContext, request: XElement): string {
 
 export function moveItem(op: OperationContext, request: XElement): string {
   const store = op.sandbox.store;
-  const toRef = kid(request, 'ToFolderId')?.children[0];
+  const toRef = childElement(request, 'ToFolderId')?.children[0];
   if (!toRef)
     throw new EwsFault(
       'ErrorSchemaValidation',

@@ -7,7 +7,7 @@ import type { ContactData, Item, Mailbox } from '../../model.ts';
 import { EwsError, EwsFault } from '../errors.ts';
 import { errorMessage, operationResponse, successMessage, warningMessage } from '../responses.ts';
 import { ruleZoneFromIana, type TransitionRule } from '../time/serializable-zone.ts';
-import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childElements, childText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 import type { OperationContext } from './context.ts';
 
@@ -55,7 +55,7 @@ export function convertId(op: OperationContext, request: XElement): string {
       `The request failed schema validation: DestinationFormat "${destination ?? ''}" is not valid.`,
     );
   }
-  const list = kid(request, 'SourceIds');
+  const list = childElement(request, 'SourceIds');
   if (!list || list.children.length === 0) {
     throw new EwsFault(
       'ErrorSchemaValidation',
@@ -176,7 +176,7 @@ export function timeZoneDefinitionXml(windows: string, iana: string, full: boole
 export function getServerTimeZones(op: OperationContext, request: XElement): string {
   const full =
     request.attrs.ReturnFullTimeZoneData !== 'false' && request.attrs.ReturnFullTimeZoneData !== '0';
-  const wanted = kids(kid(request, 'Ids'), 'Id').map((i) => i.text.trim());
+  const wanted = childElements(childElement(request, 'Ids'), 'Id').map((i) => i.text.trim());
   const zones = windowsZoneNames();
   const year = new Date(op.sandbox.now()).getUTCFullYear();
   const byName = new Map(zones.map((z) => [z.windows.toLowerCase(), z]));
@@ -280,7 +280,7 @@ function resolutionXml(c: Candidate, fullContact: boolean): string {
 }
 
 export function resolveNames(op: OperationContext, request: XElement): string {
-  const query = kidText(request, 'UnresolvedEntry')?.trim() ?? '';
+  const query = childText(request, 'UnresolvedEntry')?.trim() ?? '';
   if (!query)
     throw new EwsFault(
       'ErrorSchemaValidation',

@@ -7,7 +7,7 @@ import { itemXml, NOT_IN_FIND_ITEM } from '../mapping/item.ts';
 import { readShape } from '../mapping/shape.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
 import { parseDateTime } from '../time/datetime.ts';
-import { kid, type XElement } from '../xml/parse.ts';
+import { childElement, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
 import { type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { paginate, readIndexedPage } from './folders.ts';
@@ -63,7 +63,7 @@ export function calendarEntries(
 }
 
 export function findItem(op: OperationContext, request: XElement): string {
-  const shape = readShape(kid(request, 'ItemShape'), op.precision, op.version);
+  const shape = readShape(childElement(request, 'ItemShape'), op.precision, op.version);
   const traversal = request.attrs.Traversal ?? 'Shallow';
   if (!['Shallow', 'SoftDeleted', 'Associated'].includes(traversal)) {
     throw new EwsFault(
@@ -71,15 +71,15 @@ export function findItem(op: OperationContext, request: XElement): string {
       `The request failed schema validation: Traversal "${traversal}" is not valid for FindItem.`,
     );
   }
-  const calendarView = kid(request, 'CalendarView');
+  const calendarView = childElement(request, 'CalendarView');
   const window = calendarView ? readCalendarView(op, calendarView) : undefined;
-  const page = readIndexedPage(kid(request, 'IndexedPageItemView'));
+  const page = readIndexedPage(childElement(request, 'IndexedPageItemView'));
   const get = itemAccessor(op.mailbox.address);
   const messages = requiredList(request, 'ParentFolderIds').map((ref) => {
     try {
       // A path Exchange cannot search answers in the response message, not as a fault.
-      const restriction = readRestriction(kid(request, 'Restriction'), get);
-      const order = sortBy(kid(request, 'SortOrder'), get);
+      const restriction = readRestriction(childElement(request, 'Restriction'), get);
+      const order = sortBy(childElement(request, 'SortOrder'), get);
       const { mailbox, folder } = resolveFolder(op, ref);
       const all = traversal === 'Shallow' ? op.sandbox.store.items(mailbox.id, folder.id) : [];
       if (window) {

@@ -4,7 +4,7 @@ import type { Folder, FolderClass, Mailbox } from '../../model.ts';
 import { StoreError } from '../../model.ts';
 import { EwsError, EwsFault } from '../errors.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childText, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
 import { type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { descendants } from './folders.ts';
@@ -45,7 +45,7 @@ function folderStoreError(error: unknown, folder?: Folder): EwsError {
 }
 
 function target(op: OperationContext, request: XElement, name: string): { mailbox: Mailbox; folder: Folder } {
-  const ref = kid(request, name)?.children[0];
+  const ref = childElement(request, name)?.children[0];
   if (!ref)
     throw new EwsFault('ErrorSchemaValidation', `The request failed schema validation: ${name} is required.`);
   return resolveFolder(op, ref);
@@ -70,12 +70,12 @@ export function createFolder(op: OperationContext, request: XElement): string {
           'The sandbox does not create search folders.',
         );
       }
-      const given = kidText(f, 'FolderClass') as FolderClass | undefined;
+      const given = childText(f, 'FolderClass') as FolderClass | undefined;
       const folderClass =
         given && KNOWN_CLASSES.includes(given) ? given : (CLASS_BY_ELEMENT[f.name] ?? 'IPF.Note');
       const created = store.createFolder(
         parent.mailbox.id,
-        { parentId: parent.folder.id, displayName: kidText(f, 'DisplayName') ?? '', folderClass },
+        { parentId: parent.folder.id, displayName: childText(f, 'DisplayName') ?? '', folderClass },
         'ews',
       );
       return successMessage('CreateFolderResponseMessage', folderIdXml(created));
@@ -94,14 +94,14 @@ export function updateFolder(op: OperationContext, request: XElement): string {
       if (!ref) throw new EwsError('ErrorInvalidFolderId', 'The FolderChange names no folder.');
       const { mailbox, folder } = resolveFolder(op, ref);
       let updated = folder;
-      for (const u of kid(change, 'Updates')?.children ?? []) {
+      for (const u of childElement(change, 'Updates')?.children ?? []) {
         if (u.name === 'AppendToFolderField') {
           throw new EwsError(
             'ErrorInvalidPropertyAppend',
             'Folder properties cannot be appended to; use SetFolderField.',
           );
         }
-        const uri = kid(u, 'FieldURI')?.attrs.FieldURI;
+        const uri = childElement(u, 'FieldURI')?.attrs.FieldURI;
         if (uri !== 'folder:DisplayName') {
           throw new EwsError(
             'ErrorInvalidPropertyRequest',
@@ -111,7 +111,7 @@ export function updateFolder(op: OperationContext, request: XElement): string {
         if (u.name === 'DeleteFolderField')
           throw new EwsError('ErrorInvalidPropertyDelete', 'A folder’s DisplayName cannot be deleted.');
         const name =
-          kidText(
+          childText(
             u.children.find((c) => c.name.endsWith('Folder')),
             'DisplayName',
           ) ?? '';

@@ -5,7 +5,7 @@ import { EwsError, EwsFault } from '../errors.ts';
 import { type FolderCounts, folderXml } from '../mapping/folder.ts';
 import { readShape, type Shape } from '../mapping/shape.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 import { type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { folderAccessor, readRestriction } from './restriction.ts';
@@ -22,7 +22,7 @@ export function folderCounts(op: OperationContext, mailbox: Mailbox, folder: Fol
 }
 
 export function getFolder(op: OperationContext, request: XElement): string {
-  const shape = readShape(kid(request, 'FolderShape'), op.precision, op.version);
+  const shape = readShape(childElement(request, 'FolderShape'), op.precision, op.version);
   const messages = requiredList(request, 'FolderIds').map((ref) => {
     try {
       const { mailbox, folder } = resolveFolder(op, ref);
@@ -94,7 +94,7 @@ export function paginate<T>(
 }
 
 export function findFolder(op: OperationContext, request: XElement): string {
-  const shape = readShape(kid(request, 'FolderShape'), op.precision, op.version);
+  const shape = readShape(childElement(request, 'FolderShape'), op.precision, op.version);
   const traversal = request.attrs.Traversal ?? 'Shallow';
   if (traversal !== 'Shallow' && traversal !== 'Deep' && traversal !== 'SoftDeleted') {
     throw new EwsFault(
@@ -102,12 +102,12 @@ export function findFolder(op: OperationContext, request: XElement): string {
       `The request failed schema validation: Traversal "${traversal}" is not Shallow, Deep or SoftDeleted.`,
     );
   }
-  const page = readIndexedPage(kid(request, 'IndexedPageFolderView'));
+  const page = readIndexedPage(childElement(request, 'IndexedPageFolderView'));
   const messages = requiredList(request, 'ParentFolderIds').map((ref) => {
     try {
       const { mailbox, folder } = resolveFolder(op, ref);
       const restriction = readRestriction(
-        kid(request, 'Restriction'),
+        childElement(request, 'Restriction'),
         folderAccessor((f) => folderCounts(op, mailbox, f)),
       );
       const below =
@@ -132,14 +132,14 @@ export function findFolder(op: OperationContext, request: XElement): string {
 }
 
 export function syncFolderHierarchy(op: OperationContext, request: XElement): string {
-  const shape: Shape = readShape(kid(request, 'FolderShape'), op.precision, op.version);
+  const shape: Shape = readShape(childElement(request, 'FolderShape'), op.precision, op.version);
   const store = op.sandbox.store;
   try {
-    const syncRef = kid(request, 'SyncFolderId')?.children[0];
+    const syncRef = childElement(request, 'SyncFolderId')?.children[0];
     const { mailbox, folder: root } = syncRef
       ? resolveFolder(op, syncRef)
       : { mailbox: op.mailbox, folder: store.distinguishedFolder(op.mailbox.id, 'root')! };
-    const state = kidText(request, 'SyncState');
+    const state = childText(request, 'SyncState');
     let position = store.startPosition(mailbox.id, null);
     if (state) {
       if (op.expireSyncState) throw invalidSyncState();

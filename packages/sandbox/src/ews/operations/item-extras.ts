@@ -8,7 +8,7 @@ import { readBool } from '../mapping/common.ts';
 import { attachmentsXml } from '../mapping/item-base.ts';
 import { readAttachments } from '../mapping/message.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, type XElement } from '../xml/parse.ts';
+import { childElement, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
 import { findItem, type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { idXml } from './create-item.ts';
@@ -16,7 +16,7 @@ import { resolveItemRef } from './item-refs.ts';
 
 export function copyItem(op: OperationContext, request: XElement): string {
   const store = op.sandbox.store;
-  const toRef = kid(request, 'ToFolderId')?.children[0];
+  const toRef = childElement(request, 'ToFolderId')?.children[0];
   if (!toRef)
     throw new EwsFault(
       'ErrorSchemaValidation',
@@ -109,8 +109,8 @@ function rootItemId(item: { id: string; changeKey: string }): string {
 
 export function createAttachment(op: OperationContext, request: XElement): string {
   const store = op.sandbox.store;
-  const parentId = kid(request, 'ParentItemId')?.attrs.Id;
-  const list = kid(request, 'Attachments');
+  const parentId = childElement(request, 'ParentItemId')?.attrs.Id;
+  const list = childElement(request, 'Attachments');
   if (!list || list.children.length === 0) {
     throw new EwsFault(
       'ErrorSchemaValidation',

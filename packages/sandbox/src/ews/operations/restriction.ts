@@ -11,7 +11,7 @@ import { folderXml } from '../mapping/folder.ts';
 import { itemProps } from '../mapping/item.ts';
 import { allPropertiesShape, type Prop } from '../mapping/shape.ts';
 import { NS } from '../xml/namespaces.ts';
-import { kid, kidText, parseXml, type XElement } from '../xml/parse.ts';
+import { childElement, childText, parseRootElement, type XElement } from '../xml/parse.ts';
 
 export type Predicate<T = AnyItem> = (target: T) => boolean;
 
@@ -51,7 +51,7 @@ const NOT_QUERYABLE = new Set([
 /** Leaf texts (or the Id of an id element) of a property's XML, as the values to compare. */
 function propValues(xml: string): FieldValue {
   if (!xml) return undefined;
-  const root = parseXml(`<r xmlns:t="${NS.t}" xmlns:m="${NS.m}">${xml}</r>`);
+  const root = parseRootElement(`<r xmlns:t="${NS.t}" xmlns:m="${NS.m}">${xml}</r>`);
   const out: string[] = [];
   const walk = (e: XElement) => {
     if (e.children.length === 0) {
@@ -192,9 +192,9 @@ function fieldValue(item: AnyItem, uri: string, index?: string): FieldValue | ty
 }
 
 function fieldOf(expr: XElement): FieldPath {
-  const extended = kid(expr, 'ExtendedFieldURI');
+  const extended = childElement(expr, 'ExtendedFieldURI');
   if (extended) return { uri: '', extended: readExtendedPath(extended) };
-  const path = kid(expr, 'FieldURI') ?? kid(expr, 'IndexedFieldURI');
+  const path = childElement(expr, 'FieldURI') ?? childElement(expr, 'IndexedFieldURI');
   if (!path?.attrs.FieldURI)
     throw new EwsError('ErrorUnsupportedPathForQuery', 'The restriction names no property path.');
   if (NOT_QUERYABLE.has(path.attrs.FieldURI)) {
@@ -207,7 +207,8 @@ function fieldOf(expr: XElement): FieldPath {
 }
 
 function constantOf(expr: XElement): string {
-  const c = kid(kid(expr, 'FieldURIOrConstant'), 'Constant') ?? kid(expr, 'Constant');
+  const c =
+    childElement(childElement(expr, 'FieldURIOrConstant'), 'Constant') ?? childElement(expr, 'Constant');
   if (!c) throw new EwsError('ErrorInvalidRequest', 'The comparison has no Constant to compare with.');
   return c.attrs.Value ?? '';
 }
@@ -267,7 +268,9 @@ function predicate<T>(expr: XElement, get: Accessor<T>): Predicate<T> {
       // Bitwise: true when none of the constant's bits are set in the (integer) property.
       const f = fieldOf(expr);
       const mask = Number(
-        kid(kid(expr, 'Bitmask'), 'Value')?.attrs.Value ?? kid(expr, 'Bitmask')?.attrs.Value ?? Number.NaN,
+        childElement(childElement(expr, 'Bitmask'), 'Value')?.attrs.Value ??
+          childElement(expr, 'Bitmask')?.attrs.Value ??
+          Number.NaN,
       );
       if (!Number.isInteger(mask))
         throw new EwsError('ErrorInvalidRequest', 'Excludes needs an integer Bitmask.');
@@ -343,4 +346,4 @@ export function sortBy<T = AnyItem>(
   };
 }
 
-export { kidText };
+export { childText };

@@ -5,7 +5,7 @@ import { EwsError, EwsFault } from '../errors.ts';
 import { itemXml } from '../mapping/item.ts';
 import { readShape } from '../mapping/shape.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, kids, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childElements, childText, type XElement } from '../xml/parse.ts';
 import { el, esc, leaf } from '../xml/write.ts';
 import { type OperationContext, resolveFolder, storeErrorToEws } from './context.ts';
 import { invalidSyncState } from './folders.ts';
@@ -14,7 +14,7 @@ import { decodeSyncState, encodeSyncState } from './sync-state.ts';
 export const MAX_SYNC_CHANGES = 512;
 
 export function readMaxChanges(request: XElement): number {
-  const text = kidText(request, 'MaxChangesReturned');
+  const text = childText(request, 'MaxChangesReturned');
   const n = Number(text);
   if (text === undefined || text === '' || !Number.isInteger(n) || n < 1 || n > MAX_SYNC_CHANGES) {
     throw new EwsFault(
@@ -31,9 +31,9 @@ export function readMaxChanges(request: XElement): number {
 }
 
 export function syncFolderItems(op: OperationContext, request: XElement): string {
-  const shape = readShape(kid(request, 'ItemShape'), op.precision, op.version);
+  const shape = readShape(childElement(request, 'ItemShape'), op.precision, op.version);
   const max = readMaxChanges(request);
-  const scope = kidText(request, 'SyncScope');
+  const scope = childText(request, 'SyncScope');
   if (scope !== undefined && scope !== 'NormalItems' && scope !== 'NormalAndAssociatedItems') {
     throw new EwsFault(
       'ErrorSchemaValidation',
@@ -42,7 +42,7 @@ export function syncFolderItems(op: OperationContext, request: XElement): string
   }
   const store = op.sandbox.store;
   try {
-    const ref = kid(request, 'SyncFolderId')?.children[0];
+    const ref = childElement(request, 'SyncFolderId')?.children[0];
     if (!ref)
       throw new EwsFault(
         'ErrorSchemaValidation',
@@ -55,14 +55,14 @@ export function syncFolderItems(op: OperationContext, request: XElement): string
         'SyncFolderItems cannot return MIME content; fetch it with GetItem.',
       );
     }
-    const state = kidText(request, 'SyncState');
+    const state = childText(request, 'SyncState');
     let position = store.startPosition(mailbox.id, folder.id);
     if (state) {
       if (op.expireSyncState) throw invalidSyncState();
       position = decodeSyncState(store, state);
       if (position.mailboxId !== mailbox.id || position.folderId !== folder.id) throw invalidSyncState();
     }
-    const ignore = new Set(kids(kid(request, 'Ignore'), 'ItemId').map((i) => i.attrs.Id));
+    const ignore = new Set(childElements(childElement(request, 'Ignore'), 'ItemId').map((i) => i.attrs.Id));
     const page = store.itemChangesSince(position, max);
     const changes = page.changes
       .map((c) => {

@@ -27,7 +27,7 @@ import {
 import { MESSAGE_FIELDS, readMessage } from '../mapping/message.ts';
 import { normaliseTask, readTask, TASK_FIELDS } from '../mapping/task.ts';
 import { errorMessage, operationResponse, successMessage } from '../responses.ts';
-import { kid, type XElement } from '../xml/parse.ts';
+import { childElement, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
 import { nowIso, type OperationContext, requiredList, storeErrorToEws } from './context.ts';
 import { idXml, sendMessage } from './create-item.ts';
@@ -68,7 +68,7 @@ function readPartial(
       // Zoneless times in an update are read in the item's zone unless the update names one.
       return readCalendarItem(
         itemEl,
-        kid(itemEl, 'StartTimeZone') ? undefined : (op.timeZone ?? e.startTimeZone),
+        childElement(itemEl, 'StartTimeZone') ? undefined : (op.timeZone ?? e.startTimeZone),
       );
     }
     case 'task':
@@ -308,7 +308,7 @@ export function updateItem(op: OperationContext, request: XElement): string {
       );
       if (!ref) throw new EwsError('ErrorInvalidIdMalformed', 'The ItemChange has no item id.');
       const { item, occurrence, changeKey } = resolveItemRef(op, ref);
-      const updates = kid(change, 'Updates')?.children ?? [];
+      const updates = childElement(change, 'Updates')?.children ?? [];
       const current = occurrence?.override?.changeKey ?? item.changeKey;
       const checkKey = mode !== 'AlwaysOverwrite' && changeKey !== undefined;
       if (checkKey && changeKey !== current) throw conflict();

@@ -3,7 +3,7 @@
 // derived from the tz database for responses.
 
 import { offsetMinutes, toWallTime, type WallTime } from '../../calendar/zones.ts';
-import { kid, kidText, type XElement } from '../xml/parse.ts';
+import { childElement, childText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -41,20 +41,20 @@ function readDuration(text: string | undefined): number {
 
 function readRule(e: XElement | undefined): TransitionRule {
   return {
-    bias: readDuration(kidText(e, 'Bias')),
-    time: kidText(e, 'Time') ?? '00:00:00',
-    dayOrder: Number(kidText(e, 'DayOrder') ?? 1),
-    month: Number(kidText(e, 'Month') ?? 0),
-    dayOfWeek: Math.max(0, DAY_NAMES.indexOf(kidText(e, 'DayOfWeek') ?? 'Sunday')),
+    bias: readDuration(childText(e, 'Bias')),
+    time: childText(e, 'Time') ?? '00:00:00',
+    dayOrder: Number(childText(e, 'DayOrder') ?? 1),
+    month: Number(childText(e, 'Month') ?? 0),
+    dayOfWeek: Math.max(0, DAY_NAMES.indexOf(childText(e, 'DayOfWeek') ?? 'Sunday')),
   };
 }
 
 export function readRuleZone(tz: XElement | undefined): RuleZone {
   if (!tz) return UTC_RULE_ZONE;
   return {
-    bias: readDuration(kidText(tz, 'Bias')),
-    standard: readRule(kid(tz, 'StandardTime')),
-    daylight: readRule(kid(tz, 'DaylightTime')),
+    bias: readDuration(childText(tz, 'Bias')),
+    standard: readRule(childElement(tz, 'StandardTime')),
+    daylight: readRule(childElement(tz, 'DaylightTime')),
   };
 }
 

@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { kid, parseXml, XmlReadError } from './parse.ts';
+import { childElement, parseRootElement, XmlReadError } from './parse.ts';
 
-describe('parseXml', () => {
+describe('parseRootElement', () => {
   it('resolves prefixes and default namespaces to namespace URIs', () => {
-    const root = parseXml(
+    const root = parseRootElement(
       '<a:Root xmlns:a="urn:a" xmlns="urn:d"><Child x:attr="1" xmlns:x="urn:x"><a:Leaf>text &amp; more</a:Leaf></Child></a:Root>',
     );
     expect(root).toMatchObject({ ns: 'urn:a', name: 'Root' });
-    const child = kid(root, 'Child')!;
+    const child = childElement(root, 'Child')!;
     expect(child.ns).toBe('urn:d');
     expect(child.attrs.attr).toBe('1');
-    expect(kid(child, 'Leaf')).toMatchObject({ ns: 'urn:a', text: 'text & more' });
+    expect(childElement(child, 'Leaf')).toMatchObject({ ns: 'urn:a', text: 'text & more' });
   });
 
   it('refuses DOCTYPEs, so external entities are never resolved', () => {
     const attempt = () =>
-      parseXml('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>');
+      parseRootElement(
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>',
+      );
     expect(attempt).toThrow(XmlReadError);
     try {
       attempt();
@@ -26,7 +28,7 @@ describe('parseXml', () => {
 
   it('reports malformed XML with a position', () => {
     try {
-      parseXml('<a>\n<b></a>');
+      parseRootElement('<a>\n<b></a>');
       expect.unreachable();
     } catch (error) {
       expect((error as XmlReadError).code).toBe('malformed');
@@ -35,6 +37,8 @@ describe('parseXml', () => {
   });
 
   it('keeps body text as sent, whitespace included', () => {
-    expect(kid(parseXml('<r><Body>  two\n lines </Body></r>'), 'Body')!.text).toBe('  two\n lines ');
+    expect(childElement(parseRootElement('<r><Body>  two\n lines </Body></r>'), 'Body')!.text).toBe(
+      '  two\n lines ',
+    );
   });
 });

@@ -50,10 +50,12 @@ const parser = new XMLParser({
 type RawNode = Record<string, unknown>;
 
 /**
- * Parses a document. DTDs are refused outright: a DOCTYPE can declare external entities, and
- * no EWS client sends one, so there is nothing to gain from processing it.
+ * The document's root element, with every element's namespace resolved, after the checks
+ * Exchange makes (well-formed, no characters XML forbids), failing with an XmlReadError that
+ * gives the line and column. DTDs are refused outright: a DOCTYPE can declare external entities,
+ * and no EWS client sends one, so there is nothing to gain from processing it.
  */
-export function parseXml(text: string): XElement {
+export function parseRootElement(text: string): XElement {
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
     throw new XmlReadError('dtdRefused', 'DTDs and entity declarations are not allowed in requests.');
   }
@@ -125,24 +127,26 @@ function convert(node: RawNode, parentScope: Record<string, string>): XElement {
   return { ns, name, attrs, children, text, scope };
 }
 
-export function kids(el: XElement | undefined, name?: string, ns?: string): XElement[] {
+/** The child elements, or those with the given local name (and namespace); none for no element. */
+export function childElements(el: XElement | undefined, name?: string, ns?: string): XElement[] {
   if (!el) return [];
   return el.children.filter(
     (c) => (name === undefined || c.name === name) && (ns === undefined || c.ns === ns),
   );
 }
 
-export function kid(el: XElement | undefined, name: string, ns?: string): XElement | undefined {
+/** The first child element with the given local name (and namespace). */
+export function childElement(el: XElement | undefined, name: string, ns?: string): XElement | undefined {
   return el?.children.find((c) => c.name === name && (ns === undefined || c.ns === ns));
 }
 
 /** Text of a child element, trimmed; undefined when the child is absent. */
-export function kidText(el: XElement | undefined, name: string, ns?: string): string | undefined {
-  const c = kid(el, name, ns);
+export function childText(el: XElement | undefined, name: string, ns?: string): string | undefined {
+  const c = childElement(el, name, ns);
   return c === undefined ? undefined : c.text.trim();
 }
 
 /** Text of a child element as is (bodies keep their whitespace). */
-export function kidRawText(el: XElement | undefined, name: string, ns?: string): string | undefined {
-  return kid(el, name, ns)?.text;
+export function childRawText(el: XElement | undefined, name: string, ns?: string): string | undefined {
+  return childElement(el, name, ns)?.text;
 }
