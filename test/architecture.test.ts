@@ -97,4 +97,8 @@ describe('production modules under src/ and packages/*/src', () => {
   it('do not live in a test folder', () => {
     expect(production.filter(isTestCode)).toEqual([]);
   });
+
+  it('have no import cycle, type-only imports included', () => {
+    expect(importCycles(graph).map((cycle) => cycle.join(' → '))).toEqual([]);
+  });
 });

@@ -7,7 +7,7 @@ import type { Mailbox } from '../model.ts';
 import { Authenticator, type Caller } from './auth.ts';
 import { jsonAutodiscover, poxResponse, soapGetUserSettings } from './autodiscover.ts';
 import { EwsError, EwsFault, schemaViolation } from './errors.ts';
-import type { StreamingTiming } from './notifications/operations.ts';
+import type { StreamingTiming } from './notifications/common.ts';
 import { Notifications } from './notifications/registry.ts';
 import type { OperationContext, StreamWriter } from './operations/context.ts';
 import { operationName, operationTable } from './operations/index.ts';

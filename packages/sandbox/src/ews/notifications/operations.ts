@@ -12,34 +12,15 @@ import { serverVersionInfo } from '../soap.ts';
 import { NS } from '../xml/namespaces.ts';
 import { childElement, childElements, childText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
+import { callerKey, eventXml, type StreamingTiming } from './common.ts';
 import { subscribePull, subscribePush } from './pull-push.ts';
 import {
+  EVENT_TYPES,
   type EventType,
   MAX_SUBSCRIPTIONS_PER_CONNECTION,
   type NotificationEvent,
   type Subscription,
 } from './registry.ts';
-
-export const EVENT_TYPES: EventType[] = [
-  'CopiedEvent',
-  'CreatedEvent',
-  'DeletedEvent',
-  'ModifiedEvent',
-  'MovedEvent',
-  'NewMailEvent',
-  'FreeBusyChangedEvent',
-];
-
-export interface StreamingTiming {
-  /** Length of one ConnectionTimeout minute (60 000 in production; tests shorten it). */
-  minuteMs: number;
-  /** How often an idle connection gets a ConnectionStatus OK message. */
-  keepAliveMs: number;
-}
-
-export function callerKey(op: OperationContext): string {
-  return op.caller.kind === 'user' ? `user:${op.caller.mailbox.id}` : `app:${op.caller.appId}`;
-}
 
 export function subscribe(op: OperationContext, request: XElement, timing: StreamingTiming): string {
   const pull = childElement(request, 'PullSubscriptionRequest');
@@ -97,25 +78,6 @@ export function unsubscribe(op: OperationContext, request: XElement): string {
   }
   op.notifications.remove(id);
   return operationResponse('Unsubscribe', [successMessage('UnsubscribeResponseMessage')]);
-}
-
-export function eventXml(e: NotificationEvent): string {
-  const target = e.itemId ? el('t:ItemId', { Id: e.itemId }) : el('t:FolderId', { Id: e.folderId });
-  const parent = el('t:ParentFolderId', { Id: e.parentFolderId });
-  const moved =
-    e.type === 'MovedEvent' || e.type === 'CopiedEvent'
-      ? (e.oldItemId ? el('t:OldItemId', { Id: e.oldItemId }) : el('t:OldFolderId', { Id: e.oldFolderId })) +
-        el('t:OldParentFolderId', { Id: e.oldParentFolderId })
-      : '';
-  return el(
-    `t:${e.type}`,
-    null,
-    leaf('t:Watermark', e.watermark),
-    leaf('t:TimeStamp', e.timeStamp.slice(0, 19) + 'Z'),
-    target,
-    parent,
-    moved,
-  );
 }
 
 /**

@@ -8,8 +8,14 @@ import { errorMessage, operationResponse, successMessage } from '../responses.ts
 import { NS } from '../xml/namespaces.ts';
 import { childElement, childElements, childText, parseRootElement, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
-import { callerKey, EVENT_TYPES, eventXml, type StreamingTiming } from './operations.ts';
-import type { EventType, NotificationEvent, Notifications, Subscription } from './registry.ts';
+import { callerKey, eventXml, type StreamingTiming } from './common.ts';
+import {
+  EVENT_TYPES,
+  type EventType,
+  type NotificationEvent,
+  type Notifications,
+  type Subscription,
+} from './registry.ts';
 
 /** Exchange's bounds: a pull Timeout and a push StatusFrequency are 1–1440 minutes. */
 const MAX_MINUTES = 1440;

@@ -13,6 +13,17 @@ export type EventType =
   | 'NewMailEvent'
   | 'FreeBusyChangedEvent';
 
+/** The event types a subscription may ask for (StatusEvent is only ever the server's own). */
+export const EVENT_TYPES: EventType[] = [
+  'CopiedEvent',
+  'CreatedEvent',
+  'DeletedEvent',
+  'ModifiedEvent',
+  'MovedEvent',
+  'NewMailEvent',
+  'FreeBusyChangedEvent',
+];
+
 export interface NotificationEvent {
   type: EventType | 'StatusEvent';
   watermark: string;

@@ -1,11 +1,7 @@
 // The operations the sandbox answers, by SOAP body element name.
 
-import {
-  getStreamingEvents,
-  type StreamingTiming,
-  subscribe,
-  unsubscribe,
-} from '../notifications/operations.ts';
+import type { StreamingTiming } from '../notifications/common.ts';
+import { getStreamingEvents, subscribe, unsubscribe } from '../notifications/operations.ts';
 import { getEvents } from '../notifications/pull-push.ts';
 import type { XElement } from '../xml/parse.ts';
 import { getUserAvailability } from './availability.ts';

@@ -5,7 +5,7 @@ import type { SandboxContext, TokenClaims } from '../../context.ts';
 import type { Folder, ItemKind, Mailbox } from '../../model.ts';
 import { PERMISSIONS, resolveMailbox } from '../auth.ts';
 import { badRequest } from '../errors.ts';
-import { pathSegments } from '../router.ts';
+import { pathSegments } from '../path.ts';
 
 export interface ResolvedResource {
   mailbox: Mailbox;
