@@ -18,7 +18,6 @@ import {
   EVENT_TYPES,
   type EventType,
   MAX_SUBSCRIPTIONS_PER_CONNECTION,
-  type NotificationEvent,
   type Subscription,
 } from './registry.ts';
 
