@@ -19,6 +19,7 @@ export {
   utcToZoned,
   type WallTime,
   wallAsUtcMs,
+  zonedToEpochMs,
   zonedToUtc,
 } from './wall-time.ts';
 export {

@@ -193,9 +193,14 @@ export function utcToZoned(instant: string | number, zone: string): string {
   return formatLocal(toWallTime(typeof instant === 'number' ? instant : Date.parse(instant), zone));
 }
 
+/** The instant (ms since the epoch) of a local date-time (`YYYY-MM-DDTHH:mm[:ss[.fff]]`) in `zone`. */
+export function zonedToEpochMs(local: string, zone: string): number {
+  return fromWallTime(parseLocal(local), zone);
+}
+
 /** ISO instant (UTC, `Z`, whole seconds without fraction) of a local date-time in `zone`. */
 export function zonedToUtc(local: string, zone: string): string {
-  return new Date(fromWallTime(parseLocal(local), zone)).toISOString().replace('.000Z', 'Z');
+  return new Date(zonedToEpochMs(local, zone)).toISOString().replace('.000Z', 'Z');
 }
 
 /** Trims fractional seconds and zone suffixes: `2024-01-02T10:00:00.0000000` → `2024-01-02T10:00:00`. */

@@ -53,8 +53,9 @@ export function isWindowsZoneName(name: string): boolean {
   return findIana(name).length > 0;
 }
 
-/** Zone names as requests and stored items give them, resolved once (findIana scans a table). */
+/** Zone names as requests and stored items give them, resolved once: windows-iana scans its table. */
 const resolved = new Map<string, string | undefined>();
+const windowsNames = new Map<string, string | undefined>();
 
 /**
  * IANA zone for a Windows zone name, an IANA name or a spelling of UTC; undefined when the name
@@ -80,10 +81,16 @@ export function ianaZoneOrUtc(name: string | undefined): string {
  * is); undefined when windows-iana maps the zone to none.
  */
 export function windowsZone(name: string): string | undefined {
-  if (isUtcName(name)) return 'UTC';
-  if (isWindowsZoneName(name)) return name;
-  const iana = canonicalIana(name);
-  return iana ? findWindows(iana)[0] : undefined;
+  if (windowsNames.has(name)) return windowsNames.get(name);
+  let windows: string | undefined;
+  if (isUtcName(name)) windows = 'UTC';
+  else if (isWindowsZoneName(name)) windows = name;
+  else {
+    const iana = canonicalIana(name);
+    windows = iana ? findWindows(iana)[0] : undefined;
+  }
+  if (windowsNames.size < 2000) windowsNames.set(name, windows);
+  return windows;
 }
 
 /** Every Windows zone name with its main IANA zone (territory 001), in windows-iana's order. */

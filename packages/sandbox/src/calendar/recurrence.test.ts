@@ -1,8 +1,8 @@
+import { dateOf, toWallTime } from '@exsync/common/time';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventData, Recurrence } from '../model.ts';
 import { occurrences, occurrencesBetween, overlapsWithInstants, seriesSummary } from './recurrence.ts';
-import { dateOf, toWallTime } from './zones.ts';
 
 function series(
   recurrence: Recurrence,
@@ -21,6 +21,17 @@ function series(
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+/** The weekday of an instant in a zone. */
+function weekdayIn(instantMs: number, zone: string): string {
+  const w = toWallTime(instantMs, zone);
+  return WEEKDAYS[new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay()];
+}
+/** `HH:mm` of an instant in Los Angeles. */
+function laClock(instantMs: number): string {
+  const w = toWallTime(instantMs, 'America/Los_Angeles');
+  return `${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`;
+}
 
 describe('recurrence expansion', () => {
   it('relative monthly: the last Friday of each month at 15:00 Berlin time', () => {
@@ -131,28 +142,10 @@ describe('recurrence expansion', () => {
           );
           const all = occurrences(e);
           expect(all).toHaveLength(count);
-          const local = new Intl.DateTimeFormat('en-US', {
-            timeZone: 'America/Los_Angeles',
-            weekday: 'long',
-            hour: '2-digit',
-            minute: '2-digit',
-            hourCycle: 'h23',
-          });
-          const first = local
-            .formatToParts(new Date(all[0].start))
-            .filter((p) => p.type === 'hour' || p.type === 'minute')
-            .map((p) => p.value)
-            .join(':');
+          const first = laClock(all[0].start);
           for (const o of all) {
-            const parts = local.formatToParts(new Date(o.start));
-            const weekday = parts.find((p) => p.type === 'weekday')!.value.toLowerCase();
-            expect(chosen).toContain(weekday);
-            expect(
-              parts
-                .filter((p) => p.type === 'hour' || p.type === 'minute')
-                .map((p) => p.value)
-                .join(':'),
-            ).toBe(first);
+            expect(chosen).toContain(weekdayIn(o.start, 'America/Los_Angeles'));
+            expect(laClock(o.start)).toBe(first);
             expect(o.start).toBeGreaterThanOrEqual(Date.parse(`${startDate}T00:00:00Z`) - 86400000);
           }
           for (let i = 1; i < all.length; i++) expect(all[i].start).toBeGreaterThan(all[i - 1].start);
@@ -160,6 +153,40 @@ describe('recurrence expansion', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('a weekly series made in Tokyo keeps its Tokyo weekdays; seen from Los Angeles they are a day earlier', () => {
+    // Mondays and Thursdays at 09:00 Tokyo (00:00Z) are Sundays and Wednesdays at 17:00 or 16:00
+    // in Los Angeles, across both of its 2026 daylight-saving changes.
+    const e = series(
+      {
+        pattern: {
+          type: 'weekly',
+          interval: 1,
+          daysOfWeek: ['monday', 'thursday'],
+          firstDayOfWeek: 'sunday',
+        },
+        range: {
+          type: 'endDate',
+          startDate: '2026-01-05',
+          endDate: '2026-12-31',
+          recurrenceTimeZone: 'Tokyo Standard Time',
+        },
+      },
+      '2026-01-05T00:00:00.000Z',
+      '2026-01-05T01:00:00.000Z',
+      'Tokyo Standard Time',
+    );
+    const all = occurrences(e);
+    expect(all).toHaveLength(104);
+    for (const o of all) {
+      const tokyo = toWallTime(o.start, 'Asia/Tokyo');
+      expect([tokyo.hour, tokyo.minute]).toEqual([9, 0]);
+      expect(['monday', 'thursday']).toContain(weekdayIn(o.start, 'Asia/Tokyo'));
+      expect(['sunday', 'wednesday']).toContain(weekdayIn(o.start, 'America/Los_Angeles'));
+      expect(['16:00', '17:00']).toContain(laClock(o.start));
+    }
+    expect(new Set(all.map((o) => laClock(o.start)))).toEqual(new Set(['16:00', '17:00']));
   });
 
   it('a window view equals filtering the full expansion, with exceptions and deletions', () => {

@@ -3,8 +3,8 @@
 // day, so a 09:00 meeting stays at 09:00 across daylight-saving changes; deleted occurrences
 // are flagged and modified ones carry their exception. EWS and Graph both expand here.
 
+import { fromWallTime, ianaZoneOrUtc, parseDate, toWallTime } from '@exsync/common/time';
 import type { DayOfWeek, EventData, OccurrenceOverride, Recurrence } from '../model.ts';
-import { fromWallTime, ianaZone, parseDate, toWallTime } from './zones.ts';
 
 export interface Occurrence {
   /** 1-based position in the series, deleted occurrences included (EWS InstanceIndex). */
@@ -122,7 +122,7 @@ export function* patternDates(recurrence: Recurrence): Generator<CalendarDate> {
 }
 
 function recurrenceZone(event: Pick<EventData, 'recurrence' | 'startTimeZone'>): string {
-  return ianaZone(event.recurrence?.range.recurrenceTimeZone || event.startTimeZone || 'UTC') ?? 'UTC';
+  return ianaZoneOrUtc(event.recurrence?.range.recurrenceTimeZone || event.startTimeZone);
 }
 
 export type SeriesEvent = Pick<

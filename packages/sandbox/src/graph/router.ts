@@ -2,7 +2,7 @@
 // token, mailbox, permission, Outlook's per-mailbox limits, injected faults, handler, and the
 // Graph error shape for anything that goes wrong.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ianaZone } from '../calendar/zones.ts';
+import { ianaZone } from '@exsync/common/time';
 import type { SandboxContext, TokenClaims } from '../context.ts';
 import type { Mailbox } from '../model.ts';
 import { authenticate, hasPermission, resolveMailbox } from './auth.ts';

@@ -1,14 +1,6 @@
 // Graph's dateTimeTimeZone: a local wall-clock time plus a zone name (Windows or IANA). The
 // store keeps UTC instants and Windows zone names, as Exchange does; these functions convert.
-import {
-  fromWallTime,
-  isUtcName,
-  isWindowsZoneName,
-  ianaZone as knownIanaZone,
-  windowsZone as knownWindowsZone,
-  toWallTime,
-  wallAsUtcMs,
-} from '../calendar/zones.ts';
+import { ianaZone as knownIanaZone, utcToZoned, windowsZoneOrUtc, zonedToEpochMs } from '@exsync/common/time';
 import { badRequest, timeZoneNotSupported } from './errors.ts';
 
 export interface DateTimeTimeZone {
@@ -16,6 +8,7 @@ export interface DateTimeTimeZone {
   timeZone: string;
 }
 
+/** The IANA zone for a Windows or IANA name; Graph's ErrorTimeZoneNotSupported for any other. */
 export function ianaZone(name: string): string {
   const zone = knownIanaZone(name);
   if (!zone) throw timeZoneNotSupported(name);
@@ -24,32 +17,10 @@ export function ianaZone(name: string): string {
 
 /** The Windows zone name Exchange would store for a Windows or IANA name. */
 export function windowsZone(name: string): string {
-  if (isUtcName(name)) return 'UTC';
-  if (isWindowsZoneName(name)) return name;
-  const iana = ianaZone(name);
-  return knownWindowsZone(iana) ?? 'UTC';
+  ianaZone(name);
+  return windowsZoneOrUtc(name);
 }
 
-/** `2026-11-22T09:00:00.0000000` → epoch ms, reading the text as wall-clock time in `zone`. */
-export function localToUtcMs(local: string, zone: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?/.exec(local);
-  if (!m) throw new RangeError(`not a date-time: ${local}`);
-  const wall = {
-    year: +m[1],
-    month: +m[2],
-    day: +m[3],
-    hour: +(m[4] ?? 0),
-    minute: +(m[5] ?? 0),
-    second: +(m[6] ?? 0),
-    millisecond: m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0,
-  };
-  return fromWallTime(wall, zone);
-}
-
-/** Epoch ms → `2026-11-22T09:00:00.0000000` wall-clock in `zone`. */
-export function utcMsToLocal(instantMs: number, zone: string): string {
-  return new Date(wallAsUtcMs(toWallTime(instantMs, zone))).toISOString().slice(0, 19) + '.0000000';
-}
 /** Parses a Graph dateTimeTimeZone into a UTC ISO instant. */
 export function fromDateTimeTimeZone(value: unknown, what: string): { instant: string; zone: string } {
   if (!value || typeof value !== 'object') throw invalidDateTime(what);
@@ -61,7 +32,7 @@ export function fromDateTimeTimeZone(value: unknown, what: string): { instant: s
   const explicit = /(?:Z|[+-]\d{2}:\d{2})$/.test(dateTime) ? Date.parse(dateTime) : Number.NaN;
   let ms: number;
   try {
-    ms = Number.isNaN(explicit) ? localToUtcMs(dateTime, zone) : explicit;
+    ms = Number.isNaN(explicit) ? zonedToEpochMs(dateTime, zone) : explicit;
   } catch {
     throw invalidDateTime(what);
   }
@@ -70,7 +41,7 @@ export function fromDateTimeTimeZone(value: unknown, what: string): { instant: s
 }
 
 export function toDateTimeTimeZone(instant: string, zoneName: string): DateTimeTimeZone {
-  return { dateTime: utcMsToLocal(Date.parse(instant), ianaZone(zoneName)), timeZone: zoneName };
+  return { dateTime: `${utcToZoned(instant, ianaZone(zoneName))}.0000000`, timeZone: zoneName };
 }
 
 function invalidDateTime(what: string): Error {

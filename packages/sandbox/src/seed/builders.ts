@@ -1,6 +1,6 @@
 // Builders of realistic items from a seeded Random, shared by the demo seed and the bulk
 // generator.
-import { findIana } from 'windows-iana';
+import { zonedToEpochMs } from '@exsync/common/time';
 import type { ContactData, EmailAddress, EventData, MessageData, PhoneKey, TaskData } from '../model.ts';
 import { newICalUIdFrom } from './ids.ts';
 import {
@@ -25,43 +25,9 @@ const PHONE_SLOTS: PhoneKey[] = [
   'BusinessFax',
   'OtherTelephone',
 ];
-const ianaCache = new Map<string, string>();
-
-/** UTC instant of a wall-clock time in a Windows time zone. */
-export function zonedToUtc(date: string, time: string, windowsZone: string): string {
-  let iana = ianaCache.get(windowsZone);
-  if (!iana) {
-    iana = findIana(windowsZone as never)?.[0] ?? 'UTC';
-    ianaCache.set(windowsZone, iana);
-  }
-  const naive = Date.parse(`${date}T${time}:00Z`);
-  // The zone's offset at (about) that moment, read back through Intl; two rounds settle DST edges.
-  let guess = naive;
-  for (let i = 0; i < 2; i++) guess = naive - offsetMs(iana, guess);
-  return new Date(guess).toISOString();
-}
-
-function offsetMs(iana: string, instant: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: iana,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - Math.floor(instant / 1000) * 1000;
+/** UTC instant of a wall-clock time in a Windows time zone, as the store keeps it. */
+export function instantAt(date: string, time: string, windowsZone: string): string {
+  return new Date(zonedToEpochMs(`${date}T${time}`, windowsZone)).toISOString();
 }
 
 export function addDays(date: string, days: number): string {
@@ -156,10 +122,10 @@ export function buildEvent(input: {
   categories?: string[];
 }): EventData {
   const start = input.isAllDay
-    ? zonedToUtc(input.date, '00:00', input.timeZone)
-    : zonedToUtc(input.date, input.time, input.timeZone);
+    ? instantAt(input.date, '00:00', input.timeZone)
+    : instantAt(input.date, input.time, input.timeZone);
   const end = input.isAllDay
-    ? zonedToUtc(
+    ? instantAt(
         addDays(input.date, Math.max(1, Math.round(input.durationMinutes / 1440))),
         '00:00',
         input.timeZone,

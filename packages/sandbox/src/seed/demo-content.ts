@@ -4,7 +4,7 @@
 import type { Attendee, EmailAddress, EventData, Recurrence } from '../model.ts';
 import type { SandboxStore } from '../store-api.ts';
 import type { DemoUser } from './accounts.ts';
-import { addDays, buildContact, buildEvent, buildMessage, buildTask, zonedToUtc } from './builders.ts';
+import { addDays, buildContact, buildEvent, buildMessage, buildTask, instantAt } from './builders.ts';
 import { newICalUIdFrom } from './ids.ts';
 import { Random } from './pools.ts';
 
@@ -216,13 +216,13 @@ function fillOwnCalendar(store: SandboxStore, user: DemoUser, r: Random, baseDat
     {
       id: '',
       changeKey: '',
-      originalStart: zonedToUtc(moved, '09:30', zone),
-      start: zonedToUtc(moved, '10:00', zone),
-      end: zonedToUtc(moved, '10:15', zone),
+      originalStart: instantAt(moved, '09:30', zone),
+      start: instantAt(moved, '10:00', zone),
+      end: instantAt(moved, '10:15', zone),
       subject: 'Daily stand-up (moved)',
     },
   ];
-  standup.deletedOccurrences = [zonedToUtc(addDays(baseDate, 3), '09:30', zone)];
+  standup.deletedOccurrences = [instantAt(addDays(baseDate, 3), '09:30', zone)];
   create(standup);
 
   // Daily (every day) reminder-like focus time for ten days.
@@ -351,9 +351,9 @@ function fillSharedMeetings(store: SandboxStore, users: readonly DemoUser[], bas
       recurrenceTimeZone: 'Eastern Standard Time',
     },
   };
-  sync.start = zonedToUtc(addDays(baseDate, -5), '11:00', 'Eastern Standard Time');
+  sync.start = instantAt(addDays(baseDate, -5), '11:00', 'Eastern Standard Time');
   sync.end = new Date(Date.parse(sync.start) + 45 * 60_000).toISOString();
-  sync.deletedOccurrences = [zonedToUtc(addDays(baseDate, 9), '11:00', 'Eastern Standard Time')];
+  sync.deletedOccurrences = [instantAt(addDays(baseDate, 9), '11:00', 'Eastern Standard Time')];
   meetings.push({
     organizer: grace,
     attendees: [ada, linus],

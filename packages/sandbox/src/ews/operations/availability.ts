@@ -1,8 +1,8 @@
 // GetUserAvailability: free/busy from each mailbox's calendars, recurrences expanded, in the
 // time zone the request describes (SerializableTimeZone), merged into intervals on request.
 
+import { ianaZoneOrUtc } from '@exsync/common/time';
 import { statusPerInterval } from '../../calendar/free-busy.ts';
-import { ianaZone } from '../../calendar/zones.ts';
 import type { AnyItem, Item, Mailbox, ShowAs } from '../../model.ts';
 import { EwsError, EwsFault } from '../errors.ts';
 import { showAsXml } from '../mapping/calendar.ts';
@@ -94,7 +94,7 @@ function mergedString(busy: Busy[], from: number, to: number, intervalMinutes: n
 }
 
 function workingHoursXml(mailbox: Mailbox, year: number): string {
-  const zone = ruleZoneFromIana(ianaZone(mailbox.timeZone) ?? 'UTC', year);
+  const zone = ruleZoneFromIana(ianaZoneOrUtc(mailbox.timeZone), year);
   return el(
     't:WorkingHours',
     null,

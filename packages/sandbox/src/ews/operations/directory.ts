@@ -2,7 +2,7 @@
 // learn the server version or to sign in), GetServerTimeZones (before free/busy) and
 // ResolveNames (address completion).
 
-import { windowsZoneNames } from '../../calendar/zones.ts';
+import { windowsZoneNames } from '@exsync/common/time';
 import type { ContactData, Item, Mailbox } from '../../model.ts';
 import { EwsError, EwsFault } from '../errors.ts';
 import { errorMessage, operationResponse, successMessage, warningMessage } from '../responses.ts';

@@ -1,7 +1,7 @@
 // xs:dateTime as EWS uses it: with `Z`, with an offset, or without either — the last meaning
 // "in the time zone the request names" (TimeZoneContext, or the item's own start zone).
 
-import { fromWallTime, ianaZone } from '../../calendar/zones.ts';
+import { fromWallTime, ianaZoneOrUtc } from '@exsync/common/time';
 
 const DATE_TIME = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/;
 
@@ -54,7 +54,7 @@ export function parseDateTime(value: string, defaultZone?: string): number {
     result =
       Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, ms) - off * 60000;
   } else {
-    const iana = defaultZone ? (ianaZone(defaultZone) ?? 'UTC') : 'UTC';
+    const iana = ianaZoneOrUtc(defaultZone);
     result = fromWallTime(wall, iana);
   }
   if (Number.isNaN(result)) throw new DateTimeError(value);

@@ -1,5 +1,5 @@
+import { offsetMinutes } from '@exsync/common/time';
 import { describe, expect, it } from 'vitest';
-import { offsetMinutes } from '../../calendar/zones.ts';
 import { ruleZoneFromIana, ruleZoneFromUtc, ruleZoneToUtc } from './serializable-zone.ts';
 
 describe('SerializableTimeZone rules', () => {

@@ -2,7 +2,7 @@
 // standard/daylight transition rules, as Windows describes a zone. Read from requests, and
 // derived from the tz database for responses.
 
-import { offsetMinutes, toWallTime, type WallTime } from '../../calendar/zones.ts';
+import { nextTransition, offsetMinutes, toWallTime, type WallTime } from '@exsync/common/time';
 import { childElement, childText, type XElement } from '../xml/parse.ts';
 import { el, leaf } from '../xml/write.ts';
 
@@ -121,22 +121,10 @@ function ruleFromTransition(at: number, iana: string, bias: number): TransitionR
 /** Derives a rule zone from the tz database's behaviour in `year`. */
 export function ruleZoneFromIana(iana: string, year: number): RuleZone {
   const start = Date.UTC(year, 0, 1);
+  const end = Date.UTC(year + 1, 0, 1);
   const transitions: number[] = [];
-  let prev = offsetMinutes(start, iana);
-  for (let day = 1; day <= 366; day++) {
-    const t = start + day * 86400000;
-    const off = offsetMinutes(t, iana);
-    if (off !== prev) {
-      let lo = t - 86400000;
-      let hi = t;
-      while (hi - lo > 60000) {
-        const mid = Math.floor((lo + hi) / 2 / 60000) * 60000;
-        if (offsetMinutes(mid, iana) === prev) lo = mid;
-        else hi = mid;
-      }
-      transitions.push(hi);
-      prev = off;
-    }
+  for (let t = nextTransition(start - 1, iana); t !== undefined && t < end; t = nextTransition(t, iana)) {
+    transitions.push(t);
   }
   if (transitions.length < 2) {
     return { ...UTC_RULE_ZONE, bias: -offsetMinutes(start, iana) };

@@ -118,6 +118,26 @@ describe('event mapper', () => {
     expect(patch.endTimeZone).toBe('W. Europe Standard Time');
   });
 
+  it('keeps the dates of an all-day event made at UTC−10 when read from UTC+14, and the other way', () => {
+    for (const [made, seenFrom] of [
+      ['Hawaiian Standard Time', 'Line Islands Standard Time'],
+      ['Pacific/Kiritimati', 'Pacific/Honolulu'],
+    ]) {
+      const data = eventDataFromGraph(
+        {
+          subject: 'Holiday',
+          isAllDay: true,
+          start: { dateTime: '2026-06-01T00:00:00', timeZone: made },
+          end: { dateTime: '2026-06-02T00:00:00', timeZone: made },
+        },
+        organizer,
+      );
+      const json = eventToGraph(event(data), { timeZone: seenFrom });
+      expect(json.start).toEqual({ dateTime: '2026-06-01T00:00:00.0000000', timeZone: seenFrom });
+      expect(json.end).toEqual({ dateTime: '2026-06-02T00:00:00.0000000', timeZone: seenFrom });
+    }
+  });
+
   it('round-trips the fields a client sends back', () => {
     const original = event({
       recurrence: undefined,

@@ -2,7 +2,7 @@
 // `Prefer: outlook.timezone` (UTC otherwise), as Graph does; the zone the event was created in
 // travels as originalStartTimeZone / originalEndTimeZone.
 import { randomBytes } from 'node:crypto';
-import { localDate } from '../../calendar/zones.ts';
+import { localDate } from '@exsync/common/time';
 import type {
   Attendee,
   AttendeeType,
