@@ -282,6 +282,30 @@ export interface Attachment {
   contentBytes: string;
 }
 
+/**
+ * What a meeting message is, as Exchange's message classes tell them apart:
+ * IPM.Schedule.Meeting.Request (a new request or an update), .Canceled, and the responses
+ * .Resp.Pos / .Resp.Tent / .Resp.Neg.
+ */
+export type MeetingMessageType = 'request' | 'cancellation' | 'accepted' | 'tentativelyAccepted' | 'declined';
+
+/** The meeting a request, cancellation or response is about. */
+export interface MeetingMessageInfo {
+  type: MeetingMessageType;
+  /** For requests: the first invitation, or an update of one sent before (EWS MeetingRequestType). */
+  requestType?: 'newMeetingRequest' | 'fullUpdate' | 'informationalUpdate';
+  /** UID of the meeting, shared by the organizer's and the attendees' calendar items. */
+  iCalUId: string;
+  /** UTC instants of the meeting as the message describes it. */
+  start: string;
+  end: string;
+  isAllDay: boolean;
+  location?: string;
+  /** Free/busy status the organizer intends attendees to show once they accept. */
+  intendedShowAs?: ShowAs;
+  responseRequested?: boolean;
+}
+
 export interface MessageData extends ExtensibleData {
   subject: string;
   body: Body;
@@ -301,6 +325,8 @@ export interface MessageData extends ExtensibleData {
   importance: Importance;
   categories: string[];
   attachments: Attachment[];
+  /** Set on meeting requests, cancellations and responses; absent on ordinary mail. */
+  meeting?: MeetingMessageInfo;
 }
 
 export interface ItemDataByKind {

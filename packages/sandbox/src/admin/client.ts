@@ -1,4 +1,5 @@
 // A typed client of the sandbox's admin API, for tests, benchmarks and demos.
+import type { MeetingMessageCounts, MeetingMessageSummary } from '../calendar/meetings.ts';
 import type { Fault, Protocol } from '../context.ts';
 import type { FaultRule } from '../faults/index.ts';
 import type {
@@ -16,6 +17,12 @@ import type { SyncStateRule } from '../store-api.ts';
 import type { MailboxStateDump } from './state-dump.ts';
 
 export type PublicMailbox = Omit<Mailbox, 'password'>;
+
+export interface MeetingMessagesReport {
+  mailbox: string;
+  counts: MeetingMessageCounts;
+  messages: MeetingMessageSummary[];
+}
 
 export class SandboxAdminError extends Error {
   readonly status: number;
@@ -183,6 +190,13 @@ export class SandboxAdminClient {
   }
   moveItem(mailbox: string, itemId: string, folderId: string): Promise<AnyItem> {
     return this.call('POST', `/mailboxes/${enc(mailbox)}/items/${enc(itemId)}/move`, { folderId });
+  }
+  /**
+   * The meeting requests, updates, cancellations and responses in every folder of the mailbox
+   * (Inbox, Sent Items, Deleted Items, Drafts, …), with counts by kind.
+   */
+  meetingMessages(mailbox: string): Promise<MeetingMessagesReport> {
+    return this.call('GET', `/mailboxes/${enc(mailbox)}/meeting-messages`);
   }
   state(mailbox: string): Promise<MailboxStateDump> {
     return this.call('GET', `/state/${enc(mailbox)}`);

@@ -4,6 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { meetingMessages } from '../calendar/meetings.ts';
 import type { FrontEnd, SandboxContext } from '../context.ts';
 import { FaultRuleError, type RuleBasedFaults } from '../faults/index.ts';
 import type { IdentityService } from '../identity/index.ts';
@@ -269,6 +270,13 @@ export function createAdminFrontEnd(deps: AdminDeps): FrontEnd {
         folderIdOf(ctx, mailbox, folderId),
         'user',
       );
+    });
+
+    // Meeting requests, updates, cancellations and responses in every folder of the mailbox, so
+    // a test can assert what a client sent (or that it sent nothing).
+    app.get(`${PREFIX}/mailboxes/:m/meeting-messages`, async (request: P<'m'>) => {
+      const mailbox = mailboxOf(request.params.m);
+      return { mailbox: mailbox.address, ...meetingMessages(ctx, mailbox) };
     });
 
     app.get(`${PREFIX}/state/:m`, async (request: P<'m'>) =>

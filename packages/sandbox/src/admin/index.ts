@@ -1,5 +1,6 @@
 export {
   type FaultRuleRequest,
+  type MeetingMessagesReport,
   type PublicMailbox,
   SandboxAdminClient,
   SandboxAdminError,

@@ -16,7 +16,17 @@ const ELEMENT = {
   message: 't:Message',
 } as const;
 
+/** Meeting messages are messages of their own EWS types (MeetingRequest, MeetingCancellation, …). */
+const MEETING_ELEMENT = {
+  request: 't:MeetingRequest',
+  cancellation: 't:MeetingCancellation',
+  accepted: 't:MeetingResponse',
+  tentativelyAccepted: 't:MeetingResponse',
+  declined: 't:MeetingResponse',
+} as const;
+
 export function itemElementName(item: AnyItem): string {
+  if (item.kind === 'message' && item.data.meeting) return MEETING_ELEMENT[item.data.meeting.type];
   return ELEMENT[item.kind];
 }
 
@@ -66,5 +76,5 @@ export function itemXml(
 ): string {
   let props = itemProps(item, shape, mailboxAddress, occurrence);
   if (exclude) props = props.filter((p) => !exclude.has(p.uri));
-  return el(ELEMENT[item.kind], null, selectProps(props, shape));
+  return el(itemElementName(item), null, selectProps(props, shape));
 }

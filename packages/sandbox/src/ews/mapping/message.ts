@@ -1,10 +1,11 @@
 // Messages ⇄ EWS MessageType, with attachment metadata.
 
 import { conversationIdOf, internetHeadersOf, uniqueBodyOf } from '../../mail/conversation.ts';
-import type { Attachment, Item, MessageData } from '../../model.ts';
-import { parseDateTime, toIso } from '../time/datetime.ts';
+import type { Attachment, Item, MeetingMessageInfo, MessageData } from '../../model.ts';
+import { formatDateTime, parseDateTime, toIso } from '../time/datetime.ts';
 import { childElement, childElements, childText, type XElement } from '../xml/parse.ts';
 import { leaf } from '../xml/write.ts';
+import { showAsXml } from './calendar.ts';
 import {
   readBody,
   readBool,
@@ -27,7 +28,7 @@ export function messageProps(item: Item<'message'>, o: WriteOptions, mailboxAddr
       id: item.id,
       changeKey: item.changeKey,
       folderId: item.folderId,
-      itemClass: 'IPM.Note',
+      itemClass: m.meeting ? MEETING_CLASS[m.meeting.type] : 'IPM.Note',
       subject: m.subject,
       sensitivity: 'normal',
       body: m.body,
@@ -80,7 +81,58 @@ export function messageProps(item: Item<'message'>, o: WriteOptions, mailboxAddr
     { uri: 'message:IsRead', xml: leaf('t:IsRead', m.isRead), dflt: true },
     { uri: 'message:ReplyTo', xml: m.replyTo.length ? recipientsXml('t:ReplyTo', m.replyTo) : '' },
   ];
-  return [...base.head, ...base.tail, ...own];
+  return [...base.head, ...base.tail, ...own, ...(m.meeting ? meetingProps(m.meeting, o) : [])];
+}
+
+/** Exchange's message class for each kind of meeting message. */
+const MEETING_CLASS: Record<MeetingMessageInfo['type'], string> = {
+  request: 'IPM.Schedule.Meeting.Request',
+  cancellation: 'IPM.Schedule.Meeting.Canceled',
+  accepted: 'IPM.Schedule.Meeting.Resp.Pos',
+  tentativelyAccepted: 'IPM.Schedule.Meeting.Resp.Tent',
+  declined: 'IPM.Schedule.Meeting.Resp.Neg',
+};
+const RESPONSE_TYPE: Partial<Record<MeetingMessageInfo['type'], string>> = {
+  accepted: 'Accept',
+  tentativelyAccepted: 'Tentative',
+  declined: 'Decline',
+};
+const REQUEST_TYPE: Record<NonNullable<MeetingMessageInfo['requestType']>, string> = {
+  newMeetingRequest: 'NewMeetingRequest',
+  fullUpdate: 'FullUpdate',
+  informationalUpdate: 'InformationalUpdate',
+};
+
+/** MeetingMessageType's properties and those of its request, cancellation and response types, in schema order. */
+function meetingProps(m: MeetingMessageInfo, o: WriteOptions): Prop[] {
+  const dt = (v: string) => formatDateTime(v, o.precision);
+  const props: Prop[] = [
+    { uri: 'meeting:ResponseType', xml: leaf('t:ResponseType', RESPONSE_TYPE[m.type]), dflt: true },
+    { uri: 'calendar:UID', xml: leaf('t:UID', m.iCalUId), dflt: true },
+  ];
+  if (m.type === 'request') {
+    props.push(
+      {
+        uri: 'meetingRequest:MeetingRequestType',
+        xml: leaf('t:MeetingRequestType', REQUEST_TYPE[m.requestType ?? 'newMeetingRequest']),
+        dflt: true,
+      },
+      {
+        uri: 'meetingRequest:IntendedFreeBusyStatus',
+        xml: m.intendedShowAs ? leaf('t:IntendedFreeBusyStatus', showAsXml(m.intendedShowAs)) : '',
+        dflt: true,
+      },
+    );
+  }
+  props.push(
+    { uri: 'calendar:Start', xml: leaf('t:Start', dt(m.start)), dflt: true },
+    { uri: 'calendar:End', xml: leaf('t:End', dt(m.end)), dflt: true },
+  );
+  if (m.type === 'request') {
+    props.push({ uri: 'calendar:IsAllDayEvent', xml: leaf('t:IsAllDayEvent', m.isAllDay), dflt: true });
+  }
+  props.push({ uri: 'calendar:Location', xml: leaf('t:Location', m.location), dflt: true });
+  return props;
 }
 
 export function readAttachments(list: XElement | undefined): Attachment[] | undefined {

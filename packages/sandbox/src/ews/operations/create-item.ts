@@ -1,6 +1,6 @@
 // CreateItem: contacts, calendar items (with invitations), tasks, messages (saved and/or sent).
 
-import type { AnyItem, ContactData, EventData, Mailbox, MessageData, TaskData } from '../../model.ts';
+import type { AnyItem, ContactData, EventData, Item, Mailbox, MessageData, TaskData } from '../../model.ts';
 import { EwsError, EwsFault } from '../errors.ts';
 import { readCalendarItem } from '../mapping/calendar.ts';
 import { emptyContact, readContact } from '../mapping/contact.ts';
@@ -13,7 +13,7 @@ import { errorMessage, operationResponse, successMessage } from '../responses.ts
 import { childElement, childText, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
 import { nowIso, type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
-import { type InvitationMode, sendInvitations } from './meetings.ts';
+import { CREATE_OR_DELETE_MODES, checkMode, inviteOnCreate, respondWithResponseObject } from './meetings.ts';
 
 /** ItemType elements the server sets; a request that sets one gets ErrorInvalidPropertySet. */
 export const READ_ONLY_ITEM_ELEMENTS = new Set([
@@ -39,7 +39,6 @@ export const READ_ONLY_ITEM_ELEMENTS = new Set([
 ]);
 
 const MESSAGE_DISPOSITIONS = ['SaveOnly', 'SendOnly', 'SendAndSaveCopy'];
-const INVITATION_MODES = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'];
 
 export function idXml(item: AnyItem): string {
   return el(itemElementName(item), null, el('t:ItemId', { Id: item.id, ChangeKey: item.changeKey }));
@@ -186,19 +185,17 @@ export function sendMessage(
 
 export async function createItem(op: OperationContext, request: XElement): Promise<string> {
   const disposition = request.attrs.MessageDisposition;
-  const invitations = request.attrs.SendMeetingInvitations;
   if (disposition !== undefined && !MESSAGE_DISPOSITIONS.includes(disposition)) {
     throw new EwsFault(
       'ErrorSchemaValidation',
       `The request failed schema validation: MessageDisposition "${disposition}" is not valid.`,
     );
   }
-  if (invitations !== undefined && !INVITATION_MODES.includes(invitations)) {
-    throw new EwsFault(
-      'ErrorSchemaValidation',
-      `The request failed schema validation: SendMeetingInvitations "${invitations}" is not valid.`,
-    );
-  }
+  const invitations = checkMode(
+    'SendMeetingInvitations',
+    request.attrs.SendMeetingInvitations,
+    CREATE_OR_DELETE_MODES,
+  );
   const saved = childElement(request, 'SavedItemFolderId');
   const store = op.sandbox.store;
   const items = requiredList(request, 'Items');
@@ -239,7 +236,7 @@ export async function createItem(op: OperationContext, request: XElement): Promi
           const data = newEvent(op, { ...readCalendarItem(itemEl, op.timeZone), ...ext });
           const { mailbox, folderId } = targetFolder(op, saved, 'calendar');
           const created = store.createItem(mailbox.id, folderId, 'event', data, 'ews');
-          if (created.kind === 'event') sendInvitations(op, created.data, invitations as InvitationMode);
+          if (created.kind === 'event') inviteOnCreate(op, created as Item<'event'>, invitations);
           return success(created);
         }
         case 'Task': {
@@ -294,10 +291,16 @@ export async function createItem(op: OperationContext, request: XElement): Promi
           );
           return successMessage('CreateItemResponseMessage', '<m:Items/>');
         }
+        case 'AcceptItem':
+        case 'TentativelyAcceptItem':
+        case 'DeclineItem': {
+          const kept = respondWithResponseObject(op, itemEl, disposition);
+          return successMessage('CreateItemResponseMessage', el('m:Items', null, kept ? idXml(kept) : ''));
+        }
         default:
           throw new EwsError(
             'ErrorInvalidRequest',
-            `The sandbox does not create ${itemEl.name} items; use Contact, CalendarItem, Task, Message, ReplyToItem, ReplyAllToItem or ForwardItem.`,
+            `The sandbox does not create ${itemEl.name} items; use Contact, CalendarItem, Task, Message, ReplyToItem, ReplyAllToItem, ForwardItem, AcceptItem, TentativelyAcceptItem or DeclineItem.`,
           );
       }
     } catch (error) {

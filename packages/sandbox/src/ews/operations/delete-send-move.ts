@@ -9,7 +9,7 @@ import { el } from '../xml/write.ts';
 import { type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
 import { idXml, sendMessage } from './create-item.ts';
 import { resolveItemRef } from './item-refs.ts';
-import { sendCancellations } from './meetings.ts';
+import { CREATE_OR_DELETE_MODES, cancelOccurrenceOnDelete, cancelOnDelete, checkMode } from './meetings.ts';
 
 const DELETE_TYPES = ['HardDelete', 'SoftDelete', 'MoveToDeletedItems'];
 
@@ -21,7 +21,11 @@ export function deleteItem(op: OperationContext, request: XElement): string {
       `The request failed schema validation: DeleteType "${type ?? ''}" is not HardDelete, SoftDelete or MoveToDeletedItems.`,
     );
   }
-  const cancellations = request.attrs.SendMeetingCancellations;
+  const cancellations = checkMode(
+    'SendMeetingCancellations',
+    request.attrs.SendMeetingCancellations,
+    CREATE_OR_DELETE_MODES,
+  );
   const taskOccurrences = request.attrs.AffectedTaskOccurrences;
   const store = op.sandbox.store;
   const messages = requiredList(request, 'ItemIds').map((ref) => {
@@ -55,9 +59,10 @@ export function deleteItem(op: OperationContext, request: XElement): string {
           },
           'ews',
         );
+        if (cancellations) cancelOccurrenceOnDelete(op, master, occurrence, cancellations);
         return successMessage('DeleteItemResponseMessage');
       }
-      if (item.kind === 'event') sendCancellations(op, item.data, cancellations);
+      if (cancellations) cancelOnDelete(op, item, cancellations);
       const inDeletedItems = store.distinguishedFolder(op.mailbox.id, 'deleteditems')?.id === item.folderId;
       const mode = type === 'MoveToDeletedItems' && !inDeletedItems ? 'moveToDeletedItems' : 'hard';
       store.deleteItem(op.mailbox.id, item.id, mode, 'ews');

@@ -1,103 +1,189 @@
-// What Exchange's transport does for meetings between mailboxes of the sandbox: invitations
-// put a copy (same UID) in each attendee's calendar plus a request in their Inbox; updates and
-// cancellations follow the copies.
+// EWS's switches over meeting messages, on top of the transport in calendar/meetings.ts:
+// CreateItem's SendMeetingInvitations, UpdateItem's SendMeetingInvitationsOrCancellations,
+// DeleteItem's SendMeetingCancellations, and the response objects AcceptItem,
+// TentativelyAcceptItem and DeclineItem.
 
-import type { AnyItem, EventData, Item, Mailbox, MessageData } from '../../model.ts';
+import {
+  attendeeChanges,
+  calendarItemByUid,
+  type Disposition,
+  type MeetingResponse,
+  MeetingResponseError,
+  respondToMeeting,
+  sendMeetingCancellations,
+  sendMeetingRequests,
+  sendOccurrenceCancellations,
+  updateKind,
+} from '../../calendar/meetings.ts';
+import type { Occurrence } from '../../calendar/recurrence.ts';
+import type { AnyItem, EventData, Item } from '../../model.ts';
+import { EwsError, EwsFault, type EwsResponseCode } from '../errors.ts';
+import { readBody } from '../mapping/common.ts';
+import { childElement, type XElement } from '../xml/parse.ts';
 import type { OperationContext } from './context.ts';
 
-export type InvitationMode =
-  | 'SendToNone'
-  | 'SendOnlyToAll'
-  | 'SendOnlyToChanged'
-  | 'SendToAllAndSaveCopy'
-  | 'SendToChangedAndSaveCopy';
+/** CreateItem's SendMeetingInvitations and DeleteItem's SendMeetingCancellations. */
+export const CREATE_OR_DELETE_MODES = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'] as const;
+/** UpdateItem's SendMeetingInvitationsOrCancellations. */
+export const UPDATE_MODES = [
+  'SendToNone',
+  'SendOnlyToAll',
+  'SendOnlyToChanged',
+  'SendToAllAndSaveCopy',
+  'SendToChangedAndSaveCopy',
+] as const;
 
-function attendeeMailboxes(op: OperationContext, event: EventData): Mailbox[] {
-  const seen = new Set<string>();
-  const out: Mailbox[] = [];
-  for (const a of event.attendees) {
-    const mailbox = op.sandbox.store.mailbox(a.email.address);
-    if (!mailbox || mailbox.id === op.mailbox.id || seen.has(mailbox.id)) continue;
-    seen.add(mailbox.id);
-    out.push(mailbox);
+export type InvitationMode = (typeof UPDATE_MODES)[number];
+
+/** Refuses a value the schema does not allow, as Exchange's schema validation does. */
+export function checkMode(
+  attribute: string,
+  value: string | undefined,
+  allowed: readonly string[],
+): InvitationMode | undefined {
+  if (value !== undefined && !allowed.includes(value)) {
+    throw new EwsFault(
+      'ErrorSchemaValidation',
+      `The request failed schema validation: ${attribute} "${value}" is not valid; use ${allowed.join(', ')}.`,
+    );
   }
-  return out;
+  return value as InvitationMode | undefined;
 }
 
-export function attendeeCopy(op: OperationContext, mailbox: Mailbox, uid: string): Item<'event'> | undefined {
-  const store = op.sandbox.store;
-  for (const folder of store.folders(mailbox.id)) {
-    if (folder.folderClass !== 'IPF.Appointment') continue;
-    const found = store
-      .items(mailbox.id, folder.id)
-      .find((i) => i.kind === 'event' && i.data.iCalUId === uid);
-    if (found) return found as Item<'event'>;
+const saves = (mode: InvitationMode) => mode.endsWith('SaveCopy');
+
+/** A new calendar item: invitations go to every attendee unless the mode is SendToNone. */
+export function inviteOnCreate(op: OperationContext, created: Item<'event'>, mode: InvitationMode): void {
+  if (mode === 'SendToNone' || !created.data.isOrganizer) return;
+  sendMeetingRequests(op.sandbox, op.mailbox, created.data, created.data.attendees, 'newMeetingRequest', {
+    saveCopy: saves(mode),
+    actor: 'ews',
+  });
+}
+
+/**
+ * An organizer's update: added attendees get the request, removed ones a cancellation, and
+ * (for the …ToAll modes) everyone else the update. SendToNone changes the organizer's copy only.
+ */
+export function notifyOnUpdate(
+  op: OperationContext,
+  before: EventData,
+  after: Item<'event'>,
+  mode: InvitationMode,
+): void {
+  if (mode === 'SendToNone' || !after.data.isOrganizer) return;
+  const options = { saveCopy: saves(mode), actor: 'ews' as const };
+  const { added, removed, kept } = attendeeChanges(before.attendees, after.data.attendees);
+  sendMeetingRequests(op.sandbox, op.mailbox, after.data, added, 'newMeetingRequest', options);
+  sendMeetingCancellations(op.sandbox, op.mailbox, after.data, removed, options);
+  if (mode === 'SendOnlyToAll' || mode === 'SendToAllAndSaveCopy') {
+    sendMeetingRequests(op.sandbox, op.mailbox, after.data, kept, updateKind(before, after.data), options);
   }
-  return undefined;
 }
 
-function notice(op: OperationContext, to: Mailbox, subject: string, event: EventData): void {
-  const store = op.sandbox.store;
-  const inbox = store.distinguishedFolder(to.id, 'inbox');
-  if (!inbox) return;
-  const now = new Date(op.sandbox.now()).toISOString();
-  const message: MessageData = {
-    subject,
-    body: event.body ?? { contentType: 'text', content: '' },
-    from: { address: op.mailbox.address, name: op.mailbox.displayName },
-    toRecipients: [{ address: to.address, name: to.displayName }],
-    ccRecipients: [],
-    bccRecipients: [],
-    replyTo: [],
-    internetMessageId: '',
-    sentDateTime: now,
-    receivedDateTime: now,
-    isRead: false,
-    isDraft: false,
-    importance: event.importance,
-    categories: [],
-    attachments: [],
-  };
-  store.createItem(to.id, inbox.id, 'message', message, 'system');
+/** The organizer deletes a meeting: cancellations unless the mode is SendToNone. */
+export function cancelOnDelete(op: OperationContext, item: AnyItem, mode: InvitationMode): void {
+  if (item.kind !== 'event' || mode === 'SendToNone' || !item.data.isOrganizer) return;
+  sendMeetingCancellations(op.sandbox, op.mailbox, item.data, item.data.attendees, {
+    saveCopy: saves(mode),
+    actor: 'ews',
+  });
 }
 
-function copyFor(event: EventData): EventData {
-  return {
-    ...event,
-    isOrganizer: false,
-    attendees: event.attendees.map((a) => ({
-      ...a,
-      response: a.response === 'organizer' ? 'organizer' : 'notResponded',
-    })),
-  };
+/** The organizer deletes one occurrence of a meeting series. */
+export function cancelOccurrenceOnDelete(
+  op: OperationContext,
+  master: Item<'event'>,
+  occurrence: Occurrence,
+  mode: InvitationMode,
+): void {
+  if (mode === 'SendToNone' || !master.data.isOrganizer) return;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  sendOccurrenceCancellations(
+    op.sandbox,
+    op.mailbox,
+    master.data,
+    { originalStart: iso(occurrence.originalStart), start: iso(occurrence.start), end: iso(occurrence.end) },
+    { saveCopy: saves(mode), actor: 'ews' },
+  );
 }
 
-export function sendInvitations(op: OperationContext, event: EventData, mode: InvitationMode): void {
-  if (mode === 'SendToNone' || event.attendees.length === 0) return;
-  const store = op.sandbox.store;
-  for (const mailbox of attendeeMailboxes(op, event)) {
-    const existing = attendeeCopy(op, mailbox, event.iCalUId);
-    if (existing) {
-      store.updateItem(mailbox.id, existing.id, copyFor(event), 'system');
-    } else {
-      const calendar = store.distinguishedFolder(mailbox.id, 'calendar');
-      if (!calendar) continue;
-      store.createItem(mailbox.id, calendar.id, 'event', copyFor(event), 'system');
+const RESPONSE_OF: Record<string, MeetingResponse> = {
+  AcceptItem: 'accepted',
+  TentativelyAcceptItem: 'tentativelyAccepted',
+  DeclineItem: 'declined',
+};
+
+const ORGANIZER_CODE: Record<MeetingResponse, EwsResponseCode> = {
+  accepted: 'ErrorCalendarIsOrganizerForAccept',
+  tentativelyAccepted: 'ErrorCalendarIsOrganizerForTentative',
+  declined: 'ErrorCalendarIsOrganizerForDecline',
+};
+const CANCELLED_CODE: Record<MeetingResponse, EwsResponseCode> = {
+  accepted: 'ErrorCalendarIsCancelledForAccept',
+  tentativelyAccepted: 'ErrorCalendarIsCancelledForTentative',
+  declined: 'ErrorCalendarIsCancelledForDecline',
+};
+
+const DISPOSITION: Record<string, Disposition> = {
+  SendOnly: 'send',
+  SendAndSaveCopy: 'sendAndSaveCopy',
+  SaveOnly: 'saveOnly',
+};
+
+/** The calendar item a response object answers: named directly, or through its meeting request. */
+function referencedMeeting(op: OperationContext, request: XElement): Item<'event'> {
+  const ref = childElement(request, 'ReferenceItemId');
+  const item = ref ? op.sandbox.store.item(op.mailbox.id, ref.attrs.Id ?? '') : undefined;
+  if (!item) throw new EwsError('ErrorItemNotFound', 'The item named by ReferenceItemId was not found.');
+  if (item.kind === 'event') return item as Item<'event'>;
+  const uid =
+    item.kind === 'message' && item.data.meeting?.type === 'request' ? item.data.meeting.iCalUId : '';
+  const copy = uid ? calendarItemByUid(op.sandbox, op.mailbox.id, uid) : undefined;
+  if (!copy) {
+    throw new EwsError(
+      'ErrorInvalidReferenceItem',
+      'ReferenceItemId must name a meeting request or a calendar item that is a meeting.',
+    );
+  }
+  return copy;
+}
+
+/**
+ * AcceptItem, TentativelyAcceptItem or DeclineItem. Returns the calendar item that stays in
+ * the calendar (none after a decline).
+ */
+export function respondWithResponseObject(
+  op: OperationContext,
+  request: XElement,
+  disposition: string | undefined,
+): Item<'event'> | undefined {
+  const response = RESPONSE_OF[request.name];
+  if (disposition === undefined) {
+    throw new EwsError(
+      'ErrorMessageDispositionRequired',
+      `${request.name} needs the MessageDisposition attribute (SaveOnly, SendOnly or SendAndSaveCopy).`,
+    );
+  }
+  const copy = referencedMeeting(op, request);
+  if (copy.data.attendees.length === 0 && copy.data.isOrganizer) {
+    throw new EwsError(
+      ORGANIZER_CODE[response],
+      'The calendar item is not a meeting; there is nothing to respond to.',
+    );
+  }
+  try {
+    const answered = respondToMeeting(op.sandbox, op.mailbox, copy, response, {
+      disposition: DISPOSITION[disposition] ?? 'send',
+      comment: readBody(childElement(request, 'Body')),
+      actor: 'ews',
+    });
+    return response === 'declined' ? undefined : answered;
+  } catch (error) {
+    if (error instanceof MeetingResponseError) {
+      const code = error.reason === 'isOrganizer' ? ORGANIZER_CODE[response] : CANCELLED_CODE[response];
+      throw new EwsError(code, error.message);
     }
-    notice(op, mailbox, event.subject, event);
+    throw error;
   }
-}
-
-export function sendCancellations(op: OperationContext, event: EventData, mode: string | undefined): void {
-  if (!mode || mode === 'SendToNone' || !event.isOrganizer) return;
-  const store = op.sandbox.store;
-  for (const mailbox of attendeeMailboxes(op, event)) {
-    const existing = attendeeCopy(op, mailbox, event.iCalUId);
-    if (existing) store.updateItem(mailbox.id, existing.id, { isCancelled: true }, 'system');
-    notice(op, mailbox, `Canceled: ${event.subject}`, event);
-  }
-}
-
-export function isOrganizedMeeting(item: AnyItem): item is Item<'event'> {
-  return item.kind === 'event' && item.data.isOrganizer && item.data.attendees.length > 0;
 }

@@ -32,7 +32,7 @@ import { el } from '../xml/write.ts';
 import { nowIso, type OperationContext, requiredList, storeErrorToEws } from './context.ts';
 import { idXml, sendMessage } from './create-item.ts';
 import { resolveItemRef } from './item-refs.ts';
-import { type InvitationMode, sendInvitations } from './meetings.ts';
+import { checkMode, notifyOnUpdate, UPDATE_MODES } from './meetings.ts';
 
 const CONFLICT_MODES = ['NeverOverwrite', 'AutoResolve', 'AlwaysOverwrite'];
 const ELEMENT_KIND: Record<string, ItemKind> = {
@@ -298,7 +298,11 @@ export function updateItem(op: OperationContext, request: XElement): string {
       `The request failed schema validation: ConflictResolution "${mode}" is not valid.`,
     );
   }
-  const invitations = request.attrs.SendMeetingInvitationsOrCancellations as InvitationMode | undefined;
+  const invitations = checkMode(
+    'SendMeetingInvitationsOrCancellations',
+    request.attrs.SendMeetingInvitationsOrCancellations,
+    UPDATE_MODES,
+  );
   const disposition = request.attrs.MessageDisposition;
   const store = op.sandbox.store;
   const messages = requiredList(request, 'ItemChanges').map((change) => {
@@ -338,8 +342,8 @@ export function updateItem(op: OperationContext, request: XElement): string {
         const ov = (updated as Item<'event'>).data.modifiedOccurrences.find(
           (o) => Date.parse(o.originalStart) === occurrence.originalStart,
         );
-        if (invitations && updated.kind === 'event' && updated.data.isOrganizer)
-          sendInvitations(op, updated.data, invitations);
+        if (invitations && updated.kind === 'event')
+          notifyOnUpdate(op, master.data, updated as Item<'event'>, invitations);
         return successMessage(
           'UpdateItemResponseMessage',
           el(
@@ -361,13 +365,8 @@ export function updateItem(op: OperationContext, request: XElement): string {
         Object.keys(patch).length > 0
           ? store.updateItem(op.mailbox.id, item.id, patch, 'ews', checkKey ? changeKey : undefined)
           : item;
-      if (
-        updated.kind === 'event' &&
-        updated.data.isOrganizer &&
-        invitations &&
-        invitations !== 'SendToNone'
-      ) {
-        sendInvitations(op, updated.data, invitations);
+      if (updated.kind === 'event' && item.kind === 'event' && invitations && updated !== item) {
+        notifyOnUpdate(op, item.data, updated as Item<'event'>, invitations);
       }
       if (updated.kind === 'message' && disposition !== undefined && disposition !== 'SaveOnly') {
         sendMessage(

@@ -6,7 +6,15 @@ import {
   internetHeadersOf,
   uniqueBodyOf,
 } from '../../mail/conversation.ts';
-import type { Attachment, EmailAddress, Importance, Item, MessageData } from '../../model.ts';
+import type {
+  Attachment,
+  EmailAddress,
+  Importance,
+  Item,
+  MeetingMessageInfo,
+  MessageData,
+} from '../../model.ts';
+import { toDateTimeTimeZone } from '../time.ts';
 import {
   bodyFromGraph,
   bodyToGraph,
@@ -110,10 +118,51 @@ export function messageToGraph(
       bccRecipients: recipients(d.bccRecipients),
       replyTo: recipients(d.replyTo),
       flag: { flagStatus: 'notFlagged' },
+      ...(d.meeting ? eventMessageProps(d.meeting) : {}),
       ...selected,
     },
     d.extendedProperties,
   );
+}
+
+const MEETING_MESSAGE_TYPE: Record<MeetingMessageInfo['type'], string> = {
+  request: 'meetingRequest',
+  cancellation: 'meetingCancelled',
+  accepted: 'meetingAccepted',
+  // Graph's enum member is spelled this way.
+  tentativelyAccepted: 'meetingTenativelyAccepted',
+  declined: 'meetingDeclined',
+};
+
+/** A meeting message is an eventMessage (Request / Response) with the meeting's time and place. */
+function eventMessageProps(m: MeetingMessageInfo): Json {
+  const odataType =
+    m.type === 'request'
+      ? '#microsoft.graph.eventMessageRequest'
+      : m.type === 'cancellation'
+        ? '#microsoft.graph.eventMessage'
+        : '#microsoft.graph.eventMessageResponse';
+  const out: Json = {
+    '@odata.type': odataType,
+    meetingMessageType: MEETING_MESSAGE_TYPE[m.type],
+    type: 'singleInstance',
+    isOutOfDate: false,
+    isAllDay: m.isAllDay,
+    isDelegated: false,
+    startDateTime: toDateTimeTimeZone(m.start, 'UTC'),
+    endDateTime: toDateTimeTimeZone(m.end, 'UTC'),
+    location: m.location
+      ? { displayName: m.location, locationType: 'default', uniqueIdType: 'unknown' }
+      : { displayName: '', locationType: 'default', uniqueIdType: 'unknown' },
+  };
+  if (m.type === 'request') {
+    out.meetingRequestType = m.requestType ?? 'newMeetingRequest';
+    out.responseRequested = m.responseRequested ?? true;
+    out.allowNewTimeProposals = true;
+  } else if (m.type !== 'cancellation') {
+    out.responseType = m.type;
+  }
+  return out;
 }
 
 export function attachmentToGraph(a: Attachment, lastModifiedDateTime: string, withContent = true): Json {

@@ -1,9 +1,19 @@
 // Calendars and events: CRUD, transactionId idempotency, occurrence edits, invitations.
 import { randomBytes } from 'node:crypto';
-import type { EventData, Folder, Item, Mailbox, OccurrenceOverride } from '../../model.ts';
+import {
+  attendeeChanges,
+  type MeetingResponse,
+  MeetingResponseError,
+  respondToMeeting,
+  sendMeetingCancellations,
+  sendMeetingRequests,
+  sendOccurrenceCancellations,
+  updateKind,
+} from '../../calendar/meetings.ts';
+import type { EventData, Folder, Item, OccurrenceOverride } from '../../model.ts';
 import { PERMISSIONS } from '../auth.ts';
 import { itemDelta } from '../delta.ts';
-import { staleEtag } from '../errors.ts';
+import { badRequest, staleEtag } from '../errors.ts';
 import { eventDataFromGraph, eventPatchFromGraph, eventToGraph } from '../mappers/event.ts';
 import { calendarToGraph } from '../mappers/folders.ts';
 import { entityResponse, listResponse, noContent } from '../paging.ts';
@@ -39,42 +49,41 @@ function getEvent(call: RouteCall) {
   return entityResponse(call, eventToGraph(target.item, viewOf(call), target.instance), 'events/$entity');
 }
 
-/** The copy of a meeting an attendee's mailbox receives with the invitation. */
-function inviteAttendees(call: RouteCall, organizerCopy: Item<'event'>): void {
-  const { store } = call.ctx;
-  for (const attendee of organizerCopy.data.attendees) {
-    const mailbox = store.mailbox(attendee.email.address);
-    if (!mailbox || mailbox.id === call.mailbox.id || mailbox.tenantId !== call.mailbox.tenantId) continue;
-    const calendar = store.distinguishedFolder(mailbox.id, 'calendar');
-    if (!calendar) continue;
-    const data: EventData = {
-      ...structuredClone(organizerCopy.data),
-      isOrganizer: false,
-      responseRequested: true,
-      transactionId: undefined,
-    };
-    data.attendees = data.attendees.map((a) =>
-      a.email.address.toLowerCase() === mailbox.address ? { ...a, response: 'notResponded' } : a,
-    );
-    store.createItem(mailbox.id, calendar.id, 'event', data, 'system');
-  }
+// Graph has no switch against meeting messages: creating an event with attendees invites them,
+// and changing a meeting the mailbox organizes sends the change (Outlook's "Send update"),
+// each saved in Sent Items as Outlook saves what it sends.
+const SEND = { saveCopy: true, actor: 'graph' as const };
+
+/** Fields of a meeting that attendees see; changing only others (reminder, categories) sends nothing. */
+const SHARED_FIELDS: ReadonlyArray<keyof EventData> = [
+  'subject',
+  'body',
+  'start',
+  'end',
+  'startTimeZone',
+  'endTimeZone',
+  'isAllDay',
+  'location',
+  'attendees',
+  'recurrence',
+  'importance',
+  'sensitivity',
+  'responseRequested',
+  'modifiedOccurrences',
+  'deletedOccurrences',
+];
+
+function sharedFieldsChanged(before: EventData, after: EventData): boolean {
+  return SHARED_FIELDS.some((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null));
 }
 
-/** Marks the attendees' copies of a meeting the organizer deleted as cancelled. */
-function cancelAttendeeCopies(call: RouteCall, organizerCopy: Item<'event'>): void {
-  const { store } = call.ctx;
-  for (const attendee of organizerCopy.data.attendees) {
-    const mailbox: Mailbox | undefined = store.mailbox(attendee.email.address);
-    if (!mailbox || mailbox.id === call.mailbox.id || mailbox.tenantId !== call.mailbox.tenantId) continue;
-    for (const folder of store.folders(mailbox.id)) {
-      if (folder.folderClass !== 'IPF.Appointment') continue;
-      for (const item of store.items(mailbox.id, folder.id)) {
-        if (item.kind === 'event' && item.data.iCalUId === organizerCopy.data.iCalUId) {
-          store.updateItem<'event'>(mailbox.id, item.id, { isCancelled: true }, 'system');
-        }
-      }
-    }
-  }
+/** After an organizer's change: requests to added attendees, cancellations to removed ones, updates to the rest. */
+function notifyAttendees(call: RouteCall, before: EventData, after: EventData): void {
+  if (!after.isOrganizer || !sharedFieldsChanged(before, after)) return;
+  const { added, removed, kept } = attendeeChanges(before.attendees, after.attendees);
+  sendMeetingRequests(call.ctx, call.mailbox, after, added, 'newMeetingRequest', SEND);
+  sendMeetingCancellations(call.ctx, call.mailbox, after, removed, SEND);
+  sendMeetingRequests(call.ctx, call.mailbox, after, kept, updateKind(before, after), SEND);
 }
 
 function createEvent(call: RouteCall) {
@@ -95,7 +104,7 @@ function createEvent(call: RouteCall) {
     data,
     'graph',
   ) as Item<'event'>;
-  if (item.data.attendees.length > 0) inviteAttendees(call, item);
+  sendMeetingRequests(call.ctx, call.mailbox, item.data, item.data.attendees, 'newMeetingRequest', SEND);
   return entityResponse(call, toGraph(item), 'events/$entity', 201);
 }
 
@@ -115,6 +124,7 @@ function updateEvent(call: RouteCall) {
       'graph',
       ifMatchChangeKey(call),
     ) as Item<'event'>;
+    notifyAttendees(call, target.item.data, updated.data);
     return entityResponse(call, eventToGraph(updated, viewOf(call)), 'events/$entity');
   }
   // Editing one occurrence turns it into (or updates) an exception of the series.
@@ -141,6 +151,7 @@ function updateEvent(call: RouteCall) {
     { modifiedOccurrences: [...others, override] },
     'graph',
   ) as Item<'event'>;
+  notifyAttendees(call, target.item.data, updated.data);
   const fresh = findEvent(call, override.id);
   return entityResponse(call, eventToGraph(updated, viewOf(call), fresh.instance), 'events/$entity');
 }
@@ -150,11 +161,22 @@ function deleteEvent(call: RouteCall) {
   const { store } = call.ctx;
   if (!target.instance || target.instance.type === 'singleInstance') {
     store.deleteItem(call.mailbox.id, target.item.id, 'moveToDeletedItems', 'graph', ifMatchChangeKey(call));
-    if (target.item.data.isOrganizer) cancelAttendeeCopies(call, target.item);
+    // Deleting a meeting from the organizer's calendar cancels it for the attendees.
+    if (target.item.data.isOrganizer)
+      sendMeetingCancellations(call.ctx, call.mailbox, target.item.data, target.item.data.attendees, SEND);
     return noContent();
   }
   const originalStart = target.instance.originalStart!;
   const d = target.item.data;
+  if (d.isOrganizer) {
+    sendOccurrenceCancellations(
+      call.ctx,
+      call.mailbox,
+      d,
+      { originalStart, start: target.instance.start, end: target.instance.end },
+      SEND,
+    );
+  }
   store.updateItem<'event'>(
     call.mailbox.id,
     target.item.id,
@@ -165,6 +187,79 @@ function deleteEvent(call: RouteCall) {
     'graph',
   );
   return noContent();
+}
+
+const ACTION_KEYS = new Set(['comment', 'sendResponse', 'proposedNewTime']);
+
+/** The optional body of accept, tentativelyAccept, decline and cancel. */
+function actionBody(call: RouteCall): { comment?: string; sendResponse: boolean } {
+  const body = call.req.body === undefined || call.req.body === null ? {} : jsonBody(call);
+  for (const key of Object.keys(body)) {
+    if (!ACTION_KEYS.has(key))
+      throw badRequest(
+        `The parameter '${key}' is not expected by this action; send comment and sendResponse only.`,
+      );
+  }
+  if (body.comment !== undefined && body.comment !== null && typeof body.comment !== 'string')
+    throw badRequest("The parameter 'comment' must be a string.", 'ErrorInvalidParameter');
+  if (body.sendResponse !== undefined && typeof body.sendResponse !== 'boolean')
+    throw badRequest("The parameter 'sendResponse' must be true or false.", 'ErrorInvalidParameter');
+  return { comment: body.comment ?? undefined, sendResponse: body.sendResponse !== false };
+}
+
+/** POST /events/{id}/accept | tentativelyAccept | decline: the attendee answers the organizer. */
+const respond = (response: MeetingResponse) => (call: RouteCall) => {
+  const target = findEvent(call, call.params.id, call.params.calendarId ? calendarOf(call).id : undefined);
+  const { comment, sendResponse } = actionBody(call);
+  try {
+    respondToMeeting(call.ctx, call.mailbox, target.item, response, {
+      disposition: sendResponse ? 'sendAndSaveCopy' : 'none',
+      comment: comment ? { contentType: 'text', content: comment } : undefined,
+      actor: 'graph',
+    });
+  } catch (error) {
+    if (error instanceof MeetingResponseError) throw badRequest(error.message, 'ErrorInvalidRequest');
+    throw error;
+  }
+  return { status: 202, headers: {} };
+};
+
+/** POST /events/{id}/cancel: the organizer cancels the meeting; the event leaves the calendar. */
+function cancelEvent(call: RouteCall) {
+  const target = findEvent(call, call.params.id, call.params.calendarId ? calendarOf(call).id : undefined);
+  const { comment } = actionBody(call);
+  const d = target.item.data;
+  if (!d.isOrganizer) {
+    throw badRequest(
+      'Your request cannot be completed: only the organizer can cancel a meeting. An attendee declines it instead.',
+      'ErrorAccessDenied',
+    );
+  }
+  const body = comment ? { contentType: 'text' as const, content: comment } : d.body;
+  const { store } = call.ctx;
+  if (target.instance && target.instance.type !== 'singleInstance') {
+    const originalStart = target.instance.originalStart!;
+    store.updateItem<'event'>(
+      call.mailbox.id,
+      target.item.id,
+      {
+        deletedOccurrences: [...d.deletedOccurrences, originalStart],
+        modifiedOccurrences: d.modifiedOccurrences.filter((o) => o.originalStart !== originalStart),
+      },
+      'graph',
+    );
+    sendOccurrenceCancellations(
+      call.ctx,
+      call.mailbox,
+      { ...d, body },
+      { originalStart, start: target.instance.start, end: target.instance.end },
+      SEND,
+    );
+    return { status: 202, headers: {} };
+  }
+  store.deleteItem(call.mailbox.id, target.item.id, 'moveToDeletedItems', 'graph');
+  sendMeetingCancellations(call.ctx, call.mailbox, { ...d, body }, d.attendees, SEND);
+  return { status: 202, headers: {} };
 }
 
 function createCalendar(call: RouteCall) {
@@ -211,6 +306,23 @@ const byIdRoutes = (prefix: string): Route[] => [
     permissions: write,
     handle: deleteEvent,
   },
+  ...(
+    [
+      ['accept', respond('accepted')],
+      ['tentativelyAccept', respond('tentativelyAccepted')],
+      ['decline', respond('declined')],
+      ['cancel', cancelEvent],
+    ] as const
+  ).map(
+    ([action, handle]): Route => ({
+      method: 'POST',
+      pattern: `${prefix}/{id}/${action}`,
+      scope: 'mailbox',
+      name: `events.${action}`,
+      permissions: write,
+      handle,
+    }),
+  ),
 ];
 
 const collectionRoutes = (prefix: string): Route[] => [
