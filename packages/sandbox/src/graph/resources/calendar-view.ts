@@ -70,14 +70,15 @@ function instances(call: RouteCall) {
 }
 
 /**
- * calendarView/delta on the primary calendar. The first round lists the window's instances in
+ * calendarView/delta on the primary calendar or on one named calendar (each calendar is tracked
+ * on its own, as Graph's delta query for events says). The first round lists the window's instances in
  * start order from a snapshot position; later rounds send, for each changed event, its instances
  * in the window, `@removed` for its deleted occurrences, or `@removed` for the event itself
  * when it is gone or has left the window.
  */
-function calendarViewDelta(call: RouteCall) {
+export function calendarViewDelta(call: RouteCall) {
   const { store } = call.ctx;
-  const calendar = defaultFolder(call, 'calendar');
+  const calendar = viewCalendar(call);
   const token = requestToken(call);
   const selectText = option(call.req.query, 'select') ?? token?.s ?? undefined;
   const view = viewOf(call);
@@ -172,14 +173,16 @@ export const calendarViewRoutes: Route[] = [
     permissions: read,
     handle: calendarView,
   },
-  {
-    method: 'GET',
-    pattern: 'calendarView/delta',
-    scope: 'mailbox',
-    name: 'calendarView.delta',
-    permissions: read,
-    handle: calendarViewDelta,
-  },
+  ...['calendarView/delta', 'calendar/calendarView/delta', 'calendars/{calendarId}/calendarView/delta'].map(
+    (pattern): Route => ({
+      method: 'GET',
+      pattern,
+      scope: 'mailbox',
+      name: 'calendarView.delta',
+      permissions: read,
+      handle: calendarViewDelta,
+    }),
+  ),
   {
     method: 'GET',
     pattern: 'events/{id}/instances',
