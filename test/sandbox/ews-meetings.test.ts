@@ -136,7 +136,7 @@ async function respond(
 }
 
 describe('SendMeetingInvitations on CreateItem', () => {
-  it('MS-OXWSMTGS_R1214: SendToNone saves the meeting in the organizer’s calendar and sends nothing', async () => {
+  it('MS-OXWSMTGS_R4400, MS-OXWSMTGS_R4401: SendToNone saves the meeting in the organizer’s calendar and sends nothing', async () => {
     const m = await createMeeting('SendToNone', [GRACE, LINUS]);
     expect(await summary(ADA, m.uid)).toEqual([]);
     expect(await summary(GRACE, m.uid)).toEqual([]);
@@ -146,7 +146,7 @@ describe('SendMeetingInvitations on CreateItem', () => {
     expect(descendant(organizer, 'IsOrganizer')?.text).toBe('true');
   });
 
-  it('SendOnlyToAll puts a request in each attendee’s Inbox and no copy in Sent Items; SendToAllAndSaveCopy saves one', async () => {
+  it('MS-OXWSMTGS_R4600, MS-OXWSMTGS_R4601, MS-OXWSMTGS_R4602: SendOnlyToAll puts a request in each attendee’s Inbox and no copy in Sent Items; SendToAllAndSaveCopy saves one', async () => {
     const only = await createMeeting('SendOnlyToAll', [GRACE, LINUS]);
     expect(await summary(GRACE, only.uid)).toEqual(['request/newMeetingRequest@inbox']);
     expect(await summary(LINUS, only.uid)).toEqual(['request/newMeetingRequest@inbox']);
@@ -213,7 +213,7 @@ describe('SendMeetingInvitations on CreateItem', () => {
 });
 
 describe('SendMeetingInvitationsOrCancellations on UpdateItem', () => {
-  it('SendToNone changes the organizer’s copy only; a later SendToAllAndSaveCopy brings the attendee’s copy up to date with a FullUpdate', async () => {
+  it('MS-OXWSMTGS_R6000, MS-OXWSMTGS_R6100: SendToNone changes the organizer’s copy only; a later SendToAllAndSaveCopy brings the attendee’s copy up to date with a FullUpdate', async () => {
     const m = await createMeeting('SendToAllAndSaveCopy', [GRACE]);
     await update(m, 'SendToNone', setLocation('Board room'));
     expect((store().item(mailboxId(ADA), m.id) as Item<'event'>).data.location).toBe('Board room');
@@ -245,7 +245,7 @@ describe('SendMeetingInvitationsOrCancellations on UpdateItem', () => {
     expect(counts.updates).toBeGreaterThanOrEqual(2);
   });
 
-  it('SendOnlyToChanged invites added attendees and cancels for removed ones, and leaves the others alone', async () => {
+  it('MS-OXWSMTGS_R6200, MS-OXWSMTGS_R6500: SendOnlyToChanged invites added attendees and cancels for removed ones, and leaves the others alone', async () => {
     const m = await createMeeting('SendOnlyToAll', [GRACE]);
     await update(
       m,
@@ -281,7 +281,7 @@ describe('SendMeetingInvitationsOrCancellations on UpdateItem', () => {
 });
 
 describe('responses: AcceptItem, TentativelyAcceptItem, DeclineItem', () => {
-  it('MS-OXWSMTGS_R1050: AcceptItem on the request sends an acceptance; the organizer’s copy records it and the attendee’s copy shows Accept', async () => {
+  it('MS-OXWSMTGS_R132: AcceptItem on the request sends an acceptance; the organizer’s copy records it and the attendee’s copy shows Accept', async () => {
     const m = await createMeeting('SendToAllAndSaveCopy', [GRACE, LINUS]);
     const [request] = await messagesAbout(GRACE, m.uid);
     const answer = await respond(GRACE, 'AcceptItem', request.id);
@@ -324,7 +324,7 @@ describe('responses: AcceptItem, TentativelyAcceptItem, DeclineItem', () => {
     expect(graphCopy.json.responseStatus.response).toBe('accepted');
   });
 
-  it('TentativelyAcceptItem with SaveOnly answers on the attendee’s copy and keeps the response in Drafts; the organizer hears nothing', async () => {
+  it('MS-OXWSMTGS_R394: TentativelyAcceptItem with SaveOnly answers on the attendee’s copy and keeps the response in Drafts; the organizer hears nothing', async () => {
     const m = await createMeeting('SendOnlyToAll', [LINUS]);
     const answer = await respond(LINUS, 'TentativelyAcceptItem', copyOf(LINUS, m.uid)!.id, 'SaveOnly');
     expect(responseCode(answer)).toBe('NoError');
@@ -340,7 +340,7 @@ describe('responses: AcceptItem, TentativelyAcceptItem, DeclineItem', () => {
     expect(organizer.data.attendees.find((a) => a.email.address === LINUS)?.response).toBe('none');
   });
 
-  it('DeclineItem sends a decline and moves the attendee’s copy to Deleted Items', async () => {
+  it('MS-OXWSMTGS_R257: DeclineItem sends a decline and moves the attendee’s copy to Deleted Items', async () => {
     const m = await createMeeting('SendOnlyToAll', [GRACE]);
     const answer = await respond(GRACE, 'DeclineItem', copyOf(GRACE, m.uid)!.id, 'SendOnly');
     expect(responseCode(answer)).toBe('NoError');
@@ -359,7 +359,7 @@ describe('responses: AcceptItem, TentativelyAcceptItem, DeclineItem', () => {
     expect(organizer.data.attendees[0].response).toBe('declined');
   });
 
-  it('refuses a response from the organizer, to a cancelled meeting, and without MessageDisposition', async () => {
+  it('MS-OXWSMTGS_R1342: refuses a response from the organizer, to a cancelled meeting, and without MessageDisposition', async () => {
     const m = await createMeeting('SendOnlyToAll', [GRACE]);
     expect(responseCode(await respond(ADA, 'AcceptItem', m.id))).toBe('ErrorCalendarIsOrganizerForAccept');
     expect(responseCode(await respond(ADA, 'DeclineItem', m.id))).toBe('ErrorCalendarIsOrganizerForDecline');
@@ -378,7 +378,7 @@ describe('responses: AcceptItem, TentativelyAcceptItem, DeclineItem', () => {
 });
 
 describe('SendMeetingCancellations on DeleteItem', () => {
-  it('SendToNone deletes the organizer’s meeting without telling anyone; the attendee’s copy stays as it was', async () => {
+  it('MS-OXWSMTGS_R45, MS-OXWSMTGS_R4500: SendToNone deletes the organizer’s meeting without telling anyone; the attendee’s copy stays as it was', async () => {
     const m = await createMeeting('SendOnlyToAll', [GRACE]);
     const del = await ews[ADA].call(
       `<m:DeleteItem DeleteType="HardDelete" SendMeetingCancellations="SendToNone"><m:ItemIds><t:ItemId Id="${m.id}"/></m:ItemIds></m:DeleteItem>`,
@@ -414,7 +414,7 @@ describe('SendMeetingCancellations on DeleteItem', () => {
     expect(graphCopy.json.isCancelled).toBe(true);
   });
 
-  it('deleting one occurrence with SendOnlyToAll cancels that occurrence in the attendees’ copies', async () => {
+  it('MS-OXWSMTGS_R4700: deleting one occurrence with SendOnlyToAll cancels that occurrence in the attendees’ copies', async () => {
     const m = await createMeeting(
       'SendOnlyToAll',
       [GRACE],
