@@ -5,9 +5,9 @@
 // and DeclineItem answer the organizer. Each behaviour is checked through EWS and through Graph,
 // and the messages are counted with the admin API.
 
+import type { MeetingMessagesReport } from '@exsync/sandbox';
+import type { Item } from '@exsync/sandbox/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MeetingMessageSummary } from '../../src/sandbox/calendar/meetings.ts';
-import type { Item } from '../../src/sandbox/model.ts';
 import {
   basic,
   descendant,
@@ -74,6 +74,8 @@ async function createMeeting(mode: string, attendees: string[], extra = ''): Pro
 }
 
 /** The meeting messages about `uid` in a mailbox, from the admin API. */
+type MeetingMessageSummary = MeetingMessagesReport['messages'][number];
+
 async function messagesAbout(address: string, uid: string): Promise<MeetingMessageSummary[]> {
   const report = await g.sandbox.admin.meetingMessages(address);
   return report.messages.filter((m) => m.iCalUId === uid);

@@ -5,9 +5,9 @@
 // the organizer's iCalUId and change only through what the organizer sends. Checked through
 // Graph and EWS; meeting messages are counted with the admin API.
 
+import type { MeetingMessagesReport } from '@exsync/sandbox';
+import type { Item } from '@exsync/sandbox/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MeetingMessageSummary } from '../../src/sandbox/calendar/meetings.ts';
-import type { Item } from '../../src/sandbox/model.ts';
 import { basic, descendant, EwsTestClient, firstMessage, responseCode } from '../support/ews-soap.ts';
 import { type GraphSandbox, startGraphSandbox } from '../support/graph-sandbox.ts';
 import { assertGraphEntity } from '../support/graph-schema.ts';
@@ -46,6 +46,8 @@ async function createMeeting(attendees: string[], extra: Record<string, unknown>
   expect(created.status, created.text).toBe(201);
   return created.json as { id: string; iCalUId: string; subject: string };
 }
+
+type MeetingMessageSummary = MeetingMessagesReport['messages'][number];
 
 async function messagesAbout(address: string, uid: string): Promise<MeetingMessageSummary[]> {
   return (await g.sandbox.admin.meetingMessages(address)).messages.filter((m) => m.iCalUId === uid);

@@ -2,6 +2,7 @@
 export {
   type FaultRuleRequest,
   type MailboxStateDump,
+  type MeetingMessagesReport,
   type PublicMailbox,
   SandboxAdminClient,
   SandboxAdminError,
