@@ -298,7 +298,7 @@ function slugify(text: string): string {
 
 export const CATEGORIES = ['Customer', 'Partner', 'Supplier', 'VIP', 'Press', 'Family', 'Friends'];
 
-/** Windows zone names used across the demo, with their IANA counterparts for reference. */
+/** Windows zone names used across the demo (`@exsync/common/time` maps them to IANA zones). */
 export const TIME_ZONES = [
   'W. Europe Standard Time',
   'Eastern Standard Time',
