@@ -2,9 +2,10 @@
 // sandbox mailboxes, time zones, and GetUserAvailability.
 
 import type { Item, Mailbox } from '@exsync/sandbox/model';
-import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, basic, descendant, EwsTestClient, firstMessage, responseCode } from '../support/ews-soap.ts';
+import type { RunningSandbox } from '@exsync/sandbox/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ewsSandboxForFile } from '../support/ews-sandbox.ts';
+import { all, descendant, type EwsTestClient, firstMessage, responseCode } from '../support/ews-soap.ts';
 
 let sb: RunningSandbox;
 let ews: EwsTestClient;
@@ -12,11 +13,10 @@ let ada: Mailbox;
 let grace: Mailbox;
 let calendarId: string;
 
-beforeAll(async () => {
-  sb = await startSandbox();
-  ews = new EwsTestClient(sb.url, basic('ada@example.test', 'Passw0rd!'));
-  ada = sb.store.mailbox('ada@example.test')!;
-  grace = sb.store.mailbox('grace@example.test')!;
+ewsSandboxForFile((started) => {
+  ({ sb, ews, ada, grace } = started);
+});
+beforeAll(() => {
   // An empty calendar of its own keeps the views predictable.
   calendarId = sb.store.createFolder(
     ada.id,
@@ -28,10 +28,6 @@ beforeAll(async () => {
     'user',
   ).id;
 });
-afterAll(async () => {
-  await sb?.close();
-  await ews.recorder.expectAllValid();
-}, 60_000);
 
 async function createEvent(
   xml: string,

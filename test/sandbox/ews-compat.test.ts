@@ -3,12 +3,13 @@
 // and the Autodiscover settings clients ask for.
 
 import type { Mailbox } from '@exsync/sandbox/model';
-import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSandbox } from '@exsync/sandbox/server';
+import { describe, expect, it } from 'vitest';
+import { ewsSandboxForFile } from '../support/ews-sandbox.ts';
 import {
   basic,
   descendant,
-  EwsTestClient,
+  type EwsTestClient,
   faultCode,
   firstMessage,
   responseCode,
@@ -19,15 +20,9 @@ let ews: EwsTestClient;
 let ada: Mailbox;
 const PASSWORD = 'Passw0rd!';
 
-beforeAll(async () => {
-  sb = await startSandbox();
-  ews = new EwsTestClient(sb.url, basic('ada@example.test', PASSWORD));
-  ada = sb.store.mailbox('ada@example.test')!;
+ewsSandboxForFile((started) => {
+  ({ sb, ews, ada } = started);
 });
-afterAll(async () => {
-  await sb?.close();
-  await ews.recorder.expectAllValid();
-}, 60_000);
 
 const getInbox =
   '<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder>';

@@ -3,23 +3,18 @@
 // MS-OXWSSYNC), and properties the server sets are refused on create and update.
 
 import type { Item, Mailbox } from '@exsync/sandbox/model';
-import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, EwsTestClient, firstMessage, M, responseCode } from '../support/ews-soap.ts';
+import type { RunningSandbox } from '@exsync/sandbox/server';
+import { describe, expect, it } from 'vitest';
+import { ewsSandboxForFile } from '../support/ews-sandbox.ts';
+import { type EwsTestClient, firstMessage, M, responseCode } from '../support/ews-soap.ts';
 
 let sb: RunningSandbox;
 let ews: EwsTestClient;
 let ada: Mailbox;
 
-beforeAll(async () => {
-  sb = await startSandbox();
-  ews = new EwsTestClient(sb.url, basic('ada@example.test', 'Passw0rd!'));
-  ada = sb.store.mailbox('ada@example.test')!;
+ewsSandboxForFile((started) => {
+  ({ sb, ews, ada } = started);
 });
-afterAll(async () => {
-  await sb?.close();
-  await ews.recorder.expectAllValid();
-}, 60_000);
 
 const emptyContact = { emailAddresses: [], phones: {}, addresses: {}, categories: [] };
 

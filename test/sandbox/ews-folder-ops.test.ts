@@ -1,23 +1,18 @@
 // Folder operations as MS-OXWSFOLD describes them, and MarkAsJunk as MS-OXWSCORE does.
 
 import type { Folder, Mailbox } from '@exsync/sandbox/model';
-import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, descendant, EwsTestClient, firstMessage, responseCode } from '../support/ews-soap.ts';
+import type { RunningSandbox } from '@exsync/sandbox/server';
+import { describe, expect, it } from 'vitest';
+import { ewsSandboxForFile } from '../support/ews-sandbox.ts';
+import { descendant, type EwsTestClient, firstMessage, responseCode } from '../support/ews-soap.ts';
 
 let sb: RunningSandbox;
 let ews: EwsTestClient;
 let ada: Mailbox;
 
-beforeAll(async () => {
-  sb = await startSandbox();
-  ews = new EwsTestClient(sb.url, basic('ada@example.test', 'Passw0rd!'));
-  ada = sb.store.mailbox('ada@example.test')!;
+ewsSandboxForFile((started) => {
+  ({ sb, ews, ada } = started);
 });
-afterAll(async () => {
-  await sb?.close();
-  await ews.recorder.expectAllValid();
-}, 60_000);
 
 const distinguished = (id: string) => sb.store.distinguishedFolder(ada.id, id)!;
 let n = 0;

@@ -1,13 +1,13 @@
 // Folders and synchronization: GetFolder, FindFolder, SyncFolderHierarchy, SyncFolderItems.
 
 import type { Mailbox } from '@exsync/sandbox/model';
-import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSandbox } from '@exsync/sandbox/server';
+import { describe, expect, it } from 'vitest';
+import { ewsSandboxForFile } from '../support/ews-sandbox.ts';
 import {
   all,
-  basic,
   descendant,
-  EwsTestClient,
+  type EwsTestClient,
   faultCode,
   firstMessage,
   responseCode,
@@ -17,15 +17,9 @@ let sb: RunningSandbox;
 let ews: EwsTestClient;
 let ada: Mailbox;
 
-beforeAll(async () => {
-  sb = await startSandbox();
-  ews = new EwsTestClient(sb.url, basic('ada@example.test', 'Passw0rd!'));
-  ada = sb.store.mailbox('ada@example.test')!;
+ewsSandboxForFile((started) => {
+  ({ sb, ews, ada } = started);
 });
-afterAll(async () => {
-  await sb?.close();
-  await ews.recorder.expectAllValid();
-}, 60_000);
 
 const folderShape = (base = 'Default') => `<m:FolderShape><t:BaseShape>${base}</t:BaseShape></m:FolderShape>`;
 const itemShape = (base = 'IdOnly') => `<m:ItemShape><t:BaseShape>${base}</t:BaseShape></m:ItemShape>`;

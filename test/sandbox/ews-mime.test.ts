@@ -2,24 +2,19 @@
 // ConversationId, InternetMessageHeaders, Preview.
 
 import type { Item, Mailbox } from '@exsync/sandbox/model';
-import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
+import type { RunningSandbox } from '@exsync/sandbox/server';
 import PostalMime from 'postal-mime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, basic, descendant, EwsTestClient, firstMessage, responseCode } from '../support/ews-soap.ts';
+import { describe, expect, it } from 'vitest';
+import { ewsSandboxForFile } from '../support/ews-sandbox.ts';
+import { all, descendant, type EwsTestClient, firstMessage, responseCode } from '../support/ews-soap.ts';
 
 let sb: RunningSandbox;
 let ews: EwsTestClient;
 let ada: Mailbox;
 
-beforeAll(async () => {
-  sb = await startSandbox();
-  ews = new EwsTestClient(sb.url, basic('ada@example.test', 'Passw0rd!'));
-  ada = sb.store.mailbox('ada@example.test')!;
+ewsSandboxForFile((started) => {
+  ({ sb, ews, ada } = started);
 });
-afterAll(async () => {
-  await sb?.close();
-  await ews.recorder.expectAllValid();
-}, 60_000);
 
 function stored(subject: string, body: { contentType: 'text' | 'html'; content: string }) {
   const inbox = sb.store.distinguishedFolder(ada.id, 'inbox')!;

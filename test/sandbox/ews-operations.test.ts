@@ -6,13 +6,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UNIMPLEMENTED } from '@exsync/sandbox/ews/operations/unimplemented';
 import type { Item, Mailbox } from '@exsync/sandbox/model';
-import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSandbox } from '@exsync/sandbox/server';
+import { describe, expect, it } from 'vitest';
+import { ewsSandboxForFile } from '../support/ews-sandbox.ts';
 import {
   all,
-  basic,
   descendant,
-  EwsTestClient,
+  type EwsTestClient,
   faultCode,
   firstMessage,
   responseCode,
@@ -23,16 +23,9 @@ let ews: EwsTestClient;
 let ada: Mailbox;
 let grace: Mailbox;
 
-beforeAll(async () => {
-  sb = await startSandbox();
-  ews = new EwsTestClient(sb.url, basic('ada@example.test', 'Passw0rd!'));
-  ada = sb.store.mailbox('ada@example.test')!;
-  grace = sb.store.mailbox('grace@example.test')!;
+ewsSandboxForFile((started) => {
+  ({ sb, ews, ada, grace } = started);
 });
-afterAll(async () => {
-  await sb?.close();
-  await ews.recorder.expectAllValid();
-}, 60_000);
 
 const folderShape = '<m:FolderShape><t:BaseShape>AllProperties</t:BaseShape></m:FolderShape>';
 const emptyContact = { emailAddresses: [], phones: {}, addresses: {}, categories: [] };
