@@ -1,9 +1,10 @@
 // `exsync demo [--port 8080] [--sandbox-port 7400] [--data ./data] [--no-build]`: the quick
 // start. Runs in the foreground until Ctrl+C (SIGINT) or SIGTERM, then stops Exsync and the
-// sandbox and saves the sandbox's data file.
+// sandbox and saves the sandbox's data file. The demo runs the Exchange emulator, a package an
+// installation may leave out: it is imported only after checking that the emulator is there.
 import { parseArgs } from 'node:util';
-import { DEMO_PORT, DEMO_SANDBOX_PORT, describeDemo, startDemo } from '../demo/index.ts';
 import { type Output, UsageError } from './output.ts';
+import { requireSandbox } from './sandbox-package.ts';
 
 function portOf(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -24,6 +25,8 @@ export async function demoCommand(args: string[], output: Output): Promise<numbe
     },
     allowPositionals: false,
   });
+  requireSandbox('demo');
+  const { DEMO_PORT, DEMO_SANDBOX_PORT, describeDemo, startDemo } = await import('../demo/index.ts');
   const demo = await startDemo({
     port: portOf(values.port, '--port', DEMO_PORT),
     sandboxPort: portOf(values['sandbox-port'], '--sandbox-port', DEMO_SANDBOX_PORT),

@@ -2,6 +2,7 @@
 // `exsync help` starts instantly and one command's dependencies never break another.
 import { ConfigError } from '../config.ts';
 import { consoleOutput, type Output, UsageError } from './output.ts';
+import { SandboxNotInstalledError } from './sandbox-package.ts';
 import { type CommandHelp, commandHelp, EXIT_USAGE, findCommand, overview } from './usage.ts';
 
 type Runner = (args: string[], output: Output) => Promise<number>;
@@ -60,7 +61,7 @@ export async function runCli(argv: string[], output: Output = consoleOutput): Pr
       output.err(`Run "exsync ${name} --help" to see how it is used.`);
       return EXIT_USAGE;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof SandboxNotInstalledError) {
       output.err(error.message);
       return 1;
     }
