@@ -98,6 +98,21 @@ describe('production modules under src/ and packages/*/src', () => {
     expect(production.filter(isTestCode)).toEqual([]);
   });
 
+  it('keep the packages apart: the sandbox never imports src/, @exsync/common imports neither', () => {
+    const forbidden: [string, string][] = [
+      ['packages/sandbox/src/', 'src/'],
+      ['packages/common/src/', 'src/'],
+      ['packages/common/src/', 'packages/sandbox/src/'],
+    ];
+    const breaches = [...graph].flatMap(([module, targets]) =>
+      forbidden
+        .filter(([from]) => module.startsWith(from))
+        .flatMap(([, to]) => targets.filter((target) => target.startsWith(to)))
+        .map((target) => `${module} imports ${target}`),
+    );
+    expect(breaches).toEqual([]);
+  });
+
   it('have no import cycle, type-only imports included', () => {
     expect(importCycles(graph).map((cycle) => cycle.join(' → '))).toEqual([]);
   });
