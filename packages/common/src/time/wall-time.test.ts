@@ -75,6 +75,12 @@ describe('wall times', () => {
     expect(new Date(fromWallTime(w, 'Europe/Berlin')).toISOString()).toBe('2024-07-01T22:00:00.000Z');
   });
 
+  it('keep years before 100 (Exchange writes 0001-01-01 for no date)', () => {
+    expect(zonedToUtc('0001-01-01T00:00:00', 'UTC')).toBe('0001-01-01T00:00:00Z');
+    expect(Date.parse(zonedToUtc('0001-01-01T00:00:00', 'UTC'))).toBe(-62135596800000);
+    expect(zonedToUtc('0099-12-31T24:00:00', 'UTC')).toBe('0100-01-01T00:00:00Z');
+  });
+
   it('keep milliseconds and the offset of the zone', () => {
     expect(parseLocal('2024-01-02T10:00:00.1234567')).toMatchObject({ hour: 10, millisecond: 123 });
     expect(toWallTime(Date.parse('2024-07-01T08:00:00.250Z'), 'Europe/Berlin')).toMatchObject({

@@ -43,9 +43,15 @@ function zoneId(zone: string): string {
   return id;
 }
 
-/** The wall time's fields read as if they were UTC, in ms. */
+/**
+ * The wall time's fields read as if they were UTC, in ms. Out-of-range fields roll over as in
+ * Date.UTC, but years 0–99 stay themselves (Date.UTC reads them as 1900–1999, and Exchange writes
+ * 0001-01-01 for "no date").
+ */
 export function wallAsUtcMs(w: WallTime): number {
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond);
+  const ms = Date.UTC(2000, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond);
+  const d = new Date(ms);
+  return d.setUTCFullYear(d.getUTCFullYear() - 2000 + w.year);
 }
 
 function utcWall(instantMs: number): WallTime {

@@ -1,7 +1,7 @@
 // xs:dateTime as EWS uses it: with `Z`, with an offset, or without either — the last meaning
 // "in the time zone the request names" (TimeZoneContext, or the item's own start zone).
 
-import { fromWallTime, ianaZoneOrUtc } from '@exsync/common/time';
+import { fromWallTime, ianaZoneOrUtc, wallAsUtcMs } from '@exsync/common/time';
 
 const DATE_TIME = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/;
 
@@ -46,13 +46,11 @@ export function parseDateTime(value: string, defaultZone?: string): number {
     throw new DateTimeError(value);
   }
   let result: number;
-  if (zone === 'Z')
-    result = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, ms);
+  if (zone === 'Z') result = wallAsUtcMs(wall);
   else if (zone) {
     const sign = zone[0] === '-' ? -1 : 1;
     const off = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
-    result =
-      Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, ms) - off * 60000;
+    result = wallAsUtcMs(wall) - off * 60000;
   } else {
     const iana = ianaZoneOrUtc(defaultZone);
     result = fromWallTime(wall, iana);
