@@ -86,6 +86,40 @@ describe('admin API', () => {
     expect(state.folders.map((f) => f.path)).toContain('Contacts/Clients');
   });
 
+  it('counts meeting messages in every folder, and ignores ordinary mail and meetings put in by hand', async () => {
+    const empty = await sandbox.admin.meetingMessages('kim@contoso.test');
+    expect(empty).toEqual({
+      mailbox: 'kim@contoso.test',
+      counts: {
+        requests: 0,
+        updates: 0,
+        cancellations: 0,
+        responses: 0,
+        accepted: 0,
+        tentativelyAccepted: 0,
+        declined: 0,
+        total: 0,
+      },
+      messages: [],
+    });
+    await sandbox.admin.createItem('kim@contoso.test', 'inbox', 'message', {
+      subject: 'Lunch?',
+      body: { contentType: 'text', content: 'Noon.' },
+    });
+    await sandbox.admin.createItem('kim@contoso.test', 'calendar', 'event', {
+      subject: 'Put in by hand',
+      start: '2026-10-01T09:00:00.000Z',
+      end: '2026-10-01T10:00:00.000Z',
+      organizer: { address: 'kim@contoso.test' },
+      attendees: [{ email: { address: 'someone@contoso.test' }, type: 'required', response: 'none' }],
+    });
+    expect((await sandbox.admin.meetingMessages('kim@contoso.test')).counts.total).toBe(0);
+    await expect(sandbox.admin.meetingMessages('nobody@contoso.test')).rejects.toMatchObject({
+      status: 404,
+      code: 'mailboxNotFound',
+    });
+  });
+
   it('answers malformed input with a 400 naming the field', async () => {
     const error = await sandbox.admin
       .createItem('kim@contoso.test', 'calendar', 'event', { subject: 'x', start: 'tomorrow' } as never)

@@ -435,3 +435,84 @@ describe('SendMeetingCancellations on DeleteItem', () => {
     expect(await summary(GRACE, m.uid)).toEqual(['request/newMeetingRequest@inbox', 'cancellation@inbox']);
   });
 });
+
+describe('what an attendee’s sync reads', () => {
+  /** One SyncFolderItems round (IdOnly) to the end: the changes as `Create:id`, `Update:id`, `Delete:id`. */
+  async function syncRound(address: string, folder: string, state: string | undefined) {
+    const changes: Array<{ kind: string; element: string; id: string }> = [];
+    let syncState = state;
+    for (;;) {
+      const answer = await ews[address].call(
+        `<m:SyncFolderItems><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:SyncFolderId><t:DistinguishedFolderId Id="${folder}"/></m:SyncFolderId>` +
+          `${syncState ? `<m:SyncState>${syncState}</m:SyncState>` : ''}<m:MaxChangesReturned>512</m:MaxChangesReturned></m:SyncFolderItems>`,
+      );
+      const message = firstMessage(answer);
+      expect(responseCode(message), answer.text).toBe('NoError');
+      for (const change of descendant(message, 'Changes')?.children ?? []) {
+        const item = change.children.find((c) => c.name !== 'ItemId') ?? change;
+        const id = descendant(item, 'ItemId') ?? descendant(change, 'ItemId');
+        changes.push({ kind: change.name, element: item.name, id: id?.attrs.Id ?? '' });
+      }
+      syncState = descendant(message, 'SyncState')?.text;
+      if (descendant(message, 'IncludesLastItemInRange')?.text === 'true') break;
+    }
+    return { changes, state: syncState };
+  }
+
+  it('SyncFolderItems (IdOnly) then GetItem: the copy carries UID, recurrence, modified and deleted occurrences and time zones; a SendToNone update leaves nothing to sync', async () => {
+    const series =
+      '<t:Recurrence><t:WeeklyRecurrence><t:Interval>1</t:Interval><t:DaysOfWeek>Tuesday</t:DaysOfWeek></t:WeeklyRecurrence>' +
+      '<t:NumberedRecurrence><t:StartDate>2026-10-06</t:StartDate><t:NumberOfOccurrences>4</t:NumberOfOccurrences></t:NumberedRecurrence></t:Recurrence>' +
+      '<t:StartTimeZone Id="W. Europe Standard Time"/><t:EndTimeZone Id="W. Europe Standard Time"/>';
+    const first = await syncRound(GRACE, 'calendar', undefined);
+    const m = await createMeeting('SendToNone', [GRACE], series);
+    const quiet = await syncRound(GRACE, 'calendar', first.state);
+    expect(quiet.changes).toEqual([]);
+
+    // The organizer moves the third occurrence and deletes the fourth, then sends the series.
+    const master = store().item(mailboxId(ADA), m.id) as Item<'event'>;
+    expect(master.data.recurrence).toBeDefined();
+    const moved = await ews[ADA].call(
+      `<m:UpdateItem ConflictResolution="AlwaysOverwrite" SendMeetingInvitationsOrCancellations="SendToNone"><m:ItemChanges><t:ItemChange>` +
+        `<t:OccurrenceItemId RecurringMasterId="${m.id}" InstanceIndex="3"/><t:Updates>${setLocation('Offsite')}</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>`,
+    );
+    expect(responseCode(firstMessage(moved))).toBe('NoError');
+    const removed = await ews[ADA].call(
+      `<m:DeleteItem DeleteType="MoveToDeletedItems" SendMeetingCancellations="SendToNone"><m:ItemIds><t:OccurrenceItemId RecurringMasterId="${m.id}" InstanceIndex="4"/></m:ItemIds></m:DeleteItem>`,
+    );
+    expect(responseCode(firstMessage(removed))).toBe('NoError');
+    expect((await syncRound(GRACE, 'calendar', first.state)).changes).toEqual([]);
+    await update(m, 'SendToAllAndSaveCopy', setSubject(`${m.subject} (series)`));
+
+    const round = await syncRound(GRACE, 'calendar', first.state);
+    const copy = copyOf(GRACE, m.uid)!;
+    expect(round.changes).toEqual([{ kind: 'Create', element: 'CalendarItem', id: copy.id }]);
+    const paths = [
+      'calendar:UID',
+      'calendar:Recurrence',
+      'calendar:ModifiedOccurrences',
+      'calendar:DeletedOccurrences',
+      'calendar:StartTimeZone',
+      'calendar:EndTimeZone',
+      'calendar:IsOrganizer',
+      'calendar:MyResponseType',
+    ];
+    const answer = await ews[GRACE].call(
+      `<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>${paths.map((p) => `<t:FieldURI FieldURI="${p}"/>`).join('')}</t:AdditionalProperties></m:ItemShape>` +
+        `<m:ItemIds>${round.changes.map((c) => `<t:ItemId Id="${c.id}"/>`).join('')}</m:ItemIds></m:GetItem>`,
+    );
+    const item = descendant(firstMessage(answer), 'Items', 'CalendarItem')!;
+    expect(descendant(item, 'UID')?.text).toBe(m.uid);
+    expect(descendant(item, 'Recurrence', 'WeeklyRecurrence', 'DaysOfWeek')?.text).toBe('Tuesday');
+    expect(descendant(item, 'ModifiedOccurrences')?.children).toHaveLength(1);
+    expect(descendant(item, 'DeletedOccurrences')?.children).toHaveLength(1);
+    expect(descendant(item, 'StartTimeZone')?.attrs.Id).toBe('W. Europe Standard Time');
+    expect(descendant(item, 'IsOrganizer')?.text).toBe('false');
+    expect(descendant(item, 'MyResponseType')?.text).toBe('NoResponseReceived');
+
+    // The Inbox sync sees the request as a MeetingRequest.
+    const inbox = await syncRound(GRACE, 'inbox', undefined);
+    const [request] = await messagesAbout(GRACE, m.uid);
+    expect(inbox.changes).toContainEqual({ kind: 'Create', element: 'MeetingRequest', id: request.id });
+  });
+});

@@ -297,6 +297,23 @@ describe('reading events with delta on v1.0', () => {
     return { ids, deltaLink: deltaLink!, pages };
   }
 
+  it('an attendee’s calendarView/delta shows the copy once invited, nothing for the organizer’s personal changes, and the update once sent', async () => {
+    const view = 'startDateTime=2027-08-01T00:00:00Z&endDateTime=2027-09-01T00:00:00Z';
+    const start = await deltaRound(`/me/calendarView/delta?${view}`, tokens[LINUS], 50);
+    const m = await createMeeting([LINUS], {
+      start: { dateTime: '2027-08-10T10:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2027-08-10T11:00:00', timeZone: 'UTC' },
+    });
+    const invited = await deltaRound(start.deltaLink, tokens[LINUS], 50);
+    expect(invited.ids).toEqual([m.subject]);
+    expect((await patch(m.id, { isReminderOn: false })).status).toBe(200);
+    const quiet = await deltaRound(invited.deltaLink, tokens[LINUS], 50);
+    expect(quiet.ids).toEqual([]);
+    expect((await patch(m.id, { subject: `${m.subject} v2` })).status).toBe(200);
+    const updated = await deltaRound(quiet.deltaLink, tokens[LINUS], 50);
+    expect(updated.ids).toEqual([`${m.subject} v2`]);
+  });
+
   it('calendarView/delta on a calendar other than the primary one pages to a deltaLink and then reports changes', async () => {
     const calendar = await g.graph('POST', '/me/calendars', {
       token: tokens[GRACE],
