@@ -84,6 +84,8 @@ interface Span {
  * thousands of times. Daylight-saving zones change twice a year, so a few spans serve years.
  */
 const spansByZone = new Map<string, Span[]>();
+/** The last instant Date and Temporal can hold. */
+const LAST_INSTANT_MS = 8.64e15;
 const MAX_SPANS_PER_ZONE = 512;
 
 function spanAt(instantMs: number, id: string): Span {
@@ -96,7 +98,9 @@ function spanAt(instantMs: number, id: string): Span {
   const here = zoned(instantMs, id);
   const span = {
     // 'previous' looks strictly before its instant; from a millisecond on, a change at this very instant counts.
-    start: zoned(instantMs + 1, id).getTimeZoneTransition('previous')?.epochMilliseconds ?? -Infinity,
+    start:
+      zoned(Math.min(instantMs + 1, LAST_INSTANT_MS), id).getTimeZoneTransition('previous')
+        ?.epochMilliseconds ?? -Infinity,
     end: here.getTimeZoneTransition('next')?.epochMilliseconds ?? Infinity,
     offsetMs: here.offsetNanoseconds / 1e6,
   };
