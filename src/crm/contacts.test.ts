@@ -250,6 +250,42 @@ describe('contacts', () => {
     expect((await failure(crm.contacts.list(pager, { cursor: 'garbage' }))).details?.[0].path).toBe('cursor');
   });
 
+  it('returns from a batch what reading it back returns, across several inserts per table', async () => {
+    const { crm, alice } = f;
+    const before = await crm.journal.headVersion();
+    const news = await crm.contactGroups.create(alice, { name: 'News' });
+    const events = await crm.contactGroups.create(alice, { name: 'Events' });
+    // 1,200 contacts and 2,400 addresses take more than one multi-row insert each.
+    const inputs = Array.from({ length: 1200 }, (_, i) => ({
+      givenName: `Many${i}`,
+      companyName: i % 2 ? null : `Company ${i}`,
+      emails: [
+        { type: 'work' as const, address: `Many${i}@Work.test` },
+        { type: 'home' as const, address: `many${i}@home.test` },
+      ],
+      categories: i % 3 ? [] : ['Batch'],
+      ...(i % 100 === 7 ? { groupIds: [news.id, events.id] } : {}),
+    }));
+    const created = await crm.contacts.createMany(alice, inputs);
+    const read = await crm.contacts.getMany(
+      alice,
+      created.map((c) => c.id),
+    );
+    expect(read).toEqual(created);
+    expect(created[7].groups).toEqual([
+      { id: events.id, name: 'Events' },
+      { id: news.id, name: 'News' },
+    ]);
+    expect(created[8]).toMatchObject({ groupIds: [], groups: [], displayName: 'Many8' });
+    expect(created.map((c) => c.version)).toEqual(created.map((_, i) => before + 3 + i));
+    expect((await crm.findByEmail(alice, 'many1199@work.test')).contacts.map((c) => c.id)).toEqual([
+      created[1199].id,
+    ]);
+    const changes = await crm.journal.changesSince(before + 2, 2000);
+    expect(changes).toHaveLength(1200);
+    expect(changes[7].fields).toEqual(['companyName', 'givenName', 'emails', 'categories', 'groupIds']);
+  });
+
   it('writes a batch all or nothing', async () => {
     const { crm, alice } = f;
     const before = await crm.journal.headVersion();

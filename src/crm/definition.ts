@@ -65,6 +65,8 @@ export interface ChildCollection {
   ): Promise<unknown[]>;
   /** The API fields this collection adds to output objects, per record id. */
   load(db: Kysely<Database>, principal: Principal, ids: string[]): Promise<Map<string, AnyRow>>;
+  /** What load() gives a record without rows in this collection (a new object each call). */
+  none(): AnyRow;
   /** Whether `resolved` differs from what `current` (an output object) shows. */
   equals(current: AnyRow, resolved: unknown): boolean;
   /** Stores the values of new records (no previous rows). */

@@ -67,6 +67,8 @@ export const emailLinks: ChildCollection = {
     return out;
   },
 
+  none: () => ({ links: [] }),
+
   equals(current, resolved) {
     return JSON.stringify(current.links) === JSON.stringify(resolved);
   },

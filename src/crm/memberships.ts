@@ -68,6 +68,8 @@ export function groupMembership(kind: 'contact' | 'activity'): ChildCollection {
       return out;
     },
 
+    none: () => ({ groupIds: [], groups: [] }),
+
     equals(current, resolved) {
       const a = new Set(current.groupIds as string[]);
       const b = resolved as string[];

@@ -132,6 +132,8 @@ export const participants: ChildCollection = {
     return out;
   },
 
+  none: () => ({ participants: [] }),
+
   equals(current, resolved) {
     return JSON.stringify(current.participants) === JSON.stringify(resolved);
   },

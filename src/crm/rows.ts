@@ -27,19 +27,32 @@ export async function insertRows(
   const size = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMETERS / columns.length)));
   const numbered = placeholderStyle(trx) === 'numbered';
   const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
-  for (const part of chunk(rows, size)) {
+  // With `?` every row's tuple reads the same, so it is written once.
+  const tuple = numbered ? '' : `(${columns.map(() => '?').join(', ')})`;
+  for (let start = 0; start < rows.length; start += size) {
+    const end = Math.min(rows.length, start + size);
     const parameters: unknown[] = [];
-    const tuples: string[] = [];
-    for (const row of part) {
-      const marks: string[] = [];
-      for (const column of columns) {
-        parameters.push(row[column]);
-        marks.push(numbered ? `$${parameters.length}` : '?');
-      }
-      tuples.push(`(${marks.join(', ')})`);
+    for (let r = start; r < end; r++) {
+      const row = rows[r];
+      for (const column of columns) parameters.push(row[column]);
     }
-    await trx.executeQuery(CompiledQuery.raw(head + tuples.join(', '), parameters));
+    const values = numbered
+      ? numberedTuples(end - start, columns.length)
+      : new Array(end - start).fill(tuple).join(', ');
+    await trx.executeQuery(CompiledQuery.raw(head + values, parameters));
   }
+}
+
+/** `($1, $2), ($3, $4)` for `rows` tuples of `width` parameters. */
+function numberedTuples(rows: number, width: number): string {
+  const tuples: string[] = new Array(rows);
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const marks: string[] = new Array(width);
+    for (let c = 0; c < width; c++) marks[c] = `$${++n}`;
+    tuples[r] = `(${marks.join(', ')})`;
+  }
+  return tuples.join(', ');
 }
 
 const placeholderStyles = new WeakMap<object, 'numbered' | 'question'>();

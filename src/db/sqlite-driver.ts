@@ -15,6 +15,20 @@ function toSqliteValue(value: unknown): SqliteValue {
   return JSON.stringify(value);
 }
 
+/**
+ * The parameters as node:sqlite binds them. A batch insert binds tens of thousands of values,
+ * nearly always text, numbers and nulls already, so the array is passed on as it is unless a
+ * value needs converting.
+ */
+function toSqliteValues(parameters: readonly unknown[]): SqliteValue[] {
+  for (let i = 0; i < parameters.length; i++) {
+    const value = parameters[i];
+    if (value !== null && typeof value !== 'string' && typeof value !== 'number')
+      return parameters.map(toSqliteValue);
+  }
+  return parameters as SqliteValue[];
+}
+
 const STATEMENT_CACHE_SIZE = 200;
 
 export class NodeSqliteDatabase implements SqliteDatabase {
@@ -52,12 +66,12 @@ export class NodeSqliteDatabase implements SqliteDatabase {
     const { statement, reader } = entry;
     return {
       reader,
-      all: (parameters) => statement.all(...parameters.map(toSqliteValue)),
+      all: (parameters) => statement.all(...toSqliteValues(parameters)),
       run: (parameters) => {
-        const result = statement.run(...parameters.map(toSqliteValue));
+        const result = statement.run(...toSqliteValues(parameters));
         return { changes: result.changes, lastInsertRowid: result.lastInsertRowid };
       },
-      iterate: (parameters) => statement.iterate(...parameters.map(toSqliteValue)),
+      iterate: (parameters) => statement.iterate(...toSqliteValues(parameters)),
     };
   }
 }
