@@ -16,7 +16,7 @@ import type { AnyRow, RecordDefinition, WriteContext } from './definition.ts';
 import { CrmError, parseInput, validationFailed } from './errors.ts';
 import { lockJournal } from './journal.ts';
 import type { Principal } from './principal.ts';
-import { batchPath, parseRecords, singlePath } from './record-checks.ts';
+import { batchPath, compiledSchema, parseRecords, singlePath } from './record-checks.ts';
 import { type ListOptions, listRecords } from './record-list.ts';
 import { loadRecord, loadRecords } from './record-reads.ts';
 import { deleteRecord, insertRecords, updateRecord } from './record-writes.ts';
@@ -99,7 +99,7 @@ export function createRepository<Out = AnyRow, Create = AnyRow, Update = AnyRow,
     },
 
     async update(principal, id, patch) {
-      const parsed = parseInput(def.schemas.update, patch) as AnyRow;
+      const parsed = parseInput(compiledSchema(def.schemas.update), patch) as AnyRow;
       const data = def.normalise ? def.normalise(parsed) : parsed;
       await inWrite(store, principal, (ctx) => updateRecord(ctx, def, id, data));
       return (await loadRecord(store.db, def, principal, id)) as Out;
