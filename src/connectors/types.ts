@@ -164,8 +164,15 @@ export interface NeutralEvent {
   categories: string[];
   /** Read only: the join link of an online meeting. */
   onlineMeetingUrl?: string;
-  /** The meeting's global id, the same in every attendee's mailbox. */
+  /**
+   * The meeting's clean global object id (EWS `UID`, Graph `iCalUId`), the same in the
+   * organizer's and every attendee's copy: the key that tells two mailboxes' copies are one meeting.
+   */
   iCalUId?: string;
+  /** Read only: whether this mailbox organizes the meeting (EWS `IsOrganizer`, Graph `isOrganizer`). */
+  isOrganizer?: boolean;
+  /** Read only: this mailbox's own answer (EWS `MyResponseType`, Graph `responseStatus`). */
+  myResponse?: ResponseStatus;
   type: 'single' | 'seriesMaster' | 'occurrence' | 'exception';
   recurrence?: Recurrence;
   /** Series masters only. */
@@ -255,6 +262,24 @@ export interface ReadChangesOptions {
   /** Changes per page (EWS 1–512, Graph page size). */
   pageSize?: number;
   signal?: AbortSignal;
+  /**
+   * Calendars on Graph: the time window `calendarView/delta` reads (the only event delta Graph
+   * v1.0 documents). Default `calendarWindow()`: this month to 18 months ahead. A cursor is
+   * bound to its window; given a different one, `readChanges` throws `resync_needed` so the
+   * caller reads the calendar afresh over the new window. EWS reads whole folders and ignores it.
+   */
+  window?: TimeWindow;
+}
+
+/** How a write may touch a meeting's attendees. */
+export interface WriteOptions {
+  /**
+   * Whether attendees may be written. Graph mails attendees whenever an event with attendees is
+   * created or its attendees change, and has no switch against it: without `true` a Graph write
+   * leaves attendees out (a create makes a meeting without them, an update leaves them as they
+   * are). EWS writes attendees either way, since it never sends anything (`SendToNone`).
+   */
+  writeAttendees?: boolean;
 }
 
 export type ItemResult<T> =
@@ -340,9 +365,11 @@ export interface ExchangeConnector {
     folder: FolderRef & { kind: K },
     ids: string[],
   ): Promise<Array<ItemResult<ItemByKind[K]>>>;
+  /** Never sends a meeting request (EWS `SendToNone`; Graph only with `writeAttendees`). */
   createItem<K extends FolderKind>(
     folder: FolderRef & { kind: K },
     item: ItemByKind[K],
+    options?: WriteOptions,
   ): Promise<ItemVersion>;
   /**
    * Creates several items in as few requests as the protocol allows (EWS: one CreateItem; Graph:
@@ -351,12 +378,15 @@ export interface ExchangeConnector {
   createItems?<K extends FolderKind>(
     folder: FolderRef & { kind: K },
     items: Array<ItemByKind[K]>,
+    options?: WriteOptions,
   ): Promise<CreateResult[]>;
   /**
    * Refuses with `conflict` when the server holds a newer version than `version`. `previous` is
    * the item as the caller knows the server holds it: given, only what differs from it is
-   * written (EWS), so values the caller does not carry — phone slots it has no field for — stay
-   * as they are.
+   * written (EWS `SetItemField`/`DeleteItemField`, Graph `PATCH` of the changed properties), so
+   * values the caller does not carry — phone slots it has no field for — stay as they are, and
+   * an unchanged recurrence (which Exchange would rebuild, dropping the series' exceptions) or
+   * unchanged attendees are never sent. Never sends a meeting update (EWS `SendToNone`).
    */
   updateItem<K extends FolderKind>(
     folder: FolderRef & { kind: K },
@@ -364,7 +394,12 @@ export interface ExchangeConnector {
     version: string,
     item: ItemByKind[K],
     previous?: ItemByKind[K],
+    options?: WriteOptions,
   ): Promise<ItemVersion>;
+  /**
+   * EWS never sends a cancellation (`SendToNone`). Graph has no switch: deleting the organizer's
+   * copy of a meeting whose attendees were invited cancels it for them.
+   */
   deleteItem(folder: FolderRef, id: string): Promise<void>;
   freeBusy(addresses: string[], window: TimeWindow, intervalMinutes?: number): Promise<FreeBusyResult[]>;
   /** Sends and saves a copy to Sent Items. */

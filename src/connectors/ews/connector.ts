@@ -14,16 +14,18 @@ import type {
   ItemByKind,
   ItemResult,
   ItemVersion,
+  NeutralEvent,
   NeutralMessage,
   ReadChangesOptions,
   SubscriptionHandle,
   SubscriptionRequest,
   TimeWindow,
+  WriteOptions,
 } from '../types.ts';
 import { parseEwsError, responseMessageFailure } from './errors.ts';
 import { type FieldChange, updateChangesXml } from './mapping/common.ts';
 import { contactChanges, contactFromEws, contactToEws } from './mapping/contact.ts';
-import { eventChanges, eventFromEws, eventToEws } from './mapping/event.ts';
+import { eventChanges, eventFromEws, eventToEws, occurrenceDetailsFromEws } from './mapping/event.ts';
 import { messageChanges, messageFromEws, messageToEws } from './mapping/message.ts';
 import { taskChanges, taskFromEws, taskToEws } from './mapping/task.ts';
 import { readSoap } from './soap.ts';
@@ -96,6 +98,39 @@ export interface EwsConnectorOptions {
   /** The mailbox's SMTP address. */
   mailbox: string;
 }
+
+/**
+ * CreateItem's attributes: a sync run never sends a meeting request (the attendees' copies are
+ * theirs to sync), so calendar items are saved with `SendToNone`; mail is saved, not sent.
+ */
+function createAttributes(kind: FolderKind): Record<string, string> {
+  if (kind === 'calendar') return { SendMeetingInvitations: 'SendToNone' };
+  if (kind === 'mail') return { MessageDisposition: 'SaveOnly' };
+  return {};
+}
+
+/** What GetItem asks for beyond AllProperties, by kind: a meeting's identity, series and zones. */
+const EXTRA_PROPERTIES: Partial<Record<FolderKind, string[]>> = {
+  calendar: [
+    'calendar:UID',
+    'calendar:IsOrganizer',
+    'calendar:MyResponseType',
+    'calendar:Recurrence',
+    'calendar:ModifiedOccurrences',
+    'calendar:DeletedOccurrences',
+    'calendar:StartTimeZoneId',
+    'calendar:EndTimeZoneId',
+  ],
+};
+
+/** What a modified occurrence changes besides its times, read from the occurrence itself. */
+const OCCURRENCE_PROPERTIES = [
+  'item:Subject',
+  'item:Body',
+  'calendar:Location',
+  'calendar:Start',
+  'calendar:End',
+];
 
 /** A folder id element: distinguished names pass as DistinguishedFolderId. */
 export function folderIdXml(id: string, tag = 't:FolderId'): string {
@@ -327,36 +362,10 @@ export class EwsConnector implements ExchangeConnector {
     ids: string[],
   ): Promise<Array<ItemResult<ItemByKind[K]>>> {
     const results: Array<ItemResult<ItemByKind[K]>> = [];
-    const additional =
-      folder.kind === 'calendar'
-        ? el(
-            't:AdditionalProperties',
-            null,
-            el('t:FieldURI', { FieldURI: 'calendar:StartTimeZoneId' }),
-            el('t:FieldURI', { FieldURI: 'calendar:EndTimeZoneId' }),
-          )
-        : '';
+    const extra = EXTRA_PROPERTIES[folder.kind] ?? [];
     for (let i = 0; i < ids.length; i += GET_BATCH) {
       const batch = ids.slice(i, i + GET_BATCH);
-      const response = await this.transport.call(
-        'GetItem',
-        el(
-          'm:GetItem',
-          null,
-          el(
-            'm:ItemShape',
-            null,
-            leaf('t:BaseShape', 'AllProperties'),
-            leaf('t:BodyType', 'Best'),
-            additional,
-          ),
-          el(
-            'm:ItemIds',
-            null,
-            batch.map((id) => el('t:ItemId', { Id: id })),
-          ),
-        ),
-      );
+      const response = await this.getItemXml(batch, extra);
       const messages = responseMessages(response);
       batch.forEach((id, k) => {
         const m = messages[k];
@@ -402,21 +411,75 @@ export class EwsConnector implements ExchangeConnector {
         }
       });
     }
+    if (folder.kind === 'calendar')
+      await this.addOccurrenceDetails(results as Array<ItemResult<NeutralEvent>>);
     return results;
+  }
+
+  /** GetItem of `ids` with AllProperties, the body as stored and `extra` fields. */
+  private getItemXml(ids: string[], extra: string[], baseShape = 'AllProperties'): Promise<XNode> {
+    return this.transport.call(
+      'GetItem',
+      el(
+        'm:GetItem',
+        null,
+        el(
+          'm:ItemShape',
+          null,
+          leaf('t:BaseShape', baseShape),
+          leaf('t:BodyType', 'Best'),
+          extra.length
+            ? el(
+                't:AdditionalProperties',
+                null,
+                extra.map((uri) => el('t:FieldURI', { FieldURI: uri })),
+              )
+            : '',
+        ),
+        el(
+          'm:ItemIds',
+          null,
+          ids.map((id) => el('t:ItemId', { Id: id })),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * A series master's ModifiedOccurrences carry only times: what else an exception changes
+   * (subject, location, body) is read from the exceptions themselves, in batches.
+   */
+  private async addOccurrenceDetails(results: Array<ItemResult<NeutralEvent>>): Promise<void> {
+    const changes = results.flatMap((r) =>
+      r.ok ? (r.item.modifiedOccurrences ?? []).filter((o) => o.id !== undefined) : [],
+    );
+    for (let i = 0; i < changes.length; i += GET_BATCH) {
+      const batch = changes.slice(i, i + GET_BATCH);
+      const response = await this.getItemXml(
+        batch.map((c) => c.id!),
+        OCCURRENCE_PROPERTIES,
+        'IdOnly',
+      );
+      const messages = responseMessages(response);
+      batch.forEach((change, k) => {
+        const m = messages[k];
+        if (!m || responseMessageFailure(m)) return;
+        const occurrence = firstItem(child(m, 'Items'));
+        if (occurrence) Object.assign(change, occurrenceDetailsFromEws(occurrence));
+      });
+    }
   }
 
   async createItem<K extends FolderKind>(
     folder: FolderRef & { kind: K },
     item: ItemByKind[K],
+    _options?: WriteOptions,
   ): Promise<ItemVersion> {
-    const attrs: Record<string, string> = {};
-    if (folder.kind === 'calendar') attrs.SendMeetingInvitations = 'SendToAllAndSaveCopy';
-    if (folder.kind === 'mail') attrs.MessageDisposition = 'SaveOnly';
     const response = await this.transport.call(
       'CreateItem',
       el(
         'm:CreateItem',
-        attrs,
+        createAttributes(folder.kind),
         el('m:SavedItemFolderId', null, folderIdXml(folder.id)),
         el('m:Items', null, TO_EWS[folder.kind](item as never)),
       ),
@@ -429,16 +492,14 @@ export class EwsConnector implements ExchangeConnector {
   async createItems<K extends FolderKind>(
     folder: FolderRef & { kind: K },
     items: Array<ItemByKind[K]>,
+    _options?: WriteOptions,
   ): Promise<CreateResult[]> {
     if (items.length === 0) return [];
-    const attrs: Record<string, string> = {};
-    if (folder.kind === 'calendar') attrs.SendMeetingInvitations = 'SendToAllAndSaveCopy';
-    if (folder.kind === 'mail') attrs.MessageDisposition = 'SaveOnly';
     const response = await this.transport.call(
       'CreateItem',
       el(
         'm:CreateItem',
-        attrs,
+        createAttributes(folder.kind),
         el('m:SavedItemFolderId', null, folderIdXml(folder.id)),
         el(
           'm:Items',
@@ -473,9 +534,11 @@ export class EwsConnector implements ExchangeConnector {
     version: string,
     item: ItemByKind[K],
     previous?: ItemByKind[K],
+    _options?: WriteOptions,
   ): Promise<ItemVersion> {
     const attrs: Record<string, string> = { ConflictResolution: 'NeverOverwrite' };
-    if (folder.kind === 'calendar') attrs.SendMeetingInvitationsOrCancellations = 'SendToChangedAndSaveCopy';
+    // A sync writes what the organizer already decided: Exchange must not mail the attendees.
+    if (folder.kind === 'calendar') attrs.SendMeetingInvitationsOrCancellations = 'SendToNone';
     if (folder.kind === 'mail') attrs.MessageDisposition = 'SaveOnly';
     let fields = CHANGES[folder.kind](item as never);
     if (previous) {
@@ -511,7 +574,7 @@ export class EwsConnector implements ExchangeConnector {
 
   async deleteItem(folder: FolderRef, id: string): Promise<void> {
     const attrs: Record<string, string> = { DeleteType: 'MoveToDeletedItems' };
-    if (folder.kind === 'calendar') attrs.SendMeetingCancellations = 'SendToAllAndSaveCopy';
+    if (folder.kind === 'calendar') attrs.SendMeetingCancellations = 'SendToNone';
     if (folder.kind === 'tasks') attrs.AffectedTaskOccurrences = 'AllOccurrences';
     try {
       const response = await this.transport.call(

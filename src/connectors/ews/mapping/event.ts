@@ -105,11 +105,21 @@ export function eventFromEws(n: XNode): NeutralEvent {
     categories: categoriesFromEws(n),
     onlineMeetingUrl: text(n, 'JoinOnlineMeetingUrl') ?? text(n, 'NetShowUrl'),
     iCalUId: text(n, 'UID'),
+    isOrganizer: boolText(text(n, 'IsOrganizer')),
+    myResponse: RESPONSES[text(n, 'MyResponseType') ?? ''],
     type,
     recurrence: master ? recurrenceFromEws(child(n, 'Recurrence')) : undefined,
     modifiedOccurrences: master ? modified : undefined,
     deletedOccurrences: master ? deleted : undefined,
   });
+}
+
+/**
+ * What an exception of a series changes besides its times, read from the exception itself
+ * (GetItem of the occurrence's ItemId): ModifiedOccurrences carries only start and end.
+ */
+export function occurrenceDetailsFromEws(n: XNode): Pick<OccurrenceChange, 'subject' | 'location' | 'body'> {
+  return compact({ subject: text(n, 'Subject') ?? '', location: text(n, 'Location'), body: bodyFromEws(n) });
 }
 
 const instant = (z: ZonedDateTime) => zonedToUtc(z.dateTime, z.timeZone);
