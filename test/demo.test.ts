@@ -24,7 +24,7 @@ import {
 import { webBuildReason } from '../src/http/web-build.ts';
 import type { SyncSettingsView } from '../src/mailbox-sync/index.ts';
 import type { Mailbox, MailService } from '../src/mailboxes/index.ts';
-import type { RunRecord } from '../src/sync/state-store.ts';
+import type { RunRecord } from '../src/sync/store/runs.ts';
 import { postgresTestUrl, testEngine } from './support/db.ts';
 
 interface Session {

@@ -13,6 +13,7 @@ import { migrateToLatest, openStore } from '../src/db/database.ts';
 import { createMailboxSync } from '../src/mailbox-sync/index.ts';
 import { createMailboxDomain } from '../src/mailboxes/index.ts';
 import { createSecretBox } from '../src/secrets/index.ts';
+import { latestRuns } from '../src/sync/store/runs.ts';
 import { createMailboxWorld, DEMO_PASSWORD, type MailboxWorld } from './mailboxes-support.ts';
 import { addMailServices, connectMailbox, runNow } from './support/sync-api.ts';
 
@@ -329,7 +330,9 @@ describe('automatic sync', () => {
       expect(sync.scheduledMailboxes()).toContain(scheduled.id);
       expect(sync.scheduledMailboxes()).not.toContain(manual.id);
       const runsOf = async (id: string) =>
-        (await sync.engine.store(id, 'contacts').runs(50)).filter((r) => r.trigger === 'schedule');
+        (await latestRuns(sync.engine.db, { mailboxId: id, entity: 'contacts' }, 50)).filter(
+          (r) => r.trigger === 'schedule',
+        );
       const deadline = Date.now() + 10_000;
       while ((await runsOf(scheduled.id)).length < 2 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));

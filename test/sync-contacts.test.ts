@@ -13,6 +13,11 @@ import { InProcessQueue } from '../src/jobs/in-process.ts';
 import type { ContactSyncOptions } from '../src/sync/contacts/mapping.ts';
 import type { SyncEngine } from '../src/sync/engine.ts';
 import { registerSyncWorker, scheduleMailboxSync, syncNow } from '../src/sync/schedule.ts';
+import { latestConflicts } from '../src/sync/store/conflicts.ts';
+import { notExportedOf } from '../src/sync/store/links.ts';
+import { latestRuns } from '../src/sync/store/runs.ts';
+import { decideHold } from '../src/sync/store/states.ts';
+import { tagRecords } from '../src/sync/store/tags.ts';
 import type { EntitySyncSettings } from '../src/sync/types.ts';
 import { contactSettings, freshMailbox } from './support/sandbox-source.ts';
 import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
@@ -104,7 +109,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
       import: { created: 0, updated: 0, deleted: 0, unlinked: 0 },
       export: { created: 0, updated: 0, deleted: 0, unlinked: 0 },
     });
-    const [record] = await engine.store(m.mailboxId, 'contacts').runs(1);
+    const [record] = await latestRuns(engine.db, { mailboxId: m.mailboxId, entity: 'contacts' }, 1);
     expect(record).toMatchObject({ status: 'succeeded', exchangeRequests: 1 });
   });
 
@@ -138,7 +143,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     });
     expect(item.data.businessHomePage).toBe('https://ada.test');
     expect(item.data.notes).toBe('Analytical Engine');
-    const left = await engine.store(m.mailboxId, 'contacts').notExported(created.id);
+    const left = await notExportedOf(engine.db, { mailboxId: m.mailboxId, entity: 'contacts' }, created.id);
     expect(left.map((l) => l.field).sort()).toEqual(['emails', 'phones', 'websites']);
     expect(left.find((l) => l.field === 'emails')).toMatchObject({
       value: 'd@x.test',
@@ -201,7 +206,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     expect(phoneOf('Office')).toEqual({ BusinessPhone: '+49 30 1234567' });
     const expat = (await m.crmContacts()).find((c) => c.familyName === 'Pat')!;
     expect(expat.phones).toEqual([{ type: 'mobile', number: '+44 7700 900456' }]);
-    expect(await engine.store(m.mailboxId, 'contacts').notExported(uk.id)).toEqual([]);
+    expect(await notExportedOf(engine.db, { mailboxId: m.mailboxId, entity: 'contacts' }, uk.id)).toEqual([]);
 
     // No country anywhere: the number goes as typed, and the contact says so.
     const unknown = await mailbox(contactSettings({ options: { defaultCountry: null } }));
@@ -212,7 +217,9 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     });
     const run = await unknown.sync();
     expect(unknown.exchangeItems()[0].data.phones).toEqual({ MobilePhone: '07700 900123' });
-    expect(await engine.store(unknown.mailboxId, 'contacts').notExported(nowhere.id)).toEqual([
+    expect(
+      await notExportedOf(engine.db, { mailboxId: unknown.mailboxId, entity: 'contacts' }, nowhere.id),
+    ).toEqual([
       {
         field: 'phones',
         value: '07700 900123',
@@ -252,7 +259,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     const exAfter = m.exchangeItems()[0].data;
     expect(crmAfter).toMatchObject({ jobTitle: 'Professor', companyName: 'US Navy', middleName: 'Brewster' });
     expect(exAfter).toMatchObject({ jobTitle: 'Professor', companyName: 'US Navy', middleName: 'Brewster' });
-    const [conflict] = await engine.store(m.mailboxId, 'contacts').conflicts();
+    const [conflict] = await latestConflicts(engine.db, { mailboxId: m.mailboxId, entity: 'contacts' });
     expect(conflict).toMatchObject({
       recordId: contact.id,
       fields: ['jobTitle'],
@@ -336,12 +343,12 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     expect(await m.crmContacts()).toHaveLength(10);
     // Still held on the next run: the marks were kept.
     expect((await m.sync()).status).toBe('held');
-    await engine.store(m.mailboxId, 'contacts').decideHold('approve');
+    await decideHold(engine.db, { mailboxId: m.mailboxId, entity: 'contacts' }, 'approve');
     const approved = await m.sync();
     expect(approved.status).toBe('succeeded');
     expect(approved.tally?.counts.import.deleted).toBe(4);
     expect(await m.crmContacts()).toHaveLength(6);
-    const runs = await engine.store(m.mailboxId, 'contacts').runs();
+    const runs = await latestRuns(engine.db, { mailboxId: m.mailboxId, entity: 'contacts' });
     expect(runs.map((r) => r.status).slice(0, 3)).toEqual(['succeeded', 'held', 'held']);
   });
 
@@ -394,7 +401,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
       expect(await m.crmContacts()).toHaveLength(10);
       expect(m.exchangeItems()).toHaveLength(5);
 
-      await engine.store(m.mailboxId, 'contacts').decideHold('approve');
+      await decideHold(engine.db, { mailboxId: m.mailboxId, entity: 'contacts' }, 'approve');
       const approved = await m.sync();
       expect(approved.status).toBe('succeeded');
       expect(approved.tally?.counts.import).toMatchObject({ deleted: 5, unlinked: 0 });
@@ -509,7 +516,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
       familyName: 'Ged',
     });
     await world.fx.crm.contacts.create(m.userPrincipal, { givenName: 'Un', familyName: 'Tagged' });
-    await engine.store(m.mailboxId, 'contacts').tag([tagged.id]);
+    await tagRecords(engine.db, { mailboxId: m.mailboxId, entity: 'contacts' }, [tagged.id], new Date());
     await m.sync();
     expect(m.exchangeItems().map((i) => i.data.surname)).toEqual(['Ged']);
   });
@@ -541,7 +548,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
       ...(protocol === 'ews' ? { BusinessFax: '+44 20 7946 0000' } : {}),
       RadioPhone: '+1 202 555 0199',
     });
-    const left = await engine.store(m.mailboxId, 'contacts').notExported(contact.id);
+    const left = await notExportedOf(engine.db, { mailboxId: m.mailboxId, entity: 'contacts' }, contact.id);
     expect(left).toEqual(
       protocol === 'ews'
         ? []
@@ -649,7 +656,7 @@ describe.each<Protocol>(['ews', 'graph'])('contact sync over %s', (protocol) => 
     } finally {
       await queue.stop();
     }
-    const [run] = await engine.store(m.mailboxId, 'contacts').runs(1);
+    const [run] = await latestRuns(engine.db, { mailboxId: m.mailboxId, entity: 'contacts' }, 1);
     expect(run).toMatchObject({ trigger: 'manual', status: 'succeeded', counts: { import: { created: 1 } } });
   });
 });

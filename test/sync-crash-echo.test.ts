@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
 import { SimulatedCrash } from '../src/sync/executor.ts';
+import { latestConflicts } from '../src/sync/store/conflicts.ts';
 import type { ConflictPolicy, EntitySyncSettings } from '../src/sync/types.ts';
 import { contactSettings, freshMailbox } from './support/sandbox-source.ts';
 import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
@@ -79,7 +80,7 @@ describe.each<Protocol>(['ews', 'graph'])(
           world.sandbox.store.updateItem(mbx.id, itemId, patch, 'user'),
         editRecord: (patch: Partial<Contact>) => crm.update(m.userPrincipal, record.id, patch),
         deleteRecord: () => crm.delete(m.userPrincipal, record.id),
-        conflicts: () => engine().store(m.mailboxId, 'contacts').conflicts(),
+        conflicts: () => latestConflicts(engine().db, { mailboxId: m.mailboxId, entity: 'contacts' }),
         /** A further run writes nothing. */
         settled: async () => {
           const quiet = await engine().syncMailbox(m.mailboxId, 'contacts');

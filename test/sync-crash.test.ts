@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Contact } from '../src/crm/contacts.ts';
 import { SimulatedCrash } from '../src/sync/executor.ts';
+import { latestRuns } from '../src/sync/store/runs.ts';
 import type { EntitySyncSettings } from '../src/sync/types.ts';
 import { contactSettings, freshMailbox } from './support/sandbox-source.ts';
 import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
@@ -144,7 +145,7 @@ describe.each<Protocol>(['ews', 'graph'])('crash at every step over %s', (protoc
         const quiet = await engine().syncMailbox(m.mailboxId, 'contacts');
         const writes = Object.values(quiet.tally!.counts).flatMap((c) => [c.created, c.updated, c.deleted]);
         expect(writes, ctx).toEqual([0, 0, 0, 0, 0, 0]);
-        const runs = await engine().store(m.mailboxId, 'contacts').runs(10);
+        const runs = await latestRuns(engine().db, { mailboxId: m.mailboxId, entity: 'contacts' }, 10);
         if (outcome === 'killed')
           expect(
             runs.some((r) => r.status === 'abandoned'),

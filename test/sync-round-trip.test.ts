@@ -6,6 +6,7 @@
 import type { ContactData, PhoneKey } from '@exsync/sandbox/model';
 import { DEMO_PASSWORD, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import { describe, expect, it } from 'vitest';
+import { notExportedOf } from '../src/sync/store/links.ts';
 import { contactSettings, freshMailbox } from './support/sandbox-source.ts';
 import { contactsEngine, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
@@ -159,7 +160,7 @@ describe('EWS → CRM → Graph → CRM → EWS', () => {
     for (const c of CONTACTS) {
       expect(mapped(byName(B, c.displayName!).data)).toEqual(mapped(c, GRAPH_SLOTS));
       const record = crm.find((r) => r.displayName === c.displayName)!;
-      const left = await overGraph.store(bId, 'contacts').notExported(record.id);
+      const left = await notExportedOf(overGraph.db, { mailboxId: bId, entity: 'contacts' }, record.id);
       const missing = Object.entries(c.phones)
         .filter(([slot]) => !GRAPH_SLOTS.includes(slot as PhoneKey))
         .map(([, number]) => number);

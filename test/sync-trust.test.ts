@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailboxSync, type MailboxSyncOptions } from '../src/mailbox-sync/index.ts';
 import { createMailboxDomain } from '../src/mailboxes/index.ts';
 import { createSecretBox } from '../src/secrets/index.ts';
-import { SyncStore } from '../src/sync/state-store.ts';
+import { latestRuns } from '../src/sync/store/runs.ts';
+import { claimLease } from '../src/sync/store/states.ts';
 import { createMailboxWorld, type MailboxWorld } from './mailboxes-support.ts';
 import { addMailServices, connectMailbox, runNow } from './support/sync-api.ts';
 
@@ -110,7 +111,7 @@ function runtime(options: Partial<MailboxSyncOptions> = {}) {
   return createMailboxSync({ crm: w.h.crm, domain, ...options });
 }
 
-const runsOf = (mailboxId: string) => new SyncStore(w.h.store.db, mailboxId, 'contacts').runs(20);
+const runsOf = (mailboxId: string) => latestRuns(w.h.store.db, { mailboxId, entity: 'contacts' }, 20);
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -233,8 +234,10 @@ describe('promises kept', () => {
       [dead, `${hostname()}/${gone}/deadbeef`],
       [elsewhere, 'another-host/1/cafebabe'],
     ] as const) {
-      const store = new SyncStore(w.h.store.db, m.id, 'contacts');
-      expect(await store.claim(owner, new Date(), until.getTime() - Date.now())).toBe(true);
+      const scope = { mailboxId: m.id, entity: 'contacts' };
+      expect(await claimLease(w.h.store.db, scope, owner, new Date(), until.getTime() - Date.now())).toBe(
+        true,
+      );
     }
     const sync = runtime();
     await sync.start();

@@ -7,7 +7,7 @@ import { openStore, type Store } from '../db/database.ts';
 import { createMailboxSync, isSyncError } from '../mailbox-sync/index.ts';
 import { createMailboxDomain } from '../mailboxes/index.ts';
 import { secretBoxFromConfig } from '../secrets/index.ts';
-import type { RunRecord } from '../sync/state-store.ts';
+import type { RunRecord } from '../sync/store/runs.ts';
 import { type Output, UsageError } from './output.ts';
 
 async function findMailbox(store: Store, ref: string): Promise<{ id: string; address: string } | string> {

@@ -7,9 +7,13 @@ import type { Crm } from '../crm/index.ts';
 import type { Principal } from '../crm/principal.ts';
 import { MailboxError, requireAdministration } from '../mailboxes/errors.ts';
 import type { MailboxDomain } from '../mailboxes/index.ts';
-import type { RunRecord } from '../sync/state-store.ts';
+import { latestConflicts } from '../sync/store/conflicts.ts';
+import { pendingDeletes, recordLinksIn } from '../sync/store/links.ts';
+import { latestRuns, type RunRecord } from '../sync/store/runs.ts';
+import { decideHold, readState } from '../sync/store/states.ts';
+import { mailboxesTagging, tagRecords, untagRecords } from '../sync/store/tags.ts';
 import type { NotExported } from '../sync/types.ts';
-import { createSyncDashboard, pendingDeletesIn } from './dashboard.ts';
+import { createSyncDashboard } from './dashboard.ts';
 import { assertSyncable } from './eligibility.ts';
 import { percent, type SyncPolicy, syncPolicySchema } from './policy.ts';
 import type { MailboxSync } from './runtime.ts';
@@ -175,12 +179,12 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
 
     async runs(principal: Principal, mailboxId: string, entity: string, limit: number): Promise<RunRecord[]> {
       await visible(principal, mailboxId);
-      return sync.engine.store(mailboxId, assertEntity(entity)).runs(limit);
+      return latestRuns(db, { mailboxId, entity: assertEntity(entity) }, limit);
     },
 
     async conflicts(principal: Principal, mailboxId: string, entity: string, limit: number) {
       await visible(principal, mailboxId);
-      return sync.engine.store(mailboxId, assertEntity(entity)).conflicts(limit);
+      return latestConflicts(db, { mailboxId, entity: assertEntity(entity) }, limit);
     },
 
     /** Per mailbox the user may see: linked item, last sync, what stayed in the CRM and why. */
@@ -191,34 +195,21 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
       );
       const mailboxIds = own.map((m) => m.id);
       if (mailboxIds.length === 0) return [];
-      const links = await db
-        .selectFrom('sync_links')
-        .selectAll()
-        .where('entity', '=', 'contacts')
-        .where('record_id', '=', contactId)
-        .where('mailbox_id', 'in', mailboxIds)
-        .execute();
-      const tags = await db
-        .selectFrom('sync_tags')
-        .select('mailbox_id')
-        .where('entity', '=', 'contacts')
-        .where('record_id', '=', contactId)
-        .where('mailbox_id', 'in', mailboxIds)
-        .execute();
-      const tagged = new Set(tags.map((t) => t.mailbox_id));
+      const links = await recordLinksIn(db, 'contacts', contactId, mailboxIds);
+      const tagged = await mailboxesTagging(db, 'contacts', contactId, mailboxIds);
       return own
-        .filter((m) => m.status !== 'disconnected' || links.some((l) => l.mailbox_id === m.id))
+        .filter((m) => m.status !== 'disconnected' || links.some((l) => l.mailboxId === m.id))
         .map((m) => {
-          const link = links.find((l) => l.mailbox_id === m.id);
+          const link = links.find((l) => l.mailboxId === m.id);
           return {
             mailboxId: m.id,
             address: m.address,
             tagged: tagged.has(m.id),
             linked: link?.state === 'linked',
-            itemId: link?.item_id ?? null,
-            folderId: link?.folder_id ?? null,
-            lastSyncedAt: link?.updated_at ?? null,
-            notExported: link ? (JSON.parse(link.not_exported) as NotExported[]) : [],
+            itemId: link?.itemId ?? null,
+            folderId: link?.folderId ?? null,
+            lastSyncedAt: link?.updatedAt ?? null,
+            notExported: link ? link.notExported : [],
           };
         });
     },
@@ -231,19 +222,18 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
           'not_found',
           `No mailbox with id "${mailboxId}" exists or you have no access to it.`,
         );
-      const store = sync.engine.store(mailboxId, 'contacts');
-      if (on) await store.tag([contactId]);
-      else await store.untag([contactId]);
+      const scope = { mailboxId, entity: 'contacts' };
+      if (on) await tagRecords(db, scope, [contactId], new Date());
+      else await untagRecords(db, scope, [contactId]);
     },
 
     async holds(principal: Principal, mailboxId: string): Promise<HoldView[]> {
       await visible(principal, mailboxId);
       const out: HoldView[] = [];
       for (const entity of SYNC_ENTITIES) {
-        const store = sync.engine.store(mailboxId, entity);
-        const state = await store.state();
+        const state = await readState(db, { mailboxId, entity });
         if (!state.held) continue;
-        const deletes = await pendingDeletesIn(crm, mailboxId, entity);
+        const deletes = await pendingDeletes(db, { mailboxId, entity });
         out.push({
           id: entity,
           entity,
@@ -269,15 +259,14 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
         );
       await visible(principal, mailboxId);
       const entity = SYNC_ENTITIES.find((e) => e === holdId);
-      const store = entity ? sync.engine.store(mailboxId, entity) : undefined;
-      const state = store ? await store.state() : undefined;
-      if (!store || !entity || !state?.held)
+      const state = entity ? await readState(db, { mailboxId, entity }) : undefined;
+      if (!entity || !state?.held)
         throw new MailboxError(
           'not_found',
           `The mailbox has no held run "${holdId}"; list them with GET /api/v1/mailboxes/${mailboxId}/holds.`,
         );
-      await store.decideHold(decision);
-      const deletes = await pendingDeletesIn(crm, mailboxId, entity);
+      await decideHold(db, { mailboxId, entity }, decision);
+      const deletes = await pendingDeletes(db, { mailboxId, entity });
       // The next run carries the decision out; queue it now rather than wait for the schedule.
       let jobId: string | null = null;
       try {

@@ -7,7 +7,16 @@ import type { Principal } from '../crm/principal.ts';
 import { MailboxError } from '../mailboxes/errors.ts';
 import type { MailboxDomain } from '../mailboxes/index.ts';
 import { contactPatch } from '../sync/contacts/mapping.ts';
-import type { RunCounts, RunError, SkippedEntry } from '../sync/types.ts';
+import {
+  type ConflictUserResolution,
+  conflictsIn,
+  findConflict,
+  type LoggedConflict,
+  markConflictResolved,
+} from '../sync/store/conflicts.ts';
+import { pendingDeletes } from '../sync/store/links.ts';
+import { runsStartedBetween } from '../sync/store/runs.ts';
+import { heldRunsIn } from '../sync/store/states.ts';
 import type { MailboxSync } from './runtime.ts';
 import { assertEntity } from './runtime.ts';
 import { type ContactSyncSettings, contactEngineSettings } from './settings.ts';
@@ -70,7 +79,7 @@ export interface DashboardConflict {
   resolvedAt: string | null;
 }
 
-export type ConflictUserResolution = 'use_other_value' | 'acknowledged';
+export type { ConflictUserResolution };
 export type ConflictAction = 'use_other_value' | 'acknowledge';
 
 /**
@@ -114,14 +123,6 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
     return new Map((await domain.mailboxes.list(principal)).map((m) => [m.id, m.address]));
   }
 
-  async function markResolved(id: string, outcome: ConflictUserResolution, userId: string | null) {
-    await db
-      .updateTable('sync_conflicts')
-      .set({ user_resolution: outcome, resolved_at: new Date().toISOString(), resolved_by: userId })
-      .where('id', '=', id)
-      .execute();
-  }
-
   return {
     /**
      * Runs that started in [from, to), summed per bucket. Buckets are counted from `from`, so a
@@ -156,31 +157,19 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
         skipped: 0,
         errors: 0,
       }));
-      const ids = [...mailboxes.keys()];
-      if (ids.length > 0) {
-        const rows = await db
-          .selectFrom('sync_runs')
-          .select(['started_at', 'status', 'counts', 'conflicts', 'skipped', 'errors'])
-          .where('mailbox_id', 'in', ids)
-          .where('entity', '=', entity)
-          .where('started_at', '>=', from.toISOString())
-          .where('started_at', '<', to.toISOString())
-          .execute();
-        for (const row of rows) {
-          const index = Math.floor((new Date(row.started_at).getTime() - from.getTime()) / size);
-          const point = points[index];
-          if (!point) continue;
-          point.runs++;
-          if (row.status === 'failed') point.failedRuns++;
-          if (row.status === 'held') point.heldRuns++;
-          const counts = JSON.parse(row.counts) as RunCounts;
-          for (const side of ['import', 'export'] as const)
-            for (const key of ['created', 'updated', 'deleted', 'unlinked'] as const)
-              point[side][key] += counts[side]?.[key] ?? 0;
-          point.conflicts += Number(row.conflicts);
-          point.skipped += (JSON.parse(row.skipped) as SkippedEntry[]).length;
-          point.errors += (JSON.parse(row.errors) as RunError[]).length;
-        }
+      for (const run of await runsStartedBetween(db, [...mailboxes.keys()], entity, from, to)) {
+        const index = Math.floor((new Date(run.startedAt).getTime() - from.getTime()) / size);
+        const point = points[index];
+        if (!point) continue;
+        point.runs++;
+        if (run.status === 'failed') point.failedRuns++;
+        if (run.status === 'held') point.heldRuns++;
+        for (const side of ['import', 'export'] as const)
+          for (const key of ['created', 'updated', 'deleted', 'unlinked'] as const)
+            point[side][key] += run.counts[side]?.[key] ?? 0;
+        point.conflicts += run.conflicts;
+        point.skipped += run.skipped;
+        point.errors += run.errors;
       }
       return {
         from: from.toISOString(),
@@ -199,39 +188,16 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
     ): Promise<DashboardConflict[]> {
       const entity = assertEntity(query.entity);
       const mailboxes = await mailboxesOf(principal, query.mailboxId);
-      const ids = [...mailboxes.keys()];
-      if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('sync_conflicts')
-        .selectAll()
-        .where('mailbox_id', 'in', ids)
-        .where('entity', '=', entity)
-        .$if(query.state === 'open', (q) => q.where('user_resolution', 'is', null))
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(query.limit)
-        .execute();
+      const logged = await conflictsIn(db, [...mailboxes.keys()], entity, {
+        limit: query.limit,
+        open: query.state === 'open',
+      });
       const policies = new Map<string, ConflictPolicy>();
-      for (const id of new Set(rows.map((r) => r.mailbox_id)))
+      for (const id of new Set(logged.map((c) => c.mailboxId)))
         policies.set(id, (await sync.settings.read(id)).contacts.conflictPolicy);
-      const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as Record<string, unknown>));
-      return rows.map((r) => ({
-        id: r.id,
-        mailboxId: r.mailbox_id,
-        address: mailboxes.get(r.mailbox_id) ?? '',
-        runId: r.run_id,
-        recordId: r.record_id,
-        itemId: r.item_id,
-        fields: JSON.parse(r.fields) as string[],
-        base: parse(r.base),
-        crm: parse(r.crm_version),
-        exchange: parse(r.exchange_version),
-        resolution: r.resolution,
-        policy: policies.get(r.mailbox_id) ?? 'crm_wins',
-        at: r.at,
-        userResolution: (r.user_resolution as ConflictUserResolution | null) ?? null,
-        resolvedAt: r.resolved_at ?? null,
-      }));
+      return logged.map((c) =>
+        dashboardConflict(c, mailboxes.get(c.mailboxId) ?? '', policies.get(c.mailboxId)),
+      );
     },
 
     /**
@@ -245,39 +211,33 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
       conflictId: string,
       action: ConflictAction,
     ): Promise<DashboardConflict> {
-      const row = await db
-        .selectFrom('sync_conflicts')
-        .selectAll()
-        .where('id', '=', conflictId)
-        .executeTakeFirst();
+      const row = await findConflict(db, conflictId);
       const notFound = () =>
         new MailboxError('not_found', 'The conflict does not exist or is not in a mailbox you can see.');
       if (!row) throw notFound();
       const mailboxes = await mailboxesOf(principal);
-      if (!mailboxes.has(row.mailbox_id)) throw notFound();
-      if (row.user_resolution !== null)
+      if (!mailboxes.has(row.mailboxId)) throw notFound();
+      if (row.userResolution !== null)
         throw new MailboxError(
           'conflict',
           'The conflict was already settled; reload the dashboard to see its state.',
         );
-      const settings = (await sync.settings.read(row.mailbox_id)).contacts;
-      if (row.record_id !== null) {
+      const settings = (await sync.settings.read(row.mailboxId)).contacts;
+      if (row.recordId !== null) {
         // Reading and, for the other value, writing go through the CRM service, so a record
         // the principal may not see or edit answers as on the record routes.
-        const current = await crm.contacts.get(principal, row.record_id);
+        const current = await crm.contacts.get(principal, row.recordId);
         if (action === 'use_other_value') {
           const side = losingSide(row.resolution, settings.conflictPolicy);
-          const version = side === 'crm' ? row.crm_version : row.exchange_version;
-          if (version === null)
+          const other = side === 'crm' ? row.crm : row.exchange;
+          if (other === null)
             throw new MailboxError(
               'conflict',
               'The other side deleted the record, so there is no value to take; acknowledge the conflict instead.',
             );
-          const other = JSON.parse(version) as Record<string, unknown>;
-          const fields = JSON.parse(row.fields) as string[];
-          const changed = Object.fromEntries(fields.map((f) => [f, other[f] ?? null]));
+          const changed = Object.fromEntries(row.fields.map((f) => [f, other[f] ?? null]));
           const patch = contactPatch(changed, current, contactEngineSettings(settings).options);
-          await crm.contacts.update(principal, row.record_id, { ...patch, ifVersion: current.version });
+          await crm.contacts.update(principal, row.recordId, { ...patch, ifVersion: current.version });
         }
       } else if (action === 'use_other_value') {
         throw new MailboxError(
@@ -285,13 +245,15 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
           'The conflict has no CRM record to write to; acknowledge it instead.',
         );
       }
-      await markResolved(
+      await markConflictResolved(
+        db,
         row.id,
         action === 'acknowledge' ? 'acknowledged' : 'use_other_value',
         principal.userId,
+        new Date(),
       );
       const [view] = (
-        await this.conflicts(principal, { entity: row.entity, limit: 500, mailboxId: row.mailbox_id })
+        await this.conflicts(principal, { entity: row.entity, limit: 500, mailboxId: row.mailboxId })
       ).filter((c) => c.id === row.id);
       if (!view) throw notFound();
       return view;
@@ -300,26 +262,16 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
     /** Runs held by the mass-delete guard in every visible mailbox. */
     async holds(principal: Principal): Promise<DashboardHold[]> {
       const mailboxes = await mailboxesOf(principal);
-      const ids = [...mailboxes.keys()];
-      if (ids.length === 0) return [];
-      const held = await db
-        .selectFrom('sync_states')
-        .select(['mailbox_id', 'entity', 'held', 'hold_decision'])
-        .where('mailbox_id', 'in', ids)
-        .where('held', 'is not', null)
-        .orderBy('mailbox_id')
-        .orderBy('entity')
-        .execute();
       const out: DashboardHold[] = [];
-      for (const state of held) {
-        const deletes = await pendingDeletesIn(crm, state.mailbox_id, state.entity);
+      for (const held of await heldRunsIn(db, [...mailboxes.keys()])) {
+        const deletes = await pendingDeletes(db, held);
         out.push({
-          id: state.entity,
-          mailboxId: state.mailbox_id,
-          address: mailboxes.get(state.mailbox_id) ?? '',
-          entity: state.entity,
-          reason: state.held ?? '',
-          decision: (state.hold_decision as DashboardHold['decision']) ?? null,
+          id: held.entity,
+          mailboxId: held.mailboxId,
+          address: mailboxes.get(held.mailboxId) ?? '',
+          entity: held.entity,
+          reason: held.reason,
+          decision: held.decision,
           pendingDeletes: deletes.crm + deletes.exchange,
           deletes,
         });
@@ -329,28 +281,29 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
   };
 }
 
-/** How many held deletes would remove records in the CRM and items in Exchange. */
-export async function pendingDeletesIn(
-  crm: Crm,
-  mailboxId: string,
-  entity: string,
-): Promise<{ crm: number; exchange: number }> {
-  const rows = await crm.store.db
-    .selectFrom('sync_links')
-    .select(['delete_mark'])
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('mailbox_id', '=', mailboxId)
-    .where('entity', '=', entity)
-    .where('delete_mark', 'is not', null)
-    .groupBy('delete_mark')
-    .execute();
-  // A link's mark names the side the delete was made on; it is carried out on the other.
-  const out = { crm: 0, exchange: 0 };
-  for (const r of rows) {
-    if (r.delete_mark === 'exchange') out.crm += Number(r.n);
-    else if (r.delete_mark === 'crm') out.exchange += Number(r.n);
-  }
-  return out;
+/** A logged conflict as the dashboard shows it: with its mailbox's address and conflict policy. */
+function dashboardConflict(
+  c: LoggedConflict,
+  address: string,
+  policy: ConflictPolicy = 'crm_wins',
+): DashboardConflict {
+  return {
+    id: c.id,
+    mailboxId: c.mailboxId,
+    address,
+    runId: c.runId,
+    recordId: c.recordId,
+    itemId: c.itemId,
+    fields: c.fields,
+    base: c.base,
+    crm: c.crm,
+    exchange: c.exchange,
+    resolution: c.resolution,
+    policy,
+    at: c.at,
+    userResolution: c.userResolution,
+    resolvedAt: c.resolvedAt,
+  };
 }
 
 export type SyncDashboard = ReturnType<typeof createSyncDashboard>;

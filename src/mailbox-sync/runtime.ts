@@ -13,7 +13,14 @@ import { contactsEntity } from '../sync/contacts/entity.ts';
 import { type RunResult, SyncEngine } from '../sync/engine.ts';
 import { isDeadPredecessor, processAlive, processLeaseOwner } from '../sync/lease.ts';
 import { SYNC_JOB, type SyncJobData, scheduleMailboxSync, syncNow } from '../sync/schedule.ts';
-import { leaseOwners, type RunRecord, releaseLeasesOf, requestedRuns } from '../sync/state-store.ts';
+import { latestRuns, type RunRecord } from '../sync/store/runs.ts';
+import {
+  clearRunRequest,
+  leaseOwners,
+  releaseLeasesOf,
+  requestedRuns,
+  requestRun,
+} from '../sync/store/states.ts';
 import { assertSyncable } from './eligibility.ts';
 import { isSyncError, SyncError } from './errors.ts';
 import { SyncPolicyStore } from './policy.ts';
@@ -155,8 +162,8 @@ export function createMailboxSync(options: MailboxSyncOptions) {
    * kept with the sync state too, so a restart in between does not lose it.
    */
   async function retryLater(mailboxId: string, entity: SyncEntity, result: RunResult): Promise<void> {
-    const store = engine.store(mailboxId, entity);
-    const recent = await store.runs(12);
+    const scope = { mailboxId, entity };
+    const recent = await latestRuns(crm.store.db, scope, 12);
     const firstOk = recent.findIndex((r) => r.status !== 'failed');
     const failures = firstOk === -1 ? recent.length : firstOk;
     let delayMs = retryDelay(failures, retryBaseMs);
@@ -167,7 +174,7 @@ export function createMailboxSync(options: MailboxSyncOptions) {
       .executeTakeFirst();
     if (row?.throttled_until)
       delayMs = Math.max(delayMs, Date.parse(row.throttled_until) - now().getTime() + 1_000);
-    await store.request('retry', new Date(now().getTime() + delayMs));
+    await requestRun(crm.store.db, scope, 'retry', new Date(now().getTime() + delayMs));
     log?.warn(
       { mailboxId, entity, runId: result.runId, error: result.error, retryInMs: delayMs },
       'sync run failed; it will be retried',
@@ -186,7 +193,7 @@ export function createMailboxSync(options: MailboxSyncOptions) {
         if (!isSyncError(error)) throw error;
         // Refused (disconnected, deselected, …): no retry, and no more automatic runs.
         log?.info({ mailboxId, entity, code: error.code }, 'sync refused');
-        await engine.store(mailboxId, entity).clearRequest();
+        await clearRunRequest(crm.store.db, { mailboxId, entity });
         await unschedule(mailboxId);
         for (const notify of finished) notify(job.data, error);
         return;
@@ -233,7 +240,7 @@ export function createMailboxSync(options: MailboxSyncOptions) {
   }
 
   async function runRecord(mailboxId: string, entity: string, runId: string): Promise<RunRecord> {
-    const runs = await engine.store(mailboxId, entity).runs(20);
+    const runs = await latestRuns(crm.store.db, { mailboxId, entity }, 20);
     const run = runs.find((r) => r.id === runId);
     if (!run) throw new Error(`run ${runId} was not recorded`);
     return run;
@@ -298,7 +305,7 @@ export function createMailboxSync(options: MailboxSyncOptions) {
       const name = assertEntity(entity);
       await assertSyncable(crm.store.db, mailboxId, now());
       // Kept until a run starts, so that a restart before then does not drop it.
-      await engine.store(mailboxId, name).request('manual', now());
+      await requestRun(crm.store.db, { mailboxId, entity: name }, 'manual', now());
       return syncNow(queue, mailboxId, name);
     },
 

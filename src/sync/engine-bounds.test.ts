@@ -10,7 +10,8 @@ import type { ChangePage, ExchangeConnector } from '../connectors/types.ts';
 import { contactsEntity } from './contacts/entity.ts';
 import { SyncEngine, type SyncEngineOptions } from './engine.ts';
 import { SimulatedCrash } from './executor.ts';
-import { SyncStore } from './state-store.ts';
+import { latestRuns } from './store/runs.ts';
+import { claimLease } from './store/states.ts';
 
 let fx: CrmFixture;
 beforeAll(async () => {
@@ -71,8 +72,8 @@ async function world(pages?: Pages, options: Partial<SyncEngineOptions> = {}) {
     pageSize: 10,
     ...options,
   });
-  const store = new SyncStore(fx.crm.store.db, mailboxId, 'contacts');
-  return { mailboxId, exchange, requests, engine, store, source };
+  const scope = { mailboxId, entity: 'contacts' };
+  return { mailboxId, exchange, requests, engine, scope, source };
 }
 
 let fresh = 0;
@@ -127,7 +128,7 @@ describe('a run that a server would hold for ever', () => {
     expect(result.status).toBe('failed');
     expect(result.error?.code).toBe('run_time_budget');
     expect(Date.now() - started).toBeLessThan(5_000);
-    const [run] = await w.store.runs(1);
+    const [run] = await latestRuns(fx.crm.store.db, w.scope, 1);
     expect(run).toMatchObject({ status: 'failed', errors: [{ ref: 'run', code: 'run_time_budget' }] });
   });
 
@@ -146,8 +147,7 @@ describe('a run that a server would hold for ever', () => {
     const running = w.engine.syncMailbox(w.mailboxId, 'contacts');
     // Well past the lease's length, the run still holds it: it was renewed.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const other = new SyncStore(fx.crm.store.db, w.mailboxId, 'contacts');
-    expect(await other.claim('second', new Date(), 150)).toBe(false);
+    expect(await claimLease(fx.crm.store.db, w.scope, 'second', new Date(), 150)).toBe(false);
     // Another worker takes it over (as after a long pause of this one): the run must stop.
     await fx.crm.store.db
       .updateTable('sync_states')
@@ -173,7 +173,7 @@ describe('a run that a server would hold for ever', () => {
     expect(result.status).toBe('abandoned');
     expect(result.error?.code).toBe('shutdown');
     // The lease is released, so the next process start is not kept waiting.
-    expect(await w.store.claim('next', new Date(), 60_000)).toBe(true);
+    expect(await claimLease(fx.crm.store.db, w.scope, 'next', new Date(), 60_000)).toBe(true);
   });
 });
 
@@ -187,7 +187,7 @@ describe("a run's counts", () => {
     });
     for (let i = 0; i < 50; i++) w.exchange.userCreate(contact(i));
     await expect(w.engine.syncMailbox(w.mailboxId, 'contacts')).rejects.toBeInstanceOf(SimulatedCrash);
-    const [killed] = await w.store.runs(1);
+    const [killed] = await latestRuns(fx.crm.store.db, w.scope, 1);
     expect(killed.status).toBe('running');
     expect(killed.counts.import.created).toBeGreaterThanOrEqual(20);
     // The next run closes it as abandoned, with its counts kept.
@@ -197,7 +197,7 @@ describe("a run's counts", () => {
       .where('mailbox_id', '=', w.mailboxId)
       .execute();
     await w.engine.syncMailbox(w.mailboxId, 'contacts');
-    const abandoned = (await w.store.runs(2)).find((r) => r.id === killed.id)!;
+    const abandoned = (await latestRuns(fx.crm.store.db, w.scope, 2)).find((r) => r.id === killed.id)!;
     expect(abandoned.status).toBe('abandoned');
     expect(abandoned.counts.import.created).toBe(killed.counts.import.created);
   });

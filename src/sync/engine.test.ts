@@ -1,6 +1,5 @@
 // What a run remembers and where: the records and items its reads handled are marked on the
-// link rows (not kept in memory), the export pass skips what a read already handled, and a run
-// record lists so many skipped values and errors and counts the rest.
+// link rows (not kept in memory), and the export pass skips what a read already handled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmFixture } from '../../test/support/crm-fixture.ts';
 import { setupCrm } from '../../test/support/crm-fixture.ts';
@@ -8,7 +7,8 @@ import { FakeExchange } from '../../test/support/fake-exchange.ts';
 import { contactSettings, MemoryMailboxSource } from '../../test/support/sandbox-source.ts';
 import { contactsEntity } from './contacts/entity.ts';
 import { SyncEngine } from './engine.ts';
-import { SyncStore } from './state-store.ts';
+import { linksByItem } from './store/links.ts';
+import { decideHold } from './store/states.ts';
 import type { EntityDefinition, EntitySyncSettings } from './types.ts';
 
 let fx: CrmFixture;
@@ -107,7 +107,7 @@ describe('a run keeps its bookkeeping on the link rows', () => {
     w.exchange.expireCursors();
     // 55 of 60 gone is beyond the mass-delete guard: it holds, then an approval lets it through.
     expect((await w.sync()).status).toBe('held');
-    await new SyncStore(fx.crm.store.db, w.mailboxId, 'contacts').decideHold('approve');
+    await decideHold(fx.crm.store.db, { mailboxId: w.mailboxId, entity: 'contacts' }, 'approve');
     const run = await w.sync();
     expect(run.status).toBe('succeeded');
     expect(run.tally?.counts.import.deleted).toBe(55);
@@ -121,7 +121,11 @@ describe('a run keeps its bookkeeping on the link rows', () => {
     expect((await w.sync()).tally?.counts.import.created).toBe(40);
     // 30 items deleted in Exchange while the cursor was lost, their records edited in the CRM:
     // the sweep finds each delete meeting an edit, and the CRM wins with a new item.
-    const links = await new SyncStore(fx.crm.store.db, w.mailboxId, 'contacts').linksByItem(ids.slice(0, 30));
+    const links = await linksByItem(
+      fx.crm.store.db,
+      { mailboxId: w.mailboxId, entity: 'contacts' },
+      ids.slice(0, 30),
+    );
     const records = await fx.crm.contacts.getMany(
       w.owner,
       [...links.values()].map((l) => l.recordId!),
@@ -137,42 +141,5 @@ describe('a run keeps its bookkeeping on the link rows', () => {
     expect(run.tally?.counts.import.deleted).toBe(0);
     expect(w.exchange.contents()).toHaveLength(40);
     expect((await fx.crm.contacts.list(w.owner, { cursor: null, limit: 100 })).items).toHaveLength(40);
-  });
-});
-
-describe('run records', () => {
-  it('list the first 1000 skipped values and errors and say how many more there were', async () => {
-    const store = new SyncStore(fx.crm.store.db, 'engine-test-records', 'contacts');
-    const startedAt = new Date();
-    const runId = await store.startRun('manual', startedAt);
-    const skipped = Array.from({ length: 1003 }, (_, i) => ({
-      ref: `record r${i} emails`,
-      reason: 'no room',
-    }));
-    const errors = Array.from({ length: 10 }, (_, i) => ({
-      ref: `item i${i}`,
-      code: 'crm_invalid',
-      message: 'bad',
-    }));
-    await store.finishRun(runId, {
-      status: 'succeeded',
-      counts: {
-        import: { created: 0, updated: 0, deleted: 0, unlinked: 0 },
-        export: { created: 0, updated: 0, deleted: 0, unlinked: 0 },
-      },
-      conflicts: 0,
-      skipped,
-      errors,
-      unlisted: { skipped: 4, errors: 0 },
-      startedAt,
-    });
-    const [run] = await store.runs(1);
-    expect(run.skipped).toHaveLength(1001);
-    expect(run.skipped[999]).toEqual(skipped[999]);
-    expect(run.skipped[1000]).toEqual({
-      ref: 'run',
-      reason: '7 more skipped values are not listed here; a run lists the first 1000.',
-    });
-    expect(run.errors).toEqual(errors);
   });
 });

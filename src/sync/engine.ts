@@ -10,7 +10,6 @@ import type { Crm } from '../crm/index.ts';
 import type { Principal } from '../crm/principal.ts';
 import {
   type Checkpoint,
-  type DeleteMark,
   type ExecutionContext,
   execute,
   executeDeletes,
@@ -28,7 +27,12 @@ import {
   type PlanSettings,
   planPair,
 } from './planner.ts';
-import { emptyCounts, type StoredLink, SyncStore, settled } from './state-store.ts';
+import * as linkStore from './store/links.ts';
+import { type DeleteMark, type StoredLink, toLinkState } from './store/links.ts';
+import * as runStore from './store/runs.ts';
+import type { Db, SyncScope } from './store/scope.ts';
+import * as stateStore from './store/states.ts';
+import * as tagStore from './store/tags.ts';
 import type { EntityDefinition, EntitySyncSettings, MailboxSource, RunStatus } from './types.ts';
 
 export interface SyncEngineOptions {
@@ -78,8 +82,9 @@ export class SyncEngine {
     this.entities = new Map(options.entities.map((e) => [e.name, e]));
   }
 
-  store(mailboxId: string, entity: string): SyncStore {
-    return new SyncStore(this.options.crm.store.db, mailboxId, entity);
+  /** The database the engine keeps its state in (see src/sync/store/). */
+  get db(): Db {
+    return this.options.crm.store.db;
   }
 
   /** "Sync now" (E3) and the scheduled job both end here. */
@@ -99,22 +104,23 @@ export class SyncEngine {
     const now = this.options.now ?? (() => new Date());
     const owner = this.options.owner ?? `worker-${randomUUID()}`;
     const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
-    const store = this.store(mailboxId, entityName);
+    const db = this.db;
+    const scope: SyncScope = { mailboxId, entity: entityName };
     if (options.signal?.aborted) return { status: 'busy' };
-    if (!(await store.claim(owner, now(), leaseMs))) return { status: 'busy' };
+    if (!(await stateStore.claimLease(db, scope, owner, now(), leaseMs))) return { status: 'busy' };
     // This run serves any run asked for until now.
-    await store.clearRequest();
+    await stateStore.clearRunRequest(db, scope);
     const guard = new RunGuard({
       signal: options.signal,
       maxRunMs: this.options.maxRunMs ?? DEFAULT_MAX_RUN_MS,
       leaseMs,
-      renew: () => store.renew(owner, now(), leaseMs),
+      renew: () => stateStore.renewLease(db, scope, owner, now(), leaseMs),
     });
 
     const startedAt = now();
-    const runId = await store.startRun(trigger, startedAt);
+    const runId = await runStore.startRun(db, scope, trigger, startedAt);
     const tally: RunTally = {
-      counts: emptyCounts(),
+      counts: runStore.emptyCounts(),
       conflicts: 0,
       skipped: [],
       errors: [],
@@ -131,7 +137,9 @@ export class SyncEngine {
         engine: this.options,
         entity,
         settings,
-        store,
+        db,
+        scope,
+        now,
         runId,
         tally,
         mailboxId,
@@ -160,18 +168,23 @@ export class SyncEngine {
     }
     await guard.end();
     // Stopped by a shutdown: asked for again, so that the next start runs it.
-    if (status === 'abandoned') await store.request(trigger, now());
-    await store.finishRun(runId, {
-      status,
-      counts: tally.counts,
-      conflicts: tally.conflicts,
-      skipped: tally.skipped,
-      errors: tally.errors,
-      unlisted: tally.unlisted,
-      startedAt,
-      exchangeRequests: counter.requests,
-    });
-    await store.release(owner);
+    if (status === 'abandoned') await stateStore.requestRun(db, scope, trigger, now());
+    await runStore.finishRun(
+      db,
+      runId,
+      {
+        status,
+        counts: tally.counts,
+        conflicts: tally.conflicts,
+        skipped: tally.skipped,
+        errors: tally.errors,
+        counted: tally.unlisted,
+        startedAt,
+        exchangeRequests: counter.requests,
+      },
+      now(),
+    );
+    await stateStore.releaseLease(db, scope, owner);
     await this.options.source.recordOutcome?.(mailboxId, {
       mailboxId,
       entity: entityName,
@@ -337,7 +350,9 @@ interface RunInput {
   engine: SyncEngineOptions;
   entity: EntityDefinition;
   settings: EntitySyncSettings;
-  store: SyncStore;
+  db: Db;
+  scope: SyncScope;
+  now: () => Date;
   runId: string;
   tally: RunTally;
   mailboxId: string;
@@ -358,6 +373,8 @@ interface CrmChanges {
 
 class Run {
   private readonly input: RunInput;
+  private readonly db: Db;
+  private readonly scope: SyncScope;
   private readonly ctx: ExecutionContext;
   private readonly plan: PlanSettings;
   /**
@@ -375,13 +392,15 @@ class Run {
 
   constructor(input: RunInput) {
     this.input = input;
+    this.db = input.db;
+    this.scope = input.scope;
     const hook = input.engine.checkpoint;
     const checkpoint: Checkpoint = async (step) => {
       input.guard.check();
       if (hook) await hook(step);
       // Counts as the run goes, so a run that is killed or stopped still shows what it did.
       if (step.startsWith('page:') || step.startsWith('export:'))
-        await input.store.saveProgress(input.runId, input.tally);
+        await runStore.saveRunProgress(input.db, input.runId, input.tally);
     };
     this.ctx = {
       crm: input.engine.crm,
@@ -391,7 +410,9 @@ class Run {
       options: input.entity.forProtocol
         ? input.entity.forProtocol(input.settings.options, input.connector.protocol)
         : input.settings.options,
-      store: input.store,
+      db: input.db,
+      scope: input.scope,
+      now: input.now,
       runId: input.runId,
       tally: input.tally,
       checkpoint,
@@ -418,26 +439,30 @@ class Run {
 
   /** Returns the hold reason when the mass-delete guard stopped the run. */
   async run(): Promise<string | undefined> {
-    const { store, settings } = this.input;
-    const state = await store.state();
+    const { settings } = this.input;
+    const state = await stateStore.readState(this.db, this.scope);
     const scopeHash = this.entity.scopeKey(settings.options);
     const changes = await this.readCrmChanges(
       state.journalVersion ?? state.fullPassSince,
       state.journalVersion === null || state.scopeHash !== scopeHash,
     );
     if (state.journalVersion === null && state.fullPassSince === null)
-      await store.beginFullPass(changes.head);
+      await stateStore.beginFullPass(this.db, this.scope, changes.head);
     await this.ctx.checkpoint('start');
 
     await this.adoptImportedRecords();
-    this.exportIntents = await store.linksInState('export_pending');
+    this.exportIntents = await linkStore.linksInState(this.db, this.scope, 'export_pending');
 
     const folders = await this.syncFolders();
     // Items of a folder deleted in Exchange went with it: deletes, not items to unlink and
     // export again. A folder that still exists but is no longer chosen is unlinked.
-    for (const folderId of await store.linkedFoldersOutside(folders))
+    for (const folderId of await linkStore.linkedFoldersOutside(this.db, this.scope, folders))
       if (!(await this.folderExists(folderId))) await this.folderGone(folderId, changes);
-    this.input.tally.counts.import.unlinked += await store.deleteLinksOutside(folders);
+    this.input.tally.counts.import.unlinked += await linkStore.deleteLinksOutside(
+      this.db,
+      this.scope,
+      folders,
+    );
     for (const folderId of folders) {
       try {
         await this.readFolder(folderId, state.cursors[folderId], changes);
@@ -452,19 +477,20 @@ class Run {
     }
     // Export intents no item was found for: the create never reached Exchange. Drop them; the
     // export pass below creates the item again.
-    const orphans = (await store.linksInState('export_pending')).map((l) => l.id);
-    await store.deleteLinks(orphans);
+    const orphans = (await linkStore.linksInState(this.db, this.scope, 'export_pending')).map((l) => l.id);
+    await linkStore.deleteLinks(this.db, orphans);
 
     await this.exportChanges(changes);
     // Move the folder cursors past our own creates: a server may leave out an item that was
     // created and deleted after a cursor, and then its delete would never reach the CRM.
     for (const folderId of this.ctx.createdIn) {
-      const { cursors } = await store.state();
+      const { cursors } = await stateStore.readState(this.db, this.scope);
       if (cursors[folderId] !== undefined) await this.readFolder(folderId, cursors[folderId], changes);
     }
     const held = await this.runDeletes();
     if (held) return held;
-    if (!this.input.tally.blocked) await store.saveJournalVersion(changes.head, scopeHash);
+    if (!this.input.tally.blocked)
+      await stateStore.saveJournalVersion(this.db, this.scope, changes.head, scopeHash, this.input.now());
     await this.ctx.checkpoint('journal');
     return undefined;
   }
@@ -492,8 +518,8 @@ class Run {
 
   /** Import intents whose CRM record was created before the crash get that record. */
   private async adoptImportedRecords(): Promise<void> {
-    const { store, engine, mailboxId } = this.input;
-    const intents = await store.linksInState('import_pending');
+    const { engine, mailboxId } = this.input;
+    const intents = await linkStore.linksInState(this.db, this.scope, 'import_pending');
     if (intents.length === 0) return;
     const attempted = intents.filter((i) => i.intentJournalVersion !== null);
     const ownCreates: Array<{ version: number; recordId: string }> = [];
@@ -522,14 +548,18 @@ class Run {
     );
     // The record may have been edited, hidden or deleted since: the pass below sees to that.
     for (const m of matches)
-      await store.updateLink(m.intent.linkId, {
-        recordId: m.record.recordId,
-        recordVersion: m.record.version,
-        state: 'linked',
-      });
+      await linkStore.linkImported(
+        this.db,
+        m.intent.linkId,
+        { recordId: m.record.recordId, recordVersion: m.record.version },
+        this.input.now(),
+      );
     const adopted = new Set(matches.map((m) => m.intent.linkId));
     // The rest never reached the CRM; their items are read again (the cursor was not saved).
-    await store.deleteLinks(intents.filter((i) => !adopted.has(i.id)).map((i) => i.id));
+    await linkStore.deleteLinks(
+      this.db,
+      intents.filter((i) => !adopted.has(i.id)).map((i) => i.id),
+    );
     await this.ctx.checkpoint('recovered');
   }
 
@@ -563,11 +593,10 @@ class Run {
    * the deletes wait for the mass-delete guard like any others.
    */
   private async folderGone(folderId: string, changes: CrmChanges): Promise<void> {
-    const { store } = this.input;
     const { read, unlisted } = this.newRead();
-    await store.markUnlisted(folderId, unlisted);
+    await linkStore.markAwaitingListing(this.db, this.scope, folderId, unlisted);
     await this.missingAfterFullRead(folderId, unlisted, changes, read);
-    await store.saveCursor(folderId, null);
+    await stateStore.saveCursor(this.db, this.scope, folderId, null, this.input.now());
   }
 
   private async syncFolders(): Promise<string[]> {
@@ -584,13 +613,13 @@ class Run {
   }
 
   private async readFolder(folderId: string, cursor: string | undefined, changes: CrmChanges): Promise<void> {
-    const { connector, engine, store } = this.input;
+    const { connector, engine } = this.input;
     const fromScratch = cursor === undefined;
     // Each item this read lists marks its link with `read`. Only links that existed before a
     // read from scratch can have lost their item unnoticed: they start out with `unlisted`, and
     // those still carrying it after the last page are gone from Exchange.
     const { read, unlisted } = this.newRead();
-    if (fromScratch) await store.markUnlisted(folderId, unlisted);
+    if (fromScratch) await linkStore.markAwaitingListing(this.db, this.scope, folderId, unlisted);
     let page = 0;
     // A server that hands back a position it already gave in this read would be followed for
     // ever (a nextLink pointing at itself, a sync state that never moves on).
@@ -623,11 +652,13 @@ class Run {
         // (the pages it had applied are no-ops then) rather than resume without that sweep.
         const keep = pageBlocked || (fromScratch && !changePage.done) ? undefined : changePage.cursor;
         if (fromScratch && changePage.done && !pageBlocked) {
-          await store.markDeletesAndSaveCursor(marks, folderId, undefined);
+          await linkStore.markDeletes(this.db, marks, this.input.now());
           await this.missingAfterFullRead(folderId, unlisted, changes, read);
-          await store.saveCursor(folderId, changePage.cursor);
+          await stateStore.saveCursor(this.db, this.scope, folderId, changePage.cursor, this.input.now());
+        } else if (keep === undefined) {
+          await linkStore.markDeletes(this.db, marks, this.input.now());
         } else {
-          await store.markDeletesAndSaveCursor(marks, folderId, keep);
+          await this.markDeletesAndSaveCursor(marks, folderId, keep);
         }
         await this.ctx.checkpoint(`page:${folderId}:${page++}`);
         // Items are kept only while their page is applied, so memory does not grow with the
@@ -638,11 +669,24 @@ class Run {
     } catch (error) {
       if (isConnectorError(error, 'resync_needed') && !fromScratch) {
         // The server forgot our position: read the folder again from the start.
-        await store.saveCursor(folderId, null);
+        await stateStore.saveCursor(this.db, this.scope, folderId, null, this.input.now());
         return this.readFolder(folderId, undefined, changes);
       }
       throw error;
     }
+  }
+
+  /** Marks a page's deletes for the guard and saves the folder's cursor, in one transaction. */
+  private async markDeletesAndSaveCursor(
+    marks: DeleteMark[],
+    folderId: string,
+    cursor: string,
+  ): Promise<void> {
+    const now = this.input.now();
+    await this.db.transaction().execute(async (trx) => {
+      await linkStore.markDeletes(trx, marks, now);
+      await stateStore.saveCursor(trx, this.scope, folderId, cursor, now);
+    });
   }
 
   /**
@@ -650,10 +694,17 @@ class Run {
    * are read from the database a page at a time, so memory stays flat however many there are.
    */
   private async missingAfterFullRead(folderId: string, unlisted: string, changes: CrmChanges, read: string) {
-    const { store, engine } = this.input;
+    const { engine } = this.input;
     let after: string | null = null;
     for (;;) {
-      const gone = await store.stillUnlisted(folderId, unlisted, after, engine.pageSize ?? 256);
+      const gone = await linkStore.stillAwaitingListing(
+        this.db,
+        this.scope,
+        folderId,
+        unlisted,
+        after,
+        engine.pageSize ?? 256,
+      );
       if (gone.length === 0) return;
       after = gone[gone.length - 1].id;
       const marks = await this.applyExchangePage(
@@ -663,7 +714,7 @@ class Run {
         changes,
         read,
       );
-      await store.markDeletesAndSaveCursor(marks, undefined, undefined);
+      await linkStore.markDeletes(this.db, marks, this.input.now());
     }
   }
 
@@ -702,8 +753,7 @@ class Run {
     changes: CrmChanges,
     read: string,
   ): Promise<DeleteMark[]> {
-    const { store } = this.input;
-    const links = await store.linksByItem([...upserts.map((u) => u.id), ...deletes]);
+    const links = await linkStore.linksByItem(this.db, this.scope, [...upserts.map((u) => u.id), ...deletes]);
     const observed = new Map<string, ExchangeSide>();
     for (const u of upserts) {
       this.ctx.knownItems.set(u.id, u.item);
@@ -735,7 +785,12 @@ class Run {
       const stored = this.exportIntents.find((i) => i.id === intent.linkId)!;
       // No version yet: the item is compared with what was sent, so an edit the user made to
       // it before the resume counts as an Exchange change.
-      await store.updateLink(intent.linkId, { itemId: item.itemId, itemVersion: '', state: 'linked' });
+      await linkStore.linkExported(
+        this.db,
+        intent.linkId,
+        { itemId: item.itemId, itemVersion: '' },
+        this.input.now(),
+      );
       this.exportIntents = this.exportIntents.filter((i) => i.id !== intent.linkId);
       links.set(item.itemId, { ...stored, itemId: item.itemId, itemVersion: '', state: 'linked' });
     }
@@ -752,7 +807,7 @@ class Run {
     for (const [itemId, exchange] of observed) {
       const link = links.get(itemId);
       if (link?.deleteMark || (link && link.state !== 'linked')) continue;
-      const settledLink = link ? settled(link) : undefined;
+      const settledLink = link ? toLinkState(link) : undefined;
       const crm = settledLink ? crmSides.get(settledLink.recordId) : undefined;
       if (settledLink) handled.push(settledLink.recordId);
       pairs.push({ link: settledLink, exchange, crm });
@@ -761,7 +816,7 @@ class Run {
     const marks = await execute(this.ctx, actions);
     // The listing mark tells the export pass which records this read handled, and the sweep
     // after a read from scratch which items it listed (newly linked ones included).
-    const stillLinked = await store.markListed([...observed.keys()], read);
+    const stillLinked = await linkStore.markListedBy(this.db, this.scope, [...observed.keys()], read);
     for (const recordId of handled) if (!stillLinked.has(recordId)) this.consumedUnlinked.add(recordId);
     return marks;
   }
@@ -779,10 +834,10 @@ class Run {
   ): Promise<Map<string, CrmSide>> {
     const out = new Map<string, CrmSide>();
     if (recordIds.length === 0) return out;
-    const { engine, store, principal } = this.input;
+    const { engine, principal } = this.input;
     const service = this.entity.service(engine.crm);
     const records = await service.getMany(principal, recordIds);
-    const tagged = await store.tagged(recordIds);
+    const tagged = await tagStore.taggedAmong(this.db, this.scope, recordIds);
     for (const r of records) {
       const projection = this.entity.fromRecord(r, this.ctx.options);
       const link = links.get(r.id);
@@ -809,7 +864,7 @@ class Run {
   }
 
   private async exportChanges(changes: CrmChanges): Promise<void> {
-    const { engine, store } = this.input;
+    const { engine } = this.input;
     const batchSize = engine.batchSize ?? 200;
     let batch = 0;
     // Each record is handled once a run: not again after a read of this run handled it, nor,
@@ -819,10 +874,10 @@ class Run {
         (id) => !this.consumedUnlinked.has(id) && !(afterChanged && changes.changed.has(id)),
       );
       if (todo.length === 0) return;
-      const listed = await store.listedRecords(todo, this.reads);
+      const listed = await linkStore.recordsListedBy(this.db, this.scope, todo, this.reads);
       if (listed.size > 0) todo = todo.filter((id) => !listed.has(id));
       if (todo.length === 0) return;
-      const links = await store.linksByRecord(todo);
+      const links = await linkStore.linksByRecord(this.db, this.scope, todo);
       const sides = await this.observeRecords(todo, changes, links);
       const pairs: Pair[] = [];
       for (const id of todo) {
@@ -830,11 +885,11 @@ class Run {
         if (link && (link.state !== 'linked' || link.deleteMark)) continue;
         const crm = sides.get(id);
         if (!link && crm?.kind !== 'present') continue;
-        pairs.push({ link: link ? settled(link) : undefined, crm });
+        pairs.push({ link: link ? toLinkState(link) : undefined, crm });
       }
       const actions = pairs.flatMap((p) => planPair(p, this.plan));
       const marks = await execute(this.ctx, actions);
-      await store.markDeletesAndSaveCursor(marks, undefined, undefined);
+      await linkStore.markDeletes(this.db, marks, this.input.now());
       this.ctx.knownItems.clear();
       await this.ctx.checkpoint(`export:${batch++}`);
     };
@@ -857,38 +912,25 @@ class Run {
       } while (cursor);
     } else {
       // Newly tagged records export even though they did not change.
-      const tagged = await store.db
-        .selectFrom('sync_tags')
-        .leftJoin('sync_links', (join) =>
-          join
-            .onRef('sync_links.record_id', '=', 'sync_tags.record_id')
-            .onRef('sync_links.mailbox_id', '=', 'sync_tags.mailbox_id')
-            .onRef('sync_links.entity', '=', 'sync_tags.entity'),
-        )
-        .select('sync_tags.record_id')
-        .where('sync_tags.mailbox_id', '=', this.input.mailboxId)
-        .where('sync_tags.entity', '=', this.entity.name)
-        .where('sync_links.id', 'is', null)
-        .execute();
-      const ids = tagged.map((t) => t.record_id);
+      const ids = await tagStore.taggedNotLinked(this.db, this.scope);
       for (let i = 0; i < ids.length; i += batchSize) await handle(ids.slice(i, i + batchSize), true);
     }
   }
 
   /** The mass-delete guard (E5), then the deletes it allows. */
   private async runDeletes(): Promise<string | undefined> {
-    const { store, settings } = this.input;
-    const pending = await store.countMarkedForDelete();
-    const state = await store.state();
+    const { settings } = this.input;
+    const pending = await linkStore.countMarkedForDelete(this.db, this.scope);
+    const state = await stateStore.readState(this.db, this.scope);
     if (pending === 0) {
-      if (state.held) await store.clearHold();
+      if (state.held) await stateStore.clearHold(this.db, this.scope);
       return undefined;
     }
     // The marked links are handled a page at a time, so memory does not grow with a mass delete.
     const eachPage = async (work: (marked: StoredLink[]) => Promise<unknown>) => {
       let after: string | null = null;
       for (;;) {
-        const marked = await store.markedForDeleteAfter(after, 500);
+        const marked = await linkStore.markedForDeleteAfter(this.db, this.scope, after, 500);
         if (marked.length === 0) return;
         after = marked[marked.length - 1].id;
         await work(marked);
@@ -896,14 +938,17 @@ class Run {
     };
     if (state.holdDecision === 'unlink') {
       await eachPage(async (marked) => {
-        await store.deleteLinks(marked.map((l) => l.id));
+        await linkStore.deleteLinks(
+          this.db,
+          marked.map((l) => l.id),
+        );
         for (const l of marked)
           this.input.tally.counts[l.deleteMark === 'crm' ? 'export' : 'import'].unlinked++;
       });
-      await store.clearHold();
+      await stateStore.clearHold(this.db, this.scope);
       return undefined;
     }
-    const linkedCount = await store.countLinked();
+    const linkedCount = await linkStore.countLinked(this.db, this.scope);
     const decision = massDeleteGuard(
       pending,
       linkedCount,
@@ -911,16 +956,16 @@ class Run {
       state.holdDecision === 'approve',
     );
     if (!decision.proceed) {
-      await store.hold(decision.reason);
+      await stateStore.holdRun(this.db, this.scope, decision.reason);
       return decision.reason;
     }
     await eachPage((marked) =>
       executeDeletes(
         this.ctx,
-        marked.map((l) => ({ ...settled(l), side: l.deleteMark! })),
+        marked.map((l) => ({ ...toLinkState(l), side: l.deleteMark! })),
       ),
     );
-    if (state.held) await store.clearHold();
+    if (state.held) await stateStore.clearHold(this.db, this.scope);
     return undefined;
   }
 }

@@ -10,7 +10,10 @@ import type { Crm } from '../crm/index.ts';
 import type { Principal } from '../crm/principal.ts';
 import type { Action, LinkState } from './planner.ts';
 import { fingerprint } from './snapshot.ts';
-import type { SyncStore } from './state-store.ts';
+import { recordConflict } from './store/conflicts.ts';
+import type { DeleteMark } from './store/links.ts';
+import * as linkStore from './store/links.ts';
+import type { Db, SyncScope } from './store/scope.ts';
 import type { EntityDefinition, RunCounts, RunError, SkippedEntry } from './types.ts';
 
 /** Thrown by the test hook to simulate a killed process: nothing is cleaned up. */
@@ -67,7 +70,11 @@ export interface ExecutionContext {
   connector: ExchangeConnector;
   entity: EntityDefinition;
   options: unknown;
-  store: SyncStore;
+  /** The database and the run's mailbox and entity, for the link table and the conflict log. */
+  db: Db;
+  scope: SyncScope;
+  /** The engine's clock. */
+  now: () => Date;
   runId: string;
   tally: RunTally;
   checkpoint: Checkpoint;
@@ -79,10 +86,7 @@ export interface ExecutionContext {
   createdIn: Set<string>;
 }
 
-export interface DeleteMark {
-  id: string;
-  side: 'exchange' | 'crm';
-}
+export type { DeleteMark };
 
 const folderRef = (ctx: ExecutionContext, id: string) =>
   ({ kind: ctx.entity.folderKind, id }) as FolderRef & { kind: typeof ctx.entity.folderKind };
@@ -126,15 +130,15 @@ export async function execute(ctx: ExecutionContext, actions: Action[]): Promise
     switch (action.type) {
       case 'conflict':
         ctx.tally.conflicts++;
-        await ctx.store.recordConflict(ctx.runId, action.link, action.conflict);
+        await recordConflict(ctx.db, ctx.scope, ctx.runId, action.link, action.conflict, ctx.now());
         break;
       case 'unlink':
-        await ctx.store.deleteLinks([action.link.id]);
+        await linkStore.deleteLinks(ctx.db, [action.link.id]);
         if (action.side === 'crm') counts.export.unlinked++;
         else counts.import.unlinked++;
         break;
       case 'forget':
-        await ctx.store.deleteLinks([action.link.id]);
+        await linkStore.deleteLinks(ctx.db, [action.link.id]);
         break;
       case 'deleteRecord':
         marks.push({ id: action.link.id, side: 'exchange' });
@@ -147,7 +151,7 @@ export async function execute(ctx: ExecutionContext, actions: Action[]): Promise
     }
   }
   const replaced = [...imports, ...exports].flatMap((a) => (a.replacesLink ? [a.replacesLink.id] : []));
-  if (replaced.length > 0) await ctx.store.deleteLinks(replaced);
+  if (replaced.length > 0) await linkStore.deleteLinks(ctx.db, replaced);
 
   if (imports.length > 0) await importCreates(ctx, imports);
   if (exports.length > 0) await exportCreates(ctx, exports);
@@ -160,10 +164,12 @@ type ExportCreate = Extract<Action, { type: 'exportCreate' }>;
 type Update = Extract<Action, { type: 'update' }>;
 
 async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Promise<void> {
-  const { entity, options, store } = ctx;
+  const { entity, options, db } = ctx;
   const head = await ctx.journalHead();
   const inputs = actions.map((a) => entity.toCreate(a.snapshot, options, a.folderId));
-  const intentIds = await store.insertLinks(
+  const intentIds = await linkStore.insertLinks(
+    db,
+    ctx.scope,
     actions.map((a, i) => ({
       recordId: null,
       folderId: a.folderId,
@@ -177,6 +183,7 @@ async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Pr
       intentJournalVersion: head,
       intentPosition: i,
     })),
+    ctx.now(),
   );
   await ctx.checkpoint('import:intents');
   if (entity.beforeImport) await entity.beforeImport(inputs, ctx.crm, ctx.principal);
@@ -189,13 +196,16 @@ async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Pr
     // One bad item must not stop the others: fall back to one at a time. Each intent gets the
     // journal head of its own create, so recovery can still find exactly its record.
     created = [];
-    for (const id of intentIds) await store.updateLink(id, { intentJournalVersion: null });
+    for (const id of intentIds)
+      await linkStore.noteImportAttempt(db, id, { journalVersion: null }, ctx.now());
     for (const [i, input] of inputs.entries()) {
       try {
-        await store.updateLink(intentIds[i], {
-          intentJournalVersion: await ctx.journalHead(),
-          intentPosition: 0,
-        });
+        await linkStore.noteImportAttempt(
+          db,
+          intentIds[i],
+          { journalVersion: await ctx.journalHead(), position: 0 },
+          ctx.now(),
+        );
         created.push(await service.create(ctx.principal, input));
       } catch (single) {
         fail(ctx, `item ${actions[i].itemId}`, single);
@@ -206,22 +216,25 @@ async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Pr
   await ctx.checkpoint('import:created');
   for (const [i, record] of created.entries()) {
     if (!record) {
-      await store.deleteLinks([intentIds[i]]);
+      await linkStore.deleteLinks(db, [intentIds[i]]);
       continue;
     }
-    await store.updateLink(intentIds[i], {
-      recordId: record.id,
-      recordVersion: record.version,
-      state: 'linked',
-    });
+    await linkStore.linkImported(
+      db,
+      intentIds[i],
+      { recordId: record.id, recordVersion: record.version },
+      ctx.now(),
+    );
     ctx.tally.counts.import.created++;
   }
   await ctx.checkpoint('import:linked');
 }
 
 async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Promise<void> {
-  const { entity, options, store } = ctx;
-  const intentIds = await store.insertLinks(
+  const { entity, options, db } = ctx;
+  const intentIds = await linkStore.insertLinks(
+    db,
+    ctx.scope,
     actions.map((a) => ({
       recordId: a.recordId,
       folderId: a.folderId,
@@ -236,6 +249,7 @@ async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Pr
       intentPosition: null,
       notExported: a.notExported,
     })),
+    ctx.now(),
   );
   await ctx.checkpoint('export:intents');
   const linkCreated = async (i: number, result: CreateResult) => {
@@ -244,7 +258,12 @@ async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Pr
     if (!result.ok) return fail(ctx, `record ${action.recordId}`, result.error);
     ctx.createdIn.add(action.folderId);
     await ctx.checkpoint('export:created');
-    await store.updateLink(intentIds[i], { itemId: result.id, itemVersion: result.version, state: 'linked' });
+    await linkStore.linkExported(
+      db,
+      intentIds[i],
+      { itemId: result.id, itemVersion: result.version },
+      ctx.now(),
+    );
     ctx.tally.counts.export.created++;
     noteNotExported(ctx, action.recordId, action.notExported);
   };
@@ -320,7 +339,7 @@ function noteNotExported(
 }
 
 async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<void> {
-  const { entity, options, store } = ctx;
+  const { entity, options, db } = ctx;
   const service = entity.service(ctx.crm);
   const needRecords = actions.filter((a) => a.toRecord).map((a) => a.link.recordId);
   const records = new Map(
@@ -336,7 +355,7 @@ async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<v
     a.intent ? [{ id: a.link.id, snapshot: a.link.snapshot, intent: a.intent }] : [],
   );
   if (intents.length > 0) {
-    await store.recordUpdateIntents(intents);
+    await linkStore.recordUpdateIntents(db, intents, ctx.now());
     await ctx.checkpoint('update:intents');
   }
 
@@ -373,13 +392,17 @@ async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<v
         if (action.notExported) noteNotExported(ctx, link.recordId, action.notExported);
         await ctx.checkpoint('update:item');
       }
-      await store.updateLink(link.id, {
-        snapshot: action.agreed,
-        itemVersion,
-        recordVersion,
-        updateIntent: null,
-        ...(action.notExported ? { notExported: action.notExported } : {}),
-      });
+      await linkStore.completeUpdate(
+        db,
+        link.id,
+        {
+          agreed: action.agreed,
+          itemVersion,
+          recordVersion,
+          ...(action.notExported ? { notExported: action.notExported } : {}),
+        },
+        ctx.now(),
+      );
     } catch (error) {
       fail(ctx, `record ${link.recordId} / item ${link.itemId}`, error);
     }
@@ -416,7 +439,7 @@ export async function executeDeletes(
         ctx.tally.counts.export.deleted++;
       }
       await ctx.checkpoint('delete:done');
-      await ctx.store.deleteLinks([link.id]);
+      await linkStore.deleteLinks(ctx.db, [link.id]);
     } catch (error) {
       fail(ctx, `record ${link.recordId} / item ${link.itemId}`, error);
     }

@@ -5,5 +5,6 @@ export { type ContactSyncOptions, DEFAULT_CONTACT_OPTIONS } from './contacts/map
 export { type RunResult, SyncEngine, type SyncEngineOptions } from './engine.ts';
 export { SimulatedCrash } from './executor.ts';
 export { registerSyncWorker, SYNC_JOB, type SyncJobData, scheduleMailboxSync, syncNow } from './schedule.ts';
-export { type ConflictView, type RunRecord, SyncStore } from './state-store.ts';
+export type { ConflictView } from './store/conflicts.ts';
+export type { RunRecord } from './store/runs.ts';
 export type * from './types.ts';
