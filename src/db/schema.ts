@@ -327,7 +327,7 @@ export interface OrganisationUsersTable {
   created_at: string;
 }
 
-/** Sync position and run lease of one mailbox and entity (src/sync/state-store.ts). */
+/** Sync position and run lease of one mailbox and entity (src/sync/store/states.ts). */
 export interface SyncStatesTable {
   mailbox_id: string;
   entity: string;
