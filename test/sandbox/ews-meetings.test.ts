@@ -514,5 +514,15 @@ describe('what an attendee’s sync reads', () => {
     const inbox = await syncRound(GRACE, 'inbox', undefined);
     const [request] = await messagesAbout(GRACE, m.uid);
     expect(inbox.changes).toContainEqual({ kind: 'Create', element: 'MeetingRequest', id: request.id });
+    const listed = await ews[GRACE].call(
+      '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape>' +
+        '<m:IndexedPageItemView MaxEntriesReturned="200" Offset="0" BasePoint="Beginning"/>' +
+        '<m:ParentFolderIds><t:DistinguishedFolderId Id="inbox"/></m:ParentFolderIds></m:FindItem>',
+    );
+    const found = descendant(firstMessage(listed), 'RootFolder', 'Items')!.children.find(
+      (i) => descendant(i, 'ItemId')?.attrs.Id === request.id,
+    );
+    expect(found?.name).toBe('MeetingRequest');
+    expect(descendant(found, 'ItemClass')?.text).toBe('IPM.Schedule.Meeting.Request');
   });
 });
