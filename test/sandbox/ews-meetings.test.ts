@@ -146,6 +146,7 @@ describe('SendMeetingInvitations on CreateItem', () => {
     const organizer = await getItem(ADA, m.id);
     expect(descendant(organizer, 'IsMeeting')?.text).toBe('true');
     expect(descendant(organizer, 'IsOrganizer')?.text).toBe('true');
+    expect(descendant(organizer, 'MeetingRequestWasSent')?.text).toBe('false');
   });
 
   it('MS-OXWSMTGS_R4600, MS-OXWSMTGS_R4601, MS-OXWSMTGS_R4602: SendOnlyToAll puts a request in each attendee’s Inbox and no copy in Sent Items; SendToAllAndSaveCopy saves one', async () => {
@@ -482,7 +483,9 @@ describe('what an attendee’s sync reads', () => {
     );
     expect(responseCode(firstMessage(removed))).toBe('NoError');
     expect((await syncRound(GRACE, 'calendar', first.state)).changes).toEqual([]);
+    expect(descendant(await getItem(ADA, m.id), 'MeetingRequestWasSent')?.text).toBe('false');
     await update(m, 'SendToAllAndSaveCopy', setSubject(`${m.subject} (series)`));
+    expect(descendant(await getItem(ADA, m.id), 'MeetingRequestWasSent')?.text).toBe('true');
 
     const round = await syncRound(GRACE, 'calendar', first.state);
     const copy = copyOf(GRACE, m.uid)!;

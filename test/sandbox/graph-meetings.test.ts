@@ -118,6 +118,15 @@ describe('invitations without a switch', () => {
     expect(descendant(item, 'UID')?.text).toBe(m.iCalUId);
     expect(descendant(item, 'IsOrganizer')?.text).toBe('false');
     expect(descendant(item, 'MyResponseType')?.text).toBe('NoResponseReceived');
+    const organizerAnswer = await new EwsTestClient(
+      g.sandbox.url,
+      basic(ADA, 'Passw0rd!'),
+      ews.recorder,
+    ).call(
+      `<m:GetItem><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="${m.id}"/></m:ItemIds></m:GetItem>`,
+    );
+    const organizerItem = descendant(firstMessage(organizerAnswer), 'Items', 'CalendarItem');
+    expect(descendant(organizerItem, 'MeetingRequestWasSent')?.text).toBe('true');
     await ews.recorder.expectAllValid();
   });
 

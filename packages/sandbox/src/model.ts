@@ -239,8 +239,14 @@ export interface EventData extends ExtensibleData {
   /** Set by clients to make a retried create idempotent (Graph `transactionId`). */
   transactionId?: string;
   isCancelled: boolean;
-  /** True on an attendee's copy that came from an invitation (EWS IsMeeting, not organizer). */
+  /** False on an attendee's copy that came from an invitation (EWS IsOrganizer, Graph isOrganizer). */
   isOrganizer: boolean;
+  /**
+   * The organizer has sent requests for this meeting (EWS MeetingRequestWasSent): false after a
+   * create with SendToNone until an update is sent. Absent on meetings put in by hand, which
+   * read as sent.
+   */
+  meetingRequestWasSent?: boolean;
   responseRequested: boolean;
   recurrence?: Recurrence;
   modifiedOccurrences: OccurrenceOverride[];

@@ -163,7 +163,7 @@ export function calendarProps(view: CalendarView, o: WriteOptions): Prop[] {
     { uri: 'calendar:IsRecurring', xml: leaf('t:IsRecurring', occurrence !== undefined), dflt: true },
     {
       uri: 'calendar:MeetingRequestWasSent',
-      xml: leaf('t:MeetingRequestWasSent', isMeeting && e.isOrganizer),
+      xml: leaf('t:MeetingRequestWasSent', isMeeting && e.isOrganizer && e.meetingRequestWasSent !== false),
       dflt: true,
     },
     {

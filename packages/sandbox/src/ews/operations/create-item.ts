@@ -234,6 +234,7 @@ export async function createItem(op: OperationContext, request: XElement): Promi
             );
           }
           const data = newEvent(op, { ...readCalendarItem(itemEl, op.timeZone), ...ext });
+          data.meetingRequestWasSent = data.attendees.length > 0 && invitations !== 'SendToNone';
           const { mailbox, folderId } = targetFolder(op, saved, 'calendar');
           const created = store.createItem(mailbox.id, folderId, 'event', data, 'ews');
           if (created.kind === 'event') inviteOnCreate(op, created as Item<'event'>, invitations);

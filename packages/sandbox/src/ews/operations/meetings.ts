@@ -81,6 +81,19 @@ export function notifyOnUpdate(
   }
 }
 
+/** Whether an organizer's update in this mode sends anything to anyone. */
+export function sendsOnUpdate(
+  before: EventData,
+  attendees: EventData['attendees'],
+  mode: InvitationMode,
+): boolean {
+  if (mode === 'SendToNone' || !before.isOrganizer) return false;
+  const { added, removed } = attendeeChanges(before.attendees, attendees);
+  if (mode === 'SendOnlyToChanged' || mode === 'SendToChangedAndSaveCopy')
+    return added.length + removed.length > 0;
+  return attendees.length > 0;
+}
+
 /** The organizer deletes a meeting: cancellations unless the mode is SendToNone. */
 export function cancelOnDelete(op: OperationContext, item: AnyItem, mode: InvitationMode): void {
   if (item.kind !== 'event' || mode === 'SendToNone' || !item.data.isOrganizer) return;

@@ -32,7 +32,7 @@ import { el } from '../xml/write.ts';
 import { nowIso, type OperationContext, requiredList, storeErrorToEws } from './context.ts';
 import { idXml, sendMessage } from './create-item.ts';
 import { resolveItemRef } from './item-refs.ts';
-import { checkMode, notifyOnUpdate, UPDATE_MODES } from './meetings.ts';
+import { checkMode, notifyOnUpdate, sendsOnUpdate, UPDATE_MODES } from './meetings.ts';
 
 const CONFLICT_MODES = ['NeverOverwrite', 'AutoResolve', 'AlwaysOverwrite'];
 const ELEMENT_KIND: Record<string, ItemKind> = {
@@ -329,6 +329,16 @@ export function updateItem(op: OperationContext, request: XElement): string {
         );
       }
       const patch = applyUpdates(op, item, updates);
+      if (invitations && item.kind === 'event' && Object.keys(patch).length > 0) {
+        if (
+          sendsOnUpdate(
+            item.data,
+            (patch.attendees as EventData['attendees']) ?? item.data.attendees,
+            invitations,
+          )
+        )
+          patch.meetingRequestWasSent = true;
+      }
       let updated: AnyItem;
       if (occurrence && item.kind === 'event') {
         const master = item as Item<'event'>;

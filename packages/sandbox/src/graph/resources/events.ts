@@ -77,9 +77,15 @@ function sharedFieldsChanged(before: EventData, after: EventData): boolean {
   return SHARED_FIELDS.some((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null));
 }
 
+/** Whether the organizer's change goes out to attendees (as it always does on Graph when it can). */
+function sendsUpdate(before: EventData, after: EventData): boolean {
+  const attendees = before.attendees.length + after.attendees.length;
+  return after.isOrganizer && attendees > 0 && sharedFieldsChanged(before, after);
+}
+
 /** After an organizer's change: requests to added attendees, cancellations to removed ones, updates to the rest. */
 function notifyAttendees(call: RouteCall, before: EventData, after: EventData): void {
-  if (!after.isOrganizer || !sharedFieldsChanged(before, after)) return;
+  if (!sendsUpdate(before, after)) return;
   const { added, removed, kept } = attendeeChanges(before.attendees, after.attendees);
   sendMeetingRequests(call.ctx, call.mailbox, after, added, 'newMeetingRequest', SEND);
   sendMeetingCancellations(call.ctx, call.mailbox, after, removed, SEND);
@@ -97,6 +103,8 @@ function createEvent(call: RouteCall) {
     if (existing) return entityResponse(call, toGraph(existing), 'events/$entity', 201);
   }
   const data = eventDataFromGraph(body, { address: call.mailbox.address, name: call.mailbox.displayName });
+  // Graph sends the invitations of every event with attendees.
+  data.meetingRequestWasSent = data.attendees.length > 0;
   const item = call.ctx.store.createItem(
     call.mailbox.id,
     calendar.id,
@@ -117,6 +125,7 @@ function updateEvent(call: RouteCall) {
   const patch = eventPatchFromGraph(jsonBody(call), target.item.data);
   const { store } = call.ctx;
   if (!target.instance || target.instance.type === 'singleInstance') {
+    if (sendsUpdate(target.item.data, { ...target.item.data, ...patch })) patch.meetingRequestWasSent = true;
     const updated = store.updateItem<'event'>(
       call.mailbox.id,
       target.item.id,
