@@ -186,7 +186,8 @@ describe.each([
     const folder = { kind: 'calendar' as const, id: calendar.id };
     const start = await drain(c.readChanges(folder, undefined));
     const event = sampleWeeklyEvent({ address: 'linus@example.test', name: 'Linus Torvalds' });
-    const created = await c.createItem(folder, event);
+    // Attendees are written only when the caller allows it (Graph mails them).
+    const created = await c.createItem(folder, event, { writeAttendees: true });
     const changes = await drain(c.readChanges(folder, start.cursor));
     const read = changes.pages.flatMap((p) => p.upserts).find((u) => u.id === created.id);
     expect(read?.item).toMatchObject({

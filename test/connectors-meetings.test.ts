@@ -7,8 +7,10 @@ import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EwsConnector } from '../src/connectors/ews/connector.ts';
 import { createEwsConnector } from '../src/connectors/ews/factory.ts';
+import { GraphConnector } from '../src/connectors/graph/connector.ts';
 import { HttpClient, type HttpTraceEvent } from '../src/connectors/net/http.ts';
 import type { NeutralEvent, NeutralTask } from '../src/connectors/types.ts';
+import { drain } from './support/connector-fixtures.ts';
 import { type GraphSandbox, startGraphSandbox } from './support/graph-sandbox.ts';
 
 const ADA = 'ada@example.test';
@@ -44,6 +46,17 @@ function ews(mailbox = ADA): EwsConnector {
     serviceAddress: `${g.sandbox.httpsUrl}/EWS/Exchange.asmx`,
     auth: { kind: 'basic', login: mailbox, password: DEMO_PASSWORD },
     mailbox,
+    retry: fastRetry,
+  });
+}
+
+function graph(mailbox = ADA): GraphConnector {
+  return new GraphConnector({
+    http: httpClient,
+    tokens: { accessToken: async () => g.userToken(mailbox) },
+    mailbox,
+    mode: 'delegated',
+    graphBaseUrl: `${g.sandbox.httpsUrl}/v1.0`,
     retry: fastRetry,
   });
 }
@@ -166,5 +179,181 @@ describe('EWS: meetings are written with SendToNone and field by field', () => {
     const [got] = await c.getItems(tasks, [created.id]);
     expect(got).toMatchObject({ ok: true, item: { status: 'completed', subject: 'Send the offer' } });
     await c.deleteItem(tasks, created.id);
+  });
+});
+
+/** The JSON bodies the connectors sent with `method` (members of a $batch included). */
+function graphBodies(events: HttpTraceEvent[], method: string): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const e of events) {
+    if (!e.requestBody || !/\/v1\.0\//.test(e.url)) continue;
+    const body = JSON.parse(e.requestBody) as { requests?: Array<{ method: string; body?: unknown }> };
+    if (/\/\$batch$/.test(new URL(e.url).pathname)) {
+      for (const r of body.requests ?? [])
+        if (r.method === method && r.body) out.push(r.body as Record<string, unknown>);
+    } else if (e.method === method) out.push(body as Record<string, unknown>);
+  }
+  return out;
+}
+
+describe('Graph: attendees only when allowed, and only what changed', () => {
+  let calendarId: string;
+  const folder = () => ({ kind: 'calendar' as const, id: calendarId });
+
+  beforeAll(async () => {
+    const calendars = await graph().listFolders('calendar');
+    calendarId = calendars.find((f) => f.wellKnown === 'calendar')!.id;
+  });
+
+  it('creates, updates and deletes a meeting without attendees unless told, mailing nobody', async () => {
+    const c = graph();
+    const before = await meetingMail();
+    const requests = recordFromHere();
+    const event = weekly('Graph series');
+    const created = await c.createItem(folder(), event);
+    expect(await meetingMail()).toEqual(before);
+    const [post] = graphBodies(requests(), 'POST');
+    expect(post).not.toHaveProperty('attendees');
+    const [read] = await c.getItems(folder(), [created.id]);
+    expect(read).toMatchObject({
+      ok: true,
+      item: { attendees: [], isOrganizer: true, myResponse: 'organizer' },
+    });
+    expect(read.ok && read.item.iCalUId).toMatch(/^[0-9A-F]{40,}$/i);
+
+    // The subject alone: no recurrence (Exchange would drop the exceptions), no attendees.
+    const renamed = await c.updateItem(
+      folder(),
+      created.id,
+      created.version,
+      { ...event, subject: 'Renamed' },
+      event,
+    );
+    expect(graphBodies(requests(), 'PATCH')).toEqual([{ subject: 'Renamed' }]);
+    expect(await meetingMail()).toEqual(before);
+
+    // Changed attendees are left out unless the caller allows them.
+    const withLinus = { ...event, subject: 'Renamed' };
+    withLinus.attendees = [...event.attendees, { address: LINUS, type: 'optional', response: 'none' }];
+    const same = await c.updateItem(folder(), created.id, renamed.version, withLinus, {
+      ...event,
+      subject: 'Renamed',
+    });
+    expect(same.version).toBe(renamed.version);
+    expect(graphBodies(requests(), 'PATCH')).toHaveLength(1);
+
+    await c.deleteItem(folder(), created.id);
+    expect(await meetingMail()).toEqual(before);
+  });
+
+  it('writes attendees when allowed (and Graph then invites them)', async () => {
+    const c = graph();
+    const before = await meetingMail();
+    const created = await c.createItem(folder(), meeting(), { writeAttendees: true });
+    const [read] = await c.getItems(folder(), [created.id]);
+    expect(read).toMatchObject({ ok: true, item: { attendees: [{ address: GRACE }] } });
+    expect((await meetingMail())[GRACE]).toBe(before[GRACE] + 1);
+  });
+
+  it('updates a To Do task property by property', async () => {
+    const c = graph();
+    const [list] = (await c.listFolders('tasks')).filter((f) => f.wellKnown === 'tasks');
+    const tasks = { kind: 'tasks' as const, id: list.id };
+    const task: NeutralTask = {
+      subject: 'Send the offer',
+      status: 'notStarted',
+      importance: 'normal',
+      due: { dateTime: '2031-04-01T00:00:00', timeZone: 'UTC' },
+      categories: ['CRM'],
+    };
+    const start = await drain(c.readChanges(tasks, undefined));
+    const created = await c.createItem(tasks, task);
+    const requests = recordFromHere();
+    await c.updateItem(tasks, created.id, created.version, { ...task, status: 'completed' }, task);
+    expect(graphBodies(requests(), 'PATCH')).toEqual([{ status: 'completed' }]);
+    const changes = await drain(c.readChanges(tasks, start.cursor));
+    const seen = changes.pages.flatMap((p) => p.upserts).find((u) => u.id === created.id);
+    expect(seen?.item).toMatchObject({ subject: 'Send the offer', status: 'completed' });
+    await c.deleteItem(tasks, created.id);
+    const gone = await drain(c.readChanges(tasks, changes.cursor));
+    expect(gone.pages.flatMap((p) => p.deletes)).toContain(created.id);
+  });
+});
+
+describe('A series with a moved and a cancelled occurrence reads the same on both protocols', () => {
+  const window = { start: '2031-05-01T00:00:00.000Z', end: '2031-09-01T00:00:00.000Z' };
+
+  it('calendarView/delta (Graph) and SyncFolderItems + GetItem (EWS) give the same neutral event', async () => {
+    const token = g.userToken(ADA);
+    const calendars = await graph().listFolders('calendar');
+    const calendarId = calendars.find((f) => f.wellKnown === 'calendar')!.id;
+    const graphFolder = { kind: 'calendar' as const, id: calendarId };
+    const ewsFolder = { kind: 'calendar' as const, id: 'calendar' };
+    const graphStart = await drain(graph().readChanges(graphFolder, undefined, { window }));
+    const ewsStart = await drain(ews().readChanges(ewsFolder, undefined, { pageSize: 512 }));
+
+    const created = await ews().createItem(ewsFolder, weekly('Moved and cancelled'));
+    const [master] = await ews().getItems(ewsFolder, [created.id]);
+    const uid = master.ok ? master.item.iCalUId : undefined;
+    // Find the Graph id of the series, then move the second Monday and cancel the fourth.
+    const listed = await g.graph(
+      'GET',
+      `/me/calendarView?startDateTime=${window.start}&endDateTime=${window.end}&$top=200`,
+      { token },
+    );
+    const instances = (
+      listed.json.value as Array<{ id: string; iCalUId: string; start: { dateTime: string } }>
+    )
+      .filter((v) => v.iCalUId === uid)
+      .sort((a, b) => (a.start.dateTime < b.start.dateTime ? -1 : 1));
+    expect(instances).toHaveLength(6);
+    const moved = await g.graph('PATCH', `/me/events/${instances[1].id}`, {
+      token,
+      body: {
+        subject: 'Moved review',
+        start: { dateTime: '2031-06-10T14:00:00', timeZone: 'W. Europe Standard Time' },
+        end: { dateTime: '2031-06-10T14:30:00', timeZone: 'W. Europe Standard Time' },
+        location: { displayName: 'Room 9' },
+      },
+    });
+    expect(moved.status, moved.text).toBe(200);
+    expect((await g.graph('DELETE', `/me/events/${instances[3].id}`, { token })).status).toBe(204);
+    // Those two edits went through Graph as a user makes them, so grace was told; reading sends nothing.
+    const afterEdits = await meetingMail();
+
+    const requests = recordFromHere();
+    const overGraph = await drain(graph().readChanges(graphFolder, graphStart.cursor, { window }));
+    const graphRequests = requests().length;
+    const overEws = await drain(ews().readChanges(ewsFolder, ewsStart.cursor));
+    const series = (pages: typeof overGraph.pages) =>
+      pages.flatMap((p) => p.upserts).filter((u) => u.item.iCalUId === uid);
+    const [fromGraph] = series(overGraph.pages);
+    const [fromEws] = series(overEws.pages);
+    // One master per series, however many of its instances the view listed.
+    expect(series(overGraph.pages)).toHaveLength(1);
+    expect(series(overEws.pages)).toHaveLength(1);
+    expect(graphRequests).toBeLessThanOrEqual(3);
+
+    const neutral = (e: NeutralEvent) => ({
+      ...e,
+      modifiedOccurrences: e.modifiedOccurrences?.map(({ id: _id, ...rest }) => rest),
+    });
+    expect(neutral(fromGraph.item)).toEqual(neutral(fromEws.item));
+    expect(fromGraph.item).toMatchObject({
+      type: 'seriesMaster',
+      isOrganizer: true,
+      myResponse: 'organizer',
+      modifiedOccurrences: [
+        {
+          originalStart: '2031-06-09T07:00:00Z',
+          subject: 'Moved review',
+          location: 'Room 9',
+          start: { dateTime: '2031-06-10T14:00:00', timeZone: 'Europe/Berlin' },
+          end: { dateTime: '2031-06-10T14:30:00', timeZone: 'Europe/Berlin' },
+        },
+      ],
+      deletedOccurrences: ['2031-06-23T07:00:00Z'],
+    });
+    expect(await meetingMail()).toEqual(afterEdits);
   });
 });

@@ -1,4 +1,5 @@
 // Exsync's connectors to Exchange: one interface (types.ts), two protocols.
+export { CALENDAR_HORIZON_MONTHS, calendarWindow } from './calendar-window.ts';
 export * from './errors.ts';
 export { autodiscover } from './ews/autodiscover.ts';
 export { EwsConnector } from './ews/connector.ts';

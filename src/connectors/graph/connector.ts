@@ -17,16 +17,19 @@ import type {
   ItemByKind,
   ItemResult,
   ItemVersion,
+  NeutralEvent,
   NeutralMessage,
   ReadChangesOptions,
   SubscriptionHandle,
   SubscriptionRequest,
   TimeWindow,
+  WriteOptions,
 } from '../types.ts';
 import type { TokenProvider } from './auth.ts';
+import { readCalendarView } from './calendar-view.ts';
 import { type GraphAnswer, GraphClient } from './client.ts';
 import { versionOf } from './mapping/common.ts';
-import { occurrenceChangeFromGraph } from './mapping/event.ts';
+import { changedProperties, eventToGraph, occurrenceChangeFromGraph } from './mapping/event.ts';
 import { GRAPH_MAPPINGS } from './mapping/index.ts';
 import { arrayOrEmpty, isObject, type Json, nonEmptyString, objectOrEmpty } from './mapping/json.ts';
 import { messageToGraph } from './mapping/message.ts';
@@ -47,6 +50,13 @@ export interface GraphConnectorOptions {
 }
 
 const DEFAULT_PAGE_SIZE = 100;
+
+/** An item as Graph takes it; an event's attendees only when the caller allows them. */
+function toGraphForWrite<K extends FolderKind>(kind: K, item: ItemByKind[K], options: WriteOptions): Json {
+  if (kind === 'calendar')
+    return eventToGraph(item as NeutralEvent, { attendees: options.writeAttendees === true });
+  return GRAPH_MAPPINGS[kind].toGraph(item as never);
+}
 /** Outlook lets change-notification subscriptions on mail, events and contacts live ~7 days. */
 const MAX_SUBSCRIPTION_MINUTES = 10_070;
 
@@ -201,6 +211,14 @@ export class GraphConnector implements ExchangeConnector {
     cursor: string | undefined,
     options: ReadChangesOptions = {},
   ): AsyncIterable<ChangePage<ItemByKind[K]>> {
+    if (folder.kind === 'calendar') {
+      const pages = readCalendarView({ client: this.client, base: this.base }, folder, cursor, {
+        ...options,
+        pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+      });
+      yield* pages as AsyncIterable<ChangePage<ItemByKind[K]>>;
+      return;
+    }
     const mapping = GRAPH_MAPPINGS[folder.kind];
     const select = mapping.select ? `?$select=${mapping.select.join(',')}` : '';
     let url: string | undefined = cursor ?? `${collectionPath(this.base, folder)}/delta${select}`;
@@ -220,8 +238,6 @@ export class GraphConnector implements ExchangeConnector {
             item: mapping.fromGraph(v) as ItemByKind[K],
           });
       }
-      if (folder.kind === 'calendar')
-        await this.addExceptions(upserts as ChangePage<ItemByKind['calendar']>['upserts']);
       const deltaLink = nonEmptyString(answer.json['@odata.deltaLink']);
       const nextLink = nonEmptyString(answer.json['@odata.nextLink']);
       const next = deltaLink ?? nextLink;
@@ -299,8 +315,9 @@ export class GraphConnector implements ExchangeConnector {
   async createItem<K extends FolderKind>(
     folder: FolderRef & { kind: K },
     item: ItemByKind[K],
+    options: WriteOptions = {},
   ): Promise<ItemVersion> {
-    const body = GRAPH_MAPPINGS[folder.kind].toGraph(item as never);
+    const body = toGraphForWrite(folder.kind, item, options);
     // transactionId makes a retried create of the same event idempotent.
     if (folder.kind === 'calendar') body.transactionId = randomUUID();
     const answer = await this.client.request({
@@ -314,10 +331,11 @@ export class GraphConnector implements ExchangeConnector {
   async createItems<K extends FolderKind>(
     folder: FolderRef & { kind: K },
     items: Array<ItemByKind[K]>,
+    options: WriteOptions = {},
   ): Promise<CreateResult[]> {
     const outcomes = await this.client.batch(
       items.map((item) => {
-        const body = GRAPH_MAPPINGS[folder.kind].toGraph(item as never);
+        const body = toGraphForWrite(folder.kind, item, options);
         if (folder.kind === 'calendar') body.transactionId = randomUUID();
         return { method: 'POST', path: collectionPath(this.base, folder), body };
       }),
@@ -338,8 +356,15 @@ export class GraphConnector implements ExchangeConnector {
     id: string,
     version: string,
     item: ItemByKind[K],
+    previous?: ItemByKind[K],
+    options: WriteOptions = {},
   ): Promise<ItemVersion> {
-    const body = GRAPH_MAPPINGS[folder.kind].toGraph(item as never);
+    let body = toGraphForWrite(folder.kind, item, options);
+    // Events and tasks: only what changed. (Contacts are written whole, as they always were.)
+    if (previous && (folder.kind === 'calendar' || folder.kind === 'tasks')) {
+      body = changedProperties(toGraphForWrite(folder.kind, previous, options), body);
+      if (Object.keys(body).length === 0) return { id, version };
+    }
     const answer = await this.client.request({
       method: 'PATCH',
       path: itemPath(this.base, folder, id),

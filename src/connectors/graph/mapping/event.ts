@@ -17,6 +17,7 @@ import {
   arrayOrEmpty,
   bool,
   compact,
+  isObject,
   type Json,
   nonEmptyString,
   num,
@@ -42,6 +43,8 @@ export const EVENT_SELECT = [
   'onlineMeeting',
   'onlineMeetingUrl',
   'iCalUId',
+  'isOrganizer',
+  'responseStatus',
   'type',
   'seriesMasterId',
   'recurrence',
@@ -171,6 +174,8 @@ export function eventFromGraph(json: Json): NeutralEvent {
     onlineMeetingUrl:
       nonEmptyString(objectOrEmpty(json.onlineMeeting).joinUrl) ?? nonEmptyString(json.onlineMeetingUrl),
     iCalUId: nonEmptyString(json.iCalUId),
+    isOrganizer: bool(json.isOrganizer),
+    myResponse: isObject(json.responseStatus) ? responseFromGraph(json.responseStatus) : undefined,
     type,
     recurrence,
     deletedOccurrences: type === 'seriesMaster' ? cancelled : undefined,
@@ -193,7 +198,14 @@ export function occurrenceChangeFromGraph(json: Json): OccurrenceChange | undefi
   });
 }
 
-export function eventToGraph(e: NeutralEvent, options: { transactionId?: string } = {}): Json {
+/**
+ * The event as Graph takes it. Attendees only with `attendees: true`: Graph mails every
+ * attendee of an event created with them, and has no switch against it.
+ */
+export function eventToGraph(
+  e: NeutralEvent,
+  options: { transactionId?: string; attendees?: boolean } = {},
+): Json {
   return compact({
     subject: e.subject,
     body: bodyToGraph(e.body),
@@ -201,11 +213,13 @@ export function eventToGraph(e: NeutralEvent, options: { transactionId?: string 
     end: zonedToGraph(e.end),
     isAllDay: e.isAllDay,
     location: { displayName: e.location ?? '' },
-    attendees: e.attendees.map((a) => ({
-      emailAddress: compact({ address: a.address, name: a.name }),
-      type: a.type,
-      status: { response: responseToGraph(a.response), time: '0001-01-01T00:00:00Z' },
-    })),
+    attendees: options.attendees
+      ? e.attendees.map((a) => ({
+          emailAddress: compact({ address: a.address, name: a.name }),
+          type: a.type,
+          status: { response: responseToGraph(a.response), time: '0001-01-01T00:00:00Z' },
+        }))
+      : undefined,
     isReminderOn: e.reminderMinutes !== undefined,
     reminderMinutesBeforeStart: e.reminderMinutes ?? 0,
     showAs: e.showAs,
@@ -214,4 +228,21 @@ export function eventToGraph(e: NeutralEvent, options: { transactionId?: string 
     recurrence: e.recurrence ? recurrenceToGraph(e.recurrence, e.start.timeZone) : null,
     transactionId: options.transactionId,
   });
+}
+
+/** Properties Graph takes together: a new start, end or all-day flag is sent with the other two. */
+const TOGETHER = [['start', 'end', 'isAllDay']];
+
+/**
+ * The PATCH body that turns `before` into `after` (both as `eventToGraph`/`taskToGraph` give
+ * them): only the properties whose value differs. An unchanged recurrence or unchanged attendees
+ * are never sent: Graph mails attendees on a change of them.
+ */
+export function changedProperties(before: Json, after: Json): Json {
+  const changed = new Set(
+    Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k])),
+  );
+  for (const group of TOGETHER)
+    if (group.some((k) => changed.has(k))) for (const k of group) if (k in after) changed.add(k);
+  return Object.fromEntries([...changed].map((k) => [k, after[k]]));
 }

@@ -281,7 +281,17 @@ export function eventToGraph(item: Item<'event'>, view: EventView = {}, instance
     onlineMeeting: d.onlineMeetingUrl !== undefined ? { joinUrl: d.onlineMeetingUrl } : null,
   };
   if (isInstance && instance.originalStart) out.originalStart = instance.originalStart;
+  if (!isInstance && d.recurrence) out.cancelledOccurrences = cancelledOccurrences(item);
   return withStoredExtended(out, d.extendedProperties);
+}
+
+/**
+ * A series master's cancelled occurrences as Graph v1.0 names them: `OID.{master id}.{date}`,
+ * the date the occurrence had in the series' start zone.
+ */
+function cancelledOccurrences(item: Item<'event'>): string[] {
+  const zone = ianaZone(item.data.startTimeZone);
+  return item.data.deletedOccurrences.map((t) => `OID.${item.id}.${localDate(Date.parse(t), zone)}`);
 }
 
 function attendeesFromGraph(value: unknown): Attendee[] {
