@@ -100,6 +100,7 @@ describe('invitations without a switch', () => {
 
     const [request] = await messagesAbout(GRACE, m.iCalUId);
     const message = await g.graph('GET', `/me/messages/${request.id}`, { token: tokens[GRACE] });
+    assertGraphEntity('eventMessageRequest', message.json);
     expect(message.json).toMatchObject({
       '@odata.type': '#microsoft.graph.eventMessageRequest',
       meetingMessageType: 'meetingRequest',
@@ -181,6 +182,7 @@ describe('invitations without a switch', () => {
     expect(graphCopy.json).toMatchObject({ isCancelled: true, subject: `Canceled: ${m.subject}` });
     const [, cancellation] = await messagesAbout(GRACE, m.iCalUId);
     const message = await g.graph('GET', `/me/messages/${cancellation.id}`, { token: tokens[GRACE] });
+    assertGraphEntity('eventMessage', message.json);
     expect(message.json).toMatchObject({
       '@odata.type': '#microsoft.graph.eventMessage',
       meetingMessageType: 'meetingCancelled',
@@ -229,6 +231,7 @@ describe('responses: accept, tentativelyAccept, decline', () => {
     expect(statuses).toEqual({ [GRACE]: 'accepted', [LINUS]: 'none' });
     const [, response] = await messagesAbout(ADA, m.iCalUId);
     const message = await g.graph('GET', `/me/messages/${response.id}`, { token: tokens[ADA] });
+    assertGraphEntity('eventMessageResponse', message.json);
     expect(message.json).toMatchObject({
       '@odata.type': '#microsoft.graph.eventMessageResponse',
       meetingMessageType: 'meetingAccepted',
