@@ -95,6 +95,11 @@ describe('invitations without a switch', () => {
       showAs: 'tentative',
       organizer: { emailAddress: { address: ADA } },
     });
+    // Only the organizer learns the others' answers.
+    expect(graphCopy.json.attendees.map((a: { status: { response: string } }) => a.status.response)).toEqual([
+      'notResponded',
+      'none',
+    ]);
     const organizer = await g.graph('GET', `/me/events/${m.id}`, { token: tokens[ADA] });
     expect(organizer.json).toMatchObject({ isOrganizer: true, responseStatus: { response: 'organizer' } });
 

@@ -200,7 +200,8 @@ function attendeeCopyData(
     const own = sameAddress(a.email.address, attendee.address);
     const { responseTime: _time, ...rest } = a;
     if (own && kept) return { ...rest, response: kept.response, responseTime: kept.responseTime };
-    return { ...rest, response: a.response === 'organizer' ? 'organizer' : 'notResponded' };
+    // The attendee has not answered yet; the others' answers reach only the organizer.
+    return { ...rest, response: own ? 'notResponded' : 'none' };
   });
   // Until the attendee answers, the meeting shows as tentative in their calendar.
   copy.showAs = kept?.showAs ?? 'tentative';
