@@ -357,3 +357,90 @@ describe('A series with a moved and a cancelled occurrence reads the same on bot
     expect(await meetingMail()).toEqual(afterEdits);
   });
 });
+
+describe('Every write path sends nothing', () => {
+  it('createItems on EWS and on Graph: attendees kept on EWS, left out on Graph, nobody mailed', async () => {
+    const before = await meetingMail();
+    const [ewsCreated] = await ews().createItems({ kind: 'calendar', id: 'calendar' }, [
+      meeting(),
+      meeting(),
+    ]);
+    expect(ewsCreated).toMatchObject({ ok: true });
+    const calendarId = (await graph().listFolders('calendar')).find((f) => f.wellKnown === 'calendar')!.id;
+    const graphFolder = { kind: 'calendar' as const, id: calendarId };
+    const [graphCreated] = await graph().createItems(graphFolder, [meeting(), meeting()]);
+    expect(await meetingMail()).toEqual(before);
+    const [overEws] = await ews().getItems({ kind: 'calendar', id: 'calendar' }, [
+      ewsCreated.ok ? ewsCreated.id : '',
+    ]);
+    expect(overEws).toMatchObject({ ok: true, item: { attendees: [{ address: GRACE }] } });
+    const [overGraph] = await graph().getItems(graphFolder, [graphCreated.ok ? graphCreated.id : '']);
+    expect(overGraph).toMatchObject({ ok: true, item: { attendees: [] } });
+  });
+});
+
+describe('Graph calendar window', () => {
+  const june = { start: '2032-06-01T00:00:00.000Z', end: '2032-07-01T00:00:00.000Z' };
+  let folder: { kind: 'calendar'; id: string };
+
+  beforeAll(async () => {
+    folder = {
+      kind: 'calendar',
+      id: (await graph().listFolders('calendar')).find((f) => f.wellKnown === 'calendar')!.id,
+    };
+  });
+
+  it('refuses a cursor of another window, or of the unwindowed delta, as resync_needed', async () => {
+    const c = graph();
+    const { cursor } = await drain(c.readChanges(folder, undefined, { window: june }));
+    const moved = { ...june, end: '2032-08-01T00:00:00.000Z' };
+    const error = await drain(c.readChanges(folder, cursor, { window: moved })).catch((e) => e);
+    expect(error).toMatchObject({ code: 'resync_needed' });
+    const old = `${g.sandbox.httpsUrl}/v1.0/me/calendars/${folder.id}/events/delta?$deltatoken=x`;
+    expect(await drain(c.readChanges(folder, old, { window: june })).catch((e) => e)).toMatchObject({
+      code: 'resync_needed',
+    });
+  });
+
+  it('hands out an event moved out of the window as it now is, and a deleted series as deleted', async () => {
+    const c = graph();
+    const start = await drain(c.readChanges(folder, undefined, { window: june }));
+    const single = await c.createItem(
+      folder,
+      meeting({
+        start: { dateTime: '2032-06-15T10:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2032-06-15T11:00:00', timeZone: 'UTC' },
+      }),
+    );
+    const series = await c.createItem(folder, {
+      ...weekly('June series'),
+      start: { dateTime: '2032-06-07T09:00:00', timeZone: 'Europe/Berlin' },
+      end: { dateTime: '2032-06-07T09:30:00', timeZone: 'Europe/Berlin' },
+      recurrence: {
+        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'monday' },
+        range: { type: 'numbered', startDate: '2032-06-07', numberOfOccurrences: 3 },
+      },
+    });
+    const seen = await drain(c.readChanges(folder, start.cursor, { window: june }));
+    const ids = seen.pages.flatMap((p) => p.upserts.map((u) => u.id));
+    expect(ids.filter((id) => id === single.id || id === series.id).sort()).toEqual(
+      [single.id, series.id].sort(),
+    );
+
+    const [current] = await c.getItems(folder, [single.id]);
+    const before = current.ok ? current.item : meeting();
+    const later = {
+      ...before,
+      start: { dateTime: '2032-09-15T10:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2032-09-15T11:00:00', timeZone: 'UTC' },
+    };
+    await c.updateItem(folder, single.id, current.ok ? current.version : '', later, before);
+    await c.deleteItem(folder, series.id);
+    const after = await drain(c.readChanges(folder, seen.cursor, { window: june }));
+    const upserts = after.pages.flatMap((p) => p.upserts);
+    const deletes = after.pages.flatMap((p) => p.deletes);
+    expect(upserts.find((u) => u.id === single.id)?.item.start).toEqual(later.start);
+    expect(deletes).not.toContain(single.id);
+    expect(deletes).toContain(series.id);
+  });
+});

@@ -45,6 +45,13 @@ export interface CalendarViewContext {
   base: string;
 }
 
+/**
+ * An event of this calendar, read through the calendar: one deleted by a user sits in Deleted
+ * Items, still there under `/events/{id}` but no longer in the calendar (404 here).
+ */
+const eventInCalendar = (ctx: CalendarViewContext, folder: FolderRef, id: string) =>
+  `${ctx.base}/calendars/${encodeURIComponent(folder.id)}/events/${encodeURIComponent(id)}?$select=${EVENT_SELECT.join(',')}`;
+
 /** What one page of the view asks for besides the entries it hands out as they are. */
 interface PageWork {
   upserts: EventPage['upserts'];
@@ -101,8 +108,8 @@ export async function* readCalendarView(
     });
     const work: PageWork = { upserts: [], deletes: [], masters: new Set(), recheck: [] };
     for (const v of arrayOrEmpty(answer.json.value)) if (isObject(v)) sortEntry(v, work, fetched);
-    await recheckRemoved(ctx, work, fetched);
-    await fetchSeries(ctx, [...work.masters], window, work);
+    await recheckRemoved(ctx, folder, work, fetched);
+    await fetchSeries(ctx, folder, [...work.masters], window, work);
     for (const id of work.masters) fetched.add(id);
     const deltaLink = nonEmptyString(answer.json['@odata.deltaLink']);
     const nextLink = nonEmptyString(answer.json['@odata.nextLink']);
@@ -129,14 +136,15 @@ export async function* readCalendarView(
  * An entry removed from the view for another reason than its deletion (it moved out of the
  * window, or its series changed) may still exist: read it, and hand it out or delete it.
  */
-async function recheckRemoved(ctx: CalendarViewContext, work: PageWork, fetched: Set<string>): Promise<void> {
+async function recheckRemoved(
+  ctx: CalendarViewContext,
+  folder: FolderRef,
+  work: PageWork,
+  fetched: Set<string>,
+): Promise<void> {
   if (work.recheck.length === 0) return;
-  const select = `?$select=${EVENT_SELECT.join(',')}`;
   const outcomes = await ctx.client.batch(
-    work.recheck.map((id) => ({
-      method: 'GET',
-      path: `${ctx.base}/events/${encodeURIComponent(id)}${select}`,
-    })),
+    work.recheck.map((id) => ({ method: 'GET', path: eventInCalendar(ctx, folder, id) })),
   );
   outcomes.forEach((o, i) => {
     if (o.ok) sortEntry(o.answer.json, work, fetched);
@@ -151,14 +159,14 @@ async function recheckRemoved(ctx: CalendarViewContext, work: PageWork, fetched:
  */
 async function fetchSeries(
   ctx: CalendarViewContext,
+  folder: FolderRef,
   masterIds: string[],
   window: TimeWindow,
   work: PageWork,
 ): Promise<void> {
   if (masterIds.length === 0) return;
-  const select = `?$select=${EVENT_SELECT.join(',')}`;
   const requests: GraphRequest[] = masterIds.flatMap((id) => [
-    { method: 'GET', path: `${ctx.base}/events/${encodeURIComponent(id)}${select}` },
+    { method: 'GET', path: eventInCalendar(ctx, folder, id) },
     { method: 'GET', path: instancesPath(ctx.base, id, window) },
   ]);
   const outcomes = await ctx.client.batch(requests);
