@@ -444,3 +444,62 @@ describe('Graph calendar window', () => {
     expect(deletes).toContain(series.id);
   });
 });
+
+describe('Shared identity', () => {
+  it("the attendee's copy carries the organizer's iCalUId, isOrganizer false and its own response, on both protocols", async () => {
+    const calendarId = (await graph().listFolders('calendar')).find((f) => f.wellKnown === 'calendar')!.id;
+    const window = { start: '2031-05-01T00:00:00.000Z', end: '2031-07-01T00:00:00.000Z' };
+    const graceCalendar = (await graph(GRACE).listFolders('calendar')).find(
+      (f) => f.wellKnown === 'calendar',
+    )!;
+    const graceFolder = { kind: 'calendar' as const, id: graceCalendar.id };
+    const graphStart = await drain(graph(GRACE).readChanges(graceFolder, undefined, { window }));
+    const ewsStart = await drain(ews(GRACE).readChanges({ kind: 'calendar', id: 'calendar' }, undefined));
+    // Graph invites grace, as the organizer's own Outlook would.
+    const created = await graph().createItem({ kind: 'calendar', id: calendarId }, meeting(), {
+      writeAttendees: true,
+    });
+    const [organizer] = await graph().getItems({ kind: 'calendar', id: calendarId }, [created.id]);
+    const uid = organizer.ok ? organizer.item.iCalUId : undefined;
+    expect(uid).toBeTruthy();
+    const overGraph = await drain(graph(GRACE).readChanges(graceFolder, graphStart.cursor, { window }));
+    const overEws = await drain(
+      ews(GRACE).readChanges({ kind: 'calendar', id: 'calendar' }, ewsStart.cursor),
+    );
+    for (const { pages } of [overGraph, overEws]) {
+      const copies = pages.flatMap((p) => p.upserts).filter((u) => u.item.iCalUId === uid);
+      expect(copies).toHaveLength(1);
+      expect(copies[0].item).toMatchObject({
+        isOrganizer: false,
+        myResponse: 'notResponded',
+        organizer: { address: ADA },
+      });
+    }
+  });
+});
+
+describe('Tasks are read from EWS task folders and Graph To Do lists', () => {
+  it('EWS: SyncFolderItems then GetItem, creates and deletes seen', async () => {
+    const c = ews();
+    const folder = { kind: 'tasks' as const, id: 'tasks' };
+    const start = await drain(c.readChanges(folder, undefined));
+    const created = await c.createItem(folder, {
+      subject: 'Prepare the contract',
+      status: 'inProgress',
+      importance: 'high',
+      percentComplete: 30,
+      due: { dateTime: '2031-04-02T00:00:00', timeZone: 'UTC' },
+      categories: [],
+    });
+    const seen = await drain(c.readChanges(folder, start.cursor));
+    expect(seen.pages.flatMap((p) => p.upserts).find((u) => u.id === created.id)?.item).toMatchObject({
+      subject: 'Prepare the contract',
+      status: 'inProgress',
+      percentComplete: 30,
+      due: { dateTime: '2031-04-02T00:00:00', timeZone: 'UTC' },
+    });
+    await c.deleteItem(folder, created.id);
+    const gone = await drain(c.readChanges(folder, seen.cursor));
+    expect(gone.pages.flatMap((p) => p.deletes)).toContain(created.id);
+  });
+});
