@@ -437,6 +437,31 @@ describe('SendMeetingCancellations on DeleteItem', () => {
   });
 });
 
+describe('CancelCalendarItem', () => {
+  it('the organizer cancels with a note: a MeetingCancellation to every attendee, a copy in Sent Items, the meeting in Deleted Items; an attendee may not', async () => {
+    const m = await createMeeting('SendOnlyToAll', [GRACE]);
+    const cancel = (address: string, id: string) =>
+      ews[address].call(
+        '<m:CreateItem MessageDisposition="SendAndSaveCopy"><m:Items><t:CancelCalendarItem>' +
+          `<t:ReferenceItemId Id="${id}"/><t:NewBodyContent BodyType="Text">Postponed.</t:NewBodyContent>` +
+          '</t:CancelCalendarItem></m:Items></m:CreateItem>',
+      );
+    const refused = firstMessage(await cancel(GRACE, copyOf(GRACE, m.uid)!.id));
+    expect(responseCode(refused)).toBe('ErrorCalendarIsNotOrganizer');
+    const done = firstMessage(await cancel(ADA, m.id));
+    expect(responseCode(done)).toBe('NoError');
+    expect(await summary(GRACE, m.uid)).toEqual(['request/newMeetingRequest@inbox', 'cancellation@inbox']);
+    expect(await summary(ADA, m.uid)).toEqual(['cancellation@sentitems']);
+    expect(copyOf(GRACE, m.uid)!.data.isCancelled).toBe(true);
+    const deletedItems = store().distinguishedFolder(mailboxId(ADA), 'deleteditems')!.id;
+    expect(store().item(mailboxId(ADA), m.id)?.folderId).toBe(deletedItems);
+    const [, cancellation] = await messagesAbout(GRACE, m.uid);
+    expect(store().item(mailboxId(GRACE), cancellation.id)).toMatchObject({
+      data: { body: { content: 'Postponed.' } },
+    });
+  });
+});
+
 describe('what an attendee’s sync reads', () => {
   /** One SyncFolderItems round (IdOnly) to the end: the changes as `Create:id`, `Update:id`, `Delete:id`. */
   async function syncRound(address: string, folder: string, state: string | undefined) {

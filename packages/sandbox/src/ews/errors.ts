@@ -13,6 +13,7 @@ export type EwsResponseCode =
   | 'ErrorCalendarIsOrganizerForAccept'
   | 'ErrorCalendarIsOrganizerForTentative'
   | 'ErrorCalendarIsOrganizerForDecline'
+  | 'ErrorCalendarIsNotOrganizer'
   | 'ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange'
   | 'ErrorCannotDeleteObject'
   | 'ErrorChangeKeyRequiredForWriteOperations'

@@ -13,7 +13,13 @@ import { errorMessage, operationResponse, successMessage } from '../responses.ts
 import { childElement, childText, type XElement } from '../xml/parse.ts';
 import { el } from '../xml/write.ts';
 import { nowIso, type OperationContext, requiredList, resolveFolder, storeErrorToEws } from './context.ts';
-import { CREATE_OR_DELETE_MODES, checkMode, inviteOnCreate, respondWithResponseObject } from './meetings.ts';
+import {
+  CREATE_OR_DELETE_MODES,
+  cancelWithResponseObject,
+  checkMode,
+  inviteOnCreate,
+  respondWithResponseObject,
+} from './meetings.ts';
 
 /** ItemType elements the server sets; a request that sets one gets ErrorInvalidPropertySet. */
 export const READ_ONLY_ITEM_ELEMENTS = new Set([
@@ -298,10 +304,13 @@ export async function createItem(op: OperationContext, request: XElement): Promi
           const kept = respondWithResponseObject(op, itemEl, disposition);
           return successMessage('CreateItemResponseMessage', el('m:Items', null, kept ? idXml(kept) : ''));
         }
+        case 'CancelCalendarItem':
+          cancelWithResponseObject(op, itemEl, disposition);
+          return successMessage('CreateItemResponseMessage', '<m:Items/>');
         default:
           throw new EwsError(
             'ErrorInvalidRequest',
-            `The sandbox does not create ${itemEl.name} items; use Contact, CalendarItem, Task, Message, ReplyToItem, ReplyAllToItem, ForwardItem, AcceptItem, TentativelyAcceptItem or DeclineItem.`,
+            `The sandbox does not create ${itemEl.name} items; use Contact, CalendarItem, Task, Message, ReplyToItem, ReplyAllToItem, ForwardItem, AcceptItem, TentativelyAcceptItem, DeclineItem or CancelCalendarItem.`,
           );
       }
     } catch (error) {

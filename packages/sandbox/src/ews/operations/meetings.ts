@@ -200,3 +200,46 @@ export function respondWithResponseObject(
     throw error;
   }
 }
+
+/**
+ * CancelCalendarItem: the organizer cancels the meeting. The cancellation goes to every attendee
+ * and the meeting leaves the organizer's calendar for Deleted Items.
+ */
+export function cancelWithResponseObject(
+  op: OperationContext,
+  request: XElement,
+  disposition: string | undefined,
+): void {
+  if (disposition === undefined) {
+    throw new EwsError(
+      'ErrorMessageDispositionRequired',
+      'CancelCalendarItem needs the MessageDisposition attribute (SendOnly or SendAndSaveCopy).',
+    );
+  }
+  if (disposition === 'SaveOnly') {
+    throw new EwsError(
+      'ErrorInvalidOperation',
+      'The sandbox does not keep a cancellation as a draft; cancel with SendOnly or SendAndSaveCopy.',
+    );
+  }
+  const ref = childElement(request, 'ReferenceItemId');
+  const item = ref ? op.sandbox.store.item(op.mailbox.id, ref.attrs.Id ?? '') : undefined;
+  if (!item) throw new EwsError('ErrorItemNotFound', 'The item named by ReferenceItemId was not found.');
+  if (item.kind !== 'event')
+    throw new EwsError(
+      'ErrorInvalidReferenceItem',
+      'CancelCalendarItem needs a calendar item as ReferenceItemId.',
+    );
+  if (!item.data.isOrganizer) {
+    throw new EwsError(
+      'ErrorCalendarIsNotOrganizer',
+      'Only the organizer can cancel a meeting; an attendee declines it with DeclineItem.',
+    );
+  }
+  const body = readBody(childElement(request, 'NewBodyContent')) ?? item.data.body;
+  sendMeetingCancellations(op.sandbox, op.mailbox, { ...item.data, body }, item.data.attendees, {
+    saveCopy: disposition === 'SendAndSaveCopy',
+    actor: 'ews',
+  });
+  op.sandbox.store.deleteItem(op.mailbox.id, item.id, 'moveToDeletedItems', 'ews');
+}
