@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStore, type TestStore } from '../../test/support/db.ts';
-import { migrateToLatest, openStore, pendingMigrations } from './database.ts';
+import { createTestStore, postgresTestUrl, type TestStore } from '../../test/support/db.ts';
+import { createSchema, dropSchema, migrateToLatest, openStore, pendingMigrations } from './database.ts';
+import { migrations } from './migrations/index.ts';
 
 describe('store', () => {
   let store: TestStore;
@@ -74,6 +76,82 @@ describe.runIf(process.env.EXSYNC_TEST_DB === 'postgres')('PostgreSQL URL', () =
       expect(other.location).toContain(`schema ${first.schema}`);
       await other.close();
     } finally {
+      await first.destroy();
+    }
+  });
+});
+
+describe.runIf(process.env.EXSYNC_TEST_DB === 'postgres')('several stores in one PostgreSQL database', () => {
+  const freshSchema = () => `exsync_test_${randomBytes(6).toString('hex')}`;
+
+  async function migrateFresh(schema: string): Promise<number> {
+    const store = openStore(postgresTestUrl, { schema, poolSize: 2 });
+    try {
+      return (await migrateToLatest(store)).results?.length ?? 0;
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('migrates fresh schemas while other schemas of the database are dropped', async () => {
+    const dropped = [freshSchema(), freshSchema(), freshSchema(), freshSchema()];
+    const fresh = [freshSchema(), freshSchema()];
+    for (const schema of [...dropped, ...fresh]) await createSchema(postgresTestUrl, schema);
+    try {
+      for (const schema of dropped) await migrateFresh(schema);
+      // The drops are spread over the time the two migrations take, so that some land while
+      // a migration looks its tables up.
+      const outcomes = await Promise.allSettled([
+        ...fresh.map(migrateFresh),
+        ...dropped.map(async (schema, i) => {
+          await new Promise((resolve) => setTimeout(resolve, 30 * i));
+          await dropSchema(postgresTestUrl, schema);
+        }),
+      ]);
+      expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+      for (const schema of fresh) {
+        const store = openStore(postgresTestUrl, { schema });
+        try {
+          expect(await pendingMigrations(store)).toEqual([]);
+        } finally {
+          await store.close();
+        }
+      }
+    } finally {
+      for (const schema of [...dropped, ...fresh]) await dropSchema(postgresTestUrl, schema);
+    }
+  });
+
+  it('runs each migration once when two processes migrate the same schema at once', async () => {
+    const schema = freshSchema();
+    await createSchema(postgresTestUrl, schema);
+    try {
+      const counts = await Promise.all([migrateFresh(schema), migrateFresh(schema)]);
+      expect(counts.sort()).toEqual([0, Object.keys(migrations).length]);
+    } finally {
+      await dropSchema(postgresTestUrl, schema);
+    }
+  });
+
+  it("looks up only its own schema's tables", async () => {
+    const first = await createTestStore();
+    const second = await createTestStore();
+    try {
+      const tables = await first.db.introspection.getTables({ withInternalKyselyTables: true });
+      expect(new Set(tables.map((table) => table.schema))).toEqual(new Set([first.schema]));
+      expect(tables.map((table) => table.name)).toEqual(
+        expect.arrayContaining(['users', 'journal_head', 'kysely_migration']),
+      );
+      const users = tables.find((table) => table.name === 'users');
+      expect(users?.columns.find((column) => column.name === 'email')).toMatchObject({
+        dataType: 'text',
+        isNullable: false,
+        isAutoIncrementing: false,
+      });
+      const ordinary = await first.db.introspection.getTables();
+      expect(ordinary.map((table) => table.name)).not.toContain('kysely_migration');
+    } finally {
+      await second.destroy();
       await first.destroy();
     }
   });

@@ -2,17 +2,10 @@
 // (scaled). Everything above this file speaks Kysely and does not know which engine it has.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  Kysely,
-  type Migration,
-  type MigrationResultSet,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  sql,
-} from 'kysely';
+import { Kysely, type Migration, type MigrationResultSet, Migrator, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
+import { CurrentSchemaPostgresDialect } from './postgres-dialect.ts';
 import type { Database } from './schema.ts';
 import { NodeSqliteDatabase } from './sqlite-driver.ts';
 
@@ -89,7 +82,7 @@ export function openStore(url: string, options: OpenOptions = {}): Store {
       max: options.poolSize ?? 10,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
     const parsed = new URL(url);
     return {
       db,
@@ -103,9 +96,11 @@ export function openStore(url: string, options: OpenOptions = {}): Store {
   );
 }
 
-// Kysely looks for its bookkeeping tables in every schema it can see; pin them to the schema
-// the store uses, or a second Exsync schema in the same PostgreSQL database would find the
-// first one's tables and refuse to migrate.
+// Kysely's bookkeeping tables live in the schema the store uses, so that each Exsync schema of a
+// PostgreSQL database migrates on its own (the dialect's table lookup sees only that schema
+// too). Two processes migrating at once do not both run a migration: Kysely's PostgreSQL adapter
+// holds a session advisory lock, one key for the whole database, for the whole run and reads
+// which migrations have run only once it has the lock.
 async function migratorFor(store: Store): Promise<Migrator> {
   let migrationTableSchema: string | undefined;
   if (store.engine === 'postgres') {
