@@ -7,8 +7,12 @@ import { type CrmFixture, setupCrm } from './support/crm-fixture.ts';
 
 const WRITERS = 8;
 const WRITES_PER_WRITER = 50;
+// Every write takes the journal's one head row in turn, so on PostgreSQL the 400 commits run one
+// after another, each a few round trips: about 15 s on a busy 2-core machine, and twice that
+// while other test files run beside it. The test is about order, not speed.
+const SERIALISED_WRITES_TIMEOUT = 120_000;
 
-describe('change journal under concurrent writers', () => {
+describe('change journal under concurrent writers', { timeout: SERIALISED_WRITES_TIMEOUT }, () => {
   let f: CrmFixture;
   let readerStore: Store;
   beforeAll(async () => {
