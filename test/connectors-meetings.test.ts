@@ -503,3 +503,29 @@ describe('Tasks are read from EWS task folders and Graph To Do lists', () => {
     expect(gone.pages.flatMap((p) => p.deletes)).toContain(created.id);
   });
 });
+
+describe('A series made a single meeting', () => {
+  it('EWS deletes the pattern, Graph sends recurrence null', async () => {
+    const e = ews();
+    const event = weekly('Series to single');
+    const single: NeutralEvent = { ...event, type: 'single', recurrence: undefined };
+    const onEws = await e.createItem({ kind: 'calendar', id: 'calendar' }, event);
+    const requests = recordFromHere();
+    await e.updateItem({ kind: 'calendar', id: 'calendar' }, onEws.id, onEws.version, single, event);
+    const [update] = soapOf(requests(), 'UpdateItem');
+    expect(update).toMatch(
+      /<t:DeleteItemField><t:FieldURI FieldURI="calendar:Recurrence"\/><\/t:DeleteItemField>/,
+    );
+    const [readEws] = await e.getItems({ kind: 'calendar', id: 'calendar' }, [onEws.id]);
+    expect(readEws).toMatchObject({ ok: true, item: { type: 'single' } });
+
+    const g = graph();
+    const calendarId = (await g.listFolders('calendar')).find((f) => f.wellKnown === 'calendar')!.id;
+    const onGraph = await g.createItem({ kind: 'calendar', id: calendarId }, event);
+    const graphRequests = recordFromHere();
+    await g.updateItem({ kind: 'calendar', id: calendarId }, onGraph.id, onGraph.version, single, event);
+    expect(graphBodies(graphRequests(), 'PATCH')).toEqual([{ recurrence: null }]);
+    const [readGraph] = await g.getItems({ kind: 'calendar', id: calendarId }, [onGraph.id]);
+    expect(readGraph).toMatchObject({ ok: true, item: { type: 'single' } });
+  });
+});

@@ -547,6 +547,13 @@ export class EwsConnector implements ExchangeConnector {
       const key = (c: FieldChange) => `${c.uri}#${c.index ?? ''}`;
       const before = new Map(CHANGES[folder.kind](previous as never).map((c) => [key(c), c.xml]));
       fields = fields.filter((c) => !before.has(key(c)) || before.get(key(c)) !== c.xml);
+      // A series made a single meeting: its pattern is deleted (eventChanges sets it only when there is one).
+      if (
+        folder.kind === 'calendar' &&
+        before.has('calendar:Recurrence#') &&
+        !(item as NeutralEvent).recurrence
+      )
+        fields.push({ uri: 'calendar:Recurrence' });
       if (fields.length === 0) return { id, version };
     }
     const changes = updateChangesXml(ITEM_TAGS[folder.kind], fields);
