@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStore, postgresTestUrl, type TestStore } from '../../test/support/db.ts';
 import { createSchema, dropSchema, migrateToLatest, openStore, pendingMigrations } from './database.ts';
@@ -130,6 +131,24 @@ describe.runIf(process.env.EXSYNC_TEST_DB === 'postgres')('several stores in one
       expect(counts.sort()).toEqual([0, Object.keys(migrations).length]);
     } finally {
       await dropSchema(postgresTestUrl, schema);
+    }
+  });
+
+  it('creates and drops a schema whatever its name holds', async () => {
+    const schema = `${freshSchema()} "quoted"; x`;
+    const probe = openStore(postgresTestUrl, { poolSize: 1 });
+    const exists = async () => {
+      const query = sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname = ${schema}`;
+      return (await query.execute(probe.db)).rows[0]?.n === 1;
+    };
+    try {
+      await createSchema(postgresTestUrl, schema);
+      expect(await exists()).toBe(true);
+      await dropSchema(postgresTestUrl, schema);
+      expect(await exists()).toBe(false);
+    } finally {
+      await dropSchema(postgresTestUrl, schema);
+      await probe.close();
     }
   });
 

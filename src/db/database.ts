@@ -131,24 +131,27 @@ export async function ping(store: Store): Promise<void> {
   await sql`select 1`.execute(store.db);
 }
 
-export async function createSchema(url: string, schema: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
+/** Runs `statement` on a connection of its own to the database `url` names, then closes it. */
+async function onOwnConnection(
+  url: string,
+  statement: (db: Kysely<unknown>) => Promise<unknown>,
+): Promise<void> {
+  const db = new Kysely<unknown>({
+    dialect: new CurrentSchemaPostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
+  });
   try {
-    await admin.query(`create schema if not exists "${schema}"`);
+    await statement(db);
   } finally {
-    await admin.end();
+    await db.destroy();
   }
 }
 
+export async function createSchema(url: string, schema: string): Promise<void> {
+  await onOwnConnection(url, (db) => db.schema.createSchema(schema).ifNotExists().execute());
+}
+
 export async function dropSchema(url: string, schema: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await admin.end();
-  }
+  await onOwnConnection(url, (db) => db.schema.dropSchema(schema).ifExists().cascade().execute());
 }
 
 /** The file an embedded-store URL names (resolved), or undefined for PostgreSQL and `:memory:`. */
