@@ -382,4 +382,13 @@ describe('reading events with delta on v1.0', () => {
     );
     expect(elsewhere.status).toBe(410);
   });
+
+  it('events/delta without a time window is refused on v1.0, as calendarView/delta is (the unwindowed form is beta only)', async () => {
+    for (const path of ['/me/events/delta', '/me/calendar/events/delta']) {
+      const answer = await g.graph('GET', path, { token: tokens[GRACE] });
+      expect(answer.status, path).toBe(400);
+      expect(answer.json.error.code).toBe('ErrorInvalidParameter');
+      expect(answer.json.error.message).toMatch(/StartDateTime and EndDateTime/);
+    }
+  });
 });
