@@ -2,6 +2,46 @@
 // interrupted run left half done, read Exchange changes folder by folder (planning and applying
 // each page, then saving its cursor), export the CRM changes not yet handled, run the deletes
 // the mass-delete guard lets through, save the journal version, record the run.
+//
+// RECOVERY — how a run killed at any point is resumed without losing or doubling anything.
+// (docs/mapping.md, "Idempotency", gives the reasons; the executor carries the writes out.)
+//
+//  1. Intent, write, link. Every write to the other side is preceded by a row saying what is
+//     about to be written, and followed by the link that records it (executor.ts):
+//     - import create: an `import_pending` link with the CRM journal head before the batch
+//       (`intent_journal_version`) and the item's place in the batch (`intent_position`); then
+//       the CRM create; then the link gets its record (`linkImported`).
+//     - export create: an `export_pending` link with the snapshot sent and its fingerprint; then
+//       the Exchange create; then the link gets its item (`linkExported`).
+//     - update: the link's `update_intent` and the base it was planned against, for the whole
+//       batch in one transaction (`recordUpdateIntents`); then the writes; then the new base and
+//       versions, intent cleared (`completeUpdate`).
+//     - delete: only marked on the link, in the same transaction as the page's cursor; carried
+//       out after the mass-delete guard, and the link deleted after the delete.
+//  2. Journal numbering. A CRM batch create journals its records at consecutive versions in
+//     input order, under this mailbox's name, and no one else writes in that name. So the
+//     records an import batch created are the mailbox's own creates after the intent's journal
+//     version, in intent position order (`recoverImports`, planner's `adoptRecords`). When a
+//     batch falls back to one create at a time, each intent first gets the journal head of its
+//     own create and position 0. The run's own writes are left out of the CRM changes it reads
+//     (their actor is the mailbox), and the journal version is saved only at the end of a run
+//     none of whose changes was blocked; a first full pass saves where it began
+//     (`full_pass_since`) so that a resumed pass still reads the edits made meanwhile.
+//  3. Cursors. A page's cursor is saved only after its changes are applied (a read from scratch
+//     saves none before its last page), so a killed run's next read lists again every item the
+//     killed one may have half handled.
+//  4. Order of a run (Run.run): recover import intents first (adopt the record the journal shows,
+//     drop the rest: their items are read again); keep the export intents while the folders are
+//     read, adopting the item a read finds for one (`adoptItems`, by fingerprint) instead of
+//     importing it as new; drop the export intents no read found (the export pass creates them
+//     again); a link that still carries an update intent is planned against the base the
+//     planner's `resumedBase` derives from it and from what each side holds now, so what
+//     the killed run wrote is recognised as its own write, not as the user's edit.
+//
+// Proved by test/sync-crash.test.ts (a kill at every checkpoint of a run, then the next run),
+// test/sync-crash-echo.test.ts (a killed update's writes are not taken for edits),
+// test/sync-property.test.ts (random histories with kills, faults and expired cursors), and in
+// src/sync/planner.test.ts the adoption of records and items.
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ConnectorError, isConnectorError } from '../connectors/errors.ts';
@@ -31,6 +71,7 @@ import * as linkStore from './store/links.ts';
 import { type DeleteMark, type StoredLink, toLinkState } from './store/links.ts';
 import * as runStore from './store/runs.ts';
 import type { Db, SyncScope } from './store/scope.ts';
+import type { SyncState } from './store/states.ts';
 import * as stateStore from './store/states.ts';
 import * as tagStore from './store/tags.ts';
 import type { EntityDefinition, EntitySyncSettings, MailboxSource, RunStatus } from './types.ts';
@@ -124,7 +165,7 @@ export class SyncEngine {
       conflicts: 0,
       skipped: [],
       errors: [],
-      unlisted: { skipped: 0, errors: 0 },
+      beyondListed: { skipped: 0, errors: 0 },
       blocked: false,
     };
     let status: RunStatus = 'succeeded';
@@ -178,7 +219,7 @@ export class SyncEngine {
         conflicts: tally.conflicts,
         skipped: tally.skipped,
         errors: tally.errors,
-        counted: tally.unlisted,
+        beyondListed: tally.beyondListed,
         startedAt,
         exchangeRequests: counter.requests,
       },
@@ -346,6 +387,22 @@ function guardConnector(
   });
 }
 
+/**
+ * Runs `work` and tells whether a change it applied was blocked (could not be applied, and must
+ * be read again next run). The run's own flag keeps every block of the run, this one's included.
+ */
+async function noteBlocked<T>(
+  tally: RunTally,
+  work: () => Promise<T>,
+): Promise<{ result: T; blocked: boolean }> {
+  const blockedBefore = tally.blocked;
+  tally.blocked = false;
+  const result = await work();
+  const blocked = tally.blocked;
+  tally.blocked = blockedBefore || blocked;
+  return { result, blocked };
+}
+
 interface RunInput {
   engine: SyncEngineOptions;
   entity: EntityDefinition;
@@ -371,24 +428,52 @@ interface CrmChanges {
   full: boolean;
 }
 
+/**
+ * What a run has learnt so far. It is created by the first phase and handed to each next one
+ * (see Run.run), never kept in fields a method reads behind the caller's back: besides it, a
+ * phase reads only the run's settings, context and scope, which do not change during the run.
+ */
+interface RunState {
+  /** The state row as the run found it: the cursors to resume from, the export scope last synced. */
+  readonly stored: SyncState;
+  /** The export scope now (its hash); a change means every record is a candidate again. */
+  readonly scopeHash: string;
+  /** What the CRM journal says changed since the last run. */
+  readonly changes: CrmChanges;
+  /**
+   * The listing marks of this run's reads, one per folder read (see store/links.ts). A record
+   * whose link carries one of them was handled by a read of this run; the export pass skips it.
+   */
+  readonly reads: string[];
+  /**
+   * Records a read of this run handled and then removed the link of (unlinked, or replaced by a
+   * new link): no listing mark tells of them, so they are kept here for the export pass to skip.
+   * It grows with the changes a run reads, not with the mailbox.
+   */
+  readonly handledThenUnlinked: Set<string>;
+  /** Export intents an interrupted run left whose item no read of this run has found yet. */
+  exportIntents: StoredLink[];
+  /** Exchange pages this run has read (its page budget). */
+  pages: number;
+  /** The mailbox's folders of the entity's kind, listed at most once a run. */
+  folders?: FolderNode[];
+  /**
+   * The items of the page being applied, to spare a GetItem when writing back. Cleared after
+   * each page and export batch, so memory does not grow with the mailbox.
+   */
+  readonly knownItems: Map<string, unknown>;
+  /** Folders this run created items in: read once more at the end (see readOwnCreates). */
+  readonly createdIn: Set<string>;
+}
+
 class Run {
   private readonly input: RunInput;
   private readonly db: Db;
   private readonly scope: SyncScope;
-  private readonly ctx: ExecutionContext;
   private readonly plan: PlanSettings;
-  /**
-   * Records handled while reading Exchange, so the export pass skips them: those whose link a
-   * read of this run marked as listed (`reads`), found in the database, and these, whose link the
-   * read removed (unlinked, replaced). Neither grows with the mailbox, only with its changes.
-   */
-  private readonly consumedUnlinked = new Set<string>();
-  /** The listing marks of this run's reads (one per folder read). */
-  private readonly reads: string[] = [];
-  private folders?: FolderNode[];
-  private exportIntents: StoredLink[] = [];
-  /** Exchange pages this run has read (its page budget). */
-  private pages = 0;
+  /** The entity's options for the connector's protocol. */
+  private readonly options: unknown;
+  private readonly checkpoint: Checkpoint;
 
   constructor(input: RunInput) {
     this.input = input;
@@ -402,24 +487,10 @@ class Run {
       if (step.startsWith('page:') || step.startsWith('export:'))
         await runStore.saveRunProgress(input.db, input.runId, input.tally);
     };
-    this.ctx = {
-      crm: input.engine.crm,
-      principal: input.principal,
-      connector: input.connector,
-      entity: input.entity,
-      options: input.entity.forProtocol
-        ? input.entity.forProtocol(input.settings.options, input.connector.protocol)
-        : input.settings.options,
-      db: input.db,
-      scope: input.scope,
-      now: input.now,
-      runId: input.runId,
-      tally: input.tally,
-      checkpoint,
-      journalHead: () => input.engine.crm.journal.headVersion(),
-      knownItems: new Map(),
-      createdIn: new Set(),
-    };
+    this.checkpoint = checkpoint;
+    this.options = input.entity.forProtocol
+      ? input.entity.forProtocol(input.settings.options, input.connector.protocol)
+      : input.settings.options;
     this.plan = {
       direction: input.settings.direction,
       conflictPolicy: input.settings.conflictPolicy,
@@ -433,31 +504,85 @@ class Run {
     return this.input.entity;
   }
 
+  /** What the executor works with: the run's settings, and the parts of its state it adds to. */
+  private context(state: RunState): ExecutionContext {
+    const { input } = this;
+    return {
+      crm: input.engine.crm,
+      principal: input.principal,
+      connector: input.connector,
+      entity: input.entity,
+      options: this.options,
+      db: input.db,
+      scope: input.scope,
+      now: input.now,
+      runId: input.runId,
+      tally: input.tally,
+      checkpoint: this.checkpoint,
+      journalHead: () => input.engine.crm.journal.headVersion(),
+      knownItems: state.knownItems,
+      createdIn: state.createdIn,
+    };
+  }
+
   private folder(id: string): FolderRef {
     return { kind: this.entity.folderKind, id };
   }
 
-  /** Returns the hold reason when the mass-delete guard stopped the run. */
+  /**
+   * The phases of a run, in the order recovery depends on (see RECOVERY at the top of this
+   * file); each is handed the run's state. Returns the hold reason when the mass-delete guard
+   * stopped the run.
+   */
   async run(): Promise<string | undefined> {
-    const { settings } = this.input;
-    const state = await stateStore.readState(this.db, this.scope);
-    const scopeHash = this.entity.scopeKey(settings.options);
+    const state = await this.begin();
+    await this.recover(state);
+    await this.readExchange(state);
+    await this.dropUnfoundExports();
+    await this.exportChanges(state);
+    await this.readOwnCreates(state);
+    const held = await this.runDeletes(state);
+    if (held) return held;
+    await this.finish(state);
+    return undefined;
+  }
+
+  /**
+   * What changed in the CRM since the journal version saved, and, on a first run, where
+   * the full pass begins (so that a pass resumed after a crash still sees later edits).
+   */
+  private async begin(): Promise<RunState> {
+    const stored = await stateStore.readState(this.db, this.scope);
+    const scopeHash = this.entity.scopeKey(this.input.settings.options);
     const changes = await this.readCrmChanges(
-      state.journalVersion ?? state.fullPassSince,
-      state.journalVersion === null || state.scopeHash !== scopeHash,
+      stored.journalVersion ?? stored.fullPassSince,
+      stored.journalVersion === null || stored.scopeHash !== scopeHash,
     );
-    if (state.journalVersion === null && state.fullPassSince === null)
+    if (stored.journalVersion === null && stored.fullPassSince === null)
       await stateStore.beginFullPass(this.db, this.scope, changes.head);
-    await this.ctx.checkpoint('start');
+    await this.checkpoint('start');
+    return {
+      stored,
+      scopeHash,
+      changes,
+      reads: [],
+      handledThenUnlinked: new Set(),
+      exportIntents: [],
+      pages: 0,
+      knownItems: new Map(),
+      createdIn: new Set(),
+    };
+  }
 
-    await this.adoptImportedRecords();
-    this.exportIntents = await linkStore.linksInState(this.db, this.scope, 'export_pending');
-
-    const folders = await this.syncFolders();
-    // Items of a folder deleted in Exchange went with it: deletes, not items to unlink and
-    // export again. A folder that still exists but is no longer chosen is unlinked.
+  /**
+   * Exchange's changes, folder by folder and page by page. Links of folders no longer
+   * synced go first: items of a folder deleted in Exchange went with it (deletes, not items to
+   * unlink and export again); a folder that still exists but is no longer chosen is unlinked.
+   */
+  private async readExchange(state: RunState): Promise<void> {
+    const folders = await this.syncFolders(state);
     for (const folderId of await linkStore.linkedFoldersOutside(this.db, this.scope, folders))
-      if (!(await this.folderExists(folderId))) await this.folderGone(folderId, changes);
+      if (!(await this.folderExists(state, folderId))) await this.folderGone(state, folderId);
     this.input.tally.counts.import.unlinked += await linkStore.deleteLinksOutside(
       this.db,
       this.scope,
@@ -465,34 +590,52 @@ class Run {
     );
     for (const folderId of folders) {
       try {
-        await this.readFolder(folderId, state.cursors[folderId], changes);
+        await this.readFolder(state, folderId, state.stored.cursors[folderId]);
       } catch (error) {
         const gone =
           isConnectorError(error, 'not_found') &&
           folderId !== this.plan.exportFolder &&
-          !(await this.folderExists(folderId));
+          !(await this.folderExists(state, folderId));
         if (!gone) throw error;
-        await this.folderGone(folderId, changes);
+        await this.folderGone(state, folderId);
       }
     }
-    // Export intents no item was found for: the create never reached Exchange. Drop them; the
-    // export pass below creates the item again.
+  }
+
+  /**
+   * Recovery of exports, after the reads: export intents no read found an item for are creates that
+   * never reached Exchange. They are dropped; the export pass creates the item again.
+   */
+  private async dropUnfoundExports(): Promise<void> {
     const orphans = (await linkStore.linksInState(this.db, this.scope, 'export_pending')).map((l) => l.id);
     await linkStore.deleteLinks(this.db, orphans);
+  }
 
-    await this.exportChanges(changes);
-    // Move the folder cursors past our own creates: a server may leave out an item that was
-    // created and deleted after a cursor, and then its delete would never reach the CRM.
-    for (const folderId of this.ctx.createdIn) {
+  /**
+   * Moves the folder cursors past the run's own creates. A server may leave out an item
+   * that was created and deleted after a cursor, and then its delete would never reach the CRM.
+   */
+  private async readOwnCreates(state: RunState): Promise<void> {
+    for (const folderId of state.createdIn) {
       const { cursors } = await stateStore.readState(this.db, this.scope);
-      if (cursors[folderId] !== undefined) await this.readFolder(folderId, cursors[folderId], changes);
+      if (cursors[folderId] !== undefined) await this.readFolder(state, folderId, cursors[folderId]);
     }
-    const held = await this.runDeletes();
-    if (held) return held;
+  }
+
+  /**
+   * The CRM journal is synced up to the head the run began at, unless a change could
+   * not be applied (then the next run reads the same CRM changes again).
+   */
+  private async finish(state: RunState): Promise<void> {
     if (!this.input.tally.blocked)
-      await stateStore.saveJournalVersion(this.db, this.scope, changes.head, scopeHash, this.input.now());
-    await this.ctx.checkpoint('journal');
-    return undefined;
+      await stateStore.saveJournalVersion(
+        this.db,
+        this.scope,
+        state.changes.head,
+        state.scopeHash,
+        this.input.now(),
+      );
+    await this.checkpoint('journal');
   }
 
   private async readCrmChanges(since: number | null, full: boolean): Promise<CrmChanges> {
@@ -516,8 +659,20 @@ class Run {
     return { changed, head, full: since === null || full };
   }
 
-  /** Import intents whose CRM record was created before the crash get that record. */
-  private async adoptImportedRecords(): Promise<void> {
+  /**
+   * What an interrupted run left half done. Its export intents wait for the reads to
+   * find their items (see applyExchangePage); its import intents are settled now.
+   */
+  private async recover(state: RunState): Promise<void> {
+    await this.recoverImports();
+    state.exportIntents = await linkStore.linksInState(this.db, this.scope, 'export_pending');
+  }
+
+  /**
+   * Import intents whose CRM record was created before the crash get that record, found by their
+   * place in the CRM journal; the rest are dropped.
+   */
+  private async recoverImports(): Promise<void> {
     const { engine, mailboxId } = this.input;
     const intents = await linkStore.linksInState(this.db, this.scope, 'import_pending');
     if (intents.length === 0) return;
@@ -560,31 +715,31 @@ class Run {
       this.db,
       intents.filter((i) => !adopted.has(i.id)).map((i) => i.id),
     );
-    await this.ctx.checkpoint('recovered');
+    await this.checkpoint('recovered');
   }
 
   /**
    * The listing mark of a new read of a folder (each item it lists marks its link with `read`),
-   * and the mark of the links it has yet to list (`unlisted`).
+   * and the mark of the links it has yet to list (`awaiting`).
    */
-  private newRead(): { read: string; unlisted: string } {
-    const read = `${this.input.runId}/${this.reads.length}`;
-    this.reads.push(read);
-    return { read, unlisted: `${read}/unlisted` };
+  private newRead(state: RunState): { read: string; awaiting: string } {
+    const read = `${this.input.runId}/${state.reads.length}`;
+    state.reads.push(read);
+    return { read, awaiting: `${read}/awaiting` };
   }
 
   /** The mailbox's folders of the entity's kind, listed once a run. */
-  private async listedFolders(): Promise<FolderNode[]> {
-    if (!this.folders) {
+  private async listedFolders(state: RunState): Promise<FolderNode[]> {
+    if (!state.folders) {
       const flat = (nodes: FolderNode[]): FolderNode[] => nodes.flatMap((n) => [n, ...flat(n.children)]);
-      this.folders = flat(await this.input.connector.listFolders(this.entity.folderKind));
+      state.folders = flat(await this.input.connector.listFolders(this.entity.folderKind));
     }
-    return this.folders;
+    return state.folders;
   }
 
   /** Whether a folder (by id, or by its well-known name as links of the default folder hold it) exists. */
-  private async folderExists(folderId: string): Promise<boolean> {
-    return (await this.listedFolders()).some((f) => f.id === folderId || f.wellKnown === folderId);
+  private async folderExists(state: RunState, folderId: string): Promise<boolean> {
+    return (await this.listedFolders(state)).some((f) => f.id === folderId || f.wellKnown === folderId);
   }
 
   /**
@@ -592,19 +747,19 @@ class Run {
    * that listed nothing. The planner decides per direction (delete the record, or unlink), and
    * the deletes wait for the mass-delete guard like any others.
    */
-  private async folderGone(folderId: string, changes: CrmChanges): Promise<void> {
-    const { read, unlisted } = this.newRead();
-    await linkStore.markAwaitingListing(this.db, this.scope, folderId, unlisted);
-    await this.missingAfterFullRead(folderId, unlisted, changes, read);
+  private async folderGone(state: RunState, folderId: string): Promise<void> {
+    const { read, awaiting } = this.newRead(state);
+    await linkStore.markAwaitingListing(this.db, this.scope, folderId, awaiting);
+    await this.missingAfterFullRead(state, folderId, awaiting, read);
     await stateStore.saveCursor(this.db, this.scope, folderId, null, this.input.now());
   }
 
-  private async syncFolders(): Promise<string[]> {
+  private async syncFolders(state: RunState): Promise<string[]> {
     const { settings } = this.input;
     const out = new Set<string>();
     if (settings.direction === 'import' || settings.direction === 'two_way') {
       if (settings.importFolders === 'all') {
-        for (const f of await this.listedFolders())
+        for (const f of await this.listedFolders(state))
           out.add(f.wellKnown === this.plan.exportFolder ? this.plan.exportFolder : f.id);
       } else for (const id of settings.importFolders) out.add(id);
     }
@@ -612,14 +767,14 @@ class Run {
     return [...out];
   }
 
-  private async readFolder(folderId: string, cursor: string | undefined, changes: CrmChanges): Promise<void> {
+  private async readFolder(state: RunState, folderId: string, cursor: string | undefined): Promise<void> {
     const { connector, engine } = this.input;
     const fromScratch = cursor === undefined;
     // Each item this read lists marks its link with `read`. Only links that existed before a
-    // read from scratch can have lost their item unnoticed: they start out with `unlisted`, and
+    // read from scratch can have lost their item unnoticed: they start out with `awaiting`, and
     // those still carrying it after the last page are gone from Exchange.
-    const { read, unlisted } = this.newRead();
-    if (fromScratch) await linkStore.markAwaitingListing(this.db, this.scope, folderId, unlisted);
+    const { read, awaiting } = this.newRead(state);
+    if (fromScratch) await linkStore.markAwaitingListing(this.db, this.scope, folderId, awaiting);
     let page = 0;
     // A server that hands back a position it already gave in this read would be followed for
     // ever (a nextLink pointing at itself, a sync state that never moves on).
@@ -628,7 +783,7 @@ class Run {
       for await (const changePage of connector.readChanges(this.folder(folderId), cursor, {
         pageSize: engine.pageSize ?? 256,
       })) {
-        if (++this.pages > this.input.maxPages)
+        if (++state.pages > this.input.maxPages)
           throw new RunStopped(
             'run_page_budget',
             `The run read ${this.input.maxPages} pages from Exchange and was stopped; the next run goes on from the last position saved. If this repeats, the server may never be saying that it has sent everything.`,
@@ -641,11 +796,9 @@ class Run {
         seen.add(changePage.cursor);
         const upserts = new Map(changePage.upserts.map((u) => [u.id, u]));
         const deletes = changePage.deletes.filter((id) => !upserts.has(id));
-        const blockedBefore = this.input.tally.blocked;
-        this.input.tally.blocked = false;
-        const marks = await this.applyInSlices(folderId, [...upserts.values()], deletes, changes, read);
-        const pageBlocked = this.input.tally.blocked;
-        this.input.tally.blocked = blockedBefore || pageBlocked;
+        const { result: marks, blocked: pageBlocked } = await noteBlocked(this.input.tally, () =>
+          this.applyInSlices(state, folderId, [...upserts.values()], deletes, read),
+        );
         // A page that could not be fully applied is read again next run: keep the old cursor.
         // A read from scratch keeps no cursor until its last page: only a complete listing tells
         // which linked items are gone, so a run interrupted half-way reads from scratch again
@@ -653,24 +806,24 @@ class Run {
         const keep = pageBlocked || (fromScratch && !changePage.done) ? undefined : changePage.cursor;
         if (fromScratch && changePage.done && !pageBlocked) {
           await linkStore.markDeletes(this.db, marks, this.input.now());
-          await this.missingAfterFullRead(folderId, unlisted, changes, read);
+          await this.missingAfterFullRead(state, folderId, awaiting, read);
           await stateStore.saveCursor(this.db, this.scope, folderId, changePage.cursor, this.input.now());
         } else if (keep === undefined) {
           await linkStore.markDeletes(this.db, marks, this.input.now());
         } else {
           await this.markDeletesAndSaveCursor(marks, folderId, keep);
         }
-        await this.ctx.checkpoint(`page:${folderId}:${page++}`);
+        await this.checkpoint(`page:${folderId}:${page++}`);
         // Items are kept only while their page is applied, so memory does not grow with the
         // mailbox; a later phase that needs one fetches it again.
-        this.ctx.knownItems.clear();
+        state.knownItems.clear();
         if (pageBlocked) return;
       }
     } catch (error) {
       if (isConnectorError(error, 'resync_needed') && !fromScratch) {
         // The server forgot our position: read the folder again from the start.
         await stateStore.saveCursor(this.db, this.scope, folderId, null, this.input.now());
-        return this.readFolder(folderId, undefined, changes);
+        return this.readFolder(state, folderId, undefined);
       }
       throw error;
     }
@@ -693,7 +846,7 @@ class Run {
    * After a read from scratch, linked items that were not listed are gone from Exchange. They
    * are read from the database a page at a time, so memory stays flat however many there are.
    */
-  private async missingAfterFullRead(folderId: string, unlisted: string, changes: CrmChanges, read: string) {
+  private async missingAfterFullRead(state: RunState, folderId: string, awaiting: string, read: string) {
     const { engine } = this.input;
     let after: string | null = null;
     for (;;) {
@@ -701,17 +854,17 @@ class Run {
         this.db,
         this.scope,
         folderId,
-        unlisted,
+        awaiting,
         after,
         engine.pageSize ?? 256,
       );
       if (gone.length === 0) return;
       after = gone[gone.length - 1].id;
       const marks = await this.applyExchangePage(
+        state,
         folderId,
         [],
         gone.map((l) => l.itemId),
-        changes,
         read,
       );
       await linkStore.markDeletes(this.db, marks, this.input.now());
@@ -725,44 +878,50 @@ class Run {
    * is still saved only after its last slice.
    */
   private async applyInSlices(
+    state: RunState,
     folderId: string,
     upserts: Array<{ id: string; version: string; item: unknown }>,
     deletes: string[],
-    changes: CrmChanges,
     read: string,
   ): Promise<DeleteMark[]> {
     const slice = this.input.engine.pageSize ?? 256;
     if (upserts.length + deletes.length <= slice)
-      return this.applyExchangePage(folderId, upserts, deletes, changes, read);
+      return this.applyExchangePage(state, folderId, upserts, deletes, read);
     const marks: DeleteMark[] = [];
     for (let i = 0; i < upserts.length; i += slice) {
-      marks.push(...(await this.applyExchangePage(folderId, upserts.slice(i, i + slice), [], changes, read)));
+      marks.push(...(await this.applyExchangePage(state, folderId, upserts.slice(i, i + slice), [], read)));
       await nextTurn();
     }
     for (let i = 0; i < deletes.length; i += slice) {
-      marks.push(...(await this.applyExchangePage(folderId, [], deletes.slice(i, i + slice), changes, read)));
+      marks.push(...(await this.applyExchangePage(state, folderId, [], deletes.slice(i, i + slice), read)));
       await nextTurn();
     }
     return marks;
   }
 
+  /**
+   * One slice of a page: plan each item against its link and record, carry the actions out
+   * (intent, write, link: see RECOVERY), and note what the read listed. Returns the deletes to
+   * mark for the guard.
+   */
   private async applyExchangePage(
+    state: RunState,
     folderId: string,
     upserts: Array<{ id: string; version: string; item: unknown }>,
     deletes: string[],
-    changes: CrmChanges,
     read: string,
   ): Promise<DeleteMark[]> {
+    const { changes } = state;
     const links = await linkStore.linksByItem(this.db, this.scope, [...upserts.map((u) => u.id), ...deletes]);
     const observed = new Map<string, ExchangeSide>();
     for (const u of upserts) {
-      this.ctx.knownItems.set(u.id, u.item);
+      state.knownItems.set(u.id, u.item);
       observed.set(u.id, {
         kind: 'upsert',
         folderId,
         itemId: u.id,
         version: u.version,
-        snapshot: this.entity.fromItem(u.item, this.ctx.options),
+        snapshot: this.entity.fromItem(u.item, this.options),
       });
     }
     for (const id of deletes) observed.set(id, { kind: 'deleted', folderId, itemId: id });
@@ -770,7 +929,7 @@ class Run {
     // Items an interrupted export created: adopt them instead of importing a copy.
     const unlinked = upserts.filter((u) => !links.has(u.id) || links.get(u.id)!.state !== 'linked');
     const adoptions = adoptItems(
-      this.exportIntents.map((i) => ({
+      state.exportIntents.map((i) => ({
         linkId: i.id,
         folderId: i.folderId,
         fingerprint: i.fingerprint ?? '',
@@ -782,7 +941,7 @@ class Run {
       }),
     );
     for (const { intent, item } of adoptions) {
-      const stored = this.exportIntents.find((i) => i.id === intent.linkId)!;
+      const stored = state.exportIntents.find((i) => i.id === intent.linkId)!;
       // No version yet: the item is compared with what was sent, so an edit the user made to
       // it before the resume counts as an Exchange change.
       await linkStore.linkExported(
@@ -791,7 +950,7 @@ class Run {
         { itemId: item.itemId, itemVersion: '' },
         this.input.now(),
       );
-      this.exportIntents = this.exportIntents.filter((i) => i.id !== intent.linkId);
+      state.exportIntents = state.exportIntents.filter((i) => i.id !== intent.linkId);
       links.set(item.itemId, { ...stored, itemId: item.itemId, itemVersion: '', state: 'linked' });
     }
 
@@ -807,17 +966,17 @@ class Run {
     for (const [itemId, exchange] of observed) {
       const link = links.get(itemId);
       if (link?.deleteMark || (link && link.state !== 'linked')) continue;
-      const settledLink = link ? toLinkState(link) : undefined;
-      const crm = settledLink ? crmSides.get(settledLink.recordId) : undefined;
-      if (settledLink) handled.push(settledLink.recordId);
-      pairs.push({ link: settledLink, exchange, crm });
+      const linkState = link ? toLinkState(link) : undefined;
+      const crm = linkState ? crmSides.get(linkState.recordId) : undefined;
+      if (linkState) handled.push(linkState.recordId);
+      pairs.push({ link: linkState, exchange, crm });
     }
     const actions = pairs.flatMap((p) => planPair(p, this.plan));
-    const marks = await execute(this.ctx, actions);
+    const marks = await execute(this.context(state), actions);
     // The listing mark tells the export pass which records this read handled, and the sweep
     // after a read from scratch which items it listed (newly linked ones included).
     const stillLinked = await linkStore.markListedBy(this.db, this.scope, [...observed.keys()], read);
-    for (const recordId of handled) if (!stillLinked.has(recordId)) this.consumedUnlinked.add(recordId);
+    for (const recordId of handled) if (!stillLinked.has(recordId)) state.handledThenUnlinked.add(recordId);
     return marks;
   }
 
@@ -839,7 +998,7 @@ class Run {
     const records = await service.getMany(principal, recordIds);
     const tagged = await tagStore.taggedAmong(this.db, this.scope, recordIds);
     for (const r of records) {
-      const projection = this.entity.fromRecord(r, this.ctx.options);
+      const projection = this.entity.fromRecord(r, this.options);
       const link = links.get(r.id);
       const unedited = link?.state === 'linked' && !changes.changed.has(r.id);
       out.set(r.id, {
@@ -847,7 +1006,7 @@ class Run {
         recordId: r.id,
         version: unedited ? Number(link.recordVersion ?? r.version) : r.version,
         projection: unedited ? { snapshot: link.snapshot, notExported: projection.notExported } : projection,
-        inScope: this.entity.inExportScope(r, this.ctx.options, tagged.has(r.id)),
+        inScope: this.entity.inExportScope(r, this.options, tagged.has(r.id)),
         ...(unedited ? { unedited: true } : {}),
       });
     }
@@ -863,7 +1022,12 @@ class Run {
     return out;
   }
 
-  private async exportChanges(changes: CrmChanges): Promise<void> {
+  /**
+   * The CRM changes the reads did not handle, a batch at a time; on a full pass every
+   * record, and otherwise also the records newly tagged for the mailbox.
+   */
+  private async exportChanges(state: RunState): Promise<void> {
+    const { changes } = state;
     const { engine } = this.input;
     const batchSize = engine.batchSize ?? 200;
     let batch = 0;
@@ -871,10 +1035,10 @@ class Run {
     // once the changed records are done (`afterChanged`), when it is one of them.
     const handle = async (ids: string[], afterChanged = false) => {
       let todo = ids.filter(
-        (id) => !this.consumedUnlinked.has(id) && !(afterChanged && changes.changed.has(id)),
+        (id) => !state.handledThenUnlinked.has(id) && !(afterChanged && changes.changed.has(id)),
       );
       if (todo.length === 0) return;
-      const listed = await linkStore.recordsListedBy(this.db, this.scope, todo, this.reads);
+      const listed = await linkStore.recordsListedBy(this.db, this.scope, todo, state.reads);
       if (listed.size > 0) todo = todo.filter((id) => !listed.has(id));
       if (todo.length === 0) return;
       const links = await linkStore.linksByRecord(this.db, this.scope, todo);
@@ -888,10 +1052,10 @@ class Run {
         pairs.push({ link: link ? toLinkState(link) : undefined, crm });
       }
       const actions = pairs.flatMap((p) => planPair(p, this.plan));
-      const marks = await execute(this.ctx, actions);
+      const marks = await execute(this.context(state), actions);
       await linkStore.markDeletes(this.db, marks, this.input.now());
-      this.ctx.knownItems.clear();
-      await this.ctx.checkpoint(`export:${batch++}`);
+      state.knownItems.clear();
+      await this.checkpoint(`export:${batch++}`);
     };
 
     const changedIds = [...changes.changed.keys()];
@@ -917,13 +1081,16 @@ class Run {
     }
   }
 
-  /** The mass-delete guard (E5), then the deletes it allows. */
-  private async runDeletes(): Promise<string | undefined> {
+  /**
+   * The mass-delete guard (E5), then the deletes it allows. The hold is read again here: an
+   * administrator may have decided on it since the run began.
+   */
+  private async runDeletes(state: RunState): Promise<string | undefined> {
     const { settings } = this.input;
     const pending = await linkStore.countMarkedForDelete(this.db, this.scope);
-    const state = await stateStore.readState(this.db, this.scope);
+    const { held, holdDecision } = await stateStore.readState(this.db, this.scope);
     if (pending === 0) {
-      if (state.held) await stateStore.clearHold(this.db, this.scope);
+      if (held) await stateStore.clearHold(this.db, this.scope);
       return undefined;
     }
     // The marked links are handled a page at a time, so memory does not grow with a mass delete.
@@ -936,7 +1103,7 @@ class Run {
         await work(marked);
       }
     };
-    if (state.holdDecision === 'unlink') {
+    if (holdDecision === 'unlink') {
       await eachPage(async (marked) => {
         await linkStore.deleteLinks(
           this.db,
@@ -949,23 +1116,18 @@ class Run {
       return undefined;
     }
     const linkedCount = await linkStore.countLinked(this.db, this.scope);
-    const decision = massDeleteGuard(
-      pending,
-      linkedCount,
-      settings.massDelete,
-      state.holdDecision === 'approve',
-    );
+    const decision = massDeleteGuard(pending, linkedCount, settings.massDelete, holdDecision === 'approve');
     if (!decision.proceed) {
       await stateStore.holdRun(this.db, this.scope, decision.reason);
       return decision.reason;
     }
     await eachPage((marked) =>
       executeDeletes(
-        this.ctx,
+        this.context(state),
         marked.map((l) => ({ ...toLinkState(l), side: l.deleteMark! })),
       ),
     );
-    if (state.held) await stateStore.clearHold(this.db, this.scope);
+    if (held) await stateStore.clearHold(this.db, this.scope);
     return undefined;
   }
 }

@@ -2,7 +2,8 @@
 // that lets an interrupted run resume without duplicates or mistaking its own writes for edits:
 // an intent (a row before every create, a note on the link before every update), the writes
 // next, the link last. Deletes are only marked here; the engine runs
-// them after the mass-delete guard. docs/mapping.md ("Idempotency") explains the recovery.
+// them after the mass-delete guard. RECOVERY at the top of engine.ts says how the next run
+// resumes from each of these steps; docs/mapping.md ("Idempotency") gives the reasons.
 import { type ConnectorError, isConnectorError } from '../connectors/errors.ts';
 import type { CreateResult, ExchangeConnector, FolderRef } from '../connectors/types.ts';
 import { isCrmError, notFound } from '../crm/errors.ts';
@@ -53,7 +54,7 @@ export interface RunTally {
   skipped: SkippedEntry[];
   errors: RunError[];
   /** How many skipped values and errors there were beyond the first LISTED_PER_RUN. */
-  unlisted: { skipped: number; errors: number };
+  beyondListed: { skipped: number; errors: number };
   /** A change could not be applied and must be read again next run. */
   blocked: boolean;
 }
@@ -61,7 +62,7 @@ export interface RunTally {
 /** Lists an entry while there is room, so that a run's memory does not grow with its failures. */
 function note<K extends 'skipped' | 'errors'>(tally: RunTally, list: K, entry: RunTally[K][number]): void {
   if (tally[list].length < LISTED_PER_RUN) (tally[list] as Array<RunTally[K][number]>).push(entry);
-  else tally.unlisted[list]++;
+  else tally.beyondListed[list]++;
 }
 
 export interface ExecutionContext {

@@ -79,7 +79,7 @@ describe('run records', () => {
     await finishRun(
       store.db,
       runId,
-      { ...succeeded, skipped, errors, counted: { skipped: 4, errors: 0 }, startedAt },
+      { ...succeeded, skipped, errors, beyondListed: { skipped: 4, errors: 0 }, startedAt },
       new Date(),
     );
     const [run] = await latestRuns(store.db, s, 1);

@@ -81,7 +81,7 @@ export interface RunOutcome {
   skipped: SkippedEntry[];
   errors: RunError[];
   /** Entries the run only counted, beyond those it listed (see RunTally). */
-  counted?: { skipped: number; errors: number };
+  beyondListed?: { skipped: number; errors: number };
   startedAt: Date;
   exchangeRequests?: number;
 }
@@ -90,14 +90,14 @@ export interface RunOutcome {
 export async function finishRun(db: Db, runId: string, outcome: RunOutcome, now: Date): Promise<void> {
   const more = (list: unknown[], counted = 0) => Math.max(0, list.length - LISTED_IN_RECORD) + counted;
   const skipped: SkippedEntry[] = outcome.skipped.slice(0, LISTED_IN_RECORD);
-  const moreSkipped = more(outcome.skipped, outcome.counted?.skipped);
+  const moreSkipped = more(outcome.skipped, outcome.beyondListed?.skipped);
   if (moreSkipped > 0)
     skipped.push({
       ref: 'run',
       reason: `${moreSkipped} more skipped values are not listed here; a run lists the first ${LISTED_IN_RECORD}.`,
     });
   const errors: RunError[] = outcome.errors.slice(0, LISTED_IN_RECORD);
-  const moreErrors = more(outcome.errors, outcome.counted?.errors);
+  const moreErrors = more(outcome.errors, outcome.beyondListed?.errors);
   if (moreErrors > 0)
     errors.push({
       ref: 'run',

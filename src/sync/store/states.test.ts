@@ -9,6 +9,7 @@ import { FakeExchange } from '../../../test/support/fake-exchange.ts';
 import { contactSettings, MemoryMailboxSource } from '../../../test/support/sandbox-source.ts';
 import { contactsEntity } from '../contacts/entity.ts';
 import { SyncEngine } from '../engine.ts';
+import { latestRuns } from './runs.ts';
 import type { Db, SyncScope } from './scope.ts';
 import {
   beginFullPass,
@@ -166,6 +167,13 @@ describe('a sync run and the lease', () => {
     const run = await engine.syncMailbox('lease-run', 'contacts');
     expect(run.status).toBe('succeeded');
     expect(run.tally?.counts.import.created).toBe(1);
+    // The run's record is timed by the engine's clock alone: it stood still during the run.
+    const [record] = await latestRuns(fx.store.db, state.scope, 1);
+    expect(record).toMatchObject({
+      startedAt: clock.toISOString(),
+      finishedAt: clock.toISOString(),
+      durationMs: 0,
+    });
     // Released at the end: the next worker need not wait for the lease to run out.
     expect(await state.claim('next-worker', at(10 * MINUTE + 2), 10 * MINUTE)).toBe(true);
   });
