@@ -303,6 +303,41 @@ describe.each([
 });
 
 describe('automatic sync', () => {
+  it('keeps a throttled mailbox scheduled: throttling only delays its runs', async () => {
+    const mailbox = await connectMailbox(w, w.h.bob, 'example.test');
+    const put = await w.call(w.h.bob, {
+      method: 'PUT',
+      url: `/api/v1/mailboxes/${mailbox.id}/sync-settings`,
+      payload: { contacts: { autoSync: true, intervalMinutes: 60 } },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const domain = createMailboxDomain({
+      store: w.h.store,
+      secrets: createSecretBox(w.secretKey),
+      publicUrl: 'http://localhost:8080',
+      allowPrivateAddresses: true,
+    });
+    const sync = createMailboxSync({ crm: w.h.crm, domain, reconcileEveryMs: 60_000 });
+    await sync.start();
+    try {
+      expect(sync.scheduledMailboxes()).toContain(mailbox.id);
+      await w.h.store.db
+        .updateTable('mailboxes')
+        .set({ throttled_until: '2058-01-01T00:00:00.000Z' })
+        .where('id', '=', mailbox.id)
+        .execute();
+      await sync.reschedule(mailbox.id);
+      expect(sync.scheduledMailboxes()).toContain(mailbox.id);
+    } finally {
+      await sync.stop();
+      await w.h.store.db
+        .updateTable('mailboxes')
+        .set({ throttled_until: null })
+        .where('id', '=', mailbox.id)
+        .execute();
+    }
+  });
+
   it('syncs a scheduled mailbox at its interval and leaves an unscheduled one alone', async () => {
     const scheduled = await connectMailbox(w, w.h.bob, 'example.test');
     const manual = await connectMailbox(w, w.h.bob, 'example.test');

@@ -368,8 +368,11 @@ export interface SyncLinksTable {
   update_intent: Json | null;
   created_at: string;
   updated_at: string;
-  /** The read of a run that last listed the item (see migration 0005). */
-  listed_in: string | null;
+  /**
+   * The listing mark of the read of a run that last listed the item or, before a read from
+   * scratch lists it, that read's "awaiting listing" mark (see migrations 0005 and 0011).
+   */
+  listing_mark: string | null;
 }
 
 /** One sync run (SPEC E7). */

@@ -4,10 +4,19 @@ import type { Kysely } from 'kysely';
 import type { Database, MailboxesTable } from '../db/schema.ts';
 import { SyncError } from './errors.ts';
 
+export interface SyncableOptions {
+  /**
+   * Throttling only delays runs: whether a mailbox belongs on the schedule does not depend on
+   * it, so scheduling asks with this set.
+   */
+  ignoreThrottling?: boolean;
+}
+
 export async function assertSyncable(
   db: Kysely<Database>,
   mailboxId: string,
   now: Date,
+  options: SyncableOptions = {},
 ): Promise<MailboxesTable> {
   const row = await db.selectFrom('mailboxes').selectAll().where('id', '=', mailboxId).executeTakeFirst();
   if (!row) throw new SyncError('mailbox_disconnected', `No mailbox with id "${mailboxId}" exists.`);
@@ -28,7 +37,7 @@ export async function assertSyncable(
         ? `The mailbox ${row.address} waits for its Microsoft sign-in. Finish it, then sync.`
         : `The mailbox ${row.address} needs sign-in: update its password or sign in to Microsoft again, then sync.`,
     );
-  if (row.throttled_until && row.throttled_until > now.toISOString())
+  if (!options.ignoreThrottling && row.throttled_until && row.throttled_until > now.toISOString())
     throw new SyncError(
       'mailbox_throttled',
       `Exchange asked Exsync to wait before using ${row.address} again; sync after ${row.throttled_until}.`,

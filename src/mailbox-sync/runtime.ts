@@ -127,7 +127,7 @@ export function createMailboxSync(options: MailboxSyncOptions) {
     if (!started) return;
     try {
       // Throttling only delays runs; it does not drop the schedule.
-      await assertSyncable(crm.store.db, mailboxId, new Date('9999-12-31T00:00:00Z'));
+      await assertSyncable(crm.store.db, mailboxId, now(), { ignoreThrottling: true });
     } catch (error) {
       if (!isSyncError(error)) throw error;
       await unschedule(mailboxId);
@@ -230,12 +230,13 @@ export function createMailboxSync(options: MailboxSyncOptions) {
   /** Runs `work` as a foreground run: stopped with the server, and waited for. */
   async function inForeground<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const running = work(shutdown.signal);
-    const settled = running.catch(() => undefined);
-    foreground.add(settled);
+    // What stop() waits for: the run's end, whether it succeeded or failed.
+    const ended = running.catch(() => undefined);
+    foreground.add(ended);
     try {
       return await running;
     } finally {
-      foreground.delete(settled);
+      foreground.delete(ended);
     }
   }
 

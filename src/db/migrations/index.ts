@@ -10,6 +10,7 @@ import * as m0006 from './0006_sync_update_intent.ts';
 import * as m0008 from './0008_sync_policy_requests.ts';
 import * as m0009 from './0009_user_locale.ts';
 import * as m0010 from './0010_sync_conflict_outcome.ts';
+import * as m0011 from './0011_sync_link_listing_mark.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_crm_core': m0001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0008_sync_policy_requests': m0008,
   '0009_user_locale': m0009,
   '0010_sync_conflict_outcome': m0010,
+  '0011_sync_link_listing_mark': m0011,
 };

@@ -14,7 +14,7 @@ export type LinkRowState = SyncLinksTable['state'];
 /** The side a delete was seen on; it is carried out on the other side. */
 export type DeleteSide = 'exchange' | 'crm';
 
-/** A link row, whether settled or an intent waiting for the other side. */
+/** A link row, whether linked or an intent waiting for the other side. */
 export interface StoredLink {
   id: string;
   recordId: string | null;
@@ -379,7 +379,7 @@ export async function pendingDeletes(db: Db, scope: SyncScope): Promise<{ crm: n
 
 // ---------- what the reads of a run listed ----------
 // Kept on the link rows, not in sets of ids, so that a run's memory does not grow with the
-// mailbox. A mark names one read of one run (see the engine's readFolder): `listed_in` holds the
+// mailbox. A mark names one read of one run (see the engine's readFolder): `listing_mark` holds the
 // mark of the read that last listed the link's item or, before a read from scratch lists it, the
 // read's "awaiting listing" mark.
 
@@ -392,7 +392,7 @@ export async function markAwaitingListing(
 ): Promise<void> {
   await db
     .updateTable('sync_links')
-    .set({ listed_in: awaiting })
+    .set({ listing_mark: awaiting })
     .where('mailbox_id', '=', scope.mailboxId)
     .where('entity', '=', scope.entity)
     .where('folder_id', '=', folderId)
@@ -411,7 +411,7 @@ export async function markListedBy(
   for (const part of chunk([...new Set(itemIds)], 500)) {
     const rows = await db
       .updateTable('sync_links')
-      .set({ listed_in: read })
+      .set({ listing_mark: read })
       .where('mailbox_id', '=', scope.mailboxId)
       .where('entity', '=', scope.entity)
       .where('item_id', 'in', part)
@@ -436,7 +436,7 @@ export async function stillAwaitingListing(
     .select(['id', 'item_id'])
     .where('mailbox_id', '=', scope.mailboxId)
     .where('entity', '=', scope.entity)
-    .where('listed_in', '=', awaiting)
+    .where('listing_mark', '=', awaiting)
     .where('folder_id', '=', folderId)
     .where('state', '=', 'linked')
     .where('delete_mark', 'is', null)
@@ -462,7 +462,7 @@ export async function recordsListedBy(
       .where('mailbox_id', '=', scope.mailboxId)
       .where('entity', '=', scope.entity)
       .where('record_id', 'in', part)
-      .where('listed_in', 'in', [...reads])
+      .where('listing_mark', 'in', [...reads])
       .execute();
     for (const row of rows) if (row.record_id !== null) out.add(row.record_id);
   }
