@@ -1,8 +1,9 @@
-// The user tables' reads and state changes (users, user_roles, the user's email_index row, and
-// the sessions and API tokens a credential change ends), one small function each. Every
+// The user tables' reads and state changes (users, user_roles, the user's email_index row; the
+// sessions and API tokens a credential change ends are credential-rows.ts's), one small function each. Every
 // function takes the executor it runs on, so callers compose them inside one transaction.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { endSessionsOf, revokeApiTokensOf } from './credential-rows.ts';
 import { CrmError, notFound } from './errors.ts';
 import type { SystemOperation } from './principal.ts';
 import type { Role } from './roles.ts';
@@ -123,9 +124,7 @@ export async function endCredentials(
   userId: string,
   keepSessionId?: string,
 ): Promise<CredentialsEnded> {
-  let sessions = db.deleteFrom('sessions').where('user_id', '=', userId);
-  if (keepSessionId !== undefined) sessions = sessions.where('id', '!=', keepSessionId);
-  const ended = await sessions.executeTakeFirst();
-  const revoked = await db.deleteFrom('api_tokens').where('user_id', '=', userId).executeTakeFirst();
-  return { sessionsEnded: Number(ended.numDeletedRows), tokensRevoked: Number(revoked.numDeletedRows) };
+  const sessionsEnded = await endSessionsOf(db, userId, keepSessionId);
+  const tokensRevoked = await revokeApiTokensOf(db, userId);
+  return { sessionsEnded, tokensRevoked };
 }

@@ -1,6 +1,13 @@
 // Personal API tokens for scripts. The token is shown once when created; only its SHA-256 is
 // stored. A token acts with the full rights of its user until it expires or is revoked.
 
+import {
+  apiTokensOf,
+  findApiToken,
+  insertApiToken,
+  noteApiTokenUse,
+  revokeApiToken,
+} from '../../crm/credential-rows.ts';
 import { newId } from '../../crm/ids.ts';
 import type { Store } from '../../db/database.ts';
 import { randomSecret, sha256 } from './secrets.ts';
@@ -44,64 +51,26 @@ export class ApiTokenStore {
       lastUsedAt: null,
       expiresAt,
     };
-    await this.#store.db
-      .insertInto('api_tokens')
-      .values({
-        id: info.id,
-        user_id: userId,
-        name,
-        token_hash: sha256(token),
-        created_at: info.createdAt,
-        last_used_at: null,
-        expires_at: expiresAt,
-      })
-      .execute();
+    await insertApiToken(this.#store.db, { ...info, userId }, sha256(token));
     return { token, info };
   }
 
   async list(userId: string): Promise<ApiTokenInfo[]> {
-    const rows = await this.#store.db
-      .selectFrom('api_tokens')
-      .select(['id', 'name', 'created_at', 'last_used_at', 'expires_at'])
-      .where('user_id', '=', userId)
-      .orderBy('id')
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      createdAt: r.created_at,
-      lastUsedAt: r.last_used_at,
-      expiresAt: r.expires_at,
-    }));
+    return (await apiTokensOf(this.#store.db, userId)).map(({ userId: _owner, ...info }) => info);
   }
 
   /** True when the user had such a token. */
   async revoke(userId: string, tokenId: string): Promise<boolean> {
-    const result = await this.#store.db
-      .deleteFrom('api_tokens')
-      .where('id', '=', tokenId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return revokeApiToken(this.#store.db, userId, tokenId);
   }
 
   async verify(token: string, now = new Date()): Promise<ApiTokenMatch | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
-    const row = await this.#store.db
-      .selectFrom('api_tokens')
-      .select(['id', 'user_id', 'expires_at', 'last_used_at'])
-      .where('token_hash', '=', sha256(token))
-      .executeTakeFirst();
+    const row = await findApiToken(this.#store.db, sha256(token));
     if (!row) return null;
-    const nowIso = now.toISOString();
-    if (row.expires_at !== null && row.expires_at <= nowIso) return null;
-    if (row.last_used_at === null || Date.parse(row.last_used_at) + LAST_USED_RESOLUTION_MS < now.getTime()) {
-      await this.#store.db
-        .updateTable('api_tokens')
-        .set({ last_used_at: nowIso })
-        .where('id', '=', row.id)
-        .execute();
-    }
-    return { id: row.id, userId: row.user_id };
+    if (row.expiresAt !== null && row.expiresAt <= now.toISOString()) return null;
+    if (row.lastUsedAt === null || Date.parse(row.lastUsedAt) + LAST_USED_RESOLUTION_MS < now.getTime())
+      await noteApiTokenUse(this.#store.db, row.id, now);
+    return { id: row.id, userId: row.userId };
   }
 }

@@ -2,6 +2,12 @@
 // the CSRF token bound to the session, so a state-changing request must prove it can read the
 // token (which another site cannot) besides carrying the cookie (which the browser adds).
 
+import {
+  deleteExpiredSessions,
+  deleteSession,
+  findSession,
+  insertSession,
+} from '../../crm/credential-rows.ts';
 import { newId } from '../../crm/ids.ts';
 import type { Store } from '../../db/database.ts';
 import { randomSecret, sha256 } from './secrets.ts';
@@ -31,32 +37,19 @@ export class SessionStore {
       csrfToken: randomSecret(),
       expiresAt: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
     };
-    await this.#store.db
-      .insertInto('sessions')
-      .values({
-        id: session.id,
-        user_id: userId,
-        csrf_token: session.csrfToken,
-        created_at: now.toISOString(),
-        expires_at: session.expiresAt,
-      })
-      .execute();
+    await insertSession(this.#store.db, session, now);
     // Expired sessions are swept here rather than by a timer: sign-ins are rare enough.
-    await this.#store.db.deleteFrom('sessions').where('expires_at', '<', now.toISOString()).execute();
+    await deleteExpiredSessions(this.#store.db, now);
     return { cookieValue, session };
   }
 
   async find(cookieValue: string, now = new Date()): Promise<Session | null> {
-    const row = await this.#store.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('id', '=', sha256(cookieValue))
-      .executeTakeFirst();
-    if (!row || row.expires_at <= now.toISOString()) return null;
-    return { id: row.id, userId: row.user_id, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+    const session = await findSession(this.#store.db, sha256(cookieValue));
+    if (!session || session.expiresAt <= now.toISOString()) return null;
+    return session;
   }
 
   async delete(sessionId: string): Promise<void> {
-    await this.#store.db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+    await deleteSession(this.#store.db, sessionId);
   }
 }
