@@ -387,10 +387,12 @@ describe('throttling and injected faults', () => {
   });
 
   it('enforces EWSMaxConcurrency per account with ErrorExceededConnectionCount', async () => {
+    // Every request must still be in flight when the last one arrives: on a loaded machine the
+    // thirty are sent over more than a second, so each is held long enough to overlap them all.
     sb.faults.add({
       protocol: 'ews',
       operation: 'GetFolder',
-      fault: { kind: 'latency', ms: 300 },
+      fault: { kind: 'latency', ms: 3_000 },
       times: 30,
     });
     const answers = await Promise.all(
