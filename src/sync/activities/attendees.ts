@@ -82,8 +82,13 @@ export function matchAttendees(
   current: readonly Participant[] = [],
 ): ParticipantInput[] {
   const out: ParticipantInput[] = [];
-  if (organizer)
-    out.push(participantOf(organizer.address, organizer.name, 'organizer', 'accepted', index, current));
+  if (organizer) {
+    // Exchange holds no answer of the organizer's own: the CRM's stays, accepted for a new one.
+    const address = organizer.address.toLowerCase();
+    const known = current.find((p) => p.role === 'organizer' && p.email?.toLowerCase() === address);
+    const response = known?.response ?? 'accepted';
+    out.push(participantOf(organizer.address, organizer.name, 'organizer', response, index, current));
+  }
   for (const a of attendees) out.push(participantOf(a.address, a.name, a.type, a.response, index, current));
   return out;
 }

@@ -364,6 +364,14 @@ describe('C6, C8: organizer, attendees and responses', () => {
     ]);
   });
 
+  it('an import keeps the organizer’s own answer in the CRM', () => {
+    const mine = participants.map((p) =>
+      p.role === 'organizer' ? { ...p, response: 'tentative' as const } : p,
+    );
+    const [organizer] = matchAttendees({ address: 'me@corp.test', name: 'Me' }, [], NO_ADDRESSES, mine);
+    expect(organizer).toMatchObject({ type: 'user', id: 'u1', role: 'organizer', response: 'tentative' });
+  });
+
   it('an import keeps the record a participant already names for its address', () => {
     const index: AddressIndex = new Map([['ada@x.test', [{ type: 'user', id: 'u5' }]]]);
     const [ada] = matchAttendees(

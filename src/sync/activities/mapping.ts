@@ -174,6 +174,7 @@ function participantsOut(activity: Activity, notExported: NotExported[]) {
   return { organizer, attendees: sortedAttendees(attendees) };
 }
 
+/** Exchange's recurrence of the activity, or null and the reason when Exchange cannot hold the rule. */
 function recurrenceOut(
   activity: Activity,
   startsAt: string,
@@ -181,19 +182,17 @@ function recurrenceOut(
   notExported: NotExported[],
 ): SeriesPattern | null {
   if (!activity.recurrence) return null;
-  const series = seriesStart(startsAt, activity.timeZone, activity.allDay);
   const rule = activity.recurrence.rule;
-  const found = patternOfRule(rule, series);
-  const reason =
-    'reason' in found
-      ? found.reason
-      : options.protocol === 'ews' && found.pattern.type.endsWith('Yearly') && (rule.interval ?? 1) > 1
-        ? 'Exchange Server (EWS) repeats a yearly series every year only'
-        : undefined;
-  if (reason || 'reason' in found) {
-    notExported.push({ field: 'recurrence', value: rule, reason: reason! });
+  const notHeld = (reason: string) => {
+    notExported.push({ field: 'recurrence', value: rule, reason });
     return null;
-  }
+  };
+  const series = seriesStart(startsAt, activity.timeZone, activity.allDay);
+  const found = patternOfRule(rule, series);
+  if ('reason' in found) return notHeld(found.reason);
+  // EWS's yearly patterns have no Interval element.
+  if (options.protocol === 'ews' && found.pattern.type.endsWith('Yearly') && (rule.interval ?? 1) > 1)
+    return notHeld('Exchange Server (EWS) repeats a yearly series every year only');
   return { pattern: found.pattern, range: rangeOfRule(rule, series) };
 }
 
@@ -382,12 +381,7 @@ function taskItemSnapshot(task: NeutralTask, options: ActivityMappingOptions): S
 
 /** An Exchange meeting or task in the snapshot form. */
 export function snapshotOfItem(item: ActivityItem, options: ActivityMappingOptions): Snapshot {
-  const snapshot = isEvent(item) ? eventSnapshot(item) : taskItemSnapshot(item, options);
-  if (isEvent(item) && snapshot.recurrence) {
-    // Exchange's recurrence of the series as the snapshot compares it.
-    snapshot.recurrence = seriesPatternOf(snapshot.recurrence as SeriesPattern);
-  }
-  return snapshot;
+  return isEvent(item) ? eventSnapshot(item) : taskItemSnapshot(item, options);
 }
 
 // ---------- snapshot → item ----------
