@@ -83,7 +83,10 @@ function asRecord(input: Record<string, unknown>, base: Activity): Activity {
 function throughEws(item: ActivityItem): ActivityItem {
   const isEvent = 'isAllDay' in item;
   const tag = isEvent ? 'CalendarItem' : 'Task';
-  let xml = isEvent ? eventToEws(item) : taskToEws(item);
+  // Exchange keeps a task's start and due date as dates: the sandbox keeps the date of what it is sent.
+  let xml = isEvent
+    ? eventToEws(item)
+    : taskToEws(item).replace(/(<t:(?:StartDate|DueDate)>\d{4}-\d{2}-\d{2})T[^<]*/g, '$1T00:00:00Z');
   if (isEvent && item.recurrence)
     xml = xml.replace(
       '<t:CalendarItem>',
@@ -96,7 +99,14 @@ function throughEws(item: ActivityItem): ActivityItem {
 
 /** What a Graph answer carries back: the event in the zone it was created in. */
 function throughGraph(item: ActivityItem): ActivityItem {
-  if (!('isAllDay' in item)) return taskFromGraph(JSON.parse(JSON.stringify(taskToGraph(item))));
+  if (!('isAllDay' in item)) {
+    // To Do keeps the date of startDateTime and dueDateTime only, and answers it at midnight UTC.
+    const json = JSON.parse(JSON.stringify(taskToGraph(item)));
+    for (const key of ['startDateTime', 'dueDateTime'])
+      if (json[key])
+        json[key] = { dateTime: `${json[key].dateTime.slice(0, 10)}T00:00:00.0000000`, timeZone: 'UTC' };
+    return taskFromGraph(json);
+  }
   const json = JSON.parse(JSON.stringify(eventToGraph(item, { attendees: true })));
   json.originalStartTimeZone = json.start.timeZone;
   json.originalEndTimeZone = json.end.timeZone;
@@ -412,6 +422,23 @@ describe('C7: tasks', () => {
       ...over,
     });
 
+  it('keeps start and due as the task’s own dates, and an import of a new date keeps the time of day', () => {
+    // Monday 09:00 in Kiritimati is Sunday 19:00 in UTC.
+    const record = task({
+      startsAt: '2024-03-10T19:00:00.000Z',
+      endsAt: null,
+      timeZone: 'Pacific/Kiritimati',
+    });
+    for (const options of [ews, graph]) {
+      const read = snapshotOfItem(through[options.protocol](itemOfActivity(record, options)), options);
+      expect(read.start).toBe('2024-03-11');
+      expect(activityPatch(read, record, options)).toEqual({});
+      expect(activityPatch({ ...read, start: '2024-03-13' }, record, options)).toEqual({
+        startsAt: '2024-03-12T19:00:00.000Z',
+      });
+    }
+  });
+
   it('writes a reminder as the instant that many minutes before the start', () => {
     const t = itemOfActivity(task({ reminderMinutes: 30 }), ews) as NeutralTask;
     expect(t.reminderAt).toBe('2024-03-11T07:30:00Z');
@@ -720,14 +747,23 @@ describe.each([ews, graph])('round trip CRM → $protocol item → CRM (fast-che
   it('keeps every mapped field of a task (Graph: percent complete stays in the CRM)', () => {
     fc.assert(
       fc.property(taskArb(), (record) => {
-        const back = roundTrip(record, options);
-        const fields =
-          options.protocol === 'graph' ? TASK_FIELDS.filter((f) => f !== 'percentComplete') : TASK_FIELDS;
-        expect(pick(back, fields)).toEqual(pick(record, fields));
-        if (options.protocol === 'graph')
-          expect(
-            activityPatch(snapshotOfItem(itemOfActivity(record, options), options), record, options),
-          ).toEqual({});
+        const read = snapshotOfItem(through[options.protocol](itemOfActivity(record, options)), options);
+        // Read back into the same task, nothing changes: its times of day and zone stay.
+        expect(activityPatch(read, record, options)).toEqual({});
+        // A new task made from it has the same dates (Exchange keeps dates) and every other field;
+        // its reminder counts from the start date's midnight, so only its instant is compared.
+        const created = asRecord(activityCreate(read, options, 'UTC'), activity({ participants: [] }));
+        const same = TASK_FIELDS.filter(
+          (f) =>
+            !['startsAt', 'endsAt', 'reminderMinutes'].includes(f) &&
+            (options.protocol === 'ews' || f !== 'percentComplete'),
+        );
+        expect(pick(created, same)).toEqual(pick(record, same));
+        const dates = (a: Activity) => {
+          const { start, due } = projectActivity(a, options).snapshot;
+          return { start, due };
+        };
+        expect(dates(created)).toEqual(dates(record));
       }),
       { numRuns: 300 },
     );

@@ -225,6 +225,30 @@ function meetingSnapshot(
   };
 }
 
+/**
+ * A task's start or due date as Exchange keeps it: a date, without time or zone (EWS `StartDate`
+ * and Graph To Do `startDateTime` keep the date only). It is the activity's own date of the
+ * instant, in its zone (in UTC for an all-day task, as for an all-day meeting).
+ */
+function taskDate(instant: string | null, activity: Pick<Activity, 'allDay' | 'timeZone'>): string | null {
+  if (!instant) return null;
+  return activity.allDay ? allDayDate(instant) : utcToZoned(instant, activity.timeZone).slice(0, 10);
+}
+
+/**
+ * The CRM instant for a task date from Exchange: the time of day `keep` had in the activity's
+ * zone, on that date (midnight when there is none); UTC midnight for an all-day task.
+ */
+function instantOnDate(
+  date: string,
+  activity: Pick<Activity, 'allDay' | 'timeZone'>,
+  keep: string | null,
+): string {
+  if (activity.allDay) return allDayInstant(date);
+  const time = keep ? utcToZoned(keep, activity.timeZone).slice(11, 19) : '00:00:00';
+  return iso(zonedToEpochMs(`${date}T${time}`, activity.timeZone));
+}
+
 /** A task's reminder is an instant on Exchange; the CRM counts minutes before its start (or due). */
 function taskReminder(activity: Activity, notExported: NotExported[]): string | null {
   if (activity.reminderMinutes === null) return null;
@@ -250,8 +274,8 @@ function taskSnapshot(
     kind: 'task',
     subject: activity.subject,
     body: bodyOf(activity.body, activity.bodyType),
-    start: instant(activity.startsAt),
-    due: instant(activity.endsAt),
+    start: taskDate(activity.startsAt, activity),
+    due: taskDate(activity.endsAt, activity),
     status: STATUS_ITEM[activity.status],
     importance: activity.priority,
     reminderAt: taskReminder(activity, notExported),
@@ -367,8 +391,8 @@ function taskItemSnapshot(task: NeutralTask, options: ActivityMappingOptions): S
     kind: 'task',
     subject: task.subject,
     body: snapshotBody(task.body),
-    start: task.start ? instantOf(task.start) : null,
-    due: task.due ? instantOf(task.due) : null,
+    start: task.start ? task.start.dateTime.slice(0, 10) : null,
+    due: task.due ? task.due.dateTime.slice(0, 10) : null,
     status: task.status,
     importance: task.importance,
     reminderAt: task.reminderAt ? iso(Date.parse(task.reminderAt)) : null,
@@ -444,8 +468,9 @@ function taskOfSnapshot(
   };
   const body = itemBody(s.body);
   if (body) task.body = body;
-  if (s.start) task.start = exactZonedOf(s.start as string, zone);
-  if (s.due) task.due = exactZonedOf(s.due as string, zone);
+  // Dates: midnight with no zone of their own (UTC), so neither protocol moves them to another day.
+  if (s.start) task.start = { dateTime: `${s.start as string}T00:00:00`, timeZone: 'UTC' };
+  if (s.due) task.due = { dateTime: `${s.due as string}T00:00:00`, timeZone: 'UTC' };
   if (s.completedAt) task.completed = exactZonedOf(s.completedAt as string, zone);
   if (s.reminderAt) task.reminderAt = (s.reminderAt as string).replace('.000Z', 'Z');
   if (options.protocol !== 'graph') {
@@ -591,27 +616,34 @@ function bodyFields(b: unknown): Patch {
 }
 
 /**
- * CRM fields of a task snapshot's fields; `whole` is the task's whole snapshot after the change,
- * for the reminder, which Exchange keeps as an instant and the CRM as minutes before the start.
+ * CRM fields of a task snapshot's fields; `current` is the task being updated (none for a
+ * create, which takes `zone`). The reminder, an instant on Exchange and minutes before the start
+ * (else the due date) in the CRM, is worked out again when it or those dates change.
  */
-function taskFields(s: Snapshot, whole: Snapshot): Patch {
+function taskFields(
+  s: Snapshot,
+  whole: Snapshot,
+  at: Pick<Activity, 'allDay' | 'timeZone'>,
+  current?: Activity,
+): Patch {
   const out: Patch = {};
   const instant = (v: unknown) => (v ? iso(Date.parse(v as string)) : null);
+  const onDate = (v: unknown, keep: string | null | undefined) =>
+    v ? instantOnDate(v as string, at, keep ?? null) : null;
   if ('subject' in s) out.subject = s.subject;
   if ('body' in s) Object.assign(out, bodyFields(s.body));
-  if ('start' in s) out.startsAt = instant(s.start);
-  if ('due' in s) out.endsAt = instant(s.due);
+  if ('start' in s) out.startsAt = onDate(s.start, current?.startsAt);
+  if ('due' in s) out.endsAt = onDate(s.due, current?.endsAt);
   if ('status' in s) out.status = STATUS_CRM[(s.status as TaskStatus | null) ?? 'notStarted'];
   if ('importance' in s) out.priority = s.importance ?? 'normal';
   if ('categories' in s) out.categories = s.categories ?? [];
   if ('completedAt' in s) out.completedAt = instant(s.completedAt);
   if ('percentComplete' in s) out.percentComplete = s.percentComplete ?? null;
   if ('reminderAt' in s || 'start' in s || 'due' in s) {
-    const minutes = reminderMinutesOf(
-      whole.reminderAt as string | null,
-      (whole.start ?? whole.due) as string | null,
-    );
-    if (minutes !== undefined) out.reminderMinutes = minutes;
+    const startsAt = 'startsAt' in out ? (out.startsAt as string | null) : (current?.startsAt ?? null);
+    const endsAt = 'endsAt' in out ? (out.endsAt as string | null) : (current?.endsAt ?? null);
+    const minutes = reminderMinutesOf(whole.reminderAt as string | null, startsAt ?? endsAt);
+    if (minutes !== undefined && minutes !== current?.reminderMinutes) out.reminderMinutes = minutes;
   }
   return out;
 }
@@ -637,7 +669,7 @@ export function activityCreate(snapshot: Snapshot, options: ActivityMappingOptio
     kind: 'task',
     showInCalendar: false,
     timeZone: exchangeZone(timeZone),
-    ...taskFields(snapshot, snapshot),
+    ...taskFields(snapshot, snapshot, { allDay: false, timeZone: exchangeZone(timeZone) }),
   };
 }
 
@@ -654,5 +686,5 @@ export function activityPatch(changed: Snapshot, current: Activity, options: Act
   if (Object.keys(wanted).length === 0) return {};
   return projected.kind === 'meeting'
     ? meetingFields(wanted, current, options, current)
-    : taskFields(wanted, { ...projected, ...changed });
+    : taskFields(wanted, { ...projected, ...changed }, current, current);
 }
