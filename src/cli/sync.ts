@@ -6,22 +6,15 @@ import { createCrm } from '../crm/index.ts';
 import { openStore, type Store } from '../db/database.ts';
 import { createMailboxSync, isSyncError } from '../mailbox-sync/index.ts';
 import { createMailboxDomain } from '../mailboxes/index.ts';
+import { findMailboxRow, mailboxRowsOfAddress } from '../mailboxes/mailbox-rows.ts';
 import { secretBoxFromConfig } from '../secrets/index.ts';
 import type { RunRecord } from '../sync/store/runs.ts';
 import { type Output, UsageError } from './output.ts';
 
 async function findMailbox(store: Store, ref: string): Promise<{ id: string; address: string } | string> {
-  const byId = await store.db
-    .selectFrom('mailboxes')
-    .select(['id', 'address'])
-    .where('id', '=', ref)
-    .executeTakeFirst();
-  if (byId) return byId;
-  const rows = await store.db
-    .selectFrom('mailboxes')
-    .select(['id', 'address', 'status'])
-    .where('address', '=', ref.trim().toLowerCase())
-    .execute();
+  const byId = await findMailboxRow(store.db, ref);
+  if (byId) return { id: byId.id, address: byId.address };
+  const rows = await mailboxRowsOfAddress(store.db, ref.trim().toLowerCase());
   const live = rows.filter((r) => r.status !== 'disconnected');
   if (live.length === 1) return live[0];
   if (live.length > 1)

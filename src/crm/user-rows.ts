@@ -69,6 +69,11 @@ export async function loadUser(db: Kysely<Database>, id: string): Promise<User> 
 }
 
 /** The user row of an email address (compared in lower case), if any. */
+/** The user row with this id, if any. */
+export function findUserRow(db: Kysely<Database>, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export function findUserRowByEmail(db: Kysely<Database>, email: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
 }

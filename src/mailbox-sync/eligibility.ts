@@ -1,7 +1,10 @@
 // Which mailboxes may sync (SPEC A5, A6): connected, signed in, not throttled, owned by an active
 // user, and in organisation mode only users an administrator selected. Each refusal says why.
 import type { Kysely } from 'kysely';
+import { findUserRow, isActive } from '../crm/user-rows.ts';
 import type { Database, MailboxesTable } from '../db/schema.ts';
+import { findMailboxRow } from '../mailboxes/mailbox-rows.ts';
+import { isSelectedUser } from '../mailboxes/organisation-users.ts';
 import { SyncError } from './errors.ts';
 
 export interface SyncableOptions {
@@ -18,7 +21,7 @@ export async function assertSyncable(
   now: Date,
   options: SyncableOptions = {},
 ): Promise<MailboxesTable> {
-  const row = await db.selectFrom('mailboxes').selectAll().where('id', '=', mailboxId).executeTakeFirst();
+  const row = await findMailboxRow(db, mailboxId);
   if (!row) throw new SyncError('mailbox_disconnected', `No mailbox with id "${mailboxId}" exists.`);
   if (row.status === 'disconnected')
     throw new SyncError(
@@ -42,24 +45,16 @@ export async function assertSyncable(
       'mailbox_throttled',
       `Exchange asked Exsync to wait before using ${row.address} again; sync after ${row.throttled_until}.`,
     );
-  const user = await db.selectFrom('users').select('active').where('id', '=', row.user_id).executeTakeFirst();
-  if (!user || !(user.active === true || user.active === 1))
+  const user = await findUserRow(db, row.user_id);
+  if (!user || !isActive(user))
     throw new SyncError(
       'user_inactive',
       `The owner of ${row.address} is deactivated; inactive users are never synced. An administrator can reactivate the account.`,
     );
-  if (row.access_mode === 'organisation') {
-    const selected = await db
-      .selectFrom('organisation_users')
-      .select('user_id')
-      .where('service_id', '=', row.service_id)
-      .where('user_id', '=', row.user_id)
-      .executeTakeFirst();
-    if (!selected)
-      throw new SyncError(
-        'user_not_selected',
-        `${row.address} belongs to a mail service in organisation mode and its user is not selected for sync. An administrator selects users under the service's users.`,
-      );
-  }
+  if (row.access_mode === 'organisation' && !(await isSelectedUser(db, row.service_id, row.user_id)))
+    throw new SyncError(
+      'user_not_selected',
+      `${row.address} belongs to a mail service in organisation mode and its user is not selected for sync. An administrator selects users under the service's users.`,
+    );
   return row;
 }

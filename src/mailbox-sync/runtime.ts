@@ -9,6 +9,7 @@ import type { Crm } from '../crm/index.ts';
 import { InProcessQueue } from '../jobs/in-process.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { MailboxDomain } from '../mailboxes/index.ts';
+import { findMailboxRow } from '../mailboxes/mailbox-rows.ts';
 import { contactsEntity } from '../sync/contacts/entity.ts';
 import { type RunResult, SyncEngine } from '../sync/engine.ts';
 import { isDeadPredecessor, processAlive, processLeaseOwner } from '../sync/lease.ts';
@@ -167,11 +168,7 @@ export function createMailboxSync(options: MailboxSyncOptions) {
     const firstOk = recent.findIndex((r) => r.status !== 'failed');
     const failures = firstOk === -1 ? recent.length : firstOk;
     let delayMs = retryDelay(failures, retryBaseMs);
-    const row = await crm.store.db
-      .selectFrom('mailboxes')
-      .select('throttled_until')
-      .where('id', '=', mailboxId)
-      .executeTakeFirst();
+    const row = await findMailboxRow(crm.store.db, mailboxId);
     if (row?.throttled_until)
       delayMs = Math.max(delayMs, Date.parse(row.throttled_until) - now().getTime() + 1_000);
     await requestRun(crm.store.db, scope, 'retry', new Date(now().getTime() + delayMs));

@@ -36,6 +36,16 @@ export async function insertMailbox(db: Kysely<Database>, row: MailboxesTable): 
   await db.insertInto('mailboxes').values(row).execute();
 }
 
+/** The mailbox row with this id, if any, whoever it belongs to. */
+export function findMailboxRow(db: Kysely<Database>, id: string): Promise<MailboxesTable | undefined> {
+  return db.selectFrom('mailboxes').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Every mailbox row of this address, disconnected ones included. */
+export function mailboxRowsOfAddress(db: Kysely<Database>, address: string): Promise<MailboxesTable[]> {
+  return db.selectFrom('mailboxes').selectAll().where('address', '=', address).execute();
+}
+
 /** The mailbox of this address on this service that is not disconnected, if any. */
 export function findLiveMailbox(
   ctx: MailboxContext,

@@ -34,6 +34,21 @@ function liveOrganisationMailboxes(db: Kysely<Database>, serviceId: string): Pro
     .execute();
 }
 
+/** Whether an administrator selected the user for the organisation-mode service. */
+export async function isSelectedUser(
+  db: Kysely<Database>,
+  serviceId: string,
+  userId: string,
+): Promise<boolean> {
+  const selected = await db
+    .selectFrom('organisation_users')
+    .select('user_id')
+    .where('service_id', '=', serviceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return selected !== undefined;
+}
+
 /** Every user, with whether the service syncs them and how their mailbox fares. */
 export async function organisationUsers(ctx: MailboxContext, serviceId: string): Promise<OrganisationUser[]> {
   const all = await ctx.db
