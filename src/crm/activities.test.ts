@@ -245,4 +245,27 @@ describe('activities', () => {
     expect(await ids({ showInCalendar: 'false' })).toEqual([task.id]);
     expect((await ids({ from: '2025-01-31T00:00:00Z' })).includes(late.id)).toBe(true);
   });
+
+  it('lists by participant and by the account of contact participants, sorted by start or subject', async () => {
+    const { crm, bob } = f;
+    const account = await crm.accounts.create(bob, { name: 'Participants Ltd' });
+    const inAccount = await crm.contacts.create(bob, { displayName: 'In Account', accountId: account.id });
+    const elsewhere = await crm.contacts.create(bob, { displayName: 'Elsewhere' });
+    const make = (subject: string, startsAt: string, contactId: string) =>
+      crm.activities.create(bob, {
+        kind: 'meeting',
+        subject,
+        startsAt,
+        participants: [{ type: 'contact', id: contactId }],
+      });
+    const second = await make('b visit', '2030-05-02T08:00:00Z', inAccount.id);
+    const first = await make('c visit', '2030-05-01T08:00:00Z', inAccount.id);
+    const other = await make('a visit', '2030-05-03T08:00:00Z', elsewhere.id);
+    const list = async (filter: Record<string, string>, sort?: string) =>
+      (await crm.activities.list(bob, { filter, sort })).items.map((a) => a.id);
+    expect(await list({ participantId: inAccount.id }, 'start')).toEqual([first.id, second.id]);
+    expect(await list({ participantId: elsewhere.id })).toEqual([other.id]);
+    expect(await list({ accountId: account.id }, '-start')).toEqual([second.id, first.id]);
+    expect(await list({ q: 'visit' }, 'subject')).toEqual([other.id, second.id, first.id]);
+  });
 });

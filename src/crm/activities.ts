@@ -100,6 +100,12 @@ export const activityFilterSchema = z.strictObject({
   groupId: idSchema.optional(),
   q: z.string().max(256).optional().meta({ description: 'Part of the subject.' }),
   showInCalendar: z.enum(['true', 'false']).optional(),
+  participantId: idSchema
+    .optional()
+    .meta({ description: 'Activities with this user, contact or lead among their participants.' }),
+  accountId: idSchema
+    .optional()
+    .meta({ description: "Activities with one of this account's contacts among their participants." }),
 });
 
 export type Activity = z.infer<typeof activitySchema>;
@@ -174,6 +180,7 @@ export const activityDefinition: RecordDefinition = {
     }
     return details;
   },
+  sorts: { subject: 'subject', start: 'starts_at', changed: 'updated_at' },
   children: [participants, groupMembership('activity')],
   applyFilter(query, filter) {
     let q = query;
@@ -199,6 +206,30 @@ export const activityDefinition: RecordDefinition = {
             .select(sql`1`.as('one'))
             .where('group_members.group_id', '=', filter.groupId)
             .whereRef('group_members.record_id', '=', 'activities.id'),
+        ),
+      );
+    }
+    if (filter.participantId) {
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('activity_participants')
+            .select(sql`1`.as('one'))
+            .where('activity_participants.participant_id', '=', filter.participantId)
+            .whereRef('activity_participants.activity_id', '=', 'activities.id'),
+        ),
+      );
+    }
+    if (filter.accountId) {
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('activity_participants')
+            .innerJoin('contacts', 'contacts.id', 'activity_participants.participant_id')
+            .select(sql`1`.as('one'))
+            .where('activity_participants.participant_type', '=', 'contact')
+            .where('contacts.account_id', '=', filter.accountId)
+            .whereRef('activity_participants.activity_id', '=', 'activities.id'),
         ),
       );
     }
