@@ -4,6 +4,9 @@ import type { MessageKey } from './i18n.ts';
 import { AccountNew } from './pages/accounts/account-form.tsx';
 import { AccountList } from './pages/accounts/account-list.tsx';
 import { AccountPage } from './pages/accounts/account-page.tsx';
+import { ActivityList } from './pages/activities/activity-list.tsx';
+import { ActivityNew, ActivityPage } from './pages/activities/activity-page.tsx';
+import { ActivityCalendar } from './pages/activities/calendar.tsx';
 import { ContactList } from './pages/contacts/contact-list.tsx';
 import { ContactNew, ContactPage } from './pages/contacts/contact-page.tsx';
 import { Dashboard } from './pages/dashboard/dashboard.tsx';
@@ -35,6 +38,10 @@ export const routes: Array<{ path: string; component: ComponentType<any> }> = [
   { path: '/deals', component: DealList },
   { path: '/deals/new', component: DealNew },
   { path: '/deals/:id', component: DealPage },
+  { path: '/activities', component: ActivityList },
+  { path: '/activities/new', component: ActivityNew },
+  { path: '/activities/calendar', component: ActivityCalendar },
+  { path: '/activities/:id', component: ActivityPage },
   { path: '/settings/mailboxes', component: MailboxList },
   { path: '/settings/mailboxes/new', component: MailboxAdd },
   { path: '/settings/mailboxes/:id', component: MailboxPage },
@@ -63,6 +70,7 @@ export const navigation: NavigationEntry[] = [
   { href: '/accounts', label: 'nav.accounts' },
   { href: '/leads', label: 'nav.leads' },
   { href: '/deals', label: 'nav.deals' },
+  { href: '/activities', label: 'nav.activities' },
   { href: '/settings/mailboxes', label: 'nav.mailboxes' },
   { href: '/settings/mail-services', label: 'nav.mailServices', adminOnly: true },
   { href: '/settings/organisation', label: 'nav.organisation', adminOnly: true },

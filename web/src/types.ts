@@ -3,6 +3,7 @@
 // not follow fails the type check.
 import type { z } from 'zod';
 import type { Account } from '../../src/crm/accounts.ts';
+import type { Activity } from '../../src/crm/activities.ts';
 import type { Contact } from '../../src/crm/contacts.ts';
 import type { Deal } from '../../src/crm/deals.ts';
 import type { Group } from '../../src/crm/groups.ts';
@@ -33,6 +34,7 @@ import type {
 
 export type {
   Account,
+  Activity,
   Contact,
   ContactSyncSettings,
   Deal,

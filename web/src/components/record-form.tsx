@@ -72,8 +72,15 @@ export function RecordForm(props: {
   leaveQuestion: string;
   submitLabel: string;
   busyLabel: string;
-  /** Fields the generic inputs do not cover (e.g. email rows); their changes count as unsaved. */
-  extra?: { dirty: boolean; body: () => Record<string, unknown>; children: ComponentChildren };
+  /**
+   * Fields the generic inputs do not cover (e.g. email rows); their changes count as unsaved.
+   * `children` may take the refusal's message at a field path (or below it) to show it there.
+   */
+  extra?: {
+    dirty: boolean;
+    body: () => Record<string, unknown>;
+    children: ComponentChildren | ((errorAt: (path: string) => string | undefined) => ComponentChildren);
+  };
   onSubmit: (body: Record<string, unknown>) => Promise<void>;
   onCancel: () => void;
 }) {
@@ -92,6 +99,9 @@ export function RecordForm(props: {
   }, [problem]);
   const errors = problem ? fieldErrors(problem.details) : {};
   const errorOf = (name: string) => errors[name] ?? errors[name.split('.')[0]];
+  const errorAt = (path: string) =>
+    errors[path] ?? Object.entries(errors).find(([key]) => key.startsWith(`${path}.`))?.[1];
+  const extraChildren = props.extra?.children;
 
   const submit = async () => {
     setProblem(null);
@@ -160,7 +170,7 @@ export function RecordForm(props: {
           </Field>
         ))}
       </div>
-      {props.extra?.children}
+      {typeof extraChildren === 'function' ? extraChildren(errorAt) : extraChildren}
       <div class="form-actions">
         <ActionButton kind="primary" type="submit" onAction={submit} busyLabel={props.busyLabel}>
           {props.submitLabel}

@@ -12,6 +12,7 @@ import { focusTitle } from '../contacts/contact-page.tsx';
 import { addressLine, CONTACT_TYPE_LABELS, loadUsers, userName } from '../contacts/directory.ts';
 import { EmailLink, None, PhoneLink, WebsiteLink } from '../contacts/values.tsx';
 import '../contacts/contacts.css';
+import { RelatedActivities } from '../activities/related-activities.tsx';
 import { AccountForm, DeleteAccount } from './account-form.tsx';
 
 const CONTACTS_PAGE = 25;
@@ -179,6 +180,7 @@ export function AccountPage(props: { id: string }) {
           </Loading>
         </section>
       )}
+      {account.data && !editing && <RelatedActivities filter={{ accountId: account.data.id }} />}
     </Page>
   );
 }

@@ -26,6 +26,7 @@ import { ownMailboxes, SyncActionsMenu, SyncProgress, useContactSync } from './s
 import { contactCountry, deleteConsequences } from './sync-consequences.ts';
 import { EmailLink, PhoneLink, WebsiteLink } from './values.tsx';
 import './contacts.css';
+import { RelatedActivities } from '../activities/related-activities.tsx';
 
 type StatusEntry = ContactSyncStatus['mailboxes'][number];
 type Skipped = StatusEntry['notExported'][number];
@@ -300,6 +301,7 @@ export function ContactPage(props: { id: string }) {
                   <p class="crm-notes">{c.notes}</p>
                 </section>
               )}
+              <RelatedActivities filter={{ participantId: c.id }} />
             </div>
           )
         }
