@@ -238,7 +238,8 @@ function useActivityExtra(activity: Activity | undefined) {
     ...(activity && !changed.timing ? {} : timingBody(timing)),
     participants: rows.map((r) => ({
       type: r.type,
-      ...(r.type === 'email' ? { email: r.email.trim() } : { id: r.id }),
+      // An empty choice is left out, so that the refusal says the record is required.
+      ...(r.type === 'email' ? { email: r.email.trim() } : r.id ? { id: r.id } : {}),
       // A name typed for an address, or the one already stored; a record's own name otherwise.
       ...(r.name && (r.type === 'email' || activity) ? { name: r.name } : {}),
       role: r.role,

@@ -21,7 +21,7 @@ import { dateText, timeRange, viewerZone, whenText } from './when.ts';
 import '../contacts/contacts.css';
 import './activities.css';
 
-/** The record page lists this many coming occurrences of a series, looking this far ahead. */
+/** The record page lists this many coming occurrences of a series, looking this far ahead of its start. */
 const NEXT_SHOWN = 5;
 const NEXT_HORIZON_MS = 5 * 366 * 86_400_000;
 
@@ -91,9 +91,13 @@ function Recurrence(props: { activity: Activity }) {
   if (!r) return null;
   const changed = r.exceptions ?? [];
   const deleted = r.deletedOccurrences ?? [];
-  const now = new Date();
-  const horizon = new Date(now.getTime() + NEXT_HORIZON_MS);
-  const next = occurrencesIn(a, now.toISOString(), horizon.toISOString()).slice(0, NEXT_SHOWN);
+  // Looking ahead from now, or from the first occurrence when the series has not begun.
+  const now = Date.now();
+  const horizon = Math.max(now, Date.parse(a.startsAt ?? '') || now) + NEXT_HORIZON_MS;
+  const next = occurrencesIn(a, new Date(now).toISOString(), new Date(horizon).toISOString()).slice(
+    0,
+    NEXT_SHOWN,
+  );
   return (
     <section class="card" aria-labelledby="activity-recurrence">
       <h2 id="activity-recurrence">{t('activities.recurrence.title')}</h2>
