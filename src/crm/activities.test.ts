@@ -234,15 +234,21 @@ describe('activities', () => {
       recurrence: { rule: { freq: 'WEEKLY' } },
     });
     const task = await crm.activities.create(bob, { kind: 'task', subject: 'todo' });
+    const due = await crm.activities.create(bob, {
+      kind: 'task',
+      subject: 'due',
+      endsAt: '2025-01-12T16:00:00Z',
+    });
     const ids = async (filter: Record<string, string>) =>
       (await crm.activities.list(bob, { filter })).items.map((a) => a.id).sort();
     expect(await ids({ from: '2025-01-05T00:00:00Z', to: '2025-01-20T00:00:00Z' })).toEqual(
-      [inside.id, series.id].sort(),
+      [inside.id, series.id, due.id].sort(),
     );
+    expect(await ids({ from: '2025-01-13T00:00:00Z', to: '2025-01-20T00:00:00Z' })).toEqual([series.id]);
     expect(await ids({ to: '2025-01-05T00:00:00+00:00' })).toEqual([early.id, series.id].sort());
-    expect(await ids({ kind: 'task' })).toEqual([task.id]);
+    expect(await ids({ kind: 'task' })).toEqual([task.id, due.id].sort());
     expect(await ids({ groupId: group.id })).toEqual([inside.id]);
-    expect(await ids({ showInCalendar: 'false' })).toEqual([task.id]);
+    expect(await ids({ showInCalendar: 'false' })).toEqual([task.id, due.id].sort());
     expect((await ids({ from: '2025-01-31T00:00:00Z' })).includes(late.id)).toBe(true);
   });
 

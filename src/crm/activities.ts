@@ -96,7 +96,9 @@ export const activityFilterSchema = z.strictObject({
   from: instant
     .optional()
     .meta({ description: 'Activities ending at or after this instant (recurring ones included).' }),
-  to: instant.optional().meta({ description: 'Activities starting before this instant.' }),
+  to: instant
+    .optional()
+    .meta({ description: 'Activities starting (tasks without a start: due) before this instant.' }),
   groupId: idSchema.optional(),
   q: z.string().max(256).optional().meta({ description: 'Part of the subject.' }),
   showInCalendar: z.enum(['true', 'false']).optional(),
@@ -187,7 +189,11 @@ export const activityDefinition: RecordDefinition = {
     if (filter.kind) q = q.where('activities.kind', '=', filter.kind);
     if (filter.showInCalendar)
       q = q.where('activities.show_in_calendar', '=', filter.showInCalendar === 'true');
-    if (filter.to) q = q.where('activities.starts_at', '<', new Date(filter.to).toISOString());
+    if (filter.to) {
+      // A task may have a due time only; it belongs where it is due.
+      const to = new Date(filter.to).toISOString();
+      q = q.where(sql<boolean>`coalesce(activities.starts_at, activities.ends_at) < ${to}`);
+    }
     if (filter.from) {
       const from = new Date(filter.from).toISOString();
       // A series may have occurrences in the range although its first one ends before it.

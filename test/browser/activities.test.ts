@@ -250,6 +250,13 @@ describe('activities', { timeout: 120_000 }, () => {
       timeZone: 'Europe/Berlin',
       recurrence: { rule: { freq: 'DAILY', byDay: ['MO', 'TU', 'WE', 'TH', 'FR'] } },
     });
+    // A task with a due time only shows on the day it is due.
+    await world.crm.activities.create(me, {
+      kind: 'task',
+      subject: 'Send the report',
+      endsAt: '2027-06-10T14:00:00Z',
+      timeZone: 'Europe/Berlin',
+    });
     await world.crm.activities.create(me, {
       kind: 'meeting',
       subject: 'Summer party',
@@ -267,6 +274,7 @@ describe('activities', { timeout: 120_000 }, () => {
     const day = (label: string) => page.getByRole('listitem', { name: label, exact: true });
     await day('Monday, 7 June 2027').getByRole('link', { name: '09:00 Standup' }).waitFor();
     await expect(day('Saturday, 12 June 2027').getByRole('link').count()).resolves.toBe(0);
+    await day('Thursday, 10 June 2027').getByRole('link', { name: '16:00 Send the report' }).waitFor();
     await page.getByRole('button', { name: 'Next week' }).click();
     await page.waitForURL(/date=2027-06-16/);
     await day('Saturday, 19 June 2027').getByRole('link', { name: 'All day Summer party' }).waitFor();
