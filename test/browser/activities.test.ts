@@ -152,6 +152,19 @@ describe('activities', { timeout: 120_000 }, () => {
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     await screenshot(page, 'activity-record');
 
+    // On a phone the page and its form fit the width.
+    const phone = await world.newPage({ width: 390, height: 800 });
+    await world.signIn(phone, world.admin);
+    await phone.goto(`/activities/${meeting.id}`);
+    await phone.getByText('Every 2 weeks on Monday and Wednesday, 10 times').waitFor();
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    await phone.getByRole('button', { name: 'Edit' }).click();
+    await phone.getByLabel('Email address of participant 4').waitFor();
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    await phone.goto('/activities/calendar?view=month&date=2037-03-02');
+    await phone.getByRole('link', { name: '16:00 Engine design review' }).first().waitFor();
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+
     // The contact's and the account's pages list the meeting.
     await page.goto(`/contacts/${ada.id}`);
     await page
