@@ -373,6 +373,10 @@ export interface SyncLinksTable {
    * scratch lists it, that read's "awaiting listing" mark (see migrations 0005 and 0011).
    */
   listing_mark: string | null;
+  /** The key an item shares with its copies in other mailboxes (see migration 0012). */
+  shared_key: string | null;
+  /** Whose copy the link's item is: the meeting organizer's or an attendee's. */
+  shared_role: 'organizer' | 'attendee' | null;
 }
 
 /** One sync run (SPEC E7). */

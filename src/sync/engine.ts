@@ -16,6 +16,10 @@
 //     - update: the link's `update_intent` and the base it was planned against, for the whole
 //       batch in one transaction (`recordUpdateIntents`); then the writes; then the new base and
 //       versions, intent cleared (`completeUpdate`).
+//     - link to an existing record (`linkExisting`: an item whose shared key, a meeting's, another
+//       mailbox's copy already ties to a record): no write to either side, so the link row,
+//       inserted whole, is intent and link at once; a run killed before it reads the item again
+//       (its cursor was not saved) and plans the same link.
 //     - delete: only marked on the link, in the same transaction as the page's cursor; carried
 //       out after the mass-delete guard, and the link deleted after the delete.
 //  2. Journal numbering. A CRM batch create journals its records at consecutive versions in
@@ -651,6 +655,9 @@ class Run {
           if (change.version > head) break;
           if (change.recordType !== this.entity.recordType) continue;
           if (change.actorMailboxId === this.input.mailboxId) continue;
+          // A record shared by several mailboxes' copies changes in each through Exchange, not
+          // through another mailbox's sync: that sync's write is no edit here (no amplification).
+          if (this.entity.sharedIdentity && change.actorMailboxId !== null) continue;
           changed.set(change.recordId, change.operation === 'delete');
         }
         version = page[page.length - 1].version;
@@ -916,12 +923,14 @@ class Run {
     const observed = new Map<string, ExchangeSide>();
     for (const u of upserts) {
       state.knownItems.set(u.id, u.item);
+      const shared = this.entity.sharedIdentity?.(u.item, this.options);
       observed.set(u.id, {
         kind: 'upsert',
         folderId,
         itemId: u.id,
         version: u.version,
         snapshot: this.entity.fromItem(u.item, this.options),
+        ...(shared ? { shared } : {}),
       });
     }
     for (const id of deletes) observed.set(id, { kind: 'deleted', folderId, itemId: id });
@@ -961,6 +970,7 @@ class Run {
       changes,
       new Map(linked.map((l) => [l.recordId!, l])),
     );
+    const sharedRecords = await this.sharedRecordsOf(observed, links);
     const pairs: Pair[] = [];
     const handled: string[] = [];
     for (const [itemId, exchange] of observed) {
@@ -969,7 +979,11 @@ class Run {
       const linkState = link ? toLinkState(link) : undefined;
       const crm = linkState ? crmSides.get(linkState.recordId) : undefined;
       if (linkState) handled.push(linkState.recordId);
-      pairs.push({ link: linkState, exchange, crm });
+      const sharedRecord =
+        !link && exchange.kind === 'upsert' && exchange.shared
+          ? sharedRecords.get(exchange.shared.key)
+          : undefined;
+      pairs.push({ link: linkState, exchange, crm, ...(sharedRecord ? { sharedRecord } : {}) });
     }
     const actions = pairs.flatMap((p) => planPair(p, this.plan));
     const marks = await execute(this.context(state), actions);
@@ -980,7 +994,18 @@ class Run {
     return marks;
   }
 
-  /** The CRM side of the given records: present (projected), deleted or no longer visible. */
+  /** The records other copies of the unlinked items (meetings in other mailboxes) are linked to. */
+  private async sharedRecordsOf(
+    observed: Map<string, ExchangeSide>,
+    links: Map<string, StoredLink>,
+  ): Promise<Map<string, { recordId: string; recordVersion: number }>> {
+    const keys: string[] = [];
+    for (const [itemId, side] of observed)
+      if (!links.has(itemId) && side.kind === 'upsert' && side.shared) keys.push(side.shared.key);
+    if (keys.length === 0) return new Map();
+    return linkStore.recordsBySharedKey(this.db, this.scope.entity, keys);
+  }
+
   /**
    * The CRM side of the given records: present (projected), deleted or no longer visible. A
    * linked record the journal shows no user change for is taken as unedited, whatever the

@@ -126,6 +126,7 @@ export async function execute(ctx: ExecutionContext, actions: Action[]): Promise
   const imports = actions.filter((a) => a.type === 'importCreate');
   const exports = actions.filter((a) => a.type === 'exportCreate');
   const updates = actions.filter((a) => a.type === 'update');
+  const joins = actions.filter((a) => a.type === 'linkExisting');
 
   for (const action of actions) {
     switch (action.type) {
@@ -154,6 +155,7 @@ export async function execute(ctx: ExecutionContext, actions: Action[]): Promise
   const replaced = [...imports, ...exports].flatMap((a) => (a.replacesLink ? [a.replacesLink.id] : []));
   if (replaced.length > 0) await linkStore.deleteLinks(ctx.db, replaced);
 
+  if (joins.length > 0) await linkExisting(ctx, joins);
   if (imports.length > 0) await importCreates(ctx, imports);
   if (exports.length > 0) await exportCreates(ctx, exports);
   if (updates.length > 0) await applyUpdates(ctx, updates);
@@ -163,6 +165,35 @@ export async function execute(ctx: ExecutionContext, actions: Action[]): Promise
 type ImportCreate = Extract<Action, { type: 'importCreate' }>;
 type ExportCreate = Extract<Action, { type: 'exportCreate' }>;
 type Update = Extract<Action, { type: 'update' }>;
+type LinkExisting = Extract<Action, { type: 'linkExisting' }>;
+
+/**
+ * Links each item to the record another mailbox's copy of it is linked to. Nothing is written
+ * to either side, so the link is its own intent and record at once (RECOVERY, 1): a run killed
+ * before it reads the item again and plans the same link.
+ */
+async function linkExisting(ctx: ExecutionContext, actions: LinkExisting[]): Promise<void> {
+  await linkStore.insertLinks(
+    ctx.db,
+    ctx.scope,
+    actions.map((a) => ({
+      recordId: a.recordId,
+      folderId: a.folderId,
+      itemId: a.itemId,
+      itemVersion: a.itemVersion,
+      recordVersion: a.recordVersion,
+      state: 'linked' as const,
+      origin: 'import' as const,
+      snapshot: a.snapshot,
+      fingerprint: null,
+      intentJournalVersion: null,
+      intentPosition: null,
+      shared: a.shared,
+    })),
+    ctx.now(),
+  );
+  await ctx.checkpoint('import:joined');
+}
 
 async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Promise<void> {
   const { entity, options, db } = ctx;
@@ -183,6 +214,7 @@ async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Pr
       fingerprint: null,
       intentJournalVersion: head,
       intentPosition: i,
+      ...(a.shared ? { shared: a.shared } : {}),
     })),
     ctx.now(),
   );

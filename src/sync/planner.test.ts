@@ -7,9 +7,11 @@ import {
   type ExchangeSide,
   type LinkState,
   massDeleteGuard,
+  type Pair,
   type PlanSettings,
   planPair,
   resumedBase,
+  type SharedIdentity,
   similarity,
   type UpdateIntent,
 } from './planner.ts';
@@ -55,6 +57,15 @@ const crmUnedited = (snapshot: Record<string, unknown>): CrmSide => ({
   unedited: true,
 });
 const crmDeleted: CrmSide = { kind: 'deleted', recordId: 'R1' };
+/** A meeting's copies: the organizer's and an attendee's share one key. */
+const organizerCopy: SharedIdentity = { key: 'series-1', role: 'organizer' };
+const attendeeCopy: SharedIdentity = { key: 'series-1', role: 'attendee' };
+const sharedUpsert = (shared: SharedIdentity, snapshot: Record<string, unknown> = base): ExchangeSide => ({
+  ...(exUpsert(snapshot) as Extract<ExchangeSide, { kind: 'upsert' }>),
+  shared,
+});
+/** The record another mailbox's copy of the meeting is linked to. */
+const sharedRecord = { recordId: 'R9', recordVersion: 5 };
 const types = (actions: Action[]) => actions.map((a) => a.type);
 
 const DIRECTIONS: Direction[] = ['off', 'import', 'export', 'two_way'];
@@ -274,6 +285,62 @@ describe('deletes (E5)', () => {
   });
 });
 
+describe('one record per meeting across mailboxes', () => {
+  it("an attendee's new copy of a meeting already linked elsewhere is linked to that record, not imported", () => {
+    for (const direction of ['import', 'two_way'] as const) {
+      const actions = planPair(
+        { exchange: sharedUpsert(attendeeCopy), sharedRecord },
+        settings({ direction }),
+      );
+      expect(actions).toEqual([
+        {
+          type: 'linkExisting',
+          folderId: 'F1',
+          itemId: 'I1',
+          itemVersion: 'v2',
+          snapshot: base,
+          shared: attendeeCopy,
+          recordId: 'R9',
+          recordVersion: 5,
+        },
+      ]);
+    }
+  });
+  it('the first copy seen is imported and carries its key to the link', () => {
+    const [action] = planPair({ exchange: sharedUpsert(organizerCopy) }, settings());
+    expect(action).toMatchObject({ type: 'importCreate', itemId: 'I1', shared: organizerCopy });
+  });
+  it('an item without a shared key is imported even when a record is offered', () => {
+    expect(types(planPair({ exchange: exUpsert(base), sharedRecord }, settings()))).toEqual(['importCreate']);
+  });
+  it('no link is made where nothing is imported', () => {
+    expect(
+      planPair({ exchange: sharedUpsert(attendeeCopy), sharedRecord }, settings({ direction: 'export' })),
+    ).toEqual([]);
+  });
+  it("an attendee's copy going away unlinks that mailbox only, even after a CRM edit", () => {
+    for (const crm of [undefined, crmUnedited(base), crmPresent({ ...base, title: 'CEO' })]) {
+      const actions = planPair(
+        { link: { ...link, shared: attendeeCopy }, exchange: exDeleted, crm },
+        settings(),
+      );
+      expect(actions).toEqual([
+        {
+          type: 'unlink',
+          link: { ...link, shared: attendeeCopy },
+          reason: "the meeting left this attendee's calendar; the record the other calendars share stays",
+          side: 'exchange',
+        },
+      ]);
+    }
+  });
+  it("the organizer's copy going away deletes the record, as any item's delete does", () => {
+    expect(
+      types(planPair({ link: { ...link, shared: organizerCopy }, exchange: exDeleted }, settings())),
+    ).toEqual(['deleteRecord']);
+  });
+});
+
 describe('an update interrupted before its link was written (E6)', () => {
   // The interrupted run wrote `title: 'CTO'` to one side; the link still has the old state.
   const sent = { ...base, title: 'CTO' };
@@ -418,6 +485,7 @@ describe('every combination', () => {
     exUpsert(base),
     exUpsert({ ...base, title: 'CTO' }),
     exDeleted,
+    sharedUpsert(attendeeCopy, { ...base, title: 'CTO' }),
   ];
   const crms: Array<CrmSide | undefined> = [
     undefined,
@@ -429,27 +497,28 @@ describe('every combination', () => {
     crmDeleted,
     { kind: 'inaccessible', recordId: 'R1' },
   ];
-  const cases: Array<
-    [string, LinkState | undefined, ExchangeSide | undefined, CrmSide | undefined, PlanSettings]
-  > = [];
+  const cases: Array<[string, Pair, PlanSettings]> = [];
   const written = { ...base, title: 'CTO' };
   const interrupted: LinkState[] = [
     { ...link, intent: { agreed: written, recordFields: [], itemFields: ['title'] } },
     { ...link, origin: 'export', intent: { agreed: written, recordFields: ['title'], itemFields: [] } },
   ];
-  for (const l of [undefined, link, { ...link, origin: 'export' as const }, ...interrupted])
+  const meetingLinks: LinkState[] = [
+    { ...link, shared: organizerCopy },
+    { ...link, shared: attendeeCopy },
+  ];
+  for (const l of [undefined, link, { ...link, origin: 'export' as const }, ...interrupted, ...meetingLinks])
     for (const e of exchanges)
       for (const c of crms)
-        for (const direction of DIRECTIONS)
-          for (const conflictPolicy of POLICIES)
-            for (const fieldMerge of [false, true])
-              cases.push([
-                `${l?.origin ?? 'unlinked'}${l?.intent ? '+intent' : ''} ${e?.kind ?? '-'} ${c?.kind ?? '-'} ${direction} ${conflictPolicy} ${fieldMerge}`,
-                l,
-                e,
-                c,
-                settings({ direction, conflictPolicy, fieldMerge }),
-              ]);
+        for (const shared of [undefined, sharedRecord])
+          for (const direction of DIRECTIONS)
+            for (const conflictPolicy of POLICIES)
+              for (const fieldMerge of [false, true])
+                cases.push([
+                  `${l?.origin ?? 'unlinked'}${l?.intent ? '+intent' : ''}${l?.shared ? `+${l.shared.role}` : ''} ${e?.kind ?? '-'}${e?.kind === 'upsert' && e.shared ? '+shared' : ''} ${c?.kind ?? '-'}${shared ? ' +sharedRecord' : ''} ${direction} ${conflictPolicy} ${fieldMerge}`,
+                  { link: l, exchange: e, crm: c, ...(shared ? { sharedRecord: shared } : {}) },
+                  settings({ direction, conflictPolicy, fieldMerge }),
+                ]);
 
   it(`holds the invariants in all ${cases.length} cases`, () => {
     // Our own write, found on the side it went to, is never an edit: with nothing else
@@ -464,14 +533,39 @@ describe('every combination', () => {
             expect(actions[0]).not.toHaveProperty('toItem');
             expect(actions[0]).not.toHaveProperty('toRecord');
           }
-    for (const [name, l, e, c, s] of cases) {
-      const actions = planPair({ link: l, exchange: e, crm: c }, s);
+    for (const [name, pair, s] of cases) {
+      const { link: l, exchange: e, crm: c } = pair;
+      const actions = planPair(pair, s);
       const kinds = types(actions);
       const ctx = `${name}: ${kinds.join(',')}`;
       if (s.direction === 'off') expect(actions, ctx).toEqual([]);
+      // What no copy shares (a contact) plans exactly as if no other mailbox existed.
+      const itemShared = e?.kind === 'upsert' && e.shared !== undefined;
+      if (!l?.shared && !itemShared)
+        expect(actions, ctx).toEqual(planPair({ link: l, exchange: e, crm: c }, s));
+      // One record per shared key: a copy whose key is already linked joins that record.
+      const imports = s.direction === 'import' || s.direction === 'two_way';
+      const joins = !l && itemShared && pair.sharedRecord !== undefined && imports;
+      if (joins) {
+        expect(
+          kinds.filter((k) => k === 'importCreate'),
+          ctx,
+        ).toEqual([]);
+        expect(
+          actions.find((a) => a.type === 'linkExisting'),
+          ctx,
+        ).toMatchObject({ recordId: 'R9', recordVersion: 5, itemId: 'I1', shared: attendeeCopy });
+      }
+      if (kinds.includes('linkExisting')) expect(joins, ctx).toBe(true);
+      // An attendee's copy never deletes the record the other copies share: going away unlinks it.
+      if (l?.shared?.role === 'attendee') {
+        expect(kinds, ctx).not.toContain('deleteRecord');
+        if (e?.kind === 'deleted' && s.direction !== 'off' && c?.kind !== 'deleted')
+          expect(kinds, ctx).toEqual(['unlink']);
+      }
       // Writes only go where the direction allows.
       for (const a of actions) {
-        if (a.type === 'importCreate' || a.type === 'deleteRecord')
+        if (a.type === 'importCreate' || a.type === 'deleteRecord' || a.type === 'linkExisting')
           expect(s.direction === 'import' || s.direction === 'two_way', ctx).toBe(true);
         if (a.type === 'exportCreate' || a.type === 'deleteItem')
           expect(s.direction === 'export' || s.direction === 'two_way', ctx).toBe(true);

@@ -3,7 +3,16 @@
 // and conflict policy, say what to do. The executor carries the actions out; everything here is
 // tested exhaustively in planner.test.ts.
 import { changedFields, fingerprint, sameValue } from './snapshot.ts';
-import type { ConflictPolicy, Direction, NotExported, Projection, Snapshot } from './types.ts';
+import type {
+  ConflictPolicy,
+  Direction,
+  NotExported,
+  Projection,
+  SharedIdentity,
+  Snapshot,
+} from './types.ts';
+
+export type { SharedIdentity };
 
 export interface LinkState {
   id: string;
@@ -17,6 +26,8 @@ export interface LinkState {
   snapshot: Snapshot;
   /** An update a run had begun when it was interrupted (see planPair). */
   intent?: UpdateIntent;
+  /** Set when the item is one mailbox's copy of something other mailboxes hold too (a meeting). */
+  shared?: SharedIdentity;
 }
 
 /**
@@ -35,7 +46,14 @@ export interface UpdateIntent {
 }
 
 export type ExchangeSide =
-  | { kind: 'upsert'; folderId: string; itemId: string; version: string; snapshot: Snapshot }
+  | {
+      kind: 'upsert';
+      folderId: string;
+      itemId: string;
+      version: string;
+      snapshot: Snapshot;
+      shared?: SharedIdentity;
+    }
   | { kind: 'deleted'; folderId: string; itemId: string };
 
 export type CrmSide =
@@ -57,6 +75,8 @@ export interface Pair {
   link?: LinkState;
   exchange?: ExchangeSide;
   crm?: CrmSide;
+  /** The CRM record a link of any mailbox already ties the Exchange item's shared key to. */
+  sharedRecord?: { recordId: string; recordVersion: number };
 }
 
 export interface PlanSettings {
@@ -96,6 +116,21 @@ export type Action =
       itemVersion: string;
       snapshot: Snapshot;
       replacesLink?: LinkState;
+      shared?: SharedIdentity;
+    }
+  /**
+   * A new Exchange item whose shared key another mailbox's copy already ties to a record: link
+   * it to that record, writing neither side.
+   */
+  | {
+      type: 'linkExisting';
+      folderId: string;
+      itemId: string;
+      itemVersion: string;
+      snapshot: Snapshot;
+      shared: SharedIdentity;
+      recordId: string;
+      recordVersion: number;
     }
   /** A CRM record becomes a new Exchange item. */
   | {
@@ -167,6 +202,17 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
   const exchangeDeleted = exchange?.kind === 'deleted';
   const crmDeleted = crm?.kind === 'deleted';
   if (exchangeDeleted && crmDeleted) return [{ type: 'forget', link }];
+  // An attendee's copy goes when the attendee declines or is removed: the meeting goes on in
+  // the other calendars, and so does the record they share.
+  if (exchangeDeleted && link.shared?.role === 'attendee')
+    return [
+      {
+        type: 'unlink',
+        link,
+        reason: "the meeting left this attendee's calendar; the record the other calendars share stays",
+        side: 'exchange',
+      },
+    ];
 
   if (exchangeDeleted) {
     if (!importsIn(direction))
@@ -235,6 +281,7 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
             itemVersion: exchange.version,
             snapshot: exchange.snapshot,
             replacesLink: link,
+            ...(link.shared ? { shared: link.shared } : {}),
           },
         ];
       }
@@ -251,19 +298,22 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
 
 function planUnlinked(pair: Pair, settings: PlanSettings): Action[] {
   const out: Action[] = [];
-  const { exchange, crm } = pair;
+  const { exchange, crm, sharedRecord } = pair;
   if (
     exchange?.kind === 'upsert' &&
     importsIn(settings.direction) &&
     importsFrom(settings, exchange.folderId)
   ) {
-    out.push({
-      type: 'importCreate',
+    const item = {
       folderId: exchange.folderId,
       itemId: exchange.itemId,
       itemVersion: exchange.version,
       snapshot: exchange.snapshot,
-    });
+    };
+    // Another mailbox's copy made the record already: one record per shared key.
+    if (exchange.shared && sharedRecord)
+      out.push({ type: 'linkExisting', ...item, shared: exchange.shared, ...sharedRecord });
+    else out.push({ type: 'importCreate', ...item, ...(exchange.shared ? { shared: exchange.shared } : {}) });
   }
   if (crm?.kind === 'present' && crm.inScope && exportsIn(settings.direction)) {
     out.push({

@@ -10,6 +10,18 @@ import type { RecordService } from '../crm/repository.ts';
 /** JSON values of the mapped fields, in the neutral form both sides are compared in. */
 export type Snapshot = Record<string, unknown>;
 
+/**
+ * The identity an item shares with its copies in other mailboxes: a meeting sits in the
+ * organizer's calendar and in each attendee's under one global object id. One CRM record stands
+ * for every copy; each mailbox's copy is its own link to it.
+ */
+export interface SharedIdentity {
+  /** The series key, or series key and original start for an occurrence (activities/meeting-key.ts). */
+  key: string;
+  /** Whose copy this is: an attendee's copy going away unlinks only that mailbox. */
+  role: 'organizer' | 'attendee';
+}
+
 /** A value that stayed in the CRM because Exchange has no room for it (B4). */
 export interface NotExported {
   field: string;
@@ -94,6 +106,14 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
   forProtocol?(options: O, protocol: Protocol): O;
   /** Settings that decide the export scope, for noticing that the scope changed. */
   scopeKey(options: O): string;
+  /**
+   * The identity an item shares with its copies in other mailboxes (a meeting's key and whether
+   * this is the organizer's copy). Entities that have it keep one record per key, linked from
+   * every mailbox holding a copy, and take no mailbox's sync writes for a user's edits (each
+   * mailbox's copy gets the change from Exchange, not from another mailbox's sync). Entities
+   * without it (contacts) sync each mailbox's items on their own.
+   */
+  sharedIdentity?(item: T, options: O): SharedIdentity | undefined;
   /** Import hook run before records are created (B2 links contacts to accounts). */
   beforeImport?(inputs: Array<Record<string, unknown>>, crm: Crm, principal: Principal): Promise<void>;
   /** Import hook for an update that changed these fields. */

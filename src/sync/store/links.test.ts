@@ -22,6 +22,7 @@ import {
   noteImportAttempt,
   pendingDeletes,
   recordLinksIn,
+  recordsBySharedKey,
   recordsListedBy,
   recordUpdateIntents,
   stillAwaitingListing,
@@ -212,5 +213,62 @@ describe("a record's links", () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ mailboxId: a.mailboxId, itemId: 'i30', updatedAt: at(1).toISOString() });
     expect(await recordLinksIn(store.db, 'contacts', 'r30', [])).toEqual([]);
+  });
+});
+
+describe('shared keys (the copies of a meeting in several mailboxes)', () => {
+  const meetings = (): SyncScope => ({ mailboxId: `links-mailbox-${mailbox++}`, entity: 'shared-test' });
+  it('find the record any mailbox linked a key to, and keep whose copy each link is', async () => {
+    const organizer = meetings();
+    const attendee = meetings();
+    const key = `series-${mailbox}`;
+    await insertLinks(
+      store.db,
+      organizer,
+      [{ ...linked(40), recordVersion: 3, shared: { key, role: 'organizer' } }],
+      at(1),
+    );
+    expect(await recordsBySharedKey(store.db, 'shared-test', [key, 'no-such-key'])).toEqual(
+      new Map([[key, { recordId: 'r40', recordVersion: 3 }]]),
+    );
+    // Contacts, another entity, never see the meetings' keys.
+    expect(await recordsBySharedKey(store.db, 'contacts', [key])).toEqual(new Map());
+    await insertLinks(
+      store.db,
+      attendee,
+      [{ ...linked(41), recordId: 'r40', shared: { key, role: 'attendee' } }],
+      at(2),
+    );
+    const link = (await linksByItem(store.db, attendee, ['i41'])).get('i41')!;
+    expect(link.shared).toEqual({ key, role: 'attendee' });
+    expect(toLinkState(link).shared).toEqual({ key, role: 'attendee' });
+    expect((await linksByItem(store.db, organizer, ['i40'])).get('i40')!.shared).toEqual({
+      key,
+      role: 'organizer',
+    });
+  });
+
+  it('skip intents and links marked for delete', async () => {
+    const s = meetings();
+    const key = `series-${mailbox}`;
+    const [pending] = await insertLinks(
+      store.db,
+      s,
+      [{ ...linked(42), recordId: null, state: 'import_pending', shared: { key, role: 'organizer' } }],
+      at(1),
+    );
+    expect(await recordsBySharedKey(store.db, 'shared-test', [key])).toEqual(new Map());
+    await linkImported(store.db, pending, { recordId: 'r42', recordVersion: 1 }, at(2));
+    expect((await recordsBySharedKey(store.db, 'shared-test', [key])).get(key)?.recordId).toBe('r42');
+    await markDeletes(store.db, [{ id: pending, side: 'exchange' }], at(3));
+    expect(await recordsBySharedKey(store.db, 'shared-test', [key])).toEqual(new Map());
+  });
+
+  it('a contact link has no shared identity', async () => {
+    const s = scope();
+    await insertLinks(store.db, s, [linked(43)], at(1));
+    const link = (await linksByItem(store.db, s, ['i43'])).get('i43')!;
+    expect(link.shared).toBeNull();
+    expect(toLinkState(link)).not.toHaveProperty('shared');
   });
 });

@@ -6,7 +6,7 @@
 import { newId } from '../../crm/ids.ts';
 import { chunk } from '../../crm/rows.ts';
 import type { SyncLinksTable } from '../../db/schema.ts';
-import type { LinkState, UpdateIntent } from '../planner.ts';
+import type { LinkState, SharedIdentity, UpdateIntent } from '../planner.ts';
 import type { NotExported, Snapshot } from '../types.ts';
 import type { Db, SyncScope } from './scope.ts';
 
@@ -32,6 +32,8 @@ export interface StoredLink {
   notExported: NotExported[];
   /** An update begun but not recorded: the run writing it was interrupted (or its write failed). */
   updateIntent: UpdateIntent | null;
+  /** The identity the item shares with its copies in other mailboxes (meetings); null for contacts. */
+  shared: SharedIdentity | null;
 }
 
 /** A linked row as the planner sees it (record and item both known). */
@@ -46,6 +48,7 @@ export function toLinkState(link: StoredLink): LinkState {
     origin: link.origin,
     snapshot: link.snapshot,
     ...(link.updateIntent ? { intent: link.updateIntent } : {}),
+    ...(link.shared ? { shared: link.shared } : {}),
   };
 }
 
@@ -66,6 +69,10 @@ function fromRow(row: SyncLinksTable): StoredLink {
     deleteMark: row.delete_mark,
     notExported: JSON.parse(row.not_exported) as NotExported[],
     updateIntent: row.update_intent === null ? null : (JSON.parse(row.update_intent) as UpdateIntent),
+    shared:
+      row.shared_key === null || row.shared_role === null
+        ? null
+        : { key: row.shared_key, role: row.shared_role },
   };
 }
 
@@ -139,6 +146,39 @@ export async function notExportedOf(db: Db, scope: SyncScope, recordId: string):
   return link?.notExported ?? [];
 }
 
+/**
+ * The records that links of any mailbox tie these shared keys to (only complete links, not
+ * marked for delete): a mailbox's copy of a meeting joins the record another copy made.
+ */
+export async function recordsBySharedKey(
+  db: Db,
+  entity: string,
+  keys: string[],
+): Promise<Map<string, { recordId: string; recordVersion: number }>> {
+  const out = new Map<string, { recordId: string; recordVersion: number }>();
+  for (const part of chunk([...new Set(keys)], 500)) {
+    const rows = await db
+      .selectFrom('sync_links')
+      .select(['shared_key', 'record_id', 'record_version'])
+      .where('entity', '=', entity)
+      .where('shared_key', 'in', part)
+      .where('state', '=', 'linked')
+      .where('delete_mark', 'is', null)
+      .where('record_id', 'is not', null)
+      // The oldest link first, so that every mailbox picks the same record.
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    for (const row of rows)
+      if (!out.has(row.shared_key!))
+        out.set(row.shared_key!, {
+          recordId: row.record_id!,
+          recordVersion: Number(row.record_version ?? 0),
+        });
+  }
+  return out;
+}
+
 /** The links of one record in each of these mailboxes (a record's sync status across mailboxes). */
 export async function recordLinksIn(
   db: Db,
@@ -159,8 +199,9 @@ export async function recordLinksIn(
 
 // ---------- intents and links (see engine.ts, RECOVERY) ----------
 
-export type NewLink = Omit<StoredLink, 'id' | 'deleteMark' | 'notExported' | 'updateIntent'> & {
+export type NewLink = Omit<StoredLink, 'id' | 'deleteMark' | 'notExported' | 'updateIntent' | 'shared'> & {
   notExported?: NotExported[];
+  shared?: SharedIdentity;
 };
 
 /** Inserts links (create intents, most of them); returns their ids in order. */
@@ -185,6 +226,8 @@ export async function insertLinks(db: Db, scope: SyncScope, links: NewLink[], no
       intent_position: l.intentPosition,
       delete_mark: null,
       not_exported: JSON.stringify(l.notExported ?? []),
+      shared_key: l.shared?.key ?? null,
+      shared_role: l.shared?.role ?? null,
       created_at: at,
       updated_at: at,
     })),
