@@ -1,0 +1,49 @@
+// Meetings plugged into the generic engine: the calendar's items become CRM activities through
+// the activity mapping (mapping.ts), and every copy of a meeting (the organizer's and each
+// attendee's) shares one activity, keyed by its clean global object id (meeting-key.ts). Not
+// offered in a mailbox's settings yet: only code that names it syncs it.
+import type { NeutralEvent } from '../../connectors/types.ts';
+import type { Activity } from '../../crm/activities.ts';
+import type { EntityDefinition } from '../types.ts';
+import {
+  type ActivityMappingOptions,
+  activityCreate,
+  activityPatch,
+  itemOfSnapshot,
+  projectActivity,
+  snapshotOfItem,
+} from './mapping.ts';
+import { seriesKey } from './meeting-key.ts';
+
+/** No address index: attendees stay address participants until the engine builds one (C8). */
+export const DEFAULT_MEETING_OPTIONS: ActivityMappingOptions = { protocol: 'ews', addresses: new Map() };
+
+export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivityMappingOptions> = {
+  name: 'meetings',
+  folderKind: 'calendar',
+  recordType: 'activity',
+  service: (crm) => crm.activities,
+  fromRecord: projectActivity,
+  fromItem: snapshotOfItem,
+  toItem: (snapshot, options, current) =>
+    itemOfSnapshot(
+      snapshot,
+      (snapshot.timeZone as string | undefined) ?? 'UTC',
+      options,
+      current,
+    ) as NeutralEvent,
+  // The snapshot does not carry the UID or the join link: an item is written over its current state.
+  needsCurrentItem: () => true,
+  toCreate: (snapshot, options) => activityCreate(snapshot, options),
+  toPatch: activityPatch,
+  forProtocol: (options, protocol) => ({ ...options, protocol }),
+  // Nothing goes to Exchange but what is tagged for the mailbox: meetings are imported.
+  inExportScope: (_record, _options, tagged) => tagged,
+  scopeKey: () => 'tagged',
+  // A single meeting or a series is one activity, whichever calendar it is read from. A lone
+  // occurrence or exception read without its series has no original start here: it stays apart.
+  sharedIdentity: (item) =>
+    item.iCalUId && (item.type === 'single' || item.type === 'seriesMaster')
+      ? { key: seriesKey(item.iCalUId), role: item.isOrganizer ? 'organizer' : 'attendee' }
+      : undefined,
+};
