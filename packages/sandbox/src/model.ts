@@ -9,6 +9,8 @@
 // - ids and change keys are opaque strings; an item keeps its id when it moves between folders
 //   (like Graph's ImmutableId), and gets a new change key on every change.
 
+import type { Recurrence, Occurrence as SeriesOccurrence } from '@exsync/common/recurrence';
+
 export type FolderClass =
   | 'IPF.Note'
   | 'IPF.Contact'
@@ -169,31 +171,8 @@ export interface Attendee {
   responseTime?: string;
 }
 
-export type DayOfWeek = 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday';
-export type WeekIndex = 'first' | 'second' | 'third' | 'fourth' | 'last';
-
-/** Graph's patternedRecurrence, which EWS's recurrence types map onto one to one. */
-export interface Recurrence {
-  pattern: {
-    type: 'daily' | 'weekly' | 'absoluteMonthly' | 'relativeMonthly' | 'absoluteYearly' | 'relativeYearly';
-    interval: number;
-    daysOfWeek?: DayOfWeek[];
-    dayOfMonth?: number;
-    /** 1..12 */
-    month?: number;
-    index?: WeekIndex;
-    firstDayOfWeek?: DayOfWeek;
-  };
-  range: {
-    type: 'endDate' | 'noEnd' | 'numbered';
-    /** `YYYY-MM-DD` in the recurrence time zone. */
-    startDate: string;
-    endDate?: string;
-    numberOfOccurrences?: number;
-    /** Windows zone name. */
-    recurrenceTimeZone?: string;
-  };
-}
+// The recurrence and its expansion are @exsync/common's, shared with Exsync's web UI.
+export type { DayOfWeek, Recurrence, WeekIndex } from '@exsync/common/recurrence';
 
 export type ShowAs = 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
 export type Importance = 'low' | 'normal' | 'high';
@@ -214,6 +193,9 @@ export interface OccurrenceOverride {
   showAs?: ShowAs;
   isCancelled?: boolean;
 }
+
+/** An occurrence of a recurring event, carrying the event's exception when it has one. */
+export type Occurrence = SeriesOccurrence<OccurrenceOverride>;
 
 export interface EventData extends ExtensibleData {
   subject: string;

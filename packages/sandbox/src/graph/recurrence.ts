@@ -1,12 +1,7 @@
 // A recurring event as Graph shows it: occurrences and exceptions of the shared expansion, each
 // with the id Graph gives it (occurrence ids name the series and the original start).
-import {
-  type Occurrence,
-  occurrences,
-  occurrencesBetween,
-  overlapsWithInstants,
-} from '../calendar/recurrence.ts';
-import type { Item, OccurrenceOverride } from '../model.ts';
+import { occurrences, occurrencesBetween, overlapsWithInstants } from '@exsync/common/recurrence';
+import type { Item, Occurrence, OccurrenceOverride } from '../model.ts';
 
 export interface EventInstance {
   /** The item id (single instance), an occurrence id, or the exception's own id. */

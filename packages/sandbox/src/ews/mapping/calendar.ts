@@ -1,8 +1,16 @@
 // Calendar items ⇄ EWS CalendarItemType: single items, recurring masters, and the occurrences
 // and exceptions EWS derives from a master.
 
-import { type Occurrence, seriesSummary } from '../../calendar/recurrence.ts';
-import type { Attendee, AttendeeType, EventData, Item, ResponseType, ShowAs } from '../../model.ts';
+import { seriesSummary } from '@exsync/common/recurrence';
+import type {
+  Attendee,
+  AttendeeType,
+  EventData,
+  Item,
+  Occurrence,
+  ResponseType,
+  ShowAs,
+} from '../../model.ts';
 import { occurrenceItemId } from '../ids.ts';
 import { formatDateTime, parseDateTime, toIso } from '../time/datetime.ts';
 import { childElement, childElements, childText, type XElement } from '../xml/parse.ts';

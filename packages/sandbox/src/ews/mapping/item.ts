@@ -1,7 +1,6 @@
 // One entry point from a stored item (or an occurrence of one) to its EWS element.
 
-import type { Occurrence } from '../../calendar/recurrence.ts';
-import type { AnyItem, Item } from '../../model.ts';
+import type { AnyItem, Item, Occurrence } from '../../model.ts';
 import { el } from '../xml/write.ts';
 import { calendarProps } from './calendar.ts';
 import { contactProps } from './contact.ts';

@@ -1,7 +1,7 @@
 // FindItem: paged item lists, and CalendarView, which expands recurring series into occurrences.
 
-import { type Occurrence, occurrencesBetween } from '../../calendar/recurrence.ts';
-import type { AnyItem, Item } from '../../model.ts';
+import { occurrencesBetween } from '@exsync/common/recurrence';
+import type { AnyItem, Item, Occurrence } from '../../model.ts';
 import { EwsError, EwsFault } from '../errors.ts';
 import { itemXml, NOT_IN_FIND_ITEM } from '../mapping/item.ts';
 import { readShape } from '../mapping/shape.ts';

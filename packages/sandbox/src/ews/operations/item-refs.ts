@@ -1,7 +1,7 @@
 // ItemId / OccurrenceItemId / RecurringMasterItemId → a stored item, or an occurrence of one.
 
-import { type Occurrence, occurrences } from '../../calendar/recurrence.ts';
-import type { AnyItem, Item } from '../../model.ts';
+import { occurrences } from '@exsync/common/recurrence';
+import type { AnyItem, Item, Occurrence } from '../../model.ts';
 import { EwsError } from '../errors.ts';
 import { readOccurrenceItemId } from '../ids.ts';
 import type { XElement } from '../xml/parse.ts';

@@ -15,8 +15,7 @@ import {
   sendOccurrenceCancellations,
   updateKind,
 } from '../../calendar/meetings.ts';
-import type { Occurrence } from '../../calendar/recurrence.ts';
-import type { AnyItem, EventData, Item } from '../../model.ts';
+import type { AnyItem, EventData, Item, Occurrence } from '../../model.ts';
 import { EwsError, EwsFault, type EwsResponseCode } from '../errors.ts';
 import { readBody } from '../mapping/common.ts';
 import { childElement, type XElement } from '../xml/parse.ts';

@@ -1,19 +1,54 @@
 // Expands a recurring series into occurrences, as Exchange does: the pattern runs on local
 // dates of the recurrence's own time zone and each occurrence keeps the series' local time of
 // day, so a 09:00 meeting stays at 09:00 across daylight-saving changes; deleted occurrences
-// are flagged and modified ones carry their exception. EWS and Graph both expand here.
+// are flagged and modified ones carry their exception. The Exchange emulator's EWS and Graph
+// and the web UI's activity screens all expand here.
 
-import { fromWallTime, ianaZoneOrUtc, parseDate, toWallTime } from '@exsync/common/time';
-import type { DayOfWeek, EventData, OccurrenceOverride, Recurrence } from '../model.ts';
+import { fromWallTime, ianaZoneOrUtc, parseDate, toWallTime } from '../time/index.ts';
 
-export interface Occurrence {
+export type DayOfWeek = 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday';
+export type WeekIndex = 'first' | 'second' | 'third' | 'fourth' | 'last';
+
+/** Exchange's neutral recurrence (Graph's patternedRecurrence; EWS's types map onto it one to one). */
+export interface Recurrence {
+  pattern: {
+    type: 'daily' | 'weekly' | 'absoluteMonthly' | 'relativeMonthly' | 'absoluteYearly' | 'relativeYearly';
+    interval: number;
+    daysOfWeek?: DayOfWeek[];
+    dayOfMonth?: number;
+    /** 1..12 */
+    month?: number;
+    index?: WeekIndex;
+    firstDayOfWeek?: DayOfWeek;
+  };
+  range: {
+    type: 'endDate' | 'noEnd' | 'numbered';
+    /** `YYYY-MM-DD` in the recurrence time zone. */
+    startDate: string;
+    endDate?: string;
+    numberOfOccurrences?: number;
+    /** Windows zone name. */
+    recurrenceTimeZone?: string;
+  };
+}
+
+/** What the expansion reads of a modified occurrence; callers keep their own fuller exception. */
+export interface OccurrenceOverride {
+  /** Start of the occurrence as the pattern put it (UTC instant); identifies the occurrence. */
+  originalStart: string;
+  /** Where the occurrence was moved to (UTC instants); a moved start keeps the series' length. */
+  start?: string;
+  end?: string;
+}
+
+export interface Occurrence<O extends OccurrenceOverride = OccurrenceOverride> {
   /** 1-based position in the series, deleted occurrences included (EWS InstanceIndex). */
   index: number;
   /** Where the pattern puts it (ms since epoch); identifies the occurrence. */
   originalStart: number;
   start: number;
   end: number;
-  override?: OccurrenceOverride;
+  override?: O;
   deleted: boolean;
 }
 
@@ -121,14 +156,22 @@ export function* patternDates(recurrence: Recurrence): Generator<CalendarDate> {
   }
 }
 
-function recurrenceZone(event: Pick<EventData, 'recurrence' | 'startTimeZone'>): string {
+function recurrenceZone(event: Pick<SeriesEvent, 'recurrence' | 'startTimeZone'>): string {
   return ianaZoneOrUtc(event.recurrence?.range.recurrenceTimeZone || event.startTimeZone);
 }
 
-export type SeriesEvent = Pick<
-  EventData,
-  'start' | 'end' | 'startTimeZone' | 'recurrence' | 'modifiedOccurrences' | 'deletedOccurrences'
->;
+/** A recurring series: its first occurrence and its exceptions. */
+export interface SeriesEvent<O extends OccurrenceOverride = OccurrenceOverride> {
+  /** UTC instants of the first occurrence. */
+  start: string;
+  end: string;
+  /** Windows or IANA name; the recurrence's own zone, when it names one, wins. */
+  startTimeZone: string;
+  recurrence?: Recurrence;
+  modifiedOccurrences: O[];
+  /** Original starts (UTC instants) of deleted occurrences. */
+  deletedOccurrences: string[];
+}
 
 const HOUR = 3600000;
 const DAY = 86400000;
@@ -149,12 +192,12 @@ function exceptionTimes(
  * before `from` are counted (so indexes stay right) but not built: converting wall times is
  * the expensive part, and a view of one week should not pay for years of a daily series.
  */
-export function occurrences(
-  event: SeriesEvent,
+export function occurrences<O extends OccurrenceOverride>(
+  event: SeriesEvent<O>,
   until?: number,
   maxCount = MAX_OCCURRENCES,
   from?: number,
-): Occurrence[] {
+): Occurrence<O>[] {
   const recurrence = event.recurrence;
   if (!recurrence) return [];
   const zone = recurrenceZone(event);
@@ -172,7 +215,7 @@ export function occurrences(
   const overrides = new Map(event.modifiedOccurrences.map((o) => [Date.parse(o.originalStart), o]));
   // Days (in the recurrence zone) that carry an exception or a deletion are always built.
   const marked = new Set([...deleted, ...overrides.keys()].map((ms) => dayNumber(toWallTime(ms, zone))));
-  const out: Occurrence[] = [];
+  const out: Occurrence<O>[] = [];
   let index = 0;
   for (const date of patternDates(recurrence)) {
     if (endDay !== undefined && dayNumber(date) > endDay) break;
@@ -218,12 +261,12 @@ export const overlapsWithInstants: Overlap = (start, end, from, to) =>
  * Occurrences overlapping [from, to), deletions dropped: what a calendar view shows. An
  * exception counts where it was moved to, even from far outside the window.
  */
-export function occurrencesBetween(
-  event: SeriesEvent,
+export function occurrencesBetween<O extends OccurrenceOverride>(
+  event: SeriesEvent<O>,
   from: number,
   to: number,
   overlaps: Overlap = overlapsStrictly,
-): Occurrence[] {
+): Occurrence<O>[] {
   const duration = Math.max(0, Date.parse(event.end) - Date.parse(event.start));
   // An exception may have been moved into the window from a later slot.
   const movedIn = event.modifiedOccurrences
@@ -246,23 +289,23 @@ function nthPatternDate(recurrence: Recurrence, n: number): CalendarDate | undef
   return undefined;
 }
 
-export interface SeriesSummary {
-  first?: Occurrence;
+export interface SeriesSummary<O extends OccurrenceOverride = OccurrenceOverride> {
+  first?: Occurrence<O>;
   /** Only for bounded series. */
-  last?: Occurrence;
-  modified: Occurrence[];
-  deleted: Occurrence[];
+  last?: Occurrence<O>;
+  modified: Occurrence<O>[];
+  deleted: Occurrence<O>[];
 }
 
 /** What a recurring master reports about its series, computed without expanding all of it. */
-export function seriesSummary(event: SeriesEvent): SeriesSummary {
+export function seriesSummary<O extends OccurrenceOverride>(event: SeriesEvent<O>): SeriesSummary<O> {
   const recurrence = event.recurrence;
   if (!recurrence) return { modified: [], deleted: [] };
   const duration = Date.parse(event.end) - Date.parse(event.start);
   const deletedStarts = new Set(event.deletedOccurrences.map((d) => Date.parse(d)));
   const modified = event.modifiedOccurrences
     .filter((o) => !deletedStarts.has(Date.parse(o.originalStart)))
-    .map((o): Occurrence => {
+    .map((o): Occurrence<O> => {
       return {
         index: 0,
         ...exceptionTimes(Date.parse(o.originalStart), duration, o),
@@ -274,7 +317,7 @@ export function seriesSummary(event: SeriesEvent): SeriesSummary {
   const deleted = [...deletedStarts]
     .sort((a, b) => a - b)
     .map(
-      (originalStart): Occurrence => ({
+      (originalStart): Occurrence<O> => ({
         index: 0,
         originalStart,
         start: originalStart,
@@ -283,7 +326,7 @@ export function seriesSummary(event: SeriesEvent): SeriesSummary {
       }),
     );
   const first = occurrences(event, undefined, deletedStarts.size + 1).find((o) => !o.deleted);
-  let last: Occurrence | undefined;
+  let last: Occurrence<O> | undefined;
   const range = recurrence.range;
   if (range.type !== 'noEnd') {
     let from: number | undefined;

@@ -1,8 +1,14 @@
-import { dateOf, toWallTime } from '@exsync/common/time';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EventData, Recurrence } from '../model.ts';
-import { occurrences, occurrencesBetween, overlapsWithInstants, seriesSummary } from './recurrence.ts';
+import { dateOf, toWallTime } from '../time/index.ts';
+import {
+  occurrences,
+  occurrencesBetween,
+  overlapsWithInstants,
+  type Recurrence,
+  type SeriesEvent,
+  seriesSummary,
+} from './expansion.ts';
 
 function series(
   recurrence: Recurrence,
@@ -17,7 +23,7 @@ function series(
     recurrence,
     modifiedOccurrences: [],
     deletedOccurrences: [],
-  } satisfies Partial<EventData>;
+  } satisfies SeriesEvent;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
