@@ -11,7 +11,7 @@ const workers = Number(process.env.EXSYNC_TEST_WORKERS) || availableParallelism(
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'web/src/**/*.test.ts', 'test/**/*.test.ts'],
     // The browser tests exercise the UI, which is the same on both engines: they run once, on SQLite.
     exclude:
       process.env.EXSYNC_TEST_DB === 'postgres'

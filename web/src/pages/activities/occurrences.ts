@@ -1,9 +1,12 @@
 // The occurrences of an activity in a time range: a single one, or those its recurrence rule
-// generates (the parts of RFC 5545 the API holds), counted from the first, with changed ones
-// moved and deleted ones left out. Days are counted on the activity's own wall clock, so a
-// series keeps its local time across clock changes as Exchange does.
+// generates, with changed ones moved and deleted ones left out. The rule becomes Exchange's
+// pattern as the sync writes it (src/sync/activities/recurrence.ts) and is expanded by the one
+// expansion Exsync has (@exsync/common/recurrence), in the activity's own zone, so a series keeps
+// its local time across clock changes as Exchange does. Only the CRM's shapes are read here.
+import { occurrencesBetween, overlapsWithInstants, type SeriesEvent } from '@exsync/common/recurrence';
+import { zonedToEpochMs } from '@exsync/common/time';
+import { patternOfRule, rangeOfRule, seriesStart } from '../../../../src/sync/activities/recurrence.ts';
 import type { Activity } from '../../types.ts';
-import { addDays, dateIn, instantOf, localOf } from './when.ts';
 
 export interface Occurrence {
   activity: Activity;
@@ -12,108 +15,82 @@ export interface Occurrence {
   subject: string;
 }
 
-type Rule = NonNullable<Activity['recurrence']>['rule'];
-const CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
-/** A series is followed for at most this many days, so that a mistaken rule cannot hang the page. */
-const MAX_DAYS = 366 * 30;
+type Series = NonNullable<Activity['recurrence']>;
+type Rule = Series['rule'];
 
-const utcDate = (date: string) => new Date(`${date}T00:00:00Z`);
-const weekday = (date: string) => (utcDate(date).getUTCDay() + 6) % 7;
-const daysBetween = (a: string, b: string) =>
-  Math.round((utcDate(b).getTime() - utcDate(a).getTime()) / 86_400_000);
-const monthsBetween = (a: string, b: string) =>
-  (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7));
-const daysInMonth = (date: string) =>
-  new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)), 0)).getUTCDate();
-
-/** Whether `date` is the n-th (from the end when negative) of its weekday in its month. */
-function isNthWeekday(date: string, n: number): boolean {
-  const day = Number(date.slice(8, 10));
-  return n > 0 ? Math.ceil(day / 7) === n : Math.ceil((daysInMonth(date) - day + 1) / 7) === -n;
+/**
+ * A daily rule on some weekdays ("every weekday") repeats as a weekly one on those days, which
+ * is how Exchange's patterns express it; other rules are read as they are.
+ */
+function patternable(rule: Rule): Rule {
+  const dailyOnDays =
+    rule.freq === 'DAILY' &&
+    (rule.interval ?? 1) === 1 &&
+    (rule.byDay?.length ?? 0) > 0 &&
+    !rule.byMonth?.length &&
+    !rule.byMonthDay?.length &&
+    !rule.bySetPos?.length;
+  return dailyOnDays ? { ...rule, freq: 'WEEKLY', interval: 1 } : rule;
 }
 
-function dayMatches(rule: Rule, date: string, first: string, inMonth: boolean): boolean {
-  const byDay = rule.byDay ?? [];
-  const setPos = rule.bySetPos?.[0];
-  const monthDays = rule.byMonthDay ?? [];
-  if (byDay.length > 0) {
-    return byDay.some((entry) => {
-      const m = /^([+-]?\d+)?([A-Z]{2})$/.exec(entry);
-      if (!m || CODES.indexOf(m[2]) !== weekday(date)) return false;
-      const n = m[1] ? Number(m[1]) : setPos;
-      return n === undefined || !inMonth || isNthWeekday(date, n);
-    });
-  }
-  if (monthDays.length > 0) {
-    const day = Number(date.slice(8, 10));
-    return monthDays.some((n) => (n > 0 ? n === day : daysInMonth(date) + n + 1 === day));
-  }
-  return inMonth ? date.slice(8, 10) === first.slice(8, 10) : weekday(date) === weekday(first);
+/** A changed occurrence as the expansion reads it, with the subject the screens show. */
+interface Moved {
+  originalStart: string;
+  start?: string;
+  end?: string;
+  subject?: string;
 }
 
-/** Whether the rule generates an occurrence on `date`, for a series whose first day is `first`. */
-function generates(rule: Rule, date: string, first: string): boolean {
-  const interval = rule.interval ?? 1;
-  switch (rule.freq) {
-    case 'DAILY':
-      return (
-        daysBetween(first, date) % interval === 0 &&
-        (!rule.byDay?.length || dayMatches(rule, date, first, false))
-      );
-    case 'WEEKLY': {
-      const weeks = Math.floor(daysBetween(addDays(first, -weekday(first)), date) / 7);
-      return weeks % interval === 0 && dayMatches(rule, date, first, false);
-    }
-    case 'MONTHLY':
-      return monthsBetween(first, date) % interval === 0 && dayMatches(rule, date, first, true);
-    default: {
-      const months = rule.byMonth ?? [Number(first.slice(5, 7))];
-      const years = Number(date.slice(0, 4)) - Number(first.slice(0, 4));
-      return (
-        years % interval === 0 &&
-        months.includes(Number(date.slice(5, 7))) &&
-        dayMatches(rule, date, first, true)
-      );
-    }
-  }
+/**
+ * An occurrence's original start as an instant: the CRM names an all-day occurrence by its
+ * date, which is midnight in the activity's zone.
+ */
+function originalInstant(name: string, zone: string): string {
+  const ms = name.length === 10 ? zonedToEpochMs(`${name}T00:00:00`, zone) : Date.parse(name);
+  return new Date(ms).toISOString();
 }
+
+/** The series as the expansion reads it, or null when Exchange's patterns cannot express its rule. */
+export function seriesOf(a: Activity, series: Series, start: string, end: string): SeriesEvent<Moved> | null {
+  // The series starts on the wall clock of its zone; an all-day one at midnight there.
+  const first = seriesStart(start, a.timeZone, false);
+  const rule = patternable(series.rule);
+  const pattern = patternOfRule(rule, first);
+  if (!('pattern' in pattern)) return null;
+  return {
+    start,
+    end,
+    startTimeZone: a.timeZone,
+    recurrence: { pattern: pattern.pattern, range: rangeOfRule(rule, first) },
+    modifiedOccurrences: (series.exceptions ?? []).map((e) => ({
+      originalStart: originalInstant(e.originalStart, a.timeZone),
+      start: e.startsAt,
+      end: e.endsAt,
+      subject: e.subject,
+    })),
+    deletedOccurrences: (series.deletedOccurrences ?? []).map((d) => originalInstant(d, a.timeZone)),
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The occurrences of `a` that overlap [from, to) (instants, ISO). */
 export function occurrencesIn(a: Activity, from: string, to: string): Occurrence[] {
   const start = a.startsAt ?? a.endsAt;
   if (!start) return [];
   const end = a.endsAt ?? start;
-  const overlaps = (s: string, e: string) => s < to && (e > from || (e === s && s >= from));
-  const r = a.recurrence;
-  if (!r)
-    return overlaps(start, end) ? [{ activity: a, startsAt: start, endsAt: end, subject: a.subject }] : [];
-  const zone = a.timeZone;
-  const length = Date.parse(end) - Date.parse(start);
-  const first = dateIn(start, zone);
-  const clock = localOf(start, zone).slice(10);
-  const lastDay = dateIn(to, zone);
-  const until = r.rule.until
-    ? r.rule.until.length === 10
-      ? r.rule.until
-      : dateIn(r.rule.until, zone)
-    : null;
-  const deleted = new Set(r.deletedOccurrences ?? []);
-  const changed = new Map((r.exceptions ?? []).map((e) => [e.originalStart, e]));
-  const found: Occurrence[] = [];
-  let count = 0;
-  for (let i = 0, date = first; i < MAX_DAYS && date <= lastDay; i++, date = addDays(date, 1)) {
-    if (until && date > until) break;
-    if (!generates(r.rule, date, first)) continue;
-    count++;
-    if (r.rule.count !== undefined && count > r.rule.count) break;
-    const original = a.allDay ? instantOf(date, zone) : instantOf(`${date}${clock}`, zone);
-    const names = [original, date, original.replace('.000Z', 'Z')];
-    if (names.some((n) => deleted.has(n))) continue;
-    const exception = names.map((n) => changed.get(n)).find(Boolean);
-    const s = exception?.startsAt ?? original;
-    const e = exception?.endsAt ?? new Date(Date.parse(s) + length).toISOString();
-    if (overlaps(s, e))
-      found.push({ activity: a, startsAt: s, endsAt: e, subject: exception?.subject ?? a.subject });
-  }
-  return found;
+  const single = (): Occurrence[] =>
+    overlapsWithInstants(Date.parse(start), Date.parse(end), Date.parse(from), Date.parse(to))
+      ? [{ activity: a, startsAt: start, endsAt: end, subject: a.subject }]
+      : [];
+  if (!a.recurrence) return single();
+  // A rule Exchange cannot repeat is refused when the series is synced; until then it shows once.
+  const series = seriesOf(a, a.recurrence, start, end);
+  if (!series) return single();
+  return occurrencesBetween(series, Date.parse(from), Date.parse(to), overlapsWithInstants).map((o) => ({
+    activity: a,
+    startsAt: iso(o.start),
+    endsAt: iso(o.end),
+    subject: o.override?.subject ?? a.subject,
+  }));
 }

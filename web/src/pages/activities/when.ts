@@ -1,6 +1,9 @@
 // Times of activities: an instant stored in UTC plus the IANA zone it was planned in. Screens
 // show them in the viewer's zone (the browser's), and again in the activity's zone when that
-// reads differently; forms edit wall-clock times in the activity's zone.
+// reads differently; forms edit wall-clock times in the activity's zone. Wall-clock times and
+// instants convert through @exsync/common/time, as everywhere in Exsync; Intl only formats.
+import { plainLocal, utcToZoned, zonedToEpochMs } from '@exsync/common/time';
+import { addDays } from '../../../../src/sync/activities/recurrence.ts';
 import { locale } from '../../i18n.ts';
 
 /** The viewer's IANA zone, as the browser reports it. */
@@ -14,47 +17,14 @@ export function knownZones(): string[] {
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
 }
 
-const wallParts = (zone: string) =>
-  new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-
-/** The wall-clock time in `zone` at `ms`, read as if it were UTC (ms since the epoch). */
-function wallAsUtc(ms: number, zone: string): number {
-  const parts = Object.fromEntries(
-    wallParts(zone)
-      .formatToParts(new Date(ms))
-      .map((p) => [p.type, p.value]),
-  );
-  return Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-}
-
 /** `2026-12-07T10:00` in `zone` as an instant (ISO, UTC); a time skipped by a clock change moves on. */
 export function instantOf(local: string, zone: string): string {
-  const asUtc = Date.parse(`${local.length === 10 ? `${local}T00:00` : local}:00Z`);
-  // The offset at the guess, then at the corrected time: right on both sides of a change.
-  let ms = asUtc - (wallAsUtc(asUtc, zone) - asUtc);
-  ms = asUtc - (wallAsUtc(ms, zone) - ms);
-  return new Date(ms).toISOString();
+  return new Date(zonedToEpochMs(plainLocal(local), zone)).toISOString();
 }
 
 /** The instant as `YYYY-MM-DDTHH:mm` on the wall clock of `zone`, for a datetime-local input. */
 export function localOf(iso: string, zone: string): string {
-  return new Date(wallAsUtc(Date.parse(iso), zone)).toISOString().slice(0, 16);
+  return utcToZoned(iso, zone).slice(0, 16);
 }
 
 /** The calendar date of the instant in `zone`, `YYYY-MM-DD`. */
@@ -62,12 +32,8 @@ export function dateIn(iso: string, zone: string): string {
   return localOf(iso, zone).slice(0, 10);
 }
 
-/** `YYYY-MM-DD` moved by `days`. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+/** `YYYY-MM-DD` moved by a number of days: the sync's own date arithmetic. */
+export { addDays };
 
 /** A calendar date (`YYYY-MM-DD`) in the user's language, e.g. "7 Dec 2026". */
 export function dateText(
