@@ -3,8 +3,9 @@
 // by their original start, as RECURRENCE-ID does.
 import { z } from 'zod';
 import { dateOnly, instant, LIMITS, longText, nameText, shortText } from './fields.ts';
+import { WEEKDAYS } from './weekdays.ts';
 
-export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+export { WEEKDAYS };
 
 const instantOrDate = z
   .union([instant, dateOnly])

@@ -5,7 +5,7 @@
 import { dateOf, fromWallTime, parseDate, toWallTime, utcToZoned, wallAsUtcMs } from '@exsync/common/time';
 import type { DayOfWeek, RecurrencePattern, RecurrenceRange, WeekIndex } from '../../connectors/types.ts';
 import type { RecurrenceRule } from '../../crm/recurrence.ts';
-import { WEEKDAYS } from '../../crm/recurrence.ts';
+import { WEEKDAYS } from '../../crm/weekdays.ts';
 
 type Weekday = (typeof WEEKDAYS)[number];
 
