@@ -766,7 +766,11 @@ async function main(): Promise<{ results: PhaseResult[]; comparisons: ReturnType
   const results: PhaseResult[] = [];
   for (const [name, size, latency, perItem] of passes) {
     const runs: PhaseResult[][] = [];
-    for (let i = 0; i < Number(values.runs); i++) runs.push(await run(name, size, latency, perItem));
+    for (let i = 0; i < Number(values.runs); i++) {
+      runs.push(await run(name, size, latency, perItem));
+      // Progress, and the figures of every run, for a benchmark that takes many minutes.
+      console.error(`${name}: run ${i + 1} done ${JSON.stringify(runs[i])}`);
+    }
     results.push(...medians(runs));
   }
   console.log(
