@@ -117,6 +117,12 @@ export interface SandboxStore {
 
   // items
   items(mailboxId: string, folderId: string): AnyItem[];
+  /**
+   * A copy of the first item of the mailbox that `test` accepts. `test` sees the stored item
+   * itself and must not change it: only the match is copied, so a search over a large mailbox
+   * costs no copy of every item.
+   */
+  findItem(mailboxId: string, test: (item: Readonly<AnyItem>) => boolean): AnyItem | undefined;
   /** Looks the item up in every folder of the mailbox. */
   item(mailboxId: string, itemId: string): AnyItem | undefined;
   createItem<K extends ItemKind>(

@@ -218,6 +218,24 @@ describe('items and change logs', () => {
     (item.data as ContactData).givenName = 'changed too';
     expect((store.item(mailbox.id, item.id)!.data as ContactData).givenName).toBe('a');
   });
+
+  it('finds the first item a test accepts in any folder, and hands out a copy', () => {
+    const { store, mailbox, contacts } = setup();
+    const other = store.createFolder(
+      mailbox.id,
+      { parentId: contacts.id, displayName: 'More', folderClass: 'IPF.Contact' },
+      'user',
+    );
+    store.createItem(mailbox.id, contacts.id, 'contact', contact('a'), 'user');
+    const b = store.createItem(mailbox.id, other.id, 'contact', contact('b'), 'user');
+    store.createItem(mailbox.id, other.id, 'contact', contact('b'), 'user');
+    const givenName = (i: { data: unknown }) => (i.data as ContactData).givenName;
+    const found = store.findItem(mailbox.id, (i) => givenName(i) === 'b');
+    expect(found?.id).toBe(b.id);
+    (found!.data as ContactData).givenName = 'changed';
+    expect(givenName(store.item(mailbox.id, b.id)!)).toBe('b');
+    expect(store.findItem(mailbox.id, (i) => givenName(i) === 'c')).toBeUndefined();
+  });
 });
 
 describe('a sync read in pages', () => {

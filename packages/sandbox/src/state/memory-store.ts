@@ -344,6 +344,11 @@ export class MemoryStore implements SandboxStore {
     return [...f.itemIds].map((id) => clone(state.items.get(id)!));
   }
 
+  findItem(mailboxId: string, test: (item: Readonly<AnyItem>) => boolean): AnyItem | undefined {
+    for (const item of this.requireMailbox(mailboxId).items.values()) if (test(item)) return clone(item);
+    return undefined;
+  }
+
   item(mailboxId: string, itemId: string): AnyItem | undefined {
     const found = this.findMailbox(mailboxId)?.items.get(itemId);
     return found && clone(found);
