@@ -149,6 +149,42 @@ describe('recurring series', () => {
     expect(descendant(exception, 'Start')!.text).toBe('2026-03-25T10:00:00Z');
   });
 
+  it('setting the Recurrence of a series rebuilds it: its exceptions and deleted occurrences go (MS-OXOCAL 3.1.4.7.3.5)', async () => {
+    const series = await createEvent(WEEKLY);
+    const call = (xml: string) => ews.call(xml).then(firstMessage);
+    const edit = await call(
+      `<m:UpdateItem ConflictResolution="AlwaysOverwrite" SendMeetingInvitationsOrCancellations="SendToNone"><m:ItemChanges><t:ItemChange>` +
+        `<t:OccurrenceItemId RecurringMasterId="${series.id}" InstanceIndex="2"/><t:Updates>` +
+        '<t:SetItemField><t:FieldURI FieldURI="item:Subject"/><t:CalendarItem><t:Subject>Moved</t:Subject></t:CalendarItem></t:SetItemField>' +
+        '</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>',
+    );
+    expect(responseCode(edit)).toBe('NoError');
+    const del = await call(
+      `<m:DeleteItem DeleteType="MoveToDeletedItems" SendMeetingCancellations="SendToNone"><m:ItemIds><t:OccurrenceItemId RecurringMasterId="${series.id}" InstanceIndex="3"/></m:ItemIds></m:DeleteItem>`,
+    );
+    expect(responseCode(del)).toBe('NoError');
+    const kept = sb.store.item(ada.id, series.id) as Item<'event'>;
+    expect([kept.data.modifiedOccurrences.length, kept.data.deletedOccurrences.length]).toEqual([1, 1]);
+    // Any other field leaves them; the same pattern sent again does not.
+    const subject = await call(
+      `<m:UpdateItem ConflictResolution="AlwaysOverwrite" SendMeetingInvitationsOrCancellations="SendToNone"><m:ItemChanges><t:ItemChange>` +
+        `<t:ItemId Id="${series.id}"/><t:Updates><t:SetItemField><t:FieldURI FieldURI="item:Subject"/><t:CalendarItem><t:Subject>Renamed</t:Subject></t:CalendarItem></t:SetItemField>` +
+        '</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>',
+    );
+    expect(responseCode(subject)).toBe('NoError');
+    const renamed = sb.store.item(ada.id, series.id) as Item<'event'>;
+    expect([renamed.data.modifiedOccurrences.length, renamed.data.deletedOccurrences.length]).toEqual([1, 1]);
+    const pattern = /<t:Recurrence>[\s\S]*<\/t:Recurrence>/.exec(WEEKLY)![0];
+    const again = await call(
+      `<m:UpdateItem ConflictResolution="AlwaysOverwrite" SendMeetingInvitationsOrCancellations="SendToNone"><m:ItemChanges><t:ItemChange>` +
+        `<t:ItemId Id="${series.id}"/><t:Updates><t:SetItemField><t:FieldURI FieldURI="calendar:Recurrence"/><t:CalendarItem>${pattern}</t:CalendarItem></t:SetItemField>` +
+        '</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>',
+    );
+    expect(responseCode(again)).toBe('NoError');
+    const rebuilt = sb.store.item(ada.id, series.id) as Item<'event'>;
+    expect([rebuilt.data.modifiedOccurrences, rebuilt.data.deletedOccurrences]).toEqual([[], []]);
+  });
+
   it('MS-OXWSMTGS_R1204: refuses a CalendarView EndDate before its StartDate', async () => {
     const view = await calendarView('2026-05-01T00:00:00Z', '2026-03-01T00:00:00Z');
     expect(responseCode(view)).toBe('ErrorCalendarEndDateIsEarlierThanStartDate');

@@ -336,6 +336,51 @@ describe('Graph behaviour', () => {
     ).toEqual([['exception', series.json.id]]);
   });
 
+  it("drops a series' exceptions and cancelled occurrences when its recurrence is written, and only then", async () => {
+    const recurrence = {
+      pattern: { type: 'daily', interval: 1 },
+      range: { type: 'numbered', startDate: '2031-05-04', numberOfOccurrences: 5 },
+    };
+    const series = await g.graph('POST', '/me/events', {
+      token: ada,
+      body: {
+        subject: 'Daily check',
+        start: { dateTime: '2031-05-04T08:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2031-05-04T08:30:00', timeZone: 'UTC' },
+        recurrence,
+      },
+    });
+    expect(series.status).toBe(201);
+    const path = `/me/events/${series.json.id}`;
+    const instances = await g.graph(
+      'GET',
+      `${path}/instances?startDateTime=2031-05-01T00:00:00Z&endDateTime=2031-06-01T00:00:00Z`,
+      { token: ada },
+    );
+    const [, second, third] = instances.json.value;
+    expect(
+      (await g.graph('PATCH', `/me/events/${second.id}`, { token: ada, body: { subject: 'Moved' } })).status,
+    ).toBe(200);
+    expect((await g.graph('DELETE', `/me/events/${third.id}`, { token: ada })).status).toBe(204);
+    const count = async () => {
+      const master = await g.graph('GET', path, { token: ada });
+      const view = await g.graph(
+        'GET',
+        `${path}/instances?startDateTime=2031-05-01T00:00:00Z&endDateTime=2031-06-01T00:00:00Z`,
+        { token: ada },
+      );
+      return [
+        view.json.value.filter((e: { type: string }) => e.type === 'exception').length,
+        master.json.cancelledOccurrences.length,
+      ];
+    };
+    expect(await count()).toEqual([1, 1]);
+    expect((await g.graph('PATCH', path, { token: ada, body: { subject: 'Renamed' } })).status).toBe(200);
+    expect(await count()).toEqual([1, 1]);
+    expect((await g.graph('PATCH', path, { token: ada, body: { recurrence } })).status).toBe(200);
+    expect(await count()).toEqual([0, 0]);
+  });
+
   it('makes a retried create with the same transactionId idempotent', async () => {
     const body = {
       subject: 'Idempotent',

@@ -329,6 +329,10 @@ export function updateItem(op: OperationContext, request: XElement): string {
         );
       }
       const patch = applyUpdates(op, item, updates);
+      // Exchange rebuilds a series from a recurrence it is given: its exceptions and deleted
+      // occurrences go (MS-OXOCAL 3.1.4.7.3.5), whether or not the pattern differs.
+      if (item.kind === 'event' && !occurrence && 'recurrence' in patch)
+        Object.assign(patch, { modifiedOccurrences: [], deletedOccurrences: [] });
       if (invitations && item.kind === 'event' && Object.keys(patch).length > 0) {
         if (
           sendsOnUpdate(

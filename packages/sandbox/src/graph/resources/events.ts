@@ -131,6 +131,8 @@ function updateEvent(call: RouteCall) {
   const patch = eventPatchFromGraph(jsonBody(call), target.item.data);
   const { store } = call.ctx;
   if (!target.instance || target.instance.type === 'singleInstance') {
+    // A recurrence written to a series rebuilds it: its exceptions and cancelled occurrences go.
+    if ('recurrence' in patch) Object.assign(patch, { modifiedOccurrences: [], deletedOccurrences: [] });
     if (sendsUpdate(target.item.data, { ...target.item.data, ...patch })) patch.meetingRequestWasSent = true;
     const updated = store.updateItem<'event'>(
       call.mailbox.id,
