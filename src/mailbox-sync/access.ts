@@ -7,8 +7,15 @@ import type { Crm } from '../crm/index.ts';
 import type { Principal } from '../crm/principal.ts';
 import { MailboxError, requireAdministration } from '../mailboxes/errors.ts';
 import type { MailboxDomain } from '../mailboxes/index.ts';
+import { findMailboxRow } from '../mailboxes/mailbox-rows.ts';
+import {
+  ACTIVITY_ENTITIES,
+  type ActivityLinkFacts,
+  type ActivityStatusEntry,
+  activitySyncStatus,
+} from '../sync/activities/sync-status.ts';
 import { latestConflicts } from '../sync/store/conflicts.ts';
-import { pendingDeletes, recordLinksIn } from '../sync/store/links.ts';
+import { pendingDeletes, recordLinksAcross, recordLinksIn } from '../sync/store/links.ts';
 import { latestRuns, type RunRecord } from '../sync/store/runs.ts';
 import { decideHold, readState } from '../sync/store/states.ts';
 import { mailboxesTagging, tagRecords, untagRecords } from '../sync/store/tags.ts';
@@ -212,6 +219,40 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
             notExported: link ? link.notExported : [],
           };
         });
+    },
+
+    /**
+     * Per mailbox the user may see that holds a copy of the activity: organizer's or attendee's
+     * copy (read-only), linked item, last sync, and CRM edits no copy could carry to Exchange.
+     * Whether an organizer's copy is linked is asked of every mailbox, seen or not.
+     */
+    async activitySyncStatus(principal: Principal, activityId: string): Promise<ActivityStatusEntry[]> {
+      const activity = await crm.activities.get(principal, activityId);
+      const links = await recordLinksAcross(db, ACTIVITY_ENTITIES, activityId);
+      if (links.length === 0) return [];
+      const seen = new Map(
+        (await domain.mailboxes.list(principal))
+          .filter((m) => m.status !== 'disconnected' || principal.isAdmin)
+          .map((m) => [m.id, m]),
+      );
+      const facts: ActivityLinkFacts[] = [];
+      for (const link of links) {
+        const mailbox = seen.get(link.mailboxId) ?? (await findMailboxRow(db, link.mailboxId));
+        facts.push({
+          mailboxId: link.mailboxId,
+          address: mailbox?.address ?? '',
+          entity: link.entity,
+          role: link.shared?.role ?? null,
+          linked: link.state === 'linked' && link.deleteMark === null,
+          recordVersion: link.recordVersion,
+          itemId: link.itemId,
+          folderId: link.folderId,
+          updatedAt: link.updatedAt,
+          mailboxSyncs: mailbox !== undefined && mailbox.status !== 'disconnected',
+          visible: seen.has(link.mailboxId),
+        });
+      }
+      return activitySyncStatus(activity.version, facts);
     },
 
     async tag(principal: Principal, contactId: string, mailboxId: string, on: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 // Mailbox sync through the API (SPEC B3, B4, E1–E3, E5, E7): settings per mailbox and entity,
 // "sync now" (queued, or run in the foreground with ?wait=true), run history, conflicts with both
-// versions, a contact's sync status per mailbox, "sync with this mailbox" tags and the decisions
+// versions, a contact's and an activity's sync status per mailbox, "sync with this mailbox" tags and the decisions
 // on runs held by the mass-delete guard; and the dashboard's views across all visible mailboxes
 // (activity per hour or day, conflicts, holds).
 import { z } from 'zod';
@@ -111,6 +111,32 @@ export const statusSchema = z
     ),
   })
   .meta({ id: 'ContactSyncStatus' });
+export const activityStatusSchema = z
+  .strictObject({
+    activityId: z.string(),
+    mailboxes: z.array(
+      z.strictObject({
+        mailboxId: z.string(),
+        address: z.string(),
+        entity: z.enum(['meetings', 'tasks']).meta({ description: 'Synced as a meeting or as a task.' }),
+        role: z.enum(['organizer', 'attendee']).nullable().meta({
+          description:
+            'Whose copy of the meeting the mailbox holds; null for a task (the mailbox’s own item).',
+        }),
+        readOnly: z.boolean().meta({
+          description: 'An attendee’s copy: only the organizer’s copy of a meeting is written to.',
+        }),
+        itemId: z.string().nullable(),
+        folderId: z.string().nullable(),
+        lastSyncedAt: z.string(),
+        notWritten: z.strictObject({ reason: z.string() }).nullable().meta({
+          description:
+            'CRM edits no copy could carry to Exchange: the copy is an attendee’s, it is behind the activity, and no synced mailbox holds the organizer’s copy.',
+        }),
+      }),
+    ),
+  })
+  .meta({ id: 'ActivitySyncStatus' });
 export const holdSchema = z
   .strictObject({
     id: z.string(),
@@ -327,6 +353,28 @@ export function syncRoutes(access: SyncAccess): Operation[] {
         answer(async () => ({
           contactId: params.id,
           mailboxes: await access.contactSyncStatus(principal!, params.id),
+        })),
+    }),
+    operation({
+      method: 'GET',
+      path: '/api/v1/activities/{id}/sync-status',
+      operationId: 'getActivitySyncStatus',
+      tag: TAG,
+      summary:
+        'Per mailbox you can see that holds a copy: organizer or attendee copy (read-only), linked item, last synced, edits not written to Exchange and why.',
+      description:
+        'Only the organizer’s copy of a meeting is written. When the activity changed in the CRM after an attendee’s copy was last synced and no synced mailbox holds the organizer’s copy, the attendee’s entry says the edits were not written to Exchange. Mailboxes with no copy are not listed.',
+      auth: 'user',
+      params: idParams,
+      response: { status: 200, description: 'The status.', schema: activityStatusSchema },
+      errors: [404],
+      handler: ({ principal, params }) =>
+        answer(async () => ({
+          activityId: params.id,
+          mailboxes: (await access.activitySyncStatus(principal!, params.id)).map((m) => ({
+            ...m,
+            entity: m.entity === 'tasks' ? ('tasks' as const) : ('meetings' as const),
+          })),
         })),
     }),
     operation({

@@ -21,6 +21,7 @@ import {
   type NewLink,
   noteImportAttempt,
   pendingDeletes,
+  recordLinksAcross,
   recordLinksIn,
   recordsBySharedKey,
   recordsListedBy,
@@ -213,6 +214,28 @@ describe("a record's links", () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ mailboxId: a.mailboxId, itemId: 'i30', updatedAt: at(1).toISOString() });
     expect(await recordLinksIn(store.db, 'contacts', 'r30', [])).toEqual([]);
+  });
+
+  it('are found across every mailbox for the entities asked about', async () => {
+    const meetings = { mailboxId: `links-mailbox-${mailbox++}`, entity: 'across-meetings' };
+    const tasks = { mailboxId: `links-mailbox-${mailbox++}`, entity: 'across-tasks' };
+    const other = { mailboxId: `links-mailbox-${mailbox++}`, entity: 'across-other' };
+    await insertLinks(
+      store.db,
+      meetings,
+      [{ ...linked(31), shared: { key: 'k31', role: 'attendee' } }],
+      at(1),
+    );
+    await insertLinks(store.db, tasks, [linked(31)], at(2));
+    await insertLinks(store.db, other, [linked(31)], at(3));
+    const found = await recordLinksAcross(store.db, ['across-meetings', 'across-tasks'], 'r31');
+    expect(found.map((l) => [l.mailboxId, l.entity, l.shared?.role ?? null, l.recordVersion]).sort()).toEqual(
+      [
+        [meetings.mailboxId, 'across-meetings', 'attendee', 1],
+        [tasks.mailboxId, 'across-tasks', null, 1],
+      ].sort(),
+    );
+    expect(await recordLinksAcross(store.db, [], 'r31')).toEqual([]);
   });
 });
 

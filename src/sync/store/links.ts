@@ -197,6 +197,30 @@ export async function recordLinksIn(
   return rows.map((r) => ({ ...fromRow(r), mailboxId: r.mailbox_id, updatedAt: r.updated_at }));
 }
 
+/**
+ * Every link of one record under these entities, in every mailbox: whose copies of a meeting
+ * are linked, whether or not the reader may see each mailbox (an activity's sync status).
+ */
+export async function recordLinksAcross(
+  db: Db,
+  entities: readonly string[],
+  recordId: string,
+): Promise<Array<StoredLink & { mailboxId: string; entity: string; updatedAt: string }>> {
+  if (entities.length === 0) return [];
+  const rows = await db
+    .selectFrom('sync_links')
+    .selectAll()
+    .where('entity', 'in', [...entities])
+    .where('record_id', '=', recordId)
+    .execute();
+  return rows.map((r) => ({
+    ...fromRow(r),
+    mailboxId: r.mailbox_id,
+    entity: r.entity,
+    updatedAt: r.updated_at,
+  }));
+}
+
 // ---------- intents and links (see engine.ts, RECOVERY) ----------
 
 export type NewLink = Omit<StoredLink, 'id' | 'deleteMark' | 'notExported' | 'updateIntent' | 'shared'> & {
