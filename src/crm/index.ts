@@ -26,7 +26,7 @@ import {
 } from './contacts.ts';
 import { type Deal, type DealCreate, type DealFilter, type DealUpdate, dealDefinition } from './deals.ts';
 import type { RecordDefinition } from './definition.ts';
-import { createEmailIndex } from './email-index.ts';
+import { createAddressHolders, createEmailIndex } from './email-index.ts';
 import {
   type Email,
   type EmailCreate,
@@ -107,6 +107,7 @@ export function createCrm(store: Store) {
   const activityGroups: GroupService = createRepository(store, groupDefinition('activity'));
   const shares = createShares(store);
   const findByEmail = createEmailIndex(store, { users, contacts, leads });
+  const holdersOf = createAddressHolders(store);
   const journal = {
     /** Changes after `version`, oldest first; see journal.ts for why no change is ever skipped. */
     changesSince: (version: number, limit?: number) => changesSince(store.db, version, limit),
@@ -127,6 +128,7 @@ export function createCrm(store: Store) {
     shares,
     journal,
     findByEmail,
+    holdersOf,
   };
 }
 
@@ -168,7 +170,7 @@ export * from './activities.ts';
 export * from './contacts.ts';
 export type { Page } from './cursor.ts';
 export * from './deals.ts';
-export type { EmailMatches } from './email-index.ts';
+export type { AddressHolder, EmailMatches } from './email-index.ts';
 export * from './email-links.ts';
 export * from './emails.ts';
 export * from './errors.ts';

@@ -92,3 +92,33 @@ export function matchAttendees(
   for (const a of attendees) out.push(participantOf(a.address, a.name, a.type, a.response, index, current));
   return out;
 }
+
+/** Who holds each of a batch of addresses (the CRM's indexed lookup, for the importing user). */
+export type AddressLookup = (addresses: string[]) => Promise<AddressIndex>;
+
+/**
+ * Links the address participants of a batch of imported activities (creates, or an update's new
+ * participant list) to the users, contacts and leads holding their addresses, in place, with one
+ * lookup for the whole batch; the CRM is never read whole. Participants already linked (the
+ * activity names them) stay as they are, and an address nobody holds stays an address.
+ */
+export async function linkParticipants(
+  lists: ReadonlyArray<ParticipantInput[]>,
+  lookup: AddressLookup,
+): Promise<void> {
+  const addresses = new Set<string>();
+  for (const list of lists)
+    for (const p of list) if (p.type === 'email' && p.email) addresses.add(p.email.toLowerCase());
+  if (addresses.size === 0) return;
+  const index = await lookup([...addresses]);
+  for (const list of lists)
+    for (const [i, p] of list.entries()) {
+      if (p.type !== 'email' || !p.email) continue;
+      const ref = matchAddress(p.email, index);
+      if (ref) list[i] = { ...p, type: ref.type, id: ref.id };
+    }
+}
+
+/** The participant lists of import inputs or patches that carry one. */
+export const participantLists = (records: ReadonlyArray<Record<string, unknown>>) =>
+  records.flatMap((r) => (Array.isArray(r.participants) ? [r.participants as ParticipantInput[]] : []));

@@ -1,10 +1,13 @@
 // Meetings plugged into the generic engine: the calendar's items become CRM activities through
 // the activity mapping (mapping.ts), and every copy of a meeting (the organizer's and each
-// attendee's) shares one activity, keyed by its clean global object id (meeting-key.ts). Not
-// offered in a mailbox's settings yet: only code that names it syncs it.
+// attendee's) shares one activity, keyed by its clean global object id (meeting-key.ts). Attendees
+// and the organizer are linked to the CRM's users, contacts and leads on import (C8), by a lookup
+// of just the batch's addresses (attendees.ts). Not offered in a mailbox's settings yet: only
+// code that names it syncs it.
 import type { NeutralEvent } from '../../connectors/types.ts';
 import type { Activity } from '../../crm/activities.ts';
 import type { EntityDefinition } from '../types.ts';
+import { linkParticipants, participantLists } from './attendees.ts';
 import {
   type ActivityMappingOptions,
   activityCreate,
@@ -15,7 +18,10 @@ import {
 } from './mapping.ts';
 import { seriesKey } from './meeting-key.ts';
 
-/** No address index: attendees stay address participants until the engine builds one (C8). */
+/**
+ * No address index in the options: the import hooks below link participants from a lookup of each
+ * batch's addresses instead of an index of the whole CRM (C8).
+ */
 export const DEFAULT_MEETING_OPTIONS: ActivityMappingOptions = { protocol: 'ews', addresses: new Map() };
 
 export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivityMappingOptions> = {
@@ -46,4 +52,12 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivityMa
     item.iCalUId && (item.type === 'single' || item.type === 'seriesMaster')
       ? { key: seriesKey(item.iCalUId), role: item.isOrganizer ? 'organizer' : 'attendee' }
       : undefined,
+  // C8: the organizer and attendees, address participants after the mapping, are linked to the
+  // users, contacts and leads holding their addresses (as the importing user sees them).
+  async beforeImport(inputs, crm, principal) {
+    await linkParticipants(participantLists(inputs), (addresses) => crm.holdersOf(principal, addresses));
+  },
+  async beforeImportUpdate(patch, _changed, crm, principal) {
+    await linkParticipants(participantLists([patch]), (addresses) => crm.holdersOf(principal, addresses));
+  },
 };
