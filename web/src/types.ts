@@ -13,6 +13,7 @@ import type { meSchema } from '../../src/http/routes/auth.ts';
 import type { importSummarySchema } from '../../src/http/routes/csv.ts';
 import type {
   activitySchema,
+  activityStatusSchema,
   conflictSchema,
   dashboardConflictSchema,
   dashboardHoldSchema,
@@ -54,6 +55,7 @@ export type SyncRun = z.output<typeof runSchema>;
 export type SyncConflict = z.output<typeof conflictSchema>;
 export type SyncHold = z.output<typeof holdSchema>;
 export type ContactSyncStatus = z.output<typeof statusSchema>;
+export type ActivitySyncStatus = z.output<typeof activityStatusSchema>;
 export type OrganisationUsers = z.output<typeof organisationUsersSchema>;
 export type ConnectionTest = z.output<typeof testResultSchema>;
 export type ContactImportSummary = z.output<typeof importSummarySchema>;

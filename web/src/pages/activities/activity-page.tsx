@@ -1,6 +1,6 @@
 // An activity's page: when it happens (in the viewer's zone and, when it reads differently, in
 // its own), its recurrence in words with changed and deleted occurrences, its participants with
-// their responses (linked to their records), and edit and delete.
+// their responses (linked to their records), its sync status per mailbox, and edit and delete.
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { del, get } from '../../api.ts';
@@ -14,6 +14,7 @@ import type { Activity } from '../../types.ts';
 import { focusTitle } from '../contacts/contact-page.tsx';
 import { None } from '../contacts/values.tsx';
 import { ActivityForm } from './activity-form.tsx';
+import { ActivitySync } from './activity-sync.tsx';
 import { kindLabel, priorityLabel, responseLabel, roleLabel, statusLabel, When } from './activity-values.tsx';
 import { occurrencesIn } from './occurrences.ts';
 import { recurrenceWords } from './recurrence-words.ts';
@@ -244,6 +245,7 @@ export function ActivityPage(props: { id: string }) {
               <Facts activity={loaded} />
               <Recurrence activity={loaded} />
               <Participants activity={loaded} />
+              <ActivitySync activityId={loaded.id} version={loaded.version} />
             </div>
           )
         }
