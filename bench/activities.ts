@@ -1,8 +1,12 @@
-// `npm run bench:activities`: what reading a calendar and a task folder costs Exsync's connectors
-// against Exchange, beside two baselines. The sync engine does not sync activities yet, so this
-// measures the connectors themselves, as the engine calls them for contacts: `readChanges` from
-// scratch (the import), `readChanges` from the import's cursor over the unchanged mailbox (the
-// incremental read), and `createItems` in slices of 100 (the export).
+// `npm run bench:activities`: what importing and exporting a calendar and a task folder costs
+// Exsync against Exchange, beside two baselines, on EWS and Graph.
+//
+// Exsync's calendar goes through the sync engine (`SyncEngine` with `meetingsEntity`, a SQLite
+// CRM): the import is a mailbox's first two-way run over its full calendar, the incremental read
+// a second run over the unchanged mailbox, and the export a first run of an empty mailbox for
+// which every imported activity is tagged. Tasks have no entity in the engine yet: they are
+// measured at the connector, called as the engine calls it (`readChanges` in pages of 256,
+// `createItems` in slices of 100).
 //
 // The baselines read the same mailbox:
 // - per item, the way other products do it: list the ids (EWS FindItem `IdOnly`, Graph
@@ -17,10 +21,19 @@
 //   the most Graph allows), so the export has the per-item baseline only.
 //
 // Requests are counted at the HTTP client (token requests apart; Graph `$batch` members shown
-// on their own). Each way reads its own copy of the mailbox (the same generated content), so
-// that Graph's per-mailbox limit of 10,000 requests in 10 minutes is not shared between them.
-// Every run starts a new sandbox; the figures printed are medians over `--runs`.
-import { cpus, loadavg, totalmem } from 'node:os';
+// on their own), and by operation. Each way reads its own copy of the mailbox (the same
+// generated content), so that Graph's per-mailbox limit of 10,000 requests in 10 minutes is not
+// shared between them. Every run starts a new sandbox; the figures printed are medians over
+// `--runs`.
+//
+// `--memory` measures the engine's process alone: for each protocol and each of two mailbox
+// sizes, a new process runs the calendar's import, incremental read and export through the
+// engine against a sandbox in a child process of its own, and reports its peak heap and RSS.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { parseArgs } from 'node:util';
 import { DEMO_CLIENT_SECRET, DEMO_PASSWORD, LOAD_CLIENT_ID, LOAD_TENANT_ID } from '@exsync/sandbox/seed';
 import { addDays, buildEvent, buildTask, instantAt } from '@exsync/sandbox/seed/builders';
@@ -43,6 +56,13 @@ import { GRAPH_MAPPINGS } from '../src/connectors/graph/mapping/index.ts';
 import { arrayOrEmpty, isObject, type Json, nonEmptyString } from '../src/connectors/graph/mapping/json.ts';
 import { collectionPath, itemPath } from '../src/connectors/graph/paths.ts';
 import { HttpClient, type HttpRequest, type HttpResponse } from '../src/connectors/net/http.ts';
+import { type Crm, createCrm } from '../src/crm/index.ts';
+import { migrateToLatest, openStore, type Store } from '../src/db/database.ts';
+import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { SyncEngine } from '../src/sync/engine.ts';
+import { tagRecords } from '../src/sync/store/tags.ts';
+import type { EntitySyncSettings } from '../src/sync/types.ts';
+import { MemoryMailboxSource } from '../test/support/sandbox-source.ts';
 import type {
   ExchangeConnector,
   FolderRef,
@@ -54,19 +74,33 @@ import type {
 
 const { values } = parseArgs({
   options: {
-    events: { type: 'string', default: '5000' },
+    events: { type: 'string' },
     /** Of the events, recurring series with modified and deleted occurrences. */
-    series: { type: 'string', default: '300' },
-    tasks: { type: 'string', default: '2000' },
+    series: { type: 'string' },
+    tasks: { type: 'string' },
     /** The small mailbox (per-item baseline, latency pass): this fraction of the full one. */
     'latency-scale': { type: 'string', default: '0.05' },
     'latency-ms': { type: 'string', default: '30' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string' },
     protocols: { type: 'string', default: 'ews,graph' },
     /** The per-item baseline on the full mailbox too (some 20 minutes more on a 2-core machine). */
     'per-item-full': { type: 'boolean', default: false },
-    /** The mailbox's calendar spans two years from this date. */
-    from: { type: 'string', default: '2026-01-01' },
+    /** A short run: 500 calendar items (30 series) and 200 tasks, one run. */
+    quick: { type: 'boolean', default: false },
+    /** The mailbox's calendar starts on this date (default: the first of this month). */
+    from: { type: 'string' },
+    /** ...and spans this many days: 548, the 18 months Exsync reads a calendar over on Graph. */
+    days: { type: 'string', default: '548' },
+    /** Peak memory of the engine's process alone, at the sizes of `--memory-sizes`. */
+    memory: { type: 'boolean', default: false },
+    /** Calendar items per mailbox for `--memory` (series and tasks in the same proportion). */
+    'memory-sizes': { type: 'string', default: '5000,20000' },
+    /** Internal: one `--memory` measurement (this process is the engine). */
+    'memory-run': { type: 'boolean', default: false },
+    /** Internal: a sandbox with the mailbox for `--memory-run`, in a process of its own. */
+    'sandbox-child': { type: 'boolean', default: false },
+    /** Node flags of the engine's process in `--memory`: the heap sizes `exsync serve` sets itself. */
+    'memory-node-flags': { type: 'string', default: '--max-semi-space-size=16 --max-old-space-size=512' },
   },
 });
 const protocols = values.protocols.split(',') as Protocol[];
@@ -74,21 +108,36 @@ const MiB = 2 ** 20;
 /** What the engine asks `readChanges` for (`SyncEngine` pageSize) and `createItems` per call. */
 const ENGINE_PAGE = 256;
 const ENGINE_CREATE_SLICE = 100;
+const now = new Date();
+/** The first of this month: where Exsync's calendar window starts on Graph by default. */
+const FROM =
+  values.from ?? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10);
+const DAYS = Number(values.days);
+/** The baselines read the mailbox's span; Exsync's engine its own default window, which holds it. */
 const WINDOW: TimeWindow = {
-  start: new Date(`${values.from}T00:00:00Z`).toISOString(),
-  end: new Date(`${addDays(values.from, 731)}T00:00:00Z`).toISOString(),
+  start: new Date(`${FROM}T00:00:00Z`).toISOString(),
+  end: new Date(`${addDays(FROM, DAYS)}T00:00:00Z`).toISOString(),
 };
+const FULL: MailboxSize = {
+  events: Number(values.events ?? (values.quick ? 500 : 5000)),
+  series: Number(values.series ?? (values.quick ? 30 : 300)),
+  tasks: Number(values.tasks ?? (values.quick ? 200 : 2000)),
+};
+const RUNS = Number(values.runs ?? (values.quick ? 1 : 3));
 
 // ---------- measuring ----------
 
-/** Exchange requests seen by the HTTP client; identity-platform token requests kept apart. */
+/** Exchange requests seen by the HTTP client, by operation; identity-platform token requests kept apart. */
 class CountingHttpClient extends HttpClient {
   requests = 0;
   batchMembers = 0;
+  byOperation = new Map<string, number>();
 
   override async send(request: HttpRequest): Promise<HttpResponse> {
-    if (!/\/oauth2\//.test(request.url)) {
+    if (!/\/oauth2\/|openid-configuration/.test(request.url)) {
       this.requests++;
+      const operation = operationOf(request);
+      this.byOperation.set(operation, (this.byOperation.get(operation) ?? 0) + 1);
       if (request.url.endsWith('/$batch') && typeof request.body === 'string')
         this.batchMembers += (JSON.parse(request.body) as { requests: unknown[] }).requests.length;
     }
@@ -98,7 +147,33 @@ class CountingHttpClient extends HttpClient {
   reset(): void {
     this.requests = 0;
     this.batchMembers = 0;
+    this.byOperation = new Map();
   }
+}
+
+/** The EWS operation (the body's first `m:` element), or the Graph method and resource. */
+function operationOf(request: HttpRequest): string {
+  if (/\/EWS\//i.test(request.url)) {
+    const body = typeof request.body === 'string' ? request.body : (request.body?.toString() ?? '');
+    return /<m:(\w+)[\s>/]/.exec(body)?.[1] ?? 'EWS';
+  }
+  const path = new URL(request.url).pathname;
+  const resource = path.endsWith('/$batch')
+    ? '$batch'
+    : /\/calendarView\/delta$/.test(path)
+      ? 'calendarView/delta'
+      : /\/calendarView$/.test(path)
+        ? 'calendarView'
+        : /\/instances$/.test(path)
+          ? 'instances'
+          : /\/todo\/lists\/[^/]+\/tasks\/delta$/.test(path)
+            ? 'tasks/delta'
+            : /\/todo\/lists\/[^/]+\/tasks(\/[^/]+)?$/.test(path)
+              ? 'tasks'
+              : /\/events(\/[^/]+)?$/.test(path)
+                ? 'events'
+                : (path.split('/').pop() ?? '');
+  return `${request.method} ${resource}`;
 }
 
 /** Time slept before retrying: throttled answers' Retry-After, transient back-off. */
@@ -108,40 +183,47 @@ async function waitBeforeRetry(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Peak heap while a phase runs, sampled every 20 ms. */
-const memory = { heap: 0 };
+/** Peak heap and RSS while a phase runs, sampled every 20 ms. */
+const memory = { heap: 0, rss: 0 };
 const sampler = setInterval(sample, 20);
 function sample() {
-  memory.heap = Math.max(memory.heap, process.memoryUsage().heapUsed);
+  const m = process.memoryUsage();
+  memory.heap = Math.max(memory.heap, m.heapUsed);
+  memory.rss = Math.max(memory.rss, m.rss);
 }
 
 type Way = 'exsync' | 'per-item' | 'batched';
+type FolderName = 'calendar' | 'tasks';
 
 interface PhaseResult {
   pass: string;
   protocol: Protocol;
+  folder: FolderName;
   phase: 'import' | 'incremental' | 'export';
   way: Way;
+  /** How Exsync was driven: through the sync engine, or its connector called directly. */
+  through: 'engine' | 'connector' | '';
   items: number;
   requests: number;
   batchMembers: number;
   itemsPerRequest: number;
   seconds: number;
   waitS: number;
-  /** Peak heap above the heap at the phase's start (the sandbox's standing data is not in it). */
-  heapGrowthMiB: number;
+  /** Requests by EWS operation or Graph resource. */
+  operations: string;
 }
 
 async function measure(
   http: CountingHttpClient,
-  labels: Pick<PhaseResult, 'pass' | 'protocol' | 'phase' | 'way'>,
+  labels: Pick<PhaseResult, 'pass' | 'protocol' | 'folder' | 'phase' | 'way' | 'through'>,
   work: () => Promise<number>,
-): Promise<PhaseResult> {
+): Promise<PhaseResult & { peakHeapMiB: number; peakRssMiB: number }> {
   (globalThis as { gc?: () => void }).gc?.();
   http.reset();
   waits.ms = 0;
-  const before = process.memoryUsage().heapUsed;
-  memory.heap = before;
+  memory.heap = 0;
+  memory.rss = 0;
+  sample();
   const started = performance.now();
   const items = await work();
   const seconds = (performance.now() - started) / 1000;
@@ -154,7 +236,12 @@ async function measure(
     itemsPerRequest: Number((items / Math.max(1, http.requests)).toFixed(1)),
     seconds: Number(seconds.toFixed(2)),
     waitS: Number((waits.ms / 1000).toFixed(2)),
-    heapGrowthMiB: Number(((memory.heap - before) / MiB).toFixed(1)),
+    operations: [...http.byOperation]
+      .sort((x, y) => y[1] - x[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', '),
+    peakHeapMiB: Math.round(memory.heap / MiB),
+    peakRssMiB: Math.round(memory.rss / MiB),
   };
 }
 
@@ -169,7 +256,7 @@ interface MailboxSize {
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 
 /**
- * `size.events` calendar items over two years from `--from`, `size.series` of them daily or
+ * `size.events` calendar items over `--days` from `--from`, `size.series` of them daily or
  * weekly series of 4–30 occurrences with one to three moved occurrences and one or two deleted
  * ones, and `size.tasks` tasks: the same content for the same seed, in every mailbox given.
  */
@@ -185,8 +272,8 @@ function fillMailbox(sandbox: RunningSandbox, address: string, size: MailboxSize
   for (let i = 0; i < size.events; i++) {
     const isSeries = seriesUpTo(i + 1) > seriesUpTo(i);
     const zone = r.pick(TIME_ZONES);
-    // Series start in the first 18 months, so that the last of their occurrences stays in the two years.
-    const date = addDays(values.from, r.int(0, isSeries ? 540 : 729));
+    // Series start early enough for the last of their occurrences (30 weeks at most) to stay in the span.
+    const date = addDays(FROM, r.int(0, isSeries ? Math.max(0, DAYS - 212) : DAYS - 1));
     const time = `${String(r.int(7, 17)).padStart(2, '0')}:${r.pick(['00', '30'])}`;
     const duration = r.pick([30, 60, 90]);
     const event = buildEvent({
@@ -213,7 +300,7 @@ function fillMailbox(sandbox: RunningSandbox, address: string, size: MailboxSize
     store.createItem(mailbox.id, calendar, 'event', event, 'system');
   }
   for (let i = 0; i < size.tasks; i++)
-    store.createItem(mailbox.id, tasks, 'task', buildTask(r, i, values.from), 'system');
+    store.createItem(mailbox.id, tasks, 'task', buildTask(r, i, FROM), 'system');
 }
 
 function addSeries(
@@ -262,22 +349,24 @@ function addSeries(
 
 // ---------- setup ----------
 
-interface Bench {
-  sandbox: RunningSandbox;
+interface Clients {
   http: CountingHttpClient;
   tokens: AppOnlyTokens;
-  graphBaseUrl: string;
-  ewsUrl: string;
   connect(protocol: Protocol, address: string): ExchangeConnector;
   graph(address: string): GraphClient;
   ews(address: string): EwsTransport;
+}
+
+interface Bench extends Clients {
+  sandbox: RunningSandbox;
   close(): Promise<void>;
 }
 
 // Throttled answers are waited out, however long Retry-After says (Graph's window is 10 minutes).
 const RETRY = { attempts: 4, maxWaitMs: 11 * 60_000, baseDelayMs: 10, sleep: waitBeforeRetry };
 
-async function setUp(mailboxes: string[], size: MailboxSize): Promise<Bench> {
+/** A sandbox with these mailboxes, all but the `export…` ones filled with the same content. */
+async function filledSandbox(mailboxes: string[], size: MailboxSize): Promise<RunningSandbox> {
   const { startSandbox } = await import('@exsync/sandbox/server');
   const sandbox = await startSandbox({
     port: 0,
@@ -296,25 +385,26 @@ async function setUp(mailboxes: string[], size: MailboxSize): Promise<Bench> {
       });
     if (!name.startsWith('export')) fillMailbox(sandbox, address, size, 7);
   }
-  const http = new CountingHttpClient({ ca: sandbox.caPem, allowPrivateAddresses: true, timeoutMs: 60_000 });
-  const graphBaseUrl = `${sandbox.httpsUrl}/v1.0`;
-  const ewsUrl = `${sandbox.httpsUrl}/EWS/Exchange.asmx`;
+  return sandbox;
+}
+
+function clients(httpsUrl: string, caPem: string): Clients {
+  const http = new CountingHttpClient({ ca: caPem, allowPrivateAddresses: true, timeoutMs: 60_000 });
+  const graphBaseUrl = `${httpsUrl}/v1.0`;
+  const ewsUrl = `${httpsUrl}/EWS/Exchange.asmx`;
   const tokens = new AppOnlyTokens(
     {
       clientId: LOAD_CLIENT_ID,
       clientSecret: DEMO_CLIENT_SECRET,
       tenant: LOAD_TENANT_ID,
-      authorityHost: sandbox.httpsUrl,
+      authorityHost: httpsUrl,
       graphBaseUrl,
     },
     http,
   );
   return {
-    sandbox,
     http,
     tokens,
-    graphBaseUrl,
-    ewsUrl,
     connect: (protocol, address) =>
       protocol === 'ews'
         ? createEwsConnector({
@@ -342,11 +432,82 @@ async function setUp(mailboxes: string[], size: MailboxSize): Promise<Bench> {
         accountKey: `ews-account:${address}`,
         retry: RETRY,
       }),
+  };
+}
+
+async function setUp(mailboxes: string[], size: MailboxSize): Promise<Bench> {
+  const sandbox = await filledSandbox(mailboxes, size);
+  const side = clients(sandbox.httpsUrl, sandbox.caPem);
+  return {
+    ...side,
+    sandbox,
     async close() {
-      http.close();
+      side.http.close();
       await sandbox.close();
     },
   };
+}
+
+// ---------- Exsync through the engine ----------
+
+const MEETING_SETTINGS: EntitySyncSettings = {
+  direction: 'two_way',
+  conflictPolicy: 'exchange_wins',
+  fieldMerge: true,
+  importFolders: ['calendar'],
+  massDelete: { share: 0.2, minimum: 5 },
+  autoSync: false,
+  intervalMinutes: 15,
+  options: DEFAULT_MEETING_OPTIONS,
+};
+
+/** A CRM on a fresh SQLite file, and the engine syncing meetings for one CRM user's mailboxes. */
+async function engineWorld(side: Clients, protocol: Protocol) {
+  const dir = mkdtempSync(join(tmpdir(), 'exsync-bench-activities-'));
+  const store: Store = openStore(`sqlite:${join(dir, 'bench.db')}`);
+  await migrateToLatest(store);
+  const crm: Crm = createCrm(store);
+  await crm.users.ensureAdministratorsRole();
+  const user = await crm.users.createUser({ email: 'bench@crm.test', displayName: 'Bench' });
+  const source = new MemoryMailboxSource((address) => side.connect(protocol, address));
+  const engine = new SyncEngine({ crm, source, entities: [meetingsEntity], pageSize: ENGINE_PAGE });
+  const mailbox = async (address: string) => {
+    const mailboxId = `mbx-${address}`;
+    const principal = await crm.users.principalFor(user.id, { mailboxId });
+    source.add(mailboxId, { address, principal, settings: { meetings: MEETING_SETTINGS } });
+    return {
+      mailboxId,
+      async sync() {
+        const result = await engine.syncMailbox(mailboxId, 'meetings');
+        if (result.status !== 'succeeded')
+          throw new Error(
+            `the meetings sync of ${address} ${result.status}: ${JSON.stringify(result.error ?? result.tally?.errors.slice(0, 3))}`,
+          );
+        return result.tally!.counts;
+      },
+      /** Tags every activity of the CRM user for this mailbox, so that its next run exports them. */
+      async tagAll() {
+        const ids = (await store.db.selectFrom('activities').select('id').execute()).map((r) => r.id);
+        await tagRecords(store.db, { mailboxId, entity: 'meetings' }, ids, new Date());
+        return ids.length;
+      },
+    };
+  };
+  return {
+    crm,
+    mailbox,
+    async close() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Items in a sandbox mailbox's default calendar (series count once). */
+function calendarItems(sandbox: RunningSandbox, address: string): number {
+  const mailbox = sandbox.store.mailbox(address)!;
+  return sandbox.store.items(mailbox.id, sandbox.store.distinguishedFolder(mailbox.id, 'calendar')!.id)
+    .length;
 }
 
 interface Folders {
@@ -364,52 +525,38 @@ async function defaultFolders(connector: ExchangeConnector): Promise<Folders> {
   return { calendar: await find('calendar'), tasks: await find('tasks') };
 }
 
-// ---------- Exsync ----------
+// ---------- Exsync's tasks, at the connector ----------
 
 interface Read {
   events: NeutralEvent[];
   tasks: NeutralTask[];
-  cursors: { calendar?: string; tasks?: string };
 }
 
-/** Both folders through `readChanges`, as the engine reads them; items kept only when asked. */
-async function exsyncRead(
+/** The task folder through `readChanges`, as the engine reads a folder; nothing kept. */
+async function connectorReadTasks(
   connector: ExchangeConnector,
   folders: Folders,
-  cursors: Read['cursors'],
-  keep: boolean,
-): Promise<Read & { count: number }> {
-  const read: Read & { count: number } = { events: [], tasks: [], cursors: {}, count: 0 };
-  for await (const page of connector.readChanges(folders.calendar, cursors.calendar, {
-    pageSize: ENGINE_PAGE,
-    window: WINDOW,
-  })) {
-    read.count += page.upserts.length;
-    if (keep) for (const u of page.upserts) read.events.push(u.item);
-    if (page.done) read.cursors.calendar = page.cursor;
+  cursor: string | undefined,
+): Promise<{ count: number; cursor?: string }> {
+  const out: { count: number; cursor?: string } = { count: 0 };
+  for await (const page of connector.readChanges(folders.tasks, cursor, { pageSize: ENGINE_PAGE })) {
+    out.count += page.upserts.length;
+    if (page.done) out.cursor = page.cursor;
   }
-  for await (const page of connector.readChanges(folders.tasks, cursors.tasks, { pageSize: ENGINE_PAGE })) {
-    read.count += page.upserts.length;
-    if (keep) for (const u of page.upserts) read.tasks.push(u.item);
-    if (page.done) read.cursors.tasks = page.cursor;
-  }
-  return read;
+  return out;
 }
 
-async function exsyncExport(connector: ExchangeConnector, folders: Folders, read: Read): Promise<number> {
+async function connectorExportTasks(
+  connector: ExchangeConnector,
+  folders: Folders,
+  tasks: NeutralTask[],
+): Promise<number> {
   let written = 0;
-  const write = async <K extends 'calendar' | 'tasks'>(
-    folder: FolderRef & { kind: K },
-    items: Array<K extends 'calendar' ? NeutralEvent : NeutralTask>,
-  ) => {
-    for (let i = 0; i < items.length; i += ENGINE_CREATE_SLICE) {
-      const results = await connector.createItems!(folder, items.slice(i, i + ENGINE_CREATE_SLICE) as never);
-      for (const r of results) if (!r.ok) throw r.error;
-      written += results.length;
-    }
-  };
-  await write(folders.calendar, read.events);
-  await write(folders.tasks, read.tasks);
+  for (let i = 0; i < tasks.length; i += ENGINE_CREATE_SLICE) {
+    const results = await connector.createItems!(folders.tasks, tasks.slice(i, i + ENGINE_CREATE_SLICE));
+    for (const r of results) if (!r.ok) throw r.error;
+    written += results.length;
+  }
   return written;
 }
 
@@ -474,54 +621,66 @@ async function perItemRead(
   protocol: Protocol,
   address: string,
   folders: Folders,
+  only: FolderName,
 ): Promise<Read> {
-  const read: Read = { events: [], tasks: [], cursors: {} };
+  const read: Read = { events: [], tasks: [] };
   if (protocol === 'ews') {
     const connector = bench.connect('ews', address);
     const transport = bench.ews(address);
     // getItems of one id: one GetItem, and one more for a series' exceptions.
-    for (const id of await ewsFindIds(transport, folders.calendar)) {
-      const [r] = await connector.getItems(folders.calendar, [id]);
-      if (!r.ok) throw r.error;
-      read.events.push(r.item);
-    }
-    for (const id of await ewsFindIds(transport, folders.tasks)) {
-      const [r] = await connector.getItems(folders.tasks, [id]);
-      if (!r.ok) throw r.error;
-      read.tasks.push(r.item);
-    }
+    if (only === 'calendar')
+      for (const id of await ewsFindIds(transport, folders.calendar)) {
+        const [r] = await connector.getItems(folders.calendar, [id]);
+        if (!r.ok) throw r.error;
+        read.events.push(r.item);
+      }
+    else
+      for (const id of await ewsFindIds(transport, folders.tasks)) {
+        const [r] = await connector.getItems(folders.tasks, [id]);
+        if (!r.ok) throw r.error;
+        read.tasks.push(r.item);
+      }
     return read;
   }
   const client = bench.graph(address);
   const base = graphBase(address);
   const select = `$select=${EVENT_SELECT.join(',')}`;
-  for (const listed of await graphList(
-    client,
-    `${collectionPath(base, folders.calendar)}?$select=id&$top=1000`,
-  )) {
-    const id = nonEmptyString(listed.id)!;
-    const json = (
-      await client.request({ method: 'GET', path: `${itemPath(base, folders.calendar, id)}?${select}` })
-    ).json;
-    const event = eventFromGraph(json);
-    if (event.type === 'seriesMaster') event.modifiedOccurrences = await graphExceptions(client, address, id);
-    read.events.push(event);
-  }
-  for (const listed of await graphList(
-    client,
-    `${collectionPath(base, folders.tasks)}?$select=id&$top=1000`,
-  )) {
-    const id = nonEmptyString(listed.id)!;
-    const json = (await client.request({ method: 'GET', path: itemPath(base, folders.tasks, id) })).json;
-    read.tasks.push(GRAPH_MAPPINGS.tasks.fromGraph(json));
-  }
+  if (only === 'calendar')
+    for (const listed of await graphList(
+      client,
+      `${collectionPath(base, folders.calendar)}?$select=id&$top=1000`,
+    )) {
+      const id = nonEmptyString(listed.id)!;
+      const json = (
+        await client.request({ method: 'GET', path: `${itemPath(base, folders.calendar, id)}?${select}` })
+      ).json;
+      const event = eventFromGraph(json);
+      if (event.type === 'seriesMaster')
+        event.modifiedOccurrences = await graphExceptions(client, address, id);
+      read.events.push(event);
+    }
+  else
+    for (const listed of await graphList(
+      client,
+      `${collectionPath(base, folders.tasks)}?$select=id&$top=1000`,
+    )) {
+      const id = nonEmptyString(listed.id)!;
+      const json = (await client.request({ method: 'GET', path: itemPath(base, folders.tasks, id) })).json;
+      read.tasks.push(GRAPH_MAPPINGS.tasks.fromGraph(json));
+    }
   return read;
 }
 
-async function perItemExport(connector: ExchangeConnector, folders: Folders, read: Read): Promise<number> {
-  for (const event of read.events) await connector.createItem(folders.calendar, event);
-  for (const task of read.tasks) await connector.createItem(folders.tasks, task);
-  return read.events.length + read.tasks.length;
+async function perItemExport(
+  connector: ExchangeConnector,
+  folders: Folders,
+  read: Read,
+  only: FolderName,
+): Promise<number> {
+  if (only === 'calendar')
+    for (const event of read.events) await connector.createItem(folders.calendar, event);
+  else for (const task of read.tasks) await connector.createItem(folders.tasks, task);
+  return only === 'calendar' ? read.events.length : read.tasks.length;
 }
 
 // ---------- the batched baseline ----------
@@ -531,27 +690,35 @@ async function batchedRead(
   protocol: Protocol,
   address: string,
   folders: Folders,
+  only: FolderName,
 ): Promise<Read> {
+  const read: Read = { events: [], tasks: [] };
   if (protocol === 'ews') {
     const connector = bench.connect('ews', address);
     const transport = bench.ews(address);
-    const read: Read = { events: [], tasks: [], cursors: {} };
     // getItems: GetItem of 100 ids at a time, then the exceptions of all of them 100 at a time.
-    for (const r of await connector.getItems(
-      folders.calendar,
-      await ewsFindIds(transport, folders.calendar),
-    )) {
-      if (!r.ok) throw r.error;
-      read.events.push(r.item);
-    }
-    for (const r of await connector.getItems(folders.tasks, await ewsFindIds(transport, folders.tasks))) {
-      if (!r.ok) throw r.error;
-      read.tasks.push(r.item);
-    }
+    if (only === 'calendar')
+      for (const r of await connector.getItems(
+        folders.calendar,
+        await ewsFindIds(transport, folders.calendar),
+      )) {
+        if (!r.ok) throw r.error;
+        read.events.push(r.item);
+      }
+    else
+      for (const r of await connector.getItems(folders.tasks, await ewsFindIds(transport, folders.tasks))) {
+        if (!r.ok) throw r.error;
+        read.tasks.push(r.item);
+      }
     return read;
   }
   const client = bench.graph(address);
   const base = graphBase(address);
+  if (only === 'tasks') {
+    const tasks = await graphList(client, `${collectionPath(base, folders.tasks)}?$top=1000`);
+    read.tasks = tasks.map((t) => GRAPH_MAPPINGS.tasks.fromGraph(t));
+    return read;
+  }
   const q = new URLSearchParams({
     startDateTime: WINDOW.start,
     endDateTime: WINDOW.end,
@@ -589,13 +756,15 @@ async function batchedRead(
       .filter((c) => c !== undefined);
     events.push(event);
   });
-  const tasks = await graphList(client, `${collectionPath(base, folders.tasks)}?$top=1000`);
-  return { events, tasks: tasks.map((t) => GRAPH_MAPPINGS.tasks.fromGraph(t)), cursors: {} };
+  read.events = events;
+  return read;
 }
 
 // ---------- one run ----------
 
-const WAYS: Way[] = ['exsync', 'per-item', 'batched'];
+type Measured = Awaited<ReturnType<typeof measure>>;
+const changed = (c: { created: number; updated: number; deleted: number; unlinked: number }) =>
+  c.created + c.updated + c.deleted + c.unlinked;
 
 async function run(
   pass: string,
@@ -603,79 +772,141 @@ async function run(
   latencyMs: number,
   perItem: boolean,
 ): Promise<PhaseResult[]> {
-  const bench = await setUp(
-    [...WAYS, 'export-exsync-ews', 'export-per-item-ews', 'export-exsync-graph', 'export-per-item-graph'],
-    size,
-  );
-  const expected = size.events + size.tasks;
+  const exportMailboxes = protocols.flatMap((p) => [`export-exsync-${p}`, `export-per-item-${p}`]);
+  const bench = await setUp(['exsync', 'per-item', 'batched', ...exportMailboxes], size);
   const results: PhaseResult[] = [];
-  const check = (r: PhaseResult, n = expected) => {
-    if (r.items !== n)
-      throw new Error(`${r.way} ${r.phase} over ${r.protocol} handled ${r.items} items, expected ${n}`);
-    results.push(r);
+  const check = (r: Measured, expected: number) => {
+    if (r.items !== expected)
+      throw new Error(
+        `${r.way} ${r.phase} of the ${r.folder} over ${r.protocol} handled ${r.items} items, expected ${expected}`,
+      );
+    const { peakHeapMiB: _heap, peakRssMiB: _rss, ...rest } = r;
+    results.push(rest);
   };
   try {
     if (latencyMs > 0)
       for (const protocol of ['ews', 'graph'] as const)
         bench.sandbox.faults.add({ protocol, fault: { kind: 'latency', ms: latencyMs } });
     for (const protocol of protocols) {
-      const labels = { pass, protocol };
+      const labels = (
+        folder: FolderName,
+        phase: PhaseResult['phase'],
+        way: Way,
+        through: PhaseResult['through'] = '',
+      ) => ({
+        pass,
+        protocol,
+        folder,
+        phase,
+        way,
+        through,
+      });
       const address = (way: string) => `${way}@load.test`;
       const folders = async (mailbox: string) => defaultFolders(bench.connect(protocol, mailbox));
-
-      const exsync = bench.connect(protocol, address('exsync'));
-      const exsyncFolders = await folders(address('exsync'));
-      let cursors: Read['cursors'] = {};
-      check(
-        await measure(bench.http, { ...labels, phase: 'import', way: 'exsync' }, async () => {
-          const read = await exsyncRead(exsync, exsyncFolders, {}, false);
-          cursors = read.cursors;
-          return read.count;
-        }),
-      );
-      check(
-        await measure(bench.http, { ...labels, phase: 'incremental', way: 'exsync' }, async () => {
-          const read = await exsyncRead(exsync, exsyncFolders, cursors, false);
-          if (read.count > 0) throw new Error(`the unchanged mailbox handed out ${read.count} changes`);
-          return expected;
-        }),
-      );
-      if (perItem) {
-        const perItemFolders = await folders(address('per-item'));
+      const world = await engineWorld(bench, protocol);
+      try {
+        // Exsync: the calendar through the engine, its first run and a second over the unchanged mailbox.
+        const source = await world.mailbox(address('exsync'));
         check(
-          await measure(bench.http, { ...labels, phase: 'import', way: 'per-item' }, async () => {
-            const read = await perItemRead(bench, protocol, address('per-item'), perItemFolders);
-            return read.events.length + read.tasks.length;
+          await measure(bench.http, labels('calendar', 'import', 'exsync', 'engine'), async () => {
+            const counts = await source.sync();
+            return counts.import.created;
           }),
+          size.events,
         );
-      }
-      let read: Read = { events: [], tasks: [], cursors: {} };
-      const batchedFolders = await folders(address('batched'));
-      check(
-        await measure(bench.http, { ...labels, phase: 'import', way: 'batched' }, async () => {
-          read = await batchedRead(bench, protocol, address('batched'), batchedFolders);
-          return read.events.length + read.tasks.length;
-        }),
-      );
-
-      // Export: the items the batched baseline read, written into an empty mailbox each way.
-      const exportTo = async (way: Way) => {
-        const mailbox = address(`export-${way}-${protocol}`);
-        return { connector: bench.connect(protocol, mailbox), folders: await folders(mailbox) };
-      };
-      const exsyncTarget = await exportTo('exsync');
-      check(
-        await measure(bench.http, { ...labels, phase: 'export', way: 'exsync' }, () =>
-          exsyncExport(exsyncTarget.connector, exsyncTarget.folders, read),
-        ),
-      );
-      if (perItem) {
-        const perItemTarget = await exportTo('per-item');
         check(
-          await measure(bench.http, { ...labels, phase: 'export', way: 'per-item' }, () =>
-            perItemExport(perItemTarget.connector, perItemTarget.folders, read),
-          ),
+          await measure(bench.http, labels('calendar', 'incremental', 'exsync', 'engine'), async () => {
+            const counts = await source.sync();
+            const n = changed(counts.import) + changed(counts.export);
+            if (n > 0) throw new Error(`the second run over the unchanged mailbox made ${n} changes`);
+            return size.events;
+          }),
+          size.events,
         );
+        // Exsync's tasks at the connector.
+        const exsync = bench.connect(protocol, address('exsync'));
+        const exsyncFolders = await folders(address('exsync'));
+        let cursor: string | undefined;
+        check(
+          await measure(bench.http, labels('tasks', 'import', 'exsync', 'connector'), async () => {
+            const read = await connectorReadTasks(exsync, exsyncFolders, undefined);
+            cursor = read.cursor;
+            return read.count;
+          }),
+          size.tasks,
+        );
+        check(
+          await measure(bench.http, labels('tasks', 'incremental', 'exsync', 'connector'), async () => {
+            const read = await connectorReadTasks(exsync, exsyncFolders, cursor);
+            if (read.count > 0) throw new Error(`the unchanged task folder handed out ${read.count} changes`);
+            return size.tasks;
+          }),
+          size.tasks,
+        );
+
+        const both = { calendar: size.events, tasks: size.tasks };
+        if (perItem) {
+          const perItemFolders = await folders(address('per-item'));
+          for (const only of ['calendar', 'tasks'] as const)
+            check(
+              await measure(bench.http, labels(only, 'import', 'per-item'), async () => {
+                const read = await perItemRead(bench, protocol, address('per-item'), perItemFolders, only);
+                return read.events.length + read.tasks.length;
+              }),
+              both[only],
+            );
+        }
+        const read: Read = { events: [], tasks: [] };
+        const batchedFolders = await folders(address('batched'));
+        for (const only of ['calendar', 'tasks'] as const)
+          check(
+            await measure(bench.http, labels(only, 'import', 'batched'), async () => {
+              const got = await batchedRead(bench, protocol, address('batched'), batchedFolders, only);
+              if (only === 'calendar') read.events = got.events;
+              else read.tasks = got.tasks;
+              return got.events.length + got.tasks.length;
+            }),
+            both[only],
+          );
+
+        // Export. Exsync's calendar: every activity the import made, tagged for an empty mailbox,
+        // goes out on that mailbox's first run. Its tasks, and the per-item baseline: the items
+        // the batched baseline read, written into an empty mailbox.
+        const exportAddress = address(`export-exsync-${protocol}`);
+        const target = await world.mailbox(exportAddress);
+        const tagged = await target.tagAll();
+        if (tagged !== size.events)
+          throw new Error(`${tagged} activities to export, expected ${size.events}`);
+        check(
+          await measure(bench.http, labels('calendar', 'export', 'exsync', 'engine'), async () => {
+            const counts = await target.sync();
+            return counts.export.created;
+          }),
+          size.events,
+        );
+        const written = calendarItems(bench.sandbox, exportAddress);
+        if (written !== size.events)
+          throw new Error(`the export left ${written} items in the calendar, expected ${size.events}`);
+        const exsyncTarget = await folders(exportAddress);
+        check(
+          await measure(bench.http, labels('tasks', 'export', 'exsync', 'connector'), () =>
+            connectorExportTasks(bench.connect(protocol, exportAddress), exsyncTarget, read.tasks),
+          ),
+          size.tasks,
+        );
+        if (perItem) {
+          const mailbox = address(`export-per-item-${protocol}`);
+          const perItemTarget = await folders(mailbox);
+          for (const only of ['calendar', 'tasks'] as const)
+            check(
+              await measure(bench.http, labels(only, 'export', 'per-item'), () =>
+                perItemExport(bench.connect(protocol, mailbox), perItemTarget, read, only),
+              ),
+              both[only],
+            );
+        }
+      } finally {
+        await world.close();
       }
     }
   } finally {
@@ -702,47 +933,64 @@ function medians(all: PhaseResult[][]): PhaseResult[] {
       itemsPerRequest: m('itemsPerRequest'),
       seconds: m('seconds'),
       waitS: m('waitS'),
-      heapGrowthMiB: m('heapGrowthMiB'),
     };
   });
 }
 
+/** Exsync against the baselines per folder, and for both folders together. */
 function comparisons(results: PhaseResult[]) {
-  const find = (r: PhaseResult, way: Way) =>
-    results.find(
-      (b) => b.way === way && b.pass === r.pass && b.protocol === r.protocol && b.phase === r.phase,
-    );
-  return results
-    .filter((r) => r.way === 'exsync' && r.phase !== 'incremental')
-    .map((r) => {
-      const perItem = find(r, 'per-item');
-      const batched = find(r, 'batched');
-      return {
-        pass: r.pass,
-        protocol: r.protocol,
-        phase: r.phase,
-        itemsPerRequest: r.itemsPerRequest,
-        fewerThanPerItem: perItem ? Number((perItem.requests / Math.max(1, r.requests)).toFixed(1)) : null,
-        requestsVsBatched: batched ? Number((r.requests / Math.max(1, batched.requests)).toFixed(2)) : null,
-        fasterThanPerItem: perItem ? Number((perItem.seconds / Math.max(0.001, r.seconds)).toFixed(2)) : null,
-        fasterThanBatched: batched ? Number((batched.seconds / Math.max(0.001, r.seconds)).toFixed(2)) : null,
+  const rows = [];
+  const keys = new Set(results.map((r) => `${r.pass}|${r.protocol}|${r.phase}`));
+  for (const key of keys) {
+    const [pass, protocol, phase] = key.split('|');
+    if (phase === 'incremental') continue;
+    for (const folder of ['calendar', 'tasks', 'both'] as const) {
+      const of = (way: Way) => {
+        const rs = results.filter(
+          (r) =>
+            r.way === way &&
+            r.pass === pass &&
+            r.protocol === protocol &&
+            r.phase === phase &&
+            (folder === 'both' || r.folder === folder),
+        );
+        if (rs.length === 0 || (folder === 'both' && rs.length < 2)) return undefined;
+        return {
+          items: rs.reduce((n, r) => n + r.items, 0),
+          requests: rs.reduce((n, r) => n + r.requests, 0),
+          seconds: rs.reduce((n, r) => n + r.seconds, 0),
+        };
       };
-    });
+      const exsync = of('exsync');
+      if (!exsync) continue;
+      const perItem = of('per-item');
+      const batched = of('batched');
+      rows.push({
+        pass,
+        protocol,
+        phase,
+        folder,
+        exsyncRequests: exsync.requests,
+        itemsPerRequest: Number((exsync.items / Math.max(1, exsync.requests)).toFixed(1)),
+        batchedRequests: batched?.requests ?? null,
+        perItemRequests: perItem?.requests ?? null,
+        fewerThanPerItem: perItem
+          ? Number((perItem.requests / Math.max(1, exsync.requests)).toFixed(1))
+          : null,
+        requestsVsBatched: batched
+          ? Number((exsync.requests / Math.max(1, batched.requests)).toFixed(2))
+          : null,
+        exsyncS: Number(exsync.seconds.toFixed(2)),
+        batchedS: batched ? Number(batched.seconds.toFixed(2)) : null,
+        perItemS: perItem ? Number(perItem.seconds.toFixed(2)) : null,
+      });
+    }
+  }
+  return rows;
 }
 
-async function main(): Promise<{ results: PhaseResult[]; comparisons: ReturnType<typeof comparisons> }> {
-  const full: MailboxSize = {
-    events: Number(values.events),
-    series: Number(values.series),
-    tasks: Number(values.tasks),
-  };
-  const scale = Number(values['latency-scale']);
-  const small: MailboxSize = {
-    events: Math.max(1, Math.round(full.events * scale)),
-    series: Math.round(full.series * scale),
-    tasks: Math.round(full.tasks * scale),
-  };
-  const machine = {
+function machine() {
+  return {
     node: process.version,
     at: new Date().toISOString(),
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
@@ -751,10 +999,19 @@ async function main(): Promise<{ results: PhaseResult[]; comparisons: ReturnType
       .map((l) => l.toFixed(1))
       .join(' '),
   };
-  console.log(JSON.stringify(machine));
+}
+
+async function compare(): Promise<void> {
+  const scale = Number(values['latency-scale']);
+  const small: MailboxSize = {
+    events: Math.max(1, Math.round(FULL.events * scale)),
+    series: Math.round(FULL.series * scale),
+    tasks: Math.round(FULL.tasks * scale),
+  };
+  console.log(JSON.stringify({ ...machine(), from: FROM, days: DAYS }));
   // The per-item baseline pays a round trip per item: on the full mailbox only when asked.
   const passes: Array<[string, MailboxSize, number, boolean]> = [
-    [`full speed, ${full.events}+${full.tasks}`, full, 0, values['per-item-full']],
+    [`full speed, ${FULL.events}+${FULL.tasks}`, FULL, 0, values['per-item-full']],
     [`full speed, ${small.events}+${small.tasks}`, small, 0, true],
     [
       `+${values['latency-ms']} ms, ${small.events}+${small.tasks}`,
@@ -766,23 +1023,171 @@ async function main(): Promise<{ results: PhaseResult[]; comparisons: ReturnType
   const results: PhaseResult[] = [];
   for (const [name, size, latency, perItem] of passes) {
     const runs: PhaseResult[][] = [];
-    for (let i = 0; i < Number(values.runs); i++) {
+    for (let i = 0; i < RUNS; i++) {
       runs.push(await run(name, size, latency, perItem));
       // Progress, and the figures of every run, for a benchmark that takes many minutes.
-      console.error(`${name}: run ${i + 1} done ${JSON.stringify(runs[i])}`);
+      console.error(
+        `${name}: run ${i + 1} done, load average ${machine().loadAverage} ${JSON.stringify(runs[i])}`,
+      );
     }
     results.push(...medians(runs));
   }
-  console.log(
-    `load average after: ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
-  );
-  return { results, comparisons: comparisons(results) };
+  console.log(`load average after: ${machine().loadAverage}`);
+  const compared = comparisons(results);
+  console.table(results.map(({ operations: _o, ...r }) => r));
+  console.table(compared);
+  console.log(JSON.stringify({ results, comparisons: compared }));
 }
 
-const { results, comparisons: compared } = await main();
-console.table(results);
-console.table(compared);
-console.log(JSON.stringify({ results, comparisons: compared }));
-clearInterval(sampler);
+// ---------- memory of the engine's process ----------
+
+/** `--sandbox-child`: the sandbox with a filled mailbox and an empty one, until it is told to stop. */
+async function sandboxChild(): Promise<void> {
+  const sandbox = await filledSandbox(['exsync', 'export-exsync'], FULL);
+  (globalThis as { gc?: () => void }).gc?.();
+  process.once('SIGTERM', () => void sandbox.close().then(() => process.exit(0)));
+  console.log(`READY ${JSON.stringify({ httpsUrl: sandbox.httpsUrl, caPem: sandbox.caPem })}`);
+}
+
+function readyLine(child: ReturnType<typeof spawn>, tag: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((l) => l.startsWith(`${tag} `));
+      if (line) resolve(line.slice(tag.length + 1));
+    });
+    child.once('exit', (code) => reject(new Error(`the child exited (${code}) before ${tag}:\n${output}`)));
+  });
+}
+
+const sizeArgs = (size: MailboxSize) => [
+  '--events',
+  String(size.events),
+  '--series',
+  String(size.series),
+  '--tasks',
+  String(size.tasks),
+  '--from',
+  FROM,
+  '--days',
+  String(DAYS),
+];
+
+/** `--memory-run`: this process is the engine; the sandbox runs in a child of its own. */
+async function memoryRun(): Promise<void> {
+  const child = spawn(process.execPath, [import.meta.filename, '--sandbox-child', ...sizeArgs(FULL)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  process.once('exit', () => child.kill('SIGTERM'));
+  const { httpsUrl, caPem } = JSON.parse(await readyLine(child, 'READY')) as {
+    httpsUrl: string;
+    caPem: string;
+  };
+  const side = clients(httpsUrl, caPem);
+  const protocol = protocols[0];
+  const world = await engineWorld(side, protocol);
+  const labels = (phase: PhaseResult['phase']) =>
+    ({ pass: 'memory', protocol, folder: 'calendar', phase, way: 'exsync', through: 'engine' }) as const;
+  const phases: Measured[] = [];
+  const source = await world.mailbox('exsync@load.test');
+  phases.push(await measure(side.http, labels('import'), async () => (await source.sync()).import.created));
+  phases.push(
+    await measure(side.http, labels('incremental'), async () => {
+      const counts = await source.sync();
+      return changed(counts.import) + changed(counts.export);
+    }),
+  );
+  const target = await world.mailbox('export-exsync@load.test');
+  await target.tagAll();
+  phases.push(await measure(side.http, labels('export'), async () => (await target.sync()).export.created));
+  await world.close();
+  side.http.close();
+  child.kill('SIGTERM');
+  console.log(
+    `RESULT ${JSON.stringify({
+      protocol,
+      events: FULL.events,
+      series: FULL.series,
+      phases: phases.map((p) => ({
+        phase: p.phase,
+        items: p.items,
+        requests: p.requests,
+        seconds: p.seconds,
+        peakHeapMiB: p.peakHeapMiB,
+        peakRssMiB: p.peakRssMiB,
+      })),
+      processPeakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / MiB),
+    })}`,
+  );
+  process.exit(0);
+}
+
+/** `--memory`: each protocol and mailbox size in an engine process of its own. */
+async function memoryMain(): Promise<void> {
+  console.log(
+    JSON.stringify({ ...machine(), from: FROM, days: DAYS, nodeFlags: values['memory-node-flags'] }),
+  );
+  const rows = [];
+  for (const protocol of protocols)
+    for (const events of values['memory-sizes'].split(',').map(Number)) {
+      const size: MailboxSize = {
+        events,
+        series: Math.round((events * FULL.series) / FULL.events),
+        tasks: 0,
+      };
+      for (let i = 0; i < RUNS; i++) {
+        const child = spawn(
+          process.execPath,
+          [
+            '--expose-gc',
+            ...values['memory-node-flags'].split(' ').filter(Boolean),
+            import.meta.filename,
+            '--memory-run',
+            '--protocols',
+            protocol,
+            ...sizeArgs(size),
+          ],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        const result = JSON.parse(await readyLine(child, 'RESULT'));
+        console.error(`memory ${protocol} ${events}: run ${i + 1} ${JSON.stringify(result)}`);
+        rows.push(result);
+      }
+    }
+  const table = [];
+  for (const protocol of protocols)
+    for (const events of values['memory-sizes'].split(',').map(Number)) {
+      const runs = rows.filter((r) => r.protocol === protocol && r.events === events);
+      const m = (f: (r: (typeof runs)[number]) => number) => median(runs.map(f));
+      const phase = (name: string) => (r: (typeof runs)[number]) =>
+        r.phases.find((p: { phase: string }) => p.phase === name);
+      table.push({
+        protocol,
+        events,
+        series: runs[0].series,
+        runs: runs.length,
+        importS: m((r) => phase('import')(r).seconds),
+        importRequests: m((r) => phase('import')(r).requests),
+        exportS: m((r) => phase('export')(r).seconds),
+        exportRequests: m((r) => phase('export')(r).requests),
+        incrementalRequests: m((r) => phase('incremental')(r).requests),
+        peakHeapMiB: m((r) => Math.max(...r.phases.map((p: { peakHeapMiB: number }) => p.peakHeapMiB))),
+        sampledPeakRssMiB: m((r) => Math.max(...r.phases.map((p: { peakRssMiB: number }) => p.peakRssMiB))),
+        processPeakRssMiB: m((r) => r.processPeakRssMiB),
+        heapLimitMiB: runs[0].heapLimitMiB,
+      });
+    }
+  console.log(`load average after: ${machine().loadAverage}`);
+  console.table(table);
+  console.log(JSON.stringify({ memory: table }));
+}
+
+if (values['sandbox-child']) await sandboxChild();
+else {
+  if (values['memory-run']) await memoryRun();
+  else if (values.memory) await memoryMain();
+  else await compare();
+  clearInterval(sampler);
+}
