@@ -6,7 +6,7 @@ import type { CrmFixture } from '../../test/support/crm-fixture.ts';
 import { setupCrm } from '../../test/support/crm-fixture.ts';
 import { FakeExchange } from '../../test/support/fake-exchange.ts';
 import { contactSettings, MemoryMailboxSource } from '../../test/support/sandbox-source.ts';
-import type { ChangePage, ExchangeConnector } from '../connectors/types.ts';
+import type { ChangePage, ExchangeConnector, FolderRef, ReadChangesOptions } from '../connectors/types.ts';
 import { contactsEntity } from './contacts/entity.ts';
 import { SyncEngine, type SyncEngineOptions } from './engine.ts';
 import { SimulatedCrash } from './executor.ts';
@@ -39,13 +39,16 @@ async function world(pages?: Pages, options: Partial<SyncEngineOptions> = {}) {
   const mailboxId = `bounds-${serial++}`;
   const user = await fx.crm.users.createUser({ email: `${mailboxId}@crm.test`, displayName: mailboxId });
   const exchange = new FakeExchange();
-  const requests = { pages: 0 };
+  const requests = { pages: 0, pageSizes: [] as Array<number | undefined> };
   const source = new MemoryMailboxSource((address) => {
     const connector = exchange.connector(address);
     return new Proxy(connector, {
       get(target, prop, receiver) {
-        if (prop === 'readChanges' && pages)
-          return (_folder: unknown, cursor: string | undefined) => {
+        if (prop === 'readChanges')
+          return (folder: FolderRef, cursor: string | undefined, options?: ReadChangesOptions) => {
+            requests.pageSizes.push(options?.pageSize);
+            if (!pages)
+              return target.readChanges(folder as FolderRef & { kind: 'contacts' }, cursor, options);
             const inner = pages(cursor);
             return {
               async *[Symbol.asyncIterator]() {
@@ -200,6 +203,20 @@ describe("a run's counts", () => {
     const abandoned = (await latestRuns(fx.crm.store.db, w.scope, 2)).find((r) => r.id === killed.id)!;
     expect(abandoned.status).toBe('abandoned');
     expect(abandoned.counts.import.created).toBe(killed.counts.import.created);
+  });
+});
+
+describe('the page size asked of Exchange', () => {
+  it("is the engine's when it is given one, else the entity's own, else 256", async () => {
+    const own = { ...contactsEntity, readPageSize: 500 };
+    const sizes = async (options: Partial<SyncEngineOptions>) => {
+      const w = await world(undefined, options);
+      expect((await w.engine.syncMailbox(w.mailboxId, 'contacts')).status).toBe('succeeded');
+      return [...new Set(w.requests.pageSizes)];
+    };
+    expect(await sizes({ entities: [own], pageSize: undefined })).toEqual([500]);
+    expect(await sizes({ entities: [own], pageSize: 10 })).toEqual([10]);
+    expect(await sizes({ pageSize: undefined })).toEqual([256]);
   });
 });
 

@@ -788,7 +788,7 @@ class Run {
     const seen = new Set<string>(cursor === undefined ? [] : [cursor]);
     try {
       for await (const changePage of connector.readChanges(this.folder(folderId), cursor, {
-        pageSize: engine.pageSize ?? 256,
+        pageSize: engine.pageSize ?? this.entity.readPageSize ?? 256,
       })) {
         if (++state.pages > this.input.maxPages)
           throw new RunStopped(
