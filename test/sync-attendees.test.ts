@@ -7,12 +7,11 @@
 import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
-import type { Crm } from '../src/crm/index.ts';
-import type { Principal } from '../src/crm/principal.ts';
 import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import type { EntitySyncSettings } from '../src/sync/types.ts';
 import { basic, descendant, EwsTestClient, firstMessage, responseCode } from './support/ews-soap.ts';
+import { giveMailbox } from './support/mailbox-rows.ts';
 import { freshMailbox } from './support/sandbox-source.ts';
 import { useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
@@ -29,34 +28,6 @@ const meetingSettings: EntitySyncSettings = {
   options: DEFAULT_MEETING_OPTIONS,
 };
 
-/** The CRM user's connected mailbox, as the mailboxes domain stores it. */
-async function giveMailbox(crm: Crm, user: Principal, address: string): Promise<void> {
-  const now = new Date().toISOString();
-  await crm.store.db
-    .insertInto('mailboxes')
-    .values({
-      id: `row-${address}`,
-      user_id: user.userId,
-      service_id: null,
-      address: address.toLowerCase(),
-      login: null,
-      access_mode: 'individual',
-      secret_enc: null,
-      token_cache_enc: null,
-      status: 'active',
-      throttled_until: null,
-      failing_since: null,
-      last_error_code: null,
-      last_error_message: null,
-      last_tested_at: null,
-      connected_at: now,
-      disconnected_at: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-}
-
 const attendeeXml = (addresses: string[]) =>
   addresses
     .map((a) => `<t:Attendee><t:Mailbox><t:EmailAddress>${a}</t:EmailAddress></t:Mailbox></t:Attendee>`)
@@ -71,8 +42,8 @@ describe.each<Protocol>(['ews', 'graph'])('attendees matched to CRM records over
     const settings = { meetings: meetingSettings };
     const ada = await freshMailbox(world.sandbox, crm, exchange.source, settings, 'ada');
     const grace = await freshMailbox(world.sandbox, crm, exchange.source, settings, 'grace');
-    await giveMailbox(crm, ada.userPrincipal, ada.address);
-    await giveMailbox(crm, grace.userPrincipal, grace.address);
+    await giveMailbox(crm, ada.userPrincipal.userId, ada.address);
+    await giveMailbox(crm, grace.userPrincipal.userId, grace.address);
     const tag = `${protocol}${Date.now().toString(36)}`;
     const maria = await crm.contacts.create(ada.userPrincipal, {
       givenName: 'Maria',

@@ -1,6 +1,7 @@
 // The demo mailboxes' content: contacts in several folders, calendars with single, all-day and
 // recurring meetings (with exceptions) across time zones, shared meetings whose copies sit in
-// every attendee's calendar, task lists, and mail.
+// every attendee's calendar (among them Ada's with Grace and a customer, one of them a weekly
+// series with a moved and a cancelled occurrence), task lists, and mail.
 import type { Attendee, EmailAddress, EventData, Recurrence } from '../model.ts';
 import type { SandboxStore } from '../store-api.ts';
 import type { DemoUser } from './accounts.ts';
@@ -301,6 +302,15 @@ function fillOwnCalendar(store: SandboxStore, user: DemoUser, r: Random, baseDat
   }
 }
 
+/**
+ * A customer invited to Ada's meetings: the quick start's CRM has a contact with this address
+ * (Maria Schneider of Contoso, src/demo/content.ts).
+ */
+export const DEMO_CUSTOMER: EmailAddress = {
+  address: 'maria.schneider@contoso.example',
+  name: 'Maria Schneider',
+};
+
 /** Meetings among the three users: the organizer's copy and one copy per attendee, one iCalUId. */
 function fillSharedMeetings(store: SandboxStore, users: readonly DemoUser[], baseDate: string): void {
   if (users.length < 3) return;
@@ -309,6 +319,7 @@ function fillSharedMeetings(store: SandboxStore, users: readonly DemoUser[], bas
     organizer: DemoUser;
     attendees: DemoUser[];
     external?: EmailAddress;
+    externalType?: Attendee['type'];
     event: EventData;
     responses: Attendee['response'][];
   }> = [];
@@ -396,6 +407,70 @@ function fillSharedMeetings(store: SandboxStore, users: readonly DemoUser[], bas
     responses: ['notResponded'],
   });
 
+  // Ada's meetings with Grace and a customer: the customer's address is that of a contact the
+  // quick start puts in the CRM (src/demo/content.ts), so a sync links the attendee to it.
+  const renewal = buildEvent({
+    uidKey: uid(),
+    subject: 'Contoso contract renewal',
+    date: addDays(baseDate, 4),
+    time: '10:00',
+    durationMinutes: 60,
+    timeZone: 'GMT Standard Time',
+    organizer: emailOf(ada),
+    location: 'Contoso, London',
+    body: 'Renewal terms for the coming year.',
+  });
+  meetings.push({
+    organizer: ada,
+    attendees: [grace],
+    external: DEMO_CUSTOMER,
+    externalType: 'required',
+    event: renewal,
+    responses: ['accepted'],
+  });
+
+  // A weekly series among the same three, with one occurrence moved and one cancelled.
+  const checkInStart = addDays(baseDate, -4);
+  const checkIn = buildEvent({
+    uidKey: uid(),
+    subject: 'Contoso weekly check-in',
+    date: checkInStart,
+    time: '14:00',
+    durationMinutes: 30,
+    timeZone: 'GMT Standard Time',
+    organizer: emailOf(ada),
+    location: 'Microsoft Teams Meeting',
+  });
+  checkIn.recurrence = {
+    pattern: { type: 'weekly', interval: 1, daysOfWeek: ['thursday'], firstDayOfWeek: 'monday' },
+    range: {
+      type: 'numbered',
+      startDate: checkInStart,
+      numberOfOccurrences: 8,
+      recurrenceTimeZone: 'GMT Standard Time',
+    },
+  };
+  const movedCheckIn = addDays(baseDate, 3);
+  checkIn.modifiedOccurrences = [
+    {
+      id: '',
+      changeKey: '',
+      originalStart: instantAt(movedCheckIn, '14:00', 'GMT Standard Time'),
+      start: instantAt(addDays(movedCheckIn, 1), '11:00', 'GMT Standard Time'),
+      end: instantAt(addDays(movedCheckIn, 1), '11:30', 'GMT Standard Time'),
+      subject: 'Contoso weekly check-in (moved to Friday)',
+    },
+  ];
+  checkIn.deletedOccurrences = [instantAt(addDays(baseDate, 10), '14:00', 'GMT Standard Time')];
+  meetings.push({
+    organizer: ada,
+    attendees: [grace],
+    external: DEMO_CUSTOMER,
+    externalType: 'required',
+    event: checkIn,
+    responses: ['accepted'],
+  });
+
   meetings.forEach((m, index) => {
     const iCalUId = newICalUIdFrom(`demo-meeting-${index}`);
     const attendees: Attendee[] = m.attendees.map((u, i) => ({
@@ -403,7 +478,8 @@ function fillSharedMeetings(store: SandboxStore, users: readonly DemoUser[], bas
       type: 'required',
       response: m.responses[i] ?? 'notResponded',
     }));
-    if (m.external) attendees.push({ email: m.external, type: 'optional', response: 'notResponded' });
+    if (m.external)
+      attendees.push({ email: m.external, type: m.externalType ?? 'optional', response: 'notResponded' });
     const organizerCopy: EventData = { ...m.event, iCalUId, attendees, isOrganizer: true };
     store.createItem(
       m.organizer.id,

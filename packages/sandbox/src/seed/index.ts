@@ -1,6 +1,6 @@
 export * from './accounts.ts';
 export { type SeedDemoOptions, seedDemo } from './demo.ts';
-export { mondayOf } from './demo-content.ts';
+export { DEMO_CUSTOMER, mondayOf } from './demo-content.ts';
 export {
   type GeneratedInfo,
   type GenerateSpec,

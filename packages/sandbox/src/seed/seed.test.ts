@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventData } from '../model.ts';
 import { createStore } from '../state/index.ts';
-import { DEMO_CLIENT_ID, DEMO_USERS, generate, parseGenerateSpec, seedDemo } from './index.ts';
+import { DEMO_CLIENT_ID, DEMO_CUSTOMER, DEMO_USERS, generate, parseGenerateSpec, seedDemo } from './index.ts';
 
 function contentOf(store: ReturnType<typeof createStore>, address: string) {
   const mailbox = store.mailbox(address)!;
@@ -44,7 +44,7 @@ describe('demo seed', () => {
         }
       }
     }
-    expect(byUid.size).toBe(4);
+    expect(byUid.size).toBe(6);
     for (const holders of byUid.values()) expect(holders.length).toBeGreaterThanOrEqual(2);
     const ada = DEMO_USERS[0];
     const events = store
@@ -56,6 +56,26 @@ describe('demo seed', () => {
     expect(new Set(events.map((e) => e.recurrence?.pattern.type).filter(Boolean))).toEqual(
       new Set(['weekly', 'daily', 'relativeMonthly', 'absoluteYearly']),
     );
+    // Ada's meetings with Grace and the customer: a single one and a weekly series with one moved
+    // and one cancelled occurrence, the same in Grace's calendar.
+    const grace = DEMO_USERS[1];
+    const graceEvents = store
+      .items(grace.id, store.distinguishedFolder(grace.id, 'calendar')!.id)
+      .map((i) => i.data as EventData);
+    for (const subject of ['Contoso contract renewal', 'Contoso weekly check-in']) {
+      const mine = events.find((e) => e.subject === subject)!;
+      const theirs = graceEvents.find((e) => e.subject === subject)!;
+      expect([mine.isOrganizer, theirs.isOrganizer, theirs.iCalUId]).toEqual([true, false, mine.iCalUId]);
+      expect(mine.attendees.map((a) => a.email.address).sort()).toEqual(
+        [grace.address, DEMO_CUSTOMER.address].sort(),
+      );
+    }
+    const checkIn = events.find((e) => e.subject === 'Contoso weekly check-in')!;
+    expect(checkIn.recurrence?.pattern).toMatchObject({ type: 'weekly', daysOfWeek: ['thursday'] });
+    expect(checkIn.modifiedOccurrences.map((o) => [o.originalStart, o.start])).toEqual([
+      ['2026-03-05T14:00:00.000Z', '2026-03-06T11:00:00.000Z'],
+    ]);
+    expect(checkIn.deletedOccurrences).toEqual(['2026-03-12T14:00:00.000Z']);
     const contacts = store.folders(ada.id).filter((f) => f.folderClass === 'IPF.Contact');
     const total = contacts.reduce((n, f) => n + store.items(ada.id, f.id).length, 0);
     expect(contacts.length).toBeGreaterThanOrEqual(3);
