@@ -1,4 +1,4 @@
-// `exsync sync <mailbox address or id> [--entity contacts]`: one sync run in the foreground
+// `exsync sync <mailbox address or id> [--entity contacts|meetings|tasks]`: one sync run in the foreground
 // (SPEC G4), with the run's counts printed; exit 1 with the reason when it fails or is refused.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';

@@ -79,10 +79,10 @@ Import prints the created, updated and failed rows and exits 1 when a row failed
   },
   {
     name: 'sync',
-    synopsis: ['sync <mailbox address or id> [--entity contacts]'],
+    synopsis: ['sync <mailbox address or id> [--entity contacts|meetings|tasks]'],
     summary: 'Run one sync of a mailbox now and print its counts.',
     details: `Options:
-  --entity NAME   what to sync (default contacts)
+  --entity NAME   what to sync: contacts, meetings or tasks (default contacts)
 
 Exits 1 with the reason when the run fails or is refused (for example because the mailbox is
 already being synced).`,

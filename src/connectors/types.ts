@@ -13,6 +13,11 @@ export interface FolderNode {
   parentId?: string;
   /** Distinguished folder it is, when it is one (`contacts`, `calendar`, `tasks`, `inbox`, `sentitems`, …). */
   wellKnown?: string;
+  /**
+   * Someone else's folder shared with this mailbox (Graph To Do lists with `isOwner: false`);
+   * absent for the mailbox's own folders.
+   */
+  sharedWithMe?: true;
   children: FolderNode[];
 }
 
@@ -196,6 +201,8 @@ export interface NeutralTask {
   reminderAt?: string;
   categories: string[];
   completed?: ZonedDateTime;
+  /** Read only: whose task it is, by display name (EWS `Owner`; Graph To Do tasks have none). */
+  owner?: string;
 }
 
 export interface AttachmentInfo {

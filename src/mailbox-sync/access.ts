@@ -27,9 +27,15 @@ import type { MailboxSync } from './runtime.ts';
 import { assertEntity } from './runtime.ts';
 import {
   contactSyncSettingsSchema,
+  type MeetingSyncSettings,
+  meetingSyncSettingsSchema,
   SYNC_ENTITIES,
+  type SyncEntity,
   type SyncSettingsUpdate,
   type SyncSettingsView,
+  stampInvitations,
+  type TaskSyncSettings,
+  taskSyncSettingsSchema,
 } from './settings.ts';
 
 export interface SyncStatusEntry {
@@ -53,6 +59,13 @@ export interface HoldView {
   deletes: { crm: number; exchange: number };
 }
 
+/** The folders each entity's settings name, and what the answer calls one. */
+const FOLDER_KINDS = {
+  contacts: { kind: 'contacts', noun: 'contact folder' },
+  meetings: { kind: 'calendar', noun: 'calendar' },
+  tasks: { kind: 'tasks', noun: 'task folder or list' },
+} as const;
+
 const flatten = (nodes: FolderNode[]): FolderNode[] => nodes.flatMap((n) => [n, ...flatten(n.children)]);
 
 export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxSync) {
@@ -72,10 +85,12 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
     mailboxId: string,
     ids: string[],
     field: string,
+    entity: SyncEntity = 'contacts',
   ): Promise<string[]> {
+    const kind = FOLDER_KINDS[entity];
     let tree: FolderNode[];
     try {
-      tree = flatten(await domain.mailboxes.folders(principal, mailboxId, 'contacts'));
+      tree = flatten(await domain.mailboxes.folders(principal, mailboxId, kind.kind));
     } catch {
       return ids;
     }
@@ -84,18 +99,60 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
       if (!folder)
         throw new MailboxError(
           'validation_failed',
-          `Invalid input: ${field}: the mailbox has no contact folder "${id}". Pick folders from GET /api/v1/mailboxes/${mailboxId}/folders?kind=contacts.`,
+          `Invalid input: ${field}: the mailbox has no ${kind.noun} "${id}". Pick folders from GET /api/v1/mailboxes/${mailboxId}/folders?kind=${kind.kind}.`,
           {
             details: [
               {
-                path: `contacts.${field}${field === 'importFolders' ? `.${index}` : ''}`,
+                path: `${entity}.${field}${field === 'importFolders' ? `.${index}` : ''}`,
                 message: 'unknown folder',
               },
             ],
           },
         );
-      return folder.wellKnown === 'contacts' ? 'contacts' : folder.id;
+      return folder.wellKnown === kind.kind ? kind.kind : folder.id;
     });
+  }
+
+  /** The organisation's limit on the mass-delete share, applied to a merged block. */
+  async function limitShare(entity: SyncEntity, merged: { massDeleteShare: number }, asked: boolean) {
+    const { massDeleteShare: limit } = await sync.policy.read();
+    if (merged.massDeleteShare <= limit) return;
+    if (asked)
+      throw new MailboxError(
+        'validation_failed',
+        `Invalid input: massDeleteShare: at most ${percent(limit)}, the administrator's limit for every mailbox. A mailbox may hold runs at a lower share, never a higher one; ask an administrator to raise the limit.`,
+        { details: [{ path: `${entity}.massDeleteShare`, message: `at most ${limit}` }] },
+      );
+    // Saved before the limit was lowered: it follows the limit.
+    merged.massDeleteShare = limit;
+  }
+
+  /** A meetings or tasks block merged over the stored one, its folders checked (C1, C2). */
+  async function mergeActivities<S extends MeetingSyncSettings | TaskSyncSettings>(
+    principal: Principal,
+    mailboxId: string,
+    entity: 'meetings' | 'tasks',
+    merged: S,
+    update: Partial<S>,
+  ): Promise<S> {
+    const kind = FOLDER_KINDS[entity].kind;
+    if (update.importFolders && merged.importFolders !== 'all')
+      merged.importFolders = [
+        ...new Set(
+          await normaliseFolders(principal, mailboxId, merged.importFolders, 'importFolders', entity),
+        ),
+      ];
+    if (update.exportFolder && merged.exportFolder)
+      [merged.exportFolder] = await normaliseFolders(
+        principal,
+        mailboxId,
+        [merged.exportFolder],
+        'exportFolder',
+        entity,
+      );
+    if (merged.exportFolder === kind) merged.exportFolder = null;
+    await limitShare(entity, merged, update.massDeleteShare !== undefined);
+    return merged;
   }
 
   return {
@@ -135,18 +192,18 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
           merged.importType.folders = Object.fromEntries(known.map((id, i) => [id, folders[ids[i]]]));
         }
         if (merged.exportFolder === 'contacts') merged.exportFolder = null;
-        const { massDeleteShare: limit } = await sync.policy.read();
-        if (merged.massDeleteShare > limit) {
-          if (update.contacts.massDeleteShare !== undefined)
-            throw new MailboxError(
-              'validation_failed',
-              `Invalid input: massDeleteShare: at most ${percent(limit)}, the administrator's limit for every mailbox. A mailbox may hold runs at a lower share, never a higher one; ask an administrator to raise the limit.`,
-              { details: [{ path: 'contacts.massDeleteShare', message: `at most ${limit}` }] },
-            );
-          // Saved before the limit was lowered: it follows the limit.
-          merged.massDeleteShare = limit;
-        }
+        await limitShare('contacts', merged, update.contacts.massDeleteShare !== undefined);
         next.contacts = merged;
+      }
+      if (update.meetings) {
+        const merged = meetingSyncSettingsSchema.parse({ ...current.meetings, ...update.meetings });
+        // The time the invitation setting was switched on is the server's, never the client's.
+        merged.sendInvitationsSince = stampInvitations(current.meetings, merged.sendInvitations, new Date());
+        next.meetings = await mergeActivities(principal, mailboxId, 'meetings', merged, update.meetings);
+      }
+      if (update.tasks) {
+        const merged = taskSyncSettingsSchema.parse({ ...current.tasks, ...update.tasks });
+        next.tasks = await mergeActivities(principal, mailboxId, 'tasks', merged, update.tasks);
       }
       await sync.settings.write(mailboxId, next, principal.userId);
       await sync.reschedule(mailboxId);

@@ -10,6 +10,8 @@ import { InProcessQueue } from '../jobs/in-process.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { MailboxDomain } from '../mailboxes/index.ts';
 import { findMailboxRow } from '../mailboxes/mailbox-rows.ts';
+import { meetingsEntity } from '../sync/activities/entity.ts';
+import { tasksEntity } from '../sync/activities/tasks-entity.ts';
 import { contactsEntity } from '../sync/contacts/entity.ts';
 import { type RunResult, SyncEngine } from '../sync/engine.ts';
 import { isDeadPredecessor, processAlive, processLeaseOwner } from '../sync/lease.ts';
@@ -25,7 +27,7 @@ import {
 import { assertSyncable } from './eligibility.ts';
 import { isSyncError, SyncError } from './errors.ts';
 import { SyncPolicyStore } from './policy.ts';
-import { contactEngineSettings, SYNC_ENTITIES, type SyncEntity } from './settings.ts';
+import { engineSettings, SYNC_ENTITIES, type SyncEntity } from './settings.ts';
 import { SyncSettingsStore } from './settings-store.ts';
 import { DomainMailboxSource } from './source.ts';
 
@@ -87,7 +89,7 @@ export function createMailboxSync(options: MailboxSyncOptions) {
   const engine = new SyncEngine({
     crm,
     source,
-    entities: [contactsEntity],
+    entities: [contactsEntity, meetingsEntity, tasksEntity],
     owner,
     now,
     ...options.engine,
@@ -137,8 +139,9 @@ export function createMailboxSync(options: MailboxSyncOptions) {
     const view = await settings.read(mailboxId);
     const before = scheduled.get(mailboxId);
     const entities = new Map<SyncEntity, number>();
+    const all = engineSettings(view);
     for (const entity of SYNC_ENTITIES) {
-      const s = contactEngineSettings(view[entity]);
+      const s = all[entity];
       const wanted = s.autoSync && s.direction !== 'off' ? s.intervalMinutes : undefined;
       // Scheduling again restarts the interval: only do it when something changed.
       if (wanted !== before?.get(entity)) await scheduleMailboxSync(scaled, mailboxId, entity, s);

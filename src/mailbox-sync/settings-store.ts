@@ -6,11 +6,17 @@ import type { Database } from '../db/schema.ts';
 import {
   contactSyncSettingsSchema,
   DEFAULT_SETTINGS,
+  meetingSyncSettingsSchema,
   SYNC_ENTITIES,
   type SyncSettingsView,
+  taskSyncSettingsSchema,
 } from './settings.ts';
 
-const schemas = { contacts: contactSyncSettingsSchema } as const;
+const schemas = {
+  contacts: contactSyncSettingsSchema,
+  meetings: meetingSyncSettingsSchema,
+  tasks: taskSyncSettingsSchema,
+} as const;
 
 export class SyncSettingsStore {
   private readonly db: Kysely<Database>;
@@ -33,7 +39,8 @@ export class SyncSettingsStore {
         ...DEFAULT_SETTINGS[entity],
         ...(JSON.parse(row.settings) as object),
       });
-      if (parsed.success) out[entity] = parsed.data;
+      // biome-ignore lint/suspicious/noExplicitAny: each entity's block parsed by its own schema
+      if (parsed.success) (out as Record<string, any>)[entity] = parsed.data;
     }
     return out;
   }

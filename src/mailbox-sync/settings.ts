@@ -1,8 +1,9 @@
-// A mailbox's sync settings as users see and edit them (SPEC B1, B3, B4, E1–E3, E5): one block
-// per entity (contacts now; meetings, tasks and emails add theirs), validated with zod, with
+// A mailbox's sync settings as users see and edit them (SPEC B1, B3, B4, C1–C5, E1–E3, E5): one
+// block per entity (contacts, meetings, tasks; emails will add theirs), validated with zod, with
 // defaults for a mailbox nobody configured yet, and turned into what the engine reads.
 import { type CountryCode, isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
+import type { ActivitySyncOptions } from '../sync/activities/scope.ts';
 import type { ContactSyncOptions } from '../sync/contacts/mapping.ts';
 import type { EntitySyncSettings } from '../sync/types.ts';
 
@@ -118,29 +119,210 @@ export const DEFAULT_CONTACT_SYNC: ContactSyncSettings = {
   importType: { categories: {}, folders: {}, default: 'other' },
 };
 
+export const activityExportFilterSchema = z
+  .union([
+    z.strictObject({ all: z.literal(true) }),
+    z.strictObject({
+      all: z.literal(false),
+      groupIds: z.array(z.string().min(1).max(200)).min(1).max(500),
+    }),
+  ])
+  .meta({
+    id: 'ActivityExportFilter',
+    description:
+      'Every activity the user has access to, or only activities in these activity groups (C3). Activities tagged for the mailbox are exported whatever the filter says.',
+  });
+
+/** What the meetings and tasks blocks share beyond the common shape. */
+const activityShape = {
+  ...commonShape,
+  export: activityExportFilterSchema,
+  importFrom: z.iso.date().nullable().meta({
+    description:
+      'Import activities starting from this day (YYYY-MM-DD, UTC): meetings that ended and tasks completed before it are left alone on both sides, never imported, exported or deleted; a series with occurrences on or after it is synced whole. Null: no start date.',
+  }),
+};
+
+export const meetingSyncSettingsSchema = z
+  .strictObject({
+    ...activityShape,
+    sendInvitations: z.boolean().meta({
+      description:
+        'Microsoft 365 (Graph) mailboxes only: let Exchange send invitations for meetings created in the CRM after this was switched on and starting in the future. Off: the sync writes no attendees on Graph, so Exchange mails no one. EWS never sends (SendToNone).',
+    }),
+    sendInvitationsSince: z.iso.datetime().nullable().meta({
+      description:
+        'When sendInvitations was last switched on; null while it is off. Set by the server: a value sent is ignored.',
+    }),
+  })
+  .meta({
+    id: 'MeetingSyncSettings',
+    description:
+      'Meetings: calendars to import from (`all` or ids from GET /mailboxes/{id}/folders?kind=calendar; `calendar` for the default one). CRM activities shown in the calendar are exported as meetings (C4).',
+  });
+
+export const taskSyncSettingsSchema = z.strictObject({ ...activityShape }).meta({
+  id: 'TaskSyncSettings',
+  description:
+    'Tasks: task folders (EWS) or To Do lists (Graph) to import from (`all` or ids from GET /mailboxes/{id}/folders?kind=tasks; `tasks` for the default one); only the mailbox user’s own tasks are imported. CRM activities not shown in the calendar are exported as tasks (C4).',
+});
+
+export type MeetingSyncSettings = z.output<typeof meetingSyncSettingsSchema>;
+export type TaskSyncSettings = z.output<typeof taskSyncSettingsSchema>;
+
+/**
+ * Meetings and tasks default to two-way, like contacts, with automatic sync off: nothing moves
+ * until someone asks ("Sync now") or switches automatic sync on, and then the calendar works as
+ * users expect of a CRM connected to Exchange. Meetings: "Exchange wins", as a meeting is
+ * arranged in the organizer's calendar and its attendees get changes only from there. Tasks:
+ * "CRM wins", as for contacts. No start date: everything is imported. Invitations off (docs/decisions.md).
+ */
+export const DEFAULT_MEETING_SYNC: MeetingSyncSettings = {
+  direction: 'two_way',
+  conflictPolicy: 'exchange_wins',
+  fieldMerge: true,
+  importFolders: 'all',
+  exportFolder: null,
+  massDeleteShare: 0.2,
+  autoSync: false,
+  intervalMinutes: 15,
+  export: { all: true },
+  importFrom: null,
+  sendInvitations: false,
+  sendInvitationsSince: null,
+};
+
+export const DEFAULT_TASK_SYNC: TaskSyncSettings = {
+  direction: 'two_way',
+  conflictPolicy: 'crm_wins',
+  fieldMerge: true,
+  importFolders: 'all',
+  exportFolder: null,
+  massDeleteShare: 0.2,
+  autoSync: false,
+  intervalMinutes: 15,
+  export: { all: true },
+  importFrom: null,
+};
+
 /** A partial update: missing fields keep their stored (or default) value. */
 export const syncSettingsUpdateSchema = z
   .strictObject({
     contacts: contactSyncSettingsSchema.partial().optional(),
+    meetings: meetingSyncSettingsSchema.partial().optional(),
+    tasks: taskSyncSettingsSchema.partial().optional(),
   })
   .meta({ id: 'MailboxSyncSettingsUpdate' });
 
 export const syncSettingsSchema = z
   .strictObject({
     contacts: contactSyncSettingsSchema,
+    meetings: meetingSyncSettingsSchema,
+    tasks: taskSyncSettingsSchema,
   })
   .meta({ id: 'MailboxSyncSettings' });
 
 export type SyncSettingsView = z.output<typeof syncSettingsSchema>;
 export type SyncSettingsUpdate = z.output<typeof syncSettingsUpdateSchema>;
 
-export const SYNC_ENTITIES = ['contacts'] as const;
+export const SYNC_ENTITIES = ['contacts', 'meetings', 'tasks'] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 
-export const DEFAULT_SETTINGS: SyncSettingsView = { contacts: DEFAULT_CONTACT_SYNC };
+export const DEFAULT_SETTINGS: SyncSettingsView = {
+  contacts: DEFAULT_CONTACT_SYNC,
+  meetings: DEFAULT_MEETING_SYNC,
+  tasks: DEFAULT_TASK_SYNC,
+};
+
+/**
+ * The invitation setting's time: stamped when it is switched on, kept while it stays on, cleared
+ * when it is switched off. A value a client sends is never taken.
+ */
+export function stampInvitations(
+  before: Pick<MeetingSyncSettings, 'sendInvitations' | 'sendInvitationsSince'>,
+  sendInvitations: boolean,
+  now: Date,
+): string | null {
+  if (!sendInvitations) return null;
+  return before.sendInvitations && before.sendInvitationsSince
+    ? before.sendInvitationsSince
+    : now.toISOString();
+}
 
 /** Fewer deletes than this never trip the mass-delete guard, whatever the share. */
 const MASS_DELETE_MINIMUM = 5;
+
+/** What the engine reads of any entity's block. */
+function commonEngineSettings(
+  s: Pick<
+    ContactSyncSettings,
+    | 'direction'
+    | 'conflictPolicy'
+    | 'fieldMerge'
+    | 'importFolders'
+    | 'exportFolder'
+    | 'massDeleteShare'
+    | 'autoSync'
+    | 'intervalMinutes'
+  >,
+  maxMassDeleteShare: number,
+): Omit<EntitySyncSettings, 'options'> {
+  return {
+    direction: s.direction,
+    conflictPolicy: s.conflictPolicy,
+    fieldMerge: s.fieldMerge,
+    importFolders: s.importFolders === 'all' ? 'all' : [...s.importFolders],
+    ...(s.exportFolder ? { exportFolder: s.exportFolder } : {}),
+    massDelete: { share: Math.min(s.massDeleteShare, maxMassDeleteShare), minimum: MASS_DELETE_MINIMUM },
+    autoSync: s.autoSync,
+    intervalMinutes: s.intervalMinutes,
+  };
+}
+
+/** Who the mailbox's user is, for deciding which tasks are theirs (C2). */
+export interface MailboxOwner {
+  /** The user's display name and the mailbox address: names an EWS task `Owner` may carry. */
+  names: string[];
+}
+
+/**
+ * What the engine reads for meetings or tasks (C1–C5). The attendee address index starts empty;
+ * matching attendees to CRM records (C8) fills it where it is built.
+ */
+export function activityEngineSettings(
+  s: MeetingSyncSettings | TaskSyncSettings,
+  maxMassDeleteShare = 1,
+  owner: MailboxOwner = { names: [] },
+): EntitySyncSettings<ActivitySyncOptions> {
+  return {
+    ...commonEngineSettings(s, maxMassDeleteShare),
+    options: {
+      protocol: 'ews',
+      addresses: new Map(),
+      importFrom: s.importFrom,
+      export: s.export.all ? { all: true } : { all: false, groupIds: [...s.export.groupIds] },
+      ownerNames: [...owner.names],
+      sendInvitationsSince:
+        'sendInvitations' in s && s.sendInvitations ? (s.sendInvitationsSince ?? null) : null,
+    },
+  };
+}
+
+/** Every entity's engine settings for a mailbox. */
+export function engineSettings(
+  view: SyncSettingsView,
+  policy: { massDeleteShare: number; phoneCountry: string | null } = {
+    massDeleteShare: 1,
+    phoneCountry: null,
+  },
+  owner?: MailboxOwner,
+): Record<SyncEntity, EntitySyncSettings> {
+  return {
+    contacts: contactEngineSettings(view.contacts, policy.massDeleteShare, policy.phoneCountry),
+    meetings: activityEngineSettings(view.meetings, policy.massDeleteShare, owner),
+    tasks: activityEngineSettings(view.tasks, policy.massDeleteShare, owner),
+  };
+}
 
 /**
  * What the engine reads for contacts. `maxMassDeleteShare` is the organisation's limit: the

@@ -9,7 +9,7 @@ import type { MailboxDomain } from '../mailboxes/index.ts';
 import type { MailboxSource, MailboxSyncSettings, RunOutcome } from '../sync/types.ts';
 import { assertSyncable } from './eligibility.ts';
 import type { SyncPolicyStore } from './policy.ts';
-import { contactEngineSettings } from './settings.ts';
+import { engineSettings } from './settings.ts';
 import type { SyncSettingsStore } from './settings-store.ts';
 
 interface OpenConnector {
@@ -43,10 +43,17 @@ export class DomainMailboxSource implements MailboxSource {
 
   async settings(mailboxId: string): Promise<MailboxSyncSettings> {
     // The engine asks for settings first: refusing here stops a run before it claims anything.
-    await assertSyncable(this.crm.store.db, mailboxId, this.now());
+    const row = await assertSyncable(this.crm.store.db, mailboxId, this.now());
     const view = await this.settingsStore.read(mailboxId);
     const policy = await this.policy.read();
-    return { contacts: contactEngineSettings(view.contacts, policy.massDeleteShare, policy.phoneCountry) };
+    // C2: an EWS task is the user's own when its Owner names the user or the mailbox.
+    const user = await this.crm.store.db
+      .selectFrom('users')
+      .select('display_name')
+      .where('id', '=', row.user_id)
+      .executeTakeFirst();
+    const names = [row.address, ...(user ? [user.display_name] : [])];
+    return engineSettings(view, policy, { names });
   }
 
   async connectorFor(mailboxId: string, options: { signal?: AbortSignal } = {}): Promise<ExchangeConnector> {

@@ -765,9 +765,19 @@ class Run {
     const { settings } = this.input;
     const out = new Set<string>();
     if (settings.direction === 'import' || settings.direction === 'two_way') {
+      const importsFolder = this.entity.importsFolder;
       if (settings.importFolders === 'all') {
         for (const f of await this.listedFolders(state))
-          out.add(f.wellKnown === this.plan.exportFolder ? this.plan.exportFolder : f.id);
+          if (!importsFolder || importsFolder(f, this.options))
+            out.add(f.wellKnown === this.plan.exportFolder ? this.plan.exportFolder : f.id);
+      } else if (importsFolder) {
+        // A chosen folder the entity refuses (a list shared by someone else) is not read; one
+        // not listed is left to the reads, which find it gone.
+        const listed = await this.listedFolders(state);
+        for (const id of settings.importFolders) {
+          const f = listed.find((n) => n.id === id || n.wellKnown === id);
+          if (!f || importsFolder(f, this.options)) out.add(id);
+        }
       } else for (const id of settings.importFolders) out.add(id);
     }
     if (settings.direction === 'export' || settings.direction === 'two_way') out.add(this.plan.exportFolder);
@@ -787,8 +797,10 @@ class Run {
     // ever (a nextLink pointing at itself, a sync state that never moves on).
     const seen = new Set<string>(cursor === undefined ? [] : [cursor]);
     try {
+      const window = this.entity.readWindow?.(this.options, this.input.now());
       for await (const changePage of connector.readChanges(this.folder(folderId), cursor, {
         pageSize: engine.pageSize ?? this.entity.readPageSize ?? 256,
+        ...(window ? { window } : {}),
       })) {
         if (++state.pages > this.input.maxPages)
           throw new RunStopped(
@@ -867,11 +879,15 @@ class Run {
       );
       if (gone.length === 0) return;
       after = gone[gone.length - 1].id;
+      // Items before the window a protocol reads over (C5) are not listed, and not gone.
+      const outside = this.entity.outsideReads;
+      const deleted = outside ? gone.filter((l) => !outside(l.snapshot, this.options)) : gone;
+      if (deleted.length === 0) continue;
       const marks = await this.applyExchangePage(
         state,
         folderId,
         [],
-        gone.map((l) => l.itemId),
+        deleted.map((l) => l.itemId),
         read,
       );
       await linkStore.markDeletes(this.db, marks, this.input.now());
@@ -921,15 +937,20 @@ class Run {
     const { changes } = state;
     const links = await linkStore.linksByItem(this.db, this.scope, [...upserts.map((u) => u.id), ...deletes]);
     const observed = new Map<string, ExchangeSide>();
+    /** Items outside the import scope (C2, C5): left alone unless already linked. */
+    const outOfScope = new Set<string>();
     for (const u of upserts) {
       state.knownItems.set(u.id, u.item);
       const shared = this.entity.sharedIdentity?.(u.item, this.options);
+      const snapshot = this.entity.fromItem(u.item, this.options);
+      if (this.entity.importsItem && !this.entity.importsItem(u.item, snapshot, this.options))
+        outOfScope.add(u.id);
       observed.set(u.id, {
         kind: 'upsert',
         folderId,
         itemId: u.id,
         version: u.version,
-        snapshot: this.entity.fromItem(u.item, this.options),
+        snapshot,
         ...(shared ? { shared } : {}),
       });
     }
@@ -976,6 +997,7 @@ class Run {
     for (const [itemId, exchange] of observed) {
       const link = links.get(itemId);
       if (link?.deleteMark || (link && link.state !== 'linked')) continue;
+      if (!link && outOfScope.has(itemId)) continue;
       const linkState = link ? toLinkState(link) : undefined;
       const crm = linkState ? crmSides.get(linkState.recordId) : undefined;
       if (linkState) handled.push(linkState.recordId);

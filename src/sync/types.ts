@@ -1,7 +1,7 @@
 // The sync engine's vocabulary. Nothing here knows contacts: an entity (contacts now, activities
 // and emails later) plugs in through EntityDefinition; a mailbox's connector, settings and
 // principal come through the MailboxSource port, so the engine never reads mailbox storage.
-import type { ExchangeConnector, FolderKind, Protocol } from '../connectors/types.ts';
+import type { ExchangeConnector, FolderKind, FolderNode, Protocol, TimeWindow } from '../connectors/types.ts';
 import type { Crm } from '../crm/index.ts';
 import type { SyncedRecordType } from '../crm/journal.ts';
 import type { Principal } from '../crm/principal.ts';
@@ -119,6 +119,21 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
    * without it (contacts) sync each mailbox's items on their own.
    */
   sharedIdentity?(item: T, options: O): SharedIdentity | undefined;
+  /**
+   * Import scope (C2, C5): whether an item no link ties to a record is imported. An item it
+   * refuses is left alone: not imported, not linked to another mailbox's record. Linked items
+   * go on syncing. Absent: every item is imported.
+   */
+  importsItem?(item: T, snapshot: Snapshot, options: O): boolean;
+  /** Whether a folder is read when the mailbox imports from all folders, or chose it (C2). */
+  importsFolder?(folder: FolderNode, options: O): boolean;
+  /** The time window a folder is read over where the protocol needs one (Graph calendars, C5). */
+  readWindow?(options: O, now: Date): TimeWindow | undefined;
+  /**
+   * Whether a linked item that a read from scratch did not list is outside what reads cover
+   * (a meeting before the window) rather than gone: it is then left alone, not deleted.
+   */
+  outsideReads?(snapshot: Snapshot, options: O): boolean;
   /** Import hook run before records are created (B2 links contacts to accounts). */
   beforeImport?(inputs: Array<Record<string, unknown>>, crm: Crm, principal: Principal): Promise<void>;
   /** Import hook for an update that changed these fields. */

@@ -61,6 +61,11 @@ export interface Folder {
   folderClass: FolderClass;
   /** Set on the well-known folders that EWS names with DistinguishedFolderId. */
   distinguishedId?: DistinguishedFolderId;
+  /**
+   * A To Do list another user shared with this mailbox: the address of its owner. Graph shows it
+   * with `isOwner: false` and `isShared: true`; its tasks are the owner's, not the mailbox user's.
+   */
+  sharedBy?: string;
 }
 
 export type ItemKind = 'contact' | 'event' | 'task' | 'message';

@@ -107,7 +107,7 @@ export interface SandboxStore {
   distinguishedFolder(mailboxId: string, distinguishedId: string): Folder | undefined;
   createFolder(
     mailboxId: string,
-    input: { parentId: string; displayName: string; folderClass: FolderClass },
+    input: { parentId: string; displayName: string; folderClass: FolderClass; sharedBy?: string },
     actor: Actor,
   ): Folder;
   updateFolder(mailboxId: string, folderId: string, patch: { displayName?: string }, actor: Actor): Folder;

@@ -165,14 +165,16 @@ export class GraphConnector implements ExchangeConnector {
           ),
         );
       case 'tasks':
-        return (await this.collect(`${this.base}/todo/lists`)).map((l) =>
-          node(
+        return (await this.collect(`${this.base}/todo/lists`)).map((l) => {
+          const n = node(
             l,
             undefined,
             nonEmptyString(l.displayName) ?? '',
             l.wellknownListName === 'defaultList' ? 'tasks' : undefined,
-          ),
-        );
+          );
+          // A list someone else shared with the user: its tasks are not the user's own (C2).
+          return l.isOwner === false ? { ...n, sharedWithMe: true as const } : n;
+        });
       case 'mail': {
         const wellKnown = new Map<string, string>();
         for (const name of ['inbox', 'sentitems', 'drafts', 'deleteditems']) {

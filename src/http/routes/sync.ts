@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   isSyncError,
+  SYNC_ENTITIES,
   SYNC_ERROR_STATUS,
   type SyncAccess,
   syncPolicySchema,
@@ -30,9 +31,9 @@ async function answer<T>(work: () => Promise<T>): Promise<T> {
 }
 
 const entity = z
-  .enum(['contacts'])
+  .enum(SYNC_ENTITIES)
   .default('contacts')
-  .meta({ description: 'What to sync: contacts (meetings, tasks and emails follow).' });
+  .meta({ description: 'What to sync: contacts, meetings or tasks (emails follow).' });
 const entityQuery = z.strictObject({
   entity,
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -497,10 +497,10 @@ export async function stillAwaitingListing(
   awaiting: string,
   afterId: string | null,
   limit: number,
-): Promise<Array<{ id: string; itemId: string }>> {
+): Promise<Array<{ id: string; itemId: string; snapshot: Snapshot }>> {
   let q = db
     .selectFrom('sync_links')
-    .select(['id', 'item_id'])
+    .select(['id', 'item_id', 'snapshot'])
     .where('mailbox_id', '=', scope.mailboxId)
     .where('entity', '=', scope.entity)
     .where('listing_mark', '=', awaiting)
@@ -510,7 +510,11 @@ export async function stillAwaitingListing(
     .where('item_id', 'is not', null);
   if (afterId !== null) q = q.where('id', '>', afterId);
   const rows = await q.orderBy('id').limit(limit).execute();
-  return rows.map((r) => ({ id: r.id, itemId: r.item_id! }));
+  return rows.map((r) => ({
+    id: r.id,
+    itemId: r.item_id!,
+    snapshot: JSON.parse(r.snapshot) as Snapshot,
+  }));
 }
 
 /** Of these records, those whose link one of `reads` listed. */

@@ -242,7 +242,7 @@ export class MemoryStore implements SandboxStore {
 
   createFolder(
     mailboxId: string,
-    input: { parentId: string; displayName: string; folderClass: FolderClass },
+    input: { parentId: string; displayName: string; folderClass: FolderClass; sharedBy?: string },
     _actor: Actor,
   ): Folder {
     const state = this.requireMailbox(mailboxId);
@@ -256,6 +256,7 @@ export class MemoryStore implements SandboxStore {
       displayName,
       input.folderClass ?? parent.folder.folderClass,
     );
+    if (input.sharedBy) folder.sharedBy = input.sharedBy;
     this.emit({ type: 'folderChanged', mailboxId: state.mailbox.id, folderId: folder.id, change: 'create' });
     return clone(folder);
   }

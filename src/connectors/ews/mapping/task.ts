@@ -40,6 +40,7 @@ export function taskFromEws(n: XNode): NeutralTask {
     reminderAt: boolText(text(n, 'ReminderIsSet')) ? isoInstant(text(n, 'ReminderDueBy')) : undefined,
     categories: categoriesFromEws(n),
     completed: zoned(text(n, 'CompleteDate')),
+    owner: text(n, 'Owner'),
   });
 }
 

@@ -32,8 +32,8 @@ export function todoListToGraph(folder: Folder): Json {
     '@odata.etag': etagOf(folder.changeKey),
     id: folder.id,
     displayName: folder.displayName,
-    isOwner: true,
-    isShared: false,
+    isOwner: folder.sharedBy === undefined,
+    isShared: folder.sharedBy !== undefined,
     wellknownListName: folder.distinguishedId === 'tasks' ? 'defaultList' : 'none',
   };
 }

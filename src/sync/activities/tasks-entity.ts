@@ -1,0 +1,46 @@
+// Tasks plugged into the generic engine: Exchange tasks (EWS task folders, Graph To Do lists)
+// become CRM activities not shown in the calendar, through the activity mapping (mapping.ts).
+// What a mailbox covers (scope.ts): task folders all or chosen, and only the user's own tasks
+// (C2: on EWS by the task's Owner, on Graph by the list, a list shared by someone else holding
+// theirs); activities not shown in the calendar exported as tasks (C4); all the user can see or
+// chosen groups (C3); nothing completed before the import start date (C5).
+import type { NeutralTask } from '../../connectors/types.ts';
+import type { Activity } from '../../crm/activities.ts';
+import type { EntityDefinition } from '../types.ts';
+import { activityCreate, activityPatch, itemOfSnapshot, projectActivity, snapshotOfItem } from './mapping.ts';
+import {
+  type ActivitySyncOptions,
+  activityScopeKey,
+  beforeImportStart,
+  DEFAULT_ACTIVITY_SYNC_OPTIONS,
+  inActivityExport,
+  isMeetingActivity,
+  ownedByUser,
+  ownTaskFolder,
+} from './scope.ts';
+
+export const DEFAULT_TASK_OPTIONS: ActivitySyncOptions = DEFAULT_ACTIVITY_SYNC_OPTIONS;
+
+export const tasksEntity: EntityDefinition<Activity, NeutralTask, ActivitySyncOptions> = {
+  name: 'tasks',
+  folderKind: 'tasks',
+  recordType: 'activity',
+  service: (crm) => crm.activities,
+  fromRecord: projectActivity,
+  fromItem: snapshotOfItem,
+  // Task dates carry no zone of their own (mapping.ts): written as dates.
+  toItem: (snapshot, options, current) => itemOfSnapshot(snapshot, 'UTC', options, current) as NeutralTask,
+  needsCurrentItem: () => false,
+  toCreate: (snapshot, options) => activityCreate(snapshot, options),
+  toPatch: activityPatch,
+  forProtocol: (options, protocol) => ({ ...options, protocol }),
+  // C4: activities not shown in the calendar (or with no start to be a meeting) are tasks.
+  inExportScope: (record, options, tagged) =>
+    !isMeetingActivity(record) &&
+    inActivityExport(record, options.export, tagged) &&
+    !beforeImportStart(projectActivity(record, options).snapshot, options),
+  scopeKey: activityScopeKey,
+  importsItem: (item, snapshot, options) =>
+    ownedByUser(item, options) && !beforeImportStart(snapshot, options),
+  importsFolder: (folder) => ownTaskFolder(folder),
+};
