@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EwsConnector } from '../src/connectors/ews/connector.ts';
 import { createEwsConnector } from '../src/connectors/ews/factory.ts';
 import { GraphConnector } from '../src/connectors/graph/connector.ts';
-import { HttpClient, type HttpTraceEvent } from '../src/connectors/net/http.ts';
+import { HttpClient, type HttpRequest, type HttpTraceEvent } from '../src/connectors/net/http.ts';
 import type { NeutralEvent, NeutralTask } from '../src/connectors/types.ts';
 import { drain } from './support/connector-fixtures.ts';
 import { type GraphSandbox, startGraphSandbox } from './support/graph-sandbox.ts';
@@ -388,6 +388,31 @@ describe('Graph calendar window', () => {
       kind: 'calendar',
       id: (await graph().listFolders('calendar')).find((f) => f.wellKnown === 'calendar')!.id,
     };
+  });
+
+  it('asks for view pages of at most 256 entries, each of which carries its whole body', async () => {
+    const asked: string[] = [];
+    const http = new (class extends HttpClient {
+      override send(request: HttpRequest) {
+        if (request.url.includes('/calendarView/delta')) asked.push(request.headers?.prefer ?? '');
+        return super.send(request);
+      }
+    })({ ca: g.sandbox.caPem, allowPrivateAddresses: true, timeoutMs: 10_000 });
+    const c = new GraphConnector({
+      http,
+      tokens: { accessToken: async () => g.userToken(ADA) },
+      mailbox: ADA,
+      mode: 'delegated',
+      graphBaseUrl: `${g.sandbox.httpsUrl}/v1.0`,
+      retry: fastRetry,
+    });
+    try {
+      await drain(c.readChanges(folder, undefined, { window: june, pageSize: 500 }));
+      await drain(c.readChanges(folder, undefined, { window: june, pageSize: 40 }));
+    } finally {
+      http.close();
+    }
+    expect(asked.map((p) => /odata\.maxpagesize=(\d+)/.exec(p)?.[1])).toEqual(['256', '40']);
   });
 
   it('refuses a cursor of another window, or of the unwindowed delta, as resync_needed', async () => {

@@ -15,6 +15,13 @@ const INSTANCE_SELECT =
 
 type EventPage = ChangePage<NeutralEvent>;
 
+/**
+ * The most entries asked of one calendarView/delta page, whatever page size the caller wants:
+ * the view takes no `$select`, so every entry carries its whole body, and an answer over 5 MB
+ * is refused (`src/connectors/net/http.ts`). 256 bodies of 20 KB already reach that.
+ */
+export const VIEW_PAGE_MAX = 256;
+
 /** A calendar cursor: Graph's deltaLink and the window it is bound to. */
 interface CalendarCursor {
   window: TimeWindow;
@@ -104,7 +111,7 @@ export async function* readCalendarView(
     const answer: GraphAnswer = await ctx.client.request({
       method: 'GET',
       path: url,
-      prefer: [`odata.maxpagesize=${options.pageSize}`],
+      prefer: [`odata.maxpagesize=${Math.min(options.pageSize, VIEW_PAGE_MAX)}`],
     });
     const work: PageWork = { upserts: [], deletes: [], masters: new Set(), recheck: [] };
     for (const v of arrayOrEmpty(answer.json.value)) if (isObject(v)) sortEntry(v, work, fetched);

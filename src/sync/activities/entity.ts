@@ -44,9 +44,8 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
     ) as NeutralEvent,
   // The snapshot does not carry the UID or the join link: an item is written over its current state.
   needsCurrentItem: () => true,
-  // Pages of 500: on EWS five full GetItems of 100 per SyncFolderItems page; on Graph
-  // calendarView/delta lists every occurrence of a series, which become one change here, and each
-  // page's series are fetched in one round of $batches. Fewer, fuller requests for a calendar.
+  // Pages of 500: on EWS five full GetItems of 100 per SyncFolderItems page. Graph's
+  // calendarView/delta keeps to pages of 256 entries (each carries its whole body).
   readPageSize: 500,
   toCreate: (snapshot, options) => activityCreate(snapshot, options),
   toPatch: activityPatch,
