@@ -14,12 +14,16 @@ export class ConnectorTrafficRecorder {
   readonly graph = new GraphTrafficRecorder();
   /** Requests seen, of either protocol (tests assert that something was recorded at all). */
   count = 0;
+  /** Every request made, in order, with its body (tests assert on what was or was not sent). */
+  readonly sent: Array<{ method: string; url: string; body: string }> = [];
 
   constructor(protocol: Protocol) {
     this.protocol = protocol;
   }
 
   readonly onRequest = (event: HttpTraceEvent): void => {
+    if (event.phase === 'start')
+      this.sent.push({ method: event.method, url: event.url, body: event.requestBody ?? '' });
     const path = new URL(event.url).pathname;
     if (this.protocol === 'ews' && /\/ews\/exchange\.asmx$/i.test(path)) {
       if (event.phase === 'start') this.count++;

@@ -1,5 +1,6 @@
 // The ExchangeConnector over EWS (Exchange Server 2013 and later, on-premises).
 import { ConnectorError, isConnectorError } from '../errors.ts';
+import { instanceIndex, type OccurrenceWrite, occurrenceWrites } from '../occurrence-writes.ts';
 import { problemOf } from '../problems.ts';
 import type {
   ChangePage,
@@ -25,7 +26,13 @@ import type {
 import { parseEwsError, responseMessageFailure } from './errors.ts';
 import { type FieldChange, updateChangesXml } from './mapping/common.ts';
 import { contactChanges, contactFromEws, contactToEws } from './mapping/contact.ts';
-import { eventChanges, eventFromEws, eventToEws, occurrenceDetailsFromEws } from './mapping/event.ts';
+import {
+  eventChanges,
+  eventFromEws,
+  eventToEws,
+  occurrenceChanges,
+  occurrenceDetailsFromEws,
+} from './mapping/event.ts';
 import { messageChanges, messageFromEws, messageToEws } from './mapping/message.ts';
 import { taskChanges, taskFromEws, taskToEws } from './mapping/task.ts';
 import { readSoap } from './soap.ts';
@@ -486,6 +493,32 @@ export class EwsConnector implements ExchangeConnector {
     );
     const v = versionOf(firstItem(child(singleMessage(response, 'CreateItem'), 'Items')));
     if (!v) throw new ConnectorError('invalid_response', 'CreateItem did not return the new item id.');
+    return this.withOccurrences(folder, item, v);
+  }
+
+  /** A new series' modified and deleted occurrences, written once the series exists. */
+  private async withOccurrences(
+    folder: FolderRef,
+    item: unknown,
+    created: ItemVersion,
+  ): Promise<ItemVersion> {
+    if (folder.kind !== 'calendar') return created;
+    const writes = occurrenceWrites(item as NeutralEvent, undefined, true);
+    if (writes.length === 0) return created;
+    await this.writeOccurrences(created.id, item as NeutralEvent, writes);
+    return this.seriesVersion(created.id);
+  }
+
+  /** The series' ChangeKey once its occurrences are written (they are kept on the series). */
+  private async seriesVersion(id: string): Promise<ItemVersion> {
+    const [master] = responseMessages(await this.getItemXml([id], [], 'IdOnly'));
+    const v =
+      master && !responseMessageFailure(master) ? versionOf(firstItem(child(master, 'Items'))) : undefined;
+    if (!v)
+      throw new ConnectorError(
+        'invalid_response',
+        'GetItem did not return the series after its occurrences were written.',
+      );
     return v;
   }
 
@@ -509,7 +542,7 @@ export class EwsConnector implements ExchangeConnector {
       ),
     );
     const messages = responseMessages(response);
-    return items.map((_, k): CreateResult => {
+    const results = items.map((_, k): CreateResult => {
       const m = messages[k];
       if (!m)
         return {
@@ -526,6 +559,17 @@ export class EwsConnector implements ExchangeConnector {
         };
       return { ok: true, ...v };
     });
+    // A new series' occurrences, each series after the other.
+    for (const [k, r] of results.entries()) {
+      if (!r.ok) continue;
+      try {
+        results[k] = { ok: true, ...(await this.withOccurrences(folder, items[k], r)) };
+      } catch (error) {
+        if (isConnectorError(error)) results[k] = { ok: false, error };
+        else throw error;
+      }
+    }
+    return results;
   }
 
   async updateItem<K extends FolderKind>(
@@ -554,8 +598,31 @@ export class EwsConnector implements ExchangeConnector {
         !(item as NeutralEvent).recurrence
       )
         fields.push({ uri: 'calendar:Recurrence' });
-      if (fields.length === 0) return { id, version };
     }
+    // A series' changed occurrences are written on the occurrences, after the series itself.
+    const writes =
+      folder.kind === 'calendar'
+        ? occurrenceWrites(
+            item as NeutralEvent,
+            previous as NeutralEvent | undefined,
+            fields.some((f) => f.uri === 'calendar:Recurrence' && f.xml),
+          )
+        : [];
+    if (previous && fields.length === 0 && writes.length === 0) return { id, version };
+    let written: ItemVersion = { id, version };
+    if (fields.length > 0 || !previous) written = await this.updateFields(folder, id, version, fields, attrs);
+    if (writes.length === 0) return written;
+    await this.writeOccurrences(id, item as NeutralEvent, writes);
+    return this.seriesVersion(id);
+  }
+
+  private async updateFields(
+    folder: FolderRef,
+    id: string,
+    version: string,
+    fields: FieldChange[],
+    attrs: Record<string, string>,
+  ): Promise<ItemVersion> {
     const changes = updateChangesXml(ITEM_TAGS[folder.kind], fields);
     const response = await this.transport.call(
       'UpdateItem',
@@ -577,6 +644,70 @@ export class EwsConnector implements ExchangeConnector {
     const v = versionOf(firstItem(child(singleMessage(response, 'UpdateItem'), 'Items')));
     if (!v) throw new ConnectorError('invalid_response', 'UpdateItem did not return the item id.');
     return v;
+  }
+
+  /**
+   * Modified occurrences by UpdateItem and deleted ones by DeleteItem, each addressed as the
+   * occurrence (its exception's ItemId, else OccurrenceItemId by InstanceIndex), never by the
+   * series' pattern; nothing is sent to attendees (SendToNone).
+   */
+  private async writeOccurrences(
+    masterId: string,
+    series: NeutralEvent,
+    writes: OccurrenceWrite[],
+  ): Promise<void> {
+    const ref = (w: OccurrenceWrite) => {
+      if (w.id) return el('t:ItemId', { Id: w.id });
+      const index = instanceIndex(series, w.originalStart);
+      if (index === undefined)
+        throw new ConnectorError('not_found', `The series has no occurrence at ${w.originalStart}.`);
+      return el('t:OccurrenceItemId', { RecurringMasterId: masterId, InstanceIndex: String(index) });
+    };
+    const check = (response: XNode, operation: string) => {
+      for (const m of responseMessages(response)) {
+        const failure = responseMessageFailure(m);
+        if (failure) throw parseEwsError(failure, operation);
+      }
+    };
+    const updates = writes.filter((w) => w.kind === 'update');
+    if (updates.length > 0) {
+      const response = await this.transport.call(
+        'UpdateItem',
+        el(
+          'm:UpdateItem',
+          { ConflictResolution: 'AlwaysOverwrite', SendMeetingInvitationsOrCancellations: 'SendToNone' },
+          el(
+            'm:ItemChanges',
+            null,
+            updates.map((w) =>
+              el(
+                't:ItemChange',
+                null,
+                ref(w),
+                el(
+                  't:Updates',
+                  null,
+                  updateChangesXml('t:CalendarItem', occurrenceChanges(w.change, w.fields)),
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+      check(response, 'UpdateItem');
+    }
+    const deletes = writes.filter((w) => w.kind === 'delete');
+    if (deletes.length > 0) {
+      const response = await this.transport.call(
+        'DeleteItem',
+        el(
+          'm:DeleteItem',
+          { DeleteType: 'MoveToDeletedItems', SendMeetingCancellations: 'SendToNone' },
+          el('m:ItemIds', null, deletes.map(ref)),
+        ),
+      );
+      check(response, 'DeleteItem');
+    }
   }
 
   async deleteItem(folder: FolderRef, id: string): Promise<void> {

@@ -4,6 +4,7 @@ import { ConnectorError, isConnectorError } from '../errors.ts';
 import type { HttpClient } from '../net/http.ts';
 import type { KeyedLimiter } from '../net/limiter.ts';
 import type { RetryPolicy } from '../net/retry.ts';
+import { type OccurrenceWrite, occurrenceWrites } from '../occurrence-writes.ts';
 import { problemOf } from '../problems.ts';
 import type {
   ChangePage,
@@ -28,7 +29,7 @@ import type {
 import type { TokenProvider } from './auth.ts';
 import { readCalendarView } from './calendar-view.ts';
 import { type GraphAnswer, GraphClient } from './client.ts';
-import { versionOf } from './mapping/common.ts';
+import { bodyToGraph, versionOf, zonedToGraph } from './mapping/common.ts';
 import { changedProperties, eventToGraph, occurrenceChangeFromGraph } from './mapping/event.ts';
 import { GRAPH_MAPPINGS } from './mapping/index.ts';
 import { arrayOrEmpty, isObject, type Json, nonEmptyString, objectOrEmpty } from './mapping/json.ts';
@@ -327,7 +328,24 @@ export class GraphConnector implements ExchangeConnector {
       path: collectionPath(this.base, folder),
       body,
     });
-    return this.versionOfAnswer(answer, 'created');
+    return this.withOccurrences(folder, item, this.versionOfAnswer(answer, 'created'));
+  }
+
+  /** A new series' modified and deleted occurrences, written once the series exists. */
+  private async withOccurrences(
+    folder: FolderRef,
+    item: unknown,
+    created: ItemVersion,
+  ): Promise<ItemVersion> {
+    if (folder.kind !== 'calendar') return created;
+    const writes = occurrenceWrites(item as NeutralEvent, undefined, true);
+    if (writes.length === 0) return created;
+    await this.writeOccurrences(created.id, writes);
+    const master = await this.client.request({
+      method: 'GET',
+      path: `${itemPath(this.base, folder, created.id)}?$select=id`,
+    });
+    return this.versionOfAnswer(master, 'created');
   }
 
   async createItems<K extends FolderKind>(
@@ -342,15 +360,23 @@ export class GraphConnector implements ExchangeConnector {
         return { method: 'POST', path: collectionPath(this.base, folder), body };
       }),
     );
-    return outcomes.map((o): CreateResult => {
-      if (!o.ok) return o;
-      try {
-        return { ok: true, ...this.versionOfAnswer(o.answer, 'created') };
-      } catch (error) {
-        if (isConnectorError(error)) return { ok: false, error };
-        throw error;
+    const results: CreateResult[] = [];
+    for (const [k, o] of outcomes.entries()) {
+      if (!o.ok) {
+        results.push(o);
+        continue;
       }
-    });
+      try {
+        results.push({
+          ok: true,
+          ...(await this.withOccurrences(folder, items[k], this.versionOfAnswer(o.answer, 'created'))),
+        });
+      } catch (error) {
+        if (isConnectorError(error)) results.push({ ok: false, error });
+        else throw error;
+      }
+    }
+    return results;
   }
 
   async updateItem<K extends FolderKind>(
@@ -363,17 +389,86 @@ export class GraphConnector implements ExchangeConnector {
   ): Promise<ItemVersion> {
     let body = toGraphForWrite(folder.kind, item, options);
     // Events and tasks: only what changed. (Contacts are written whole, as they always were.)
-    if (previous && (folder.kind === 'calendar' || folder.kind === 'tasks')) {
+    if (previous && (folder.kind === 'calendar' || folder.kind === 'tasks'))
       body = changedProperties(toGraphForWrite(folder.kind, previous, options), body);
-      if (Object.keys(body).length === 0) return { id, version };
+    // A series' changed occurrences are written on its instances, after the series itself.
+    const writes =
+      folder.kind === 'calendar'
+        ? occurrenceWrites(
+            item as NeutralEvent,
+            previous as NeutralEvent | undefined,
+            body.recurrence !== undefined && body.recurrence !== null,
+          )
+        : [];
+    let written: ItemVersion = { id, version };
+    if (Object.keys(body).length > 0 || !previous) {
+      const answer = await this.client.request({
+        method: 'PATCH',
+        path: itemPath(this.base, folder, id),
+        body,
+        headers: { 'if-match': version },
+      });
+      written = this.versionOfAnswer(answer, 'updated');
     }
-    const answer = await this.client.request({
-      method: 'PATCH',
-      path: itemPath(this.base, folder, id),
-      body,
-      headers: { 'if-match': version },
+    if (writes.length === 0) return written;
+    await this.writeOccurrences(id, writes);
+    // The instances are kept on the series: it has a new ETag.
+    const master = await this.client.request({
+      method: 'GET',
+      path: `${itemPath(this.base, folder, id)}?$select=id`,
     });
-    return this.versionOfAnswer(answer, 'updated');
+    return this.versionOfAnswer(master, 'updated');
+  }
+
+  /**
+   * Modified occurrences by PATCH and deleted ones by DELETE of the instance (an exception's id,
+   * else the occurrence found by its original start under /events/{id}/instances), never by the
+   * series' pattern.
+   */
+  private async writeOccurrences(masterId: string, writes: OccurrenceWrite[]): Promise<void> {
+    for (const w of writes) {
+      const instanceId = w.id ?? (await this.instanceAt(masterId, w.originalStart));
+      const path = `${this.base}/events/${encodeURIComponent(instanceId)}`;
+      if (w.kind === 'delete') {
+        try {
+          await this.client.request({ method: 'DELETE', path });
+        } catch (error) {
+          if (!isConnectorError(error, 'not_found')) throw error;
+        }
+        continue;
+      }
+      const o = w.change;
+      const body: Json = {};
+      if (w.fields.includes('subject')) body.subject = o.subject ?? '';
+      if (w.fields.includes('body')) body.body = bodyToGraph(o.body);
+      if (w.fields.includes('location')) body.location = { displayName: o.location ?? '' };
+      if (w.fields.includes('times') && o.start && o.end) {
+        body.start = zonedToGraph(o.start);
+        body.end = zonedToGraph(o.end);
+      }
+      await this.client.request({ method: 'PATCH', path, body });
+    }
+  }
+
+  /** The id of the occurrence a series puts at `originalStart` (a day either side is read). */
+  private async instanceAt(masterId: string, originalStart: string): Promise<string> {
+    const at = Date.parse(originalStart);
+    const day = 86_400_000;
+    const q = new URLSearchParams({
+      startDateTime: new Date(at - day).toISOString(),
+      endDateTime: new Date(at + day).toISOString(),
+      $select: 'id,originalStart,type',
+    });
+    const answer = await this.client.request({
+      method: 'GET',
+      path: `${this.base}/events/${encodeURIComponent(masterId)}/instances?${q}`,
+    });
+    const found = arrayOrEmpty(answer.json.value)
+      .filter(isObject)
+      .find((v) => Date.parse(String(v.originalStart ?? '')) === at);
+    const id = found ? nonEmptyString(found.id) : undefined;
+    if (!id) throw new ConnectorError('not_found', `The series has no occurrence at ${originalStart}.`);
+    return id;
   }
 
   private versionOfAnswer(answer: GraphAnswer, what: string): ItemVersion {

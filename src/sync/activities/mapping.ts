@@ -29,6 +29,13 @@ import {
   type SnapshotAttendee,
 } from './attendees.ts';
 import {
+  activityOccurrenceFields,
+  isOccurrenceField,
+  itemOccurrenceFields,
+  occurrencesOfSnapshot,
+  recurrenceWithOccurrences,
+} from './occurrences.ts';
+import {
   addDays,
   patternOfRule,
   rangeOfRule,
@@ -206,6 +213,7 @@ function meetingSnapshot(
   const times = activity.allDay
     ? { start: allDayDate(startsAt), end: allDayEnd(allDayDate(startsAt), activity.endsAt) }
     : { start: iso(Date.parse(startsAt)), end: iso(Date.parse(activity.endsAt ?? startsAt)) };
+  const recurrence = recurrenceOut(activity, startsAt, options, notExported);
   return {
     kind: 'meeting',
     subject: activity.subject,
@@ -221,7 +229,9 @@ function meetingSnapshot(
     importance: activity.priority,
     categories: activity.categories,
     onlineMeetingUrl: orNull(activity.onlineMeetingUrl),
-    recurrence: recurrenceOut(activity, startsAt, options, notExported),
+    recurrence,
+    // Each modified or deleted occurrence is a field of its own (occurrences.ts).
+    ...(recurrence ? activityOccurrenceFields(activity, times) : {}),
   };
 }
 
@@ -343,12 +353,13 @@ function attendeesIn(list: Attendee[]): SnapshotAttendee[] {
 }
 
 function eventSnapshot(event: NeutralEvent): Snapshot {
+  const times = eventTimes(event);
   return {
     kind: 'meeting',
     subject: event.subject,
     body: snapshotBody(event.body),
     allDay: event.isAllDay,
-    ...eventTimes(event),
+    ...times,
     timeZone: exchangeZone(event.start.timeZone),
     location: orNull(event.location),
     organizer: event.organizer
@@ -361,6 +372,7 @@ function eventSnapshot(event: NeutralEvent): Snapshot {
     categories: event.categories,
     onlineMeetingUrl: orNull(event.onlineMeetingUrl),
     recurrence: event.recurrence ? seriesPatternOf(event.recurrence) : null,
+    ...itemOccurrenceFields(event, times),
   };
 }
 
@@ -446,7 +458,7 @@ function eventOfSnapshot(s: Snapshot, zone: string, current?: NeutralEvent): Neu
   if (organizer)
     event.organizer = { address: organizer.address, ...(organizer.name ? { name: organizer.name } : {}) };
   if (typeof s.reminderMinutes === 'number') event.reminderMinutes = s.reminderMinutes;
-  if (recurrence) event.recurrence = recurrence;
+  if (recurrence) Object.assign(event, { recurrence }, occurrencesOfSnapshot(s, zone, current));
   // Read only: Exchange makes the join link and keeps its own; no write carries it.
   const url = current?.onlineMeetingUrl ?? (s.onlineMeetingUrl as string | null);
   if (url) event.onlineMeetingUrl = url;
@@ -534,7 +546,8 @@ function recurrenceIn(
 ): Activity['recurrence'] {
   if (!series) return null;
   const rule = ruleOfPattern(series, seriesStart(startsAt, timeZone, allDay));
-  // Exceptions and deleted occurrences are not synced yet: an import keeps the CRM's.
+  // Exceptions and deleted occurrences are fields of their own (occurrences.ts): a new rule
+  // keeps the CRM's, and the occurrence fields that changed are written over them.
   return normaliseRecurrence({
     rule,
     exceptions: current?.exceptions ?? [],
@@ -581,6 +594,12 @@ function meetingFields(
       allDay,
       current?.recurrence,
     );
+  }
+  // Occurrences written one by one over the series' exceptions and deleted occurrences.
+  if (Object.keys(s).some(isOccurrenceField)) {
+    const recurrence = 'recurrence' in out ? (out.recurrence as Activity['recurrence']) : current?.recurrence;
+    const allDay = (out.allDay as boolean | undefined) ?? base.allDay ?? false;
+    if (recurrence) out.recurrence = recurrenceWithOccurrences(recurrence, s, allDay);
   }
   return out;
 }

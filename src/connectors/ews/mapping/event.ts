@@ -1,5 +1,6 @@
 import { ianaZoneOrUtc, utcToZoned, windowsZoneOrUtc, zonedToUtc } from '@exsync/common/time';
 import { compact } from '../../graph/mapping/json.ts';
+import type { OccurrenceField } from '../../occurrence-writes.ts';
 import type {
   Attendee,
   AttendeeType,
@@ -188,4 +189,19 @@ export function eventChanges(e: NeutralEvent): FieldChange[] {
     set('calendar:EndTimeZone', el('t:EndTimeZone', { Id: windowsZoneOrUtc(e.end.timeZone) })),
   );
   return changes;
+}
+
+/** The fields of an occurrence an update writes (item:Subject, item:Body, Location, Start, End). */
+export function occurrenceChanges(o: OccurrenceChange, fields: OccurrenceField[]): FieldChange[] {
+  const out: FieldChange[] = [];
+  const set = (uri: string, xml: string): FieldChange => ({ uri, xml: xml || undefined });
+  if (fields.includes('subject')) out.push(set('item:Subject', leaf('t:Subject', o.subject ?? '')));
+  if (fields.includes('body')) out.push(set('item:Body', bodyToEws(o.body)));
+  if (fields.includes('times') && o.start && o.end)
+    out.push(
+      set('calendar:Start', leaf('t:Start', instant(o.start))),
+      set('calendar:End', leaf('t:End', instant(o.end))),
+    );
+  if (fields.includes('location')) out.push(set('calendar:Location', leaf('t:Location', o.location)));
+  return out;
 }

@@ -1,0 +1,118 @@
+// Which occurrences of a series an update writes, and how, on either protocol: each modified or
+// deleted occurrence that differs from what the server holds is written on the occurrence itself
+// (EWS UpdateItem/DeleteItem of the occurrence, Graph PATCH/DELETE of the instance), never by
+// sending the series' pattern again, which would drop the series' other exceptions.
+import { occurrences } from '@exsync/common/recurrence';
+import { utcToZoned, zonedToUtc } from '@exsync/common/time';
+import type { NeutralEvent, OccurrenceChange } from './types.ts';
+
+export type OccurrenceField = 'subject' | 'body' | 'location' | 'times';
+
+export type OccurrenceWrite =
+  | {
+      kind: 'update';
+      originalStart: string;
+      id?: string;
+      change: OccurrenceChange;
+      fields: OccurrenceField[];
+    }
+  | { kind: 'delete'; originalStart: string; id?: string };
+
+const ms = (instant: string) => Date.parse(instant);
+const utcOf = (z: { dateTime: string; timeZone: string } | undefined) =>
+  z ? zonedToUtc(z.dateTime, z.timeZone) : undefined;
+
+function differing(next: OccurrenceChange, before: OccurrenceChange | undefined): OccurrenceField[] {
+  if (!before) return ['subject', 'body', 'location', 'times'];
+  const out: OccurrenceField[] = [];
+  if ((next.subject ?? '') !== (before.subject ?? '')) out.push('subject');
+  if (JSON.stringify(next.body ?? null) !== JSON.stringify(before.body ?? null)) out.push('body');
+  if ((next.location ?? '') !== (before.location ?? '')) out.push('location');
+  if (utcOf(next.start) !== utcOf(before.start) || utcOf(next.end) !== utcOf(before.end)) out.push('times');
+  return out;
+}
+
+/**
+ * The occurrence writes that turn `previous` (what the server holds) into `item`. After a write
+ * of the pattern (`patternSent`) the server holds no exceptions at all: every one is written
+ * again. A deleted occurrence cannot come back without the pattern being sent: it is left.
+ */
+export function occurrenceWrites(
+  item: NeutralEvent,
+  previous: NeutralEvent | undefined,
+  patternSent: boolean,
+): OccurrenceWrite[] {
+  if (item.type !== 'seriesMaster' || !item.recurrence) return [];
+  const held = patternSent ? undefined : previous;
+  const heldChanges = new Map((held?.modifiedOccurrences ?? []).map((o) => [ms(o.originalStart), o]));
+  const heldDeleted = new Set((held?.deletedOccurrences ?? []).map(ms));
+  const deleted = new Set((item.deletedOccurrences ?? []).map(ms));
+  const changes = new Map((item.modifiedOccurrences ?? []).map((o) => [ms(o.originalStart), o]));
+  const idOf = (o: OccurrenceChange | undefined) => (patternSent ? undefined : o?.id);
+  const writes: OccurrenceWrite[] = [];
+  for (const d of item.deletedOccurrences ?? []) {
+    if (heldDeleted.has(ms(d))) continue;
+    const id = idOf(heldChanges.get(ms(d)));
+    writes.push({ kind: 'delete', originalStart: d, ...(id ? { id } : {}) });
+  }
+  for (const [at, change] of changes) {
+    if (deleted.has(at) || heldDeleted.has(at)) continue;
+    const before = heldChanges.get(at);
+    const fields = differing(change, before);
+    const id = idOf(change) ?? idOf(before);
+    if (fields.length > 0)
+      writes.push({
+        kind: 'update',
+        originalStart: change.originalStart,
+        change,
+        fields,
+        ...(id ? { id } : {}),
+      });
+  }
+  // An exception the item no longer has goes back to what the series gives it.
+  for (const [at, before] of heldChanges) {
+    if (changes.has(at) || deleted.has(at)) continue;
+    const length = ms(utcOf(item.end)!) - ms(utcOf(item.start)!);
+    const start = new Date(at).toISOString().replace('.000Z', 'Z');
+    const zone = item.start.timeZone;
+    const change: OccurrenceChange = {
+      originalStart: before.originalStart,
+      subject: item.subject,
+      start: { dateTime: utcToZoned(start, zone), timeZone: zone },
+      end: { dateTime: utcToZoned(new Date(at + length).toISOString(), zone), timeZone: zone },
+      ...(item.location ? { location: item.location } : {}),
+      ...(item.body ? { body: item.body } : {}),
+    };
+    writes.push({
+      kind: 'update',
+      originalStart: before.originalStart,
+      change,
+      fields: differing(change, before),
+      ...(before.id ? { id: before.id } : {}),
+    });
+  }
+  return writes;
+}
+
+/**
+ * EWS's InstanceIndex of an occurrence: its 1-based place in the series, deleted occurrences
+ * counted, as the series stands after the write (`item`).
+ */
+export function instanceIndex(item: NeutralEvent, originalStart: string): number | undefined {
+  if (!item.recurrence) return undefined;
+  const at = ms(originalStart);
+  const found = occurrences(
+    {
+      start: utcOf(item.start)!,
+      end: utcOf(item.end)!,
+      startTimeZone: item.start.timeZone,
+      recurrence: item.recurrence,
+      modifiedOccurrences: [],
+      deletedOccurrences: [],
+    },
+    at + 1,
+    undefined,
+    at - 1,
+  ).find((o) => o.originalStart === at);
+  return found?.index;
+}

@@ -1,0 +1,284 @@
+// Modified and deleted occurrences of a series end to end, over EWS and Graph against the sandbox:
+// each occurrence is its own unit under the series (docs/mapping.md "Occurrences"). A series with
+// a moved and a cancelled occurrence is imported exactly and one made in the CRM is exported
+// exactly; an occurrence edited in Exchange and another edited in the CRM in the same interval
+// both survive; writing one occurrence never sends the pattern (the sandbox, as Exchange, drops
+// a series' exceptions when its pattern is written: the earlier exception surviving shows it was
+// not); and nothing mails anyone.
+import { randomBytes } from 'node:crypto';
+import type { EventData, Item } from '@exsync/sandbox/model';
+import { describe, expect, it } from 'vitest';
+import type { Protocol } from '../src/connectors/types.ts';
+import type { Activity } from '../src/crm/activities.ts';
+import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { SyncEngine } from '../src/sync/engine.ts';
+import { tagRecords } from '../src/sync/store/tags.ts';
+import type { EntitySyncSettings } from '../src/sync/types.ts';
+import { freshMailbox } from './support/sandbox-source.ts';
+import { useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
+
+const world = useSandboxAndCrm();
+
+const twoWay: EntitySyncSettings = {
+  direction: 'two_way',
+  conflictPolicy: 'exchange_wins',
+  fieldMerge: true,
+  importFolders: 'all',
+  massDelete: { share: 0.5, minimum: 5 },
+  autoSync: false,
+  intervalMinutes: 15,
+  options: DEFAULT_MEETING_OPTIONS,
+};
+
+const ZONE = 'W. Europe Standard Time';
+const exceptionId = () => `AAMkA${randomBytes(24).toString('base64url')}`;
+
+/** A weekly series on Mondays 09:00 Berlin from 2027-03-01, eight times, as Outlook keeps it. */
+function standUp(subject: string, organizer: string): EventData {
+  return {
+    subject,
+    organizer: { address: organizer, name: 'Organizer' },
+    start: '2027-03-01T08:00:00.000Z',
+    end: '2027-03-01T08:30:00.000Z',
+    startTimeZone: ZONE,
+    endTimeZone: ZONE,
+    isAllDay: false,
+    location: 'Room 1',
+    attendees: [],
+    isReminderOn: false,
+    reminderMinutesBeforeStart: 0,
+    showAs: 'busy',
+    importance: 'normal',
+    sensitivity: 'normal',
+    categories: [],
+    iCalUId: randomBytes(16).toString('hex').toUpperCase(),
+    isCancelled: false,
+    isOrganizer: true,
+    responseRequested: true,
+    recurrence: {
+      pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' },
+      range: { type: 'numbered', startDate: '2027-03-01', numberOfOccurrences: 8, recurrenceTimeZone: ZONE },
+    },
+    // The second Monday moved to Tuesday 14:00, the third cancelled.
+    modifiedOccurrences: [
+      {
+        id: exceptionId(),
+        changeKey: 'CQAAAA1',
+        originalStart: '2027-03-08T08:00:00.000Z',
+        start: '2027-03-09T13:00:00.000Z',
+        end: '2027-03-09T13:30:00.000Z',
+        subject: 'Stand-up (moved)',
+      },
+    ],
+    deletedOccurrences: ['2027-03-15T08:00:00.000Z'],
+  };
+}
+
+const noChange = { created: 0, updated: 0, deleted: 0, unlinked: 0 };
+
+describe.each(['ews', 'graph'] as Protocol[])('occurrences of a series over %s', (protocol) => {
+  const exchange = useProtocolSource(world, protocol);
+
+  async function setUp() {
+    const engine = new SyncEngine({ crm: world.fx.crm, source: exchange.source, entities: [meetingsEntity] });
+    const mailbox = await freshMailbox(
+      world.sandbox,
+      world.fx.crm,
+      exchange.source,
+      { meetings: twoWay },
+      'occ',
+    );
+    const store = world.sandbox.store;
+    const sandboxMailbox = store.mailbox(mailbox.address)!;
+    const calendar = store.distinguishedFolder(sandboxMailbox.id, 'calendar')!;
+    const sync = async () => {
+      const run = await engine.syncMailbox(mailbox.mailboxId, 'meetings');
+      expect(run.status, JSON.stringify(run.tally?.errors)).toBe('succeeded');
+      return run.tally!.counts;
+    };
+    const series = (subject: string) =>
+      store.findItem(sandboxMailbox.id, (i) => i.kind === 'event' && i.data.subject === subject) as
+        | Item<'event'>
+        | undefined;
+    const activityNamed = async (subject: string) => {
+      const list = await world.fx.crm.activities.list(mailbox.userPrincipal, { cursor: null, limit: 50 });
+      return list.items.find((a) => a.subject === subject) as Activity;
+    };
+    const messages = async () => (await world.sandbox.admin.meetingMessages(mailbox.address)).counts.total;
+    return { engine, mailbox, store, sandboxMailbox, calendar, sync, series, activityNamed, messages };
+  }
+
+  /** The sandbox series' exceptions and deletions in the CRM's terms, for comparing. */
+  const held = (item: Item<'event'>) => ({
+    modified: item.data.modifiedOccurrences
+      .map((o) => ({
+        originalStart: new Date(o.originalStart).toISOString(),
+        start: o.start && new Date(o.start).toISOString(),
+        end: o.end && new Date(o.end).toISOString(),
+        subject: o.subject,
+      }))
+      .sort((a, b) => a.originalStart.localeCompare(b.originalStart)),
+    deleted: item.data.deletedOccurrences.map((d) => new Date(d).toISOString()).sort(),
+  });
+
+  it('imports a moved and a cancelled occurrence exactly; an edit on each side in one interval both survive, and the pattern is not sent', async () => {
+    const w = await setUp();
+    const created = w.store.createItem(
+      w.sandboxMailbox.id,
+      w.calendar.id,
+      'event',
+      standUp('Stand-up', w.mailbox.address),
+      'user',
+    );
+    expect((await w.sync()).import.created).toBe(1);
+    const imported = await w.activityNamed('Stand-up');
+    expect(imported.recurrence?.rule).toMatchObject({ freq: 'WEEKLY', interval: 1, byDay: ['MO'], count: 8 });
+    expect(imported.recurrence).toMatchObject({
+      exceptions: [
+        {
+          originalStart: '2027-03-08T08:00:00.000Z',
+          startsAt: '2027-03-09T13:00:00.000Z',
+          endsAt: '2027-03-09T13:30:00.000Z',
+          subject: 'Stand-up (moved)',
+        },
+      ],
+      deletedOccurrences: ['2027-03-15T08:00:00.000Z'],
+    });
+    expect(await w.sync()).toEqual({ import: noChange, export: noChange });
+
+    // In Exchange the fourth Monday gets a subject of its own; in the CRM the sixth (after the
+    // change to summer time, 07:00 UTC) gets another.
+    const current = w.store.item(w.sandboxMailbox.id, created.id) as Item<'event'>;
+    w.store.updateItem<'event'>(
+      w.sandboxMailbox.id,
+      created.id,
+      {
+        modifiedOccurrences: [
+          ...current.data.modifiedOccurrences,
+          {
+            id: exceptionId(),
+            changeKey: 'CQAAAA2',
+            originalStart: '2027-03-22T08:00:00.000Z',
+            subject: 'Changed in Exchange',
+          },
+        ],
+      },
+      'user',
+    );
+    await world.fx.crm.activities.update(w.mailbox.userPrincipal, imported.id, {
+      recurrence: {
+        ...imported.recurrence!,
+        exceptions: [
+          ...imported.recurrence!.exceptions!,
+          { originalStart: '2027-04-05T07:00:00.000Z', subject: 'Changed in CRM' },
+        ],
+      },
+    });
+    const sentBefore = exchange.traffic.sent.length;
+    const merged = await w.sync();
+    // The occurrence went on its own: no request of the run carried a recurrence pattern.
+    const writes = exchange.traffic.sent
+      .slice(sentBefore)
+      .filter((r) =>
+        protocol === 'ews' ? /<m:(UpdateItem|CreateItem|DeleteItem)\b/.test(r.body) : r.method !== 'GET',
+      );
+    expect(writes.length).toBeGreaterThan(0);
+    for (const r of writes) expect(r.body).not.toMatch(/calendar:Recurrence|<t:Recurrence>|"recurrence"/);
+    expect(merged.import.updated).toBe(1);
+    expect(merged.export.updated).toBe(1);
+
+    const crm = await w.activityNamed('Stand-up');
+    expect(crm.recurrence?.exceptions).toEqual([
+      {
+        originalStart: '2027-03-08T08:00:00.000Z',
+        startsAt: '2027-03-09T13:00:00.000Z',
+        endsAt: '2027-03-09T13:30:00.000Z',
+        subject: 'Stand-up (moved)',
+      },
+      {
+        originalStart: '2027-03-22T08:00:00.000Z',
+        startsAt: '2027-03-22T08:00:00.000Z',
+        endsAt: '2027-03-22T08:30:00.000Z',
+        subject: 'Changed in Exchange',
+      },
+      { originalStart: '2027-04-05T07:00:00.000Z', subject: 'Changed in CRM' },
+    ]);
+    expect(crm.recurrence?.deletedOccurrences).toEqual(['2027-03-15T08:00:00.000Z']);
+    // Exchange kept its own exception, the moved one and the cancellation: no pattern was written.
+    const after = held(w.store.item(w.sandboxMailbox.id, created.id) as Item<'event'>);
+    expect(after.deleted).toEqual(['2027-03-15T08:00:00.000Z']);
+    expect(after.modified.map((o) => [o.originalStart, o.subject])).toEqual([
+      ['2027-03-08T08:00:00.000Z', 'Stand-up (moved)'],
+      ['2027-03-22T08:00:00.000Z', 'Changed in Exchange'],
+      ['2027-04-05T07:00:00.000Z', 'Changed in CRM'],
+    ]);
+    expect(after.modified[0]).toMatchObject({
+      start: '2027-03-09T13:00:00.000Z',
+      end: '2027-03-09T13:30:00.000Z',
+    });
+    expect(await w.sync()).toEqual({ import: noChange, export: noChange });
+    expect(await w.messages()).toBe(0);
+  });
+
+  it('exports a series made in the CRM with a moved and a cancelled occurrence exactly, and reads it back as no change', async () => {
+    const w = await setUp();
+    const activity = await world.fx.crm.activities.create(w.mailbox.userPrincipal, {
+      kind: 'meeting',
+      showInCalendar: true,
+      subject: 'Planning',
+      startsAt: '2027-03-02T09:00:00.000Z',
+      endsAt: '2027-03-02T10:00:00.000Z',
+      timeZone: 'Europe/Berlin',
+      location: 'Room 2',
+      recurrence: {
+        rule: { freq: 'WEEKLY', byDay: ['TU'], count: 6 },
+        exceptions: [
+          {
+            originalStart: '2027-03-09T09:00:00.000Z',
+            startsAt: '2027-03-10T12:00:00.000Z',
+            endsAt: '2027-03-10T13:00:00.000Z',
+            subject: 'Planning (moved)',
+          },
+        ],
+        deletedOccurrences: ['2027-03-16T09:00:00.000Z'],
+      },
+    } as never);
+    await tagRecords(
+      world.fx.crm.store.db,
+      { mailboxId: w.mailbox.mailboxId, entity: 'meetings' },
+      [activity.id],
+      new Date(),
+    );
+    expect((await w.sync()).export.created).toBe(1);
+    const item = w.series('Planning')!;
+    expect(item.data.recurrence?.pattern).toMatchObject({ type: 'weekly', daysOfWeek: ['tuesday'] });
+    expect(held(item)).toEqual({
+      modified: [
+        {
+          originalStart: '2027-03-09T09:00:00.000Z',
+          start: '2027-03-10T12:00:00.000Z',
+          end: '2027-03-10T13:00:00.000Z',
+          subject: 'Planning (moved)',
+        },
+      ],
+      deleted: ['2027-03-16T09:00:00.000Z'],
+    });
+    expect(await w.sync()).toEqual({ import: noChange, export: noChange });
+    expect((await w.activityNamed('Planning')).recurrence).toEqual(activity.recurrence);
+
+    // Cancelling one more occurrence in the CRM deletes that occurrence alone.
+    await world.fx.crm.activities.update(w.mailbox.userPrincipal, activity.id, {
+      recurrence: {
+        ...activity.recurrence!,
+        deletedOccurrences: [...activity.recurrence!.deletedOccurrences!, '2027-03-23T09:00:00.000Z'],
+      },
+    });
+    expect((await w.sync()).export.updated).toBe(1);
+    expect(held(w.series('Planning')!)).toEqual({
+      modified: held(item).modified,
+      deleted: ['2027-03-16T09:00:00.000Z', '2027-03-23T09:00:00.000Z'],
+    });
+    expect(await w.sync()).toEqual({ import: noChange, export: noChange });
+    expect(await w.messages()).toBe(0);
+  });
+});
