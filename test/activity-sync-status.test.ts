@@ -141,6 +141,14 @@ describe('the sync status of a meeting organized by ada with grace invited', () 
       [ada.address, 'organizer', false, null],
       [grace.address, 'attendee', true, null],
     ]);
+    // The dashboard counts the meeting in each mailbox's meetings.
+    const counts = await w.call(w.h.alice, { method: 'GET', url: '/api/v1/sync/entities' });
+    expect(counts.statusCode, counts.body).toBe(200);
+    expect(counts.json().items.find((i: { entity: string }) => i.entity === 'meetings')).toMatchObject({
+      mailboxId: grace.id,
+      linked: 1,
+      latestRun: { status: 'succeeded' },
+    });
   });
 
   it('answers 404 to a user who may not see the activity, and for an unknown one', async () => {

@@ -1,5 +1,5 @@
 // The dashboard's views across mailboxes through the REST API against the sandbox (SPEC E2, E5,
-// E7): activity per bucket, conflicts with both versions and the policy, runs held by the
+// E7): activity per bucket, counts per mailbox and entity, conflicts with both versions and the policy, runs held by the
 // mass-delete guard with where the deletes would happen — each only over the mailboxes the
 // caller may see (a user their own, administrators all).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,37 @@ describe('the sync dashboard across mailboxes', () => {
 
     const activity = await get(w.h.alice, '/api/v1/sync/activity');
     expect(activity.body.points.at(-1)).toMatchObject({ runs: 2, conflicts: 1 });
+  });
+
+  it('counts per mailbox and entity: linked items, the latest run and open conflicts', async () => {
+    const mine = await get(w.h.alice, '/api/v1/sync/entities');
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    expect(mine.body.items.map((i: { entity: string }) => i.entity)).toEqual([
+      'contacts',
+      'meetings',
+      'tasks',
+    ]);
+    const [contacts, meetings, tasks] = mine.body.items;
+    expect(contacts).toMatchObject({
+      mailboxId: alices.id,
+      address: alices.address,
+      linked: 8,
+      openConflicts: 1,
+      latestRun: { status: 'succeeded', conflicts: 1 },
+    });
+    for (const none of [meetings, tasks])
+      expect(none).toMatchObject({ mailboxId: alices.id, linked: 0, openConflicts: 0, latestRun: null });
+    const all = await get(w.h.admin, '/api/v1/sync/entities');
+    expect(all.body.items).toHaveLength(6);
+    const bobsOwn = await get(w.h.bob, '/api/v1/sync/entities');
+    expect(
+      bobsOwn.body.items.map((i: { mailboxId: string; linked: number }) => [i.mailboxId, i.linked]),
+    ).toEqual([
+      [bobs.id, 1],
+      [bobs.id, 0],
+      [bobs.id, 0],
+    ]);
+    expect((await get(w.h.bob, `/api/v1/sync/entities?mailboxId=${alices.id}`)).status).toBe(404);
   });
 
   it('settles a conflict: the other value becomes the user’s journaled edit, or it is acknowledged', async () => {

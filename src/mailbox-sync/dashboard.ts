@@ -1,5 +1,5 @@
 // The sync dashboard's views over all the mailboxes a user may see (SPEC E5, E7): activity per
-// hour or day for the chart, conflicts and held runs across mailboxes. A user sees their own
+// hour or day for the chart, counts per mailbox and entity, conflicts and held runs across mailboxes. A user sees their own
 // mailboxes, administrators everyone's — the same rule as GET /api/v1/mailboxes, so the
 // dashboard never asks once per mailbox for what one query answers.
 import type { Crm } from '../crm/index.ts';
@@ -13,9 +13,10 @@ import {
   findConflict,
   type LoggedConflict,
   markConflictResolved,
+  openConflictCounts,
 } from '../sync/store/conflicts.ts';
-import { pendingDeletes } from '../sync/store/links.ts';
-import { runsStartedBetween } from '../sync/store/runs.ts';
+import { linkedCountsIn, pendingDeletes } from '../sync/store/links.ts';
+import { latestRunPerEntity, type RunRecord, runsStartedBetween } from '../sync/store/runs.ts';
 import { heldRunsIn } from '../sync/store/states.ts';
 import type { MailboxSync } from './runtime.ts';
 import { assertEntity } from './runtime.ts';
@@ -103,6 +104,20 @@ export interface DashboardHold {
   deletes: { crm: number; exchange: number };
 }
 
+/** What the dashboard counts per entity: contacts, and meetings and tasks (activities). */
+export const DASHBOARD_ENTITIES = ['contacts', 'meetings', 'tasks'] as const;
+export type DashboardEntity = (typeof DASHBOARD_ENTITIES)[number];
+
+/** One mailbox's figures for one entity: linked items, its latest run, open conflicts. */
+export interface EntityCounts {
+  mailboxId: string;
+  address: string;
+  entity: DashboardEntity;
+  linked: number;
+  openConflicts: number;
+  latestRun: Pick<RunRecord, 'id' | 'status' | 'startedAt' | 'counts' | 'conflicts'> | null;
+}
+
 const zero = (): DirectionTotals => ({ created: 0, updated: 0, deleted: 0, unlinked: 0 });
 
 function invalid(path: string, message: string): MailboxError {
@@ -179,6 +194,44 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
         mailboxes: mailboxes.size,
         points,
       };
+    },
+
+    /**
+     * Per visible mailbox and entity (contacts, meetings, tasks): how many items are linked, the
+     * latest run and how many conflicts are open. Entities nothing happened for count zero.
+     */
+    async entities(principal: Principal, query: { mailboxId?: string } = {}): Promise<EntityCounts[]> {
+      const mailboxes = await mailboxesOf(principal, query.mailboxId);
+      const ids = [...mailboxes.keys()];
+      const key = (mailboxId: string, entity: string) => `${mailboxId}\u0000${entity}`;
+      const linked = new Map(
+        (await linkedCountsIn(db, ids)).map((c) => [key(c.mailboxId, c.entity), c.linked]),
+      );
+      const open = new Map(
+        (await openConflictCounts(db, ids)).map((c) => [key(c.mailboxId, c.entity), c.open]),
+      );
+      const runs = new Map((await latestRunPerEntity(db, ids)).map((r) => [key(r.mailboxId, r.entity), r]));
+      return ids.flatMap((mailboxId) =>
+        DASHBOARD_ENTITIES.map((entity) => {
+          const run = runs.get(key(mailboxId, entity));
+          return {
+            mailboxId,
+            address: mailboxes.get(mailboxId) ?? '',
+            entity,
+            linked: linked.get(key(mailboxId, entity)) ?? 0,
+            openConflicts: open.get(key(mailboxId, entity)) ?? 0,
+            latestRun: run
+              ? {
+                  id: run.id,
+                  status: run.status,
+                  startedAt: run.startedAt,
+                  counts: run.counts,
+                  conflicts: run.conflicts,
+                }
+              : null,
+          };
+        }),
+      );
     },
 
     /** Logged conflicts of every visible mailbox, newest first. */

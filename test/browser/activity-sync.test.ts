@@ -1,7 +1,8 @@
 // An activity's sync status on its page, in a browser: ada organizes a meeting with grace invited
 // in the sandbox, the engine's meetings entity syncs the mailboxes (grace's first), and the page
 // says whose copy each mailbox holds, that the attendee's copy is read-only and, while only it is
-// linked, that an edit made in the CRM was not written to Exchange and what to do.
+// linked, that an edit made in the CRM was not written to Exchange and what to do; and the
+// dashboard counts the meetings of each mailbox beside its contacts and tasks.
 import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +106,32 @@ describe('the sync status on an activity page', { timeout: 120_000 }, () => {
       .toEqual(['Organizer copy in ada@example.test', 'Attendee copy in grace@example.test (read-only)']);
     expect(await card(page).getByRole('alert').count()).toBe(0);
     await screenshot(page, 'activity-sync-status');
+  });
+
+  it('counts the meetings of each mailbox on the dashboard beside its contacts and tasks', async () => {
+    const page = await world.newPage();
+    await world.signIn(page, world.admin);
+    const counts = await callOk(page, 'GET', '/api/v1/sync/entities');
+    const graceMeetings = counts.items.find(
+      (i: { address: string; entity: string }) =>
+        i.address === 'grace@example.test' && i.entity === 'meetings',
+    );
+    expect(graceMeetings.linked).toBeGreaterThan(0);
+    await page.goto('/');
+    const table = page.getByRole('table', {
+      name: 'Linked items, latest run and open conflicts per mailbox and kind of item',
+    });
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(6);
+    const graceRow = rows.filter({ hasText: 'grace@example.test' }).filter({ hasText: 'Meetings' });
+    await expect
+      .poll(() => graceRow.locator('td.num').first().textContent())
+      .toBe(String(graceMeetings.linked));
+    await graceRow.getByText('succeeded').waitFor();
+    const adaTasks = rows.filter({ hasText: 'ada@example.test' }).filter({ hasText: 'Tasks' });
+    await adaTasks.getByText('Never run').waitFor();
+    await screenshot(page, 'dashboard-entities');
   });
 
   it('says so when no synced mailbox holds the activity', async () => {

@@ -17,6 +17,7 @@ import type {
   conflictSchema,
   dashboardConflictSchema,
   dashboardHoldSchema,
+  entityCountsSchema,
   holdSchema,
   runSchema,
   statusSchema,
@@ -62,3 +63,4 @@ export type ContactImportSummary = z.output<typeof importSummarySchema>;
 export type SyncActivity = z.output<typeof activitySchema>;
 export type SyncDashboardConflict = z.output<typeof dashboardConflictSchema>;
 export type SyncDashboardHold = z.output<typeof dashboardHoldSchema>;
+export type SyncEntityCounts = z.output<typeof entityCountsSchema>;

@@ -2,7 +2,7 @@
 // "sync now" (queued, or run in the foreground with ?wait=true), run history, conflicts with both
 // versions, a contact's and an activity's sync status per mailbox, "sync with this mailbox" tags and the decisions
 // on runs held by the mass-delete guard; and the dashboard's views across all visible mailboxes
-// (activity per hour or day, conflicts, holds).
+// (activity per hour or day, counts per entity, conflicts, holds).
 import { z } from 'zod';
 import {
   isSyncError,
@@ -192,6 +192,28 @@ export const activitySchema = z
     ),
   })
   .meta({ id: 'SyncActivity' });
+export const entityCountsSchema = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        ...mailboxRef,
+        entity: z.enum(['contacts', 'meetings', 'tasks']),
+        linked: z.number().meta({ description: 'Items of the mailbox linked to CRM records.' }),
+        openConflicts: z.number().meta({ description: 'Logged conflicts no one has settled yet.' }),
+        latestRun: z
+          .strictObject({
+            id: z.string(),
+            status: runSchema.shape.status,
+            startedAt: z.string(),
+            counts: runSchema.shape.counts,
+            conflicts: z.number(),
+          })
+          .nullable()
+          .meta({ description: 'The latest run of the entity in the mailbox; null when it never ran.' }),
+      }),
+    ),
+  })
+  .meta({ id: 'SyncEntityCounts' });
 const instantQuery = z.iso.datetime({ offset: true });
 const activityQuery = z.strictObject({
   from: instantQuery.optional().meta({ description: 'Start (inclusive); default 14 days before "to".' }),
@@ -434,6 +456,26 @@ export function syncRoutes(access: SyncAccess): Operation[] {
       response: { status: 200, description: 'One point per bucket, oldest first.', schema: activitySchema },
       errors: [404, 422],
       handler: ({ principal, query }) => answer(() => access.dashboard.activity(principal!, query)),
+    }),
+    operation({
+      method: 'GET',
+      path: '/api/v1/sync/entities',
+      operationId: 'getSyncEntityCounts',
+      tag: TAG,
+      summary:
+        'Per mailbox you can see (administrators: all) and entity (contacts, meetings, tasks): linked items, the latest run, open conflicts.',
+      auth: 'user',
+      query: z.strictObject({
+        mailboxId: z.string().min(1).max(64).optional().meta({ description: 'Only this mailbox.' }),
+      }),
+      response: {
+        status: 200,
+        description: 'Mailboxes by address, each with contacts, meetings and tasks in this order.',
+        schema: entityCountsSchema,
+      },
+      errors: [404, 422],
+      handler: ({ principal, query }) =>
+        answer(async () => ({ items: await access.dashboard.entities(principal!, query) })),
     }),
     operation({
       method: 'GET',

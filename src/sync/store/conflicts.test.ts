@@ -8,6 +8,7 @@ import {
   findConflict,
   latestConflicts,
   markConflictResolved,
+  openConflictCounts,
   recordConflict,
 } from './conflicts.ts';
 import type { SyncScope } from './scope.ts';
@@ -79,5 +80,25 @@ describe('logged conflicts', () => {
     ).toHaveLength(2);
     expect(await conflictsIn(store.db, [], 'contacts', { limit: 10, open: false })).toEqual([]);
     expect(await findConflict(store.db, 'no-such-conflict')).toBeUndefined();
+  });
+});
+
+describe('open conflicts per entity', () => {
+  it('are counted per mailbox and entity, leaving out the settled ones', async () => {
+    const a = scope();
+    const meetings = { mailboxId: a.mailboxId, entity: 'meetings' };
+    const other = scope();
+    await recordConflict(store.db, a, 'run-1', { recordId: 'r1', itemId: 'i1' }, conflict('1'), at(1));
+    await recordConflict(store.db, a, 'run-1', { recordId: 'r2', itemId: 'i2' }, conflict('2'), at(2));
+    await recordConflict(store.db, meetings, 'run-2', { recordId: 'r3', itemId: 'i3' }, conflict('3'), at(3));
+    await recordConflict(store.db, other, 'run-3', { recordId: 'r4', itemId: 'i4' }, conflict('4'), at(4));
+    const [settled] = await latestConflicts(store.db, a, 1);
+    await markConflictResolved(store.db, settled.id, 'acknowledged', null, at(5));
+    const counts = await openConflictCounts(store.db, [a.mailboxId]);
+    expect(counts.map((c) => [c.entity, c.open]).sort()).toEqual([
+      ['contacts', 1],
+      ['meetings', 1],
+    ]);
+    expect(await openConflictCounts(store.db, [])).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Owner of `sync_conflicts`: the log of items changed on both sides since the last sync, with
 // both versions and how the run resolved them, and what a user later did about each.
 import { newId } from '../../crm/ids.ts';
+import { chunk } from '../../crm/rows.ts';
 import type { SyncConflictsTable } from '../../db/schema.ts';
 import type { ConflictRecord } from '../planner.ts';
 import type { Snapshot } from '../types.ts';
@@ -115,6 +116,27 @@ export async function conflictsIn(
     .limit(query.limit)
     .execute();
   return rows.map(fromRow);
+}
+
+/** How many conflicts nobody handled yet each of these mailboxes has, per entity. */
+export async function openConflictCounts(
+  db: Db,
+  mailboxIds: string[],
+): Promise<Array<{ mailboxId: string; entity: string; open: number }>> {
+  if (mailboxIds.length === 0) return [];
+  const out: Array<{ mailboxId: string; entity: string; open: number }> = [];
+  for (const part of chunk(mailboxIds, 500)) {
+    const rows = await db
+      .selectFrom('sync_conflicts')
+      .select(['mailbox_id', 'entity'])
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('mailbox_id', 'in', part)
+      .where('user_resolution', 'is', null)
+      .groupBy(['mailbox_id', 'entity'])
+      .execute();
+    for (const r of rows) out.push({ mailboxId: r.mailbox_id, entity: r.entity, open: Number(r.n) });
+  }
+  return out;
 }
 
 export async function findConflict(db: Db, id: string): Promise<LoggedConflict | undefined> {

@@ -10,6 +10,7 @@ import {
   deleteLinks,
   insertLinks,
   linkExported,
+  linkedCountsIn,
   linkImported,
   linksByItem,
   linksByRecord,
@@ -293,5 +294,29 @@ describe('shared keys (the copies of a meeting in several mailboxes)', () => {
     const link = (await linksByItem(store.db, s, ['i43'])).get('i43')!;
     expect(link.shared).toBeNull();
     expect(toLinkState(link)).not.toHaveProperty('shared');
+  });
+});
+
+describe('linked counts', () => {
+  it('count the linked items per mailbox and entity, not the intents', async () => {
+    const a = scope();
+    const meetings = { mailboxId: a.mailboxId, entity: 'counted-meetings' };
+    const other = scope();
+    await insertLinks(
+      store.db,
+      a,
+      [linked(50), linked(51), { ...linked(52), itemId: null, state: 'export_pending' }],
+      at(1),
+    );
+    await insertLinks(store.db, meetings, [linked(53)], at(1));
+    await insertLinks(store.db, other, [linked(54)], at(1));
+    const counts = await linkedCountsIn(store.db, [a.mailboxId]);
+    expect(counts.map((c) => [c.mailboxId, c.entity, c.linked]).sort()).toEqual(
+      [
+        [a.mailboxId, 'contacts', 2],
+        [a.mailboxId, 'counted-meetings', 1],
+      ].sort(),
+    );
+    expect(await linkedCountsIn(store.db, [])).toEqual([]);
   });
 });

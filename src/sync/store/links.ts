@@ -127,6 +127,27 @@ export async function countLinked(db: Db, scope: SyncScope): Promise<number> {
   return Number(row.n);
 }
 
+/** How many items are linked in each of these mailboxes, per entity (the dashboard's counts). */
+export async function linkedCountsIn(
+  db: Db,
+  mailboxIds: string[],
+): Promise<Array<{ mailboxId: string; entity: string; linked: number }>> {
+  if (mailboxIds.length === 0) return [];
+  const out: Array<{ mailboxId: string; entity: string; linked: number }> = [];
+  for (const part of chunk(mailboxIds, 500)) {
+    const rows = await db
+      .selectFrom('sync_links')
+      .select(['mailbox_id', 'entity'])
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('mailbox_id', 'in', part)
+      .where('state', '=', 'linked')
+      .groupBy(['mailbox_id', 'entity'])
+      .execute();
+    for (const r of rows) out.push({ mailboxId: r.mailbox_id, entity: r.entity, linked: Number(r.n) });
+  }
+  return out;
+}
+
 /** Folders that linked items are in, other than these. */
 export async function linkedFoldersOutside(db: Db, scope: SyncScope, folderIds: string[]): Promise<string[]> {
   let q = db

@@ -2,7 +2,15 @@
 // EXSYNC_TEST_DB=postgres, on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStore, type TestStore } from '../../../test/support/db.ts';
-import { emptyCounts, finishRun, latestRuns, runsStartedBetween, saveRunProgress, startRun } from './runs.ts';
+import {
+  emptyCounts,
+  finishRun,
+  latestRunPerEntity,
+  latestRuns,
+  runsStartedBetween,
+  saveRunProgress,
+  startRun,
+} from './runs.ts';
 import type { SyncScope } from './scope.ts';
 
 const T0 = new Date('2026-12-01T10:00:00.000Z');
@@ -101,5 +109,27 @@ describe('run records', () => {
     const found = await runsStartedBetween(store.db, [a.mailboxId, b.mailboxId], 'contacts', at(10), at(30));
     expect(found.map((r) => r.startedAt).sort()).toEqual([at(10).toISOString(), at(20).toISOString()]);
     expect(await runsStartedBetween(store.db, [], 'contacts', at(0), at(100))).toEqual([]);
+  });
+});
+
+describe('the latest run per entity', () => {
+  it('is found for each mailbox and entity asked about, in one read', async () => {
+    const a = scope();
+    const b = scope();
+    const meetings = { mailboxId: a.mailboxId, entity: 'meetings' };
+    const old = await startRun(store.db, a, 'manual', T0);
+    await finishRun(store.db, old, { ...succeeded, startedAt: T0 }, at(10));
+    const newer = await startRun(store.db, a, 'schedule', at(1_000));
+    const meeting = await startRun(store.db, meetings, 'manual', at(500));
+    const other = await startRun(store.db, b, 'manual', at(2_000));
+    const found = await latestRunPerEntity(store.db, [a.mailboxId]);
+    expect(found.map((r) => [r.mailboxId, r.entity, r.id]).sort()).toEqual(
+      [
+        [a.mailboxId, 'contacts', newer],
+        [a.mailboxId, 'meetings', meeting],
+      ].sort(),
+    );
+    expect((await latestRunPerEntity(store.db, [b.mailboxId])).map((r) => r.id)).toEqual([other]);
+    expect(await latestRunPerEntity(store.db, [])).toEqual([]);
   });
 });

@@ -2,6 +2,8 @@
 // is started, its counts saved as it goes, and finished; a run still marked running when the
 // next one starts was killed, and is marked abandoned then.
 import { newId } from '../../crm/ids.ts';
+import { chunk } from '../../crm/rows.ts';
+import type { SyncRunsTable } from '../../db/schema.ts';
 import type { RunCounts, RunError, RunStatus, SkippedEntry } from '../types.ts';
 import type { Db, SyncScope } from './scope.ts';
 
@@ -131,7 +133,38 @@ export async function latestRuns(db: Db, scope: SyncScope, limit = 50): Promise<
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
+  return rows.map(fromRow);
+}
+
+/** The latest run of each entity in each of these mailboxes (one query for all of them). */
+export async function latestRunPerEntity(db: Db, mailboxIds: string[]): Promise<RunRecord[]> {
+  if (mailboxIds.length === 0) return [];
+  const out = new Map<string, RunRecord>();
+  for (const part of chunk(mailboxIds, 500)) {
+    const rows = await db
+      .selectFrom('sync_runs as r')
+      .selectAll('r')
+      .where('r.mailbox_id', 'in', part)
+      .where('r.started_at', '=', (eb) =>
+        eb
+          .selectFrom('sync_runs as s')
+          .select((s) => s.fn.max('s.started_at').as('latest'))
+          .whereRef('s.mailbox_id', '=', 'r.mailbox_id')
+          .whereRef('s.entity', '=', 'r.entity'),
+      )
+      .orderBy('r.id', 'desc')
+      .execute();
+    // Two runs started at the same instant: the one with the larger id, as latestRuns orders them.
+    for (const row of rows) {
+      const key = `${row.mailbox_id}\u0000${row.entity}`;
+      if (!out.has(key)) out.set(key, fromRow(row));
+    }
+  }
+  return [...out.values()];
+}
+
+function fromRow(r: SyncRunsTable): RunRecord {
+  return {
     id: r.id,
     mailboxId: r.mailbox_id,
     entity: r.entity,
@@ -145,7 +178,7 @@ export async function latestRuns(db: Db, scope: SyncScope, limit = 50): Promise<
     skipped: JSON.parse(r.skipped) as SkippedEntry[],
     errors: JSON.parse(r.errors) as RunError[],
     exchangeRequests: r.exchange_requests === null ? null : Number(r.exchange_requests),
-  }));
+  };
 }
 
 /** What a run that started in [from, to) in one of these mailboxes did, for activity charts. */

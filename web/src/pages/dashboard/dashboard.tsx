@@ -1,5 +1,6 @@
 // The dashboard (SPEC E7): deletes waiting for an administrator, each visible mailbox with its
-// latest run and "Sync now", synced items and errors over time, and the conflicts with both
+// latest run and "Sync now", the counts per mailbox for contacts, meetings and tasks, synced
+// items and errors over time, and the conflicts with both
 // versions. A new installation is told what to do first.
 import { useState } from 'preact/hooks';
 import { get } from '../../api.ts';
@@ -10,6 +11,7 @@ import { useSession } from '../../session.tsx';
 import type { Mailbox, SyncDashboardHold } from '../../types.ts';
 import { ActivityChart } from './activity-chart.tsx';
 import { Conflicts } from './conflicts.tsx';
+import { EntityCounts } from './entity-counts.tsx';
 import { Holds } from './holds.tsx';
 import { MailboxRuns } from './mailbox-runs.tsx';
 import './dashboard.css';
@@ -85,6 +87,7 @@ export function Dashboard() {
                     ))}
                   </div>
                 </section>
+                <EntityCounts version={version} />
                 <ActivityChart version={version} />
                 <Conflicts version={version} />
               </>
