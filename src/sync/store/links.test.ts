@@ -198,7 +198,7 @@ describe('listing marks', () => {
       new Set(['r20', 'r22']),
     );
     expect(await stillAwaitingListing(store.db, s, 'contacts', 'run/0/awaiting', null, 10)).toEqual([
-      { id: expect.any(String), itemId: 'i21' },
+      { id: expect.any(String), itemId: 'i21', snapshot: { givenName: 'G21' } },
     ]);
     expect(await recordsListedBy(store.db, s, ['r20', 'r21', 'r23'], ['run/0'])).toEqual(new Set(['r20']));
     expect(await recordsListedBy(store.db, s, ['r20'], [])).toEqual(new Set());
