@@ -20,7 +20,12 @@ import { latestRunPerEntity, type RunRecord, runsStartedBetween } from '../sync/
 import { heldRunsIn } from '../sync/store/states.ts';
 import type { MailboxSync } from './runtime.ts';
 import { assertEntity } from './runtime.ts';
-import { type ContactSyncSettings, contactEngineSettings } from './settings.ts';
+import {
+  type ContactSyncSettings,
+  contactEngineSettings,
+  SYNC_ENTITIES,
+  type SyncEntity,
+} from './settings.ts';
 
 /** `crm_wins` or `exchange_wins`. */
 export type ConflictPolicy = ContactSyncSettings['conflictPolicy'];
@@ -104,15 +109,11 @@ export interface DashboardHold {
   deletes: { crm: number; exchange: number };
 }
 
-/** What the dashboard counts per entity: contacts, and meetings and tasks (activities). */
-export const DASHBOARD_ENTITIES = ['contacts', 'meetings', 'tasks'] as const;
-export type DashboardEntity = (typeof DASHBOARD_ENTITIES)[number];
-
-/** One mailbox's figures for one entity: linked items, its latest run, open conflicts. */
+/** One mailbox's figures for one entity (contacts, meetings, tasks): linked items, its latest run, open conflicts. */
 export interface EntityCounts {
   mailboxId: string;
   address: string;
-  entity: DashboardEntity;
+  entity: SyncEntity;
   linked: number;
   openConflicts: number;
   latestRun: Pick<RunRecord, 'id' | 'status' | 'startedAt' | 'counts' | 'conflicts'> | null;
@@ -212,7 +213,7 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
       );
       const runs = new Map((await latestRunPerEntity(db, ids)).map((r) => [key(r.mailboxId, r.entity), r]));
       return ids.flatMap((mailboxId) =>
-        DASHBOARD_ENTITIES.map((entity) => {
+        SYNC_ENTITIES.map((entity) => {
           const run = runs.get(key(mailboxId, entity));
           return {
             mailboxId,

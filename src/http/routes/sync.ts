@@ -197,7 +197,7 @@ export const entityCountsSchema = z
     items: z.array(
       z.strictObject({
         ...mailboxRef,
-        entity: z.enum(['contacts', 'meetings', 'tasks']),
+        entity: z.enum(SYNC_ENTITIES),
         linked: z.number().meta({ description: 'Items of the mailbox linked to CRM records.' }),
         openConflicts: z.number().meta({ description: 'Logged conflicts no one has settled yet.' }),
         latestRun: z
