@@ -1,7 +1,9 @@
 // The quick start (SPEC G1): `exsync demo` starts the sandbox and Exsync, the demo administrator
 // signs in through the API, finds the mailbox connected but not yet synced, presses "Sync now"
-// and the sandbox's contacts arrive; a second start on the same data duplicates nothing and
-// keeps what the user changed.
+// and the sandbox's contacts arrive; "Sync now" for meetings and tasks brings the meetings Ada's
+// and Grace's mailboxes share as one activity each, their attendees linked to the demo users and
+// the CRM contact, and the tasks; a second start on the same data duplicates nothing and keeps
+// what the user changed.
 // The demo itself runs on SQLite. On the PostgreSQL run the API tests point the demo at a schema
 // of its own instead, so that its provisioning is proven on both engines; the command is run as
 // users run it, on SQLite, in both runs.
@@ -10,8 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_CUSTOMER } from '@exsync/sandbox/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Account, Contact, Group, User } from '../src/crm/index.ts';
+import type { Account, Activity, Contact, Group, User } from '../src/crm/index.ts';
 import { createSchema, dropSchema } from '../src/db/database.ts';
 import {
   DEMO_CONTACTS,
@@ -217,6 +220,66 @@ describe(`the quick start (exsync demo) on ${testEngine}`, () => {
     expect(exported).toContain('priya.sharma@exsync.example');
     expect(exported).not.toContain('tom.becker@becker-logistics.example');
     expect(sync.json.run.counts.export.created).toBe(6);
+  }, 120_000);
+
+  it('"Sync now" for meetings and tasks brings the shared meetings, linked to the users and the contact, and the tasks', async () => {
+    const adminSession = await signIn(demo!, admin.email, DEMO_SIGN_IN_PASSWORD);
+    const salesSession = await signIn(demo!, sales.email, DEMO_SIGN_IN_PASSWORD);
+    const mailboxes = (await adminSession.call<Items<Mailbox>>('GET', '/api/v1/mailboxes')).json.items;
+    const ada = mailboxes.find((m) => m.address === admin.mailbox)!;
+    const grace = mailboxes.find((m) => m.address === sales.mailbox)!;
+    const settings = (
+      await adminSession.call<SyncSettingsView>('GET', `/api/v1/mailboxes/${ada.id}/sync-settings`)
+    ).json;
+    for (const block of [settings.meetings, settings.tasks])
+      expect(block).toMatchObject({ direction: 'two_way', importFolders: 'all', autoSync: false });
+    const messages = async () =>
+      Promise.all(
+        [admin.mailbox, sales.mailbox].map(
+          async (a) => (await demo!.sandbox.admin.meetingMessages(a)).counts.total,
+        ),
+      );
+    const sent = await messages();
+
+    const syncNow = async (session: Session, mailboxId: string, entity: string) => {
+      const answer = await session.call<{ run: RunRecord }>(
+        'POST',
+        `/api/v1/mailboxes/${mailboxId}/runs?wait=true`,
+        { entity },
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.json.run.status, JSON.stringify(answer.json.run.errors)).toBe('succeeded');
+      return answer.json.run;
+    };
+    const meetings = await syncNow(adminSession, ada.id, 'meetings');
+    expect(meetings.counts.import.created).toBeGreaterThan(10);
+    await syncNow(salesSession, grace.id, 'meetings');
+    const tasks = await syncNow(adminSession, ada.id, 'tasks');
+    expect(tasks.counts.import.created).toBeGreaterThan(20);
+    // Sync wrote nothing that mails anyone.
+    expect(await messages()).toEqual(sent);
+
+    const users = await all<User>(adminSession, '/api/v1/users');
+    const userId = (email: string) => users.find((u) => u.email === email)!.id;
+    const maria = (
+      await adminSession.call<Items<Contact>>(
+        'GET',
+        `/api/v1/contacts?email=${encodeURIComponent(DEMO_CUSTOMER.address)}`,
+      )
+    ).json.items[0];
+    for (const subject of ['Contoso contract renewal', 'Contoso weekly check-in']) {
+      const found = (
+        await adminSession.call<Items<Activity>>('GET', `/api/v1/activities?q=${encodeURIComponent(subject)}`)
+      ).json.items.filter((a) => a.subject === subject);
+      expect(found, subject).toHaveLength(1);
+      if (subject === 'Contoso weekly check-in')
+        expect(found[0].recurrence?.rule).toMatchObject({ freq: 'WEEKLY', count: 8 });
+      expect(found[0].participants.map((p) => [p.role, p.type, p.id])).toEqual([
+        ['organizer', 'user', userId(admin.email)],
+        ['required', 'user', userId(sales.email)],
+        ['required', 'contact', maria.id],
+      ]);
+    }
   }, 120_000);
 
   it('a second start on the same data duplicates nothing and keeps the user’s changes', async () => {

@@ -17,18 +17,22 @@ export interface DemoPerson {
   mailbox: string;
 }
 
+/**
+ * Named after the owners of their sandbox mailboxes: an Exchange task names its owner by display
+ * name, and a mailbox imports only its user's own tasks (C2), so the names must agree.
+ */
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
   {
     key: 'admin',
     email: 'admin@exsync.local',
-    displayName: 'Alex Admin',
+    displayName: 'Ada Lovelace',
     role: 'administrators',
     mailbox: `ada@${DEMO_DOMAIN}`,
   },
   {
     key: 'sales',
-    email: 'sam@exsync.local',
-    displayName: 'Sam Sales',
+    email: 'grace@exsync.local',
+    displayName: 'Grace Hopper',
     role: 'sales',
     mailbox: `grace@${DEMO_DOMAIN}`,
   },

@@ -141,6 +141,8 @@ export async function provisionDemo(deps: ProvisionDeps): Promise<ProvisionResul
       say(`connected ${person.mailbox} for ${user.email} (connection tested: ${added.status})`);
       await access.putSettings(principal, added.mailbox.id, {
         contacts: await contactSettingsFor(crm, adminPrincipal, person),
+        meetings: ACTIVITY_SETTINGS,
+        tasks: ACTIVITY_SETTINGS,
       });
     } catch (error) {
       if (!isMailboxError(error)) throw error;
@@ -163,9 +165,21 @@ export async function provisionDemo(deps: ProvisionDeps): Promise<ProvisionResul
 }
 
 /**
+ * Meetings and tasks two-way from all calendars and task lists, every activity the user may see
+ * exported, synced when the user asks: Ada's and Grace's calendars share meetings (Ada's with
+ * Grace and the CRM contact Maria Schneider among them), which become one activity each.
+ */
+const ACTIVITY_SETTINGS = {
+  direction: 'two_way',
+  importFolders: 'all',
+  autoSync: false,
+  export: { all: true },
+} as const;
+
+/**
  * Contacts two-way from all folders, synced when the user presses "Sync now". The
  * administrator's mailbox exports customers and the "Key accounts" group, so the export filter
- * has something to decide; the sales user's exports everything Sam may see.
+ * has something to decide; the sales user's exports everything she may see.
  */
 async function contactSettingsFor(crm: Crm, adminPrincipal: Principal, person: DemoPerson) {
   const base = { direction: 'two_way', importFolders: 'all', autoSync: false } as const;

@@ -286,8 +286,9 @@ export interface MailboxOwner {
 }
 
 /**
- * What the engine reads for meetings or tasks (C1–C5). The attendee address index starts empty;
- * matching attendees to CRM records (C8) fills it where it is built.
+ * What the engine reads for meetings or tasks (C1–C5). The attendee address index stays empty:
+ * the meetings entity's import hooks link attendees to CRM records by a lookup of each batch's
+ * addresses (C8).
  */
 export function activityEngineSettings(
   s: MeetingSyncSettings | TaskSyncSettings,
