@@ -1,12 +1,10 @@
 // `npm run bench:activities`: what importing and exporting a calendar and a task folder costs
 // Exsync against Exchange, beside two baselines, on EWS and Graph.
 //
-// Exsync's calendar goes through the sync engine (`SyncEngine` with `meetingsEntity`, a SQLite
-// CRM): the import is a mailbox's first two-way run over its full calendar, the incremental read
-// a second run over the unchanged mailbox, and the export a first run of an empty mailbox for
-// which every imported activity is tagged. Tasks have no entity in the engine yet: they are
-// measured at the connector, called as the engine calls it (`readChanges` in pages of 256,
-// `createItems` in slices of 100).
+// Exsync goes through the sync engine (`SyncEngine` with `meetingsEntity` and `tasksEntity`, a
+// SQLite CRM): the import is a mailbox's first two-way run of each entity, the incremental read
+// a second run over the unchanged mailbox, and the export the first run of an empty mailbox,
+// which writes every activity the import made (meetings to its calendar, tasks to its tasks).
 //
 // The baselines read the same mailbox:
 // - per item, the way other products do it: list the ids (EWS FindItem `IdOnly`, Graph
@@ -33,8 +31,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { DEMO_CLIENT_SECRET, DEMO_PASSWORD, LOAD_CLIENT_ID, LOAD_TENANT_ID } from '@exsync/sandbox/seed';
 import { addDays, buildEvent, buildTask, instantAt } from '@exsync/sandbox/seed/builders';
 import { Random, TIME_ZONES } from '@exsync/sandbox/seed/pools';
@@ -56,13 +54,6 @@ import { GRAPH_MAPPINGS } from '../src/connectors/graph/mapping/index.ts';
 import { arrayOrEmpty, isObject, type Json, nonEmptyString } from '../src/connectors/graph/mapping/json.ts';
 import { collectionPath, itemPath } from '../src/connectors/graph/paths.ts';
 import { HttpClient, type HttpRequest, type HttpResponse } from '../src/connectors/net/http.ts';
-import { type Crm, createCrm } from '../src/crm/index.ts';
-import { migrateToLatest, openStore, type Store } from '../src/db/database.ts';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
-import { SyncEngine } from '../src/sync/engine.ts';
-import { tagRecords } from '../src/sync/store/tags.ts';
-import type { EntitySyncSettings } from '../src/sync/types.ts';
-import { MemoryMailboxSource } from '../test/support/sandbox-source.ts';
 import type {
   ExchangeConnector,
   FolderRef,
@@ -71,6 +62,14 @@ import type {
   Protocol,
   TimeWindow,
 } from '../src/connectors/types.ts';
+import { type Crm, createCrm } from '../src/crm/index.ts';
+import { migrateToLatest, openStore, type Store } from '../src/db/database.ts';
+import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { DEFAULT_TASK_OPTIONS, tasksEntity } from '../src/sync/activities/tasks-entity.ts';
+import { SyncEngine } from '../src/sync/engine.ts';
+import { tagRecords } from '../src/sync/store/tags.ts';
+import type { EntitySyncSettings } from '../src/sync/types.ts';
+import { MemoryMailboxSource } from '../test/support/sandbox-source.ts';
 
 const { values } = parseArgs({
   options: {
@@ -451,18 +450,18 @@ async function setUp(mailboxes: string[], size: MailboxSize): Promise<Bench> {
 
 // ---------- Exsync through the engine ----------
 
-const MEETING_SETTINGS: EntitySyncSettings = {
+const entitySettings = (folder: string, options: unknown): EntitySyncSettings => ({
   direction: 'two_way',
   conflictPolicy: 'exchange_wins',
   fieldMerge: true,
-  importFolders: ['calendar'],
+  importFolders: [folder],
   massDelete: { share: 0.2, minimum: 5 },
   autoSync: false,
   intervalMinutes: 15,
-  options: DEFAULT_MEETING_OPTIONS,
-};
+  options,
+});
 
-/** A CRM on a fresh SQLite file, and the engine syncing meetings for one CRM user's mailboxes. */
+/** A CRM on a fresh SQLite file, and the engine syncing meetings and tasks for one CRM user's mailboxes. */
 async function engineWorld(side: Clients, protocol: Protocol) {
   const dir = mkdtempSync(join(tmpdir(), 'exsync-bench-activities-'));
   const store: Store = openStore(`sqlite:${join(dir, 'bench.db')}`);
@@ -471,27 +470,29 @@ async function engineWorld(side: Clients, protocol: Protocol) {
   await crm.users.ensureAdministratorsRole();
   const user = await crm.users.createUser({ email: 'bench@crm.test', displayName: 'Bench' });
   const source = new MemoryMailboxSource((address) => side.connect(protocol, address));
-  // The engine's own page size: the meetings entity asks for pages of its own (`readPageSize`).
-  const engine = new SyncEngine({ crm, source, entities: [meetingsEntity] });
+  // The engine's own page size: each entity asks for pages of its own (`readPageSize`).
+  const engine = new SyncEngine({ crm, source, entities: [meetingsEntity, tasksEntity] });
   const mailbox = async (address: string) => {
     const mailboxId = `mbx-${address}`;
     const principal = await crm.users.principalFor(user.id, { mailboxId });
-    source.add(mailboxId, { address, principal, settings: { meetings: MEETING_SETTINGS } });
+    source.add(mailboxId, {
+      address,
+      principal,
+      settings: {
+        meetings: entitySettings('calendar', DEFAULT_MEETING_OPTIONS),
+        // C2: the tasks the mailbox's user owns (the generated ones name no other owner).
+        tasks: entitySettings('tasks', { ...DEFAULT_TASK_OPTIONS, ownerNames: [address] }),
+      },
+    });
     return {
       mailboxId,
-      async sync() {
-        const result = await engine.syncMailbox(mailboxId, 'meetings');
+      async sync(entity: 'meetings' | 'tasks') {
+        const result = await engine.syncMailbox(mailboxId, entity);
         if (result.status !== 'succeeded')
           throw new Error(
-            `the meetings sync of ${address} ${result.status}: ${JSON.stringify(result.error ?? result.tally?.errors.slice(0, 3))}`,
+            `the ${entity} sync of ${address} ${result.status}: ${JSON.stringify(result.error ?? result.tally?.errors.slice(0, 3))}`,
           );
         return result.tally!.counts;
-      },
-      /** Tags every activity of the CRM user for this mailbox, so that its next run exports them. */
-      async tagAll() {
-        const ids = (await store.db.selectFrom('activities').select('id').execute()).map((r) => r.id);
-        await tagRecords(store.db, { mailboxId, entity: 'meetings' }, ids, new Date());
-        return ids.length;
       },
     };
   };
@@ -505,11 +506,10 @@ async function engineWorld(side: Clients, protocol: Protocol) {
   };
 }
 
-/** Items in a sandbox mailbox's default calendar (series count once). */
-function calendarItems(sandbox: RunningSandbox, address: string): number {
+/** Items in a sandbox mailbox's default folder (a series counts once). */
+function itemsIn(sandbox: RunningSandbox, address: string, folder: FolderName): number {
   const mailbox = sandbox.store.mailbox(address)!;
-  return sandbox.store.items(mailbox.id, sandbox.store.distinguishedFolder(mailbox.id, 'calendar')!.id)
-    .length;
+  return sandbox.store.items(mailbox.id, sandbox.store.distinguishedFolder(mailbox.id, folder)!.id).length;
 }
 
 interface Folders {
@@ -527,39 +527,11 @@ async function defaultFolders(connector: ExchangeConnector): Promise<Folders> {
   return { calendar: await find('calendar'), tasks: await find('tasks') };
 }
 
-// ---------- Exsync's tasks, at the connector ----------
+// ---------- what the baselines read ----------
 
 interface Read {
   events: NeutralEvent[];
   tasks: NeutralTask[];
-}
-
-/** The task folder through `readChanges`, as the engine reads a folder; nothing kept. */
-async function connectorReadTasks(
-  connector: ExchangeConnector,
-  folders: Folders,
-  cursor: string | undefined,
-): Promise<{ count: number; cursor?: string }> {
-  const out: { count: number; cursor?: string } = { count: 0 };
-  for await (const page of connector.readChanges(folders.tasks, cursor, { pageSize: ENGINE_PAGE })) {
-    out.count += page.upserts.length;
-    if (page.done) out.cursor = page.cursor;
-  }
-  return out;
-}
-
-async function connectorExportTasks(
-  connector: ExchangeConnector,
-  folders: Folders,
-  tasks: NeutralTask[],
-): Promise<number> {
-  let written = 0;
-  for (let i = 0; i < tasks.length; i += ENGINE_CREATE_SLICE) {
-    const results = await connector.createItems!(folders.tasks, tasks.slice(i, i + ENGINE_CREATE_SLICE));
-    for (const r of results) if (!r.ok) throw r.error;
-    written += results.length;
-  }
-  return written;
 }
 
 // ---------- the per-item baseline ----------
@@ -807,46 +779,30 @@ async function run(
       const folders = async (mailbox: string) => defaultFolders(bench.connect(protocol, mailbox));
       const world = await engineWorld(bench, protocol);
       try {
-        // Exsync: the calendar through the engine, its first run and a second over the unchanged mailbox.
-        const source = await world.mailbox(address('exsync'));
-        check(
-          await measure(bench.http, labels('calendar', 'import', 'exsync', 'engine'), async () => {
-            const counts = await source.sync();
-            return counts.import.created;
-          }),
-          size.events,
-        );
-        check(
-          await measure(bench.http, labels('calendar', 'incremental', 'exsync', 'engine'), async () => {
-            const counts = await source.sync();
-            const n = changed(counts.import) + changed(counts.export);
-            if (n > 0) throw new Error(`the second run over the unchanged mailbox made ${n} changes`);
-            return size.events;
-          }),
-          size.events,
-        );
-        // Exsync's tasks at the connector.
-        const exsync = bench.connect(protocol, address('exsync'));
-        const exsyncFolders = await folders(address('exsync'));
-        let cursor: string | undefined;
-        check(
-          await measure(bench.http, labels('tasks', 'import', 'exsync', 'connector'), async () => {
-            const read = await connectorReadTasks(exsync, exsyncFolders, undefined);
-            cursor = read.cursor;
-            return read.count;
-          }),
-          size.tasks,
-        );
-        check(
-          await measure(bench.http, labels('tasks', 'incremental', 'exsync', 'connector'), async () => {
-            const read = await connectorReadTasks(exsync, exsyncFolders, cursor);
-            if (read.count > 0) throw new Error(`the unchanged task folder handed out ${read.count} changes`);
-            return size.tasks;
-          }),
-          size.tasks,
-        );
-
+        // Exsync through the engine: each entity's first run, and a second over the unchanged mailbox.
         const both = { calendar: size.events, tasks: size.tasks };
+        const entityOf = { calendar: 'meetings', tasks: 'tasks' } as const;
+        const source = await world.mailbox(address('exsync'));
+        for (const folder of ['calendar', 'tasks'] as const) {
+          check(
+            await measure(bench.http, labels(folder, 'import', 'exsync', 'engine'), async () => {
+              const counts = await source.sync(entityOf[folder]);
+              return counts.import.created;
+            }),
+            both[folder],
+          );
+          check(
+            await measure(bench.http, labels(folder, 'incremental', 'exsync', 'engine'), async () => {
+              const counts = await source.sync(entityOf[folder]);
+              const n = changed(counts.import) + changed(counts.export);
+              if (n > 0)
+                throw new Error(`the second ${folder} run over the unchanged mailbox made ${n} changes`);
+              return both[folder];
+            }),
+            both[folder],
+          );
+        }
+
         if (perItem) {
           const perItemFolders = await folders(address('per-item'));
           for (const only of ['calendar', 'tasks'] as const)
@@ -871,31 +827,22 @@ async function run(
             both[only],
           );
 
-        // Export. Exsync's calendar: every activity the import made, tagged for an empty mailbox,
-        // goes out on that mailbox's first run. Its tasks, and the per-item baseline: the items
-        // the batched baseline read, written into an empty mailbox.
+        // Export. Exsync: an empty mailbox's first run writes every activity the import made (the
+        // CRM user's own). The per-item baseline: the items the batched baseline read.
         const exportAddress = address(`export-exsync-${protocol}`);
         const target = await world.mailbox(exportAddress);
-        const tagged = await target.tagAll();
-        if (tagged !== size.events)
-          throw new Error(`${tagged} activities to export, expected ${size.events}`);
-        check(
-          await measure(bench.http, labels('calendar', 'export', 'exsync', 'engine'), async () => {
-            const counts = await target.sync();
-            return counts.export.created;
-          }),
-          size.events,
-        );
-        const written = calendarItems(bench.sandbox, exportAddress);
-        if (written !== size.events)
-          throw new Error(`the export left ${written} items in the calendar, expected ${size.events}`);
-        const exsyncTarget = await folders(exportAddress);
-        check(
-          await measure(bench.http, labels('tasks', 'export', 'exsync', 'connector'), () =>
-            connectorExportTasks(bench.connect(protocol, exportAddress), exsyncTarget, read.tasks),
-          ),
-          size.tasks,
-        );
+        for (const folder of ['calendar', 'tasks'] as const) {
+          check(
+            await measure(bench.http, labels(folder, 'export', 'exsync', 'engine'), async () => {
+              const counts = await target.sync(entityOf[folder]);
+              return counts.export.created;
+            }),
+            both[folder],
+          );
+          const written = itemsIn(bench.sandbox, exportAddress, folder);
+          if (written !== both[folder])
+            throw new Error(`the export left ${written} items in the ${folder}, expected ${both[folder]}`);
+        }
         if (perItem) {
           const mailbox = address(`export-per-item-${protocol}`);
           const perItemTarget = await folders(mailbox);
@@ -1093,16 +1040,19 @@ async function memoryRun(): Promise<void> {
     ({ pass: 'memory', protocol, folder: 'calendar', phase, way: 'exsync', through: 'engine' }) as const;
   const phases: Measured[] = [];
   const source = await world.mailbox('exsync@load.test');
-  phases.push(await measure(side.http, labels('import'), async () => (await source.sync()).import.created));
+  phases.push(
+    await measure(side.http, labels('import'), async () => (await source.sync('meetings')).import.created),
+  );
   phases.push(
     await measure(side.http, labels('incremental'), async () => {
-      const counts = await source.sync();
+      const counts = await source.sync('meetings');
       return changed(counts.import) + changed(counts.export);
     }),
   );
   const target = await world.mailbox('export-exsync@load.test');
-  await target.tagAll();
-  phases.push(await measure(side.http, labels('export'), async () => (await target.sync()).export.created));
+  phases.push(
+    await measure(side.http, labels('export'), async () => (await target.sync('meetings')).export.created),
+  );
   await world.close();
   side.http.close();
   child.kill('SIGTERM');
