@@ -49,7 +49,11 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
   readPageSize: 500,
   toCreate: (snapshot, options) => activityCreate(snapshot, options),
   toPatch: activityPatch,
-  forProtocol: (options, protocol) => ({ ...options, protocol }),
+  // Graph reads a series' exceptions only inside the calendar's window (occurrences.ts).
+  forProtocol: (options, protocol) =>
+    protocol === 'graph'
+      ? { ...options, protocol, occurrenceWindow: calendarWindow({ from: calendarWindowFrom(options) }) }
+      : { ...options, protocol },
   // C4: only activities shown in the calendar are meetings, tagged or not; C3 and C5 decide the rest.
   inExportScope: (record, options, tagged) =>
     isMeetingActivity(record) &&

@@ -49,6 +49,12 @@ export interface ActivityMappingOptions {
   protocol: Protocol;
   /** C8: who holds which email address, for matching attendees on import. */
   addresses: AddressIndex;
+  /**
+   * The occurrences the mailbox reads: Graph reads a series' exceptions only inside the
+   * calendar's window, so occurrences outside it are left out on both sides (neither written
+   * nor read as gone). EWS reads them all.
+   */
+  occurrenceWindow?: { start: string; end: string };
 }
 
 export type ActivityItem = NeutralEvent | NeutralTask;
@@ -231,7 +237,7 @@ function meetingSnapshot(
     onlineMeetingUrl: orNull(activity.onlineMeetingUrl),
     recurrence,
     // Each modified or deleted occurrence is a field of its own (occurrences.ts).
-    ...(recurrence ? activityOccurrenceFields(activity, times) : {}),
+    ...(recurrence ? activityOccurrenceFields(activity, times, options.occurrenceWindow) : {}),
   };
 }
 
@@ -352,7 +358,7 @@ function attendeesIn(list: Attendee[]): SnapshotAttendee[] {
   );
 }
 
-function eventSnapshot(event: NeutralEvent): Snapshot {
+function eventSnapshot(event: NeutralEvent, window?: ActivityMappingOptions['occurrenceWindow']): Snapshot {
   const times = eventTimes(event);
   return {
     kind: 'meeting',
@@ -372,7 +378,7 @@ function eventSnapshot(event: NeutralEvent): Snapshot {
     categories: event.categories,
     onlineMeetingUrl: orNull(event.onlineMeetingUrl),
     recurrence: event.recurrence ? seriesPatternOf(event.recurrence) : null,
-    ...itemOccurrenceFields(event, times),
+    ...itemOccurrenceFields(event, times, window),
   };
 }
 
@@ -417,7 +423,7 @@ function taskItemSnapshot(task: NeutralTask, options: ActivityMappingOptions): S
 
 /** An Exchange meeting or task in the snapshot form. */
 export function snapshotOfItem(item: ActivityItem, options: ActivityMappingOptions): Snapshot {
-  return isEvent(item) ? eventSnapshot(item) : taskItemSnapshot(item, options);
+  return isEvent(item) ? eventSnapshot(item, options.occurrenceWindow) : taskItemSnapshot(item, options);
 }
 
 // ---------- snapshot → item ----------

@@ -298,6 +298,30 @@ describe('C6: occurrences as their own fields', () => {
   });
 });
 
+describe('occurrences outside the window a mailbox reads (Graph)', () => {
+  it('are left out on both sides: neither written nor read as gone, and an import keeps them', () => {
+    const windowed: ActivityMappingOptions = {
+      ...graph,
+      occurrenceWindow: { start: '2024-03-01T00:00:00.000Z', end: '2024-03-20T00:00:00.000Z' },
+    };
+    const record = activity({
+      recurrence: weekly({
+        exceptions: [{ originalStart: '2024-03-18T08:00:00.000Z', subject: 'Inside' }],
+        deletedOccurrences: ['2024-03-25T08:00:00.000Z'],
+      }),
+    });
+    const fields = (s: Record<string, unknown>) => Object.keys(s).filter((k) => k.startsWith('occurrence:'));
+    const projected = projectActivity(record, windowed).snapshot;
+    expect(fields(projected)).toEqual(['occurrence:2024-03-18T08:00:00Z']);
+    const item = itemOfActivity(record, windowed) as NeutralEvent;
+    expect(item.deletedOccurrences).toEqual([]);
+    // Graph reads the series without the later cancellation's instance: no change.
+    const read = snapshotOfItem(throughGraph(item), windowed);
+    expect(changedSnapshot(projected, read)).toEqual({});
+    expect(activityPatch(read, record, windowed)).toEqual({});
+  });
+});
+
 // ---------- fast-check ----------
 
 const text = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 .,'-]{0,20}[A-Za-z0-9]$/);

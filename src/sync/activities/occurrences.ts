@@ -32,6 +32,25 @@ export interface OccurrenceUnit {
 
 export const isOccurrenceField = (field: string) => field.startsWith(OCCURRENCE_PREFIX);
 
+export interface OccurrenceWindow {
+  start: string;
+  end: string;
+}
+
+/** The fields whose occurrence lies in the window the mailbox reads (all, without one). */
+function within(fields: Snapshot, window: OccurrenceWindow | undefined): Snapshot {
+  if (!window) return fields;
+  const from = Date.parse(window.start);
+  const to = Date.parse(window.end);
+  return Object.fromEntries(
+    Object.entries(fields).filter(([field]) => {
+      const key = field.slice(OCCURRENCE_PREFIX.length);
+      const at = Date.parse(/T/.test(key) ? key : `${key}T00:00:00Z`);
+      return at >= from && at < to;
+    }),
+  );
+}
+
 const utcKey = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -94,6 +113,7 @@ export function crmOccurrenceKey(originalStart: string, allDay: boolean): string
 export function activityOccurrenceFields(
   activity: Activity,
   times: { start: string; end: string },
+  window?: OccurrenceWindow,
 ): Snapshot {
   const recurrence = activity.recurrence;
   if (!recurrence) return {};
@@ -125,7 +145,7 @@ export function activityOccurrenceFields(
   }
   for (const d of recurrence.deletedOccurrences ?? [])
     out[OCCURRENCE_PREFIX + crmOccurrenceKey(d, allDay)] = { deleted: true };
-  return out;
+  return within(out, window);
 }
 
 // ---------- item → snapshot ----------
@@ -139,7 +159,11 @@ function itemKey(originalStart: string, event: NeutralEvent): string {
 }
 
 /** The occurrence fields of a series master read from Exchange. */
-export function itemOccurrenceFields(event: NeutralEvent, times: { start: string; end: string }): Snapshot {
+export function itemOccurrenceFields(
+  event: NeutralEvent,
+  times: { start: string; end: string },
+  window?: OccurrenceWindow,
+): Snapshot {
   if (event.type !== 'seriesMaster' || !event.recurrence) return {};
   const allDay = event.isAllDay;
   const series: SeriesValues = {
@@ -169,7 +193,7 @@ export function itemOccurrenceFields(event: NeutralEvent, times: { start: string
   }
   for (const d of event.deletedOccurrences ?? [])
     out[OCCURRENCE_PREFIX + itemKey(d, event)] = { deleted: true };
-  return out;
+  return within(out, window);
 }
 
 // ---------- snapshot → item ----------
