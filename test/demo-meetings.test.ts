@@ -44,7 +44,7 @@ describe.each<Protocol>(['ews', 'graph'])('the demo’s shared meetings over %s'
       email: 'admin@exsync.local',
       displayName: 'Admin',
     });
-    const sales = await crm.users.createUser({ email: 'sam@exsync.local', displayName: 'Sam' });
+    const sales = await crm.users.createUser({ email: 'grace@exsync.local', displayName: 'Grace' });
     await giveMailbox(crm, admin.id, adaBox.address);
     await giveMailbox(crm, sales.id, graceBox.address);
     const adminPrincipal = await crm.users.principalFor(admin.id);
@@ -106,6 +106,10 @@ describe.each<Protocol>(['ews', 'graph'])('the demo’s shared meetings over %s'
       })
     ).items.find((a) => a.ownerId === admin.id)!;
     expect(series.recurrence?.rule).toMatchObject({ freq: 'WEEKLY', count: 8 });
+    expect(series.recurrence?.exceptions?.map((e) => e.subject)).toEqual([
+      'Contoso weekly check-in (moved to Friday)',
+    ]);
+    expect(series.recurrence?.deletedOccurrences).toHaveLength(1);
     expect(await messages()).toEqual(before);
   });
 });

@@ -272,8 +272,15 @@ describe(`the quick start (exsync demo) on ${testEngine}`, () => {
         await adminSession.call<Items<Activity>>('GET', `/api/v1/activities?q=${encodeURIComponent(subject)}`)
       ).json.items.filter((a) => a.subject === subject);
       expect(found, subject).toHaveLength(1);
-      if (subject === 'Contoso weekly check-in')
-        expect(found[0].recurrence?.rule).toMatchObject({ freq: 'WEEKLY', count: 8 });
+      if (subject === 'Contoso weekly check-in') {
+        // The series with its moved and its cancelled occurrence.
+        const series = found[0].recurrence!;
+        expect(series.rule).toMatchObject({ freq: 'WEEKLY', count: 8 });
+        expect(series.exceptions?.map((e) => e.subject)).toEqual([
+          'Contoso weekly check-in (moved to Friday)',
+        ]);
+        expect(series.deletedOccurrences).toHaveLength(1);
+      }
       expect(found[0].participants.map((p) => [p.role, p.type, p.id])).toEqual([
         ['organizer', 'user', userId(admin.email)],
         ['required', 'user', userId(sales.email)],
