@@ -132,6 +132,10 @@ describe('the sync status on an activity page', { timeout: 120_000 }, () => {
     const adaTasks = rows.filter({ hasText: 'ada@example.test' }).filter({ hasText: 'Tasks' });
     await adaTasks.getByText('Never run').waitFor();
     await screenshot(page, 'dashboard-entities');
+    // On a phone the table stacks each row's cells under their labels.
+    await page.setViewportSize({ width: 390, height: 800 });
+    await graceRow.getByText('succeeded').waitFor();
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
   });
 
   it('says so when no synced mailbox holds the activity', async () => {
