@@ -281,4 +281,51 @@ describe.each(['ews', 'graph'] as Protocol[])('occurrences of a series over %s',
     expect(await w.sync()).toEqual({ import: noChange, export: noChange });
     expect(await w.messages()).toBe(0);
   });
+
+  it('exports an all-day series with an exception moved to another day and a cancelled day, and reads it back as no change', async () => {
+    const w = await setUp();
+    const activity = await world.fx.crm.activities.create(w.mailbox.userPrincipal, {
+      kind: 'meeting',
+      showInCalendar: true,
+      subject: 'Site visit',
+      allDay: true,
+      startsAt: '2027-03-03T00:00:00.000Z',
+      endsAt: '2027-03-04T00:00:00.000Z',
+      timeZone: 'America/New_York',
+      recurrence: {
+        rule: { freq: 'WEEKLY', byDay: ['WE'], count: 5 },
+        exceptions: [
+          {
+            originalStart: '2027-03-10',
+            startsAt: '2027-03-11T00:00:00.000Z',
+            endsAt: '2027-03-13T00:00:00.000Z',
+            subject: 'Site visit (two days)',
+          },
+        ],
+        deletedOccurrences: ['2027-03-17'],
+      },
+    } as never);
+    await tagRecords(
+      world.fx.crm.store.db,
+      { mailboxId: w.mailbox.mailboxId, entity: 'meetings' },
+      [activity.id],
+      new Date(),
+    );
+    expect((await w.sync()).export.created).toBe(1);
+    // Exchange names an all-day occurrence by its midnight in the series' zone (EST, then EDT).
+    expect(held(w.series('Site visit')!)).toEqual({
+      modified: [
+        {
+          originalStart: '2027-03-10T05:00:00.000Z',
+          start: '2027-03-11T05:00:00.000Z',
+          end: '2027-03-13T05:00:00.000Z',
+          subject: 'Site visit (two days)',
+        },
+      ],
+      deleted: ['2027-03-17T04:00:00.000Z'],
+    });
+    expect(await w.sync()).toEqual({ import: noChange, export: noChange });
+    expect((await w.activityNamed('Site visit')).recurrence).toEqual(activity.recurrence);
+    expect(await w.messages()).toBe(0);
+  });
 });
