@@ -379,6 +379,20 @@ export interface SyncLinksTable {
   shared_role: 'organizer' | 'attendee' | null;
 }
 
+/**
+ * The record a shared key (a meeting's) stands for, claimed once across mailboxes (see
+ * migration 0013). `record_id` is null while the claiming import creates it; a row whose record
+ * no longer exists is a tombstone.
+ */
+export interface SyncSharedRecordsTable {
+  entity: string;
+  shared_key: string;
+  record_id: string | null;
+  /** The import intent holding the claim while the record is made. */
+  link_id: string | null;
+  claimed_at: string;
+}
+
 /** One sync run (SPEC E7). */
 export interface SyncRunsTable {
   id: string;
@@ -467,6 +481,7 @@ export interface Database {
   organisation_users: OrganisationUsersTable;
   sync_states: SyncStatesTable;
   sync_links: SyncLinksTable;
+  sync_shared_records: SyncSharedRecordsTable;
   sync_runs: SyncRunsTable;
   sync_conflicts: SyncConflictsTable;
   sync_tags: SyncTagsTable;

@@ -66,6 +66,7 @@ import {
   adoptRecords,
   type CrmSide,
   type ExchangeSide,
+  type LinkState,
   massDeleteGuard,
   type Pair,
   type PlanSettings,
@@ -75,6 +76,7 @@ import * as linkStore from './store/links.ts';
 import { type DeleteMark, type StoredLink, toLinkState } from './store/links.ts';
 import * as runStore from './store/runs.ts';
 import type { Db, SyncScope } from './store/scope.ts';
+import * as sharedStore from './store/shared.ts';
 import type { SyncState } from './store/states.ts';
 import * as stateStore from './store/states.ts';
 import * as tagStore from './store/tags.ts';
@@ -716,12 +718,18 @@ class Run {
         { recordId: m.record.recordId, recordVersion: m.record.version },
         this.input.now(),
       );
-    const adopted = new Set(matches.map((m) => m.intent.linkId));
-    // The rest never reached the CRM; their items are read again (the cursor was not saved).
-    await linkStore.deleteLinks(
+    // A shared key claimed for an adopted record is settled on it.
+    await sharedStore.settleClaims(
       this.db,
-      intents.filter((i) => !adopted.has(i.id)).map((i) => i.id),
+      this.scope.entity,
+      matches.map((m) => ({ linkId: m.intent.linkId, recordId: m.record.recordId })),
     );
+    const adopted = new Set(matches.map((m) => m.intent.linkId));
+    // The rest never reached the CRM; their items are read again (the cursor was not saved),
+    // and the keys they claimed are let go.
+    const dropped = intents.filter((i) => !adopted.has(i.id)).map((i) => i.id);
+    await linkStore.deleteLinks(this.db, dropped);
+    await sharedStore.releaseClaims(this.db, this.scope.entity, dropped);
     await this.checkpoint('recovered');
   }
 
@@ -941,7 +949,7 @@ class Run {
     const outOfScope = new Set<string>();
     for (const u of upserts) {
       state.knownItems.set(u.id, u.item);
-      const shared = this.entity.sharedIdentity?.(u.item, this.options);
+      const shared = this.entity.sharedIdentity?.(u.item, this.options, this.input.connector.mailbox);
       const snapshot = this.entity.fromItem(u.item, this.options);
       if (this.entity.importsItem && !this.entity.importsItem(u.item, snapshot, this.options))
         outOfScope.add(u.id);
@@ -985,13 +993,19 @@ class Run {
     }
 
     const linked = [...links.values()].filter((l) => l.state === 'linked' && !l.deleteMark);
-    const recordIds = linked.map((l) => l.recordId!).filter((id) => changes.full || changes.changed.has(id));
+    // An attendee's copy that changed is compared with the record as it is: a CRM edit it could
+    // not write (made in an earlier run) must not be overwritten by the copy.
+    const recordIds = linked
+      .filter((l) => changes.full || changes.changed.has(l.recordId!) || l.shared?.role === 'attendee')
+      .map((l) => l.recordId!);
     const crmSides = await this.observeRecords(
       recordIds,
       changes,
       new Map(linked.map((l) => [l.recordId!, l])),
+      state,
     );
     const sharedRecords = await this.sharedRecordsOf(observed, links);
+    const withOrganizer = await this.organizerCopies(linked);
     const pairs: Pair[] = [];
     const handled: string[] = [];
     for (const [itemId, exchange] of observed) {
@@ -1005,7 +1019,16 @@ class Run {
         !link && exchange.kind === 'upsert' && exchange.shared
           ? sharedRecords.get(exchange.shared.key)
           : undefined;
-      pairs.push({ link: linkState, exchange, crm, ...(sharedRecord ? { sharedRecord } : {}) });
+      pairs.push({
+        link: linkState,
+        exchange,
+        crm,
+        ...(sharedRecord === 'deleted' ? { sharedDeleted: true } : sharedRecord ? { sharedRecord } : {}),
+        ...(linkState?.shared?.role === 'attendee'
+          ? { organizerLinked: withOrganizer.has(linkState.recordId) }
+          : {}),
+        ...this.heldOf(linkState, exchange, crm),
+      });
     }
     const actions = pairs.flatMap((p) => planPair(p, this.plan));
     const marks = await execute(this.context(state), actions);
@@ -1016,16 +1039,57 @@ class Run {
     return marks;
   }
 
-  /** The records other copies of the unlinked items (meetings in other mailboxes) are linked to. */
+  /**
+   * The records other copies of the unlinked items (meetings in other mailboxes) made, by the
+   * keys' claims: the record, or 'deleted' when the key's record is gone (a tombstone). A key
+   * whose record is still being made is absent: its import waits on the claim (executor.ts).
+   */
   private async sharedRecordsOf(
     observed: Map<string, ExchangeSide>,
     links: Map<string, StoredLink>,
-  ): Promise<Map<string, { recordId: string; recordVersion: number }>> {
+  ): Promise<Map<string, { recordId: string; recordVersion: number } | 'deleted'>> {
     const keys: string[] = [];
     for (const [itemId, side] of observed)
       if (!links.has(itemId) && side.kind === 'upsert' && side.shared) keys.push(side.shared.key);
     if (keys.length === 0) return new Map();
-    return linkStore.recordsBySharedKey(this.db, this.scope.entity, keys);
+    const claims = await sharedStore.claimsOf(this.db, this.scope.entity, keys);
+    const recordIds = [...claims.values()].flatMap((c) => (c.recordId ? [c.recordId] : []));
+    const records = new Map(
+      (recordIds.length
+        ? await this.entity.service(this.input.engine.crm).getMany(ADMIN_VIEW, recordIds)
+        : []
+      ).map((r) => [r.id, r]),
+    );
+    const out = new Map<string, { recordId: string; recordVersion: number } | 'deleted'>();
+    for (const claim of claims.values()) {
+      if (!claim.recordId) continue;
+      const record = records.get(claim.recordId);
+      out.set(claim.key, record ? { recordId: record.id, recordVersion: record.version } : 'deleted');
+    }
+    return out;
+  }
+
+  /**
+   * The linked item's fields a write of which would mail people (a Graph meeting with attendees),
+   * unless the record may send (a meeting made in the CRM for which the mailbox sends invitations).
+   */
+  private heldOf(
+    link: LinkState | undefined,
+    exchange: ExchangeSide | undefined,
+    crm: CrmSide | undefined,
+  ): { held?: readonly string[] } {
+    if (!link || !this.entity.sendingFields) return {};
+    if (link.origin === 'export' && crm?.kind === 'present' && crm.projection.sends) return {};
+    const holds = exchange?.kind === 'upsert' ? exchange.snapshot : link.snapshot;
+    const held = this.entity.sendingFields(holds, this.options);
+    return held.length > 0 ? { held } : {};
+  }
+
+  /** The records among these attendee links' that some mailbox has linked to its organizer's copy. */
+  private async organizerCopies(links: StoredLink[]): Promise<Set<string>> {
+    const ids = links.filter((l) => l.shared?.role === 'attendee').map((l) => l.recordId!);
+    if (ids.length === 0) return new Set();
+    return sharedStore.recordsWithOrganizerCopy(this.db, this.scope.entity, ids);
   }
 
   /**
@@ -1037,6 +1101,7 @@ class Run {
     recordIds: string[],
     changes: CrmChanges,
     links: Map<string, StoredLink>,
+    state: RunState,
   ): Promise<Map<string, CrmSide>> {
     const out = new Map<string, CrmSide>();
     if (recordIds.length === 0) return out;
@@ -1047,12 +1112,26 @@ class Run {
     for (const r of records) {
       const projection = this.entity.fromRecord(r, this.options);
       const link = links.get(r.id);
-      const unedited = link?.state === 'linked' && !changes.changed.has(r.id);
+      // An attendee's link is behind the record while a CRM edit it could not write stands
+      // (its record version stays behind: see the planner's planReadOnly).
+      const unedited =
+        link?.state === 'linked' &&
+        (link.shared?.role === 'attendee'
+          ? Number(link.recordVersion) === r.version
+          : !changes.changed.has(r.id));
+      // Nothing a first sync writes sends anything (invitations).
+      if (projection.sends && state.stored.journalVersion === null) delete projection.sends;
       out.set(r.id, {
         kind: 'present',
         recordId: r.id,
         version: unedited ? Number(link.recordVersion ?? r.version) : r.version,
-        projection: unedited ? { snapshot: link.snapshot, notExported: projection.notExported } : projection,
+        projection: unedited
+          ? {
+              snapshot: link.snapshot,
+              notExported: projection.notExported,
+              ...(projection.sends ? { sends: true } : {}),
+            }
+          : projection,
         inScope: this.entity.inExportScope(r, this.options, tagged.has(r.id)),
         ...(unedited ? { unedited: true } : {}),
       });
@@ -1089,14 +1168,21 @@ class Run {
       if (listed.size > 0) todo = todo.filter((id) => !listed.has(id));
       if (todo.length === 0) return;
       const links = await linkStore.linksByRecord(this.db, this.scope, todo);
-      const sides = await this.observeRecords(todo, changes, links);
+      const sides = await this.observeRecords(todo, changes, links, state);
+      const withOrganizer = await this.organizerCopies([...links.values()]);
       const pairs: Pair[] = [];
       for (const id of todo) {
         const link = links.get(id);
         if (link && (link.state !== 'linked' || link.deleteMark)) continue;
         const crm = sides.get(id);
         if (!link && crm?.kind !== 'present') continue;
-        pairs.push({ link: link ? toLinkState(link) : undefined, crm });
+        const linkState = link ? toLinkState(link) : undefined;
+        pairs.push({
+          link: linkState,
+          crm,
+          ...(link?.shared?.role === 'attendee' ? { organizerLinked: withOrganizer.has(id) } : {}),
+          ...this.heldOf(linkState, undefined, crm),
+        });
       }
       const actions = pairs.flatMap((p) => planPair(p, this.plan));
       const marks = await execute(this.context(state), actions);

@@ -4,9 +4,11 @@
 // next, the link last. Deletes are only marked here; the engine runs
 // them after the mass-delete guard. RECOVERY at the top of engine.ts says how the next run
 // resumes from each of these steps; docs/mapping.md ("Idempotency") gives the reasons.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ConnectorError, isConnectorError } from '../connectors/errors.ts';
 import type { CreateResult, ExchangeConnector, FolderRef } from '../connectors/types.ts';
 import { isCrmError, notFound } from '../crm/errors.ts';
+import { newId } from '../crm/ids.ts';
 import type { Crm } from '../crm/index.ts';
 import type { Principal } from '../crm/principal.ts';
 import type { Action, LinkState } from './planner.ts';
@@ -15,7 +17,14 @@ import { recordConflict } from './store/conflicts.ts';
 import type { DeleteMark } from './store/links.ts';
 import * as linkStore from './store/links.ts';
 import type { Db, SyncScope } from './store/scope.ts';
+import * as sharedStore from './store/shared.ts';
 import type { EntityDefinition, RunCounts, RunError, SkippedEntry } from './types.ts';
+
+/** Sees every record, deleted ones aside: to tell a shared key's record from a tombstone. */
+const ADMIN_VIEW: Principal = { userId: '', roleIds: [], operations: new Set(), isAdmin: true };
+
+/** How long an import waits for another mailbox's run to make the record of a key it claimed. */
+const CLAIM_WAIT_MS = 3_000;
 
 /** Thrown by the test hook to simulate a killed process: nothing is cleaned up. */
 export class SimulatedCrash extends Error {
@@ -148,6 +157,17 @@ export async function execute(ctx: ExecutionContext, actions: Action[]): Promise
       case 'deleteItem':
         marks.push({ id: action.link.id, side: 'crm' });
         break;
+      case 'notWritten':
+        // The edit stays in the CRM; the record page tells it from the link (docs/mapping.md).
+        note(ctx.tally, 'skipped', {
+          ref: `record ${action.link.recordId}`,
+          reason:
+            action.why === 'attendee'
+              ? `not written to Exchange: ${ctx.connector.mailbox} is an attendee, not the organizer`
+              : `not written to Exchange (${action.fields.join(', ')}): on Microsoft 365, changing a meeting with attendees sends them an update`,
+          recordId: action.link.recordId,
+        });
+        break;
       default:
         break;
     }
@@ -193,16 +213,28 @@ async function linkExisting(ctx: ExecutionContext, actions: LinkExisting[]): Pro
     ctx.now(),
   );
   await ctx.checkpoint('import:joined');
+  for (const a of actions) {
+    if (!a.shared.answer) continue;
+    try {
+      await carryAnswer(ctx, a.recordId, a.shared.answer);
+    } catch (error) {
+      fail(ctx, `record ${a.recordId} / item ${a.itemId}`, error);
+    }
+  }
 }
 
-async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Promise<void> {
+async function importCreates(ctx: ExecutionContext, all: ImportCreate[]): Promise<void> {
   const { entity, options, db } = ctx;
+  const claimed = await claimSharedKeys(ctx, all);
+  if (claimed.length === 0) return;
+  const actions = claimed.map((c) => c.action);
   const head = await ctx.journalHead();
   const inputs = actions.map((a) => entity.toCreate(a.snapshot, options, a.folderId));
   const intentIds = await linkStore.insertLinks(
     db,
     ctx.scope,
     actions.map((a, i) => ({
+      id: claimed[i].linkId,
       recordId: null,
       folderId: a.folderId,
       itemId: a.itemId,
@@ -250,6 +282,7 @@ async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Pr
   for (const [i, record] of created.entries()) {
     if (!record) {
       await linkStore.deleteLinks(db, [intentIds[i]]);
+      if (actions[i].shared) await sharedStore.releaseClaims(db, ctx.scope.entity, [intentIds[i]]);
       continue;
     }
     await linkStore.linkImported(
@@ -258,13 +291,153 @@ async function importCreates(ctx: ExecutionContext, actions: ImportCreate[]): Pr
       { recordId: record.id, recordVersion: record.version },
       ctx.now(),
     );
+    if (actions[i].shared)
+      await sharedStore.settleClaims(db, ctx.scope.entity, [{ linkId: intentIds[i], recordId: record.id }]);
     ctx.tally.counts.import.created++;
   }
   await ctx.checkpoint('import:linked');
+  // An attendee's copy: its answer as the attendee gave it (a copy's attendee list may not say).
+  for (const [i, record] of created.entries()) {
+    const answer = actions[i].shared?.answer;
+    if (record && answer) await carryAnswer(ctx, record.id, answer);
+  }
 }
 
-async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Promise<void> {
+/**
+ * Claims the shared keys of the items about to be imported (one record per key, whichever
+ * mailbox's run gets there first). Returns the imports to carry out, each with the id its intent
+ * is to have; an item whose key another import holds is linked to that import's record instead
+ * (waiting a little while it is being made), or, when the key's record was deleted, left out:
+ * a deleted meeting's copy is not imported again.
+ */
+async function claimSharedKeys(
+  ctx: ExecutionContext,
+  actions: ImportCreate[],
+): Promise<Array<{ action: ImportCreate; linkId: string }>> {
+  const all = actions.map((action) => ({ action, linkId: newId() }));
+  const shared = all.filter((a) => a.action.shared);
+  if (shared.length === 0) return all;
+  await ctx.checkpoint('import:claiming');
+  const entityName = ctx.scope.entity;
+  // One claim per key, even when a mailbox holds two copies of one meeting.
+  const first = new Map<string, string>();
+  for (const a of shared) if (!first.has(a.action.shared!.key)) first.set(a.action.shared!.key, a.linkId);
+  const won = await sharedStore.claimKeys(
+    ctx.db,
+    entityName,
+    [...first].map(([key, linkId]) => ({ key, linkId })),
+    ctx.now(),
+  );
+  const out: Array<{ action: ImportCreate; linkId: string }> = [];
+  for (const a of all) {
+    const key = a.action.shared?.key;
+    if (key === undefined || (won.has(key) && first.get(key) === a.linkId)) {
+      out.push(a);
+      continue;
+    }
+    if ((await joinClaimed(ctx, a.action, a.linkId)) === 'claimed') out.push(a);
+  }
+  return out;
+}
+
+/** An import whose key another holds: link to its record, take over a dead claim, or wait. */
+async function joinClaimed(
+  ctx: ExecutionContext,
+  action: ImportCreate,
+  linkId: string,
+): Promise<'claimed' | 'joined' | 'deleted' | 'waiting'> {
+  const { db } = ctx;
+  const entityName = ctx.scope.entity;
+  const key = action.shared!.key;
+  const deadline = Date.now() + CLAIM_WAIT_MS;
+  for (;;) {
+    const claim = (await sharedStore.claimsOf(db, entityName, [key])).get(key);
+    if (!claim) {
+      // Let go meanwhile (its import made nothing): claim it again.
+      const got = await sharedStore.claimKeys(db, entityName, [{ key, linkId }], ctx.now());
+      if (got.has(key)) return 'claimed';
+      continue;
+    }
+    if (claim.recordId !== null) {
+      const [record] = await ctx.entity.service(ctx.crm).getMany(ADMIN_VIEW, [claim.recordId]);
+      if (record) {
+        await linkExisting(ctx, [
+          {
+            type: 'linkExisting',
+            folderId: action.folderId,
+            itemId: action.itemId,
+            itemVersion: action.itemVersion,
+            snapshot: action.snapshot,
+            shared: action.shared!,
+            recordId: record.id,
+            recordVersion: record.version,
+          },
+        ]);
+        return 'joined';
+      }
+      // The key's record was deleted. Only an import that replaces its own link to it (the
+      // organizer's copy edited while the record was deleted, Exchange winning) makes it again.
+      if (action.replacesLink && (await sharedStore.takeOverClaim(db, entityName, claim, linkId, ctx.now())))
+        return 'claimed';
+      return 'deleted';
+    }
+    if (Date.now() >= deadline) {
+      // A holder whose intent is gone was killed before making the record.
+      if (
+        claim.linkId !== null &&
+        !(await sharedStore.linkExists(db, claim.linkId)) &&
+        (await sharedStore.takeOverClaim(db, entityName, claim, linkId, ctx.now()))
+      )
+        return 'claimed';
+      note(ctx.tally, 'errors', {
+        ref: `item ${action.itemId}`,
+        code: 'shared_key_busy',
+        message:
+          "Another mailbox's sync is importing this meeting right now; this mailbox's copy is linked to it on the next run.",
+      });
+      ctx.tally.blocked = true;
+      return 'waiting';
+    }
+    await sleep(50);
+  }
+}
+
+/**
+ * Writes a mailbox user's answer (an attendee's response) into the record, when it differs.
+ * Returns the record's versions before and after the write; undefined when nothing was written.
+ */
+async function carryAnswer(
+  ctx: ExecutionContext,
+  recordId: string,
+  answer: NonNullable<ImportCreate['shared']>['answer'] & object,
+): Promise<{ before: number; after: number } | undefined> {
+  const { entity } = ctx;
+  if (!entity.answerPatch) return undefined;
+  const service = entity.service(ctx.crm);
+  const [record] = await service.getMany(ctx.principal, [recordId]);
+  if (!record) return undefined;
+  const patch = entity.answerPatch(record, answer, ctx.options);
+  if (!patch) return undefined;
+  const updated = await service.update(ctx.principal, recordId, { ...patch, ifVersion: record.version });
+  ctx.tally.counts.import.updated++;
+  await sharedStore.advanceCurrentAttendeeLinks(
+    ctx.db,
+    ctx.scope.entity,
+    recordId,
+    record.version,
+    updated.version,
+  );
+  return { before: record.version, after: updated.version };
+}
+
+async function exportCreates(ctx: ExecutionContext, planned: ExportCreate[]): Promise<void> {
   const { entity, options, db } = ctx;
+  // Never invite to a meeting that came from Exchange: its organizer invited whom they meant to.
+  const sending = planned.filter((a) => a.sends).map((a) => a.recordId);
+  const imported = sending.length
+    ? await sharedStore.recordsImported(db, ctx.scope.entity, sending)
+    : new Set<string>();
+  const actions = planned.map((a) => (a.sends && imported.has(a.recordId) ? { ...a, sends: false } : a));
   const intentIds = await linkStore.insertLinks(
     db,
     ctx.scope,
@@ -301,12 +474,16 @@ async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Pr
     noteNotExported(ctx, action.recordId, action.notExported);
   };
   const createMany = ctx.connector.createItems?.bind(ctx.connector);
+  const writeOptions = (a: ExportCreate) => (a.sends ? { writeAttendees: true } : undefined);
   if (!createMany) {
     for (const [i, action] of actions.entries()) {
       let result: CreateResult;
       try {
         const item = entity.toItem(action.snapshot, options) as never;
-        result = { ok: true, ...(await ctx.connector.createItem(folderRef(ctx, action.folderId), item)) };
+        result = {
+          ok: true,
+          ...(await ctx.connector.createItem(folderRef(ctx, action.folderId), item, writeOptions(action))),
+        };
       } catch (error) {
         result = { ok: false, error: error as ConnectorError };
       }
@@ -325,6 +502,7 @@ async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Pr
         results = await createMany(
           folderRef(ctx, chunk[0].folderId),
           chunk.map((a) => entity.toItem(a.snapshot, options) as never),
+          writeOptions(chunk[0]),
         );
       } catch (error) {
         if (error instanceof SimulatedCrash) throw error;
@@ -348,7 +526,8 @@ async function exportCreates(ctx: ExecutionContext, actions: ExportCreate[]): Pr
       while (
         end < actions.length &&
         end - start < CREATE_BATCH &&
-        actions[end].folderId === actions[start].folderId
+        actions[end].folderId === actions[start].folderId &&
+        actions[end].sends === actions[start].sends
       )
         end++;
       await createChunk(start, end);
@@ -407,9 +586,22 @@ async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<v
           ...patch,
           ifVersion: current.version,
         });
-        recordVersion = updated.version;
+        // A read-only link keeps its place behind a CRM edit it could not write.
+        if (!action.trailing || current.version === recordVersion) recordVersion = updated.version;
+        if (link.shared)
+          await sharedStore.advanceCurrentAttendeeLinks(
+            db,
+            ctx.scope.entity,
+            link.recordId,
+            current.version,
+            updated.version,
+          );
         ctx.tally.counts.import.updated++;
         await ctx.checkpoint('update:record');
+      }
+      if (action.answer) {
+        const written = await carryAnswer(ctx, link.recordId, action.answer);
+        if (written && written.before === recordVersion) recordVersion = written.after;
       }
       if (action.toItem) {
         const current = ctx.knownItems.get(link.itemId);
@@ -419,6 +611,7 @@ async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<v
           itemVersion,
           entity.toItem(action.toItem, options, current) as never,
           action.itemHolds ? (entity.toItem(action.itemHolds, options, current) as never) : undefined,
+          action.sends ? { writeAttendees: true } : undefined,
         );
         itemVersion = written.version;
         ctx.tally.counts.export.updated++;

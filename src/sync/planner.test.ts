@@ -64,6 +64,8 @@ const sharedUpsert = (shared: SharedIdentity, snapshot: Record<string, unknown> 
   ...(exUpsert(snapshot) as Extract<ExchangeSide, { kind: 'upsert' }>),
   shared,
 });
+/** Grace's answer, as her copy of the meeting carries it. */
+const graceDeclines = { address: 'grace@example.com', response: 'declined' };
 /** The record another mailbox's copy of the meeting is linked to. */
 const sharedRecord = { recordId: 'R9', recordVersion: 5 };
 const types = (actions: Action[]) => actions.map((a) => a.type);
@@ -341,6 +343,134 @@ describe('one record per meeting across mailboxes', () => {
   });
 });
 
+describe("write rights: only the organizer's copy is written", () => {
+  const attendeeLink: LinkState = { ...link, shared: attendeeCopy };
+  const crmEdit = crmPresent({ ...base, title: 'CEO' });
+
+  it('a CRM edit with no organizer copy linked stays in the CRM and is reported, in every policy', () => {
+    for (const conflictPolicy of POLICIES)
+      for (const fieldMerge of [false, true]) {
+        const actions = planPair(
+          { link: attendeeLink, crm: crmEdit, organizerLinked: false },
+          settings({ conflictPolicy, fieldMerge }),
+        );
+        expect(actions).toEqual([
+          { type: 'notWritten', link: attendeeLink, fields: ['title'], why: 'attendee' },
+        ]);
+      }
+  });
+  it("a CRM edit the organizer's copy writes is not reported by the attendee's", () => {
+    expect(planPair({ link: attendeeLink, crm: crmEdit, organizerLinked: true }, settings())).toEqual([]);
+  });
+  it('the contact-like pair with the same edit writes it to Exchange', () => {
+    expect(types(planPair({ link, crm: crmEdit }, settings()))).toEqual(['update']);
+  });
+  it("the organizer's update reaching the copy is imported, but never over the CRM's own edit", () => {
+    // The CRM edited the title earlier (the link is behind); the organizer moved the meeting.
+    const copy = sharedUpsert(attendeeCopy, { ...base, phone: 'Room 2' });
+    const [update] = planPair(
+      { link: attendeeLink, exchange: copy, crm: crmEdit, organizerLinked: false },
+      settings(),
+    ).filter((a) => a.type === 'update');
+    expect(update).toMatchObject({ toRecord: { phone: 'Room 2' }, agreed: { ...base, phone: 'Room 2' } });
+    expect(update).not.toHaveProperty('toItem');
+  });
+  it('the same field edited on both sides follows the policy once, then rests', () => {
+    const copy = sharedUpsert(attendeeCopy, { ...base, title: 'CTO' });
+    const crmWins = planPair(
+      { link: attendeeLink, exchange: copy, crm: crmEdit, organizerLinked: false },
+      settings(),
+    );
+    expect(types(crmWins)).toEqual(['conflict', 'notWritten', 'update']);
+    expect(crmWins[2]).not.toHaveProperty('toRecord');
+    const exchangeWins = planPair(
+      { link: attendeeLink, exchange: copy, crm: crmEdit, organizerLinked: false },
+      settings({ conflictPolicy: 'exchange_wins' }),
+    );
+    expect(types(exchangeWins)).toEqual(['conflict', 'update']);
+    expect(exchangeWins[1]).toMatchObject({ toRecord: { title: 'CTO' } });
+    // Next run: the copy is as recorded; the CRM still holds its edit. Nothing but the report.
+    const after = { ...attendeeLink, snapshot: { ...base, title: 'CTO' }, itemVersion: 'v2' };
+    expect(
+      planPair({ link: after, exchange: copy, crm: crmEdit, organizerLinked: false }, settings()),
+    ).toEqual([{ type: 'notWritten', link: after, fields: ['title'], why: 'attendee' }]);
+  });
+  it("an attendee's answer comes back, also when the organizer's copy is linked, and nothing else does", () => {
+    const answered = sharedUpsert({ ...attendeeCopy, answer: graceDeclines }, { ...base, title: 'CTO' });
+    const [update] = planPair(
+      { link: attendeeLink, exchange: answered, crm: crmUnedited(base), organizerLinked: true },
+      settings(),
+    );
+    expect(update).toMatchObject({
+      type: 'update',
+      answer: graceDeclines,
+      trailing: true,
+      recordVersion: 10,
+    });
+    expect(update).not.toHaveProperty('toRecord');
+    expect(update).not.toHaveProperty('toItem');
+    // An export-only mailbox brings nothing back.
+    expect(
+      planPair(
+        { link: attendeeLink, exchange: answered, organizerLinked: true },
+        settings({ direction: 'export' }),
+      )[0],
+    ).not.toHaveProperty('answer');
+  });
+  it("a record deleted in the CRM lets go of an attendee's copy; the organizer's is deleted", () => {
+    expect(planPair({ link: attendeeLink, crm: crmDeleted }, settings())).toEqual([
+      {
+        type: 'unlink',
+        link: attendeeLink,
+        reason: "deleted in the CRM; an attendee's copy of a meeting is not written, only the organizer's",
+        side: 'crm',
+      },
+    ]);
+    expect(
+      types(planPair({ link: { ...link, shared: organizerCopy }, crm: crmDeleted }, settings())),
+    ).toEqual(['deleteItem']);
+  });
+  it('on Graph, what attendees see of a meeting is not written: the CRM keeps it and it is reported', () => {
+    const organizerLink = { ...link, shared: organizerCopy };
+    const held = ['title'];
+    const both = { ...base, title: 'CEO', name: 'Ada L.' };
+    const actions = planPair({ link: organizerLink, crm: crmPresent(both), held }, settings());
+    expect(types(actions)).toEqual(['notWritten', 'update']);
+    expect(actions[0]).toMatchObject({ fields: ['title'], why: 'sends' });
+    // The silent field goes; the link records the item as it is, so Exchange's title is no edit.
+    expect(actions[1]).toMatchObject({
+      toItem: { ...base, name: 'Ada L.' },
+      agreed: { ...base, name: 'Ada L.' },
+    });
+    expect(actions[1]).not.toHaveProperty('toRecord');
+    // Next run, the record unedited: nothing.
+    const next = { ...organizerLink, snapshot: { ...base, name: 'Ada L.' } };
+    expect(planPair({ link: next, crm: crmUnedited({ ...base, name: 'Ada L.' }), held }, settings())).toEqual(
+      [],
+    );
+    // Deleting it would cancel it for the attendees: the link goes instead.
+    expect(types(planPair({ link: organizerLink, crm: crmDeleted, held }, settings()))).toEqual(['unlink']);
+  });
+  it('a copy of a meeting whose record was deleted is not imported again', () => {
+    expect(planPair({ exchange: sharedUpsert(attendeeCopy), sharedDeleted: true }, settings())).toEqual([]);
+    expect(types(planPair({ exchange: exUpsert(base), sharedDeleted: true }, settings()))).toEqual([
+      'importCreate',
+    ]);
+  });
+  it('invitations: a create may send when the record allows it; an update only of a meeting exported from the CRM', () => {
+    const sending: CrmSide = {
+      ...(crmEdit as Extract<CrmSide, { kind: 'present' }>),
+      projection: { snapshot: { ...base, title: 'CEO' }, notExported: [], sends: true },
+    };
+    expect(planPair({ crm: sending }, settings())[0]).toMatchObject({ type: 'exportCreate', sends: true });
+    expect(planPair({ crm: crmPresent(base) }, settings())[0]).not.toHaveProperty('sends');
+    expect(planPair({ link: { ...link, origin: 'export' }, crm: sending }, settings())[0]).toMatchObject({
+      sends: true,
+    });
+    expect(planPair({ link, crm: sending }, settings())[0]).not.toHaveProperty('sends');
+  });
+});
+
 describe('an update interrupted before its link was written (E6)', () => {
   // The interrupted run wrote `title: 'CTO'` to one side; the link still has the old state.
   const sent = { ...base, title: 'CTO' };
@@ -486,6 +616,7 @@ describe('every combination', () => {
     exUpsert({ ...base, title: 'CTO' }),
     exDeleted,
     sharedUpsert(attendeeCopy, { ...base, title: 'CTO' }),
+    sharedUpsert({ ...attendeeCopy, answer: graceDeclines }, { ...base, phone: '+1' }),
   ];
   const crms: Array<CrmSide | undefined> = [
     undefined,
@@ -507,20 +638,41 @@ describe('every combination', () => {
     { ...link, shared: organizerCopy },
     { ...link, shared: attendeeCopy },
   ];
-  for (const l of [undefined, link, { ...link, origin: 'export' as const }, ...interrupted, ...meetingLinks])
+  // A shared key's record matters only to an item no link holds yet.
+  for (const l of [
+    undefined,
+    link,
+    { ...link, origin: 'export' as const },
+    ...interrupted,
+    ...meetingLinks,
+    { ...link, shared: attendeeCopy, intent: { agreed: written, recordFields: ['title'], itemFields: [] } },
+  ])
     for (const e of exchanges)
       for (const c of crms)
-        for (const shared of [undefined, sharedRecord])
-          for (const direction of DIRECTIONS)
-            for (const conflictPolicy of POLICIES)
-              for (const fieldMerge of [false, true])
-                cases.push([
-                  `${l?.origin ?? 'unlinked'}${l?.intent ? '+intent' : ''}${l?.shared ? `+${l.shared.role}` : ''} ${e?.kind ?? '-'}${e?.kind === 'upsert' && e.shared ? '+shared' : ''} ${c?.kind ?? '-'}${shared ? ' +sharedRecord' : ''} ${direction} ${conflictPolicy} ${fieldMerge}`,
-                  { link: l, exchange: e, crm: c, ...(shared ? { sharedRecord: shared } : {}) },
-                  settings({ direction, conflictPolicy, fieldMerge }),
-                ]);
+        for (const shared of l ? [undefined] : [undefined, sharedRecord, 'deleted' as const])
+          for (const organizerLinked of l?.shared?.role === 'attendee' ? [false, true] : [undefined])
+            for (const held of l?.shared?.role === 'organizer' ? [undefined, ['title']] : [undefined])
+              for (const direction of DIRECTIONS)
+                for (const conflictPolicy of POLICIES)
+                  for (const fieldMerge of [false, true])
+                    cases.push([
+                      `${l?.origin ?? 'unlinked'}${l?.intent ? '+intent' : ''}${l?.shared ? `+${l.shared.role}` : ''}${organizerLinked ? '+organizerLinked' : ''}${held ? '+held' : ''} ${e?.kind ?? '-'}${e?.kind === 'upsert' && e.shared ? '+shared' : ''} ${c?.kind ?? '-'}${c?.kind === 'present' && c.unedited ? '(unedited)' : ''}${shared ? ` +sharedRecord:${shared === 'deleted' ? 'deleted' : 'R9'}` : ''} ${direction} ${conflictPolicy} ${fieldMerge}`,
+                      {
+                        link: l,
+                        exchange: e,
+                        crm: c,
+                        ...(shared === 'deleted'
+                          ? { sharedDeleted: true }
+                          : shared
+                            ? { sharedRecord: shared }
+                            : {}),
+                        ...(organizerLinked !== undefined ? { organizerLinked } : {}),
+                        ...(held ? { held } : {}),
+                      },
+                      settings({ direction, conflictPolicy, fieldMerge }),
+                    ]);
 
-  it(`holds the invariants in all ${cases.length} cases`, () => {
+  it(`holds the invariants in all ${cases.length} cases`, { timeout: 120_000 }, () => {
     // Our own write, found on the side it went to, is never an edit: with nothing else
     // changed, the pair only records the new state.
     for (const direction of ['import', 'export', 'two_way'] as const)
@@ -563,6 +715,76 @@ describe('every combination', () => {
         if (e?.kind === 'deleted' && s.direction !== 'off' && c?.kind !== 'deleted')
           expect(kinds, ctx).toEqual(['unlink']);
       }
+      // Only the organizer's copy is written: an attendee's copy is read-only, whatever the
+      // direction, the policy, the CRM's edits or the copy's.
+      if (l?.shared?.role === 'attendee') {
+        expect(kinds, ctx).not.toContain('deleteItem');
+        expect(kinds, ctx).not.toContain('exportCreate');
+        expect(kinds, ctx).not.toContain('importCreate');
+        for (const a of actions)
+          if (a.type === 'update') {
+            expect(a, ctx).not.toHaveProperty('toItem');
+            // Its record version moves only with its own writes made while it was current.
+            expect(a.trailing, ctx).toBe(true);
+            expect(a.recordVersion, ctx).toBe(l.recordVersion);
+            // With the organizer's copy linked, only the attendee's answer comes back.
+            if (pair.organizerLinked) expect(a, ctx).not.toHaveProperty('toRecord');
+          }
+        // A CRM edit the copy did not change is never overwritten by the copy.
+        const crmSnapshot = c?.kind === 'present' && !c.unedited ? c.projection.snapshot : l.snapshot;
+        const copy = e?.kind === 'upsert' ? e.snapshot : l.snapshot;
+        const update = actions.find((a) => a.type === 'update');
+        for (const f of Object.keys(update?.type === 'update' ? (update.toRecord ?? {}) : {}))
+          expect(l.snapshot[f] !== copy[f] || crmSnapshot[f] === l.snapshot[f], `${ctx} ${f}`).toBe(true);
+        // The CRM edit it could not write is reported, and only when no organizer's copy writes it.
+        if (kinds.includes('notWritten')) {
+          expect(pair.organizerLinked, ctx).toBe(false);
+          expect(s.direction === 'export' || s.direction === 'two_way', ctx).toBe(true);
+        }
+        // No loop: planned again once its update is recorded, the pair logs no second conflict
+        // and writes nothing more.
+        if (update?.type === 'update') {
+          const next: LinkState = {
+            ...l,
+            intent: undefined,
+            snapshot: update.agreed,
+            itemVersion: update.itemVersion,
+          };
+          const again = planPair(
+            {
+              ...pair,
+              link: next,
+              exchange: e?.kind === 'upsert' ? { ...e, version: update.itemVersion } : e,
+              crm:
+                c?.kind === 'present' && update.toRecord
+                  ? {
+                      ...c,
+                      projection: { ...c.projection, snapshot: { ...crmSnapshot, ...update.toRecord } },
+                    }
+                  : c,
+            },
+            s,
+          );
+          expect(
+            types(again).filter((k) => k !== 'notWritten'),
+            ctx,
+          ).toEqual([]);
+        }
+      }
+      for (const a of actions)
+        if (a.type === 'notWritten')
+          expect(a.why === 'attendee' ? l?.shared?.role === 'attendee' : pair.held !== undefined, ctx).toBe(
+            true,
+          );
+      // What would mail the attendees (Graph) is never written, nor the item deleted.
+      if (pair.held) {
+        expect(kinds, ctx).not.toContain('deleteItem');
+        for (const a of actions)
+          if (a.type === 'update' && a.toItem)
+            for (const f of pair.held) expect(a.toItem[f], `${ctx} ${f}`).toEqual(a.itemHolds?.[f]);
+      }
+      // A copy of a meeting whose record was deleted is never imported again.
+      if (!l && itemShared && pair.sharedDeleted) expect(kinds, ctx).not.toContain('importCreate');
       // Writes only go where the direction allows.
       for (const a of actions) {
         if (a.type === 'importCreate' || a.type === 'deleteRecord' || a.type === 'linkExisting')
@@ -574,8 +796,10 @@ describe('every combination', () => {
           if (a.toItem) expect(s.direction === 'export' || s.direction === 'two_way', ctx).toBe(true);
         }
       }
-      // At most one write action per pair, plus at most one logged conflict.
-      expect(kinds.filter((k) => k !== 'conflict').length, ctx).toBeLessThanOrEqual(l ? 1 : 2);
+      // At most one write action per pair, plus at most one logged conflict and one report.
+      const writes = kinds.filter((k) => k !== 'conflict' && k !== 'notWritten');
+      expect(writes.length, ctx).toBeLessThanOrEqual(l ? 1 : 2);
+      expect(kinds.filter((k) => k === 'notWritten').length, ctx).toBeLessThanOrEqual(1);
       expect(kinds.filter((k) => k === 'conflict').length, ctx).toBeLessThanOrEqual(1);
       if (kinds.includes('conflict')) expect(s.direction, ctx).toBe('two_way');
       // Leaving the filter or losing access never deletes.
@@ -587,8 +811,7 @@ describe('every combination', () => {
       // Every action on a pair names its own link.
       for (const a of actions) if (l && 'link' in a) expect(a.link.id, ctx).toBe(l.id);
       // A leftover intent never outlives the run: the link is rewritten, marked or dropped.
-      if (l?.intent && s.direction !== 'off')
-        expect(kinds.filter((k) => k !== 'conflict').length, ctx).toBe(1);
+      if (l?.intent && s.direction !== 'off') expect(writes.length, ctx).toBe(1);
       // An update that writes carries the intent to store first, naming what it writes.
       for (const a of actions)
         if (a.type === 'update') {

@@ -8,11 +8,12 @@ import type {
   Direction,
   NotExported,
   Projection,
+  SharedAnswer,
   SharedIdentity,
   Snapshot,
 } from './types.ts';
 
-export type { SharedIdentity };
+export type { SharedAnswer, SharedIdentity };
 
 export interface LinkState {
   id: string;
@@ -77,6 +78,21 @@ export interface Pair {
   crm?: CrmSide;
   /** The CRM record a link of any mailbox already ties the Exchange item's shared key to. */
   sharedRecord?: { recordId: string; recordVersion: number };
+  /**
+   * The record the Exchange item's shared key was tied to is deleted: the item is a copy of a
+   * deleted meeting (an attendee's, left after the organizer cancelled it), never imported again.
+   */
+  sharedDeleted?: boolean;
+  /**
+   * For a read-only link (an attendee's copy): the record is also linked to its organizer's copy
+   * in some mailbox, which brings the meeting's changes; this copy brings only its own answer.
+   */
+  organizerLinked?: boolean;
+  /**
+   * Fields of the linked item whose write would make Exchange mail people (a Graph meeting with
+   * attendees; see EntityDefinition.sendingFields): not written, and the item not deleted.
+   */
+  held?: readonly string[];
 }
 
 export interface PlanSettings {
@@ -141,6 +157,8 @@ export type Action =
       snapshot: Snapshot;
       notExported: NotExported[];
       replacesLink?: LinkState;
+      /** The create may write attendees (Graph invitations; see Projection.sends). */
+      sends?: boolean;
     }
   /**
    * Bring a linked pair to `agreed`: write `toRecord` fields to the CRM and/or the whole
@@ -159,6 +177,15 @@ export type Action =
       notExported?: NotExported[];
       /** Stored on the link before the writes (present when there is a write). */
       intent?: UpdateIntent;
+      /** The mailbox user's answer to write into the record (an attendee's response). */
+      answer?: SharedAnswer;
+      /**
+       * A read-only link's record version moves only with writes made while it was current, so
+       * that a CRM edit it could not write keeps it behind (screens tell "not written" by it).
+       */
+      trailing?: boolean;
+      /** Writes of the item may write attendees (Graph invitations; see Projection.sends). */
+      sends?: boolean;
     }
   /** The Exchange item was deleted: delete the CRM record. */
   | { type: 'deleteRecord'; link: LinkState }
@@ -168,7 +195,18 @@ export type Action =
   | { type: 'unlink'; link: LinkState; reason: string; side: 'crm' | 'exchange' }
   /** Both sides are gone: drop the link. */
   | { type: 'forget'; link: LinkState }
-  | { type: 'conflict'; link: LinkState; conflict: ConflictRecord };
+  | { type: 'conflict'; link: LinkState; conflict: ConflictRecord }
+  /**
+   * A CRM edit that stays in the CRM: the link's copy is an attendee's (read-only) and no
+   * organizer's copy is linked to write it. Reported; nothing is written.
+   */
+  | {
+      type: 'notWritten';
+      link: LinkState;
+      fields: string[];
+      /** `attendee`: the copy is an attendee's; `sends`: writing it would mail the attendees. */
+      why: 'attendee' | 'sends';
+    };
 
 const importsIn = (d: Direction) => d === 'import' || d === 'two_way';
 const importsFrom = (settings: PlanSettings, folderId: string) =>
@@ -214,6 +252,21 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
       },
     ];
 
+  // Only the organizer's copy is written: an attendee's copy is never deleted or updated from
+  // the CRM. A record deleted in the CRM (or by the organizer's sync) lets go of it.
+  if (link.shared?.role === 'attendee') {
+    if (crmDeleted)
+      return [
+        {
+          type: 'unlink',
+          link,
+          reason: "deleted in the CRM; an attendee's copy of a meeting is not written, only the organizer's",
+          side: 'crm',
+        },
+      ];
+    return planReadOnly(link, exchange, crm, settings, pair.organizerLinked === true);
+  }
+
   if (exchangeDeleted) {
     if (!importsIn(direction))
       return [
@@ -257,6 +310,16 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
   }
 
   if (crmDeleted) {
+    if (exportsIn(direction) && pair.held?.length)
+      return [
+        {
+          type: 'unlink',
+          link,
+          reason:
+            'deleted in the CRM; not deleted in Exchange, where deleting this meeting would send its attendees a cancellation',
+          side: 'crm',
+        },
+      ];
     if (!exportsIn(direction))
       return [
         { type: 'unlink', link, reason: 'deleted in the CRM; deletes flow only from Exchange', side: 'crm' },
@@ -293,7 +356,7 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
     return [{ type: 'deleteItem', link }];
   }
 
-  return planEdits(link, exchange, crm, settings);
+  return planEdits(link, exchange, crm, settings, pair.held ?? []);
 }
 
 function planUnlinked(pair: Pair, settings: PlanSettings): Action[] {
@@ -302,7 +365,9 @@ function planUnlinked(pair: Pair, settings: PlanSettings): Action[] {
   if (
     exchange?.kind === 'upsert' &&
     importsIn(settings.direction) &&
-    importsFrom(settings, exchange.folderId)
+    importsFrom(settings, exchange.folderId) &&
+    // A copy of a meeting whose record was deleted: deleted items never come back.
+    !(exchange.shared && pair.sharedDeleted)
   ) {
     const item = {
       folderId: exchange.folderId,
@@ -323,6 +388,7 @@ function planUnlinked(pair: Pair, settings: PlanSettings): Action[] {
       folderId: settings.exportFolder,
       snapshot: crm.projection.snapshot,
       notExported: crm.projection.notExported,
+      ...(crm.projection.sends ? { sends: true } : {}),
     });
   }
   return out;
@@ -333,6 +399,7 @@ function planEdits(
   exchange: ExchangeSide | undefined,
   crm: CrmSide | undefined,
   settings: PlanSettings,
+  held: readonly string[],
 ): Action[] {
   const { direction } = settings;
   const base = link.snapshot;
@@ -380,6 +447,12 @@ function planEdits(
     };
   }
 
+  // Fields whose write would mail people stay as Exchange holds them: the CRM keeps its edit
+  // (the record is not written from `agreed` where it won), the link records what the item holds.
+  const withheld = exportsIn(direction)
+    ? changedFields(exchangeSnapshot, agreed).filter((f) => held.includes(f))
+    : [];
+  const recorded = withheld.length > 0 ? { ...agreed, ...pickFields(exchangeSnapshot, withheld) } : agreed;
   const toRecordFields =
     direction === 'import'
       ? exchangeEdits.filter((f) => !sameValue(crmSnapshot[f], agreed[f]))
@@ -388,8 +461,8 @@ function planEdits(
         : [];
   const itemDiffers =
     direction === 'export'
-      ? crmEdits.length > 0
-      : exportsIn(direction) && changedFields(exchangeSnapshot, agreed).length > 0;
+      ? crmEdits.some((f) => !withheld.includes(f))
+      : exportsIn(direction) && changedFields(exchangeSnapshot, recorded).length > 0;
 
   // A leftover intent is always cleared, so that it never speaks for a later write.
   const unchanged =
@@ -398,28 +471,110 @@ function planEdits(
     !link.intent &&
     itemVersion === link.itemVersion &&
     recordVersion === link.recordVersion &&
-    sameValue(agreed, base);
-  if (unchanged && !conflict) return [];
+    sameValue(recorded, base);
   const actions: Action[] = [];
   if (conflict) actions.push({ type: 'conflict', link, conflict });
+  if (withheld.length > 0 && crm?.kind === 'present' && !crm.unedited)
+    actions.push({ type: 'notWritten', link, fields: withheld, why: 'sends' });
+  if (unchanged && !conflict) return actions;
   const intent: UpdateIntent | undefined =
     toRecordFields.length > 0 || itemDiffers
       ? {
-          agreed,
+          agreed: recorded,
           recordFields: toRecordFields,
-          itemFields: itemDiffers ? changedFields(exchangeSnapshot, agreed) : [],
+          itemFields: itemDiffers ? changedFields(exchangeSnapshot, recorded) : [],
         }
       : undefined;
   actions.push({
     type: 'update',
     link,
-    agreed,
+    agreed: recorded,
     ...(toRecordFields.length > 0 ? { toRecord: pickFields(agreed, toRecordFields) } : {}),
-    ...(itemDiffers ? { toItem: agreed, itemHolds: exchangeSnapshot } : {}),
+    ...(itemDiffers ? { toItem: recorded, itemHolds: exchangeSnapshot } : {}),
+    // Never for a record that came from Exchange: its attendees were invited by its organizer.
+    ...(itemDiffers && crm?.kind === 'present' && crm.projection.sends && link.origin === 'export'
+      ? { sends: true }
+      : {}),
     itemVersion,
     recordVersion,
     ...(notExported ? { notExported } : {}),
     ...(intent ? { intent } : {}),
+  });
+  return actions;
+}
+
+/**
+ * A read-only link: an attendee's copy of a meeting. Nothing is ever written to it; its snapshot
+ * follows the copy as last read. What it carries back to the record:
+ * - its user's own answer (the attendee's response), always;
+ * - when no organizer's copy is linked (which would bring them), the fields the organizer's
+ *   updates changed in the copy, each only where the CRM holds no other edit of that field, or
+ *   where the policy lets Exchange win one it does (logged as a conflict, once: the next run
+ *   compares with the copy as read now). Fields the copy did not change never overwrite the
+ *   CRM's.
+ * A CRM edit is reported as not written when no organizer's copy is linked to write it; the
+ * link's record version then stays behind the record's (`trailing`), which is how screens tell.
+ */
+function planReadOnly(
+  link: LinkState,
+  exchange: ExchangeSide | undefined,
+  crm: CrmSide | undefined,
+  settings: PlanSettings,
+  organizerLinked: boolean,
+): Action[] {
+  const { direction } = settings;
+  const base = link.snapshot;
+  const copy = exchange?.kind === 'upsert' ? exchange.snapshot : base;
+  const crmSnapshot = crm?.kind === 'present' ? crmSnapshotOf(crm, link) : base;
+  const itemVersion = exchange?.kind === 'upsert' ? exchange.version : link.itemVersion;
+  const crmEdits = changedFields(base, crmSnapshot);
+  const copyEdits = importsIn(direction) && !organizerLinked ? changedFields(base, copy) : [];
+  const editedBoth = copyEdits.filter((f) => crmEdits.includes(f) && !sameValue(copy[f], crmSnapshot[f]));
+  const exchangeWins = direction === 'import' || settings.conflictPolicy === 'exchange_wins';
+  const recordFields = copyEdits.filter(
+    (f) => !sameValue(crmSnapshot[f], copy[f]) && (exchangeWins || !editedBoth.includes(f)),
+  );
+  const answer =
+    importsIn(direction) && exchange?.kind === 'upsert' && exchange.version !== link.itemVersion
+      ? exchange.shared?.answer
+      : undefined;
+  const actions: Action[] = [];
+  if (editedBoth.length > 0 && direction === 'two_way')
+    actions.push({
+      type: 'conflict',
+      link,
+      conflict: {
+        fields: editedBoth,
+        base,
+        crm: crmSnapshot,
+        exchange: copy,
+        resolution: settings.fieldMerge ? 'merged' : settings.conflictPolicy,
+      },
+    });
+  const kept = crmEdits.filter((f) => !recordFields.includes(f));
+  if (!organizerLinked && exportsIn(direction) && crm?.kind === 'present' && !crm.unedited && kept.length > 0)
+    actions.push({ type: 'notWritten', link, fields: kept, why: 'attendee' });
+  // The link follows the copy: what it holds is what the next read is compared with.
+  const agreed = copy;
+  const unchanged =
+    recordFields.length === 0 &&
+    !answer &&
+    !link.intent &&
+    itemVersion === link.itemVersion &&
+    sameValue(agreed, base);
+  if (unchanged) return actions;
+  const intent: UpdateIntent | undefined =
+    recordFields.length > 0 ? { agreed, recordFields, itemFields: [] } : undefined;
+  actions.push({
+    type: 'update',
+    link,
+    agreed,
+    ...(recordFields.length > 0 ? { toRecord: pickFields(copy, recordFields) } : {}),
+    itemVersion,
+    recordVersion: link.recordVersion,
+    ...(intent ? { intent } : {}),
+    ...(answer ? { answer } : {}),
+    trailing: true,
   });
   return actions;
 }

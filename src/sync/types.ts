@@ -18,8 +18,22 @@ export type Snapshot = Record<string, unknown>;
 export interface SharedIdentity {
   /** The series key, or series key and original start for an occurrence (activities/meeting-key.ts). */
   key: string;
-  /** Whose copy this is: an attendee's copy going away unlinks only that mailbox. */
+  /**
+   * Whose copy this is. Only the organizer's copy is written; an attendee's copy is read-only
+   * (nothing is written to it, and its going away unlinks only that mailbox).
+   */
   role: 'organizer' | 'attendee';
+  /**
+   * The mailbox user's own answer held by an attendee's copy (a meeting response), carried back
+   * to the record through the entity's `answerPatch`.
+   */
+  answer?: SharedAnswer;
+}
+
+/** One person's answer to a shared item: their address and response, in the CRM's words. */
+export interface SharedAnswer {
+  address: string;
+  response: string;
 }
 
 /** A value that stayed in the CRM because Exchange has no room for it (B4). */
@@ -32,6 +46,13 @@ export interface NotExported {
 export interface Projection {
   snapshot: Snapshot;
   notExported: NotExported[];
+  /**
+   * The entity allows writes of this record to send what Exchange mails on them (Graph mails a
+   * meeting's attendees when they are written): the mailbox asked for invitations and the record
+   * qualifies. The engine still never does on a first sync, nor for a record that came from
+   * Exchange (an imported meeting).
+   */
+  sends?: boolean;
 }
 
 export type Direction = 'off' | 'import' | 'export' | 'two_way';
@@ -118,7 +139,7 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
    * mailbox's copy gets the change from Exchange, not from another mailbox's sync). Entities
    * without it (contacts) sync each mailbox's items on their own.
    */
-  sharedIdentity?(item: T, options: O): SharedIdentity | undefined;
+  sharedIdentity?(item: T, options: O, mailbox: string): SharedIdentity | undefined;
   /**
    * Import scope (C2, C5): whether an item no link ties to a record is imported. An item it
    * refuses is left alone: not imported, not linked to another mailbox's record. Linked items
@@ -134,6 +155,18 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
    * (a meeting before the window) rather than gone: it is then left alone, not deleted.
    */
   outsideReads?(snapshot: Snapshot, options: O): boolean;
+  /**
+   * The fields whose write to an item holding `snapshot` makes Exchange mail people: on Graph,
+   * what attendees see of a meeting with attendees (Graph sends them an update and has no switch
+   * against it). Such fields are not written (nor the item deleted) unless the record allows
+   * sending (Projection.sends); the CRM keeps the edit and the run reports it.
+   */
+  sendingFields?(snapshot: Snapshot, options: O): readonly string[];
+  /**
+   * The CRM patch that writes an attendee's answer into the record (their participant's
+   * response); undefined when the record already holds it or names no such participant.
+   */
+  answerPatch?(record: R, answer: SharedAnswer, options: O): Record<string, unknown> | undefined;
   /** Import hook run before records are created (B2 links contacts to accounts). */
   beforeImport?(inputs: Array<Record<string, unknown>>, crm: Crm, principal: Principal): Promise<void>;
   /** Import hook for an update that changed these fields. */

@@ -12,6 +12,7 @@ import * as m0009 from './0009_user_locale.ts';
 import * as m0010 from './0010_sync_conflict_outcome.ts';
 import * as m0011 from './0011_sync_link_listing_mark.ts';
 import * as m0012 from './0012_sync_link_shared_key.ts';
+import * as m0013 from './0013_sync_shared_records.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_crm_core': m0001,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0010_sync_conflict_outcome': m0010,
   '0011_sync_link_listing_mark': m0011,
   '0012_sync_link_shared_key': m0012,
+  '0013_sync_shared_records': m0013,
 };

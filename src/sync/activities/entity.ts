@@ -10,7 +10,16 @@ import type { NeutralEvent } from '../../connectors/types.ts';
 import type { Activity } from '../../crm/activities.ts';
 import type { EntityDefinition } from '../types.ts';
 import { linkParticipants, participantLists } from './attendees.ts';
-import { activityCreate, activityPatch, itemOfSnapshot, projectActivity, snapshotOfItem } from './mapping.ts';
+import {
+  activityCreate,
+  activityPatch,
+  answerPatch,
+  itemOfSnapshot,
+  projectActivity,
+  RESPONSE_CRM,
+  sendsInvitations,
+  snapshotOfItem,
+} from './mapping.ts';
 import { seriesKey } from './meeting-key.ts';
 import {
   type ActivitySyncOptions,
@@ -28,12 +37,34 @@ import {
  */
 export const DEFAULT_MEETING_OPTIONS: ActivitySyncOptions = DEFAULT_ACTIVITY_SYNC_OPTIONS;
 
+/**
+ * What attendees see of a meeting: changing any of these on Graph (as organizer) mails them an
+ * update. Reminder, show-as and categories are the organizer's own and change silently.
+ */
+export const GRAPH_SENDING_FIELDS = [
+  'subject',
+  'body',
+  'allDay',
+  'start',
+  'end',
+  'timeZone',
+  'location',
+  'attendees',
+  'recurrence',
+  'importance',
+] as const;
+
 export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySyncOptions> = {
   name: 'meetings',
   folderKind: 'calendar',
   recordType: 'activity',
   service: (crm) => crm.activities,
-  fromRecord: projectActivity,
+  fromRecord: (record, options) => {
+    const projection = projectActivity(record, options);
+    return sendsInvitations(record, options.protocol, options.sendInvitationsSince, new Date())
+      ? { ...projection, sends: true }
+      : projection;
+  },
   fromItem: snapshotOfItem,
   toItem: (snapshot, options, current) =>
     itemOfSnapshot(
@@ -66,10 +97,26 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
   outsideReads: (snapshot, options) => beforeImportStart(snapshot, options),
   // A single meeting or a series is one activity, whichever calendar it is read from. A lone
   // occurrence or exception read without its series has no original start here: it stays apart.
-  sharedIdentity: (item) =>
-    item.iCalUId && (item.type === 'single' || item.type === 'seriesMaster')
-      ? { key: seriesKey(item.iCalUId), role: item.isOrganizer ? 'organizer' : 'attendee' }
-      : undefined,
+  // Only the organizer's copy is written; an attendee's copy brings back the attendee's answer
+  // (accepted, tentative, declined: an unanswered copy says nothing).
+  sharedIdentity: (item, _options, mailbox) => {
+    if (!item.iCalUId || (item.type !== 'single' && item.type !== 'seriesMaster')) return undefined;
+    const key = seriesKey(item.iCalUId);
+    if (item.isOrganizer) return { key, role: 'organizer' };
+    const response = item.myResponse ? RESPONSE_CRM[item.myResponse] : 'none';
+    return {
+      key,
+      role: 'attendee',
+      ...(response !== 'none' && response !== undefined ? { answer: { address: mailbox, response } } : {}),
+    };
+  },
+  answerPatch: (record, answer) => answerPatch(record, answer),
+  sendingFields: (snapshot, options) =>
+    options.protocol === 'graph' &&
+    snapshot.kind === 'meeting' &&
+    ((snapshot.attendees as unknown[]) ?? []).length > 0
+      ? GRAPH_SENDING_FIELDS
+      : [],
   // C8: the organizer and attendees, address participants after the mapping, are linked to the
   // users, contacts and leads holding their addresses (as the importing user sees them).
   async beforeImport(inputs, crm, principal) {

@@ -135,7 +135,7 @@ const SHOW_AS_CRM: Record<ShowAs, Activity['showAs']> = {
 };
 
 /** Exchange's answers in the CRM's words: not answered is none; the organizer has accepted. */
-const RESPONSE_CRM: Record<ResponseStatus, CrmResponse> = {
+export const RESPONSE_CRM: Record<ResponseStatus, CrmResponse> = {
   none: 'none',
   notResponded: 'none',
   organizer: 'accepted',
@@ -712,4 +712,52 @@ export function activityPatch(changed: Snapshot, current: Activity, options: Act
   return projected.kind === 'meeting'
     ? meetingFields(wanted, current, options, current)
     : taskFields(wanted, { ...projected, ...changed }, current, current);
+}
+
+// ---------- write rights ----------
+
+/**
+ * Whether writing this meeting to a Graph mailbox may write its attendees, which makes Graph
+ * mail them an invitation (or an update): only when the mailbox's setting "send invitations for
+ * meetings created in the CRM" is on (`since`: when it was switched on; null while off), for a
+ * meeting created in the CRM at or after that and starting after `now`. The engine
+ * adds: never on a first sync, never for a meeting that came from Exchange.
+ */
+export function sendsInvitations(
+  activity: Activity,
+  protocol: Protocol,
+  since: string | null,
+  now: Date,
+): boolean {
+  if (protocol !== 'graph' || !since) return false;
+  if (!activity.showInCalendar || !activity.startsAt) return false;
+  if (!activity.participants.some((p) => p.role !== 'organizer' && p.email)) return false;
+  return Date.parse(activity.createdAt) >= Date.parse(since) && Date.parse(activity.startsAt) > now.getTime();
+}
+
+/**
+ * The patch that writes an attendee's answer into their participant's response; undefined when
+ * the activity already holds it or has no such attendee (an import of the organizer's copy adds
+ * attendees, not this).
+ */
+export function answerPatch(
+  activity: Activity,
+  answer: { address: string; response: string },
+): Record<string, unknown> | undefined {
+  const address = answer.address.toLowerCase();
+  const response = answer.response as CrmResponse;
+  const mine = (p: Activity['participants'][number]) =>
+    p.role !== 'organizer' && p.email?.toLowerCase() === address;
+  const participant = activity.participants.find(mine);
+  if (!participant || participant.response === response) return undefined;
+  return {
+    participants: activity.participants.map((p) => ({
+      type: p.type,
+      ...(p.id ? { id: p.id } : {}),
+      ...(p.email ? { email: p.email } : {}),
+      ...(p.name ? { name: p.name } : {}),
+      role: p.role,
+      response: mine(p) ? response : p.response,
+    })),
+  };
 }

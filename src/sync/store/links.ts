@@ -245,6 +245,8 @@ export async function recordLinksAcross(
 // ---------- intents and links (see engine.ts, RECOVERY) ----------
 
 export type NewLink = Omit<StoredLink, 'id' | 'deleteMark' | 'notExported' | 'updateIntent' | 'shared'> & {
+  /** An id given beforehand (a shared key's claim names the intent before it is inserted). */
+  id?: string;
   notExported?: NotExported[];
   shared?: SharedIdentity;
 };
@@ -252,7 +254,7 @@ export type NewLink = Omit<StoredLink, 'id' | 'deleteMark' | 'notExported' | 'up
 /** Inserts links (create intents, most of them); returns their ids in order. */
 export async function insertLinks(db: Db, scope: SyncScope, links: NewLink[], now: Date): Promise<string[]> {
   const at = now.toISOString();
-  const ids = links.map(() => newId());
+  const ids = links.map((l) => l.id ?? newId());
   for (const part of chunk(
     links.map((l, i) => ({
       id: ids[i],

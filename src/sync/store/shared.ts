@@ -1,0 +1,177 @@
+// One record per shared key (a meeting's), claimed across mailboxes (migration 0013). An import
+// claims a key before it creates the record; a second import of the same key, in another
+// mailbox's run going on at the same time, finds the claim and links its copy to the record
+// the first one made. Claims stay after their record is deleted: tombstones, so that a deleted
+// meeting's remaining copies are never imported again.
+import { chunk } from '../../crm/rows.ts';
+import type { Db } from './scope.ts';
+
+export interface SharedClaim {
+  key: string;
+  /** Null while the claiming import creates the record. */
+  recordId: string | null;
+  /** The import intent holding the claim while the record is made. */
+  linkId: string | null;
+}
+
+/** The claims of these keys. */
+export async function claimsOf(db: Db, entity: string, keys: string[]): Promise<Map<string, SharedClaim>> {
+  const out = new Map<string, SharedClaim>();
+  for (const part of chunk([...new Set(keys)], 500)) {
+    const rows = await db
+      .selectFrom('sync_shared_records')
+      .select(['shared_key', 'record_id', 'link_id'])
+      .where('entity', '=', entity)
+      .where('shared_key', 'in', part)
+      .execute();
+    for (const r of rows)
+      out.set(r.shared_key, { key: r.shared_key, recordId: r.record_id, linkId: r.link_id });
+  }
+  return out;
+}
+
+/**
+ * Claims each key for the import intent `linkId` that is about to create its record. Returns the
+ * keys this call claimed; a key someone else holds is left to them (one insert, atomic on both
+ * databases: the first of two concurrent claims wins).
+ */
+export async function claimKeys(
+  db: Db,
+  entity: string,
+  claims: Array<{ key: string; linkId: string }>,
+  now: Date,
+): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  const at = now.toISOString();
+  for (const part of chunk(claims, 200))
+    await db
+      .insertInto('sync_shared_records')
+      .values(
+        part.map((c) => ({ entity, shared_key: c.key, record_id: null, link_id: c.linkId, claimed_at: at })),
+      )
+      .onConflict((oc) => oc.columns(['entity', 'shared_key']).doNothing())
+      .execute();
+  const held = await claimsOf(
+    db,
+    entity,
+    claims.map((c) => c.key),
+  );
+  const mine = new Set(claims.map((c) => `${c.key}\u0000${c.linkId}`));
+  return new Set(
+    [...held.values()].filter((c) => c.linkId && mine.has(`${c.key}\u0000${c.linkId}`)).map((c) => c.key),
+  );
+}
+
+/**
+ * Takes over a claim whose holder is gone (an import killed before its record was made) or whose
+ * record was deleted (an import that replaces it), only if it is still as `seen`. Returns
+ * whether this call now holds it.
+ */
+export async function takeOverClaim(
+  db: Db,
+  entity: string,
+  seen: SharedClaim,
+  linkId: string,
+  now: Date,
+): Promise<boolean> {
+  let q = db
+    .updateTable('sync_shared_records')
+    .set({ link_id: linkId, record_id: null, claimed_at: now.toISOString() })
+    .where('entity', '=', entity)
+    .where('shared_key', '=', seen.key);
+  q = seen.linkId === null ? q.where('link_id', 'is', null) : q.where('link_id', '=', seen.linkId);
+  q = seen.recordId === null ? q.where('record_id', 'is', null) : q.where('record_id', '=', seen.recordId);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The claims held by these import intents get the records the imports made. */
+export async function settleClaims(
+  db: Db,
+  entity: string,
+  settled: Array<{ linkId: string; recordId: string }>,
+): Promise<void> {
+  for (const s of settled)
+    await db
+      .updateTable('sync_shared_records')
+      .set({ record_id: s.recordId, link_id: null })
+      .where('entity', '=', entity)
+      .where('link_id', '=', s.linkId)
+      .execute();
+}
+
+/** Claims of import intents that made no record are let go, for another copy to claim. */
+export async function releaseClaims(db: Db, entity: string, linkIds: string[]): Promise<void> {
+  for (const part of chunk(linkIds, 500))
+    await db
+      .deleteFrom('sync_shared_records')
+      .where('entity', '=', entity)
+      .where('link_id', 'in', part)
+      .where('record_id', 'is', null)
+      .execute();
+}
+
+/** Whether a link row still exists (a claim's holder is alive while its intent is). */
+export async function linkExists(db: Db, linkId: string): Promise<boolean> {
+  const row = await db.selectFrom('sync_links').select('id').where('id', '=', linkId).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The records among these that some mailbox has linked to its organizer's copy. */
+export async function recordsWithOrganizerCopy(
+  db: Db,
+  entity: string,
+  recordIds: string[],
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunk([...new Set(recordIds)], 500)) {
+    const rows = await db
+      .selectFrom('sync_links')
+      .select('record_id')
+      .where('entity', '=', entity)
+      .where('record_id', 'in', part)
+      .where('shared_role', '=', 'organizer')
+      .where('state', '=', 'linked')
+      .execute();
+    for (const r of rows) out.add(r.record_id!);
+  }
+  return out;
+}
+
+/**
+ * A sync wrote a shared record (from Exchange, so no CRM edit is in it): the attendees' links
+ * that were current with the record stay current. A link already behind (a CRM edit it could
+ * not write) stays behind.
+ */
+export async function advanceCurrentAttendeeLinks(
+  db: Db,
+  entity: string,
+  recordId: string,
+  before: number,
+  after: number,
+): Promise<void> {
+  await db
+    .updateTable('sync_links')
+    .set({ record_version: after })
+    .where('entity', '=', entity)
+    .where('record_id', '=', recordId)
+    .where('shared_role', '=', 'attendee')
+    .where('record_version', '=', before)
+    .execute();
+}
+
+/** The records among these that came from Exchange: some mailbox's link imported them. */
+export async function recordsImported(db: Db, entity: string, recordIds: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunk([...new Set(recordIds)], 500)) {
+    const rows = await db
+      .selectFrom('sync_links')
+      .select('record_id')
+      .where('entity', '=', entity)
+      .where('record_id', 'in', part)
+      .where('origin', '=', 'import')
+      .execute();
+    for (const r of rows) out.add(r.record_id!);
+  }
+  return out;
+}
