@@ -1,5 +1,5 @@
-// The Email and the Meetings and tasks tabs: their sync is not built yet, so these tabs say what
-// it will do (SPEC C1–C5, C8, D1, D2, E1, E3) and offer no controls that would do nothing.
+// The Email tab: email sync is not built yet, so the tab says what it will do (SPEC D1, D2, E1,
+// E3) and offers no controls that would do nothing.
 import { Notice } from '../../components/notice.tsx';
 import { type MessageKey, t, tx } from '../../i18n.ts';
 
@@ -32,29 +32,6 @@ export function EmailTab(props: { serviceName: string | null }) {
             service: props.serviceName ?? '',
           })}
         </p>
-      </section>
-    </div>
-  );
-}
-
-export function MeetingsTab() {
-  return (
-    <div class="coming">
-      <Notice kind="info" title={t('coming.meetings.title')}>
-        {t('coming.meetings.text')}
-      </Notice>
-      <section class="card" aria-labelledby="meetings-what">
-        <h2 id="meetings-what">{t('coming.meetings.what')}</h2>
-        <Points
-          keys={[
-            'coming.meetings.meetings',
-            'coming.meetings.tasks',
-            'coming.meetings.export',
-            'coming.meetings.from',
-            'coming.meetings.attendees',
-            'coming.meetings.direction',
-          ]}
-        />
       </section>
     </div>
   );

@@ -8,29 +8,29 @@ import type { Group } from '../../types.ts';
 import { Check, FieldError, Radio } from './form-controls.tsx';
 import { errorIdOf, type SectionProps } from './use-contacts-form.ts';
 
-/** Every contact group the signed-in user can see, page by page. */
-async function loadGroups(signal: AbortSignal): Promise<Group[]> {
+/** Every contact (or activity) group the signed-in user can see, page by page. */
+async function loadGroups(signal: AbortSignal, path: string): Promise<Group[]> {
   const groups: Group[] = [];
   let cursor: string | null = null;
   do {
-    const page: Page<Group> = await get<Page<Group>>('/api/v1/contactGroups', { limit: 500, cursor }, signal);
+    const page: Page<Group> = await get<Page<Group>>(path, { limit: 500, cursor }, signal);
     groups.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
   return groups.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function useContactGroups(): { items?: Group[]; error?: string } {
+export function useGroups(path = '/api/v1/contactGroups'): { items?: Group[]; error?: string } {
   const [groups, setGroups] = useState<{ items?: Group[]; error?: string }>({});
   useEffect(() => {
     const abort = new AbortController();
-    loadGroups(abort.signal)
+    loadGroups(abort.signal, path)
       .then((items) => setGroups({ items }))
       .catch((error) => {
         if (!abort.signal.aborted) setGroups({ error: messageOf(error) });
       });
     return () => abort.abort();
-  }, []);
+  }, [path]);
   return groups;
 }
 
@@ -41,7 +41,7 @@ const CATEGORIES: ReadonlyArray<readonly ['employee' | 'customer', MessageKey]> 
 
 export function ExportSection(props: SectionProps) {
   const { id, draft, errors, change } = props;
-  const groups = useContactGroups();
+  const groups = useGroups();
   return (
     <section class="card" aria-labelledby={`${id}-export`}>
       <h2 id={`${id}-export`}>{t('syncSettings.export.heading')}</h2>
@@ -97,11 +97,13 @@ export function ExportSection(props: SectionProps) {
   );
 }
 
-/** The contact groups to export; chosen groups the user cannot see (or deleted) can be removed. */
-function GroupChoice(props: {
+/** The groups to export; chosen groups the user cannot see (or deleted) can be removed. */
+export function GroupChoice(props: {
   groups: { items?: Group[]; error?: string };
   chosen: string[];
   onChange: (groupIds: string[]) => void;
+  /** Texts for activity groups; contact groups' when absent. */
+  texts?: { failed: MessageKey; loading: MessageKey; none: MessageKey };
 }) {
   const { groups, chosen, onChange } = props;
   const unseen = groups.items ? chosen.filter((gid) => !groups.items?.some((g) => g.id === gid)) : [];
@@ -109,16 +111,19 @@ function GroupChoice(props: {
     <fieldset>
       <legend>{t('syncSettings.export.groups')}</legend>
       {groups.error && (
-        <Notice kind="error" title={t('syncSettings.export.groupsFailed')}>
+        <Notice kind="error" title={t(props.texts?.failed ?? 'syncSettings.export.groupsFailed')}>
           {groups.error}
         </Notice>
       )}
       {!groups.items && !groups.error && (
         <p class="muted" role="status">
-          <span class="spinner" aria-hidden="true" /> {t('syncSettings.export.groupsLoading')}
+          <span class="spinner" aria-hidden="true" />{' '}
+          {t(props.texts?.loading ?? 'syncSettings.export.groupsLoading')}
         </p>
       )}
-      {groups.items?.length === 0 && <p class="muted">{t('syncSettings.export.noGroups')}</p>}
+      {groups.items?.length === 0 && (
+        <p class="muted">{t(props.texts?.none ?? 'syncSettings.export.noGroups')}</p>
+      )}
       {groups.items && groups.items.length > 0 && (
         <div class="group-list">
           {groups.items.map((g) => (

@@ -1,16 +1,19 @@
-// The mailbox's real contact folder tree (SPEC B1), read from Exchange when the picker opens:
-// that takes a moment, so the wait is shown, and a failure says what happened with a retry.
-// Folders are chosen with checkboxes nested like the tree; the default Contacts folder is kept
-// under its well-known name `contacts`, as the server stores it.
+// The mailbox's real folder tree of one kind (SPEC B1, C1, C2: contact folders, calendars, task
+// folders or To Do lists), read from Exchange when the picker opens: that takes a moment, so the
+// wait is shown, and a failure says what happened with a retry. Folders are chosen with
+// checkboxes nested like the tree; the default folder is kept under its well-known name
+// (`contacts`, `calendar`, `tasks`), as the server stores it.
 import { useRef } from 'preact/hooks';
 import { get } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';
-import { t } from '../../i18n.ts';
+import { type MessageKey, t } from '../../i18n.ts';
 import type { FolderTree } from '../../types.ts';
 
-/** The id under which a folder is saved: the server stores the default folder as `contacts`. */
+export type PickerKind = 'contacts' | 'calendar' | 'tasks';
+
+/** The id under which a folder is saved: the server stores the default folder by its kind's name. */
 export function savedId(folder: FolderTree): string {
-  return folder.wellKnown === 'contacts' ? 'contacts' : folder.id;
+  return folder.wellKnown === folder.kind ? folder.kind : folder.id;
 }
 
 function isChosen(folder: FolderTree, chosen: string[]): boolean {
@@ -32,6 +35,7 @@ function allIds(nodes: FolderTree[]): Set<string> {
 
 function FolderNodes(props: {
   nodes: FolderTree[];
+  kind: PickerKind;
   chosen: string[];
   disabled: boolean;
   onToggle: (folder: FolderTree, on: boolean) => void;
@@ -40,7 +44,7 @@ function FolderNodes(props: {
     <ul class="folder-tree">
       {props.nodes.map((folder) => (
         <li key={folder.id}>
-          {folder.kind === 'contacts' ? (
+          {folder.kind === props.kind ? (
             <label class="check">
               <input
                 type="checkbox"
@@ -49,7 +53,7 @@ function FolderNodes(props: {
                 onChange={(e) => props.onToggle(folder, e.currentTarget.checked)}
               />
               {folder.name || t('syncSettings.folders.unnamed')}
-              {folder.wellKnown === 'contacts' && (
+              {folder.wellKnown === props.kind && (
                 <span class="muted"> {t('syncSettings.folders.default')}</span>
               )}
             </label>
@@ -66,19 +70,25 @@ function FolderNodes(props: {
 export function FolderPicker(props: {
   mailboxId: string;
   address: string;
+  /** Contact folders unless said otherwise. */
+  kind?: PickerKind;
+  /** The legend and the text for a mailbox with none, when not contact folders. */
+  legendKey?: MessageKey;
+  noneKey?: MessageKey;
   chosen: string[];
   disabled: boolean;
   error?: string;
   onChange: (chosen: string[]) => void;
 }) {
+  const kind = props.kind ?? 'contacts';
   const [tree, reload] = useLoad(
     (signal) =>
       get<{ items: FolderTree[] }>(
         `/api/v1/mailboxes/${encodeURIComponent(props.mailboxId)}/folders`,
-        { kind: 'contacts' },
+        { kind },
         signal,
       ),
-    [props.mailboxId],
+    [props.mailboxId, kind],
   );
   // Chosen folders that are gone from the mailbox stay listed once unticked, so that the
   // checkbox under the keyboard focus does not vanish.
@@ -87,14 +97,14 @@ export function FolderPicker(props: {
     const rest = props.chosen.filter((id) => id !== folder.id && id !== savedId(folder));
     props.onChange(on ? [...rest, savedId(folder)] : rest);
   };
-  const errorId = 'import-folders-error';
+  const errorId = `import-${kind}-error`;
   return (
     <fieldset
       class={props.error ? 'folder-picker has-error' : 'folder-picker'}
       aria-describedby={props.error ? errorId : undefined}
       aria-busy={tree.state === 'loading'}
     >
-      <legend>{t('syncSettings.folders.legend', { address: props.address })}</legend>
+      <legend>{t(props.legendKey ?? 'syncSettings.folders.legend', { address: props.address })}</legend>
       {tree.state === 'loading' && tree.data === undefined ? (
         <p class="muted" role="status">
           <span class="spinner" aria-hidden="true" /> {t('syncSettings.folders.reading')}
@@ -108,10 +118,11 @@ export function FolderPicker(props: {
             return (
               <>
                 {data.items.length === 0 ? (
-                  <p class="muted">{t('syncSettings.folders.none')}</p>
+                  <p class="muted">{t(props.noneKey ?? 'syncSettings.folders.none')}</p>
                 ) : (
                   <FolderNodes
                     nodes={data.items}
+                    kind={kind}
                     chosen={props.chosen}
                     disabled={props.disabled}
                     onToggle={toggle}

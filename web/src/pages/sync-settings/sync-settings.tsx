@@ -1,6 +1,6 @@
 // Mailbox sync settings (SPEC G3): the three tabs of the seeds, Email, Meetings and tasks, and
-// Contacts. Contacts is the one that syncs today, so the page opens on it; the others say what is
-// coming. `?tab=email|meetings|contacts` opens another tab.
+// Contacts. The page opens on Contacts; Email says what is coming, as its sync is not built yet.
+// `?tab=email|meetings|contacts` opens another tab.
 import { useCallback, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { get } from '../../api.ts';
@@ -9,7 +9,8 @@ import { Notice } from '../../components/notice.tsx';
 import { Page } from '../../components/page.tsx';
 import { t } from '../../i18n.ts';
 import type { Mailbox, SyncSettingsView } from '../../types.ts';
-import { EmailTab, MeetingsTab } from './coming-tabs.tsx';
+import { ActivitiesTab } from './activities-tab.tsx';
+import { EmailTab } from './coming-tabs.tsx';
 import { ContactsTab } from './contacts-tab.tsx';
 import { Tabs } from './tabs.tsx';
 import './sync-settings.css';
@@ -48,6 +49,8 @@ export function MailboxSyncSettings() {
   );
   const [contactsDirty, setContactsDirty] = useState(false);
   const onDirtyChange = useCallback((dirty: boolean) => setContactsDirty(dirty), []);
+  const [activitiesDirty, setActivitiesDirty] = useState(false);
+  const onActivitiesDirty = useCallback((dirty: boolean) => setActivitiesDirty(dirty), []);
   const [loaded, reload] = useLoad(
     async (signal) => {
       const path = `/api/v1/mailboxes/${encodeURIComponent(mailboxId)}`;
@@ -85,7 +88,26 @@ export function MailboxSyncSettings() {
                   label: t('syncSettings.tab.email'),
                   panel: <EmailTab serviceName={mailbox.serviceName} />,
                 },
-                { id: 'meetings', label: t('syncSettings.tab.meetings'), panel: <MeetingsTab /> },
+                {
+                  id: 'meetings',
+                  label: activitiesDirty ? (
+                    <>
+                      {t('syncSettings.tab.meetings')} <span class="tab-dot" aria-hidden="true" />
+                      <span class="visually-hidden">{t('syncSettings.unsaved')}</span>
+                    </>
+                  ) : (
+                    t('syncSettings.tab.meetings')
+                  ),
+                  panel: (
+                    <ActivitiesTab
+                      mailboxId={mailbox.id}
+                      address={mailbox.address}
+                      protocol={mailbox.protocol}
+                      settings={{ meetings: settings.meetings, tasks: settings.tasks }}
+                      onDirtyChange={onActivitiesDirty}
+                    />
+                  ),
+                },
                 {
                   id: 'contacts',
                   label: contactsDirty ? (
