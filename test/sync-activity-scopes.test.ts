@@ -134,6 +134,35 @@ for (const protocol of ['ews', 'graph'] as Protocol[]) {
       ).toEqual(['After the start', 'Before the start', 'Weekly begun earlier', 'Weekly over before']);
     });
 
+    it('never deletes a synced meeting that a later start date leaves behind', async () => {
+      const view = (from: string | null) => ({
+        ...DEFAULT_SETTINGS,
+        meetings: { ...DEFAULT_MEETING_SYNC, importFolders: ['calendar'], importFrom: from },
+        tasks: { ...DEFAULT_TASK_SYNC, direction: 'off' as const },
+      });
+      const m = await mailbox(() => view(null));
+      const calendar = { kind: 'calendar' as const, id: 'calendar' };
+      await m.connector.createItem(calendar, event('Last quarter', -20));
+      await m.connector.createItem(calendar, event('Next week', 10));
+      expect((await engine().syncMailbox(m.mailboxId, 'meetings')).status).toBe('succeeded');
+      expect(await subjects(m.userPrincipal)).toEqual(['meeting:Last quarter', 'meeting:Next week']);
+
+      // The start date moves past "Last quarter": on Graph the calendar is read afresh over the
+      // new window, which no longer lists it. Left alone means it stays, on both sides.
+      exchange.source.mailboxes.get(m.mailboxId)!.settings = engineSettings(
+        view(importFrom),
+        { massDeleteShare: 1, phoneCountry: null },
+        { names: [m.address, m.displayName] },
+      );
+      const run = await engine().syncMailbox(m.mailboxId, 'meetings');
+      expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+      expect(run.tally?.counts.import.deleted).toBe(0);
+      expect(run.tally?.counts.export.deleted).toBe(0);
+      expect(await subjects(m.userPrincipal)).toEqual(['meeting:Last quarter', 'meeting:Next week']);
+      const root = world.sandbox.store.distinguishedFolder(m.sandboxId, 'calendar')!;
+      expect(world.sandbox.store.items(m.sandboxId, root.id)).toHaveLength(2);
+    });
+
     it("imports only the user's own tasks, and no task completed before the start date", async () => {
       const m = await mailbox(() => ({
         ...DEFAULT_SETTINGS,
