@@ -1,7 +1,8 @@
 // The Meetings and tasks tab in the browser: an administrator configures the tab of a Microsoft 365
 // mailbox connected to the sandbox (a calendar and a task list from the mailbox's real folders,
 // an activity group, a start date, the invitation setting), saves, reloads and finds everything
-// as saved, in the page and through the API; an Exchange Server mailbox has no invitation setting.
+// as saved, in the page and through the API; an Exchange Server mailbox has no invitation setting,
+// and "Sync meetings and tasks now" runs both with the saved settings.
 import { DEMO_PASSWORD, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxExchangeService, sandboxMicrosoft365Service } from '../support/mail-services.ts';
@@ -150,7 +151,7 @@ describe('the Meetings and tasks tab', () => {
     expect(await sidewaysOverflow(page)).toBe(0);
   });
 
-  it('has no invitation setting for an Exchange Server mailbox, which never sends any', async () => {
+  it('has no invitation setting for an Exchange Server mailbox, and syncs meetings and tasks now', async () => {
     const page = await world.newPage();
     await world.signIn(page, world.admin);
     await page.goto(`/settings/mailboxes/${ewsMailbox}/sync?tab=meetings`);
@@ -165,5 +166,23 @@ describe('the Meetings and tasks tab', () => {
     const stored = (await callAs(page, 'GET', `/api/v1/mailboxes/${ewsMailbox}/sync-settings`)).body;
     expect(stored.meetings.direction).toBe('export');
     expect(stored.tasks.direction).toBe('two_way');
+
+    // "Sync now" runs both with the saved settings; an unsaved change has to be saved first.
+    await world.sandbox.admin.createItem('max@onprem.test', 'tasks', 'task', {
+      subject: 'Order lab supplies',
+    });
+    const syncNow = page.getByRole('button', { name: 'Sync meetings and tasks now' });
+    await page.getByLabel('Import tasks').uncheck();
+    expect(await syncNow.isDisabled()).toBe(true);
+    await page.getByText('Save your changes first: a sync uses the saved settings.').waitFor();
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await syncNow.click();
+    await page
+      .getByText('Meetings: 0 created or updated in Exsync, 0 written to Exchange.')
+      .waitFor({ timeout: 60_000 });
+    await page
+      .getByText('Tasks: 1 created or updated in Exsync, 0 written to Exchange.')
+      .waitFor({ timeout: 60_000 });
+    await screenshot(page, 'sync-settings-meetings-tasks-sync-now');
   });
 });
