@@ -131,6 +131,12 @@ describe('the sync status on an activity page', { timeout: 120_000 }, () => {
     await graceRow.getByText('succeeded').waitFor();
     const adaTasks = rows.filter({ hasText: 'ada@example.test' }).filter({ hasText: 'Tasks' });
     await adaTasks.getByText('Never run').waitFor();
+    // The chart shows one entity at a time: the meetings runs of both mailboxes.
+    const chart = page.getByRole('region', { name: 'Synced items and errors' });
+    const summary = () => chart.locator('p.chart-summary').textContent();
+    await expect.poll(summary).toMatch(/^Last 14 days: 0 runs over 2 mailboxes/);
+    await chart.getByLabel('Items').selectOption({ label: 'Meetings' });
+    await expect.poll(summary).toMatch(/^Last 14 days: 2 runs over 2 mailboxes/);
     await screenshot(page, 'dashboard-entities');
     // On a phone the table stacks each row's cells under their labels.
     await page.setViewportSize({ width: 390, height: 800 });

@@ -1,4 +1,4 @@
-// Synced items and errors over time, drawn as inline SVG at the width it is shown at, with a
+// Synced items and errors over time, for contacts, meetings or tasks, drawn as inline SVG at the width it is shown at, with a
 // title, a description that states the totals, and the same numbers as a table.
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { get } from '../../api.ts';
@@ -68,29 +68,59 @@ export function stackHeights(values: number[], max: number, height: number): num
   return values.map((v) => (v <= 0 ? 0 : Math.max(MIN_BAR, (v / max) * height)));
 }
 
+/** The entities a chart can show, labelled as the dashboard's counts per entity label them. */
+export const CHART_ENTITIES = {
+  contacts: 'dashboard.entity.contacts',
+  meetings: 'dashboard.entity.meetings',
+  tasks: 'dashboard.entity.tasks',
+} as const satisfies Record<SyncActivity['entity'], MessageKey>;
+type ChartEntity = keyof typeof CHART_ENTITIES;
+
 export function ActivityChart(props: { version: number }) {
   const [range, setRange] = useState<Range>('week');
+  const [entity, setEntity] = useState<ChartEntity>('contacts');
   const [activity, reload] = useLoad(
     (signal) => {
       const { from, to } = rangeOf(range);
-      return get<SyncActivity>('/api/v1/sync/activity', { from, to, bucket: RANGES[range].bucket }, signal);
+      return get<SyncActivity>(
+        '/api/v1/sync/activity',
+        { from, to, bucket: RANGES[range].bucket, entity },
+        signal,
+      );
     },
-    [range, props.version],
+    [range, entity, props.version],
   );
   const selectId = useId();
+  const entityId = useId();
   return (
     <section class="card dashboard-chart" aria-labelledby="chart-heading">
       <div class="section-head">
         <h2 id="chart-heading">{t('chart.title')}</h2>
-        <div class="field inline-field">
-          <label for={selectId}>{t('chart.period')}</label>
-          <select id={selectId} value={range} onChange={(e) => setRange(e.currentTarget.value as Range)}>
-            {(Object.keys(RANGES) as Range[]).map((r) => (
-              <option key={r} value={r}>
-                {t(RANGES[r].label)}
-              </option>
-            ))}
-          </select>
+        <div class="section-tools">
+          <div class="field inline-field">
+            <label for={entityId}>{t('chart.entity')}</label>
+            <select
+              id={entityId}
+              value={entity}
+              onChange={(e) => setEntity(e.currentTarget.value as ChartEntity)}
+            >
+              {(Object.keys(CHART_ENTITIES) as ChartEntity[]).map((k) => (
+                <option key={k} value={k}>
+                  {t(CHART_ENTITIES[k])}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field inline-field">
+            <label for={selectId}>{t('chart.period')}</label>
+            <select id={selectId} value={range} onChange={(e) => setRange(e.currentTarget.value as Range)}>
+              {(Object.keys(RANGES) as Range[]).map((r) => (
+                <option key={r} value={r}>
+                  {t(RANGES[r].label)}
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
       </div>
       <Loading value={activity} what={t('chart.what')} retry={() => void reload()}>

@@ -50,7 +50,7 @@ export function EntityCounts(props: { version: number }) {
       <Loading value={counts} what={t('dashboard.entities.what')} retry={() => void reload()}>
         {(loaded) => (
           <div class="table-wrap">
-            <table class="history stack entity-counts">
+            <table class="stack entity-counts">
               <caption class="visually-hidden">{t('dashboard.entities.caption')}</caption>
               <thead>
                 <tr>
