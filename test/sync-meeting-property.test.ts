@@ -139,7 +139,8 @@ const settings = (policy: ConflictPolicy, fieldMerge: boolean): EntitySyncSettin
   massDelete: { share: 1, minimum: 1_000_000 },
   autoSync: false,
   intervalMinutes: 15,
-  options: DEFAULT_MEETING_OPTIONS,
+  // Administrators see every case's activities: only what the mailbox's own sync tagged goes out.
+  options: { ...DEFAULT_MEETING_OPTIONS, export: { all: false, groupIds: [] } },
 });
 
 const world = useSandboxAndCrm();
