@@ -310,6 +310,24 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
     expect(await activitiesOf(ada.userPrincipal, subject)).toEqual([]);
   });
 
+  it("keeps an attendee's copy linked to a record its user may not see, writing nothing", async () => {
+    const { ada, grace, sync } = await setup();
+    const subject = `Private ${protocol}`;
+    const meeting = await sendMeeting(ada.address, grace.address, subject);
+    await sync(ada);
+    await sync(grace);
+    const [activity] = await activitiesOf(ada.userPrincipal, subject);
+    await organizerMoves(ada.address, meeting.id, 'Room 9');
+    for (let i = 0; i < 2; i++) {
+      const run = await sync(grace);
+      expect(run.counts.import).toEqual({ created: 0, updated: 0, deleted: 0, unlinked: 0 });
+      expect(run.counts.export).toEqual({ created: 0, updated: 0, deleted: 0, unlinked: 0 });
+    }
+    const links = await linksOf(activity.id, [ada.mailboxId, grace.mailboxId]);
+    expect(links.map((l) => l.shared?.role).sort()).toEqual(['attendee', 'organizer']);
+    expect(await activitiesOf(grace.userPrincipal, subject)).toEqual([]);
+  });
+
   it('makes one activity when two mailboxes import the same meeting at the same moment', async () => {
     const arrived: Array<() => void> = [];
     let waiting = 0;

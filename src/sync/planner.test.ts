@@ -803,7 +803,11 @@ describe('every combination', () => {
       expect(kinds.filter((k) => k === 'conflict').length, ctx).toBeLessThanOrEqual(1);
       if (kinds.includes('conflict')) expect(s.direction, ctx).toBe('two_way');
       // Leaving the filter or losing access never deletes.
-      if (c?.kind === 'inaccessible' && l && s.direction !== 'off') expect(kinds, ctx).toEqual(['unlink']);
+      if (c?.kind === 'inaccessible' && l && s.direction !== 'off')
+        // An attendee's copy stays linked, writing nothing (its leftover intent cleared).
+        expect(kinds, ctx).toEqual(
+          l.shared?.role !== 'attendee' || e?.kind === 'deleted' ? ['unlink'] : l.intent ? ['update'] : [],
+        );
       // A linked pair never creates without replacing its link.
       for (const a of actions)
         if (l && (a.type === 'importCreate' || a.type === 'exportCreate'))

@@ -232,6 +232,32 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
     ? { ...pair.link, snapshot: resumedBase(pair.link, exchange, crm) }
     : pair.link;
 
+  // An attendee's copy of a meeting whose record its user may not see (the organizer's, not
+  // shared with them) stays linked, so that it is not imported again as a second record; being
+  // read-only, it writes nothing, and brings nothing back, until it goes.
+  if (crm?.kind === 'inaccessible' && link.shared?.role === 'attendee')
+    return exchange?.kind === 'deleted'
+      ? [
+          {
+            type: 'unlink',
+            link,
+            reason: "the meeting left this attendee's calendar; the record the other calendars share stays",
+            side: 'exchange',
+          },
+        ]
+      : link.intent
+        ? // A leftover intent is cleared all the same.
+          [
+            {
+              type: 'update',
+              link,
+              agreed: link.snapshot,
+              itemVersion: pair.link.itemVersion,
+              recordVersion: link.recordVersion,
+              trailing: true,
+            },
+          ]
+        : [];
   if (crm?.kind === 'inaccessible')
     return [{ type: 'unlink', link, reason: 'the mailbox user can no longer see the record', side: 'crm' }];
   if (crm?.kind === 'present' && !crm.inScope && link.origin === 'export' && exportsIn(direction))
