@@ -1,7 +1,8 @@
 // An activity's sync status per mailbox through the REST API, with links made by the engine's
 // meetings entity against the sandbox over EWS: ada organizes a meeting with grace invited.
 // grace's mailbox syncs first, so the activity has only an attendee's copy: a CRM edit is
-// reported as not written to Exchange until ada's mailbox (the organizer's copy) is linked too.
+// reported as not written to Exchange (and a two-way run of grace's mailbox leaves her copy as it
+// is) until ada's mailbox (the organizer's copy) is linked too.
 // The status lists only the mailboxes the reader sees and answers 404 for an activity the reader
 // may not see. On SQLite and, with EXSYNC_TEST_DB=postgres, PostgreSQL.
 import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
@@ -45,10 +46,14 @@ afterAll(async () => {
 });
 
 /** A mailbox connected through the API by `who`, whose meetings the engine syncs. */
-async function meetingMailbox(who: TestUser): Promise<{ id: string; address: string }> {
+async function meetingMailbox(
+  who: TestUser,
+  direction: EntitySyncSettings['direction'] = 'import',
+): Promise<{ id: string; address: string }> {
   const mailbox = await connectMailbox(w, who);
   const principal = await w.h.crm.users.principalFor(who.user.id, { mailboxId: mailbox.id });
-  source.add(mailbox.id, { address: mailbox.address, principal, settings: { meetings: meetingSettings } });
+  const settings = { meetings: { ...meetingSettings, direction } };
+  source.add(mailbox.id, { address: mailbox.address, principal, settings });
   return mailbox;
 }
 
@@ -97,7 +102,8 @@ describe('the sync status of a meeting organized by ada with grace invited', () 
 
   it("lists grace's copy as a read-only attendee copy", async () => {
     ada = await meetingMailbox(w.h.admin);
-    grace = await meetingMailbox(w.h.alice);
+    // grace's mailbox syncs both ways: only the engine's write rights keep the edit out of her copy.
+    grace = await meetingMailbox(w.h.alice, 'two_way');
     await sendMeeting(ada.address, grace.address, 'Status review');
     await syncMeetings(grace.id);
     const list = await w.call(w.h.alice, { method: 'GET', url: '/api/v1/activities?q=Status%20review' });
@@ -130,6 +136,15 @@ describe('the sync status of a meeting organized by ada with grace invited', () 
     expect(edited.statusCode, edited.body).toBe(200);
     const [entry] = await status(w.h.alice, activityId);
     expect(entry.notWritten).toEqual({ reason: `${grace.address} is an attendee, not the organizer` });
+    // A two-way run of grace's mailbox does not write the attendee's copy: the edit stays not written.
+    await syncMeetings(grace.id);
+    const copy = (await w.sandbox.admin.items(grace.address, 'calendar')).find(
+      (i) => (i.data as { subject?: string }).subject === 'Status review',
+    );
+    expect(copy, 'grace has her copy').toBeDefined();
+    expect(JSON.stringify(copy!.data)).not.toContain('Room 4');
+    const [after] = await status(w.h.alice, activityId);
+    expect(after.notWritten).toEqual({ reason: `${grace.address} is an attendee, not the organizer` });
   });
 
   it("no longer does once the organizer's copy is linked, even in a mailbox the reader cannot see", async () => {
