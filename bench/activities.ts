@@ -84,6 +84,8 @@ const { values } = parseArgs({
     protocols: { type: 'string', default: 'ews,graph' },
     /** The per-item baseline on the full mailbox too (some 20 minutes more on a 2-core machine). */
     'per-item-full': { type: 'boolean', default: false },
+    /** Which passes to run: the full mailbox at full speed, the small one at full speed, and with latency. */
+    passes: { type: 'string', default: 'full,small,latency' },
     /** A short run: 500 calendar items (30 series) and 200 tasks, one run. */
     quick: { type: 'boolean', default: false },
     /** The mailbox's calendar starts on this date (default: the first of this month). */
@@ -94,6 +96,8 @@ const { values } = parseArgs({
     memory: { type: 'boolean', default: false },
     /** Calendar items per mailbox for `--memory` (series and tasks in the same proportion). */
     'memory-sizes': { type: 'string', default: '5000,20000' },
+    /** `--memory` without the export (the import and the unchanged re-read only). */
+    'memory-import-only': { type: 'boolean', default: false },
     /** Internal: one `--memory` measurement (this process is the engine). */
     'memory-run': { type: 'boolean', default: false },
     /** Internal: a sandbox with the mailbox for `--memory-run`, in a process of its own. */
@@ -959,18 +963,21 @@ async function compare(): Promise<void> {
   };
   console.log(JSON.stringify({ ...machine(), from: FROM, days: DAYS }));
   // The per-item baseline pays a round trip per item: on the full mailbox only when asked.
-  const passes: Array<[string, MailboxSize, number, boolean]> = [
-    [`full speed, ${FULL.events}+${FULL.tasks}`, FULL, 0, values['per-item-full']],
-    [`full speed, ${small.events}+${small.tasks}`, small, 0, true],
+  const passes: Array<[string, MailboxSize, number, boolean, string]> = [
+    [`full speed, ${FULL.events}+${FULL.tasks}`, FULL, 0, values['per-item-full'], 'full'],
+    [`full speed, ${small.events}+${small.tasks}`, small, 0, true, 'small'],
     [
       `+${values['latency-ms']} ms, ${small.events}+${small.tasks}`,
       small,
       Number(values['latency-ms']),
       true,
+      'latency',
     ],
   ];
   const results: PhaseResult[] = [];
-  for (const [name, size, latency, perItem] of passes) {
+  const chosen = values.passes.split(',');
+  for (const [name, size, latency, perItem, key] of passes) {
+    if (!chosen.includes(key)) continue;
     const runs: PhaseResult[][] = [];
     for (let i = 0; i < RUNS; i++) {
       runs.push(await run(name, size, latency, perItem));
@@ -1049,10 +1056,12 @@ async function memoryRun(): Promise<void> {
       return changed(counts.import) + changed(counts.export);
     }),
   );
-  const target = await world.mailbox('export-exsync@load.test');
-  phases.push(
-    await measure(side.http, labels('export'), async () => (await target.sync('meetings')).export.created),
-  );
+  if (!values['memory-import-only']) {
+    const target = await world.mailbox('export-exsync@load.test');
+    phases.push(
+      await measure(side.http, labels('export'), async () => (await target.sync('meetings')).export.created),
+    );
+  }
   await world.close();
   side.http.close();
   child.kill('SIGTERM');
@@ -1097,6 +1106,7 @@ async function memoryMain(): Promise<void> {
             ...values['memory-node-flags'].split(' ').filter(Boolean),
             import.meta.filename,
             '--memory-run',
+            ...(values['memory-import-only'] ? ['--memory-import-only'] : []),
             '--protocols',
             protocol,
             ...sizeArgs(size),
@@ -1122,8 +1132,8 @@ async function memoryMain(): Promise<void> {
         runs: runs.length,
         importS: m((r) => phase('import')(r).seconds),
         importRequests: m((r) => phase('import')(r).requests),
-        exportS: m((r) => phase('export')(r).seconds),
-        exportRequests: m((r) => phase('export')(r).requests),
+        exportS: m((r) => phase('export')(r)?.seconds ?? Number.NaN),
+        exportRequests: m((r) => phase('export')(r)?.requests ?? Number.NaN),
         incrementalRequests: m((r) => phase('incremental')(r).requests),
         peakHeapMiB: m((r) => Math.max(...r.phases.map((p: { peakHeapMiB: number }) => p.peakHeapMiB))),
         sampledPeakRssMiB: m((r) => Math.max(...r.phases.map((p: { peakRssMiB: number }) => p.peakRssMiB))),
