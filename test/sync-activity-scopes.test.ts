@@ -232,6 +232,56 @@ for (const protocol of ['ews', 'graph'] as Protocol[]) {
       ]);
     });
 
+    it('reads no shared list even when it is chosen', async () => {
+      const { store } = world.sandbox;
+      const m = await mailbox(() => ({
+        ...DEFAULT_SETTINGS,
+        meetings: { ...DEFAULT_MEETING_SYNC, direction: 'off' },
+        tasks: { ...DEFAULT_TASK_SYNC, direction: 'import' },
+      }));
+      const own = store.distinguishedFolder(m.sandboxId, 'tasks')!;
+      const sharedId = store.createFolder(
+        m.sandboxId,
+        {
+          parentId: own.parentId!,
+          displayName: 'Team list',
+          folderClass: 'IPF.Task',
+          sharedBy: 'grace@example.test',
+        },
+        'user',
+      ).id;
+      const base = {
+        status: 'notStarted' as const,
+        importance: 'normal' as const,
+        percentComplete: 0,
+        isReminderOn: false,
+        categories: [],
+      };
+      store.createItem(m.sandboxId, own.id, 'task', { ...base, subject: 'Mine' }, 'user');
+      store.createItem(
+        m.sandboxId,
+        sharedId,
+        'task',
+        { ...base, subject: "Grace's", owner: 'Grace Hopper' },
+        'user',
+      );
+      const listed = await m.connector.listFolders('tasks');
+      const chosen = listed.map((f) => f.id);
+      expect(chosen).toHaveLength(2);
+      exchange.source.mailboxes.get(m.mailboxId)!.settings = engineSettings(
+        {
+          ...DEFAULT_SETTINGS,
+          meetings: { ...DEFAULT_MEETING_SYNC, direction: 'off' },
+          tasks: { ...DEFAULT_TASK_SYNC, direction: 'import', importFolders: chosen },
+        },
+        { massDeleteShare: 1, phoneCountry: null },
+        { names: [m.address, m.displayName] },
+      );
+      const run = await engine().syncMailbox(m.mailboxId, 'tasks');
+      expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+      expect(await subjects(m.userPrincipal)).toEqual(['task:Mine']);
+    });
+
     it('exports only activities in the chosen groups, shown in the calendar as meetings and the rest as tasks', async () => {
       let group = '';
       const m = await mailbox(async ({ userPrincipal }) => {
