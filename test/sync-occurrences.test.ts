@@ -329,3 +329,96 @@ describe.each(['ews', 'graph'] as Protocol[])('occurrences of a series over %s',
     expect(await w.messages()).toBe(0);
   });
 });
+
+describe.each(['ews', 'graph'] as Protocol[])(
+  'a new series whose occurrence writes fail, over %s',
+  (protocol) => {
+    const exchange = useProtocolSource(world, protocol);
+
+    it('is linked all the same, never created twice, and gets its occurrences in the next run', async () => {
+      const engine = new SyncEngine({
+        crm: world.fx.crm,
+        source: exchange.source,
+        entities: [meetingsEntity],
+      });
+      const mailbox = await freshMailbox(
+        world.sandbox,
+        world.fx.crm,
+        exchange.source,
+        { meetings: twoWay },
+        'occfault',
+      );
+      const store = world.sandbox.store;
+      const sandboxMailbox = store.mailbox(mailbox.address)!;
+      const seriesNamed = (subject: string) =>
+        store
+          .items(sandboxMailbox.id, store.distinguishedFolder(sandboxMailbox.id, 'calendar')!.id)
+          .filter((i) => i.kind === 'event' && i.data.subject === subject) as Array<Item<'event'>>;
+      const activity = await world.fx.crm.activities.create(mailbox.userPrincipal, {
+        kind: 'meeting',
+        showInCalendar: true,
+        subject: 'Retro',
+        startsAt: '2027-03-04T15:00:00.000Z',
+        endsAt: '2027-03-04T16:00:00.000Z',
+        timeZone: 'Europe/Berlin',
+        recurrence: {
+          rule: { freq: 'WEEKLY', byDay: ['TH'], count: 6 },
+          exceptions: [
+            {
+              originalStart: '2027-03-11T15:00:00.000Z',
+              startsAt: '2027-03-12T10:00:00.000Z',
+              endsAt: '2027-03-12T11:00:00.000Z',
+              subject: 'Retro (moved)',
+            },
+          ],
+          deletedOccurrences: ['2027-03-18T15:00:00.000Z'],
+        },
+      } as never);
+      await tagRecords(
+        world.fx.crm.store.db,
+        { mailboxId: mailbox.mailboxId, entity: 'meetings' },
+        [activity.id],
+        new Date(),
+      );
+      // Every write of an occurrence fails (EWS UpdateItem; Graph PATCH of an instance, after its
+      // DELETE of the cancelled one went through): the series itself is created.
+      await world.sandbox.admin.addFault({
+        protocol,
+        mailbox: mailbox.address,
+        operation: protocol === 'ews' ? 'UpdateItem' : 'events.update',
+        fault: { kind: 'serverError', status: 500 },
+      });
+      const first = await engine.syncMailbox(mailbox.mailboxId, 'meetings');
+      await world.sandbox.admin.clearFaults();
+      expect(first.tally!.counts.export.created).toBe(1);
+      // Reported (the run itself tries again when it reads the new series back, and fails again).
+      expect(first.tally!.errors.length).toBeGreaterThan(0);
+      expect(new Set(first.tally!.errors.map((e) => e.code))).toEqual(new Set(['exchange_transient']));
+      expect(seriesNamed('Retro')).toHaveLength(1);
+
+      const second = await engine.syncMailbox(mailbox.mailboxId, 'meetings');
+      expect(second.status, JSON.stringify(second.tally?.errors)).toBe('succeeded');
+      expect(second.tally!.counts).toEqual({
+        import: noChange,
+        export: { ...noChange, updated: 1 },
+      });
+      const [series] = seriesNamed('Retro');
+      expect(seriesNamed('Retro')).toHaveLength(1);
+      expect(
+        series.data.modifiedOccurrences.map((o) => [new Date(o.originalStart).toISOString(), o.subject]),
+      ).toEqual([['2027-03-11T15:00:00.000Z', 'Retro (moved)']]);
+      expect(series.data.modifiedOccurrences[0]).toMatchObject({
+        start: '2027-03-12T10:00:00.000Z',
+        end: '2027-03-12T11:00:00.000Z',
+      });
+      expect(series.data.deletedOccurrences.map((d) => new Date(d).toISOString())).toEqual([
+        '2027-03-18T15:00:00.000Z',
+      ]);
+      const list = await world.fx.crm.activities.list(mailbox.userPrincipal, { cursor: null, limit: 50 });
+      expect(list.items.filter((a) => a.subject === 'Retro')).toHaveLength(1);
+      expect(list.items.find((a) => a.subject === 'Retro')!.recurrence).toEqual(activity.recurrence);
+      const third = await engine.syncMailbox(mailbox.mailboxId, 'meetings');
+      expect(third.tally!.counts).toEqual({ import: noChange, export: noChange });
+    });
+  },
+);

@@ -293,7 +293,15 @@ export type ItemResult<T> =
   | ({ ok: true } & VersionedItem<T>)
   | { ok: false; id: string; error: ConnectorError };
 
-export type CreateResult = ({ ok: true } & ItemVersion) | { ok: false; error: ConnectorError };
+/**
+ * A created item. `unwritten`: a write that follows the create (a new series' modified and
+ * deleted occurrences, written on the occurrences once the series exists) failed; the item
+ * exists all the same, without what that write carried (some of it, where it took several
+ * requests), and `version` may be older than the item's.
+ */
+export type CreatedItem = ItemVersion & { unwritten?: ConnectorError };
+
+export type CreateResult = ({ ok: true } & CreatedItem) | { ok: false; error: ConnectorError };
 
 export interface TimeWindow {
   /** ISO instants. */
@@ -372,12 +380,16 @@ export interface ExchangeConnector {
     folder: FolderRef & { kind: K },
     ids: string[],
   ): Promise<Array<ItemResult<ItemByKind[K]>>>;
-  /** Never sends a meeting request (EWS `SendToNone`; Graph only with `writeAttendees`). */
+  /**
+   * Never sends a meeting request (EWS `SendToNone`; Graph only with `writeAttendees`). Once the
+   * item exists, a failure of what is written after it is `unwritten`, never thrown: a caller
+   * told the create failed could make the item a second time.
+   */
   createItem<K extends FolderKind>(
     folder: FolderRef & { kind: K },
     item: ItemByKind[K],
     options?: WriteOptions,
-  ): Promise<ItemVersion>;
+  ): Promise<CreatedItem>;
   /**
    * Creates several items in as few requests as the protocol allows (EWS: one CreateItem; Graph:
    * `$batch`es of 20). One result per item, in order; a failed item does not stop the others.

@@ -12,7 +12,9 @@
 //       (`intent_journal_version`) and the item's place in the batch (`intent_position`); then
 //       the CRM create; then the link gets its record (`linkImported`).
 //     - export create: an `export_pending` link with the snapshot sent and its fingerprint; then
-//       the Exchange create; then the link gets its item (`linkExported`).
+//       the Exchange create; then the link gets its item (`linkExported`), also when what follows
+//       the create (a series' occurrences) failed: its base is then what was written, with no
+//       record version, so the record is compared in full until the rest is written.
 //     - update: the link's `update_intent` and the base it was planned against, for the whole
 //       batch in one transaction (`recordUpdateIntents`); then the writes; then the new base and
 //       versions, intent cleared (`completeUpdate`).
@@ -36,7 +38,8 @@
 //     killed one may have half handled.
 //  4. Order of a run (Run.run): recover import intents first (adopt the record the journal shows,
 //     drop the rest: their items are read again); keep the export intents while the folders are
-//     read, adopting the item a read finds for one (`adoptItems`, by fingerprint) instead of
+//     read, adopting the item a read finds for one (`adoptItems`, by the fingerprint of what
+//     the create writes by itself, `createdAlone`: a series without its occurrences) instead of
 //     importing it as new; drop the export intents no read found (the export pass creates them
 //     again); a link that still carries an update intent is planned against the base the
 //     planner's `resumedBase` derives from it and from what each side holds now, so what
@@ -72,6 +75,7 @@ import {
   type PlanSettings,
   planPair,
 } from './planner.ts';
+import { sameValue } from './snapshot.ts';
 import * as linkStore from './store/links.ts';
 import { type DeleteMark, type StoredLink, toLinkState } from './store/links.ts';
 import * as runStore from './store/runs.ts';
@@ -80,7 +84,7 @@ import * as sharedStore from './store/shared.ts';
 import type { SyncState } from './store/states.ts';
 import * as stateStore from './store/states.ts';
 import * as tagStore from './store/tags.ts';
-import type { EntityDefinition, EntitySyncSettings, MailboxSource, RunStatus } from './types.ts';
+import type { EntityDefinition, EntitySyncSettings, MailboxSource, RunStatus, Snapshot } from './types.ts';
 
 export interface SyncEngineOptions {
   crm: Crm;
@@ -665,6 +669,10 @@ class Run {
         version = page[page.length - 1].version;
       }
     }
+    // A record whose item was created without all it holds (what follows the create failed)
+    // is compared in full until the rest is written.
+    for (const id of await linkStore.recordsNotWrittenWhole(this.db, this.scope))
+      if (!changed.has(id)) changed.set(id, false);
     return { changed, head, full: since === null || full };
   }
 
@@ -964,39 +972,67 @@ class Run {
     }
     for (const id of deletes) observed.set(id, { kind: 'deleted', folderId, itemId: id });
 
-    // Items an interrupted export created: adopt them instead of importing a copy.
+    // Items an interrupted export created: adopt them instead of importing a copy. They are
+    // matched by what the create writes by itself (a series without its occurrences, which the
+    // killed run may not have written yet).
     const unlinked = upserts.filter((u) => !links.has(u.id) || links.get(u.id)!.state !== 'linked');
+    const alone = (snapshot: Snapshot) => this.entity.createdAlone?.(snapshot) ?? snapshot;
     const adoptions = adoptItems(
       state.exportIntents.map((i) => ({
         linkId: i.id,
         folderId: i.folderId,
         fingerprint: i.fingerprint ?? '',
-        snapshot: i.snapshot,
+        snapshot: alone(i.snapshot),
       })),
       unlinked.map((u) => {
         const side = observed.get(u.id) as Extract<ExchangeSide, { kind: 'upsert' }>;
-        return { folderId, itemId: u.id, version: u.version, snapshot: side.snapshot };
+        return { folderId, itemId: u.id, version: u.version, snapshot: alone(side.snapshot) };
       }),
     );
     for (const { intent, item } of adoptions) {
       const stored = state.exportIntents.find((i) => i.id === intent.linkId)!;
       // No version yet: the item is compared with what was sent, so an edit the user made to
-      // it before the resume counts as an Exchange change.
+      // it before the resume counts as an Exchange change. Of what is written after a create,
+      // only what the item holds as sent counts as written; the rest is a CRM change to write.
+      const held = (observed.get(item.itemId) as Extract<ExchangeSide, { kind: 'upsert' }>).snapshot;
+      const sentAlone = alone(stored.snapshot);
+      const base = this.entity.createdAlone
+        ? Object.fromEntries(
+            Object.entries(stored.snapshot).filter(
+              ([field, value]) => field in sentAlone || sameValue(held[field], value),
+            ),
+          )
+        : stored.snapshot;
+      const whole = sameValue(base, stored.snapshot);
       await linkStore.linkExported(
         this.db,
         intent.linkId,
-        { itemId: item.itemId, itemVersion: '' },
+        { itemId: item.itemId, itemVersion: '', ...(whole ? {} : { written: base }) },
         this.input.now(),
       );
       state.exportIntents = state.exportIntents.filter((i) => i.id !== intent.linkId);
-      links.set(item.itemId, { ...stored, itemId: item.itemId, itemVersion: '', state: 'linked' });
+      links.set(item.itemId, {
+        ...stored,
+        snapshot: base,
+        ...(whole ? {} : { recordVersion: null }),
+        itemId: item.itemId,
+        itemVersion: '',
+        state: 'linked',
+      });
     }
 
     const linked = [...links.values()].filter((l) => l.state === 'linked' && !l.deleteMark);
     // An attendee's copy that changed is compared with the record as it is: a CRM edit it could
-    // not write (made in an earlier run) must not be overwritten by the copy.
+    // not write (made in an earlier run) must not be overwritten by the copy. A link without a
+    // record version has yet to write all its record holds (linkExported).
     const recordIds = linked
-      .filter((l) => changes.full || changes.changed.has(l.recordId!) || l.shared?.role === 'attendee')
+      .filter(
+        (l) =>
+          changes.full ||
+          changes.changed.has(l.recordId!) ||
+          l.shared?.role === 'attendee' ||
+          l.recordVersion === null,
+      )
       .map((l) => l.recordId!);
     const crmSides = await this.observeRecords(
       recordIds,
@@ -1113,9 +1149,11 @@ class Run {
       const projection = this.entity.fromRecord(r, this.options);
       const link = links.get(r.id);
       // An attendee's link is behind the record while a CRM edit it could not write stands
-      // (its record version stays behind: see the planner's planReadOnly).
+      // (its record version stays behind: see the planner's planReadOnly). A link without a
+      // record version has yet to write all its record holds (linkExported).
       const unedited =
         link?.state === 'linked' &&
+        link.recordVersion !== null &&
         (link.shared?.role === 'attendee'
           ? Number(link.recordVersion) === r.version
           : !changes.changed.has(r.id));

@@ -450,7 +450,8 @@ async function exportCreates(ctx: ExecutionContext, planned: ExportCreate[]): Pr
       state: 'export_pending' as const,
       origin: 'export' as const,
       snapshot: a.snapshot,
-      fingerprint: fingerprint(a.snapshot),
+      // What the create writes by itself: an interrupted create is found by it (RECOVERY, 4).
+      fingerprint: fingerprint(entity.createdAlone?.(a.snapshot) ?? a.snapshot),
       intentJournalVersion: null,
       intentPosition: null,
       notExported: a.notExported,
@@ -464,14 +465,19 @@ async function exportCreates(ctx: ExecutionContext, planned: ExportCreate[]): Pr
     if (!result.ok) return fail(ctx, `record ${action.recordId}`, result.error);
     ctx.createdIn.add(action.folderId);
     await ctx.checkpoint('export:created');
+    // The item exists even when what is written after its create failed: it is linked, never
+    // made again, with what the create wrote alone as its base, so the rest is a CRM change
+    // the next run writes (a failure a later run cannot fix is listed as skipped).
+    const alone = result.unwritten ? entity.createdAlone?.(action.snapshot) : undefined;
     await linkStore.linkExported(
       db,
       intentIds[i],
-      { itemId: result.id, itemVersion: result.version },
+      { itemId: result.id, itemVersion: result.version, ...(alone ? { written: alone } : {}) },
       ctx.now(),
     );
     ctx.tally.counts.export.created++;
     noteNotExported(ctx, action.recordId, action.notExported);
+    if (result.unwritten) fail(ctx, `record ${action.recordId}`, result.unwritten);
   };
   const createMany = ctx.connector.createItems?.bind(ctx.connector);
   const writeOptions = (a: ExportCreate) => (a.sends ? { writeAttendees: true } : undefined);

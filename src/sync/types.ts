@@ -130,6 +130,14 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
    * a Graph contact has no fax number). Applied once per run before anything is compared.
    */
   forProtocol?(options: O, protocol: Protocol): O;
+  /**
+   * What of a snapshot a create writes by itself, before the writes that follow it (a series
+   * without its modified and deleted occurrences, which are written on the occurrences once it
+   * exists). A create whose later writes failed is linked with this as its base, so that what
+   * was not written is a CRM change still to write; an interrupted create is adopted by it.
+   * Absent: a create writes the whole snapshot.
+   */
+  createdAlone?(snapshot: Snapshot): Snapshot;
   /** Settings that decide the export scope, for noticing that the scope changed. */
   scopeKey(options: O): string;
   /**

@@ -6,6 +6,7 @@ import type {
   ChangePage,
   ChangeSignal,
   ConnectionTestResult,
+  CreatedItem,
   CreateResult,
   ExchangeConnector,
   FolderKind,
@@ -481,7 +482,7 @@ export class EwsConnector implements ExchangeConnector {
     folder: FolderRef & { kind: K },
     item: ItemByKind[K],
     _options?: WriteOptions,
-  ): Promise<ItemVersion> {
+  ): Promise<CreatedItem> {
     const response = await this.transport.call(
       'CreateItem',
       el(
@@ -496,17 +497,25 @@ export class EwsConnector implements ExchangeConnector {
     return this.withOccurrences(folder, item, v);
   }
 
-  /** A new series' modified and deleted occurrences, written once the series exists. */
+  /**
+   * A new series' modified and deleted occurrences, written once the series exists. The series
+   * is made whatever happens to them: their failure is `unwritten`, not the create's.
+   */
   private async withOccurrences(
     folder: FolderRef,
     item: unknown,
     created: ItemVersion,
-  ): Promise<ItemVersion> {
+  ): Promise<CreatedItem> {
     if (folder.kind !== 'calendar') return created;
     const writes = occurrenceWrites(item as NeutralEvent, undefined, true);
     if (writes.length === 0) return created;
-    await this.writeOccurrences(created.id, item as NeutralEvent, writes);
-    return this.seriesVersion(created.id);
+    try {
+      await this.writeOccurrences(created.id, item as NeutralEvent, writes);
+      return await this.seriesVersion(created.id);
+    } catch (error) {
+      if (!isConnectorError(error)) throw error;
+      return { ...created, unwritten: error };
+    }
   }
 
   /** The series' ChangeKey once its occurrences are written (they are kept on the series). */
@@ -560,15 +569,8 @@ export class EwsConnector implements ExchangeConnector {
       return { ok: true, ...v };
     });
     // A new series' occurrences, each series after the other.
-    for (const [k, r] of results.entries()) {
-      if (!r.ok) continue;
-      try {
-        results[k] = { ok: true, ...(await this.withOccurrences(folder, items[k], r)) };
-      } catch (error) {
-        if (isConnectorError(error)) results[k] = { ok: false, error };
-        else throw error;
-      }
-    }
+    for (const [k, r] of results.entries())
+      if (r.ok) results[k] = { ok: true, ...(await this.withOccurrences(folder, items[k], r)) };
     return results;
   }
 

@@ -9,6 +9,7 @@ import { problemOf } from '../problems.ts';
 import type {
   ChangePage,
   ConnectionTestResult,
+  CreatedItem,
   CreateResult,
   ExchangeConnector,
   FolderKind,
@@ -319,7 +320,7 @@ export class GraphConnector implements ExchangeConnector {
     folder: FolderRef & { kind: K },
     item: ItemByKind[K],
     options: WriteOptions = {},
-  ): Promise<ItemVersion> {
+  ): Promise<CreatedItem> {
     const body = toGraphForWrite(folder.kind, item, options);
     // transactionId makes a retried create of the same event idempotent.
     if (folder.kind === 'calendar') body.transactionId = randomUUID();
@@ -331,21 +332,29 @@ export class GraphConnector implements ExchangeConnector {
     return this.withOccurrences(folder, item, this.versionOfAnswer(answer, 'created'));
   }
 
-  /** A new series' modified and deleted occurrences, written once the series exists. */
+  /**
+   * A new series' modified and deleted occurrences, written once the series exists. The series
+   * is made whatever happens to them: their failure is `unwritten`, not the create's.
+   */
   private async withOccurrences(
     folder: FolderRef,
     item: unknown,
     created: ItemVersion,
-  ): Promise<ItemVersion> {
+  ): Promise<CreatedItem> {
     if (folder.kind !== 'calendar') return created;
     const writes = occurrenceWrites(item as NeutralEvent, undefined, true);
     if (writes.length === 0) return created;
-    await this.writeOccurrences(created.id, writes);
-    const master = await this.client.request({
-      method: 'GET',
-      path: `${itemPath(this.base, folder, created.id)}?$select=id`,
-    });
-    return this.versionOfAnswer(master, 'created');
+    try {
+      await this.writeOccurrences(created.id, writes);
+      const master = await this.client.request({
+        method: 'GET',
+        path: `${itemPath(this.base, folder, created.id)}?$select=id`,
+      });
+      return this.versionOfAnswer(master, 'created');
+    } catch (error) {
+      if (!isConnectorError(error)) throw error;
+      return { ...created, unwritten: error };
+    }
   }
 
   async createItems<K extends FolderKind>(

@@ -21,6 +21,7 @@ import {
   snapshotOfItem,
 } from './mapping.ts';
 import { seriesKey } from './meeting-key.ts';
+import { isOccurrenceField } from './occurrences.ts';
 import {
   type ActivitySyncOptions,
   activityScopeKey,
@@ -85,6 +86,9 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
     protocol === 'graph'
       ? { ...options, protocol, occurrenceWindow: calendarWindow({ from: calendarWindowFrom(options) }) }
       : { ...options, protocol },
+  // A new series' occurrences are written after it, on the occurrences (occurrences.ts).
+  createdAlone: (snapshot) =>
+    Object.fromEntries(Object.entries(snapshot).filter(([field]) => !isOccurrenceField(field))),
   // C4: only activities shown in the calendar are meetings, tagged or not; C3 and C5 decide the rest.
   inExportScope: (record, options, tagged) =>
     isMeetingActivity(record) &&

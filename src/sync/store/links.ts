@@ -340,10 +340,31 @@ export async function linkImported(
 export async function linkExported(
   db: Db,
   id: string,
-  item: { itemId: string; itemVersion: string },
+  item: { itemId: string; itemVersion: string; written?: Snapshot },
   now: Date,
 ): Promise<void> {
-  await patchLink(db, id, { ...LINKED, item_id: item.itemId, item_version: item.itemVersion }, now);
+  await patchLink(
+    db,
+    id,
+    {
+      ...LINKED,
+      item_id: item.itemId,
+      item_version: item.itemVersion,
+      // Not all of the snapshot sent was written: what was is the base, and the record counts
+      // as changed (no record version) until an update has written the rest.
+      ...(item.written ? { snapshot: JSON.stringify(item.written), record_version: null } : {}),
+    },
+    now,
+  );
+}
+
+/** Records whose item has yet to be written all the record holds (see `linkExported`). */
+export async function recordsNotWrittenWhole(db: Db, scope: SyncScope): Promise<string[]> {
+  const rows = await inScope(db, scope)
+    .where('state', '=', 'linked')
+    .where('record_version', 'is', null)
+    .execute();
+  return rows.flatMap((r) => (r.record_id ? [r.record_id] : []));
 }
 
 /**
