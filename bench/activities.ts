@@ -90,7 +90,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     /** The mailbox's calendar starts on this date (default: the first of this month). */
     from: { type: 'string' },
-    /** ...and spans this many days: 548, the 18 months Exsync reads a calendar over on Graph. */
+    /** ...and spans this many days: 548, up to where Exsync's calendar window on Graph ends. */
     days: { type: 'string', default: '548' },
     /** Peak memory of the engine's process alone, at the sizes of `--memory-sizes`. */
     memory: { type: 'boolean', default: false },
@@ -116,7 +116,7 @@ const now = new Date();
 const FROM =
   values.from ?? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10);
 const DAYS = Number(values.days);
-/** The baselines read the mailbox's span; Exsync's engine its own default window, which holds it. */
+/** The baselines read the mailbox's span; Exsync's engine its own window, which holds it. */
 const WINDOW: TimeWindow = {
   start: new Date(`${FROM}T00:00:00Z`).toISOString(),
   end: new Date(`${addDays(FROM, DAYS)}T00:00:00Z`).toISOString(),
