@@ -8,7 +8,7 @@ import type { ChangePage, FolderRef, NeutralEvent, ReadChangesOptions, TimeWindo
 import type { GraphAnswer, GraphClient, GraphRequest } from './client.ts';
 import { versionOf } from './mapping/common.ts';
 import { EVENT_SELECT, eventFromGraph, occurrenceChangeFromGraph } from './mapping/event.ts';
-import { arrayOrEmpty, isObject, type Json, nonEmptyString, objectOrEmpty } from './mapping/json.ts';
+import { arrayOrEmpty, isObject, type Json, nonEmptyString } from './mapping/json.ts';
 
 const INSTANCE_SELECT =
   'id,subject,start,end,location,body,type,originalStart,originalStartTimeZone,originalEndTimeZone,isAllDay';
@@ -65,7 +65,11 @@ interface PageWork {
   deletes: string[];
   /** Series whose master (and exceptions) must be fetched. */
   masters: Set<string>;
-  /** Entries removed from the view without being deleted: gone from the window, or changed. */
+  /**
+   * Entries removed from the view. Graph says `"reason": "deleted"` also for an event that left
+   * the window (moved before its start or past its end), so a removal is only a hint: each is
+   * read through the calendar, and only one that is no longer there (404) is deleted.
+   */
   recheck: string[];
 }
 
@@ -73,8 +77,7 @@ function sortEntry(v: Json, work: PageWork, fetched: Set<string>): void {
   const id = nonEmptyString(v.id);
   if (!id) return;
   if (v['@removed'] !== undefined) {
-    if (nonEmptyString(objectOrEmpty(v['@removed']).reason) === 'deleted') work.deletes.push(id);
-    else work.recheck.push(id);
+    work.recheck.push(id);
     return;
   }
   const master = nonEmptyString(v.seriesMasterId) ?? (v.type === 'seriesMaster' ? id : undefined);
@@ -140,8 +143,10 @@ export async function* readCalendarView(
 }
 
 /**
- * An entry removed from the view for another reason than its deletion (it moved out of the
- * window, or its series changed) may still exist: read it, and hand it out or delete it.
+ * An entry removed from the view, whatever reason Graph gives, may still exist (it moved out of
+ * the window, or its series changed): read it, in `$batch`es of 20, and hand it out as it is now
+ * (outside the window too: the engine decides what that means) or, when the calendar no longer
+ * holds it, as deleted. An entry removed twice in one page is read once.
  */
 async function recheckRemoved(
   ctx: CalendarViewContext,
@@ -149,13 +154,14 @@ async function recheckRemoved(
   work: PageWork,
   fetched: Set<string>,
 ): Promise<void> {
-  if (work.recheck.length === 0) return;
+  const ids = [...new Set(work.recheck)];
+  if (ids.length === 0) return;
   const outcomes = await ctx.client.batch(
-    work.recheck.map((id) => ({ method: 'GET', path: eventInCalendar(ctx, folder, id) })),
+    ids.map((id) => ({ method: 'GET', path: eventInCalendar(ctx, folder, id) })),
   );
   outcomes.forEach((o, i) => {
     if (o.ok) sortEntry(o.answer.json, work, fetched);
-    else if (o.error.code === 'not_found') work.deletes.push(work.recheck[i]);
+    else if (o.error.code === 'not_found') work.deletes.push(ids[i]);
     else throw o.error;
   });
 }

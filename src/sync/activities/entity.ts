@@ -25,6 +25,7 @@ import { isOccurrenceField } from './occurrences.ts';
 import {
   type ActivitySyncOptions,
   activityScopeKey,
+  afterReadWindow,
   beforeImportStart,
   calendarWindowFrom,
   DEFAULT_ACTIVITY_SYNC_OPTIONS,
@@ -98,7 +99,9 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
   importsItem: (_item, snapshot, options) => !beforeImportStart(snapshot, options),
   // Graph reads calendars over a window from the start date; EWS reads whole folders.
   readWindow: (options, now) => calendarWindow({ from: calendarWindowFrom(options), now }),
-  outsideReads: (snapshot, options) => beforeImportStart(snapshot, options),
+  // Before the start date, or (Graph) past the window's end: not listed by a read, and not gone.
+  outsideReads: (snapshot, options) =>
+    beforeImportStart(snapshot, options) || afterReadWindow(snapshot, options.occurrenceWindow),
   // A single meeting or a series is one activity, whichever calendar it is read from. A lone
   // occurrence or exception read without its series has no original start here: it stays apart.
   // Only the organizer's copy is written; an attendee's copy brings back the attendee's answer

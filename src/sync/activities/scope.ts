@@ -108,6 +108,20 @@ export function beforeImportStart(snapshot: Snapshot, options: Pick<ActivitySync
     : taskEndsBefore(snapshot, options.importFrom);
 }
 
+/**
+ * Whether a meeting (snapshot) begins at or after the end of the window Graph reads its calendar
+ * over, so that a read of the window does not list it (it is not gone). All-day meetings carry
+ * their local date: a day's margin, so that one in a zone ahead of UTC counts as well.
+ */
+export function afterReadWindow(snapshot: Snapshot, window: TimeWindow | undefined): boolean {
+  if (!window || snapshot.kind !== 'meeting') return false;
+  const start = snapshot.start as string | null | undefined;
+  if (!start) return false;
+  return start.length === 10
+    ? Date.parse(dayStart(start)) >= Date.parse(window.end) - 86_400_000
+    : Date.parse(start) >= Date.parse(window.end);
+}
+
 /** C2 on EWS: a task is the user's own when it names no owner or names the user. */
 export function ownedByUser(task: NeutralTask, options: Pick<ActivitySyncOptions, 'ownerNames'>): boolean {
   const owner = task.owner?.trim().toLowerCase();

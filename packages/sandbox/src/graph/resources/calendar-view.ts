@@ -2,7 +2,7 @@
 // instances. All of them need startDateTime and endDateTime, as Graph insists.
 import type { Folder, Item } from '../../model.ts';
 import { PERMISSIONS } from '../auth.ts';
-import { deltaPageSize, deltaResponse, positionOf, removedEntry, requestToken } from '../delta.ts';
+import { deltaPageSize, deltaResponse, positionOf, requestToken } from '../delta.ts';
 import { badRequest, itemNotFound, syncStateNotFound } from '../errors.ts';
 import type { Json } from '../mappers/common.ts';
 import { eventToGraph } from '../mappers/event.ts';
@@ -74,7 +74,10 @@ function instances(call: RouteCall) {
  * on its own, as Graph's delta query for events says). The first round lists the window's instances in
  * start order from a snapshot position; later rounds send, for each changed event, its instances
  * in the window, `@removed` for its deleted occurrences, or `@removed` for the event itself
- * when it is gone or has left the window.
+ * when it is gone or has left the window. Like Graph, the view says `"reason": "deleted"` for
+ * every event it no longer holds, one moved out of the window (or created or edited outside
+ * it) included: the reason does not tell a deletion from a move
+ * (microsoftgraph/microsoft-graph-docs-contrib#4258).
  */
 export function calendarViewDelta(call: RouteCall) {
   const { store } = call.ctx;
@@ -119,7 +122,7 @@ export function calendarViewDelta(call: RouteCall) {
   const value: Json[] = [];
   for (const change of page.changes) {
     if (change.type === 'delete') {
-      value.push(removedEntry(call, change.itemId));
+      value.push({ id: change.itemId, '@removed': { reason: 'deleted' } });
       continue;
     }
     const item = change.type === 'readFlag' ? store.item(call.mailbox.id, change.itemId) : change.item;
@@ -135,7 +138,7 @@ export function calendarViewDelta(call: RouteCall) {
           '@removed': { reason: 'deleted' },
         });
     }
-    if (inWindow.length === 0) value.push({ id: event.id, '@removed': { reason: 'changed' } });
+    if (inWindow.length === 0) value.push({ id: event.id, '@removed': { reason: 'deleted' } });
   }
   return deltaResponse(
     call,
