@@ -270,23 +270,6 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
       expect(sentMessages(), `${w}'s run sent a meeting message`).toBe(before);
       return result;
     };
-    // Not yet (reported): once the organizer's run deleted a cancelled meeting's activity, the
-    // attendee's run still takes the record for present (another mailbox's sync write is no
-    // edit to it) and fails to write her cancelled copy's change to it, on every run. Such
-    // errors, and only those, do not make a round incomplete.
-    const unknownErrors = async (w: Who, errors: Array<{ ref: string; code: string }>) => {
-      const out = [];
-      for (const e of errors) {
-        const id = /^record (\S+) /.exec(e.ref)?.[1];
-        const gone =
-          w === 'grace' &&
-          e.code === 'crm_not_found' &&
-          id !== undefined &&
-          (await fx.crm.activities.getMany(admin, [id])).length === 0;
-        if (!gone) out.push(e);
-      }
-      return out;
-    };
     const round = async (first: Who, crashAt: number | null, crashIn: Who) => {
       let complete = true;
       for (const w of first === 'ada' ? (['ada', 'grace'] as const) : (['grace', 'ada'] as const)) {
@@ -295,10 +278,6 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
           w,
           crashAt !== null && crashIn === w
             ? (s) => {
-                // Not yet (reported): killed between creating a meeting's activity and linking
-                // it, a run leaves a record the other mailbox's run cannot find by the key, and
-                // that run creates a second one. Kills skip that one step until then.
-                if (s === 'import:created') return;
                 if (seen++ === crashAt) throw new SimulatedCrash(s);
               }
             : undefined,
@@ -306,8 +285,8 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
         if (
           result === undefined ||
           result.status !== 'succeeded' ||
-          (await unknownErrors(w, result.tally?.errors ?? [])).length > 0 ||
-          (result.tally?.blocked && result.tally.errors.length === 0)
+          result.tally?.blocked ||
+          (result.tally?.errors.length ?? 0) > 0
         )
           complete = false;
       }
@@ -461,7 +440,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
         quiet?.status,
         `${w}'s settled run: ${JSON.stringify(quiet?.error ?? quiet?.tally?.errors)}`,
       ).toBe('succeeded');
-      expect(await unknownErrors(w, quiet?.tally?.errors ?? []), `${w}'s settled run`).toEqual([]);
+      expect(quiet?.tally?.errors, `${w}'s settled run`).toEqual([]);
       const writes = Object.values(quiet!.tally!.counts).flatMap((x) => [x.created, x.updated, x.deleted]);
       expect(writes, `${w}'s settled mailbox syncs nothing`).toEqual([0, 0, 0, 0, 0, 0]);
     }
@@ -584,7 +563,29 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
       {
         numRuns: RUNS,
         ...(PROPERTY_SEED === 'random' ? {} : { seed: Number(PROPERTY_SEED) }),
+        // Histories that once failed run first every time: an organizer's run killed between
+        // creating an activity and linking it, then an expired state (two activities); a
+        // cancellation after a run (the attendee's run then failed on every run).
         examples: [
+          [
+            [
+              { op: 'orgCreate', series: false },
+              { op: 'sync', first: 'ada', crashAt: 2, crashIn: 'ada' },
+              { op: 'expire', who: 'ada' },
+            ],
+            'crm_wins',
+            false,
+          ],
+          [
+            [
+              { op: 'orgCreate', series: false },
+              { op: 'sync', first: 'ada', crashAt: null, crashIn: 'ada' },
+              { op: 'orgCancel', pick: 0 },
+              { op: 'orgCreate', series: false },
+            ],
+            'crm_wins',
+            false,
+          ],
           // ada's series reaches the CRM through grace's copy first; then both sides edit it
           // and grace's run is killed after reading her expired calendar afresh.
           [
