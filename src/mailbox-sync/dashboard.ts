@@ -6,7 +6,6 @@ import type { Crm } from '../crm/index.ts';
 import type { Principal } from '../crm/principal.ts';
 import { MailboxError } from '../mailboxes/errors.ts';
 import type { MailboxDomain } from '../mailboxes/index.ts';
-import { contactPatch } from '../sync/contacts/mapping.ts';
 import {
   type ConflictUserResolution,
   conflictsIn,
@@ -20,12 +19,7 @@ import { latestRunPerEntity, type RunRecord, runsStartedBetween } from '../sync/
 import { heldRunsIn } from '../sync/store/states.ts';
 import type { MailboxSync } from './runtime.ts';
 import { assertEntity } from './runtime.ts';
-import {
-  type ContactSyncSettings,
-  contactEngineSettings,
-  SYNC_ENTITIES,
-  type SyncEntity,
-} from './settings.ts';
+import { type ContactSyncSettings, engineSettings, SYNC_ENTITIES, type SyncEntity } from './settings.ts';
 
 /** `crm_wins` or `exchange_wins`. */
 export type ConflictPolicy = ContactSyncSettings['conflictPolicy'];
@@ -69,6 +63,8 @@ export interface DashboardConflict {
   id: string;
   mailboxId: string;
   address: string;
+  /** What the conflict is about: contacts (a contact), meetings or tasks (an activity). */
+  entity: SyncEntity;
   runId: string;
   recordId: string | null;
   itemId: string | null;
@@ -248,7 +244,7 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
       });
       const policies = new Map<string, ConflictPolicy>();
       for (const id of new Set(logged.map((c) => c.mailboxId)))
-        policies.set(id, (await sync.settings.read(id)).contacts.conflictPolicy);
+        policies.set(id, (await sync.settings.read(id))[entity].conflictPolicy);
       return logged.map((c) =>
         dashboardConflict(c, mailboxes.get(c.mailboxId) ?? '', policies.get(c.mailboxId)),
       );
@@ -276,11 +272,16 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
           'conflict',
           'The conflict was already settled; reload the dashboard to see its state.',
         );
-      const settings = (await sync.settings.read(row.mailboxId)).contacts;
+      // The conflict's entity decides the record type, its service and how a value is written.
+      const name = assertEntity(row.entity);
+      const definition = sync.engine.definition(name);
+      if (!definition) throw new Error(`the sync engine has no definition of "${name}"`);
+      const settings = engineSettings(await sync.settings.read(row.mailboxId))[name];
       if (row.recordId !== null) {
         // Reading and, for the other value, writing go through the CRM service, so a record
         // the principal may not see or edit answers as on the record routes.
-        const current = await crm.contacts.get(principal, row.recordId);
+        const service = definition.service(crm);
+        const current = await service.get(principal, row.recordId);
         if (action === 'use_other_value') {
           const side = losingSide(row.resolution, settings.conflictPolicy);
           const other = side === 'crm' ? row.crm : row.exchange;
@@ -290,8 +291,8 @@ export function createSyncDashboard(crm: Crm, domain: MailboxDomain, sync: Mailb
               'The other side deleted the record, so there is no value to take; acknowledge the conflict instead.',
             );
           const changed = Object.fromEntries(row.fields.map((f) => [f, other[f] ?? null]));
-          const patch = contactPatch(changed, current, contactEngineSettings(settings).options);
-          await crm.contacts.update(principal, row.recordId, { ...patch, ifVersion: current.version });
+          const patch = definition.toPatch(changed, current, settings.options);
+          await service.update(principal, row.recordId, { ...patch, ifVersion: current.version });
         }
       } else if (action === 'use_other_value') {
         throw new MailboxError(
@@ -345,6 +346,7 @@ function dashboardConflict(
     id: c.id,
     mailboxId: c.mailboxId,
     address,
+    entity: assertEntity(c.entity),
     runId: c.runId,
     recordId: c.recordId,
     itemId: c.itemId,

@@ -133,6 +133,11 @@ export class SyncEngine {
     this.entities = new Map(options.entities.map((e) => [e.name, e]));
   }
 
+  /** The definition of an entity the engine syncs (its CRM service, patch, …); undefined if none. */
+  definition(entityName: string): EntityDefinition | undefined {
+    return this.entities.get(entityName);
+  }
+
   /** The database the engine keeps its state in (see src/sync/store/). */
   get db(): Db {
     return this.options.crm.store.db;

@@ -157,6 +157,10 @@ const mailboxRef = {
 export const dashboardConflictSchema = conflictSchema
   .extend({
     ...mailboxRef,
+    entity: z.enum(SYNC_ENTITIES).meta({
+      description:
+        'What the conflict is about: contacts (recordId is a contact) or meetings and tasks (recordId is an activity).',
+    }),
     policy: z.enum(['crm_wins', 'exchange_wins']).meta({
       description:
         'The mailbox’s conflict policy now; with resolution "merged" it decided the fields edited on both sides.',
@@ -235,7 +239,7 @@ const conflictResolveBody = z
   .strictObject({
     action: z.enum(['use_other_value', 'acknowledge']).meta({
       description:
-        'use_other_value: write the losing side’s value of each conflicting field to the CRM contact as your edit (the next sync exports it); acknowledge: accept the outcome as it is.',
+        'use_other_value: write the losing side’s value of each conflicting field to the CRM record (the contact or activity) as your edit (the next sync exports it); acknowledge: accept the outcome as it is.',
     }),
   })
   .meta({ id: 'SyncConflictResolveRequest' });
@@ -503,7 +507,7 @@ export function syncRoutes(access: SyncAccess): Operation[] {
       tag: TAG,
       summary: 'Settle a conflict: take the other side’s value, or acknowledge the outcome.',
       description:
-        'Allowed to whoever sees the conflict and may edit its contact. 409 when it was already settled or the other side deleted the record (then acknowledge it).',
+        'Allowed to whoever sees the conflict and may edit its record (contact or activity). 409 when it was already settled or the other side deleted the record (then acknowledge it).',
       auth: 'user',
       params: idParams,
       body: conflictResolveBody,
