@@ -84,7 +84,14 @@ import * as sharedStore from './store/shared.ts';
 import type { SyncState } from './store/states.ts';
 import * as stateStore from './store/states.ts';
 import * as tagStore from './store/tags.ts';
-import type { EntityDefinition, EntitySyncSettings, MailboxSource, RunStatus, Snapshot } from './types.ts';
+import type {
+  EntityDefinition,
+  EntitySyncSettings,
+  MailboxSource,
+  Projection,
+  RunStatus,
+  Snapshot,
+} from './types.ts';
 
 export interface SyncEngineOptions {
   crm: Crm;
@@ -1126,6 +1133,13 @@ class Run {
     return held.length > 0 ? { held } : {};
   }
 
+  /** The projection as written without sending (Projection.sends withdrawn). */
+  private withoutSending(projection: Projection): Projection {
+    if (this.entity.withoutSending) return this.entity.withoutSending(projection, this.options);
+    const { sends: _sends, ...rest } = projection;
+    return rest;
+  }
+
   /** The records among these attendee links' that some mailbox has linked to its organizer's copy. */
   private async organizerCopies(links: StoredLink[]): Promise<Set<string>> {
     const ids = links.filter((l) => l.shared?.role === 'attendee').map((l) => l.recordId!);
@@ -1151,7 +1165,7 @@ class Run {
     const records = await service.getMany(principal, recordIds);
     const tagged = await tagStore.taggedAmong(this.db, this.scope, recordIds);
     for (const r of records) {
-      const projection = this.entity.fromRecord(r, this.options);
+      let projection = this.entity.fromRecord(r, this.options);
       const link = links.get(r.id);
       // An attendee's link is behind the record while a CRM edit it could not write stands
       // (its record version stays behind: see the planner's planReadOnly). A link without a
@@ -1163,7 +1177,8 @@ class Run {
           ? Number(link.recordVersion) === r.version
           : !changes.changed.has(r.id));
       // Nothing a first sync writes sends anything (invitations).
-      if (projection.sends && state.stored.journalVersion === null) delete projection.sends;
+      if (projection.sends && state.stored.journalVersion === null)
+        projection = this.withoutSending(projection);
       out.set(r.id, {
         kind: 'present',
         recordId: r.id,
@@ -1173,6 +1188,7 @@ class Run {
               snapshot: link.snapshot,
               notExported: projection.notExported,
               ...(projection.sends ? { sends: true } : {}),
+              ...(projection.keeps ? { keeps: projection.keeps } : {}),
             }
           : projection,
         inScope: this.entity.inExportScope(r, this.options, tagged.has(r.id)),

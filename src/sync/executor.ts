@@ -437,7 +437,16 @@ async function exportCreates(ctx: ExecutionContext, planned: ExportCreate[]): Pr
   const imported = sending.length
     ? await sharedStore.recordsImported(db, ctx.scope.entity, sending)
     : new Set<string>();
-  const actions = planned.map((a) => (a.sends && imported.has(a.recordId) ? { ...a, sends: false } : a));
+  // What a create without sending writes is what its link records (a Graph meeting: no attendees).
+  const actions = planned.map((a) => {
+    if (!a.sends || !imported.has(a.recordId)) return a;
+    const { snapshot: s, notExported: n } = a;
+    const written = entity.withoutSending?.({ snapshot: s, notExported: n }, options) ?? {
+      snapshot: s,
+      notExported: n,
+    };
+    return { ...a, snapshot: written.snapshot, notExported: written.notExported, sends: false };
+  });
   const intentIds = await linkStore.insertLinks(
     db,
     ctx.scope,

@@ -451,6 +451,52 @@ describe("write rights: only the organizer's copy is written", () => {
     // Deleting it would cancel it for the attendees: the link goes instead.
     expect(types(planPair({ link: organizerLink, crm: crmDeleted, held }, settings()))).toEqual(['unlink']);
   });
+  it("a field the record's writes never carry (keeps) holds the link's value: no CRM edit, no removal read back", () => {
+    // The link records the item as created without the field (a Graph meeting without attendees).
+    const written = { ...base, attendees: [] };
+    const crmAttendees = [{ address: 'carl@example.com' }];
+    const keeping = (snapshot: Record<string, unknown>): CrmSide => ({
+      ...(crmPresent(snapshot) as Extract<CrmSide, { kind: 'present' }>),
+      projection: {
+        snapshot: { ...snapshot, attendees: [] },
+        notExported: [{ field: 'attendees', value: crmAttendees, reason: 'not written' }],
+        keeps: ['attendees'],
+      },
+    });
+    const exported = { ...link, origin: 'export' as const, snapshot: written };
+    // An Exchange edit of another field comes in alone; the CRM's value is not touched.
+    const outlook = planPair(
+      { link: exported, exchange: exUpsert({ ...written, title: 'CEO' }), crm: keeping(base) },
+      settings(),
+    );
+    expect(types(outlook)).toEqual(['update']);
+    expect(outlook[0]).toMatchObject({ toRecord: { title: 'CEO' }, agreed: { ...written, title: 'CEO' } });
+    expect(outlook[0]).not.toHaveProperty('toItem');
+    // A CRM edit of another field is written without the kept one; the value is listed as not written.
+    const crm = planPair(
+      { link: exported, exchange: exUpsert(written, 'v1'), crm: keeping({ ...base, title: 'CTO' }) },
+      settings(),
+    );
+    expect(crm[0]).toMatchObject({ toItem: { ...written, title: 'CTO' }, itemHolds: written });
+    expect((crm[0] as { notExported: unknown[] }).notExported).toHaveLength(1);
+    // An item that holds the kept value (a meeting that came from Exchange): kept as it is, not listed.
+    const held = { ...base, attendees: crmAttendees };
+    const imported = planPair(
+      { link: { ...link, snapshot: held }, crm: keeping({ ...base, title: 'CTO' }) },
+      settings(),
+    );
+    expect(imported[0]).toMatchObject({ toItem: { ...held, title: 'CTO' }, notExported: [] });
+    // Without keeps (the mutation that records the CRM's value), the item's read is a removal.
+    const unkept = planPair(
+      {
+        link: { ...exported, snapshot: held },
+        exchange: exUpsert({ ...written, title: 'CEO' }),
+        crm: crmPresent(held, 10),
+      },
+      settings(),
+    );
+    expect(unkept[0]).toMatchObject({ toRecord: { attendees: [] } });
+  });
   it('a copy of a meeting whose record was deleted is not imported again', () => {
     expect(planPair({ exchange: sharedUpsert(attendeeCopy), sharedDeleted: true }, settings())).toEqual([]);
     expect(types(planPair({ exchange: exUpsert(base), sharedDeleted: true }, settings()))).toEqual([

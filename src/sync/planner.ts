@@ -433,7 +433,7 @@ function planEdits(
   const crmSnapshot = crm?.kind === 'present' ? crmSnapshotOf(crm, link) : base;
   const itemVersion = exchange?.kind === 'upsert' ? exchange.version : link.itemVersion;
   const recordVersion = crm?.kind === 'present' ? crm.version : link.recordVersion;
-  const notExported = crm?.kind === 'present' ? crm.projection.notExported : undefined;
+  const notExported = crm?.kind === 'present' ? notExportedOf(crm, link) : undefined;
   const exchangeEdits = importsIn(direction) ? changedFields(base, exchangeSnapshot) : [];
   const crmEdits = exportsIn(direction) ? changedFields(base, crmSnapshot) : [];
 
@@ -605,9 +605,25 @@ function planReadOnly(
   return actions;
 }
 
-/** The record as the planner compares it: an unedited one holds what the pair last agreed. */
+/**
+ * The record as the planner compares it: an unedited one holds what the pair last agreed; the
+ * fields its writes never carry (Projection.keeps) hold the link's value, so they are never a
+ * CRM edit, nor an item read without them a removal to bring into the CRM.
+ */
 function crmSnapshotOf(crm: Extract<CrmSide, { kind: 'present' }>, link: LinkState): Snapshot {
-  return crm.unedited ? link.snapshot : crm.projection.snapshot;
+  if (crm.unedited) return link.snapshot;
+  const keeps = crm.projection.keeps ?? [];
+  return keeps.length > 0
+    ? { ...crm.projection.snapshot, ...pickFields(link.snapshot, [...keeps]) }
+    : crm.projection.snapshot;
+}
+
+/** What stays in the CRM only: a kept field's value is not listed where the item holds it already. */
+function notExportedOf(crm: Extract<CrmSide, { kind: 'present' }>, link: LinkState) {
+  const keeps = crm.projection.keeps ?? [];
+  return crm.projection.notExported.filter(
+    (n) => !keeps.includes(n.field) || !sameValue(n.value, link.snapshot[n.field]),
+  );
 }
 
 /**

@@ -53,6 +53,13 @@ export interface Projection {
    * Exchange (an imported meeting).
    */
   sends?: boolean;
+  /**
+   * Fields this record's writes never carry to Exchange (a Graph meeting's attendees while it may
+   * not send): the snapshot holds what a create writes for them, a linked pair takes the link's
+   * value as the CRM's (so the CRM's own value is never an edit to write, and an item read
+   * without them is no removal), and notExported lists the CRM's value unless the link holds it.
+   */
+  keeps?: readonly string[];
 }
 
 export type Direction = 'off' | 'import' | 'export' | 'two_way';
@@ -170,6 +177,12 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
    * sending (Projection.sends); the CRM keeps the edit and the run reports it.
    */
   sendingFields?(snapshot: Snapshot, options: O): readonly string[];
+  /**
+   * The projection written when the engine withdraws Projection.sends (a first sync, a record
+   * that came from Exchange): what the write then leaves out (a Graph meeting's attendees) is
+   * not in its snapshot, so the link records what the item holds.
+   */
+  withoutSending?(projection: Projection, options: O): Projection;
   /**
    * The CRM patch that writes an attendee's answer into the record (their participant's
    * response); undefined when the record already holds it or names no such participant.

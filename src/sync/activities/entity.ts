@@ -19,6 +19,7 @@ import {
   RESPONSE_CRM,
   sendsInvitations,
   snapshotOfItem,
+  withoutAttendees,
 } from './mapping.ts';
 import { seriesKey } from './meeting-key.ts';
 import { isOccurrenceField } from './occurrences.ts';
@@ -61,11 +62,16 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
   folderKind: 'calendar',
   recordType: 'activity',
   service: (crm) => crm.activities,
+  // On Graph, a meeting that may not send is written without attendees (Graph would invite them).
   fromRecord: (record, options) => {
     const projection = projectActivity(record, options);
-    return sendsInvitations(record, options.protocol, options.sendInvitationsSince, new Date())
-      ? { ...projection, sends: true }
-      : projection;
+    if (sendsInvitations(record, options.protocol, options.sendInvitationsSince, new Date()))
+      return { ...projection, sends: true };
+    return options.protocol === 'graph' ? withoutAttendees(projection) : projection;
+  },
+  withoutSending: (projection, options) => {
+    const { sends: _sends, ...rest } = projection;
+    return options.protocol === 'graph' ? withoutAttendees(rest) : rest;
   },
   fromItem: snapshotOfItem,
   toItem: (snapshot, options, current) =>

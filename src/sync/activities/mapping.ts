@@ -735,6 +735,32 @@ export function sendsInvitations(
   return Date.parse(activity.createdAt) >= Date.parse(since) && Date.parse(activity.startsAt) > now.getTime();
 }
 
+/** Why a Graph meeting's attendees are not written (the run's skipped entry, the record's list). */
+export const ATTENDEES_NOT_WRITTEN =
+  'on Microsoft 365, writing attendees sends them an invitation, and this mailbox sends none for this meeting (invitations are sent only for future meetings created in the CRM after the mailbox switched them on)';
+
+/**
+ * A Graph meeting that may not send, as it is written: without attendees (Graph would invite
+ * them). The link then records an item without attendees, its reads bring no attendees to compare
+ * with the CRM's, and a CRM participant is never an edit to write (`keeps`). The CRM keeps its
+ * participants; those with an address are listed as not written.
+ */
+export function withoutAttendees(projection: Projection): Projection {
+  const { snapshot } = projection;
+  if (snapshot.kind !== 'meeting') return projection;
+  const attendees = (snapshot.attendees as SnapshotAttendee[] | undefined) ?? [];
+  return {
+    snapshot: { ...snapshot, attendees: [] },
+    notExported: [
+      ...projection.notExported,
+      ...(attendees.length > 0
+        ? [{ field: 'attendees', value: attendees, reason: ATTENDEES_NOT_WRITTEN }]
+        : []),
+    ],
+    keeps: ['attendees'],
+  };
+}
+
 /**
  * The patch that writes an attendee's answer into their participant's response; undefined when
  * the activity already holds it or has no such attendee (an import of the organizer's copy adds

@@ -1,0 +1,204 @@
+// A meeting made in the CRM with participants, on Microsoft 365 (Graph) with the invitation
+// setting off, end to end against the sandbox (and on PostgreSQL with EXSYNC_TEST_DB=postgres):
+// it is created without attendees (Graph would invite them), its link records an item without
+// attendees, so an Outlook edit of the item imports that edit and leaves the CRM's participants
+// alone, and a CRM edit of its subject is written (nobody to mail). With the setting on, a future
+// meeting made in the CRM is created with its attendees, invited once. No run sends anything else.
+import { DEMO_CLIENT_ID, DEMO_REDIRECT_URIS } from '@exsync/sandbox/seed';
+import { describe, expect, it } from 'vitest';
+import type { Activity } from '../src/crm/activities.ts';
+import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { ATTENDEES_NOT_WRITTEN } from '../src/sync/activities/mapping.ts';
+import type { ActivitySyncOptions } from '../src/sync/activities/scope.ts';
+import { SyncEngine } from '../src/sync/engine.ts';
+import { recordLinksIn } from '../src/sync/store/links.ts';
+import { tagRecords } from '../src/sync/store/tags.ts';
+import type { EntitySyncSettings } from '../src/sync/types.ts';
+import { FULL_SCOPES } from './support/graph-sandbox.ts';
+import { freshMailbox } from './support/sandbox-source.ts';
+import { useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
+
+const world = useSandboxAndCrm();
+
+const settings = (options: Partial<ActivitySyncOptions> = {}): EntitySyncSettings => ({
+  direction: 'two_way',
+  conflictPolicy: 'crm_wins',
+  fieldMerge: true,
+  importFolders: 'all',
+  exportFolder: 'calendar',
+  massDelete: { share: 1, minimum: 100 },
+  autoSync: false,
+  intervalMinutes: 15,
+  options: { ...DEFAULT_MEETING_OPTIONS, ...options },
+});
+
+/** Three weeks ahead, on the hour: inside Graph's calendar window. */
+const START = new Date(Math.ceil((Date.now() + 21 * 86_400_000) / 3_600_000) * 3_600_000);
+const at = (hours: number) => new Date(START.getTime() + hours * 3_600_000).toISOString();
+
+/** A delegated Graph token of the mailbox's user: Outlook, as that user. */
+function userToken(address: string): string {
+  const { sandbox } = world;
+  const code = sandbox.identity.createAuthorizationCode({
+    app: sandbox.store.app(DEMO_CLIENT_ID)!,
+    mailbox: sandbox.store.mailbox(address)!,
+    redirectUri: DEMO_REDIRECT_URIS[0],
+    scopes: FULL_SCOPES.map((s) => `https://graph.microsoft.com/${s}`),
+  });
+  return sandbox.identity.redeemAuthorizationCode({
+    app: sandbox.store.app(DEMO_CLIENT_ID)!,
+    code,
+    redirectUri: DEMO_REDIRECT_URIS[0],
+    codeVerifier: undefined,
+    clientInfo: false,
+    issuer: `${sandbox.url}/${sandbox.store.mailbox(address)!.tenantId}/v2.0`,
+  }).access_token;
+}
+
+describe('a CRM meeting with participants on Microsoft 365 (Graph)', () => {
+  const exchange = useProtocolSource(world, 'graph');
+  const crm = () => world.fx.crm;
+
+  async function setup(options: Partial<ActivitySyncOptions> = {}) {
+    const engine = new SyncEngine({ crm: crm(), source: exchange.source, entities: [meetingsEntity] });
+    const ada = await freshMailbox(
+      world.sandbox,
+      crm(),
+      exchange.source,
+      { meetings: settings(options) },
+      'ada',
+    );
+    const grace = await freshMailbox(
+      world.sandbox,
+      crm(),
+      exchange.source,
+      { meetings: settings() },
+      'grace',
+    );
+    const contact = await crm().contacts.create(ada.userPrincipal, {
+      displayName: 'Carl Contact',
+      emails: [{ address: grace.address, type: 'work' }],
+    } as never);
+    const graceUser = grace.userPrincipal.userId;
+    const messages = async () =>
+      (await world.sandbox.admin.meetingMessages(ada.address)).counts.total +
+      (await world.sandbox.admin.meetingMessages(grace.address)).counts.total;
+    const sync = async () => {
+      const run = await engine.syncMailbox(ada.mailboxId, 'meetings');
+      expect(run.status, JSON.stringify(run.tally?.errors)).toBe('succeeded');
+      return run.tally!;
+    };
+    const make = async (subject: string) => {
+      const created = await crm().activities.create(ada.userPrincipal, {
+        kind: 'meeting',
+        subject,
+        showInCalendar: true,
+        startsAt: at(0),
+        endsAt: at(1),
+        timeZone: 'UTC',
+        participants: [
+          { type: 'contact', id: contact.id, role: 'required' },
+          { type: 'user', id: graceUser, role: 'optional' },
+        ],
+      });
+      await tagRecords(
+        world.fx.crm.store.db,
+        { mailboxId: ada.mailboxId, entity: 'meetings' },
+        [created.id],
+        new Date(),
+      );
+      return created;
+    };
+    const itemOf = (subject: string) => {
+      const store = world.sandbox.store;
+      const id = store.mailbox(ada.address)!.id;
+      for (const folder of store.folders(id))
+        for (const i of store.items(id, folder.id))
+          if (i.kind === 'event' && (i.data as { subject?: string }).subject === subject)
+            return i as { id: string; data: { subject: string; attendees?: unknown[] } };
+      return undefined;
+    };
+    // The attendees (the organizer, the mailbox, is read from the item: C6).
+    const participantsOf = async (id: string) =>
+      (await crm().activities.get(ada.userPrincipal, id)).participants
+        .filter((p: Activity['participants'][number]) => p.role !== 'organizer')
+        .map((p: Activity['participants'][number]) => `${p.type}:${p.email}:${p.role}`)
+        .sort();
+    return { engine, ada, grace, contact, messages, sync, make, itemOf, participantsOf };
+  }
+
+  it('is created without attendees, and keeps its participants through an Outlook edit and a CRM edit', async () => {
+    const { ada, grace, messages, sync, make, itemOf, participantsOf } = await setup();
+    await sync();
+    const before = await messages();
+    const meeting = await make('Quarterly plan');
+    const participants = await participantsOf(meeting.id);
+    expect(participants).toEqual([
+      `contact:${grace.address}:required`,
+      `user:${(await crm().activities.get(ada.userPrincipal, meeting.id)).participants.find((p) => p.type === 'user')!.email}:optional`,
+    ]);
+
+    const created = await sync();
+    expect(created.counts.export.created).toBe(1);
+    // Not written, and said so: the CRM keeps its participants.
+    expect(created.skipped).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ recordId: meeting.id, field: 'attendees', reason: ATTENDEES_NOT_WRITTEN }),
+      ]),
+    );
+    const item = itemOf('Quarterly plan')!;
+    expect(item.data.attendees ?? []).toEqual([]);
+    const [link] = await recordLinksIn(world.fx.crm.store.db, 'meetings', meeting.id, [ada.mailboxId]);
+    expect(link.snapshot.attendees).toEqual([]);
+    expect(await messages()).toBe(before);
+
+    // Outlook renames it: the subject comes in, the participants stay.
+    const edited = await fetch(`${world.sandbox.url}/v1.0/me/events/${item.id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${userToken(ada.address)}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ subject: 'Quarterly plan (Outlook)' }),
+    });
+    expect(edited.status, await edited.text()).toBe(200);
+    const imported = await sync();
+    expect(imported.counts.import.updated).toBe(1);
+    const afterOutlook = await crm().activities.get(ada.userPrincipal, meeting.id);
+    expect(afterOutlook.subject).toBe('Quarterly plan (Outlook)');
+    expect(await participantsOf(meeting.id)).toEqual(participants);
+
+    // A CRM rename is written, not held: the item has nobody to mail.
+    await crm().activities.update(ada.userPrincipal, meeting.id, {
+      subject: 'Quarterly plan (CRM)',
+      ifVersion: afterOutlook.version,
+    });
+    const written = await sync();
+    expect(written.counts.export.updated).toBe(1);
+    expect(written.skipped.filter((s) => s.reason.includes('sends them an update'))).toEqual([]);
+    expect(itemOf('Quarterly plan (CRM)')).toBeDefined();
+    expect(itemOf('Quarterly plan (CRM)')!.data.attendees ?? []).toEqual([]);
+    expect(await participantsOf(meeting.id)).toEqual(participants);
+    // A run with nothing new changes nothing.
+    const quiet = await sync();
+    expect(quiet.counts.import.updated + quiet.counts.export.updated).toBe(0);
+    expect(await participantsOf(meeting.id)).toEqual(participants);
+    expect(await messages()).toBe(before);
+  });
+
+  it('with the invitation setting on, creates a future CRM meeting with its attendees, invited once', async () => {
+    const { ada, grace, sync, make, itemOf, participantsOf } = await setup({
+      sendInvitationsSince: new Date(Date.now() - 1000).toISOString(),
+    });
+    await sync();
+    const meeting = await make('Launch review');
+    const participants = await participantsOf(meeting.id);
+    const created = await sync();
+    expect(created.counts.export.created).toBe(1);
+    expect(created.skipped.filter((s) => s.field === 'attendees')).toEqual([]);
+    const item = itemOf('Launch review')!;
+    expect((item.data.attendees ?? []).length).toBe(2);
+    const [link] = await recordLinksIn(world.fx.crm.store.db, 'meetings', meeting.id, [ada.mailboxId]);
+    expect((link.snapshot.attendees as unknown[]).length).toBe(2);
+    // Graph invited grace, the contact: the one invitation the setting asks for.
+    expect((await world.sandbox.admin.meetingMessages(grace.address)).counts.requests).toBe(1);
+    expect(await participantsOf(meeting.id)).toEqual(participants);
+  });
+});
