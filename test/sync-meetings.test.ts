@@ -1,8 +1,8 @@
 // Meetings end to end against the sandbox over EWS: ada organizes a meeting with grace invited,
 // both calendars are synced, and the meeting becomes exactly one CRM activity linked from both
 // mailboxes (one record per shared key, docs/mapping.md "Copies in several mailboxes"); the
-// sync sends no meeting message. Meetings are not offered in a mailbox's settings yet: the
-// engine here is given the meetings entity directly.
+// sync sends no meeting message. The engine here is given the meetings entity directly, with
+// settings of its own rather than those stored for the mailbox.
 import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';

@@ -9,7 +9,9 @@ import { Notice } from '../../components/notice.tsx';
 import { ago, dateTime } from '../../components/time.ts';
 import { t } from '../../i18n.ts';
 import type { Mailbox, SyncDashboardConflict } from '../../types.ts';
+import { CHART_ENTITIES } from './activity-chart.tsx';
 import {
+  conflictRecordHref,
   conflictRows,
   conflictTitle,
   conflictWhy,
@@ -20,10 +22,13 @@ import {
 
 const SHOWN = 20;
 
+type Entity = SyncDashboardConflict['entity'];
+
 type Action = 'use_other_value' | 'acknowledge';
 
 /**
- * "Use the other value" writes the losing side's values to the CRM contact as the user's own
+ * "Use the other value" writes the losing side's values to the CRM record (the contact, or the
+ * meeting's or task's activity) as the user's own
  * edit (the next sync takes it to Exchange); "Acknowledge" accepts the outcome. Either settles
  * the conflict, which then says so instead of offering the buttons.
  */
@@ -38,7 +43,7 @@ function Settle(props: { conflict: SyncDashboardConflict; onSettled: () => void 
       </p>
     );
   const other = conflictWinner(c) === 'crm' ? 'exchange' : 'crm';
-  // Nothing to take when the other side deleted the contact or no CRM record is left.
+  // Nothing to take when the other side deleted the record or no CRM record is left.
   const canUseOther = c.recordId !== null && c[other] !== null && c.fields.length > 0;
   const settle = async (action: Action) => {
     setBusy(action);
@@ -82,12 +87,14 @@ function Conflict(props: { conflict: SyncDashboardConflict; onSettled: () => voi
   const rows = conflictRows(c);
   const title = conflictTitle(c);
   const headingId = `conflict-${c.id}`;
+  const href = conflictRecordHref(c);
   return (
     <article class="conflict" aria-labelledby={headingId}>
       <header class="conflict-head">
-        <h3 id={headingId}>{c.recordId ? <a href={`/contacts/${c.recordId}`}>{title}</a> : title}</h3>
+        <h3 id={headingId}>{href ? <a href={href}>{title}</a> : title}</h3>
         <span class="muted">
-          <Address value={c.address} /> · <span title={dateTime(c.at)}>{ago(c.at)}</span>
+          {t(CHART_ENTITIES[c.entity])} · <Address value={c.address} /> ·{' '}
+          <span title={dateTime(c.at)}>{ago(c.at)}</span>
         </span>
       </header>
       <p class="conflict-why">{conflictWhy(c)}</p>
@@ -105,7 +112,7 @@ function Conflict(props: { conflict: SyncDashboardConflict; onSettled: () => voi
           <tbody>
             {c.crm === null || c.exchange === null ? (
               <tr>
-                <th scope="row">{t('conflict.contact')}</th>
+                <th scope="row">{t('conflict.record', { entity: c.entity })}</th>
                 <td data-label="CRM">
                   {c.crm === null ? <em>{t('conflict.deleted')}</em> : t('conflict.edited')}
                 </td>
@@ -147,6 +154,7 @@ export function Conflicts(props: { version: number }) {
   // Newest first, SHOWN more at a time; a mailbox filter narrows them to one mailbox.
   const [limit, setLimit] = useState(SHOWN);
   const [mailboxId, setMailboxId] = useState('');
+  const [entity, setEntity] = useState<Entity>('contacts');
   const [mailboxes] = useLoad(
     (signal) => get<{ items: Mailbox[] }>('/api/v1/mailboxes', undefined, signal).then((r) => r.items),
     [],
@@ -155,15 +163,33 @@ export function Conflicts(props: { version: number }) {
     (signal) =>
       get<{ items: SyncDashboardConflict[] }>(
         '/api/v1/sync/conflicts',
-        { limit, mailboxId: mailboxId || undefined },
+        { entity, limit, mailboxId: mailboxId || undefined },
         signal,
       ).then((r) => r.items),
-    [props.version, limit, mailboxId],
+    [props.version, entity, limit, mailboxId],
   );
   return (
     <section class="card" aria-labelledby="conflicts-heading">
       <h2 id="conflicts-heading">{t('conflict.heading')}</h2>
       <p class="muted">{t('conflict.intro')}</p>
+      <Field label={t('conflict.entityFilter')}>
+        {(id) => (
+          <select
+            id={id}
+            value={entity}
+            onChange={(e) => {
+              setEntity(e.currentTarget.value as Entity);
+              setLimit(SHOWN);
+            }}
+          >
+            {(Object.keys(CHART_ENTITIES) as Entity[]).map((name) => (
+              <option key={name} value={name}>
+                {t(CHART_ENTITIES[name])}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       {(mailboxes.data?.length ?? 0) > 1 && (
         <Field label={t('conflict.mailboxFilter')}>
           {(id) => (

@@ -206,15 +206,25 @@ export function conflictWhy(c: SyncDashboardConflict): string {
   });
 }
 
-/** A name for the contact a conflict is about. */
+/** A name for the record a conflict is about: a contact's name, a meeting's or task's subject. */
 export function conflictTitle(c: SyncDashboardConflict): string {
   for (const s of [c.crm, c.exchange, c.base]) {
     if (!s) continue;
+    if (c.entity !== 'contacts') {
+      if (typeof s.subject === 'string' && s.subject) return s.subject;
+      continue;
+    }
     if (typeof s.displayName === 'string' && s.displayName) return s.displayName;
     const name = [s.givenName, s.familyName].filter((v) => typeof v === 'string' && v).join(' ');
     if (name) return name;
   }
-  return t('conflict.aContact');
+  return t('conflict.aRecord', { entity: c.entity });
+}
+
+/** Where the record a conflict is about opens: a contact's page, or a meeting's or task's activity page. */
+export function conflictRecordHref(c: SyncDashboardConflict): string | null {
+  if (c.recordId === null) return null;
+  return c.entity === 'contacts' ? `/contacts/${c.recordId}` : `/activities/${c.recordId}`;
 }
 
 /** The values every message about a held run takes. */
