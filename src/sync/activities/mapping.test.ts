@@ -204,11 +204,44 @@ describe('C6: recurrence', () => {
     });
     const e = itemOfActivity(record, ews) as NeutralEvent;
     expect(e.recurrence).toEqual({
-      pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'monday' },
+      pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
       range: { type: 'noEnd', startDate: '2024-03-11' },
     });
     expect(e.start.timeZone).toBe('Pacific/Kiritimati');
     expect(roundTrip(record, ews).recurrence?.rule).toEqual({ ...weekly, byDay: ['MO'] });
+  });
+
+  it('a weekly series read over EWS or Graph gets one rule: the week start only where it skips weeks', () => {
+    // As each protocol reads the same series: Graph always names a first day of the week, EWS
+    // may not (Exchange's Sunday then).
+    const read = (interval: number, firstDayOfWeek?: 'sunday' | 'monday') =>
+      snapshotOfItem(
+        {
+          ...(itemOfActivity(activity(), ews) as NeutralEvent),
+          type: 'seriesMaster',
+          recurrence: {
+            pattern: {
+              type: 'weekly',
+              interval,
+              daysOfWeek: ['tuesday'],
+              ...(firstDayOfWeek ? { firstDayOfWeek } : {}),
+            },
+            range: { type: 'numbered', startDate: '2024-03-12', numberOfOccurrences: 4 },
+          },
+        } as NeutralEvent,
+        ews,
+      );
+    const ruleOf = (interval: number, firstDayOfWeek?: 'sunday' | 'monday') =>
+      (activityCreate(read(interval, firstDayOfWeek), ews, 'UTC') as Partial<Activity>).recurrence?.rule;
+    const plain = { freq: 'WEEKLY', interval: 1, byDay: ['TU'], count: 4 };
+    expect(ruleOf(1, 'sunday')).toEqual(plain);
+    expect(ruleOf(1)).toEqual(plain);
+    expect(ruleOf(1, 'monday')).toEqual(plain);
+    expect(read(1, 'sunday').recurrence).toEqual(read(1).recurrence);
+    // Every other week: Sunday and Monday starts make different weeks, so the start stays.
+    expect(ruleOf(2, 'sunday')).toEqual({ ...plain, interval: 2, wkst: 'SU' });
+    expect(ruleOf(2)).toEqual({ ...plain, interval: 2, wkst: 'SU' });
+    expect(ruleOf(2, 'monday')).toEqual({ ...plain, interval: 2 });
   });
 
   it.each<[string, RecurrenceRule, object]>([
@@ -529,7 +562,14 @@ function ruleArb(allDay: boolean, wall: { date: string; time: string; zone: stri
     interval.map((i) => ({ freq: 'DAILY' as const, interval: i })),
     fc
       .tuple(interval, days, fc.constantFrom(undefined, 'SU', 'SA'))
-      .map(([i, d, wkst]) => ({ freq: 'WEEKLY' as const, interval: i, byDay: d, ...(wkst ? { wkst } : {}) })),
+      // A week start only where it changes the series (interval > 1): without, it is no part
+      // of the rule's meaning and does not come back.
+      .map(([i, d, wkst]) => ({
+        freq: 'WEEKLY' as const,
+        interval: i,
+        byDay: d,
+        ...(wkst && i > 1 ? { wkst } : {}),
+      })),
     fc
       .tuple(interval, fc.integer({ min: 1, max: 31 }))
       .map(([i, d]) => ({ freq: 'MONTHLY' as const, interval: i, byMonthDay: [d] })),

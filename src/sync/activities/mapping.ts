@@ -393,7 +393,8 @@ function seriesPatternOf(r: SeriesPattern): SeriesPattern {
     ...(p.type.startsWith('absolute') ? { dayOfMonth: p.dayOfMonth } : {}),
     ...(p.type.endsWith('Yearly') ? { month: p.month } : {}),
     ...(relative ? { index: p.index ?? 'first' } : {}),
-    ...(p.type === 'weekly' ? { firstDayOfWeek: p.firstDayOfWeek ?? 'sunday' } : {}),
+    // The week start changes a weekly series only when it skips weeks (recurrence.ts).
+    ...(p.type === 'weekly' && (p.interval || 1) > 1 ? { firstDayOfWeek: p.firstDayOfWeek ?? 'sunday' } : {}),
   };
   const range = {
     type: r.range.type,

@@ -118,7 +118,8 @@ export function patternOfRule(
           type: 'weekly',
           interval,
           daysOfWeek: sortedDays(days),
-          firstDayOfWeek: DAY_OF[rule.wkst ?? 'MO'],
+          // The week start matters only when weeks are skipped (RRULE's default is Monday).
+          ...(interval > 1 ? { firstDayOfWeek: DAY_OF[rule.wkst ?? 'MO'] } : {}),
         },
       };
     }
@@ -191,9 +192,12 @@ export function ruleOfPattern(series: SeriesPattern, start: SeriesStart): Recurr
       rule = { freq: 'DAILY', interval: p.interval };
       break;
     case 'weekly': {
-      const wkst = p.firstDayOfWeek ? WEEKDAY_OF[p.firstDayOfWeek] : undefined;
+      // The week start changes which weeks a weekly series skips only when it skips some
+      // (interval > 1): only then is it kept, Exchange's Sunday where the protocol says none.
+      // Otherwise it is dropped, so a series gets the same rule over either protocol.
       rule = { freq: 'WEEKLY', interval: p.interval, byDay: ordered };
-      if (wkst && wkst !== 'MO') rule.wkst = wkst;
+      const wkst = WEEKDAY_OF[p.firstDayOfWeek ?? 'sunday'];
+      if (p.interval > 1 && wkst !== 'MO') rule.wkst = wkst;
       break;
     }
     case 'absoluteMonthly':
