@@ -159,4 +159,50 @@ describe('a linked meeting leaving the Graph calendar window', () => {
     expect(await m.activities()).toHaveLength(30);
     expect(m.inExchange()).toHaveLength(30);
   });
+
+  it('confirms with the calendar what a read from scratch does not list: moved kept, in Deleted Items deleted', async () => {
+    const m = await synced(3);
+    // The cursor is lost (expired, state reset) while, in Outlook, one meeting moves past the
+    // horizon, one before the start date, and one goes to Deleted Items: none is read until the
+    // calendar is read afresh, which lists none of them.
+    await stateStore.saveCursor(
+      world.fx.crm.store.db,
+      { mailboxId: m.mailboxId, entity: 'meetings' },
+      'calendar',
+      null,
+      new Date(),
+    );
+    const later = horizon + 30 * DAY;
+    const before = today - 70 * DAY;
+    m.move(m.ids[0], later);
+    m.move(m.ids[1], before);
+    world.sandbox.store.deleteItem(m.sandboxId, m.ids[2], 'moveToDeletedItems', 'user');
+    const run = await engine().syncMailbox(m.mailboxId, 'meetings');
+    expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+    expect(run.tally?.counts.import.deleted).toBe(1);
+    expect(run.tally?.counts.export.deleted).toBe(0);
+    const kept = (await m.activities()).map((a) => [a.subject, a.startsAt]).sort();
+    expect(kept).toEqual([
+      ['Meeting 0', iso(later)],
+      ['Meeting 1', iso(before)],
+    ]);
+    expect(
+      m
+        .inExchange()
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual([m.ids[0], m.ids[1]].sort());
+    // Later reads, from scratch or not, leave the two moved meetings be.
+    noDeletes(await engine().syncMailbox(m.mailboxId, 'meetings'));
+    await stateStore.saveCursor(
+      world.fx.crm.store.db,
+      { mailboxId: m.mailboxId, entity: 'meetings' },
+      'calendar',
+      null,
+      new Date(),
+    );
+    noDeletes(await engine().syncMailbox(m.mailboxId, 'meetings'));
+    expect(await m.activities()).toHaveLength(2);
+    expect(m.inExchange()).toHaveLength(2);
+  });
 });

@@ -381,6 +381,18 @@ export interface ExchangeConnector {
     ids: string[],
   ): Promise<Array<ItemResult<ItemByKind[K]>>>;
   /**
+   * For a folder read over a window (a calendar on Graph): the items of `ids` that a read from
+   * scratch did not list, read again through the folder itself. Those it still holds (moved out
+   * of the window) come back in `upserts` as they are now; those it no longer holds (deleted, or
+   * in Deleted Items) in `deletes`. `undefined` when the folder is not read over a window, so
+   * that an item a read does not list is gone (EWS, Graph contacts and tasks).
+   */
+  confirmUnlisted?<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    ids: string[],
+    options: { window?: TimeWindow },
+  ): Promise<Pick<ChangePage<ItemByKind[K]>, 'upserts' | 'deletes'> | undefined>;
+  /**
    * Never sends a meeting request (EWS `SendToNone`; Graph only with `writeAttendees`). Once the
    * item exists, a failure of what is written after it is `unwritten`, never thrown: a caller
    * told the create failed could make the item a second time.

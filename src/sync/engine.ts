@@ -911,15 +911,31 @@ class Run {
       const outside = this.entity.outsideReads;
       const deleted = outside ? gone.filter((l) => !outside(l.snapshot, this.options)) : gone;
       if (deleted.length === 0) continue;
-      const marks = await this.applyExchangePage(
-        state,
+      const { upserts, deletes } = await this.confirmUnlisted(
         folderId,
-        [],
         deleted.map((l) => l.itemId),
-        read,
       );
+      const marks = await this.applyExchangePage(state, folderId, upserts, deletes, read);
       await linkStore.markDeletes(this.db, marks, this.input.now());
     }
+  }
+
+  /**
+   * A folder read over a window (meetings on Graph) does not list an item that moved out of it
+   * since it was last seen: the connector reads each one again through the folder, and only those
+   * the folder no longer holds are gone. A folder read whole lists all it holds: unlisted is gone.
+   */
+  private async confirmUnlisted(
+    folderId: string,
+    ids: string[],
+  ): Promise<{ upserts: Array<{ id: string; version: string; item: unknown }>; deletes: string[] }> {
+    const window = this.entity.readWindow?.(this.options, this.input.now());
+    const confirm = this.input.connector.confirmUnlisted;
+    if (!window || !confirm) return { upserts: [], deletes: ids };
+    const found = await confirm.call(this.input.connector, this.folder(folderId), ids, { window });
+    if (!found) return { upserts: [], deletes: ids };
+    const upserts = found.upserts.filter((u) => !found.deletes.includes(u.id));
+    return { upserts, deletes: found.deletes };
   }
 
   /**

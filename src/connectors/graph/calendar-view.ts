@@ -167,6 +167,25 @@ async function recheckRemoved(
 }
 
 /**
+ * Events a read from scratch of the view did not list, read again through the calendar (in
+ * `$batch`es of 20): one the calendar still holds has left the window and is handed out as it
+ * is now (a series with its exceptions in the window), one it no longer holds (404: deleted, or
+ * in Deleted Items) is deleted.
+ */
+export async function confirmUnlisted(
+  ctx: CalendarViewContext,
+  folder: FolderRef,
+  ids: string[],
+  window: TimeWindow = calendarWindow(),
+): Promise<Pick<EventPage, 'upserts' | 'deletes'>> {
+  const work: PageWork = { upserts: [], deletes: [], masters: new Set(), recheck: [...ids] };
+  const fetched = new Set<string>();
+  await recheckRemoved(ctx, folder, work, fetched);
+  await fetchSeries(ctx, folder, [...work.masters], window, work);
+  return { upserts: work.upserts, deletes: work.deletes };
+}
+
+/**
  * Each series once: its master for the pattern and `cancelledOccurrences`, its instances in the
  * window for the exceptions, two members of the same `$batch`.
  */

@@ -28,7 +28,7 @@ import type {
   WriteOptions,
 } from '../types.ts';
 import type { TokenProvider } from './auth.ts';
-import { readCalendarView } from './calendar-view.ts';
+import { confirmUnlisted as confirmCalendarUnlisted, readCalendarView } from './calendar-view.ts';
 import { type GraphAnswer, GraphClient } from './client.ts';
 import { bodyToGraph, versionOf, zonedToGraph } from './mapping/common.ts';
 import { changedProperties, eventToGraph, occurrenceChangeFromGraph } from './mapping/event.ts';
@@ -314,6 +314,22 @@ export class GraphConnector implements ExchangeConnector {
       );
     }
     return results;
+  }
+
+  /** Calendars only: they are read over a window (`calendarView/delta`); other folders whole. */
+  async confirmUnlisted<K extends FolderKind>(
+    folder: FolderRef & { kind: K },
+    ids: string[],
+    options: { window?: TimeWindow },
+  ): Promise<Pick<ChangePage<ItemByKind[K]>, 'upserts' | 'deletes'> | undefined> {
+    if (folder.kind !== 'calendar') return undefined;
+    const found = await confirmCalendarUnlisted(
+      { client: this.client, base: this.base },
+      folder,
+      ids,
+      options.window,
+    );
+    return found as Pick<ChangePage<ItemByKind[K]>, 'upserts' | 'deletes'>;
   }
 
   async createItem<K extends FolderKind>(
