@@ -230,8 +230,8 @@ export function describeDemo(demo: RunningDemo, cwd = process.cwd()): string[] {
   }
   lines.push(
     `  Mailboxes:  ${mailboxes.join(', ') || 'none connected'}`,
-    `  Try it:     open Mailboxes, pick ${DEMO_PEOPLE[0].mailbox}, press "Sync now" and watch its contacts arrive`,
-    `              under Contacts; the Dashboard shows the run.`,
+    `  Try it:     open Mailboxes, pick ${DEMO_PEOPLE[0].mailbox}, press "Sync now" and watch its contacts,`,
+    `              meetings and tasks arrive under Contacts and Activities; the Dashboard shows the runs.`,
     `  API:        ${demo.url}/api/docs`,
     '',
     'Sandbox (Exchange emulator) beside it:',

@@ -18,7 +18,7 @@ import {
 
 const ADDRESS = 'ada@example.test';
 
-describe('the dashboard', () => {
+describe('the dashboard', { timeout: 120_000 }, () => {
   let world: BrowserWorld;
   let page: Page;
   let mailboxId: string;
@@ -30,10 +30,11 @@ describe('the dashboard', () => {
     await card()
       .getByRole('button', { name: `Sync now ${ADDRESS}` })
       .click();
-    // The button shows progress until the run is over, then the outcome is announced.
+    // The button shows progress until the runs (one per entity switched on) are over, then the
+    // outcome is announced.
     await card()
       .getByRole('button', { name: `Sync now ${ADDRESS}` })
-      .waitFor();
+      .waitFor({ timeout: 90_000 });
     await expect
       .poll(() =>
         card()
@@ -87,7 +88,7 @@ describe('the dashboard', () => {
     expect(await page.locator('[data-testid="activity-chart"]').count()).toBe(0);
     await syncNow();
     await card()
-      .getByText(/The run succeeded: Exchange → CRM: \d+ created/)
+      .getByText(/Contacts: The run succeeded: Exchange → CRM: \d+ created/)
       .waitFor();
     // The latest run's counts: every contact of the mailbox came into the CRM, nothing went back.
     expect(await cell('Exchange → CRM', 0)).toBe(String(contactItems.length));
@@ -255,7 +256,7 @@ describe('the dashboard', () => {
     await phone.getByRole('article', { name: ADDRESS }).waitFor();
     await phone.getByRole('img', { name: /Synced items and errors/ }).waitFor();
     await phone.getByRole('button', { name: `Run history of ${ADDRESS}` }).click();
-    await phone.locator('table.history').waitFor();
+    await phone.getByRole('article', { name: ADDRESS }).locator('table.history').waitFor();
     await phone.getByRole('region', { name: 'Conflicts' }).locator('table.versions').first().waitFor();
     expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
     // The run tables and the conflict table stack their cells: no header runs into the next,

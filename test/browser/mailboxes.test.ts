@@ -153,7 +153,9 @@ describe('mailboxes', () => {
     expect(await adminRow.textContent()).toContain('Sam Sales');
   });
 
-  it('tests the connection, syncs now with progress, refuses a wrong new password', async () => {
+  it('tests the connection, syncs now with progress, refuses a wrong new password', {
+    timeout: 120_000,
+  }, async () => {
     const page = await world.newPage();
     await world.signIn(page, world.sales);
     await page.goto('/settings/mailboxes');
@@ -165,10 +167,15 @@ describe('mailboxes', () => {
 
     await page.getByRole('button', { name: 'Sync now' }).click();
     const result = page.getByRole('status').filter({ hasText: 'Sync succeeded' });
-    await result.waitFor({ timeout: 60_000 });
-    expect(await result.textContent()).toMatch(/From Exchange: [1-9]\d* created/);
+    await result.waitFor({ timeout: 90_000 });
+    // Every entity switched on (by default contacts, meetings and tasks), one run each.
+    const lines = await result.getByRole('listitem').allTextContents();
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['Contacts', 'Meetings', 'Tasks']);
+    expect(lines[0]).toMatch(/^Contacts: succeeded\. From Exchange: [1-9]\d* created/);
     const runs = page.getByRole('table', { name: 'Latest runs' });
-    expect(await runs.getByRole('row').count()).toBe(2);
+    await expect.poll(() => runs.getByRole('row').count()).toBe(4);
+    for (const entity of ['Contacts', 'Meetings', 'Tasks'])
+      expect(await runs.getByRole('row', { name: new RegExp(`^.*${entity}`) }).count()).toBe(1);
     await screenshot(page, 'mailbox-page');
 
     await page.getByLabel('New password').fill('wrong-password');

@@ -79,7 +79,7 @@ describe('an administrator from an empty installation to a synced mailbox', () =
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     const card = page.getByRole('article', { name: ADDRESS });
     await card.getByRole('button', { name: `Sync now ${ADDRESS}` }).click();
-    await card.getByText(/The run succeeded/).waitFor({ timeout: 60_000 });
+    await card.getByText(/^Contacts: The run succeeded/).waitFor({ timeout: 60_000 });
 
     const folderList = await world.sandbox.admin.folders(ADDRESS);
     const customers = folderList.find((f) => f.displayName === 'Customers')!;

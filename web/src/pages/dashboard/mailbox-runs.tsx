@@ -1,7 +1,8 @@
 // One mailbox on the dashboard: its health, its latest run with the counts per direction, "Sync
-// now" with the counts of the run as it goes, and the run history with each run's skipped items
-// and errors on demand. While the latest run is running (started here, by the schedule or after
-// a decision on a held run), the runs are read again every few seconds until it ends.
+// now" (every entity switched on, one run each, the outcome per entity) with the counts of the
+// run as it goes, and the run history with each run's skipped items and errors on demand. While
+// the latest run is running (started here, by the schedule or after a decision on a held run),
+// the runs are read again every few seconds until it ends.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, get, messageOf, post } from '../../api.ts';
 import { Address } from '../../components/address.tsx';
@@ -11,6 +12,7 @@ import { ago, dateTime, duration } from '../../components/time.ts';
 import { formatNumber, t } from '../../i18n.ts';
 import type { Mailbox, SyncRun } from '../../types.ts';
 import { HealthBadge, healthOf } from '../mailboxes/health.tsx';
+import { entityName, type SyncEntity, switchedOnEntities } from '../mailboxes/sync-entities.ts';
 import {
   COUNT_KEYS,
   countHead,
@@ -197,6 +199,39 @@ function History(props: { runs: SyncRun[] }) {
   );
 }
 
+/** How one entity's run of "Sync now" ended, in a sentence. */
+interface Outcome {
+  kind: 'success' | 'warning' | 'error';
+  entity?: SyncEntity;
+  text: string;
+}
+
+const KIND_ORDER: Outcome['kind'][] = ['error', 'warning', 'success'];
+const worstKind = (lines: Outcome[]) => KIND_ORDER.find((k) => lines.some((l) => l.kind === k)) ?? 'success';
+
+/** One entity's run in the foreground: its summary, or why it did not run. */
+async function syncEntity(mailboxId: string, entity: SyncEntity): Promise<Outcome> {
+  try {
+    const answer = await post<{ run?: SyncRun; message: string }>(
+      `/api/v1/mailboxes/${mailboxId}/runs`,
+      { entity },
+      { wait: 'true' },
+    );
+    const run = answer.run;
+    return {
+      kind: run?.status === 'failed' ? 'error' : run?.status === 'held' ? 'warning' : 'success',
+      entity,
+      text: run ? runSummary(run) : answer.message,
+    };
+  } catch (error) {
+    return {
+      kind: error instanceof ApiProblem && error.status === 409 ? 'warning' : 'error',
+      entity,
+      text: messageOf(error),
+    };
+  }
+}
+
 /** Reads the runs again every POLL_MS while `active`. */
 function usePolling(active: boolean, reload: () => Promise<void>): void {
   useEffect(() => {
@@ -216,9 +251,7 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
     [mailbox.id, props.version],
   );
   const [syncingSince, setSyncingSince] = useState<number | null>(null);
-  const [outcome, setOutcome] = useState<{ kind: 'success' | 'warning' | 'error'; text: string } | null>(
-    null,
-  );
+  const [outcome, setOutcome] = useState<Outcome[] | null>(null);
   const [showHistory, setShowHistory] = useState(false);
   const latestRun = runs.data?.[0];
   const running = syncingSince !== null || latestRun?.status === 'running';
@@ -226,26 +259,19 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
   const health = healthOf(mailbox);
   const canSync = mailbox.status !== 'disconnected' && mailbox.status !== 'pending';
 
+  // Every entity switched on in the mailbox's sync settings, one run after the other.
   const syncNow = async () => {
     setSyncingSince(Date.now());
     setOutcome(null);
+    const lines: Outcome[] = [];
     try {
-      const answer = await post<{ run?: SyncRun; message: string }>(
-        `/api/v1/mailboxes/${mailbox.id}/runs`,
-        { entity: 'contacts' },
-        { wait: 'true' },
-      );
-      const run = answer.run;
-      setOutcome({
-        kind: run?.status === 'failed' ? 'error' : run?.status === 'held' ? 'warning' : 'success',
-        text: run ? runSummary(run) : answer.message,
-      });
+      const entities = await switchedOnEntities(mailbox.id);
+      if (entities.length === 0) lines.push({ kind: 'warning', text: t('mailbox.allOff') });
+      for (const entity of entities) lines.push(await syncEntity(mailbox.id, entity));
     } catch (error) {
-      setOutcome({
-        kind: error instanceof ApiProblem && error.status === 409 ? 'warning' : 'error',
-        text: messageOf(error),
-      });
+      lines.push({ kind: 'error', text: messageOf(error) });
     } finally {
+      setOutcome(lines);
       setSyncingSince(null);
       props.onSynced();
     }
@@ -325,7 +351,19 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
             ? t('dashboard.progress', { address: mailbox.address, changes: runChanges(latestRun) })
             : t('dashboard.starting', { address: mailbox.address }))}
       </div>
-      {outcome && <Notice kind={outcome.kind}>{outcome.text}</Notice>}
+      {outcome && outcome.length > 0 && (
+        <Notice kind={worstKind(outcome)}>
+          <ul class="sync-results">
+            {outcome.map((o, i) => (
+              <li key={o.entity ?? i}>
+                {o.entity
+                  ? t('dashboard.entityOutcome', { entity: entityName(o.entity), text: o.text })
+                  : o.text}
+              </li>
+            ))}
+          </ul>
+        </Notice>
+      )}
       {showHistory && (
         <div id={`${headingId}-history`}>
           {runs.data && runs.data.length > 0 ? (

@@ -18,8 +18,12 @@ import { countPhrases, runErrorText } from '../dashboard/format.ts';
 import { problemOf, problemTitle } from './connection-problem.ts';
 import { HealthBadge, healthOf, signInKind } from './health.tsx';
 import { runStatusLabel } from './mailbox-list.tsx';
+import { entityName, SYNC_ENTITIES, type SyncEntity, switchedOnEntities } from './sync-entities.ts';
 import type { SignInStarted, SyncNowAnswer } from './types.ts';
 import './mailboxes.css';
+
+/** How many of the latest runs the page lists. */
+const RUNS_SHOWN = 5;
 
 type Message = { kind: 'success' | 'error' | 'info'; title?: string; text: string };
 
@@ -29,9 +33,24 @@ export function MailboxPage(props: { id: string }) {
     (signal) => get<Mailbox>(`/api/v1/mailboxes/${encodeURIComponent(id)}`, undefined, signal),
     [id],
   );
+  // The latest runs of every entity, newest first.
   const [runs, reloadRuns] = useLoad(
-    (signal) =>
-      get<{ items: SyncRun[] }>(`/api/v1/mailboxes/${encodeURIComponent(id)}/runs`, { limit: 5 }, signal),
+    async (signal) => {
+      const lists = await Promise.all(
+        SYNC_ENTITIES.map((entity) =>
+          get<{ items: SyncRun[] }>(
+            `/api/v1/mailboxes/${encodeURIComponent(id)}/runs`,
+            { entity, limit: RUNS_SHOWN },
+            signal,
+          ),
+        ),
+      );
+      const items = lists
+        .flatMap((l) => l.items)
+        .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+        .slice(0, RUNS_SHOWN);
+      return { items };
+    },
     [id],
   );
   return (
@@ -277,11 +296,14 @@ function counts(c: SyncRun['counts']['import']): string {
   return phrases.length > 0 ? formatList(phrases) : t('run.summary.nothing');
 }
 
+/** How one entity's part of "Sync now" ended: its run, or why it did not start. */
+type EntityResult = { entity: SyncEntity; run: SyncRun } | { entity: SyncEntity; error: string };
+
 type Progress =
   | { state: 'idle' }
-  | { state: 'waiting'; since: number }
-  | { state: 'running'; since: number; run: SyncRun }
-  | { state: 'done'; run: SyncRun }
+  | { state: 'waiting'; since: number; entity: SyncEntity }
+  | { state: 'running'; since: number; entity: SyncEntity; run: SyncRun }
+  | { state: 'done'; results: EntityResult[] }
   | { state: 'slow'; started: boolean }
   | { state: 'failed'; message: string };
 
@@ -289,6 +311,52 @@ const POLL_MS = 1000;
 const GIVE_UP_MS = 5 * 60 * 1000;
 /** A queued run that has not started by then is probably off or behind other mailboxes' runs. */
 const START_MS = 30 * 1000;
+
+/** The run that says most about the whole: the first that did not simply succeed. */
+function worstRun(results: EntityResult[]): SyncRun | null {
+  const runs = results.flatMap((r) => ('run' in r ? [r.run] : []));
+  return runs.find((r) => r.status !== 'succeeded' || r.errors.length > 0) ?? runs[0] ?? null;
+}
+
+/** The values the per-entity messages take. */
+function entityValues(result: EntityResult) {
+  return { entity: entityName(result.entity), message: 'error' in result ? result.error : '' };
+}
+
+/** What "Sync now" did, entity by entity, in plain words. */
+function SyncResults(props: { results: EntityResult[] }) {
+  const worst = worstRun(props.results);
+  const clean = worst !== null && worst.status === 'succeeded' && worst.errors.length === 0;
+  const allStarted = props.results.every((r) => 'run' in r);
+  return (
+    <Notice
+      kind={clean && allStarted ? 'success' : 'warning'}
+      title={t('mailbox.syncResult', { status: worst ? runStatusLabel(worst) : '' })}
+    >
+      <ul class="sync-results">
+        {props.results.map((r) => (
+          <li key={r.entity}>
+            {'run' in r ? (
+              <>
+                {t('mailbox.entityResult', { entity: entityName(r.entity), status: runStatusLabel(r.run) })}{' '}
+                {t('mailbox.doneText', {
+                  fromExchange: counts(r.run.counts.import),
+                  toExchange: counts(r.run.counts.export),
+                  conflicts: r.run.conflicts,
+                })}
+                {r.run.errors.length > 0 && (
+                  <> {t('mailbox.firstError', { error: runErrorText(r.run.errors[0]!) })}</>
+                )}
+              </>
+            ) : (
+              t('mailbox.entityNotStarted', entityValues(r))
+            )}
+          </li>
+        ))}
+      </ul>
+    </Notice>
+  );
+}
 
 function SyncSection(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => Promise<void> }) {
   const { mailbox } = props;
@@ -308,37 +376,67 @@ function SyncSection(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
     return () => clearInterval(timer);
   }, [progress.state]);
 
-  const newestRun = async () =>
-    (await get<{ items: SyncRun[] }>(`/api/v1/mailboxes/${mailbox.id}/runs`, { limit: 1 })).items[0] ?? null;
+  const newestRun = async (entity: SyncEntity) =>
+    (await get<{ items: SyncRun[] }>(`/api/v1/mailboxes/${mailbox.id}/runs`, { entity, limit: 1 }))
+      .items[0] ?? null;
 
-  const syncNow = async () => {
-    const before = (await newestRun())?.id ?? null;
+  /** Queues one entity's run and follows it: its result, or 'slow' when it takes too long. */
+  const syncEntity = async (entity: SyncEntity): Promise<EntityResult | 'slow'> => {
+    const before = (await newestRun(entity))?.id ?? null;
     const since = Date.now();
     try {
-      await post<SyncNowAnswer>(`/api/v1/mailboxes/${mailbox.id}/runs`, { entity: 'contacts' });
+      await post<SyncNowAnswer>(`/api/v1/mailboxes/${mailbox.id}/runs`, { entity });
+    } catch (error) {
+      return { entity, error: messageOf(error) };
+    }
+    setProgress({ state: 'waiting', since, entity });
+    // The run is queued; its record appears (running, then finished) in the history.
+    while (alive.current && Date.now() - since < GIVE_UP_MS) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      const run = await newestRun(entity);
+      if (!run || run.id === before) {
+        if (Date.now() - since < START_MS) continue;
+        setProgress({ state: 'slow', started: false });
+        return 'slow';
+      }
+      if (run.status === 'running') {
+        setProgress({ state: 'running', since, entity, run });
+        continue;
+      }
+      return { entity, run };
+    }
+    if (alive.current) setProgress({ state: 'slow', started: true });
+    return 'slow';
+  };
+
+  // Every entity switched on in the mailbox's sync settings, one after the other.
+  const syncNow = async () => {
+    let entities: SyncEntity[];
+    try {
+      entities = await switchedOnEntities(mailbox.id);
     } catch (error) {
       setProgress({ state: 'failed', message: messageOf(error) });
       return;
     }
-    setProgress({ state: 'waiting', since });
-    // The run is queued; its record appears (running, then finished) in the history.
-    while (alive.current && Date.now() - since < GIVE_UP_MS) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      const run = await newestRun();
-      if (!run || run.id === before) {
-        if (Date.now() - since < START_MS) continue;
-        setProgress({ state: 'slow', started: false });
-        return;
-      }
-      if (run.status === 'running') {
-        setProgress({ state: 'running', since, run });
-        continue;
-      }
-      setProgress({ state: 'done', run });
-      await props.reload();
+    if (entities.length === 0) {
+      setProgress({ state: 'failed', message: t('mailbox.allOff') });
       return;
     }
-    if (alive.current) setProgress({ state: 'slow', started: true });
+    const results: EntityResult[] = [];
+    for (const entity of entities) {
+      const result = await syncEntity(entity);
+      if (result === 'slow' || !alive.current) return;
+      results.push(result);
+    }
+    if (results.every((r) => 'error' in r)) {
+      setProgress({
+        state: 'failed',
+        message: formatList(results.map((r) => t('mailbox.entityNotStarted', entityValues(r)))),
+      });
+      return;
+    }
+    setProgress({ state: 'done', results });
+    await props.reload();
   };
 
   const busy = progress.state === 'waiting' || progress.state === 'running';
@@ -363,36 +461,21 @@ function SyncSection(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
         {progress.state === 'waiting' && (
           <p role="status">
             <span class="spinner" aria-hidden="true" />{' '}
-            {t('mailbox.queued', { elapsed: duration(Date.now() - progress.since) })}
+            {t('mailbox.queued', { entity: progress.entity, elapsed: duration(Date.now() - progress.since) })}
           </p>
         )}
         {progress.state === 'running' && (
           <p role="status" data-testid="sync-progress">
             <span class="spinner" aria-hidden="true" />{' '}
             {t('mailbox.running', {
+              entity: progress.entity,
               elapsed: duration(Date.now() - progress.since),
               fromExchange: counts(progress.run.counts.import),
               toExchange: counts(progress.run.counts.export),
             })}
           </p>
         )}
-        {progress.state === 'done' && (
-          <Notice
-            kind={
-              progress.run.status === 'succeeded' && progress.run.errors.length === 0 ? 'success' : 'warning'
-            }
-            title={t('mailbox.syncResult', { status: runStatusLabel(progress.run) })}
-          >
-            {t('mailbox.doneText', {
-              fromExchange: counts(progress.run.counts.import),
-              toExchange: counts(progress.run.counts.export),
-              conflicts: progress.run.conflicts,
-            })}
-            {progress.run.errors.length > 0 && (
-              <> {t('mailbox.firstError', { error: runErrorText(progress.run.errors[0]!) })}</>
-            )}
-          </Notice>
-        )}
+        {progress.state === 'done' && <SyncResults results={progress.results} />}
         {progress.state === 'slow' && (
           <Notice kind="info" title={progress.started ? t('mailbox.slow') : t('mailbox.notStarted')}>
             {progress.started ? t('mailbox.slowText') : t('mailbox.notStartedText')}
@@ -413,6 +496,7 @@ function SyncSection(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
             <thead>
               <tr>
                 <th scope="col">{t('mailbox.col.started')}</th>
+                <th scope="col">{t('dashboard.entities.entity')}</th>
                 <th scope="col">{t('mailbox.col.result')}</th>
                 <th scope="col">{t('mailbox.col.fromExchange')}</th>
                 <th scope="col">{t('mailbox.col.toExchange')}</th>
@@ -428,6 +512,7 @@ function SyncSection(props: { mailbox: Mailbox; runs: SyncRun[]; reload: () => P
                   <td data-label={t('mailbox.col.started')} title={dateTime(r.startedAt)}>
                     {ago(r.startedAt)}
                   </td>
+                  <td data-label={t('dashboard.entities.entity')}>{entityName(r.entity)}</td>
                   <td data-label={t('mailbox.col.result')}>{runStatusLabel(r)}</td>
                   <td data-label={t('mailbox.col.fromExchange')}>{counts(r.counts.import)}</td>
                   <td data-label={t('mailbox.col.toExchange')}>{counts(r.counts.export)}</td>
