@@ -2,8 +2,9 @@
 // protocols (and on the database EXSYNC_TEST_DB names): the engine is given the settings a user
 // saves, turned into engine settings as the server does (engineSettings). C1 chosen calendars
 // only; C5 nothing that ended before the start date, but a series begun earlier with later
-// occurrences; C2 only the user's own tasks (EWS by Owner, Graph by list); C3 only activities in
-// chosen groups; C4 shown in the calendar → meeting, otherwise task.
+// occurrences; C2 only the user's own tasks (EWS by Owner against the owner's name as Exchange
+// reports it, Graph by list); C3 only activities in chosen groups; C4 shown in the calendar →
+// meeting, otherwise task.
 
 import { describe, expect, it } from 'vitest';
 import type { NeutralEvent, Protocol } from '../src/connectors/types.ts';
@@ -281,6 +282,52 @@ for (const protocol of ['ews', 'graph'] as Protocol[]) {
       expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
       expect(await subjects(m.userPrincipal)).toEqual(['task:Mine']);
     });
+
+    it.runIf(protocol === 'ews')(
+      "takes the tasks Exchange names the mailbox's owner in, when the CRM calls the user otherwise",
+      async () => {
+        const m = await mailbox(() => ({
+          ...DEFAULT_SETTINGS,
+          meetings: { ...DEFAULT_MEETING_SYNC, direction: 'off' },
+          tasks: { ...DEFAULT_TASK_SYNC, direction: 'import' },
+        }));
+        // The CRM knows the user as "Alex Admin"; Exchange knows the mailbox's owner by its own name.
+        exchange.source.mailboxes.get(m.mailboxId)!.settings = engineSettings(
+          {
+            ...DEFAULT_SETTINGS,
+            meetings: { ...DEFAULT_MEETING_SYNC, direction: 'off' },
+            tasks: { ...DEFAULT_TASK_SYNC, direction: 'import' },
+          },
+          { massDeleteShare: 1, phoneCountry: null },
+          { names: [m.address, 'Alex Admin'] },
+        );
+        const exchangeName = world.sandbox.store.mailbox(m.address)!.displayName;
+        expect(exchangeName).not.toBe('Alex Admin');
+        // ResolveNames of the mailbox's own address answers with that name, as Exchange does.
+        expect(await m.connector.ownerDisplayName!()).toBe(exchangeName);
+
+        const { store } = world.sandbox;
+        const own = store.distinguishedFolder(m.sandboxId, 'tasks')!;
+        const task = (subject: string, owner?: string) => ({
+          subject,
+          status: 'notStarted' as const,
+          importance: 'normal' as const,
+          percentComplete: 0,
+          isReminderOn: false,
+          categories: [],
+          ...(owner === undefined ? {} : { owner }),
+        });
+        store.createItem(m.sandboxId, own.id, 'task', task('Named by Exchange', exchangeName), 'user');
+        store.createItem(m.sandboxId, own.id, 'task', task('Naming no owner'), 'user');
+        store.createItem(m.sandboxId, own.id, 'task', task('Assigned to Grace', 'Grace Hopper'), 'user');
+        // "Alex Admin" is someone else in Exchange: the task assigned to them is theirs.
+        store.createItem(m.sandboxId, own.id, 'task', task('Assigned to Alex', 'Alex Admin'), 'user');
+
+        const run = await engine().syncMailbox(m.mailboxId, 'tasks');
+        expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+        expect(await subjects(m.userPrincipal)).toEqual(['task:Named by Exchange', 'task:Naming no owner']);
+      },
+    );
 
     it('exports only activities in the chosen groups, shown in the calendar as meetings and the rest as tasks', async () => {
       let group = '';

@@ -369,6 +369,12 @@ export interface ExchangeConnector {
   readonly mailbox: string;
 
   testConnection(): Promise<ConnectionTestResult>;
+  /**
+   * EWS: the mailbox owner's display name as Exchange knows it, the name Exchange writes into
+   * the Owner of the mailbox's own tasks; null when Exchange does not say. Graph has no use for
+   * it: a To Do list says itself whether the user owns it (`isOwner`).
+   */
+  ownerDisplayName?(): Promise<string | null>;
   listFolders(kind: FolderKind): Promise<FolderNode[]>;
   /** Pages of changes since `cursor` (undefined: from scratch). Throws `resync_needed` when the cursor is no longer accepted. */
   readChanges<K extends FolderKind>(

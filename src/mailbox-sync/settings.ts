@@ -303,6 +303,8 @@ export function activityEngineSettings(
       importFrom: s.importFrom,
       export: s.export.all ? { all: true } : { all: false, groupIds: [...s.export.groupIds] },
       ownerNames: [...owner.names],
+      // Read from the mailbox when a tasks run begins (tasksEntity.withMailbox).
+      exchangeOwnerName: null,
       sendInvitationsSince:
         'sendInvitations' in s && s.sendInvitations ? (s.sendInvitationsSince ?? null) : null,
     },

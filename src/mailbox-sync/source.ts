@@ -46,7 +46,7 @@ export class DomainMailboxSource implements MailboxSource {
     const row = await assertSyncable(this.crm.store.db, mailboxId, this.now());
     const view = await this.settingsStore.read(mailboxId);
     const policy = await this.policy.read();
-    // C2: an EWS task is the user's own when its Owner names the user or the mailbox.
+    // C2: the CRM's names for the mailbox's owner; an EWS tasks run reads Exchange's own name.
     const user = await this.crm.store.db
       .selectFrom('users')
       .select('display_name')

@@ -493,8 +493,8 @@ class Run {
   private readonly db: Db;
   private readonly scope: SyncScope;
   private readonly plan: PlanSettings;
-  /** The entity's options for the connector's protocol. */
-  private readonly options: unknown;
+  /** The entity's options for the connector's protocol (and the mailbox, once the run began). */
+  private options: unknown;
   private readonly checkpoint: Checkpoint;
 
   constructor(input: RunInput) {
@@ -557,6 +557,8 @@ class Run {
    * stopped the run.
    */
   async run(): Promise<string | undefined> {
+    if (this.entity.withMailbox)
+      this.options = await this.entity.withMailbox(this.options, this.input.connector);
     const state = await this.begin();
     await this.recover(state);
     await this.readExchange(state);

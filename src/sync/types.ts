@@ -145,6 +145,11 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
    * Absent: a create writes the whole snapshot.
    */
   createdAlone?(snapshot: Snapshot): Snapshot;
+  /**
+   * What the entity learns from the mailbox itself, once per run after `forProtocol` and before
+   * anything is read (tasks on EWS: the owner's name as Exchange writes it into a task, C2).
+   */
+  withMailbox?(options: O, connector: ExchangeConnector): Promise<O>;
   /** Settings that decide the export scope, for noticing that the scope changed. */
   scopeKey(options: O): string;
   /**

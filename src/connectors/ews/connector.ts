@@ -38,7 +38,7 @@ import { messageChanges, messageFromEws, messageToEws } from './mapping/message.
 import { taskChanges, taskFromEws, taskToEws } from './mapping/task.ts';
 import { readSoap } from './soap.ts';
 import { type EwsTransport, responseMessages, singleMessage } from './transport.ts';
-import { attr, child, children, el, isNode, leaf, type XNode } from './xml.ts';
+import { attr, child, children, el, isNode, leaf, text, type XNode } from './xml.ts';
 
 /** GetItem ids per request. */
 // GetItem with AllProperties for 100 items stays well under Exchange's response limits; with
@@ -198,6 +198,32 @@ export class EwsConnector implements ExchangeConnector {
     } catch (error) {
       return problemOf(error, 'Exchange');
     }
+  }
+
+  /**
+   * The mailbox owner's display name as Exchange knows it: ResolveNames of the mailbox's own
+   * address in the directory (MS-OXWSRSLNM). Exchange writes this name into a task's Owner. Null
+   * when the directory does not resolve the address to a mailbox.
+   */
+  async ownerDisplayName(): Promise<string | null> {
+    const response = await this.transport.call(
+      'ResolveNames',
+      el(
+        'm:ResolveNames',
+        { ReturnFullContactData: 'false', SearchScope: 'ActiveDirectory' },
+        leaf('m:UnresolvedEntry', `SMTP:${this.mailbox}`),
+      ),
+    );
+    const [message] = responseMessages(response);
+    // No match is an error message (ErrorNameResolutionNoResults): Exchange does not say.
+    if (!message || responseMessageFailure(message)) return null;
+    const own = this.mailbox.toLowerCase();
+    for (const resolution of children(child(message, 'ResolutionSet'), 'Resolution')) {
+      const mailbox = child(resolution, 'Mailbox');
+      if (text(mailbox, 'EmailAddress')?.toLowerCase() !== own) continue;
+      return text(mailbox, 'Name')?.trim() || null;
+    }
+    return null;
   }
 
   async listFolders(kind: FolderKind): Promise<FolderNode[]> {

@@ -97,12 +97,26 @@ describe('whose tasks are imported (C2)', () => {
     categories: [],
     ...(owner === undefined ? {} : { owner }),
   });
-  const names = { ownerNames: ['Ada Lovelace', 'ada@example.test'] };
+  const names = { ownerNames: ['Ada Lovelace', 'ada@example.test'], exchangeOwnerName: null };
   it("takes the user's own tasks (EWS Owner) and a task naming no owner, not someone else's", () => {
     expect(ownedByUser(task(), names)).toBe(true);
     expect(ownedByUser(task(''), names)).toBe(true);
     expect(ownedByUser(task('ada lovelace '), names)).toBe(true);
     expect(ownedByUser(task('Grace Hopper'), names)).toBe(false);
+  });
+  it('goes by the name Exchange knows the mailbox owner by when the CRM calls the user otherwise', () => {
+    // The CRM user is "Alex Admin"; Exchange names the mailbox's owner, and so its tasks, "Ada Lovelace".
+    const options = { ownerNames: ['Alex Admin', 'ada@example.test'], exchangeOwnerName: 'Ada Lovelace' };
+    expect(ownedByUser(task('Ada Lovelace'), options)).toBe(true);
+    expect(ownedByUser(task(' ada lovelace'), options)).toBe(true);
+    expect(ownedByUser(task('ada@example.test'), options)).toBe(true);
+    expect(ownedByUser(task(), options)).toBe(true);
+    expect(ownedByUser(task('Grace Hopper'), options)).toBe(false);
+    // The CRM's name is another person's Exchange name: that person's tasks stay theirs.
+    expect(ownedByUser(task('Alex Admin'), options)).toBe(false);
+    // Exchange did not say: the CRM's names are all there is.
+    expect(ownedByUser(task('Alex Admin'), { ...options, exchangeOwnerName: null })).toBe(true);
+    expect(ownedByUser(task('Ada Lovelace'), { ...options, exchangeOwnerName: null })).toBe(false);
   });
   it('reads no To Do list that someone else shared with the user (Graph)', () => {
     expect(ownTaskFolder({ id: 'l1', name: 'Tasks', kind: 'tasks', children: [] })).toBe(true);

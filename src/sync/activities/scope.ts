@@ -21,10 +21,17 @@ export interface ActivitySyncOptions extends ActivityMappingOptions {
   importFrom: string | null;
   export: ActivityExportFilter;
   /**
-   * C2 on EWS: the names a task's `Owner` may carry for it to be the mailbox user's own (the
-   * user's display name, the mailbox address). A task with no owner is the mailbox's own.
+   * C2 on EWS: what the CRM knows of the mailbox's owner, the user's display name and the mailbox
+   * address. Only the address counts once Exchange's own name is known (`exchangeOwnerName`);
+   * the CRM name is the fallback when Exchange does not say.
    */
   ownerNames: string[];
+  /**
+   * C2 on EWS: the mailbox owner's display name as Exchange knows it (ResolveNames of the
+   * mailbox's own address), the name Exchange writes into the Owner of the mailbox's own tasks.
+   * Read from the mailbox at the start of each tasks run; null when not known.
+   */
+  exchangeOwnerName: string | null;
   /**
    * Graph only: when the mailbox's "send invitations for meetings created in the CRM" was
    * switched on (ISO instant), or null while it is off. The rule that uses it is the meetings
@@ -39,6 +46,7 @@ export const DEFAULT_ACTIVITY_SYNC_OPTIONS: ActivitySyncOptions = {
   importFrom: null,
   export: { all: true },
   ownerNames: [],
+  exchangeOwnerName: null,
   sendInvitationsSince: null,
 };
 
@@ -122,12 +130,28 @@ export function afterReadWindow(snapshot: Snapshot, window: TimeWindow | undefin
     : Date.parse(start) >= Date.parse(window.end);
 }
 
-/** C2 on EWS: a task is the user's own when it names no owner or names the user. */
-export function ownedByUser(task: NeutralTask, options: Pick<ActivitySyncOptions, 'ownerNames'>): boolean {
-  const owner = task.owner?.trim().toLowerCase();
+/**
+ * C2 on EWS: a task is the user's own when it names no owner, or names the mailbox's owner as
+ * Exchange knows them. Exchange writes the owner's display name into a task's Owner; a task
+ * naming someone else is theirs (one assigned to them, whose copy stays in this mailbox). The
+ * CRM user's display name may differ from Exchange's and may be another person's Exchange name,
+ * so it decides only while Exchange's name is not known; the mailbox address, which names no one
+ * else, always counts.
+ */
+export function ownedByUser(
+  task: NeutralTask,
+  options: Pick<ActivitySyncOptions, 'ownerNames' | 'exchangeOwnerName'>,
+): boolean {
+  const owner = comparable(task.owner);
   if (!owner) return true;
-  return options.ownerNames.some((n) => n.trim().toLowerCase() === owner);
+  const exchangeName = comparable(options.exchangeOwnerName);
+  if (exchangeName)
+    return owner === exchangeName || options.ownerNames.some((n) => isAddress(n) && comparable(n) === owner);
+  return options.ownerNames.some((n) => comparable(n) === owner);
 }
+
+const comparable = (name: string | null | undefined) => name?.trim().toLowerCase() ?? '';
+const isAddress = (name: string) => name.includes('@');
 
 /** C2 on Graph: a To Do list someone else shared with the user holds their tasks, not the user's. */
 export function ownTaskFolder(folder: FolderNode): boolean {

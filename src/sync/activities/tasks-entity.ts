@@ -1,8 +1,8 @@
 // Tasks plugged into the generic engine: Exchange tasks (EWS task folders, Graph To Do lists)
 // become CRM activities not shown in the calendar, through the activity mapping (mapping.ts).
 // What a mailbox covers (scope.ts): task folders all or chosen, and only the user's own tasks
-// (C2: on EWS by the task's Owner, on Graph by the list, a list shared by someone else holding
-// theirs); activities not shown in the calendar exported as tasks (C4); all the user can see or
+// (C2: on EWS by the task's Owner against the owner's name as Exchange reports it, on Graph by
+// the list, a list shared by someone else holding theirs); activities not shown in the calendar exported as tasks (C4); all the user can see or
 // chosen groups (C3); nothing completed before the import start date (C5).
 import type { NeutralTask } from '../../connectors/types.ts';
 import type { Activity } from '../../crm/activities.ts';
@@ -34,6 +34,11 @@ export const tasksEntity: EntityDefinition<Activity, NeutralTask, ActivitySyncOp
   toCreate: (snapshot, options) => activityCreate(snapshot, options),
   toPatch: activityPatch,
   forProtocol: (options, protocol) => ({ ...options, protocol }),
+  // C2 on EWS: whose tasks are the user's is read from the mailbox: Exchange's name for its owner.
+  withMailbox: async (options, connector) => {
+    if (connector.protocol !== 'ews' || !connector.ownerDisplayName) return options;
+    return { ...options, exchangeOwnerName: await connector.ownerDisplayName() };
+  },
   // C4: activities not shown in the calendar (or with no start to be a meeting) are tasks.
   inExportScope: (record, options, tagged) =>
     !isMeetingActivity(record) &&
