@@ -18,8 +18,9 @@ export interface DemoPerson {
 }
 
 /**
- * Named after the owners of their sandbox mailboxes: an Exchange task names its owner by display
- * name, and a mailbox imports only its user's own tasks (C2), so the names must agree.
+ * Named after the owners of their sandbox mailboxes, so that the CRM and Exchange call each
+ * person alike. Whose tasks a mailbox imports (C2) does not depend on it: an EWS tasks run reads
+ * the owner's name from Exchange.
  */
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
   {
