@@ -310,6 +310,44 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
     expect(await activitiesOf(ada.userPrincipal, subject)).toEqual([]);
   });
 
+  it("links the attendee's new copy in place of the old one when an update brings back a declined meeting read afresh", async () => {
+    const { ada, grace, sync } = await setup();
+    const subject = `Offsite ${protocol}`;
+    const meeting = await sendMeeting(ada.address, grace.address, subject);
+    await sync(ada);
+    const [activity] = await activitiesOf(ada.userPrincipal, subject);
+    await shareWith(ada.userPrincipal, activity.id, grace.userPrincipal);
+    await sync(grace);
+    const oldCopy = copyOf(grace.address, meeting.uid)!;
+
+    // grace's sync state expires; she declines (her copy leaves the calendar); the organizer
+    // renames the meeting and sends the update, which makes grace a new copy with a new item id.
+    world.sandbox.store.expireSyncStates(world.sandbox.store.mailbox(grace.address)!.id);
+    await respond(grace.address, 'DeclineItem', oldCopy.id);
+    const store = world.sandbox.store;
+    const current = store.item(store.mailbox(ada.address)!.id, meeting.id)!;
+    await ewsCall(
+      ada.address,
+      `<m:UpdateItem ConflictResolution="AutoResolve" SendMeetingInvitationsOrCancellations="SendToAllAndSaveCopy"><m:ItemChanges><t:ItemChange>` +
+        `<t:ItemId Id="${meeting.id}" ChangeKey="${current.changeKey}"/><t:Updates>` +
+        `<t:SetItemField><t:FieldURI FieldURI="item:Subject"/><t:CalendarItem><t:Subject>${subject} (renamed)</t:Subject></t:CalendarItem></t:SetItemField>` +
+        '</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>',
+    );
+    const newCopy = copyOf(grace.address, meeting.uid)!;
+    expect(newCopy.id).not.toBe(oldCopy.id);
+
+    await sync(ada);
+    // Her run reads the calendar afresh and succeeds (it failed on every run before), twice.
+    await sync(grace);
+    await sync(grace);
+    const all = await activitiesOf(ada.userPrincipal, subject);
+    expect(all).toHaveLength(1);
+    expect(all[0].subject).toBe(`${subject} (renamed)`);
+    const links = await linksOf(all[0].id, [ada.mailboxId, grace.mailboxId]);
+    expect(links.map((l) => l.mailboxId).sort()).toEqual([ada.mailboxId, grace.mailboxId].sort());
+    expect(links.find((l) => l.mailboxId === grace.mailboxId)?.itemId).toBe(newCopy.id);
+  });
+
   it("keeps an attendee's copy linked to a record its user may not see, writing nothing", async () => {
     const { ada, grace, sync } = await setup();
     const subject = `Private ${protocol}`;

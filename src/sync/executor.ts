@@ -192,7 +192,22 @@ type LinkExisting = Extract<Action, { type: 'linkExisting' }>;
  * to either side, so the link is its own intent and record at once (RECOVERY, 1): a run killed
  * before it reads the item again and plans the same link.
  */
-async function linkExisting(ctx: ExecutionContext, actions: LinkExisting[]): Promise<void> {
+async function linkExisting(ctx: ExecutionContext, all: LinkExisting[]): Promise<void> {
+  // One link per record in a mailbox: a second new copy of the same record waits for a later run.
+  const seen = new Set<string>();
+  const actions = all.filter((a) => !seen.has(a.recordId) && seen.add(a.recordId));
+  // A link this mailbox still holds to the record is a stale copy (its item went away unseen, as
+  // when a declined meeting comes back with a new item id): the new copy takes its place.
+  const stale = [...(await linkStore.linksByRecord(ctx.db, ctx.scope, [...seen])).values()].filter(
+    (l) => !actions.some((a) => a.itemId === l.itemId),
+  );
+  if (stale.length > 0) {
+    await linkStore.deleteLinks(
+      ctx.db,
+      stale.map((l) => l.id),
+    );
+    ctx.tally.counts.import.unlinked += stale.length;
+  }
   await linkStore.insertLinks(
     ctx.db,
     ctx.scope,
