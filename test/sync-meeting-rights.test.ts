@@ -348,6 +348,52 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
     expect(links.find((l) => l.mailboxId === grace.mailboxId)?.itemId).toBe(newCopy.id);
   });
 
+  it("imports nothing from an attendee's copy the organizer cancelled before any sync", async () => {
+    const { ada, grace, sync } = await setup();
+    const subject = `Kickoff ${protocol}`;
+    const meeting = await sendMeeting(ada.address, grace.address, subject);
+    await cancel(ada.address, meeting.id);
+    expect(copyOf(grace.address, meeting.uid)).toBeDefined();
+    await sync(ada);
+    expect((await sync(grace)).counts.import.created).toBe(0);
+    await sync(ada);
+    await sync(grace);
+    expect(await activitiesOf(ada.userPrincipal, subject)).toEqual([]);
+    expect(await activitiesOf(grace.userPrincipal, subject)).toEqual([]);
+  });
+
+  it.each([
+    ['two_way', 'deleted'],
+    ['import', 'deleted'],
+    ['export', 'unlinked'],
+  ] as const)(
+    "%s: a linked attendee's copy cancelled while no organizer's copy is synced leaves the activity %s",
+    async (direction, outcome) => {
+      const { ada, grace, sync } = await setup();
+      const subject = `Review ${protocol} ${direction}`;
+      const meeting = await sendMeeting(ada.address, grace.address, subject);
+      // Only grace's mailbox is synced: her copy makes the activity.
+      expect((await sync(grace)).counts.import.created).toBe(1);
+      const [activity] = await activitiesOf(grace.userPrincipal, subject);
+      expect(activity).toBeDefined();
+      await cancel(ada.address, meeting.id);
+      exchange.source.mailboxes.get(grace.mailboxId)!.settings.meetings!.direction = direction;
+      const run = await sync(grace);
+      const left = await activitiesOf(grace.userPrincipal, subject);
+      if (outcome === 'deleted') {
+        expect(run.counts.import.deleted).toBe(1);
+        expect(left).toEqual([]);
+      } else {
+        expect(run.counts.import.unlinked).toBe(1);
+        expect(left).toHaveLength(1);
+        expect(await linksOf(activity.id, [grace.mailboxId])).toEqual([]);
+      }
+      // Read afresh: the cancelled copy is not imported again.
+      world.sandbox.store.expireSyncStates(world.sandbox.store.mailbox(grace.address)!.id);
+      expect((await sync(grace)).counts.import.created).toBe(0);
+    },
+  );
+
   it("keeps an attendee's copy linked to a record its user may not see, writing nothing", async () => {
     const { ada, grace, sync } = await setup();
     const subject = `Private ${protocol}`;

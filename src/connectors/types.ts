@@ -178,6 +178,8 @@ export interface NeutralEvent {
   isOrganizer?: boolean;
   /** Read only: this mailbox's own answer (EWS `MyResponseType`, Graph `responseStatus`). */
   myResponse?: ResponseStatus;
+  /** Read only: an attendee's copy the organizer cancelled (EWS `IsCancelled`, Graph `isCancelled`). */
+  isCancelled?: boolean;
   type: 'single' | 'seriesMaster' | 'occurrence' | 'exception';
   recurrence?: Recurrence;
   /** Series masters only. */

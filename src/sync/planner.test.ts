@@ -417,6 +417,41 @@ describe("write rights: only the organizer's copy is written", () => {
       )[0],
     ).not.toHaveProperty('answer');
   });
+  it("an attendee's copy its organizer cancelled is never imported nor linked, in any mode", () => {
+    const cancelled = { ...attendeeCopy, cancelled: true };
+    for (const direction of DIRECTIONS) {
+      expect(planPair({ exchange: sharedUpsert(cancelled) }, settings({ direction }))).toEqual([]);
+      expect(planPair({ exchange: sharedUpsert(cancelled), sharedRecord }, settings({ direction }))).toEqual(
+        [],
+      );
+    }
+  });
+  it.each(DIRECTIONS)(
+    "a linked attendee's copy cancelled while no organizer's copy is synced is a delete in Exchange (%s)",
+    (direction) => {
+      const copy = sharedUpsert({ ...attendeeCopy, cancelled: true }, { ...base, title: 'Canceled: CTO' });
+      for (const crm of [crmUnedited(base), crmEdit]) {
+        const planned = types(
+          planPair(
+            { link: attendeeLink, exchange: copy, crm, organizerLinked: false },
+            settings({ direction }),
+          ),
+        );
+        expect(planned).toEqual(
+          direction === 'off' ? [] : direction === 'export' ? ['unlink'] : ['deleteRecord'],
+        );
+      }
+      // With the organizer's copy synced, its mailbox brings the cancel: the copy is only followed.
+      expect(
+        types(
+          planPair(
+            { link: attendeeLink, exchange: copy, crm: crmUnedited(base), organizerLinked: true },
+            settings({ direction }),
+          ),
+        ),
+      ).not.toContain('deleteRecord');
+    },
+  );
   it("a record deleted in the CRM lets go of an attendee's copy; the organizer's is deleted", () => {
     expect(planPair({ link: attendeeLink, crm: crmDeleted }, settings())).toEqual([
       {

@@ -290,6 +290,19 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
           side: 'crm',
         },
       ];
+    // The organizer cancelled the meeting and no organizer's copy is synced to bring it: the
+    // cancelled copy counts as the meeting deleted in Exchange (E5).
+    if (pair.exchange?.kind === 'upsert' && pair.exchange.shared?.cancelled && pair.organizerLinked !== true)
+      return importsIn(direction)
+        ? [{ type: 'deleteRecord', link }]
+        : [
+            {
+              type: 'unlink',
+              link,
+              reason: 'cancelled by its organizer in Exchange; deletes flow only from the CRM',
+              side: 'exchange',
+            },
+          ];
     return planReadOnly(link, exchange, crm, settings, pair.organizerLinked === true);
   }
 
@@ -393,7 +406,9 @@ function planUnlinked(pair: Pair, settings: PlanSettings): Action[] {
     importsIn(settings.direction) &&
     importsFrom(settings, exchange.folderId) &&
     // A copy of a meeting whose record was deleted: deleted items never come back.
-    !(exchange.shared && pair.sharedDeleted)
+    !(exchange.shared && pair.sharedDeleted) &&
+    // An attendee's copy of a meeting its organizer cancelled brings nothing to the CRM.
+    !exchange.shared?.cancelled
   ) {
     const item = {
       folderId: exchange.folderId,

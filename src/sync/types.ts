@@ -28,6 +28,11 @@ export interface SharedIdentity {
    * to the record through the entity's `answerPatch`.
    */
   answer?: SharedAnswer;
+  /**
+   * An attendee's copy the organizer cancelled (EWS `IsCancelled`, Graph `isCancelled`): never
+   * imported or linked; a linked one no organizer's copy is synced for counts as deleted in Exchange.
+   */
+  cancelled?: boolean;
 }
 
 /** One person's answer to a shared item: their address and response, in the CRM's words. */

@@ -123,6 +123,7 @@ const EXTRA_PROPERTIES: Partial<Record<FolderKind, string[]>> = {
     'calendar:UID',
     'calendar:IsOrganizer',
     'calendar:MyResponseType',
+    'calendar:IsCancelled',
     'calendar:Recurrence',
     'calendar:ModifiedOccurrences',
     'calendar:DeletedOccurrences',

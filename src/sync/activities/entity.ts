@@ -120,6 +120,7 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
     return {
       key,
       role: 'attendee',
+      ...(item.isCancelled ? { cancelled: true } : {}),
       ...(response !== 'none' && response !== undefined ? { answer: { address: mailbox, response } } : {}),
     };
   },

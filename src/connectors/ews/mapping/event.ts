@@ -108,6 +108,7 @@ export function eventFromEws(n: XNode): NeutralEvent {
     iCalUId: text(n, 'UID'),
     isOrganizer: boolText(text(n, 'IsOrganizer')),
     myResponse: RESPONSES[text(n, 'MyResponseType') ?? ''],
+    ...(boolText(text(n, 'IsCancelled')) ? { isCancelled: true } : {}),
     type,
     recurrence: master ? recurrenceFromEws(child(n, 'Recurrence')) : undefined,
     modifiedOccurrences: master ? modified : undefined,
