@@ -6,59 +6,29 @@
 // The status lists only the mailboxes the reader sees and answers 404 for an activity the reader
 // may not see. On SQLite and, with EXSYNC_TEST_DB=postgres, PostgreSQL.
 import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
-import { SyncEngine } from '../src/sync/engine.ts';
+import { describe, expect, it } from 'vitest';
 import type { EntitySyncSettings } from '../src/sync/types.ts';
 import type { TestUser } from './http-harness.ts';
-import { createMailboxWorld, type MailboxWorld } from './mailboxes-support.ts';
 import { basic, descendant, EwsTestClient, firstMessage, responseCode } from './support/ews-soap.ts';
-import { MemoryMailboxSource, sandboxConnectors } from './support/sandbox-source.ts';
-import { addMailServices, connectMailbox } from './support/sync-api.ts';
+import { meetingSettings, useMeetingWorld } from './support/meeting-world.ts';
+import { connectMailbox } from './support/sync-api.ts';
 
-const meetingSettings: EntitySyncSettings = {
-  direction: 'import',
-  conflictPolicy: 'exchange_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  massDelete: { share: 0.2, minimum: 5 },
-  autoSync: false,
-  intervalMinutes: 15,
-  options: DEFAULT_MEETING_OPTIONS,
-};
-
-let w: MailboxWorld;
-let connectors: ReturnType<typeof sandboxConnectors>;
-let source: MemoryMailboxSource;
-let engine: SyncEngine;
-
-beforeAll(async () => {
-  w = await createMailboxWorld();
-  await addMailServices(w, w.exchangeService());
-  connectors = sandboxConnectors(w.sandbox, 'ews');
-  source = new MemoryMailboxSource(connectors.connect);
-  engine = new SyncEngine({ crm: w.h.crm, source, entities: [meetingsEntity] });
-});
-
-afterAll(async () => {
-  connectors?.close();
-  await w?.close();
-});
+const world = useMeetingWorld();
 
 /** A mailbox connected through the API by `who`, whose meetings the engine syncs. */
 async function meetingMailbox(
   who: TestUser,
   direction: EntitySyncSettings['direction'] = 'import',
 ): Promise<{ id: string; address: string }> {
-  const mailbox = await connectMailbox(w, who);
-  const principal = await w.h.crm.users.principalFor(who.user.id, { mailboxId: mailbox.id });
-  const settings = { meetings: { ...meetingSettings, direction } };
-  source.add(mailbox.id, { address: mailbox.address, principal, settings });
+  const mailbox = await connectMailbox(world.w, who);
+  const principal = await world.w.h.crm.users.principalFor(who.user.id, { mailboxId: mailbox.id });
+  const settings = { meetings: meetingSettings({ direction }) };
+  world.source.add(mailbox.id, { address: mailbox.address, principal, settings });
   return mailbox;
 }
 
 async function sendMeeting(organizer: string, attendee: string, subject: string): Promise<void> {
-  const client = new EwsTestClient(w.sandbox.url, basic(organizer, DEMO_PASSWORD));
+  const client = new EwsTestClient(world.w.sandbox.url, basic(organizer, DEMO_PASSWORD));
   const answer = await client.call(
     '<m:CreateItem SendMeetingInvitations="SendToAllAndSaveCopy"><m:SavedItemFolderId><t:DistinguishedFolderId Id="calendar"/></m:SavedItemFolderId><m:Items>' +
       `<t:CalendarItem><t:Subject>${subject}</t:Subject><t:Start>2031-03-04T12:00:00Z</t:Start>` +
@@ -72,7 +42,7 @@ async function sendMeeting(organizer: string, attendee: string, subject: string)
 }
 
 async function syncMeetings(mailboxId: string): Promise<void> {
-  const run = await engine.syncMailbox(mailboxId, 'meetings');
+  const run = await world.engine.syncMailbox(mailboxId, 'meetings');
   expect(run.status, JSON.stringify(run.tally?.errors)).toBe('succeeded');
 }
 
@@ -88,7 +58,10 @@ interface StatusEntry {
 }
 
 async function status(who: TestUser, activityId: string): Promise<StatusEntry[]> {
-  const answer = await w.call(who, { method: 'GET', url: `/api/v1/activities/${activityId}/sync-status` });
+  const answer = await world.w.call(who, {
+    method: 'GET',
+    url: `/api/v1/activities/${activityId}/sync-status`,
+  });
   expect(answer.statusCode, answer.body).toBe(200);
   expect(answer.json().activityId).toBe(activityId);
   return answer.json().mailboxes;
@@ -101,18 +74,21 @@ describe('the sync status of a meeting organized by ada with grace invited', () 
   let activityId: string;
 
   it("lists grace's copy as a read-only attendee copy", async () => {
-    ada = await meetingMailbox(w.h.admin);
+    ada = await meetingMailbox(world.w.h.admin);
     // grace's mailbox syncs both ways: only the engine's write rights keep the edit out of her copy.
-    grace = await meetingMailbox(w.h.alice, 'two_way');
+    grace = await meetingMailbox(world.w.h.alice, 'two_way');
     await sendMeeting(ada.address, grace.address, 'Status review');
     await syncMeetings(grace.id);
-    const list = await w.call(w.h.alice, { method: 'GET', url: '/api/v1/activities?q=Status%20review' });
+    const list = await world.w.call(world.w.h.alice, {
+      method: 'GET',
+      url: '/api/v1/activities?q=Status%20review',
+    });
     expect(list.statusCode, list.body).toBe(200);
     const items = list.json().items as Array<{ id: string; subject: string }>;
     expect(items.map((a) => a.subject)).toEqual(['Status review']);
     activityId = items[0].id;
 
-    expect(await status(w.h.alice, activityId)).toEqual([
+    expect(await status(world.w.h.alice, activityId)).toEqual([
       {
         mailboxId: grace.id,
         address: grace.address,
@@ -128,36 +104,36 @@ describe('the sync status of a meeting organized by ada with grace invited', () 
   });
 
   it('says a CRM edit was not written to Exchange while only the attendee copy is linked', async () => {
-    const edited = await w.call(w.h.alice, {
+    const edited = await world.w.call(world.w.h.alice, {
       method: 'PATCH',
       url: `/api/v1/activities/${activityId}`,
       payload: { location: 'Room 4' },
     });
     expect(edited.statusCode, edited.body).toBe(200);
-    const [entry] = await status(w.h.alice, activityId);
+    const [entry] = await status(world.w.h.alice, activityId);
     expect(entry.notWritten).toEqual({ reason: `${grace.address} is an attendee, not the organizer` });
     // A two-way run of grace's mailbox does not write the attendee's copy: the edit stays not written.
     await syncMeetings(grace.id);
-    const copy = (await w.sandbox.admin.items(grace.address, 'calendar')).find(
+    const copy = (await world.w.sandbox.admin.items(grace.address, 'calendar')).find(
       (i) => (i.data as { subject?: string }).subject === 'Status review',
     );
     expect(copy, 'grace has her copy').toBeDefined();
     expect(JSON.stringify(copy!.data)).not.toContain('Room 4');
-    const [after] = await status(w.h.alice, activityId);
+    const [after] = await status(world.w.h.alice, activityId);
     expect(after.notWritten).toEqual({ reason: `${grace.address} is an attendee, not the organizer` });
   });
 
   it("no longer does once the organizer's copy is linked, even in a mailbox the reader cannot see", async () => {
     await syncMeetings(ada.id);
-    const seen = await status(w.h.alice, activityId);
+    const seen = await status(world.w.h.alice, activityId);
     expect(seen.map((e) => [e.address, e.role, e.notWritten])).toEqual([[grace.address, 'attendee', null]]);
-    const all = await status(w.h.admin, activityId);
+    const all = await status(world.w.h.admin, activityId);
     expect(all.map((e) => [e.address, e.role, e.readOnly, e.notWritten])).toEqual([
       [ada.address, 'organizer', false, null],
       [grace.address, 'attendee', true, null],
     ]);
     // The dashboard counts the meeting in each mailbox's meetings.
-    const counts = await w.call(w.h.alice, { method: 'GET', url: '/api/v1/sync/entities' });
+    const counts = await world.w.call(world.w.h.alice, { method: 'GET', url: '/api/v1/sync/entities' });
     expect(counts.statusCode, counts.body).toBe(200);
     expect(counts.json().items.find((i: { entity: string }) => i.entity === 'meetings')).toMatchObject({
       mailboxId: grace.id,
@@ -167,12 +143,15 @@ describe('the sync status of a meeting organized by ada with grace invited', () 
   });
 
   it('answers 404 to a user who may not see the activity, and for an unknown one', async () => {
-    const hidden = await w.call(w.h.bob, {
+    const hidden = await world.w.call(world.w.h.bob, {
       method: 'GET',
       url: `/api/v1/activities/${activityId}/sync-status`,
     });
     expect(hidden.statusCode).toBe(404);
-    const unknown = await w.call(w.h.alice, { method: 'GET', url: '/api/v1/activities/nope/sync-status' });
+    const unknown = await world.w.call(world.w.h.alice, {
+      method: 'GET',
+      url: '/api/v1/activities/nope/sync-status',
+    });
     expect(unknown.statusCode).toBe(404);
   });
 });

@@ -9,23 +9,12 @@ import { DEMO_CUSTOMER, DEMO_USERS } from '@exsync/sandbox/seed';
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import { DEMO_CONTACTS } from '../src/demo/content.ts';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { meetingsEntity } from '../src/sync/activities/entity.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import { recordLinksIn } from '../src/sync/store/links.ts';
-import type { EntitySyncSettings } from '../src/sync/types.ts';
 import { giveMailbox } from './support/mailbox-rows.ts';
+import { meetingSettings } from './support/meeting-world.ts';
 import { useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
-
-const meetings: EntitySyncSettings = {
-  direction: 'import',
-  conflictPolicy: 'exchange_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  massDelete: { share: 0.2, minimum: 5 },
-  autoSync: false,
-  intervalMinutes: 15,
-  options: DEFAULT_MEETING_OPTIONS,
-};
 
 it('invites a customer who is one of the quick start’s CRM contacts', () => {
   const maria = DEMO_CONTACTS.find((c) => c.data.emails.some((e) => e.address === DEMO_CUSTOMER.address));
@@ -58,12 +47,12 @@ describe.each<Protocol>(['ews', 'graph'])('the demo’s shared meetings over %s'
     exchange.source.add(ada, {
       address: adaBox.address,
       principal: await crm.users.principalFor(admin.id, { mailboxId: ada }),
-      settings: { meetings },
+      settings: { meetings: meetingSettings() },
     });
     exchange.source.add(grace, {
       address: graceBox.address,
       principal: await crm.users.principalFor(sales.id, { mailboxId: grace }),
-      settings: { meetings },
+      settings: { meetings: meetingSettings() },
     });
     const engine = new SyncEngine({ crm, source: exchange.source, entities: [meetingsEntity] });
     const messages = async () =>

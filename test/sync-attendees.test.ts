@@ -7,26 +7,15 @@
 import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { meetingsEntity } from '../src/sync/activities/entity.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
-import type { EntitySyncSettings } from '../src/sync/types.ts';
 import { basic, descendant, EwsTestClient, firstMessage, responseCode } from './support/ews-soap.ts';
 import { giveMailbox } from './support/mailbox-rows.ts';
+import { meetingSettings } from './support/meeting-world.ts';
 import { freshMailbox } from './support/sandbox-source.ts';
 import { useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const world = useSandboxAndCrm();
-
-const meetingSettings: EntitySyncSettings = {
-  direction: 'import',
-  conflictPolicy: 'exchange_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  massDelete: { share: 0.2, minimum: 5 },
-  autoSync: false,
-  intervalMinutes: 15,
-  options: DEFAULT_MEETING_OPTIONS,
-};
 
 const attendeeXml = (addresses: string[]) =>
   addresses
@@ -39,7 +28,7 @@ describe.each<Protocol>(['ews', 'graph'])('attendees matched to CRM records over
   it('links the organizer and attendees to users, contacts and leads, keeps unknown addresses, imports responses', async () => {
     const { crm } = world.fx;
     const engine = new SyncEngine({ crm, source: exchange.source, entities: [meetingsEntity] });
-    const settings = { meetings: meetingSettings };
+    const settings = { meetings: meetingSettings() };
     const ada = await freshMailbox(world.sandbox, crm, exchange.source, settings, 'ada');
     const grace = await freshMailbox(world.sandbox, crm, exchange.source, settings, 'grace');
     await giveMailbox(crm, ada.userPrincipal.userId, ada.address);

@@ -4,66 +4,36 @@
 // writes the losing side's location to the activity — through the activities service, touching
 // no contact. On SQLite and, with EXSYNC_TEST_DB=postgres, PostgreSQL.
 import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
-import { SyncEngine } from '../src/sync/engine.ts';
-import type { EntitySyncSettings } from '../src/sync/types.ts';
-import { createMailboxWorld, type MailboxWorld } from './mailboxes-support.ts';
+import { describe, expect, it } from 'vitest';
 import { basic, descendant, EwsTestClient, firstMessage, responseCode } from './support/ews-soap.ts';
-import { MemoryMailboxSource, sandboxConnectors } from './support/sandbox-source.ts';
-import { addMailServices, connectMailbox } from './support/sync-api.ts';
+import { meetingSettings, useMeetingWorld } from './support/meeting-world.ts';
+import { connectMailbox } from './support/sync-api.ts';
 
-// As the stored meeting settings by default: Exchange wins, edits to different fields merged.
-const meetingSettings: EntitySyncSettings = {
-  direction: 'two_way',
-  conflictPolicy: 'exchange_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  massDelete: { share: 0.2, minimum: 5 },
-  autoSync: false,
-  intervalMinutes: 15,
-  options: DEFAULT_MEETING_OPTIONS,
-};
-
-let w: MailboxWorld;
-let connectors: ReturnType<typeof sandboxConnectors>;
-let source: MemoryMailboxSource;
-let engine: SyncEngine;
-
-beforeAll(async () => {
-  w = await createMailboxWorld();
-  await addMailServices(w, w.exchangeService());
-  connectors = sandboxConnectors(w.sandbox, 'ews');
-  source = new MemoryMailboxSource(connectors.connect);
-  engine = new SyncEngine({ crm: w.h.crm, source, entities: [meetingsEntity] });
-});
-
-afterAll(async () => {
-  connectors?.close();
-  await w?.close();
-});
+const world = useMeetingWorld();
 
 async function ews(address: string, body: string) {
-  const answer = await new EwsTestClient(w.sandbox.url, basic(address, DEMO_PASSWORD)).call(body);
+  const answer = await new EwsTestClient(world.w.sandbox.url, basic(address, DEMO_PASSWORD)).call(body);
   const message = firstMessage(answer);
   expect(responseCode(message), answer.text).toBe('NoError');
   return message;
 }
 
 async function syncMeetings(mailboxId: string) {
-  const run = await engine.syncMailbox(mailboxId, 'meetings');
+  const run = await world.engine.syncMailbox(mailboxId, 'meetings');
   expect(run.status, JSON.stringify(run.tally?.errors)).toBe('succeeded');
   return run;
 }
 
 describe('settling a meeting conflict', () => {
   it('writes the other value to the activity, not to a contact', async () => {
-    const mailbox = await connectMailbox(w, w.h.alice);
-    const principal = await w.h.crm.users.principalFor(w.h.alice.user.id, { mailboxId: mailbox.id });
-    source.add(mailbox.id, {
+    const mailbox = await connectMailbox(world.w, world.w.h.alice);
+    const principal = await world.w.h.crm.users.principalFor(world.w.h.alice.user.id, {
+      mailboxId: mailbox.id,
+    });
+    world.source.add(mailbox.id, {
       address: mailbox.address,
       principal,
-      settings: { meetings: meetingSettings },
+      settings: { meetings: meetingSettings({ direction: 'two_way' }) },
     });
     const created = await ews(
       mailbox.address,
@@ -73,18 +43,21 @@ describe('settling a meeting conflict', () => {
     );
     const itemId = descendant(created, 'Items', 'CalendarItem', 'ItemId')!.attrs.Id;
     await syncMeetings(mailbox.id);
-    const list = await w.call(w.h.alice, { method: 'GET', url: '/api/v1/activities?q=Budget%20review' });
+    const list = await world.w.call(world.w.h.alice, {
+      method: 'GET',
+      url: '/api/v1/activities?q=Budget%20review',
+    });
     const [activity] = list.json().items as Array<{ id: string }>;
     expect(activity).toBeDefined();
 
     // The same field edited on both sides.
-    const edited = await w.call(w.h.alice, {
+    const edited = await world.w.call(world.w.h.alice, {
       method: 'PATCH',
       url: `/api/v1/activities/${activity.id}`,
       payload: { location: 'CRM room' },
     });
     expect(edited.statusCode, edited.body).toBe(200);
-    const current = w.sandbox.store.item(w.sandbox.store.mailbox(mailbox.address)!.id, itemId)!;
+    const current = world.w.sandbox.store.item(world.w.sandbox.store.mailbox(mailbox.address)!.id, itemId)!;
     await ews(
       mailbox.address,
       '<m:UpdateItem ConflictResolution="AutoResolve" SendMeetingInvitationsOrCancellations="SendToNone"><m:ItemChanges><t:ItemChange>' +
@@ -94,7 +67,7 @@ describe('settling a meeting conflict', () => {
     );
     expect((await syncMeetings(mailbox.id)).tally?.conflicts).toBe(1);
 
-    const open = await w.call(w.h.alice, {
+    const open = await world.w.call(world.w.h.alice, {
       method: 'GET',
       url: '/api/v1/sync/conflicts?entity=meetings&state=open',
     });
@@ -108,20 +81,23 @@ describe('settling a meeting conflict', () => {
       userResolution: null,
     });
     // Exchange won the run; the CRM's value is the other one.
-    const after = await w.call(w.h.alice, { method: 'GET', url: `/api/v1/activities/${activity.id}` });
+    const after = await world.w.call(world.w.h.alice, {
+      method: 'GET',
+      url: `/api/v1/activities/${activity.id}`,
+    });
     expect(after.json().location).toBe('Exchange room');
 
     const head = async () =>
       Number(
         (
-          await w.h.store.db
+          await world.w.h.store.db
             .selectFrom('changes')
             .select((eb) => eb.fn.max('version').as('v'))
             .executeTakeFirstOrThrow()
         ).v ?? 0,
       );
     const before = await head();
-    const used = await w.call(w.h.alice, {
+    const used = await world.w.call(world.w.h.alice, {
       method: 'POST',
       url: `/api/v1/sync/conflicts/${conflict.id}/resolve`,
       payload: { action: 'use_other_value' },
@@ -132,10 +108,13 @@ describe('settling a meeting conflict', () => {
       entity: 'meetings',
       userResolution: 'use_other_value',
     });
-    const settled = await w.call(w.h.alice, { method: 'GET', url: `/api/v1/activities/${activity.id}` });
+    const settled = await world.w.call(world.w.h.alice, {
+      method: 'GET',
+      url: `/api/v1/activities/${activity.id}`,
+    });
     expect(settled.json().location).toBe('CRM room');
     // One journaled edit, of the activity, by the user; no contact was written.
-    const journal = await w.h.store.db
+    const journal = await world.w.h.store.db
       .selectFrom('changes')
       .select(['record_type', 'record_id', 'operation', 'actor_mailbox_id'])
       .where('version', '>', before)
@@ -145,7 +124,7 @@ describe('settling a meeting conflict', () => {
     ]);
     // The next run takes the value to the organizer's copy in Exchange.
     await syncMeetings(mailbox.id);
-    const item = w.sandbox.store.item(w.sandbox.store.mailbox(mailbox.address)!.id, itemId)!;
+    const item = world.w.sandbox.store.item(world.w.sandbox.store.mailbox(mailbox.address)!.id, itemId)!;
     expect(JSON.stringify(item.data)).toContain('CRM room');
   });
 });

@@ -7,30 +7,18 @@
 import { DEMO_CLIENT_ID, DEMO_REDIRECT_URIS } from '@exsync/sandbox/seed';
 import { describe, expect, it } from 'vitest';
 import type { Activity } from '../src/crm/activities.ts';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { meetingsEntity } from '../src/sync/activities/entity.ts';
 import { ATTENDEES_NOT_WRITTEN } from '../src/sync/activities/mapping.ts';
 import type { ActivitySyncOptions } from '../src/sync/activities/scope.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import { recordLinksIn } from '../src/sync/store/links.ts';
 import { tagRecords } from '../src/sync/store/tags.ts';
-import type { EntitySyncSettings } from '../src/sync/types.ts';
 import { FULL_SCOPES } from './support/graph-sandbox.ts';
+import { crmWinsMeetingSettings } from './support/meeting-world.ts';
 import { freshMailbox } from './support/sandbox-source.ts';
 import { useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const world = useSandboxAndCrm();
-
-const settings = (options: Partial<ActivitySyncOptions> = {}): EntitySyncSettings => ({
-  direction: 'two_way',
-  conflictPolicy: 'crm_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  exportFolder: 'calendar',
-  massDelete: { share: 1, minimum: 100 },
-  autoSync: false,
-  intervalMinutes: 15,
-  options: { ...DEFAULT_MEETING_OPTIONS, ...options },
-});
 
 /** Three weeks ahead, on the hour: inside Graph's calendar window. */
 const START = new Date(Math.ceil((Date.now() + 21 * 86_400_000) / 3_600_000) * 3_600_000);
@@ -65,14 +53,14 @@ describe('a CRM meeting with participants on Microsoft 365 (Graph)', () => {
       world.sandbox,
       crm(),
       exchange.source,
-      { meetings: settings(options) },
+      { meetings: crmWinsMeetingSettings(options) },
       'ada',
     );
     const grace = await freshMailbox(
       world.sandbox,
       crm(),
       exchange.source,
-      { meetings: settings() },
+      { meetings: crmWinsMeetingSettings() },
       'grace',
     );
     const contact = await crm().contacts.create(ada.userPrincipal, {

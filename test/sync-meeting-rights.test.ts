@@ -11,29 +11,17 @@ import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Activity } from '../src/crm/activities.ts';
 import type { Principal } from '../src/crm/principal.ts';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { meetingsEntity } from '../src/sync/activities/entity.ts';
 import type { ActivitySyncOptions } from '../src/sync/activities/scope.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import { recordLinksIn } from '../src/sync/store/links.ts';
 import { tagRecords } from '../src/sync/store/tags.ts';
-import type { EntitySyncSettings } from '../src/sync/types.ts';
 import { basic, descendant, EwsTestClient, firstMessage, responseCode } from './support/ews-soap.ts';
+import { crmWinsMeetingSettings } from './support/meeting-world.ts';
 import { freshMailbox } from './support/sandbox-source.ts';
 import { useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const world = useSandboxAndCrm();
-
-const settings = (options: Partial<ActivitySyncOptions> = {}): EntitySyncSettings => ({
-  direction: 'two_way',
-  conflictPolicy: 'crm_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  exportFolder: 'calendar',
-  massDelete: { share: 1, minimum: 100 },
-  autoSync: false,
-  intervalMinutes: 15,
-  options: { ...DEFAULT_MEETING_OPTIONS, ...options },
-});
 
 /** Three weeks ahead, on the hour: inside Graph's calendar window (this month to 18 months on). */
 const START = new Date(Math.ceil((Date.now() + 21 * 86_400_000) / 3_600_000) * 3_600_000);
@@ -125,7 +113,13 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
   async function setup(options: Partial<ActivitySyncOptions> = {}) {
     const engine = new SyncEngine({ crm: crm(), source: exchange.source, entities: [meetingsEntity] });
     const mailbox = (name: string) =>
-      freshMailbox(world.sandbox, crm(), exchange.source, { meetings: settings(options) }, name);
+      freshMailbox(
+        world.sandbox,
+        crm(),
+        exchange.source,
+        { meetings: crmWinsMeetingSettings(options) },
+        name,
+      );
     const ada = await mailbox('ada');
     const grace = await mailbox('grace');
     const sync = async (m: { mailboxId: string }) => {
@@ -429,7 +423,7 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
       checkpoint: barrier,
     });
     const mailbox = (name: string) =>
-      freshMailbox(world.sandbox, crm(), exchange.source, { meetings: settings() }, name);
+      freshMailbox(world.sandbox, crm(), exchange.source, { meetings: crmWinsMeetingSettings() }, name);
     const ada = await mailbox('ada');
     const grace = await mailbox('grace');
     const subject = `Race ${protocol}`;

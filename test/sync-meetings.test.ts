@@ -5,26 +5,15 @@
 // settings of its own rather than those stored for the mailbox.
 import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { meetingsEntity } from '../src/sync/activities/entity.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import { recordLinksIn } from '../src/sync/store/links.ts';
-import type { EntitySyncSettings } from '../src/sync/types.ts';
 import { basic, descendant, EwsTestClient, firstMessage, responseCode } from './support/ews-soap.ts';
+import { meetingSettings } from './support/meeting-world.ts';
 import { freshMailbox } from './support/sandbox-source.ts';
 import { useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const world = useSandboxAndCrm();
-
-const meetingSettings: EntitySyncSettings = {
-  direction: 'import',
-  conflictPolicy: 'exchange_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  massDelete: { share: 0.2, minimum: 5 },
-  autoSync: false,
-  intervalMinutes: 15,
-  options: DEFAULT_MEETING_OPTIONS,
-};
 
 describe('meeting sync over ews', () => {
   const exchange = useProtocolSource(world, 'ews');
@@ -53,14 +42,14 @@ describe('meeting sync over ews', () => {
       world.sandbox,
       world.fx.crm,
       exchange.source,
-      { meetings: meetingSettings },
+      { meetings: meetingSettings() },
       'ada',
     );
     const grace = await freshMailbox(
       world.sandbox,
       world.fx.crm,
       exchange.source,
-      { meetings: meetingSettings },
+      { meetings: meetingSettings() },
       'grace',
     );
     await sendMeeting(ada.address, grace.address, 'Roadmap review');

@@ -10,25 +10,16 @@ import type { EventData, Item } from '@exsync/sandbox/model';
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Activity } from '../src/crm/activities.ts';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { meetingsEntity } from '../src/sync/activities/entity.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import { tagRecords } from '../src/sync/store/tags.ts';
-import type { EntitySyncSettings } from '../src/sync/types.ts';
+import { meetingSettings } from './support/meeting-world.ts';
 import { freshMailbox } from './support/sandbox-source.ts';
 import { useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const world = useSandboxAndCrm();
 
-const twoWay: EntitySyncSettings = {
-  direction: 'two_way',
-  conflictPolicy: 'exchange_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  massDelete: { share: 0.5, minimum: 5 },
-  autoSync: false,
-  intervalMinutes: 15,
-  options: DEFAULT_MEETING_OPTIONS,
-};
+const twoWay = meetingSettings({ direction: 'two_way', massDelete: { share: 0.5, minimum: 5 } });
 
 const ZONE = 'W. Europe Standard Time';
 const exceptionId = () => `AAMkA${randomBytes(24).toString('base64url')}`;

@@ -6,11 +6,11 @@
 import { DEMO_PASSWORD } from '@exsync/sandbox/seed';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../../src/sync/activities/entity.ts';
+import { meetingsEntity } from '../../src/sync/activities/entity.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
-import type { EntitySyncSettings } from '../../src/sync/types.ts';
 import { basic, EwsTestClient, firstMessage, responseCode } from '../support/ews-soap.ts';
 import { sandboxExchangeService } from '../support/mail-services.ts';
+import { meetingSettings } from '../support/meeting-world.ts';
 import { MemoryMailboxSource, sandboxConnectors } from '../support/sandbox-source.ts';
 import {
   addMailService,
@@ -20,17 +20,6 @@ import {
   sidewaysOverflow,
   startBrowserWorld,
 } from './support.ts';
-
-const meetingSettings: EntitySyncSettings = {
-  direction: 'import',
-  conflictPolicy: 'exchange_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  massDelete: { share: 0.2, minimum: 5 },
-  autoSync: false,
-  intervalMinutes: 15,
-  options: DEFAULT_MEETING_OPTIONS,
-};
 
 let world: BrowserWorld;
 let connectors: ReturnType<typeof sandboxConnectors>;
@@ -59,7 +48,7 @@ describe('the sync status on an activity page', { timeout: 120_000 }, () => {
       const id = added.mailbox.id as string;
       mailboxes[address] = id;
       const principal = await world.crm.users.principalFor(world.admin.user.id, { mailboxId: id });
-      source.add(id, { address, principal, settings: { meetings: meetingSettings } });
+      source.add(id, { address, principal, settings: { meetings: meetingSettings() } });
     }
     const engine = new SyncEngine({ crm: world.crm, source, entities: [meetingsEntity] });
 
