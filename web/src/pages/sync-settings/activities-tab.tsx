@@ -7,7 +7,6 @@ import { useEffect, useId, useState } from 'preact/hooks';
 import { ApiProblem, messageOf, post, put } from '../../api.ts';
 import { fieldErrors } from '../../components/field.tsx';
 import { useLeaveGuard } from '../../components/leave-guard.ts';
-import { Notice } from '../../components/notice.tsx';
 import { dateTime } from '../../components/time.ts';
 import { t } from '../../i18n.ts';
 import type { SyncRun, SyncSettingsView } from '../../types.ts';
@@ -22,6 +21,7 @@ import {
 import { GroupChoice, useGroups } from './contacts-export-section.tsx';
 import { FolderPicker } from './folder-picker.tsx';
 import { Check, FieldError, Radio } from './form-controls.tsx';
+import { errorIdOf, IntervalField, MassDeleteField, SaveBar } from './settings-fields.tsx';
 
 type Blocks = Pick<SyncSettingsView, 'meetings' | 'tasks'>;
 
@@ -51,6 +51,66 @@ function savedText(s: Blocks): string {
   return s.meetings.autoSync
     ? t('activitiesTab.saved.auto', { minutes: s.meetings.intervalMinutes })
     : t('activitiesTab.saved.manual');
+}
+
+/** The import section of meetings (from all or chosen calendars) or of tasks (all or chosen lists). */
+function ImportSection(props: {
+  id: string;
+  kind: 'meetings' | 'tasks';
+  /** The name of the radio group, after the form's id. */
+  group: string;
+  folderKind: 'calendar' | 'tasks';
+  mailboxId: string;
+  address: string;
+  hint: string;
+  on: boolean;
+  all: boolean;
+  chosen: string[];
+  error: string | undefined;
+  onOn: (on: boolean) => void;
+  onAll: (all: boolean) => void;
+  onChosen: (chosen: string[]) => void;
+}) {
+  const { id, kind } = props;
+  return (
+    <section class="card" aria-labelledby={`${id}-${kind}`}>
+      <h2 id={`${id}-${kind}`}>{t(`activitiesTab.${kind}.heading`)}</h2>
+      <Check
+        label={t(`activitiesTab.${kind}.on`)}
+        checked={props.on}
+        hint={props.hint}
+        onChange={props.onOn}
+      />
+      <fieldset disabled={!props.on} class="options">
+        <legend class="visually-hidden">{t(`activitiesTab.${kind}.which`)}</legend>
+        <Radio
+          name={`${id}-${props.group}`}
+          label={t(`activitiesTab.${kind}.all`)}
+          checked={props.all}
+          onSelect={() => props.onAll(true)}
+        />
+        <Radio
+          name={`${id}-${props.group}`}
+          label={t(`activitiesTab.${kind}.chosen`)}
+          checked={!props.all}
+          onSelect={() => props.onAll(false)}
+        />
+        {!props.all && (
+          <FolderPicker
+            mailboxId={props.mailboxId}
+            address={props.address}
+            kind={props.folderKind}
+            legendKey={`activitiesTab.${kind}.legend`}
+            noneKey={`activitiesTab.${kind}.none`}
+            chosen={props.chosen}
+            disabled={!props.on}
+            error={props.error}
+            onChange={props.onChosen}
+          />
+        )}
+      </fieldset>
+    </section>
+  );
 }
 
 /**
@@ -211,88 +271,46 @@ export function ActivitiesTab(props: {
     setOutcome(null);
   };
 
-  const errorId = (key: string) => (errors[key] ? `${id}-${key}-error` : undefined);
+  const errorId = (key: string) => errorIdOf(id, errors, key);
 
   return (
     <>
       <form class="sync-form" onSubmit={save} noValidate>
-        <section class="card" aria-labelledby={`${id}-meetings`}>
-          <h2 id={`${id}-meetings`}>{t('activitiesTab.meetings.heading')}</h2>
-          <Check
-            label={t('activitiesTab.meetings.on')}
-            checked={draft.meetingsOn}
-            hint={t('activitiesTab.meetings.hint')}
-            onChange={(on) => change({ meetingsOn: on })}
-          />
-          <fieldset disabled={!draft.meetingsOn} class="options">
-            <legend class="visually-hidden">{t('activitiesTab.meetings.which')}</legend>
-            <Radio
-              name={`${id}-calendars`}
-              label={t('activitiesTab.meetings.all')}
-              checked={draft.calendarsAll}
-              onSelect={() => change({ calendarsAll: true })}
-            />
-            <Radio
-              name={`${id}-calendars`}
-              label={t('activitiesTab.meetings.chosen')}
-              checked={!draft.calendarsAll}
-              onSelect={() => change({ calendarsAll: false })}
-            />
-            {!draft.calendarsAll && (
-              <FolderPicker
-                mailboxId={props.mailboxId}
-                address={props.address}
-                kind="calendar"
-                legendKey="activitiesTab.meetings.legend"
-                noneKey="activitiesTab.meetings.none"
-                chosen={draft.calendars}
-                disabled={!draft.meetingsOn}
-                error={errors.calendars}
-                onChange={(calendars) => change({ calendars })}
-              />
-            )}
-          </fieldset>
-        </section>
+        <ImportSection
+          id={id}
+          kind="meetings"
+          group="calendars"
+          folderKind="calendar"
+          mailboxId={props.mailboxId}
+          address={props.address}
+          hint={t('activitiesTab.meetings.hint')}
+          on={draft.meetingsOn}
+          all={draft.calendarsAll}
+          chosen={draft.calendars}
+          error={errors.calendars}
+          onOn={(on) => change({ meetingsOn: on })}
+          onAll={(all) => change({ calendarsAll: all })}
+          onChosen={(calendars) => change({ calendars })}
+        />
 
-        <section class="card" aria-labelledby={`${id}-tasks`}>
-          <h2 id={`${id}-tasks`}>{t('activitiesTab.tasks.heading')}</h2>
-          <Check
-            label={t('activitiesTab.tasks.on')}
-            checked={draft.tasksOn}
-            hint={t(
-              props.protocol === 'graph' ? 'activitiesTab.tasks.hintGraph' : 'activitiesTab.tasks.hintEws',
-            )}
-            onChange={(on) => change({ tasksOn: on })}
-          />
-          <fieldset disabled={!draft.tasksOn} class="options">
-            <legend class="visually-hidden">{t('activitiesTab.tasks.which')}</legend>
-            <Radio
-              name={`${id}-lists`}
-              label={t('activitiesTab.tasks.all')}
-              checked={draft.listsAll}
-              onSelect={() => change({ listsAll: true })}
-            />
-            <Radio
-              name={`${id}-lists`}
-              label={t('activitiesTab.tasks.chosen')}
-              checked={!draft.listsAll}
-              onSelect={() => change({ listsAll: false })}
-            />
-            {!draft.listsAll && (
-              <FolderPicker
-                mailboxId={props.mailboxId}
-                address={props.address}
-                kind="tasks"
-                legendKey="activitiesTab.tasks.legend"
-                noneKey="activitiesTab.tasks.none"
-                chosen={draft.lists}
-                disabled={!draft.tasksOn}
-                error={errors.lists}
-                onChange={(lists) => change({ lists })}
-              />
-            )}
-          </fieldset>
-        </section>
+        <ImportSection
+          id={id}
+          kind="tasks"
+          group="lists"
+          folderKind="tasks"
+          mailboxId={props.mailboxId}
+          address={props.address}
+          hint={t(
+            props.protocol === 'graph' ? 'activitiesTab.tasks.hintGraph' : 'activitiesTab.tasks.hintEws',
+          )}
+          on={draft.tasksOn}
+          all={draft.listsAll}
+          chosen={draft.lists}
+          error={errors.lists}
+          onOn={(on) => change({ tasksOn: on })}
+          onAll={(all) => change({ listsAll: all })}
+          onChosen={(lists) => change({ lists })}
+        />
 
         <section class="card" aria-labelledby={`${id}-export`}>
           <h2 id={`${id}-export`}>{t('syncSettings.export.heading')}</h2>
@@ -414,65 +432,23 @@ export function ActivitiesTab(props: {
             hint={t('activitiesTab.schedule.autoHint')}
             onChange={(on) => change({ autoSync: on })}
           />
-          <div class={errors.intervalMinutes ? 'field has-error' : 'field'}>
-            <label for={`${id}-interval`}>{t('syncSettings.schedule.interval')}</label>
-            <input
-              id={`${id}-interval`}
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={1440}
-              step={1}
-              class="short"
-              disabled={!draft.autoSync}
-              value={draft.interval}
-              aria-invalid={errors.intervalMinutes ? true : undefined}
-              aria-describedby={errorId('intervalMinutes')}
-              onInput={(e) => change({ interval: e.currentTarget.value })}
-            />
-            <FieldError id={`${id}-intervalMinutes-error`} text={errors.intervalMinutes} />
-          </div>
-          <div class={errors.massDeleteShare ? 'field has-error' : 'field'}>
-            <label for={`${id}-mass`}>{t('syncSettings.fields.massDelete')}</label>
-            <input
-              id={`${id}-mass`}
-              type="number"
-              inputMode="decimal"
-              min={0}
-              max={100}
-              step="any"
-              class="short"
-              value={draft.massDeletePercent}
-              aria-invalid={errors.massDeleteShare ? true : undefined}
-              aria-describedby={[`${id}-mass-hint`, errorId('massDeleteShare')].filter(Boolean).join(' ')}
-              onInput={(e) => change({ massDeletePercent: e.currentTarget.value })}
-            />
-            <small id={`${id}-mass-hint`} class="hint">
-              {t('activitiesTab.schedule.massDeleteHint')}
-            </small>
-            <FieldError id={`${id}-massDeleteShare-error`} text={errors.massDeleteShare} />
-          </div>
+          <IntervalField
+            id={id}
+            errors={errors}
+            autoSync={draft.autoSync}
+            value={draft.interval}
+            onInput={(value) => change({ interval: value })}
+          />
+          <MassDeleteField
+            id={id}
+            errors={errors}
+            value={draft.massDeletePercent}
+            hint={t('activitiesTab.schedule.massDeleteHint')}
+            onInput={(value) => change({ massDeletePercent: value })}
+          />
         </section>
 
-        {errors.form && <Notice kind="error">{errors.form}</Notice>}
-        <div class="form-actions save-bar">
-          <button type="submit" class="primary" disabled={saving} aria-busy={saving}>
-            {saving && <span class="spinner" aria-hidden="true" />}
-            {saving ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" class="secondary" disabled={!dirty || saving} onClick={discard}>
-            {t('org.discard')}
-          </button>
-          {dirty && !saving && <span class="badge badge-warn">{t('common.unsaved')}</span>}
-        </div>
-        {outcome && (
-          <Notice
-            kind={outcome.kind}
-            title={outcome.kind === 'error' ? t('syncSettings.contacts.notSaved') : undefined}
-          >
-            {outcome.text}
-          </Notice>
-        )}
+        <SaveBar errors={errors} saving={saving} dirty={dirty} outcome={outcome} onDiscard={discard} />
       </form>
       <SyncNow mailboxId={props.mailboxId} saved={saved} dirty={dirty} />
     </>

@@ -3,6 +3,7 @@
 import { t } from '../../i18n.ts';
 import { countries } from './countries.ts';
 import { Check, FieldError, Radio } from './form-controls.tsx';
+import { IntervalField, MassDeleteField } from './settings-fields.tsx';
 import { errorIdOf, type SectionProps } from './use-contacts-form.ts';
 
 export function ConflictsSection({ id, draft, change }: SectionProps) {
@@ -72,26 +73,13 @@ export function FieldsSection({ id, draft, errors, change }: SectionProps) {
         </small>
         <FieldError id={`${id}-defaultCountry-error`} text={errors.defaultCountry} />
       </div>
-      <div class={errors.massDeleteShare ? 'field has-error' : 'field'}>
-        <label for={`${id}-mass`}>{t('syncSettings.fields.massDelete')}</label>
-        <input
-          id={`${id}-mass`}
-          type="number"
-          inputMode="decimal"
-          min={0}
-          max={100}
-          step="any"
-          class="short"
-          value={draft.massDeletePercent}
-          aria-invalid={errors.massDeleteShare ? true : undefined}
-          aria-describedby={describedBy(`${id}-mass-hint`, errorIdOf(id, errors, 'massDeleteShare'))}
-          onInput={(e) => change({ massDeletePercent: e.currentTarget.value })}
-        />
-        <small id={`${id}-mass-hint`} class="hint">
-          {t('syncSettings.fields.massDeleteHint')}
-        </small>
-        <FieldError id={`${id}-massDeleteShare-error`} text={errors.massDeleteShare} />
-      </div>
+      <MassDeleteField
+        id={id}
+        errors={errors}
+        value={draft.massDeletePercent}
+        hint={t('syncSettings.fields.massDeleteHint')}
+        onInput={(value) => change({ massDeletePercent: value })}
+      />
     </section>
   );
 }
@@ -106,24 +94,13 @@ export function ScheduleSection({ id, draft, errors, change }: SectionProps) {
         hint={t('syncSettings.schedule.autoHint')}
         onChange={(on) => change({ autoSync: on })}
       />
-      <div class={errors.intervalMinutes ? 'field has-error' : 'field'}>
-        <label for={`${id}-interval`}>{t('syncSettings.schedule.interval')}</label>
-        <input
-          id={`${id}-interval`}
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={1440}
-          step={1}
-          class="short"
-          disabled={!draft.autoSync}
-          value={draft.interval}
-          aria-invalid={errors.intervalMinutes ? true : undefined}
-          aria-describedby={errorIdOf(id, errors, 'intervalMinutes')}
-          onInput={(e) => change({ interval: e.currentTarget.value })}
-        />
-        <FieldError id={`${id}-intervalMinutes-error`} text={errors.intervalMinutes} />
-      </div>
+      <IntervalField
+        id={id}
+        errors={errors}
+        autoSync={draft.autoSync}
+        value={draft.interval}
+        onInput={(value) => change({ interval: value })}
+      />
     </section>
   );
 }

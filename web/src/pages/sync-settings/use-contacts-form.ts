@@ -125,6 +125,4 @@ export function useContactsForm(
   return { id, draft, errors, saving, outcome, dirty, change, save, discard };
 }
 
-/** The id of a field's error text, for aria-describedby, when it has one. */
-export const errorIdOf = (id: string, errors: DraftErrors, key: string) =>
-  errors[key] ? `${id}-${key}-error` : undefined;
+export { errorIdOf } from './settings-fields.tsx';
