@@ -99,21 +99,40 @@ export const contactSyncSettingsSchema = z
 
 export type ContactSyncSettings = z.output<typeof contactSyncSettingsSchema>;
 
+type SharedSyncSettings = Pick<
+  TaskSyncSettings,
+  | 'direction'
+  | 'conflictPolicy'
+  | 'fieldMerge'
+  | 'importFolders'
+  | 'exportFolder'
+  | 'massDeleteShare'
+  | 'autoSync'
+  | 'intervalMinutes'
+> & { export: { all: true } };
+
+/** What the defaults of contacts, meetings and tasks share (each gets objects of its own). */
+function sharedDefaults(): SharedSyncSettings {
+  return {
+    direction: 'two_way',
+    conflictPolicy: 'crm_wins',
+    fieldMerge: true,
+    importFolders: 'all',
+    exportFolder: null,
+    massDeleteShare: 0.2,
+    autoSync: false,
+    intervalMinutes: 15,
+    export: { all: true },
+  };
+}
+
 /**
  * Contacts default to two-way with "CRM wins" and field merge: the CRM is where customer data
  * is curated, and merging keeps a user's Outlook edits to other fields. Automatic sync stays
  * off until someone configures the mailbox.
  */
 export const DEFAULT_CONTACT_SYNC: ContactSyncSettings = {
-  direction: 'two_way',
-  conflictPolicy: 'crm_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  exportFolder: null,
-  massDeleteShare: 0.2,
-  autoSync: false,
-  intervalMinutes: 15,
-  export: { all: true },
+  ...sharedDefaults(),
   syncNotes: true,
   defaultCountry: null,
   importType: { categories: {}, folders: {}, default: 'other' },
@@ -178,30 +197,15 @@ export type TaskSyncSettings = z.output<typeof taskSyncSettingsSchema>;
  * "CRM wins", as for contacts. No start date: everything is imported. Invitations off (docs/decisions.md).
  */
 export const DEFAULT_MEETING_SYNC: MeetingSyncSettings = {
-  direction: 'two_way',
+  ...sharedDefaults(),
   conflictPolicy: 'exchange_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  exportFolder: null,
-  massDeleteShare: 0.2,
-  autoSync: false,
-  intervalMinutes: 15,
-  export: { all: true },
   importFrom: null,
   sendInvitations: false,
   sendInvitationsSince: null,
 };
 
 export const DEFAULT_TASK_SYNC: TaskSyncSettings = {
-  direction: 'two_way',
-  conflictPolicy: 'crm_wins',
-  fieldMerge: true,
-  importFolders: 'all',
-  exportFolder: null,
-  massDeleteShare: 0.2,
-  autoSync: false,
-  intervalMinutes: 15,
-  export: { all: true },
+  ...sharedDefaults(),
   importFrom: null,
 };
 
