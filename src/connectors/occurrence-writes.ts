@@ -4,7 +4,8 @@
 // sending the series' pattern again, which would drop the series' other exceptions.
 import { occurrences } from '@exsync/common/recurrence';
 import { utcToZoned, zonedToUtc } from '@exsync/common/time';
-import type { NeutralEvent, OccurrenceChange } from './types.ts';
+import { isConnectorError } from './errors.ts';
+import type { CreatedItem, FolderRef, ItemVersion, NeutralEvent, OccurrenceChange } from './types.ts';
 
 export type OccurrenceField = 'subject' | 'body' | 'location' | 'times';
 
@@ -115,4 +116,26 @@ export function instanceIndex(item: NeutralEvent, originalStart: string): number
     at - 1,
   ).find((o) => o.originalStart === at);
   return found?.index;
+}
+
+/**
+ * A new series' modified and deleted occurrences, written once the series exists by `write`,
+ * which answers the series' version after them. The series is made whatever happens to them:
+ * their failure is `unwritten`, not the create's.
+ */
+export async function withOccurrences(
+  folder: FolderRef,
+  item: unknown,
+  created: ItemVersion,
+  write: (writes: OccurrenceWrite[]) => Promise<ItemVersion>,
+): Promise<CreatedItem> {
+  if (folder.kind !== 'calendar') return created;
+  const writes = occurrenceWrites(item as NeutralEvent, undefined, true);
+  if (writes.length === 0) return created;
+  try {
+    return await write(writes);
+  } catch (error) {
+    if (!isConnectorError(error)) throw error;
+    return { ...created, unwritten: error };
+  }
 }

@@ -1,6 +1,11 @@
 // The ExchangeConnector over EWS (Exchange Server 2013 and later, on-premises).
 import { ConnectorError, isConnectorError } from '../errors.ts';
-import { instanceIndex, type OccurrenceWrite, occurrenceWrites } from '../occurrence-writes.ts';
+import {
+  instanceIndex,
+  type OccurrenceWrite,
+  occurrenceWrites,
+  withOccurrences,
+} from '../occurrence-writes.ts';
 import { problemOf } from '../problems.ts';
 import type {
   ChangePage,
@@ -524,25 +529,12 @@ export class EwsConnector implements ExchangeConnector {
     return this.withOccurrences(folder, item, v);
   }
 
-  /**
-   * A new series' modified and deleted occurrences, written once the series exists. The series
-   * is made whatever happens to them: their failure is `unwritten`, not the create's.
-   */
-  private async withOccurrences(
-    folder: FolderRef,
-    item: unknown,
-    created: ItemVersion,
-  ): Promise<CreatedItem> {
-    if (folder.kind !== 'calendar') return created;
-    const writes = occurrenceWrites(item as NeutralEvent, undefined, true);
-    if (writes.length === 0) return created;
-    try {
+  /** A new series' modified and deleted occurrences, written once the series exists. */
+  private withOccurrences(folder: FolderRef, item: unknown, created: ItemVersion): Promise<CreatedItem> {
+    return withOccurrences(folder, item, created, async (writes) => {
       await this.writeOccurrences(created.id, item as NeutralEvent, writes);
-      return await this.seriesVersion(created.id);
-    } catch (error) {
-      if (!isConnectorError(error)) throw error;
-      return { ...created, unwritten: error };
-    }
+      return this.seriesVersion(created.id);
+    });
   }
 
   /** The series' ChangeKey once its occurrences are written (they are kept on the series). */

@@ -4,7 +4,7 @@ import { ConnectorError, isConnectorError } from '../errors.ts';
 import type { HttpClient } from '../net/http.ts';
 import type { KeyedLimiter } from '../net/limiter.ts';
 import type { RetryPolicy } from '../net/retry.ts';
-import { type OccurrenceWrite, occurrenceWrites } from '../occurrence-writes.ts';
+import { type OccurrenceWrite, occurrenceWrites, withOccurrences } from '../occurrence-writes.ts';
 import { problemOf } from '../problems.ts';
 import type {
   ChangePage,
@@ -348,29 +348,16 @@ export class GraphConnector implements ExchangeConnector {
     return this.withOccurrences(folder, item, this.versionOfAnswer(answer, 'created'));
   }
 
-  /**
-   * A new series' modified and deleted occurrences, written once the series exists. The series
-   * is made whatever happens to them: their failure is `unwritten`, not the create's.
-   */
-  private async withOccurrences(
-    folder: FolderRef,
-    item: unknown,
-    created: ItemVersion,
-  ): Promise<CreatedItem> {
-    if (folder.kind !== 'calendar') return created;
-    const writes = occurrenceWrites(item as NeutralEvent, undefined, true);
-    if (writes.length === 0) return created;
-    try {
+  /** A new series' modified and deleted occurrences, written once the series exists. */
+  private withOccurrences(folder: FolderRef, item: unknown, created: ItemVersion): Promise<CreatedItem> {
+    return withOccurrences(folder, item, created, async (writes) => {
       await this.writeOccurrences(created.id, writes);
       const master = await this.client.request({
         method: 'GET',
         path: `${itemPath(this.base, folder, created.id)}?$select=id`,
       });
       return this.versionOfAnswer(master, 'created');
-    } catch (error) {
-      if (!isConnectorError(error)) throw error;
-      return { ...created, unwritten: error };
-    }
+    });
   }
 
   async createItems<K extends FolderKind>(
