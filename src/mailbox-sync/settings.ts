@@ -99,8 +99,9 @@ export const contactSyncSettingsSchema = z
 
 export type ContactSyncSettings = z.output<typeof contactSyncSettingsSchema>;
 
-type SharedSyncSettings = Pick<
-  TaskSyncSettings,
+/** The settings every entity's block has. */
+type CommonSyncSettings = Pick<
+  ContactSyncSettings,
   | 'direction'
   | 'conflictPolicy'
   | 'fieldMerge'
@@ -109,7 +110,9 @@ type SharedSyncSettings = Pick<
   | 'massDeleteShare'
   | 'autoSync'
   | 'intervalMinutes'
-> & { export: { all: true } };
+>;
+
+type SharedSyncSettings = CommonSyncSettings & { export: { all: true } };
 
 /** What the defaults of contacts, meetings and tasks share (each gets objects of its own). */
 function sharedDefaults(): SharedSyncSettings {
@@ -258,17 +261,7 @@ const MASS_DELETE_MINIMUM = 5;
 
 /** What the engine reads of any entity's block. */
 function commonEngineSettings(
-  s: Pick<
-    ContactSyncSettings,
-    | 'direction'
-    | 'conflictPolicy'
-    | 'fieldMerge'
-    | 'importFolders'
-    | 'exportFolder'
-    | 'massDeleteShare'
-    | 'autoSync'
-    | 'intervalMinutes'
-  >,
+  s: CommonSyncSettings,
   maxMassDeleteShare: number,
 ): Omit<EntitySyncSettings, 'options'> {
   return {
