@@ -21,7 +21,7 @@ import {
 import { GroupChoice, useGroups } from './contacts-export-section.tsx';
 import { FolderPicker } from './folder-picker.tsx';
 import { Check, FieldError, Radio } from './form-controls.tsx';
-import { errorIdOf, IntervalField, MassDeleteField, SaveBar } from './settings-fields.tsx';
+import { errorIdOf, MassDeleteField, SaveBar, ScheduleCard } from './settings-fields.tsx';
 
 type Blocks = Pick<SyncSettingsView, 'meetings' | 'tasks'>;
 
@@ -424,21 +424,16 @@ export function ActivitiesTab(props: {
           <small class="muted">{t('syncSettings.conflicts.twoWayOnly')}</small>
         </section>
 
-        <section class="card" aria-labelledby={`${id}-schedule`}>
-          <h2 id={`${id}-schedule`}>{t('syncSettings.schedule.heading')}</h2>
-          <Check
-            label={t('activitiesTab.schedule.auto')}
-            checked={draft.autoSync}
-            hint={t('activitiesTab.schedule.autoHint')}
-            onChange={(on) => change({ autoSync: on })}
-          />
-          <IntervalField
-            id={id}
-            errors={errors}
-            autoSync={draft.autoSync}
-            value={draft.interval}
-            onInput={(value) => change({ interval: value })}
-          />
+        <ScheduleCard
+          id={id}
+          errors={errors}
+          autoSync={draft.autoSync}
+          interval={draft.interval}
+          autoLabel={t('activitiesTab.schedule.auto')}
+          autoHint={t('activitiesTab.schedule.autoHint')}
+          onAutoSync={(on) => change({ autoSync: on })}
+          onInterval={(value) => change({ interval: value })}
+        >
           <MassDeleteField
             id={id}
             errors={errors}
@@ -446,7 +441,7 @@ export function ActivitiesTab(props: {
             hint={t('activitiesTab.schedule.massDeleteHint')}
             onInput={(value) => change({ massDeletePercent: value })}
           />
-        </section>
+        </ScheduleCard>
 
         <SaveBar errors={errors} saving={saving} dirty={dirty} outcome={outcome} onDiscard={discard} />
       </form>

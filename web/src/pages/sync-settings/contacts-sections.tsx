@@ -3,7 +3,7 @@
 import { t } from '../../i18n.ts';
 import { countries } from './countries.ts';
 import { Check, FieldError, Radio } from './form-controls.tsx';
-import { IntervalField, MassDeleteField } from './settings-fields.tsx';
+import { MassDeleteField, ScheduleCard } from './settings-fields.tsx';
 import { errorIdOf, type SectionProps } from './use-contacts-form.ts';
 
 export function ConflictsSection({ id, draft, change }: SectionProps) {
@@ -86,21 +86,15 @@ export function FieldsSection({ id, draft, errors, change }: SectionProps) {
 
 export function ScheduleSection({ id, draft, errors, change }: SectionProps) {
   return (
-    <section class="card" aria-labelledby={`${id}-schedule`}>
-      <h2 id={`${id}-schedule`}>{t('syncSettings.schedule.heading')}</h2>
-      <Check
-        label={t('syncSettings.schedule.auto')}
-        checked={draft.autoSync}
-        hint={t('syncSettings.schedule.autoHint')}
-        onChange={(on) => change({ autoSync: on })}
-      />
-      <IntervalField
-        id={id}
-        errors={errors}
-        autoSync={draft.autoSync}
-        value={draft.interval}
-        onInput={(value) => change({ interval: value })}
-      />
-    </section>
+    <ScheduleCard
+      id={id}
+      errors={errors}
+      autoSync={draft.autoSync}
+      interval={draft.interval}
+      autoLabel={t('syncSettings.schedule.auto')}
+      autoHint={t('syncSettings.schedule.autoHint')}
+      onAutoSync={(on) => change({ autoSync: on })}
+      onInterval={(value) => change({ interval: value })}
+    />
   );
 }

@@ -1,8 +1,9 @@
-// Parts both sync settings tabs (Contacts, Meetings and tasks) are built of: the sync interval
-// and mass-delete fields, and the form's save bar with what saving came to.
+// Parts both sync settings tabs (Contacts, Meetings and tasks) are built of: the "When to sync"
+// section with its interval, the mass-delete field, and the form's save bar with what saving came to.
+import type { ComponentChildren } from 'preact';
 import { Notice } from '../../components/notice.tsx';
 import { t } from '../../i18n.ts';
-import { FieldError } from './form-controls.tsx';
+import { Check, FieldError } from './form-controls.tsx';
 
 type Errors = Partial<Record<string, string>>;
 
@@ -107,5 +108,39 @@ export function SaveBar(props: {
         </Notice>
       )}
     </>
+  );
+}
+
+/** The "When to sync" section: automatic sync on or off, the minutes between runs, then `children`. */
+export function ScheduleCard(props: {
+  id: string;
+  errors: Errors;
+  autoSync: boolean;
+  interval: string;
+  autoLabel: string;
+  autoHint: string;
+  onAutoSync: (on: boolean) => void;
+  onInterval: (value: string) => void;
+  children?: ComponentChildren;
+}) {
+  const { id } = props;
+  return (
+    <section class="card" aria-labelledby={`${id}-schedule`}>
+      <h2 id={`${id}-schedule`}>{t('syncSettings.schedule.heading')}</h2>
+      <Check
+        label={props.autoLabel}
+        checked={props.autoSync}
+        hint={props.autoHint}
+        onChange={props.onAutoSync}
+      />
+      <IntervalField
+        id={id}
+        errors={props.errors}
+        autoSync={props.autoSync}
+        value={props.interval}
+        onInput={props.onInterval}
+      />
+      {props.children}
+    </section>
   );
 }
