@@ -4,7 +4,7 @@
 // on Microsoft 365 the invitation setting, then conflicts and when to sync. Save sends only what
 // changed, in the meetings and tasks blocks of the mailbox's settings.
 import { useEffect, useId, useState } from 'preact/hooks';
-import { ApiProblem, messageOf, post, put } from '../../api.ts';
+import { ApiProblem, messageOf, post } from '../../api.ts';
 import { fieldErrors } from '../../components/field.tsx';
 import { useLeaveGuard } from '../../components/leave-guard.ts';
 import { dateTime } from '../../components/time.ts';
@@ -22,6 +22,7 @@ import { GroupChoice, useGroups } from './contacts-export-section.tsx';
 import { FolderPicker } from './folder-picker.tsx';
 import { Check, FieldError, Radio } from './form-controls.tsx';
 import { errorIdOf, MassDeleteField, SaveBar, ScheduleCard } from './settings-fields.tsx';
+import { saveSettings } from './settings-save.ts';
 
 type Blocks = Pick<SyncSettingsView, 'meetings' | 'tasks'>;
 
@@ -235,34 +236,22 @@ export function ActivitiesTab(props: {
   const save = async (event: Event) => {
     event.preventDefault();
     if (saving) return;
-    const problems = activityProblems(draft, (p) => t(PROBLEM_TEXT[p]));
-    setErrors(problems);
-    if (Object.keys(problems).length > 0) {
-      setOutcome({ kind: 'error', text: t('syncSettings.saved.needsCorrecting') });
-      return;
-    }
-    const changes = activityChanges(draft, saved);
-    if (Object.keys(changes).length === 0) {
-      setOutcome({ kind: 'success', text: t('syncSettings.saved.nothing') });
-      return;
-    }
-    setSaving(true);
-    setOutcome(null);
-    try {
-      const answer = await put<SyncSettingsView>(
-        `/api/v1/mailboxes/${encodeURIComponent(props.mailboxId)}/sync-settings`,
-        changes,
-      );
-      const next = { meetings: answer.meetings, tasks: answer.tasks };
-      setSaved(next);
-      setDraft(toActivityDraft(next));
-      setOutcome({ kind: 'success', text: savedText(next) });
-    } catch (error) {
-      setErrors(errorsOfAnswer(error));
-      setOutcome({ kind: 'error', text: messageOf(error) });
-    } finally {
-      setSaving(false);
-    }
+    await saveSettings({
+      mailboxId: props.mailboxId,
+      problems: activityProblems(draft, (p) => t(PROBLEM_TEXT[p])),
+      changes: () => activityChanges(draft, saved),
+      body: (changes) => changes,
+      setErrors,
+      setOutcome,
+      setSaving,
+      errorsOfAnswer,
+      saved: (answer) => {
+        const next = { meetings: answer.meetings, tasks: answer.tasks };
+        setSaved(next);
+        setDraft(toActivityDraft(next));
+        return savedText(next);
+      },
+    });
   };
 
   const discard = () => {

@@ -1,11 +1,11 @@
 // The Contacts tab's form state: the saved settings, the draft being edited, field errors, and
 // saving, which sends only what changed and maps the server's field errors back onto the form.
 import { useEffect, useId, useState } from 'preact/hooks';
-import { ApiProblem, messageOf, put } from '../../api.ts';
+import { ApiProblem } from '../../api.ts';
 import { fieldErrors } from '../../components/field.tsx';
 import { useLeaveGuard } from '../../components/leave-guard.ts';
 import { t } from '../../i18n.ts';
-import type { ContactSyncSettings, SyncSettingsView } from '../../types.ts';
+import type { ContactSyncSettings } from '../../types.ts';
 import {
   type ContactDraft,
   changedFields,
@@ -14,6 +14,7 @@ import {
   isDirty,
   toDraft,
 } from './contacts-draft.ts';
+import { saveSettings } from './settings-save.ts';
 
 export type Outcome = { kind: 'success' | 'error'; text: string } | null;
 
@@ -85,35 +86,21 @@ export function useContactsForm(
   const save = async (event: Event) => {
     event.preventDefault();
     if (saving) return;
-    const problems = draftProblems(draft);
-    setErrors(problems);
-    if (Object.keys(problems).length > 0) {
-      setOutcome({ kind: 'error', text: t('syncSettings.saved.needsCorrecting') });
-      return;
-    }
-    const changes = changedFields(draft, saved);
-    if (Object.keys(changes).length === 0) {
-      setOutcome({ kind: 'success', text: t('syncSettings.saved.nothing') });
-      return;
-    }
-    setSaving(true);
-    setOutcome(null);
-    try {
-      const answer = await put<SyncSettingsView>(
-        `/api/v1/mailboxes/${encodeURIComponent(mailboxId)}/sync-settings`,
-        {
-          contacts: changes,
-        },
-      );
-      setSaved(answer.contacts);
-      setDraft(toDraft(answer.contacts));
-      setOutcome({ kind: 'success', text: savedText(answer.contacts) });
-    } catch (error) {
-      setErrors(errorsOfAnswer(error));
-      setOutcome({ kind: 'error', text: messageOf(error) });
-    } finally {
-      setSaving(false);
-    }
+    await saveSettings({
+      mailboxId,
+      problems: draftProblems(draft),
+      changes: () => changedFields(draft, saved),
+      body: (changes) => ({ contacts: changes }),
+      setErrors,
+      setOutcome,
+      setSaving,
+      errorsOfAnswer,
+      saved: (answer) => {
+        setSaved(answer.contacts);
+        setDraft(toDraft(answer.contacts));
+        return savedText(answer.contacts);
+      },
+    });
   };
 
   const discard = () => {
