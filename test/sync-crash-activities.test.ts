@@ -280,7 +280,7 @@ describe.each<Protocol>(['ews', 'graph'])(
             expect(s.messages(), `${ctxt}: no meeting message`).toBe(sent);
           }
           expect(kills).toBeGreaterThanOrEqual(steps.length - 2);
-        }, 300_000);
+        }, 900_000);
       }
 
     /** One mailbox's tasks: three in Exchange, three in the CRM before the first run. */
@@ -399,6 +399,6 @@ describe.each<Protocol>(['ews', 'graph'])(
           expect(writes, ctxt).toEqual([0, 0, 0, 0, 0, 0]);
         }
         expect(kills).toBeGreaterThanOrEqual(steps.length - 2);
-      }, 300_000);
+      }, 900_000);
   },
 );
