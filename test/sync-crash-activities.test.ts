@@ -76,6 +76,14 @@ describe.each<Protocol>(['ews', 'graph'])(
     async function meetingScenario() {
       const { sandbox, fx } = world;
       const store = sandbox.store;
+      // ada and grace are administrators, whose first run exports every activity in the CRM a
+      // batch (and a step) at a time: the replays before this one are cleared away, or each
+      // replay would have more steps and more work than the last.
+      for (;;) {
+        const left = (await fx.crm.activities.list(fx.admin, { limit: 100 })).items as Activity[];
+        if (left.length === 0) break;
+        for (const a of left) await fx.crm.activities.delete(fx.admin, a.id);
+      }
       const tag = `k${serial++}`;
       const mailboxSettings = {
         meetings: settings({ ...DEFAULT_MEETING_OPTIONS, export: { all: false, groupIds: [] } }),
@@ -280,7 +288,7 @@ describe.each<Protocol>(['ews', 'graph'])(
             expect(s.messages(), `${ctxt}: no meeting message`).toBe(sent);
           }
           expect(kills).toBeGreaterThanOrEqual(steps.length - 2);
-        }, 900_000);
+        }, 300_000);
       }
 
     /** One mailbox's tasks: three in Exchange, three in the CRM before the first run. */
@@ -399,6 +407,6 @@ describe.each<Protocol>(['ews', 'graph'])(
           expect(writes, ctxt).toEqual([0, 0, 0, 0, 0, 0]);
         }
         expect(kills).toBeGreaterThanOrEqual(steps.length - 2);
-      }, 900_000);
+      }, 300_000);
   },
 );
