@@ -16,6 +16,7 @@ import type { ActivitySyncOptions } from '../src/sync/activities/scope.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import { recordLinksIn } from '../src/sync/store/links.ts';
 import { tagRecords } from '../src/sync/store/tags.ts';
+import type { EntitySyncSettings } from '../src/sync/types.ts';
 import { basic, descendant, EwsTestClient, firstMessage, responseCode } from './support/ews-soap.ts';
 import { crmWinsMeetingSettings } from './support/meeting-world.ts';
 import { freshMailbox } from './support/sandbox-source.ts';
@@ -110,14 +111,17 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
   const crm = () => world.fx.crm;
 
   /** Two fresh mailboxes and an engine; `sync` checks that the run sends no meeting message. */
-  async function setup(options: Partial<ActivitySyncOptions> = {}) {
+  async function setup(
+    options: Partial<ActivitySyncOptions> = {},
+    changes: Partial<Omit<EntitySyncSettings, 'options'>> = {},
+  ) {
     const engine = new SyncEngine({ crm: crm(), source: exchange.source, entities: [meetingsEntity] });
     const mailbox = (name: string) =>
       freshMailbox(
         world.sandbox,
         crm(),
         exchange.source,
-        { meetings: crmWinsMeetingSettings(options) },
+        { meetings: { ...crmWinsMeetingSettings(options), ...changes } },
         name,
       );
     const ada = await mailbox('ada');
@@ -303,6 +307,126 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
     expect(await activitiesOf(grace.userPrincipal, subject)).toEqual([]);
     expect(await activitiesOf(ada.userPrincipal, subject)).toEqual([]);
   });
+
+  for (const first of ['ada', 'grace'] as const) {
+    it(`keeps a CRM edit that wins over the organizer's cancellation as one activity, written anew to the organizer's calendar (${first} syncs first)`, async () => {
+      const { ada, grace, sync } = await setup();
+      const subject = `Offsite ${protocol} ${first}`;
+      const meeting = await sendMeeting(ada.address, grace.address, subject);
+      await sync(ada);
+      const [activity] = await activitiesOf(ada.userPrincipal, subject);
+      await shareWith(ada.userPrincipal, activity.id, grace.userPrincipal);
+      await sync(grace);
+
+      await cancel(ada.address, meeting.id);
+      const kept = `${subject} (kept)`;
+      await crm().activities.update(ada.userPrincipal, activity.id, { subject: kept });
+      const order = first === 'ada' ? [ada, grace] : [grace, ada];
+      for (const m of order) await sync(m);
+      // The CRM won: its activity stays, and the organizer's calendar holds it again (written
+      // with SendToNone on EWS, without attendees on Graph: nobody is invited again).
+      const now = await activitiesOf(ada.userPrincipal, subject);
+      expect(now.map((a) => a.subject)).toEqual([kept]);
+      const store = world.sandbox.store;
+      const box = store.mailbox(ada.address)!.id;
+      const written = store
+        .items(box, store.distinguishedFolder(box, 'calendar')!.id)
+        .filter((i) => i.kind === 'event' && (i.data as { subject: string }).subject === kept);
+      expect(written).toHaveLength(1);
+      const links = await linksOf(now[0].id, [ada.mailboxId, grace.mailboxId]);
+      expect(
+        links.map((l) => [l.mailboxId === ada.mailboxId ? 'ada' : 'grace', l.shared?.role, l.state]),
+      ).toEqual([['ada', 'organizer', 'linked']]);
+      for (const m of [ada, grace, ada]) {
+        const again = await sync(m);
+        const c = again.counts;
+        expect([
+          c.import.created,
+          c.import.updated,
+          c.import.deleted,
+          c.export.created,
+          c.export.updated,
+          c.export.deleted,
+        ]).toEqual([0, 0, 0, 0, 0, 0]);
+      }
+      expect(await activitiesOf(ada.userPrincipal, subject)).toHaveLength(1);
+    });
+
+    it(`lets go of every copy of a meeting deleted in the CRM, the attendee's waiting for the organizer's run (${first} syncs first)`, async () => {
+      const { ada, grace, sync } = await setup();
+      const subject = `Retro ${protocol} ${first}`;
+      const meeting = await sendMeeting(ada.address, grace.address, subject);
+      await sync(ada);
+      const [activity] = await activitiesOf(ada.userPrincipal, subject);
+      await shareWith(ada.userPrincipal, activity.id, grace.userPrincipal);
+      await sync(grace);
+
+      await crm().activities.delete(ada.userPrincipal, activity.id);
+      const order = first === 'ada' ? [ada, grace] : [grace, ada];
+      await sync(order[0]);
+      if (first === 'grace')
+        // Still linked: the organizer's run decides, and could yet bring the meeting back.
+        expect((await linksOf(activity.id, [grace.mailboxId])).map((l) => l.shared?.role)).toEqual([
+          'attendee',
+        ]);
+      await sync(order[1]);
+      expect(await linksOf(activity.id, [ada.mailboxId, grace.mailboxId])).toEqual([]);
+      // EWS deletes the organizer's copy without a cancellation; on Graph deleting it would
+      // cancel it for grace, so it stays. grace's copy is hers: never touched.
+      expect(copyOf(ada.address, meeting.uid) === undefined).toBe(protocol === 'ews');
+      expect(copyOf(grace.address, meeting.uid)).toBeDefined();
+      for (const m of [ada, grace]) {
+        const c = (await sync(m)).counts;
+        expect([
+          c.import.created,
+          c.import.updated,
+          c.import.deleted,
+          c.export.created,
+          c.export.updated,
+          c.export.deleted,
+        ]).toEqual([0, 0, 0, 0, 0, 0]);
+      }
+      expect(await activitiesOf(ada.userPrincipal, subject)).toEqual([]);
+    });
+
+    // The attendee's link waits for the organizer's run while the organizer's copy is linked,
+    // then moves to the meeting made again.
+    it(`brings a CRM-deleted meeting back as one activity both copies link to when the organizer's later change wins (${first} syncs first)`, async () => {
+      const { ada, grace, sync } = await setup({}, { conflictPolicy: 'exchange_wins', fieldMerge: false });
+      const subject = `Roadmap ${protocol} ${first}`;
+      const meeting = await sendMeeting(ada.address, grace.address, subject);
+      await sync(ada);
+      const [activity] = await activitiesOf(ada.userPrincipal, subject);
+      await shareWith(ada.userPrincipal, activity.id, grace.userPrincipal);
+      await sync(grace);
+
+      await crm().activities.delete(ada.userPrincipal, activity.id);
+      await organizerMoves(ada.address, meeting.id, 'Room 9');
+      const order = first === 'ada' ? [ada, grace] : [grace, ada];
+      for (const m of [...order, ...order]) await sync(m);
+      const now = await activitiesOf(ada.userPrincipal, subject);
+      expect(now.map((a) => a.location)).toEqual(['Room 9']);
+      const links = await linksOf(now[0].id, [ada.mailboxId, grace.mailboxId]);
+      expect(
+        links.map((l) => [l.mailboxId === ada.mailboxId ? 'ada' : 'grace', l.shared?.role, l.state]).sort(),
+      ).toEqual([
+        ['ada', 'organizer', 'linked'],
+        ['grace', 'attendee', 'linked'],
+      ]);
+      for (const m of [ada, grace]) {
+        const again = await sync(m);
+        const c = again.counts;
+        expect([
+          c.import.created,
+          c.import.updated,
+          c.import.deleted,
+          c.export.created,
+          c.export.updated,
+          c.export.deleted,
+        ]).toEqual([0, 0, 0, 0, 0, 0]);
+      }
+    });
+  }
 
   it("links the attendee's new copy in place of the old one when an update brings back a declined meeting read afresh", async () => {
     const { ada, grace, sync } = await setup();

@@ -1051,6 +1051,8 @@ class Run {
       });
     }
 
+    await this.learnSharedIdentity(observed, links);
+
     const linked = [...links.values()].filter((l) => l.state === 'linked' && !l.deleteMark);
     // An attendee's copy that changed is compared with the record as it is: a CRM edit it could
     // not write (made in an earlier run) must not be overwritten by the copy. A link without a
@@ -1103,6 +1105,37 @@ class Run {
     const stillLinked = await linkStore.markListedBy(this.db, this.scope, [...observed.keys()], read);
     for (const recordId of handled) if (!stillLinked.has(recordId)) state.handledThenUnlinked.add(recordId);
     return marks;
+  }
+
+  /**
+   * A meeting the CRM wrote to a calendar gets its key from Exchange on creation: the first read
+   * that lists it tells its link the key and role, and ties the key to the record, so that the
+   * attendees' copies join that record instead of making another.
+   */
+  private async learnSharedIdentity(
+    observed: Map<string, ExchangeSide>,
+    links: Map<string, StoredLink>,
+  ): Promise<void> {
+    const learnt: Array<{ link: StoredLink; shared: { key: string; role: 'organizer' | 'attendee' } }> = [];
+    for (const [itemId, side] of observed) {
+      const link = links.get(itemId);
+      if (side.kind !== 'upsert' || !side.shared || !link || link.shared || link.state !== 'linked') continue;
+      learnt.push({ link, shared: { key: side.shared.key, role: side.shared.role } });
+    }
+    if (learnt.length === 0) return;
+    const now = this.input.now();
+    await linkStore.learnShared(
+      this.db,
+      learnt.map((l) => ({ id: l.link.id, ...l.shared })),
+      now,
+    );
+    await sharedStore.claimRecords(
+      this.db,
+      this.scope.entity,
+      learnt.map((l) => ({ key: l.shared.key, recordId: l.link.recordId! })),
+      now,
+    );
+    for (const { link, shared } of learnt) links.set(link.itemId!, { ...link, shared });
   }
 
   /**

@@ -145,11 +145,13 @@ export async function execute(ctx: ExecutionContext, actions: Action[]): Promise
         break;
       case 'unlink':
         await linkStore.deleteLinks(ctx.db, [action.link.id]);
+        if (action.recordDeleted) await releaseAttendeeCopies(ctx, action.link);
         if (action.side === 'crm') counts.export.unlinked++;
         else counts.import.unlinked++;
         break;
       case 'forget':
         await linkStore.deleteLinks(ctx.db, [action.link.id]);
+        await releaseAttendeeCopies(ctx, action.link);
         break;
       case 'deleteRecord':
         marks.push({ id: action.link.id, side: 'exchange' });
@@ -308,6 +310,16 @@ async function importCreates(ctx: ExecutionContext, all: ImportCreate[]): Promis
     );
     if (actions[i].shared)
       await sharedStore.settleClaims(db, ctx.scope.entity, [{ linkId: intentIds[i], recordId: record.id }]);
+    // The meeting made again after a CRM delete (its organizer's later change won): the copies
+    // other mailboxes still tie to the deleted record are copies of this one.
+    const replaced = actions[i].replacesLink;
+    if (actions[i].shared && replaced)
+      await sharedStore.repointAttendeeLinks(db, ctx.scope.entity, {
+        key: actions[i].shared!.key,
+        from: replaced.recordId,
+        to: record.id,
+        version: record.version,
+      });
     ctx.tally.counts.import.created++;
   }
   await ctx.checkpoint('import:linked');
@@ -472,13 +484,17 @@ async function exportCreates(ctx: ExecutionContext, planned: ExportCreate[]): Pr
       itemVersion: null,
       recordVersion: a.recordVersion,
       state: 'export_pending' as const,
-      origin: 'export' as const,
+      // A meeting written anew over a delete in Exchange (the CRM won) is still the one that
+      // came from Exchange: never an invitation, and kept whatever the export filter says.
+      origin: a.replacesLink?.origin ?? ('export' as const),
       snapshot: a.snapshot,
       // What the create writes by itself: an interrupted create is found by it (RECOVERY, 4).
       fingerprint: fingerprint(entity.createdAlone?.(a.snapshot) ?? a.snapshot),
       intentJournalVersion: null,
       intentPosition: null,
       notExported: a.notExported,
+      // What the CRM writes goes to the mailbox's own calendar: the organizer's copy.
+      organizerCopy: entity.sharedIdentity !== undefined,
     })),
     ctx.now(),
   );
@@ -675,6 +691,15 @@ async function loadItems(ctx: ExecutionContext, links: LinkState[]): Promise<voi
   }
 }
 
+/**
+ * The organizer's copy of a record deleted in the CRM is gone or let go: the attendees' copies
+ * in other mailboxes, which waited on it, let go of the record too.
+ */
+async function releaseAttendeeCopies(ctx: ExecutionContext, link: LinkState): Promise<void> {
+  if (link.shared?.role === 'organizer')
+    await sharedStore.releaseAttendeeLinks(ctx.db, ctx.scope.entity, link.recordId);
+}
+
 /** Runs the deletes the guard let through. */
 export async function executeDeletes(
   ctx: ExecutionContext,
@@ -696,6 +721,7 @@ export async function executeDeletes(
       }
       await ctx.checkpoint('delete:done');
       await linkStore.deleteLinks(ctx.db, [link.id]);
+      if (link.side === 'crm') await releaseAttendeeCopies(ctx, link);
     } catch (error) {
       fail(ctx, `record ${link.recordId} / item ${link.itemId}`, error);
     }

@@ -441,19 +441,33 @@ describe("write rights: only the organizer's copy is written", () => {
           direction === 'off' ? [] : direction === 'export' ? ['unlink'] : ['deleteRecord'],
         );
       }
-      // With the organizer's copy synced, its mailbox brings the cancel: the copy is only followed.
-      expect(
-        types(
+      // With the organizer's copy synced, its mailbox's run decides what the cancellation does
+      // (the CRM may win and write the meeting anew): the cancelled copy only lets go.
+      for (const crm of [crmUnedited(base), crmEdit])
+        expect(
           planPair(
-            { link: attendeeLink, exchange: copy, crm: crmUnedited(base), organizerLinked: true },
+            { link: attendeeLink, exchange: copy, crm, organizerLinked: true },
             settings({ direction }),
           ),
-        ),
-      ).not.toContain('deleteRecord');
+        ).toEqual(
+          direction === 'off'
+            ? []
+            : [
+                {
+                  type: 'unlink',
+                  link: attendeeLink,
+                  reason:
+                    "cancelled by its organizer; the organizer's copy decides what becomes of the activity",
+                  side: 'exchange',
+                },
+              ],
+        );
     },
   );
   it("a record deleted in the CRM lets go of an attendee's copy; the organizer's is deleted", () => {
-    expect(planPair({ link: attendeeLink, crm: crmDeleted }, settings())).toEqual([
+    // While the organizer's copy is linked, the attendee's waits for the organizer's run.
+    expect(planPair({ link: attendeeLink, crm: crmDeleted, organizerLinked: true }, settings())).toEqual([]);
+    expect(planPair({ link: attendeeLink, crm: crmDeleted, organizerLinked: false }, settings())).toEqual([
       {
         type: 'unlink',
         link: attendeeLink,
@@ -485,6 +499,23 @@ describe("write rights: only the organizer's copy is written", () => {
     );
     // Deleting it would cancel it for the attendees: the link goes instead.
     expect(types(planPair({ link: organizerLink, crm: crmDeleted, held }, settings()))).toEqual(['unlink']);
+    // The organizer changed it meanwhile: Exchange winning brings it back as before (the held
+    // fields hold back writes, never what Exchange brings); the CRM winning lets the link go.
+    const moved = sharedUpsert(organizerCopy, { ...base, title: 'CEO' });
+    const brought = planPair(
+      { link: organizerLink, exchange: moved, crm: crmDeleted, held },
+      settings({ conflictPolicy: 'exchange_wins' }),
+    );
+    expect(types(brought)).toEqual(['conflict', 'importCreate']);
+    expect(brought[1]).toMatchObject({ replacesLink: organizerLink, shared: organizerCopy });
+    expect(
+      types(
+        planPair(
+          { link: organizerLink, exchange: moved, crm: crmDeleted, held },
+          settings({ conflictPolicy: 'crm_wins' }),
+        ),
+      ),
+    ).toEqual(['conflict', 'unlink']);
   });
   it("a field the record's writes never carry (keeps) holds the link's value: no CRM edit, no removal read back", () => {
     // The link records the item as created without the field (a Graph meeting without attendees).

@@ -192,7 +192,17 @@ export type Action =
   /** The CRM record was deleted: delete the Exchange item. */
   | { type: 'deleteItem'; link: LinkState }
   /** Keep both sides, drop the tie (left the filter, lost access, one-way delete). */
-  | { type: 'unlink'; link: LinkState; reason: string; side: 'crm' | 'exchange' }
+  | {
+      type: 'unlink';
+      link: LinkState;
+      reason: string;
+      side: 'crm' | 'exchange';
+      /**
+       * The organizer's copy lets go of a record deleted in the CRM: the attendees' copies that
+       * waited on it (see planPair) let go too.
+       */
+      recordDeleted?: true;
+    }
   /** Both sides are gone: drop the link. */
   | { type: 'forget'; link: LinkState }
   | { type: 'conflict'; link: LinkState; conflict: ConflictRecord }
@@ -245,19 +255,7 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
             side: 'exchange',
           },
         ]
-      : link.intent
-        ? // A leftover intent is cleared all the same.
-          [
-            {
-              type: 'update',
-              link,
-              agreed: link.snapshot,
-              itemVersion: pair.link.itemVersion,
-              recordVersion: link.recordVersion,
-              trailing: true,
-            },
-          ]
-        : [];
+      : untouched(link, pair.link.itemVersion);
   if (crm?.kind === 'inaccessible')
     return [{ type: 'unlink', link, reason: 'the mailbox user can no longer see the record', side: 'crm' }];
   if (crm?.kind === 'present' && !crm.inScope && link.origin === 'export' && exportsIn(direction))
@@ -281,6 +279,10 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
   // Only the organizer's copy is written: an attendee's copy is never deleted or updated from
   // the CRM. A record deleted in the CRM (or by the organizer's sync) lets go of it.
   if (link.shared?.role === 'attendee') {
+    // While the organizer's copy is linked, its run decides what the delete does: written to
+    // Exchange (the attendees' links then let go with it), or undone when Exchange wins with a
+    // later change (the attendees' links then move to the meeting made again).
+    if (crmDeleted && pair.organizerLinked === true) return untouched(link, pair.link.itemVersion);
     if (crmDeleted)
       return [
         {
@@ -290,9 +292,21 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
           side: 'crm',
         },
       ];
-    // The organizer cancelled the meeting and no organizer's copy is synced to bring it: the
-    // cancelled copy counts as the meeting deleted in Exchange (E5).
-    if (pair.exchange?.kind === 'upsert' && pair.exchange.shared?.cancelled && pair.organizerLinked !== true)
+    if (pair.exchange?.kind === 'upsert' && pair.exchange.shared?.cancelled) {
+      // The organizer's copy is synced: its own run decides what the cancellation does to the
+      // activity (deletes it, or writes it anew when the CRM wins). The cancelled copy is no
+      // longer a copy of that activity.
+      if (pair.organizerLinked === true)
+        return [
+          {
+            type: 'unlink',
+            link,
+            reason: "cancelled by its organizer; the organizer's copy decides what becomes of the activity",
+            side: 'exchange',
+          },
+        ];
+      // No organizer's copy is synced to bring the cancellation: the cancelled copy counts as
+      // the meeting deleted in Exchange (E5).
       return importsIn(direction)
         ? [{ type: 'deleteRecord', link }]
         : [
@@ -303,6 +317,7 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
               side: 'exchange',
             },
           ];
+    }
     return planReadOnly(link, exchange, crm, settings, pair.organizerLinked === true);
   }
 
@@ -349,19 +364,26 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
   }
 
   if (crmDeleted) {
-    if (exportsIn(direction) && pair.held?.length)
-      return [
-        {
+    // A delete that would mail the attendees a cancellation is not written: the link lets go.
+    const deleteItem: Action = pair.held?.length
+      ? {
           type: 'unlink',
           link,
           reason:
             'deleted in the CRM; not deleted in Exchange, where deleting this meeting would send its attendees a cancellation',
           side: 'crm',
-        },
-      ];
+          recordDeleted: true,
+        }
+      : { type: 'deleteItem', link };
     if (!exportsIn(direction))
       return [
-        { type: 'unlink', link, reason: 'deleted in the CRM; deletes flow only from Exchange', side: 'crm' },
+        {
+          type: 'unlink',
+          link,
+          reason: 'deleted in the CRM; deletes flow only from Exchange',
+          side: 'crm',
+          recordDeleted: true,
+        },
       ];
     const exchangeEdited =
       exchange?.kind === 'upsert' && changedFields(link.snapshot, exchange.snapshot).length > 0;
@@ -387,15 +409,28 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
           },
         ];
       }
-      return [
-        { type: 'conflict', link, conflict },
-        { type: 'deleteItem', link },
-      ];
+      return [{ type: 'conflict', link, conflict }, deleteItem];
     }
-    return [{ type: 'deleteItem', link }];
+    return [deleteItem];
   }
 
   return planEdits(link, exchange, crm, settings, pair.held ?? []);
+}
+
+/** A read-only link left as it is; a leftover intent on it is cleared all the same. */
+function untouched(link: LinkState, itemVersion: string): Action[] {
+  return link.intent
+    ? [
+        {
+          type: 'update',
+          link,
+          agreed: link.snapshot,
+          itemVersion,
+          recordVersion: link.recordVersion,
+          trailing: true,
+        },
+      ]
+    : [];
 }
 
 function planUnlinked(pair: Pair, settings: PlanSettings): Action[] {

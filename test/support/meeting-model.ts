@@ -29,6 +29,8 @@ interface Entry {
   exchange: MeetingValues | null;
   pendingAtCut: boolean;
   uncertain: boolean;
+  /** Sides changed in what the test does not compare (an attendee's answer). */
+  answered: Set<Side>;
 }
 
 const same = (a: MeetingValues | null, b: MeetingValues | null) => JSON.stringify(a) === JSON.stringify(b);
@@ -56,6 +58,7 @@ export class MeetingModel {
       exchange: side === 'exchange' ? { ...values } : null,
       pendingAtCut: false,
       uncertain: false,
+      answered: new Set(),
     });
   }
 
@@ -69,6 +72,14 @@ export class MeetingModel {
     if (!entry) return;
     const current = entry[side];
     if (current) current[field] = value;
+    this.touched(entry);
+  }
+
+  /** A change on one side to what the test does not compare: an edit all the same. */
+  touch(side: Side, id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry?.[side]) return;
+    entry.answered.add(side);
     this.touched(entry);
   }
 
@@ -97,14 +108,27 @@ export class MeetingModel {
         const exchange = observe.exchange.get(id) ?? null;
         if (crm === null && exchange === null) this.entries.delete(id);
         else if (crm !== null && exchange !== null && same(crm, exchange))
-          this.entries.set(id, { base: copy(crm), crm, exchange, pendingAtCut: false, uncertain: false });
+          this.entries.set(id, {
+            base: copy(crm),
+            crm,
+            exchange,
+            pendingAtCut: false,
+            uncertain: false,
+            answered: new Set(),
+          });
         continue;
       }
       entry.pendingAtCut = false;
       const outcome = this.decide(entry);
       if (outcome === null) this.entries.delete(id);
       else
-        this.entries.set(id, { ...entry, base: copy(outcome), crm: copy(outcome), exchange: copy(outcome) });
+        this.entries.set(id, {
+          ...entry,
+          base: copy(outcome),
+          crm: copy(outcome),
+          exchange: copy(outcome),
+          answered: new Set(),
+        });
     }
   }
 
@@ -112,8 +136,8 @@ export class MeetingModel {
     const { base, crm, exchange } = entry;
     if (base === null) return crm ?? exchange;
     if (crm === null && exchange === null) return null;
-    const crmEdited = crm !== null && !same(crm, base);
-    const exchangeEdited = exchange !== null && !same(exchange, base);
+    const crmEdited = crm !== null && (!same(crm, base) || entry.answered.has('crm'));
+    const exchangeEdited = exchange !== null && (!same(exchange, base) || entry.answered.has('exchange'));
     if (exchange === null) return crmEdited && this.policy === 'crm_wins' ? crm : null;
     if (crm === null) return exchangeEdited && this.policy === 'exchange_wins' ? exchange : null;
     if (!exchangeEdited) return crm;

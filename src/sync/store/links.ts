@@ -249,6 +249,11 @@ export type NewLink = Omit<StoredLink, 'id' | 'deleteMark' | 'notExported' | 'up
   id?: string;
   notExported?: NotExported[];
   shared?: SharedIdentity;
+  /**
+   * A meeting the CRM writes to the mailbox's own calendar is the organizer's copy before
+   * Exchange has given it a key (the first read that lists it tells the link: learnShared).
+   */
+  organizerCopy?: boolean;
 };
 
 /** Inserts links (create intents, most of them); returns their ids in order. */
@@ -274,7 +279,7 @@ export async function insertLinks(db: Db, scope: SyncScope, links: NewLink[], no
       delete_mark: null,
       not_exported: JSON.stringify(l.notExported ?? []),
       shared_key: l.shared?.key ?? null,
-      shared_role: l.shared?.role ?? null,
+      shared_role: l.shared?.role ?? (l.organizerCopy ? 'organizer' : null),
       created_at: at,
       updated_at: at,
     })),
@@ -290,6 +295,15 @@ function patchLink(db: Db, id: string, set: Partial<SyncLinksTable>, now: Date) 
     .set({ ...set, updated_at: now.toISOString() })
     .where('id', '=', id)
     .execute();
+}
+
+/** Links that learnt the key and role their item shares with its copies (see the engine). */
+export async function learnShared(
+  db: Db,
+  learnt: Array<{ id: string; key: string; role: 'organizer' | 'attendee' }>,
+  now: Date,
+): Promise<void> {
+  for (const l of learnt) await patchLink(db, l.id, { shared_key: l.key, shared_role: l.role }, now);
 }
 
 /** Linked: the intent's record or item exists; what identified the intent is cleared. */

@@ -85,6 +85,62 @@ export async function takeOverClaim(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * Ties keys to records made without a claim (meetings the CRM wrote to a calendar, whose key
+ * Exchange gave them on creation), unless the key is claimed already.
+ */
+export async function claimRecords(
+  db: Db,
+  entity: string,
+  claims: Array<{ key: string; recordId: string }>,
+  now: Date,
+): Promise<void> {
+  const at = now.toISOString();
+  for (const part of chunk(claims, 200))
+    await db
+      .insertInto('sync_shared_records')
+      .values(
+        part.map((c) => ({
+          entity,
+          shared_key: c.key,
+          record_id: c.recordId,
+          link_id: null,
+          claimed_at: at,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['entity', 'shared_key']).doNothing())
+      .execute();
+}
+
+/**
+ * The attendees' links of a key that still tie it to a deleted record move to the record made
+ * again for the key, current with it (it holds what Exchange holds).
+ */
+export async function repointAttendeeLinks(
+  db: Db,
+  entity: string,
+  move: { key: string; from: string; to: string; version: number },
+): Promise<void> {
+  await db
+    .updateTable('sync_links')
+    .set({ record_id: move.to, record_version: move.version })
+    .where('entity', '=', entity)
+    .where('shared_key', '=', move.key)
+    .where('shared_role', '=', 'attendee')
+    .where('record_id', '=', move.from)
+    .execute();
+}
+
+/** The attendees' links to a record deleted in the CRM, in every mailbox, let go of it. */
+export async function releaseAttendeeLinks(db: Db, entity: string, recordId: string): Promise<void> {
+  await db
+    .deleteFrom('sync_links')
+    .where('entity', '=', entity)
+    .where('record_id', '=', recordId)
+    .where('shared_role', '=', 'attendee')
+    .execute();
+}
+
 /** The claims held by these import intents get the records the imports made. */
 export async function settleClaims(
   db: Db,
@@ -130,6 +186,8 @@ export async function recordsWithOrganizerCopy(
       .select('record_id')
       .where('entity', '=', entity)
       .where('record_id', 'in', part)
+      // With or without its key: a meeting the CRM wrote is its organizer's copy before a read
+      // has told its link the key Exchange gave it.
       .where('shared_role', '=', 'organizer')
       .where('state', '=', 'linked')
       .execute();
