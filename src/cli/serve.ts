@@ -48,7 +48,8 @@ export async function serveCommand(args: string[], output: Output): Promise<numb
   output.out(`Exsync is running at ${server.url} (public address ${config.publicUrl}).`);
   output.out(`Database: ${server.store.location}`);
   output.out(`API documentation: ${config.publicUrl}/api/docs`);
-  if (server.firstAdministrator) for (const line of firstAdministratorBlock(server, config)) output.out(line);
+  // One write: the logger writes to the same stream, and a line of its own must not land inside.
+  if (server.firstAdministrator) output.out(firstAdministratorBlock(server, config).join('\n'));
 
   const shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'signal received, shutting down');
