@@ -280,6 +280,34 @@ describe('EWS faults (E8)', () => {
     expect(isConnectorError(error, 'throttled')).toBe(true);
   });
 
+  it('never sends a create again once the request went out: a lost answer may hide a made item', async () => {
+    const c = connector('ada@example.test', basic('ada@example.test'));
+    await sandbox.admin.addFault({
+      protocol: 'ews',
+      mailbox: 'ada@example.test',
+      operation: 'CreateItem',
+      fault: { kind: 'drop' },
+      times: 1,
+    });
+    const error = await c.createItem(folder, contact({ givenName: 'Once' })).catch((e) => e);
+    // Transient for the engine, which finds the item by its fingerprint on the next run.
+    expect(isConnectorError(error, 'transient')).toBe(true);
+    const { pages } = await drain(c.readChanges(folder, undefined, { pageSize: 512 }));
+    const made = pages
+      .flatMap((p) => p.upserts)
+      .filter((u) => (u.item as { givenName?: string }).givenName === 'Once');
+    expect(made).toHaveLength(1);
+    // A refusal the server answers (busy, 503) made nothing: that is sent again.
+    await sandbox.admin.addFault({
+      protocol: 'ews',
+      mailbox: 'ada@example.test',
+      operation: 'CreateItem',
+      fault: { kind: 'serverError', status: 503 },
+      times: 1,
+    });
+    await c.createItem(folder, contact({ givenName: 'Twice' }));
+  });
+
   it('turns an expired sync state into resync_needed', async () => {
     const c = connector('ada@example.test', basic('ada@example.test'));
     const { cursor } = await drain(c.readChanges(folder, undefined, { pageSize: 512 }));

@@ -299,6 +299,36 @@ describe('Graph change notifications', () => {
 describe('Graph faults (E8)', () => {
   const folder: FolderRef & { kind: 'contacts' } = { kind: 'contacts', id: 'contacts' };
 
+  it('never sends a create again once the request went out: a lost answer may hide a made item', async () => {
+    const c = delegated('ada@example.test');
+    await sandbox.admin.addFault({
+      protocol: 'graph',
+      mailbox: 'ada@example.test',
+      operation: 'contacts.create',
+      fault: { kind: 'drop' },
+      times: 1,
+    });
+    const error = await c.createItem(folder, contact({ givenName: 'Once' })).catch((e) => e);
+    expect(isConnectorError(error, 'transient')).toBe(true);
+    // The same through $batch: a member's dropped connection loses the whole batch's answer.
+    await sandbox.admin.addFault({
+      protocol: 'graph',
+      mailbox: 'ada@example.test',
+      operation: 'contacts.create',
+      fault: { kind: 'drop' },
+      times: 1,
+    });
+    const batched = await c
+      .createItems(folder, [contact({ givenName: 'Batched' }), contact({ givenName: 'Batched' })])
+      .catch((e) => e);
+    expect(isConnectorError(batched, 'transient')).toBe(true);
+    const { pages } = await drain(c.readChanges(folder, undefined));
+    const named = (name: string) =>
+      pages.flatMap((p) => p.upserts).filter((u) => (u.item as { givenName?: string }).givenName === name);
+    expect(named('Once')).toHaveLength(1);
+    expect(named('Batched')).toHaveLength(2);
+  });
+
   it('waits out 429 Retry-After and 503, and survives a dropped connection', async () => {
     const c = delegated('ada@example.test');
     await sandbox.admin.addFault({

@@ -466,6 +466,41 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
     expect(links.find((l) => l.mailboxId === grace.mailboxId)?.itemId).toBe(newCopy.id);
   });
 
+  it('makes a meeting created in the CRM once when the answer to its create is lost', async () => {
+    const { engine, ada, sync } = await setup();
+    const subject = `Lost answer ${protocol}`;
+    await crm().activities.create(ada.userPrincipal, {
+      kind: 'meeting',
+      subject,
+      showInCalendar: true,
+      startsAt: at(0),
+      endsAt: at(1),
+      timeZone: 'UTC',
+    });
+    // The create is carried out, but its answer never arrives.
+    await world.sandbox.admin.addFault({
+      protocol,
+      mailbox: ada.address,
+      operation: protocol === 'ews' ? 'CreateItem' : 'events.create',
+      fault: { kind: 'drop' },
+      times: 1,
+    });
+    await engine.syncMailbox(ada.mailboxId, 'meetings');
+    await world.sandbox.admin.clearFaults();
+    await sync(ada);
+    await sync(ada);
+    const store = world.sandbox.store;
+    const box = store.mailbox(ada.address)!.id;
+    const made = store
+      .items(box, store.distinguishedFolder(box, 'calendar')!.id)
+      .filter((i) => (i.data as { subject: string }).subject === subject);
+    expect(made).toHaveLength(1);
+    const [activity] = await activitiesOf(ada.userPrincipal, subject);
+    expect((await linksOf(activity.id, [ada.mailboxId])).map((l) => [l.itemId, l.shared?.role])).toEqual([
+      [made[0].id, 'organizer'],
+    ]);
+  });
+
   it("imports nothing from an attendee's copy the organizer cancelled before any sync", async () => {
     const { ada, grace, sync } = await setup();
     const subject = `Kickoff ${protocol}`;

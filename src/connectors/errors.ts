@@ -77,6 +77,18 @@ export function isRetryable(error: unknown): error is ConnectorError {
   return error instanceof ConnectorError && (error.code === 'throttled' || error.code === 'transient');
 }
 
+/**
+ * Whether a failed request certainly did nothing: the server refused it before acting on it
+ * (throttled, or 503 Service Unavailable) or it never reached the server (connection refused).
+ * A dropped connection, a timeout or a server error may hide a request that was carried out, so
+ * a request that must not be made twice (a create) is sent again only after such a failure.
+ */
+export function certainlyNotProcessed(error: unknown): boolean {
+  if (!(error instanceof ConnectorError)) return false;
+  if (error.code === 'throttled') return true;
+  return error.code === 'transient' && (error.status === 503 || error.network === 'refused');
+}
+
 /** Wraps anything thrown by parsing code so that a hostile answer never escapes as a raw error. */
 export function asInvalidResponse(error: unknown, what: string): ConnectorError {
   if (error instanceof ConnectorError) return error;

@@ -10,6 +10,16 @@ import { KeyedLimiter } from '../net/limiter.ts';
 import { type RetryPolicy, withRetries } from '../net/retry.ts';
 import { parseEwsError, responseMessageFailure } from './errors.ts';
 import { type ExchangeVersion, envelope, readSoapOffThread } from './soap.ts';
+
+/** Operations that make something each time they are carried out: never sent twice blindly. */
+const MAKES_SOMETHING = new Set([
+  'CreateItem',
+  'CreateFolder',
+  'CopyItem',
+  'CreateAttachment',
+  'SendItem',
+  'Subscribe',
+]);
 import { children, isNode, type XNode } from './xml.ts';
 
 export type EwsAuth =
@@ -55,14 +65,22 @@ export class EwsTransport {
     return this.options.version ?? 'Exchange2013';
   }
 
-  /** Sends an operation element; returns its response element. Throttled answers are retried. */
+  /**
+   * Sends an operation element; returns its response element. Throttled and failed answers are
+   * retried, but an operation that makes something is sent again only when the failure shows it
+   * did nothing (see RetryPolicy.repeatable).
+   */
   async call(operation: string, body: string): Promise<XNode> {
     const { mailboxKey, accountKey } = this.options;
     const mailboxes = this.options.mailboxLimiter ?? ewsMailboxLimiter;
     const accounts = this.options.accountLimiter ?? ewsAccountLimiter;
     return withRetries(
       () => mailboxes.run(mailboxKey, 1, () => accounts.run(accountKey, 1, () => this.once(operation, body))),
-      { ...this.options.retry, onThrottled: (ms) => mailboxes.pause(mailboxKey, Date.now() + ms) },
+      {
+        ...this.options.retry,
+        onThrottled: (ms) => mailboxes.pause(mailboxKey, Date.now() + ms),
+        repeatable: !MAKES_SOMETHING.has(operation),
+      },
     );
   }
 

@@ -1,7 +1,7 @@
 // Graph requests for one mailbox: the token, `Prefer: IdType="ImmutableId"` on every call, at
 // most four requests in flight per mailbox (batch members counted), retries after Retry-After,
 // and answers parsed into the error model.
-import { asInvalidResponse, ConnectorError, isRetryable } from '../errors.ts';
+import { asInvalidResponse, ConnectorError, certainlyNotProcessed, isRetryable } from '../errors.ts';
 import type { HttpClient } from '../net/http.ts';
 import { KeyedLimiter } from '../net/limiter.ts';
 import { defaultSleep, type RetryPolicy, withRetries } from '../net/retry.ts';
@@ -35,6 +35,19 @@ export interface GraphRequest {
   headers?: Record<string, string>;
   /** Extra `Prefer` values (IdType is always sent). */
   prefer?: string[];
+  /**
+   * Whether sending it twice does no harm (see RetryPolicy.repeatable). By default every method
+   * but POST, and a POST with a `transactionId` (Graph makes a repeated event create one event).
+   */
+  repeatable?: boolean;
+}
+
+/** Whether a request may be sent again after a failure that may hide it was carried out. */
+function repeatable(request: GraphRequest): boolean {
+  if (request.repeatable !== undefined) return request.repeatable;
+  if (request.method.toUpperCase() !== 'POST') return true;
+  const body = request.body as { transactionId?: unknown } | undefined;
+  return typeof body?.transactionId === 'string';
 }
 
 export interface GraphAnswer {
@@ -80,10 +93,10 @@ export class GraphClient {
   }
 
   async request(request: GraphRequest): Promise<GraphAnswer> {
-    return withRetries(
-      () => this.limiter.run(this.options.mailboxKey, 1, () => this.once(request)),
-      this.retryPolicy(),
-    );
+    return withRetries(() => this.limiter.run(this.options.mailboxKey, 1, () => this.once(request)), {
+      ...this.retryPolicy(),
+      repeatable: repeatable(request),
+    });
   }
 
   private async once(request: GraphRequest): Promise<GraphAnswer> {
@@ -141,7 +154,12 @@ export class GraphClient {
         outcomes.forEach((outcome, k) => {
           const index = group[k];
           results[index] = outcome;
-          if (!outcome.ok && isRetryable(outcome.error) && attempt < attempts) {
+          if (
+            !outcome.ok &&
+            isRetryable(outcome.error) &&
+            attempt < attempts &&
+            (repeatable(requests[index]) || certainlyNotProcessed(outcome.error))
+          ) {
             retry.push(index);
             wait = Math.max(wait, outcome.error.retryAfterMs ?? 250 * 2 ** (attempt - 1));
           }
@@ -180,7 +198,7 @@ export class GraphClient {
         this.limiter.run(this.options.mailboxKey, lanes, () =>
           this.once({ method: 'POST', path: '/$batch', body: { requests: members } }),
         ),
-      this.retryPolicy(),
+      { ...this.retryPolicy(), repeatable: group.every(repeatable) },
     );
     const byId = new Map<string, Json>();
     for (const r of Array.isArray(answer.json.responses) ? answer.json.responses : []) {

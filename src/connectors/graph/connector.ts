@@ -502,6 +502,8 @@ export class GraphConnector implements ExchangeConnector {
     const answer = await this.client.request({
       method: 'POST',
       path: `${this.base}/calendar/getSchedule`,
+      // A read, sent as POST.
+      repeatable: true,
       body: {
         schedules: addresses,
         startTime: { dateTime: window.start.replace(/Z$/, ''), timeZone: 'UTC' },

@@ -106,4 +106,28 @@ describe('withRetries', () => {
       ),
     ).rejects.toMatchObject({ code: 'throttled', retryAfterMs: 120_000 });
   });
+  it('sends a request that must not be made twice again only after a failure that shows it did nothing', async () => {
+    const attempt = (error: ConnectorError) => {
+      let n = 0;
+      return withRetries(
+        async () => {
+          if (n++ === 0) throw error;
+          return n;
+        },
+        { sleep: async () => {}, repeatable: false },
+      );
+    };
+    // Refused before anything was done: sent again.
+    expect(await attempt(new ConnectorError('throttled', 'busy', { retryAfterMs: 10 }))).toBe(2);
+    expect(await attempt(new ConnectorError('transient', 'unavailable', { status: 503 }))).toBe(2);
+    expect(await attempt(new ConnectorError('transient', 'refused', { network: 'refused' }))).toBe(2);
+    // May have been carried out: the error goes back to the caller.
+    for (const error of [
+      new ConnectorError('transient', 'dropped', { network: 'dropped' }),
+      new ConnectorError('transient', 'timeout', { network: 'timeout' }),
+      new ConnectorError('transient', 'server error', { status: 500 }),
+      new ConnectorError('transient', 'aborted'),
+    ])
+      await expect(attempt(error)).rejects.toBe(error);
+  });
 });

@@ -1,7 +1,7 @@
 // Retries what the error model calls retryable: `throttled` after the server's own delay,
 // `transient` after an exponential back-off. A wait longer than the cap is not slept through:
 // the error goes back to the engine, which reschedules the mailbox instead of holding a worker.
-import { type ConnectorError, isRetryable } from '../errors.ts';
+import { type ConnectorError, certainlyNotProcessed, isRetryable } from '../errors.ts';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (default 4). */
@@ -13,6 +13,12 @@ export interface RetryPolicy {
   sleep?: (ms: number) => Promise<void>;
   /** Called before waiting on a throttled answer (to pause the mailbox's other requests). */
   onThrottled?: (retryAfterMs: number) => void;
+  /**
+   * False for a request that must not be carried out twice (a create, a sent message): it is
+   * sent again only when the failure shows it did nothing (`certainlyNotProcessed`). Otherwise
+   * the error goes back to the engine, whose next run finds what was made (RECOVERY).
+   */
+  repeatable?: boolean;
 }
 
 export const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -36,6 +42,7 @@ export async function withRetries<T>(
       return await task(attempt);
     } catch (error) {
       if (!isRetryable(error) || attempt >= attempts) throw error;
+      if (policy.repeatable === false && !certainlyNotProcessed(error)) throw error;
       const wait = backoffDelay(error, attempt, baseDelayMs);
       if (wait > maxWaitMs) throw error;
       if (error.code === 'throttled') policy.onThrottled?.(wait);
