@@ -11,6 +11,8 @@ import { type RetryPolicy, withRetries } from '../net/retry.ts';
 import { parseEwsError, responseMessageFailure } from './errors.ts';
 import { type ExchangeVersion, envelope, readSoapOffThread } from './soap.ts';
 
+import { children, isNode, type XNode } from './xml.ts';
+
 /** Operations that make something each time they are carried out: never sent twice blindly. */
 const MAKES_SOMETHING = new Set([
   'CreateItem',
@@ -20,7 +22,6 @@ const MAKES_SOMETHING = new Set([
   'SendItem',
   'Subscribe',
 ]);
-import { children, isNode, type XNode } from './xml.ts';
 
 export type EwsAuth =
   | { kind: 'basic'; login: string; password: string }
