@@ -10,7 +10,6 @@ import { KeyedLimiter } from '../net/limiter.ts';
 import { type RetryPolicy, withRetries } from '../net/retry.ts';
 import { parseEwsError, responseMessageFailure } from './errors.ts';
 import { type ExchangeVersion, envelope, readSoapOffThread } from './soap.ts';
-
 import { children, isNode, type XNode } from './xml.ts';
 
 /** Operations that make something each time they are carried out: never sent twice blindly. */
