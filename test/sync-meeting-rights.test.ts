@@ -466,6 +466,49 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
     expect(links.find((l) => l.mailboxId === grace.mailboxId)?.itemId).toBe(newCopy.id);
   });
 
+  it("joins the organizer's copy to the activity an attendee's copy made, from what they last agreed: a CRM edit made before goes out, the organizer's own change comes in", async () => {
+    const { ada, grace, sync } = await setup();
+    const subject = `Planning ${protocol}`;
+    const meeting = await sendMeeting(ada.address, grace.address, subject);
+    await sync(grace);
+    const [activity] = await activitiesOf(grace.userPrincipal, subject);
+    await shareWith(grace.userPrincipal, activity.id, ada.userPrincipal);
+    await crm().activities.update(grace.userPrincipal, activity.id, { subject: `${subject} (agenda)` });
+    // ada moves the meeting to another room without sending an update: grace's copy keeps Room 1.
+    const store = world.sandbox.store;
+    store.updateItem(store.mailbox(ada.address)!.id, meeting.id, { location: 'Room 7' }, 'user');
+
+    const adaRun = await sync(ada);
+    expect(adaRun.counts.import.created).toBe(0);
+    const [now] = await activitiesOf(ada.userPrincipal, subject);
+    expect(now.id).toBe(activity.id);
+    expect(now.location).toBe('Room 7');
+    expect(now.subject).toBe(`${subject} (agenda)`);
+    // EWS writes the CRM's subject to the organizer's copy (SendToNone); on Graph the change
+    // attendees see is kept in the CRM and reported, since writing it would mail grace.
+    expect(copyOf(ada.address, meeting.uid)!.data.subject).toBe(
+      protocol === 'ews' ? `${subject} (agenda)` : subject,
+    );
+    for (const m of [ada, grace, ada]) {
+      const c = (await sync(m)).counts;
+      expect([
+        c.import.created,
+        c.import.updated,
+        c.import.deleted,
+        c.export.created,
+        c.export.updated,
+        c.export.deleted,
+      ]).toEqual([0, 0, 0, 0, 0, 0]);
+    }
+    const links = await linksOf(activity.id, [ada.mailboxId, grace.mailboxId]);
+    expect(
+      links.map((l) => [l.mailboxId === ada.mailboxId ? 'ada' : 'grace', l.shared?.role]).sort(),
+    ).toEqual([
+      ['ada', 'organizer'],
+      ['grace', 'attendee'],
+    ]);
+  });
+
   it('makes a meeting created in the CRM once when the answer to its create is lost', async () => {
     const { engine, ada, sync } = await setup();
     const subject = `Lost answer ${protocol}`;

@@ -65,6 +65,7 @@ import {
   SimulatedCrash,
 } from './executor.ts';
 import {
+  type Action,
   adoptItems,
   adoptRecords,
   type CrmSide,
@@ -1100,6 +1101,8 @@ class Run {
     }
     const actions = pairs.flatMap((p) => planPair(p, this.plan));
     const marks = await execute(this.context(state), actions);
+    const joins = actions.flatMap((a) => (a.type === 'linkExisting' && a.reconcile ? [a] : []));
+    if (joins.length > 0) marks.push(...(await this.reconcileJoins(state, joins, observed)));
     // The listing mark tells the export pass which records this read handled, and the sweep
     // after a read from scratch which items it listed (newly linked ones included).
     const stillLinked = await linkStore.markListedBy(this.db, this.scope, [...observed.keys()], read);
@@ -1146,10 +1149,14 @@ class Run {
   private async sharedRecordsOf(
     observed: Map<string, ExchangeSide>,
     links: Map<string, StoredLink>,
-  ): Promise<Map<string, { recordId: string; recordVersion: number } | 'deleted'>> {
+  ): Promise<Map<string, NonNullable<Pair['sharedRecord']> | 'deleted'>> {
     const keys: string[] = [];
+    const organizerKeys = new Set<string>();
     for (const [itemId, side] of observed)
-      if (!links.has(itemId) && side.kind === 'upsert' && side.shared) keys.push(side.shared.key);
+      if (!links.has(itemId) && side.kind === 'upsert' && side.shared) {
+        keys.push(side.shared.key);
+        if (side.shared.role === 'organizer') organizerKeys.add(side.shared.key);
+      }
     if (keys.length === 0) return new Map();
     const claims = await sharedStore.claimsOf(this.db, this.scope.entity, keys);
     const recordIds = [...claims.values()].flatMap((c) => (c.recordId ? [c.recordId] : []));
@@ -1159,13 +1166,66 @@ class Run {
         : []
       ).map((r) => [r.id, r]),
     );
-    const out = new Map<string, { recordId: string; recordVersion: number } | 'deleted'>();
+    // What the other copies last agreed with the records an organizer's copy joins.
+    const agreed = await sharedStore.agreedWith(
+      this.db,
+      this.scope.entity,
+      [...claims.values()].flatMap((c) => (c.recordId && organizerKeys.has(c.key) ? [c.recordId] : [])),
+    );
+    const out = new Map<string, NonNullable<Pair['sharedRecord']> | 'deleted'>();
     for (const claim of claims.values()) {
       if (!claim.recordId) continue;
       const record = records.get(claim.recordId);
-      out.set(claim.key, record ? { recordId: record.id, recordVersion: record.version } : 'deleted');
+      const base = agreed.get(claim.recordId);
+      out.set(
+        claim.key,
+        record
+          ? { recordId: record.id, recordVersion: record.version, ...(base ? { agreed: base } : {}) }
+          : 'deleted',
+      );
     }
     return out;
+  }
+
+  /**
+   * An organizer's copy that joined a record another copy made is planned again at once, from
+   * what that copy last agreed with the record: a CRM edit made since is written to the
+   * organizer's copy, and what the organizer's copy holds beyond it comes to the record, by the
+   * mailbox's conflict policy (the join alone would take both sides as agreed).
+   */
+  private async reconcileJoins(
+    state: RunState,
+    joins: Array<Extract<Action, { type: 'linkExisting' }>>,
+    observed: Map<string, ExchangeSide>,
+  ): Promise<DeleteMark[]> {
+    const links = await linkStore.linksByItem(
+      this.db,
+      this.scope,
+      joins.map((j) => j.itemId),
+    );
+    const joined = [...links.values()].filter((l) => l.state === 'linked' && l.recordId !== null);
+    if (joined.length === 0) return [];
+    // Taken as edited whatever the journal says: the join's record version is the other copy's.
+    const edited: CrmChanges = {
+      ...state.changes,
+      changed: new Map([...state.changes.changed, ...joined.map((l) => [l.recordId!, false] as const)]),
+    };
+    const crmSides = await this.observeRecords(
+      joined.map((l) => l.recordId!),
+      edited,
+      new Map(joined.map((l) => [l.recordId!, l])),
+      state,
+    );
+    const pairs: Pair[] = joined.map((l) => {
+      const link = toLinkState(l);
+      const exchange = observed.get(l.itemId!);
+      const crm = crmSides.get(l.recordId!);
+      return { link, exchange, crm, ...this.heldOf(link, exchange, crm) };
+    });
+    return execute(
+      this.context(state),
+      pairs.flatMap((p) => planPair(p, this.plan)),
+    );
   }
 
   /**

@@ -308,6 +308,32 @@ describe('one record per meeting across mailboxes', () => {
       ]);
     }
   });
+  it("an organizer's copy joins from what another copy last agreed, its item taken as changed, to be planned again", () => {
+    const agreed = { snapshot: { ...base, title: 'Agreed' }, recordVersion: 3 };
+    const organizer = sharedUpsert(organizerCopy, { ...base, title: 'Organizer' });
+    expect(planPair({ exchange: organizer, sharedRecord: { ...sharedRecord, agreed } }, settings())).toEqual([
+      {
+        type: 'linkExisting',
+        folderId: 'F1',
+        itemId: 'I1',
+        itemVersion: '',
+        snapshot: agreed.snapshot,
+        shared: organizerCopy,
+        recordId: 'R9',
+        recordVersion: 3,
+        reconcile: true,
+      },
+    ]);
+    // An attendee's copy only follows: it joins the record as it is.
+    expect(
+      planPair(
+        { exchange: sharedUpsert(attendeeCopy), sharedRecord: { ...sharedRecord, agreed } },
+        settings(),
+      ),
+    ).toEqual([
+      expect.objectContaining({ type: 'linkExisting', itemVersion: 'v2', snapshot: base, recordVersion: 5 }),
+    ]);
+  });
   it('the first copy seen is imported and carries its key to the link', () => {
     const [action] = planPair({ exchange: sharedUpsert(organizerCopy) }, settings());
     expect(action).toMatchObject({ type: 'importCreate', itemId: 'I1', shared: organizerCopy });

@@ -77,7 +77,17 @@ export interface Pair {
   exchange?: ExchangeSide;
   crm?: CrmSide;
   /** The CRM record a link of any mailbox already ties the Exchange item's shared key to. */
-  sharedRecord?: { recordId: string; recordVersion: number };
+  sharedRecord?: {
+    recordId: string;
+    recordVersion: number;
+    /**
+     * For an organizer's copy joining a record another mailbox's copy made: what that copy last
+     * agreed with the record (its link's snapshot and record version). The join starts from it,
+     * so that a CRM edit made since is written to the organizer's copy and the organizer's own
+     * later changes come to the record (see the engine's reconcileJoins).
+     */
+    agreed?: { snapshot: Snapshot; recordVersion: number };
+  };
   /**
    * The record the Exchange item's shared key was tied to is deleted: the item is a copy of a
    * deleted meeting (an attendee's, left after the organizer cancelled it), never imported again.
@@ -147,6 +157,8 @@ export type Action =
       shared: SharedIdentity;
       recordId: string;
       recordVersion: number;
+      /** The pair is planned again once linked, against what was agreed (see Pair.sharedRecord). */
+      reconcile?: true;
     }
   /** A CRM record becomes a new Exchange item. */
   | {
@@ -452,9 +464,25 @@ function planUnlinked(pair: Pair, settings: PlanSettings): Action[] {
       snapshot: exchange.snapshot,
     };
     // Another mailbox's copy made the record already: one record per shared key.
-    if (exchange.shared && sharedRecord)
-      out.push({ type: 'linkExisting', ...item, shared: exchange.shared, ...sharedRecord });
-    else out.push({ type: 'importCreate', ...item, ...(exchange.shared ? { shared: exchange.shared } : {}) });
+    if (exchange.shared && sharedRecord) {
+      const { agreed, ...record } = sharedRecord;
+      out.push(
+        agreed && exchange.shared.role === 'organizer'
+          ? // No item version: the item then counts as changed against what was agreed.
+            {
+              type: 'linkExisting',
+              ...item,
+              itemVersion: '',
+              snapshot: agreed.snapshot,
+              shared: exchange.shared,
+              recordId: record.recordId,
+              recordVersion: agreed.recordVersion,
+              reconcile: true,
+            }
+          : { type: 'linkExisting', ...item, shared: exchange.shared, ...record },
+      );
+    } else
+      out.push({ type: 'importCreate', ...item, ...(exchange.shared ? { shared: exchange.shared } : {}) });
   }
   if (crm?.kind === 'present' && crm.inScope && exportsIn(settings.direction)) {
     out.push({

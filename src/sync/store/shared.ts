@@ -4,6 +4,7 @@
 // the first one made. Claims stay after their record is deleted: tombstones, so that a deleted
 // meeting's remaining copies are never imported again.
 import { chunk } from '../../crm/rows.ts';
+import type { Snapshot } from '../types.ts';
 import type { Db } from './scope.ts';
 
 export interface SharedClaim {
@@ -139,6 +140,39 @@ export async function releaseAttendeeLinks(db: Db, entity: string, recordId: str
     .where('record_id', '=', recordId)
     .where('shared_role', '=', 'attendee')
     .execute();
+}
+
+/**
+ * For each record, what a mailbox's copy last agreed with it: the snapshot and record version
+ * of its linked copy furthest behind (an attendee's copy keeps a CRM edit it could not write as
+ * its record version staying behind).
+ */
+export async function agreedWith(
+  db: Db,
+  entity: string,
+  recordIds: string[],
+): Promise<Map<string, { snapshot: Snapshot; recordVersion: number }>> {
+  const out = new Map<string, { snapshot: Snapshot; recordVersion: number }>();
+  for (const part of chunk([...new Set(recordIds)], 500)) {
+    const rows = await db
+      .selectFrom('sync_links')
+      .select(['record_id', 'snapshot', 'record_version'])
+      .where('entity', '=', entity)
+      .where('record_id', 'in', part)
+      .where('state', '=', 'linked')
+      .where('delete_mark', 'is', null)
+      .where('record_version', 'is not', null)
+      .orderBy('record_version')
+      .orderBy('id')
+      .execute();
+    for (const r of rows)
+      if (!out.has(r.record_id!))
+        out.set(r.record_id!, {
+          snapshot: JSON.parse(r.snapshot) as Snapshot,
+          recordVersion: Number(r.record_version),
+        });
+  }
+  return out;
 }
 
 /** The claims held by these import intents get the records the imports made. */
