@@ -299,6 +299,30 @@ describe('Graph change notifications', () => {
 describe('Graph faults (E8)', () => {
   const folder: FolderRef & { kind: 'contacts' } = { kind: 'contacts', id: 'contacts' };
 
+  it('settles every $batch member however many before it in its chain fail: a 424 is sent again without using up a try', async () => {
+    // Two tries each: members that wait behind three failed ones in their chain would still be
+    // answered 424 after two rounds if a 424 counted as a try.
+    const c = new GraphConnector({
+      http: httpClient,
+      tokens: new DelegatedTokens(config, httpClient, caches.get('ada@example.test')!),
+      mailbox: 'ada@example.test',
+      mode: 'delegated',
+      graphBaseUrl: config.graphBaseUrl,
+      retry: { ...fastRetry, attempts: 2 },
+    });
+    const made = await c.createItems(
+      folder,
+      Array.from({ length: 8 }, (_, i) => contact({ givenName: `Chain${i}` })),
+    );
+    const known = made.map((m) => (m.ok ? m.id : ''));
+    const unknown = Array.from({ length: 12 }, (_, i) => `AAMkAgone${i}`);
+    const results = await c.getItems(folder, [...unknown, ...known]);
+    expect(results.slice(0, 12).map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(
+      new Array(12).fill('not_found'),
+    );
+    expect(results.slice(12).every((r) => r.ok)).toBe(true);
+  });
+
   it('never sends a create again once the request went out: a lost answer may hide a made item', async () => {
     const c = delegated('ada@example.test');
     await sandbox.admin.addFault({

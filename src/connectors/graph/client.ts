@@ -145,7 +145,12 @@ export class GraphClient {
     const policy = this.options.retry ?? {};
     const attempts = policy.attempts ?? 4;
     const sleep = policy.sleep ?? defaultSleep;
-    for (let attempt = 1; pending.length > 0; attempt++) {
+    // Tries each member has had. A member answered 424 was never run (one before it in its
+    // chain failed, a 404 of a DELETE or GET included): it is sent again without that counting
+    // as a try or a reason to wait. Each round runs at least the first member of every chain, so
+    // this ends.
+    const tried = new Array<number>(requests.length).fill(0);
+    while (pending.length > 0) {
       const retry: number[] = [];
       let wait = 0;
       for (let start = 0; start < pending.length; start += GRAPH_BATCH_LIMIT) {
@@ -154,14 +159,19 @@ export class GraphClient {
         outcomes.forEach((outcome, k) => {
           const index = group[k];
           results[index] = outcome;
+          if (outcome.ok) return;
+          if (outcome.error.status === 424) {
+            retry.push(index);
+            return;
+          }
+          tried[index]++;
           if (
-            !outcome.ok &&
             isRetryable(outcome.error) &&
-            attempt < attempts &&
+            tried[index] < attempts &&
             (repeatable(requests[index]) || certainlyNotProcessed(outcome.error))
           ) {
             retry.push(index);
-            wait = Math.max(wait, outcome.error.retryAfterMs ?? 250 * 2 ** (attempt - 1));
+            wait = Math.max(wait, outcome.error.retryAfterMs ?? 250 * 2 ** (tried[index] - 1));
           }
         });
       }
