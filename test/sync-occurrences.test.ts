@@ -413,3 +413,170 @@ describe.each(['ews', 'graph'] as Protocol[])(
     });
   },
 );
+
+describe.each(['ews', 'graph'] as Protocol[])(
+  "what a series' moved and cancelled occurrences cost over %s",
+  (protocol) => {
+    const exchange = useProtocolSource(world, protocol);
+
+    /** A weekly series on Wednesdays at `hour` UTC, three occurrences moved a day, two cancelled. */
+    const weekly = (subject: string, hour: number) => {
+      const hh = (h: number) => String(h).padStart(2, '0');
+      const at = (date: string, h = hour) => `${date}T${hh(h)}:00:00.000Z`;
+      return {
+        kind: 'meeting',
+        showInCalendar: true,
+        subject,
+        startsAt: at('2027-03-03'),
+        endsAt: at('2027-03-03', hour + 1),
+        timeZone: 'UTC',
+        recurrence: {
+          rule: { freq: 'WEEKLY', byDay: ['WE'], count: 10 },
+          exceptions: [10, 17, 24].map((day) => ({
+            originalStart: at(`2027-03-${day}`),
+            startsAt: at(`2027-03-${day + 1}`),
+            endsAt: at(`2027-03-${day + 1}`, hour + 1),
+            subject: `${subject} (moved)`,
+          })),
+          deletedOccurrences: [at('2027-03-31'), at('2027-04-07')],
+        },
+      };
+    };
+
+    /**
+     * The Exchange requests sent while `work` runs, by operation (EWS: the SOAP operation; Graph:
+     * what a request or a $batch member does to an occurrence), and how many $batches carry
+     * occurrence work (looking instances up, writing them, reading the series' new ETags).
+     */
+    async function sent(work: () => Promise<unknown>) {
+      const from = exchange.traffic.sent.length;
+      await work();
+      const ops: string[] = [];
+      let occurrenceBatches = 0;
+      const graphOp = (method: string, url: string) => {
+        const [path, query = ''] = url.split('?');
+        const q = decodeURIComponent(query);
+        if (path.endsWith('/$batch')) return '$batch';
+        if (path.endsWith('/instances'))
+          return q.includes('select=id,originalStart,type') ? 'lookup' : 'read instances';
+        if (/\/events\/[^/]+$/.test(path)) {
+          if (method !== 'GET') return `${method} occurrence`;
+          return q === '$select=id' ? 'etag' : 'read event';
+        }
+        return 'other';
+      };
+      for (const r of exchange.traffic.sent.slice(from)) {
+        if (protocol === 'ews') {
+          const op = /<soap:Body>\s*<m:(\w+)/.exec(r.body)?.[1];
+          if (op) ops.push(op);
+          continue;
+        }
+        const url = new URL(r.url);
+        if (!url.pathname.startsWith('/v1.0/')) continue;
+        const op = graphOp(r.method, url.pathname + url.search);
+        ops.push(op);
+        if (op !== '$batch') continue;
+        const body = JSON.parse(r.body) as { requests: Array<{ method: string; url: string }> };
+        const members = body.requests.map((m) => graphOp(m.method, m.url));
+        ops.push(...members.map((m) => `$batch ${m}`));
+        if (members.some((m) => ['lookup', 'PATCH occurrence', 'DELETE occurrence', 'etag'].includes(m)))
+          occurrenceBatches++;
+      }
+      return { ops, occurrenceBatches, count: (op: string) => ops.filter((o) => o === op).length };
+    }
+
+    it("writes three new series' occurrences in a few requests for them all, and an update of one in three", async () => {
+      const engine = new SyncEngine({
+        crm: world.fx.crm,
+        source: exchange.source,
+        entities: [meetingsEntity],
+      });
+      const mailbox = await freshMailbox(
+        world.sandbox,
+        world.fx.crm,
+        exchange.source,
+        { meetings: twoWay },
+        'occcost',
+      );
+      const made: Activity[] = [];
+      for (const [i, subject] of ['Alpha', 'Beta', 'Gamma'].entries())
+        made.push(
+          await world.fx.crm.activities.create(mailbox.userPrincipal, weekly(subject, 8 + i * 2) as never),
+        );
+      await tagRecords(
+        world.fx.crm.store.db,
+        { mailboxId: mailbox.mailboxId, entity: 'meetings' },
+        made.map((a) => a.id),
+        new Date(),
+      );
+      const sync = async () => {
+        const run = await engine.syncMailbox(mailbox.mailboxId, 'meetings');
+        expect(run.status, JSON.stringify(run.tally?.errors)).toBe('succeeded');
+        return run.tally!.counts;
+      };
+
+      // 9 moved and 6 cancelled occurrences over three series.
+      const exported = await sent(async () => expect((await sync()).export.created).toBe(3));
+      const store = world.sandbox.store;
+      const box = store.mailbox(mailbox.address)!;
+      for (const subject of ['Alpha', 'Beta', 'Gamma']) {
+        const item = store.findItem(
+          box.id,
+          (i) => i.kind === 'event' && i.data.subject === subject,
+        ) as Item<'event'>;
+        expect(item.data.modifiedOccurrences).toHaveLength(3);
+        expect(item.data.deletedOccurrences).toHaveLength(2);
+      }
+      if (protocol === 'ews') {
+        // One CreateItem, one UpdateItem and one DeleteItem for all three series, then one
+        // GetItem for their new ChangeKeys (per series it would be 3 of each).
+        expect(exported.count('CreateItem')).toBe(1);
+        expect(exported.count('UpdateItem')).toBe(1);
+        expect(exported.count('DeleteItem')).toBe(1);
+      } else {
+        // Nothing per occurrence outside a $batch; inside, one instances lookup per series (not
+        // one per occurrence), the 15 writes and the 3 series' ETags, in three $batches for all
+        // three series (per occurrence it was 33 requests; per series it would be 9 $batches).
+        for (const op of ['lookup', 'PATCH occurrence', 'DELETE occurrence', 'etag'])
+          expect(exported.count(op), op).toBe(0);
+        expect(exported.count('$batch lookup')).toBe(3);
+        expect(exported.count('$batch PATCH occurrence')).toBe(9);
+        expect(exported.count('$batch DELETE occurrence')).toBe(6);
+        expect(exported.count('$batch etag')).toBe(3);
+        expect(exported.occurrenceBatches).toBe(3);
+      }
+      expect(await sync()).toEqual({ import: noChange, export: noChange });
+
+      // One series gets another cancelled and another renamed occurrence in the CRM.
+      const alpha = made[0];
+      await world.fx.crm.activities.update(mailbox.userPrincipal, alpha.id, {
+        recurrence: {
+          ...alpha.recurrence!,
+          exceptions: [
+            ...alpha.recurrence!.exceptions!,
+            { originalStart: '2027-04-14T08:00:00.000Z', subject: 'Alpha (renamed)' },
+          ],
+          deletedOccurrences: [...alpha.recurrence!.deletedOccurrences!, '2027-04-21T08:00:00.000Z'],
+        },
+      });
+      const updated = await sent(async () => expect((await sync()).export.updated).toBe(1));
+      if (protocol === 'ews') {
+        expect(updated.count('UpdateItem')).toBe(1);
+        expect(updated.count('DeleteItem')).toBe(1);
+      } else {
+        for (const op of ['lookup', 'PATCH occurrence', 'DELETE occurrence', 'etag'])
+          expect(updated.count(op), op).toBe(0);
+        // One lookup for both occurrences, their writes, the ETag.
+        expect(updated.count('$batch lookup')).toBe(1);
+        expect(updated.occurrenceBatches).toBe(3);
+      }
+      const alphaItem = store.findItem(
+        box.id,
+        (i) => i.kind === 'event' && i.data.subject === 'Alpha',
+      ) as Item<'event'>;
+      expect(alphaItem.data.modifiedOccurrences).toHaveLength(4);
+      expect(alphaItem.data.deletedOccurrences).toHaveLength(3);
+      expect(await sync()).toEqual({ import: noChange, export: noChange });
+    });
+  },
+);

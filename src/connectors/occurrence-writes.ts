@@ -4,7 +4,7 @@
 // sending the series' pattern again, which would drop the series' other exceptions.
 import { occurrences } from '@exsync/common/recurrence';
 import { utcToZoned, zonedToUtc } from '@exsync/common/time';
-import { isConnectorError } from './errors.ts';
+import { type ConnectorError, isConnectorError } from './errors.ts';
 import type { CreatedItem, FolderRef, ItemVersion, NeutralEvent, OccurrenceChange } from './types.ts';
 
 export type OccurrenceField = 'subject' | 'body' | 'location' | 'times';
@@ -118,24 +118,49 @@ export function instanceIndex(item: NeutralEvent, originalStart: string): number
   return found?.index;
 }
 
+/** A series and the occurrence writes it needs. */
+export interface SeriesWrites {
+  /** The series' (master's) id. */
+  id: string;
+  series: NeutralEvent;
+  writes: OccurrenceWrite[];
+}
+
 /**
- * A new series' modified and deleted occurrences, written once the series exists by `write`,
- * which answers the series' version after them. The series is made whatever happens to them:
- * their failure is `unwritten`, not the create's.
+ * New series' modified and deleted occurrences, written once the series exist, all together by
+ * `write`, which answers for each series it is given, in order, its version after them or why
+ * they failed (a series' failure is its own: the others' writes go on). A series is made whatever
+ * happens to its occurrences: their failure is its `unwritten`, not the create's. `created` is
+ * one entry per item, undefined for one not created; so is the answer.
  */
 export async function withOccurrences(
   folder: FolderRef,
-  item: unknown,
-  created: ItemVersion,
-  write: (writes: OccurrenceWrite[]) => Promise<ItemVersion>,
-): Promise<CreatedItem> {
-  if (folder.kind !== 'calendar') return created;
-  const writes = occurrenceWrites(item as NeutralEvent, undefined, true);
-  if (writes.length === 0) return created;
+  items: unknown[],
+  created: Array<ItemVersion | undefined>,
+  write: (series: SeriesWrites[]) => Promise<Array<ItemVersion | ConnectorError>>,
+): Promise<Array<CreatedItem | undefined>> {
+  const out: Array<CreatedItem | undefined> = [...created];
+  if (folder.kind !== 'calendar') return out;
+  const at: number[] = [];
+  const series: SeriesWrites[] = [];
+  created.forEach((c, k) => {
+    if (!c) return;
+    const writes = occurrenceWrites(items[k] as NeutralEvent, undefined, true);
+    if (writes.length === 0) return;
+    at.push(k);
+    series.push({ id: c.id, series: items[k] as NeutralEvent, writes });
+  });
+  if (series.length === 0) return out;
+  let answers: Array<ItemVersion | ConnectorError>;
   try {
-    return await write(writes);
+    answers = await write(series);
   } catch (error) {
     if (!isConnectorError(error)) throw error;
-    return { ...created, unwritten: error };
+    answers = series.map(() => error);
   }
+  at.forEach((k, i) => {
+    const answer = answers[i];
+    out[k] = isConnectorError(answer) ? { ...created[k]!, unwritten: answer } : answer;
+  });
+  return out;
 }

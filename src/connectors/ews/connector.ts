@@ -4,6 +4,7 @@ import {
   instanceIndex,
   type OccurrenceWrite,
   occurrenceWrites,
+  type SeriesWrites,
   withOccurrences,
 } from '../occurrence-writes.ts';
 import { problemOf } from '../problems.ts';
@@ -50,6 +51,8 @@ import { attr, child, children, el, isNode, leaf, text, type XNode } from './xml
 // pages of 256 changes an import costs one request per 64 contacts instead of one per 37.
 const GET_BATCH = 100;
 const DEFAULT_PAGE = 256;
+/** Occurrences per UpdateItem or DeleteItem when several series' are written together. */
+const OCCURRENCE_BATCH = 100;
 const FOLDER_CLASSES: Record<FolderKind, RegExp> = {
   contacts: /^IPF\.Contact/i,
   calendar: /^IPF\.Appointment/i,
@@ -526,28 +529,8 @@ export class EwsConnector implements ExchangeConnector {
     );
     const v = versionOf(firstItem(child(singleMessage(response, 'CreateItem'), 'Items')));
     if (!v) throw new ConnectorError('invalid_response', 'CreateItem did not return the new item id.');
-    return this.withOccurrences(folder, item, v);
-  }
-
-  /** A new series' modified and deleted occurrences, written once the series exists. */
-  private withOccurrences(folder: FolderRef, item: unknown, created: ItemVersion): Promise<CreatedItem> {
-    return withOccurrences(folder, item, created, async (writes) => {
-      await this.writeOccurrences(created.id, item as NeutralEvent, writes);
-      return this.seriesVersion(created.id);
-    });
-  }
-
-  /** The series' ChangeKey once its occurrences are written (they are kept on the series). */
-  private async seriesVersion(id: string): Promise<ItemVersion> {
-    const [master] = responseMessages(await this.getItemXml([id], [], 'IdOnly'));
-    const v =
-      master && !responseMessageFailure(master) ? versionOf(firstItem(child(master, 'Items'))) : undefined;
-    if (!v)
-      throw new ConnectorError(
-        'invalid_response',
-        'GetItem did not return the series after its occurrences were written.',
-      );
-    return v;
+    const [done] = await withOccurrences(folder, [item], [v], (series) => this.writeOccurrences(series));
+    return done ?? v;
   }
 
   async createItems<K extends FolderKind>(
@@ -587,10 +570,14 @@ export class EwsConnector implements ExchangeConnector {
         };
       return { ok: true, ...v };
     });
-    // A new series' occurrences, each series after the other.
-    for (const [k, r] of results.entries())
-      if (r.ok) results[k] = { ok: true, ...(await this.withOccurrences(folder, items[k], r)) };
-    return results;
+    // The new series' occurrences, all series together.
+    const done = await withOccurrences(
+      folder,
+      items,
+      results.map((r) => (r.ok ? r : undefined)),
+      (series) => this.writeOccurrences(series),
+    );
+    return results.map((r, k) => (r.ok ? { ok: true, ...(done[k] ?? r) } : r));
   }
 
   async updateItem<K extends FolderKind>(
@@ -633,8 +620,9 @@ export class EwsConnector implements ExchangeConnector {
     let written: ItemVersion = { id, version };
     if (fields.length > 0 || !previous) written = await this.updateFields(folder, id, version, fields, attrs);
     if (writes.length === 0) return written;
-    await this.writeOccurrences(id, item as NeutralEvent, writes);
-    return this.seriesVersion(id);
+    const [after] = await this.writeOccurrences([{ id, series: item as NeutralEvent, writes }]);
+    if (isConnectorError(after)) throw after;
+    return after;
   }
 
   private async updateFields(
@@ -668,67 +656,148 @@ export class EwsConnector implements ExchangeConnector {
   }
 
   /**
-   * Modified occurrences by UpdateItem and deleted ones by DeleteItem, each addressed as the
-   * occurrence (its exception's ItemId, else OccurrenceItemId by InstanceIndex), never by the
-   * series' pattern; nothing is sent to attendees (SendToNone).
+   * Several series' modified occurrences by UpdateItem and deleted ones by DeleteItem, each
+   * request carrying many series' occurrences, each occurrence addressed as itself (its
+   * exception's ItemId, else OccurrenceItemId by InstanceIndex), never by a series' pattern;
+   * nothing is sent to attendees (SendToNone). Then the series' new ChangeKeys (the occurrences
+   * are kept on the series) by GetItem. Each series' answer is its own: its version, or the
+   * first failure among its writes. As when each series went alone, a series' deletions wait
+   * for its updates: one whose updates failed (or one of which has no occurrence there) gets
+   * no deletions.
    */
-  private async writeOccurrences(
-    masterId: string,
-    series: NeutralEvent,
-    writes: OccurrenceWrite[],
-  ): Promise<void> {
-    const ref = (w: OccurrenceWrite) => {
-      if (w.id) return el('t:ItemId', { Id: w.id });
-      const index = instanceIndex(series, w.originalStart);
-      if (index === undefined)
-        throw new ConnectorError('not_found', `The series has no occurrence at ${w.originalStart}.`);
-      return el('t:OccurrenceItemId', { RecurringMasterId: masterId, InstanceIndex: String(index) });
+  private async writeOccurrences(series: SeriesWrites[]): Promise<Array<ItemVersion | ConnectorError>> {
+    const failed: Array<ConnectorError | undefined> = series.map(() => undefined);
+    const fail = (k: number, error: ConnectorError) => {
+      failed[k] ??= error;
     };
-    const check = (response: XNode, operation: string) => {
-      for (const m of responseMessages(response)) {
-        const failure = responseMessageFailure(m);
-        if (failure) throw parseEwsError(failure, operation);
+    /** A series' writes of one kind with their addresses; undefined when one has none. */
+    const addressed = (k: number, kind: OccurrenceWrite['kind']) => {
+      const out: Array<{ k: number; w: OccurrenceWrite; ref: string }> = [];
+      for (const w of series[k].writes.filter((x) => x.kind === kind)) {
+        if (w.id) {
+          out.push({ k, w, ref: el('t:ItemId', { Id: w.id }) });
+          continue;
+        }
+        const index = instanceIndex(series[k].series, w.originalStart);
+        if (index === undefined) {
+          fail(k, new ConnectorError('not_found', `The series has no occurrence at ${w.originalStart}.`));
+          return [];
+        }
+        out.push({
+          k,
+          w,
+          ref: el('t:OccurrenceItemId', { RecurringMasterId: series[k].id, InstanceIndex: String(index) }),
+        });
+      }
+      return out;
+    };
+    /** Sends `writes` in requests of OCCURRENCE_BATCH; a failure is its series'. */
+    const send = async (
+      writes: Array<{ k: number; w: OccurrenceWrite; ref: string }>,
+      operation: 'UpdateItem' | 'DeleteItem',
+      body: (batch: typeof writes) => string,
+    ) => {
+      for (let i = 0; i < writes.length; i += OCCURRENCE_BATCH) {
+        const batch = writes.slice(i, i + OCCURRENCE_BATCH);
+        let messages: XNode[];
+        try {
+          messages = responseMessages(await this.transport.call(operation, body(batch)));
+        } catch (error) {
+          if (!isConnectorError(error)) throw error;
+          for (const x of batch) fail(x.k, error);
+          continue;
+        }
+        batch.forEach((x, j) => {
+          const m = messages[j];
+          const failure = m && responseMessageFailure(m);
+          if (!m)
+            fail(
+              x.k,
+              new ConnectorError(
+                'invalid_response',
+                `${operation} returned no answer for occurrence ${j + 1}.`,
+              ),
+            );
+          else if (failure) fail(x.k, parseEwsError(failure, operation));
+        });
       }
     };
-    const updates = writes.filter((w) => w.kind === 'update');
-    if (updates.length > 0) {
-      const response = await this.transport.call(
-        'UpdateItem',
+    const all = series.map((_, k) => k);
+    await send(
+      all.flatMap((k) => addressed(k, 'update')),
+      'UpdateItem',
+      (batch) =>
         el(
           'm:UpdateItem',
           { ConflictResolution: 'AlwaysOverwrite', SendMeetingInvitationsOrCancellations: 'SendToNone' },
           el(
             'm:ItemChanges',
             null,
-            updates.map((w) =>
+            batch.map(({ w, ref }) =>
               el(
                 't:ItemChange',
                 null,
-                ref(w),
+                ref,
                 el(
                   't:Updates',
                   null,
-                  updateChangesXml('t:CalendarItem', occurrenceChanges(w.change, w.fields)),
+                  w.kind === 'update'
+                    ? updateChangesXml('t:CalendarItem', occurrenceChanges(w.change, w.fields))
+                    : '',
                 ),
               ),
             ),
           ),
         ),
-      );
-      check(response, 'UpdateItem');
-    }
-    const deletes = writes.filter((w) => w.kind === 'delete');
-    if (deletes.length > 0) {
-      const response = await this.transport.call(
-        'DeleteItem',
+    );
+    await send(
+      all.filter((k) => !failed[k]).flatMap((k) => addressed(k, 'delete')),
+      'DeleteItem',
+      (batch) =>
         el(
           'm:DeleteItem',
           { DeleteType: 'MoveToDeletedItems', SendMeetingCancellations: 'SendToNone' },
-          el('m:ItemIds', null, deletes.map(ref)),
+          el(
+            'm:ItemIds',
+            null,
+            batch.map((x) => x.ref),
+          ),
         ),
-      );
-      check(response, 'DeleteItem');
+    );
+    // The series' ChangeKeys once their occurrences are written.
+    const read = all.filter((k) => !failed[k]);
+    const versions = new Map<number, ItemVersion>();
+    for (let i = 0; i < read.length; i += GET_BATCH) {
+      const batch = read.slice(i, i + GET_BATCH);
+      let messages: XNode[];
+      try {
+        messages = responseMessages(
+          await this.getItemXml(
+            batch.map((k) => series[k].id),
+            [],
+            'IdOnly',
+          ),
+        );
+      } catch (error) {
+        if (!isConnectorError(error)) throw error;
+        for (const k of batch) fail(k, error);
+        continue;
+      }
+      batch.forEach((k, j) => {
+        const m = messages[j];
+        const v = m && !responseMessageFailure(m) ? versionOf(firstItem(child(m, 'Items'))) : undefined;
+        if (v) versions.set(k, v);
+        else
+          fail(
+            k,
+            new ConnectorError(
+              'invalid_response',
+              'GetItem did not return the series after its occurrences were written.',
+            ),
+          );
+      });
     }
+    return series.map((_, k) => failed[k] ?? versions.get(k)!);
   }
 
   async deleteItem(folder: FolderRef, id: string): Promise<void> {

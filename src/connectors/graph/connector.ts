@@ -4,7 +4,7 @@ import { ConnectorError, isConnectorError } from '../errors.ts';
 import type { HttpClient } from '../net/http.ts';
 import type { KeyedLimiter } from '../net/limiter.ts';
 import type { RetryPolicy } from '../net/retry.ts';
-import { type OccurrenceWrite, occurrenceWrites, withOccurrences } from '../occurrence-writes.ts';
+import { occurrenceWrites, type SeriesWrites, withOccurrences } from '../occurrence-writes.ts';
 import { problemOf } from '../problems.ts';
 import type {
   ChangePage,
@@ -29,7 +29,7 @@ import type {
 } from '../types.ts';
 import type { TokenProvider } from './auth.ts';
 import { confirmUnlisted as confirmCalendarUnlisted, readCalendarView } from './calendar-view.ts';
-import { type GraphAnswer, GraphClient } from './client.ts';
+import { type GraphAnswer, GraphClient, type GraphRequest } from './client.ts';
 import { bodyToGraph, versionOf, zonedToGraph } from './mapping/common.ts';
 import { changedProperties, eventToGraph, occurrenceChangeFromGraph } from './mapping/event.ts';
 import { GRAPH_MAPPINGS } from './mapping/index.ts';
@@ -52,6 +52,9 @@ export interface GraphConnectorOptions {
 }
 
 const DEFAULT_PAGE_SIZE = 100;
+/** Instances per page when a series' occurrences are looked up by their original starts. */
+const INSTANCES_PAGE = 500;
+const DAY_MS = 86_400_000;
 
 /** An item as Graph takes it; an event's attendees only when the caller allows them. */
 function toGraphForWrite<K extends FolderKind>(kind: K, item: ItemByKind[K], options: WriteOptions): Json {
@@ -345,19 +348,11 @@ export class GraphConnector implements ExchangeConnector {
       path: collectionPath(this.base, folder),
       body,
     });
-    return this.withOccurrences(folder, item, this.versionOfAnswer(answer, 'created'));
-  }
-
-  /** A new series' modified and deleted occurrences, written once the series exists. */
-  private withOccurrences(folder: FolderRef, item: unknown, created: ItemVersion): Promise<CreatedItem> {
-    return withOccurrences(folder, item, created, async (writes) => {
-      await this.writeOccurrences(created.id, writes);
-      const master = await this.client.request({
-        method: 'GET',
-        path: `${itemPath(this.base, folder, created.id)}?$select=id`,
-      });
-      return this.versionOfAnswer(master, 'created');
-    });
+    const created = this.versionOfAnswer(answer, 'created');
+    const [done] = await withOccurrences(folder, [item], [created], (series) =>
+      this.writeOccurrences(folder, series),
+    );
+    return done ?? created;
   }
 
   async createItems<K extends FolderKind>(
@@ -372,23 +367,23 @@ export class GraphConnector implements ExchangeConnector {
         return { method: 'POST', path: collectionPath(this.base, folder), body };
       }),
     );
-    const results: CreateResult[] = [];
-    for (const [k, o] of outcomes.entries()) {
-      if (!o.ok) {
-        results.push(o);
-        continue;
-      }
+    const results = outcomes.map((o): CreateResult => {
+      if (!o.ok) return o;
       try {
-        results.push({
-          ok: true,
-          ...(await this.withOccurrences(folder, items[k], this.versionOfAnswer(o.answer, 'created'))),
-        });
+        return { ok: true, ...this.versionOfAnswer(o.answer, 'created') };
       } catch (error) {
-        if (isConnectorError(error)) results.push({ ok: false, error });
-        else throw error;
+        if (isConnectorError(error)) return { ok: false, error };
+        throw error;
       }
-    }
-    return results;
+    });
+    // The new series' occurrences, all series together.
+    const done = await withOccurrences(
+      folder,
+      items,
+      results.map((r) => (r.ok ? r : undefined)),
+      (series) => this.writeOccurrences(folder, series),
+    );
+    return results.map((r, k) => (r.ok ? { ok: true, ...(done[k] ?? r) } : r));
   }
 
   async updateItem<K extends FolderKind>(
@@ -423,64 +418,150 @@ export class GraphConnector implements ExchangeConnector {
       written = this.versionOfAnswer(answer, 'updated');
     }
     if (writes.length === 0) return written;
-    await this.writeOccurrences(id, writes);
-    // The instances are kept on the series: it has a new ETag.
-    const master = await this.client.request({
-      method: 'GET',
-      path: `${itemPath(this.base, folder, id)}?$select=id`,
-    });
-    return this.versionOfAnswer(master, 'updated');
+    const [after] = await this.writeOccurrences(folder, [{ id, series: item as NeutralEvent, writes }]);
+    if (isConnectorError(after)) throw after;
+    return after;
   }
 
   /**
-   * Modified occurrences by PATCH and deleted ones by DELETE of the instance (an exception's id,
-   * else the occurrence found by its original start under /events/{id}/instances), never by the
-   * series' pattern.
+   * Several series' modified occurrences by PATCH and deleted ones by DELETE of the instance, in
+   * `$batch`es, never by a series' pattern. An instance is addressed by its exception's id, else
+   * found by its original start: one `instances` read per series over the span of the starts it
+   * needs (a day either side), the series' first pages in `$batch`es. Then each series' new ETag
+   * (its instances are kept on it) in `$batch`es. Each series' answer is its own: its version,
+   * or the first failure among its writes (a DELETE answered 404 is done); a series whose
+   * occurrence is not found still gets its other writes.
    */
-  private async writeOccurrences(masterId: string, writes: OccurrenceWrite[]): Promise<void> {
-    for (const w of writes) {
-      const instanceId = w.id ?? (await this.instanceAt(masterId, w.originalStart));
-      const path = `${this.base}/events/${encodeURIComponent(instanceId)}`;
-      if (w.kind === 'delete') {
-        try {
-          await this.client.request({ method: 'DELETE', path });
-        } catch (error) {
-          if (!isConnectorError(error, 'not_found')) throw error;
+  private async writeOccurrences(
+    folder: FolderRef,
+    series: SeriesWrites[],
+  ): Promise<Array<ItemVersion | ConnectorError>> {
+    const failed: Array<ConnectorError | undefined> = series.map(() => undefined);
+    const fail = (s: number, error: ConnectorError) => {
+      failed[s] ??= error;
+    };
+    const found = await this.instancesAt(
+      series.map((s) => ({
+        masterId: s.id,
+        starts: s.writes.filter((w) => !w.id).map((w) => w.originalStart),
+      })),
+    );
+    const requests: GraphRequest[] = [];
+    const owners: number[] = [];
+    series.forEach((s, k) => {
+      const ids = found[k];
+      if (isConnectorError(ids)) {
+        fail(k, ids);
+        return;
+      }
+      for (const w of s.writes) {
+        const instanceId = w.id ?? ids.get(Date.parse(w.originalStart));
+        if (!instanceId) {
+          fail(k, new ConnectorError('not_found', `The series has no occurrence at ${w.originalStart}.`));
+          continue;
         }
-        continue;
+        const path = `${this.base}/events/${encodeURIComponent(instanceId)}`;
+        owners.push(k);
+        if (w.kind === 'delete') {
+          requests.push({ method: 'DELETE', path });
+          continue;
+        }
+        const o = w.change;
+        const body: Json = {};
+        if (w.fields.includes('subject')) body.subject = o.subject ?? '';
+        if (w.fields.includes('body')) body.body = bodyToGraph(o.body);
+        if (w.fields.includes('location')) body.location = { displayName: o.location ?? '' };
+        if (w.fields.includes('times') && o.start && o.end) {
+          body.start = zonedToGraph(o.start);
+          body.end = zonedToGraph(o.end);
+        }
+        requests.push({ method: 'PATCH', path, body });
       }
-      const o = w.change;
-      const body: Json = {};
-      if (w.fields.includes('subject')) body.subject = o.subject ?? '';
-      if (w.fields.includes('body')) body.body = bodyToGraph(o.body);
-      if (w.fields.includes('location')) body.location = { displayName: o.location ?? '' };
-      if (w.fields.includes('times') && o.start && o.end) {
-        body.start = zonedToGraph(o.start);
-        body.end = zonedToGraph(o.end);
-      }
-      await this.client.request({ method: 'PATCH', path, body });
+    });
+    if (requests.length > 0) {
+      const outcomes = await this.client.batch(requests);
+      outcomes.forEach((o, i) => {
+        // An occurrence already deleted is what was asked for.
+        if (!o.ok && !(requests[i].method === 'DELETE' && isConnectorError(o.error, 'not_found')))
+          fail(owners[i], o.error);
+      });
     }
+    const read = series.flatMap((_, k) => (failed[k] ? [] : [k]));
+    const masters =
+      read.length > 0
+        ? await this.client.batch(
+            read.map((k) => ({
+              method: 'GET',
+              path: `${itemPath(this.base, folder, series[k].id)}?$select=id`,
+            })),
+          )
+        : [];
+    const versions = new Map<number, ItemVersion>();
+    masters.forEach((o, i) => {
+      if (!o.ok) {
+        fail(read[i], o.error);
+        return;
+      }
+      try {
+        versions.set(read[i], this.versionOfAnswer(o.answer, 'written'));
+      } catch (error) {
+        if (!isConnectorError(error)) throw error;
+        fail(read[i], error);
+      }
+    });
+    return series.map((_, k) => failed[k] ?? versions.get(k)!);
   }
 
-  /** The id of the occurrence a series puts at `originalStart` (a day either side is read). */
-  private async instanceAt(masterId: string, originalStart: string): Promise<string> {
-    const at = Date.parse(originalStart);
-    const day = 86_400_000;
-    const q = new URLSearchParams({
-      startDateTime: new Date(at - day).toISOString(),
-      endDateTime: new Date(at + day).toISOString(),
-      $select: 'id,originalStart,type',
-    });
-    const answer = await this.client.request({
-      method: 'GET',
-      path: `${this.base}/events/${encodeURIComponent(masterId)}/instances?${q}`,
-    });
-    const found = arrayOrEmpty(answer.json.value)
-      .filter(isObject)
-      .find((v) => Date.parse(String(v.originalStart ?? '')) === at);
-    const id = found ? nonEmptyString(found.id) : undefined;
-    if (!id) throw new ConnectorError('not_found', `The series has no occurrence at ${originalStart}.`);
-    return id;
+  /**
+   * For each series, the ids of its occurrences at `starts` (original starts), keyed by instant,
+   * from one `instances` read over their span, or why it could not be read.
+   */
+  private async instancesAt(
+    wanted: Array<{ masterId: string; starts: string[] }>,
+  ): Promise<Array<Map<number, string> | ConnectorError>> {
+    const out: Array<Map<number, string> | ConnectorError> = wanted.map(() => new Map());
+    const asked = wanted.flatMap((w, k) => (w.starts.length > 0 ? [k] : []));
+    if (asked.length === 0) return out;
+    const outcomes = await this.client.batch(
+      asked.map((k) => {
+        const times = wanted[k].starts.map((s) => Date.parse(s));
+        const q = new URLSearchParams({
+          startDateTime: new Date(Math.min(...times) - DAY_MS).toISOString(),
+          endDateTime: new Date(Math.max(...times) + DAY_MS).toISOString(),
+          $select: 'id,originalStart,type',
+          $top: String(INSTANCES_PAGE),
+        });
+        return {
+          method: 'GET',
+          path: `${this.base}/events/${encodeURIComponent(wanted[k].masterId)}/instances?${q}`,
+        };
+      }),
+    );
+    for (const [i, outcome] of outcomes.entries()) {
+      const k = asked[i];
+      if (!outcome.ok) {
+        out[k] = outcome.error;
+        continue;
+      }
+      const ids = new Map<number, string>();
+      try {
+        let page: Json | undefined = outcome.answer.json;
+        while (page) {
+          for (const v of arrayOrEmpty(page.value).filter(isObject)) {
+            const id = nonEmptyString(v.id);
+            const at = Date.parse(String(v.originalStart ?? ''));
+            if (id && !Number.isNaN(at)) ids.set(at, id);
+          }
+          const next = nonEmptyString(page['@odata.nextLink']);
+          page = next ? (await this.client.request({ method: 'GET', path: next })).json : undefined;
+        }
+        out[k] = ids;
+      } catch (error) {
+        if (!isConnectorError(error)) throw error;
+        out[k] = error;
+      }
+    }
+    return out;
   }
 
   private versionOfAnswer(answer: GraphAnswer, what: string): ItemVersion {
