@@ -554,3 +554,57 @@ describe('A series made a single meeting', () => {
     expect(readGraph).toMatchObject({ ok: true, item: { type: 'single' } });
   });
 });
+
+describe("Several new series' occurrences written together", () => {
+  it('on EWS and on Graph: a series whose occurrence cannot be found fails alone, the others get theirs, nobody mailed', async () => {
+    const before = await meetingMail();
+    // A: the second Monday moved an hour later, the third cancelled. B: an exception on a
+    // Tuesday, where the series has no occurrence.
+    const a = (subject: string): NeutralEvent => ({
+      ...weekly(subject),
+      modifiedOccurrences: [
+        {
+          originalStart: '2031-06-09T07:00:00Z',
+          subject: `${subject} (moved)`,
+          start: { dateTime: '2031-06-09T10:00:00', timeZone: 'Europe/Berlin' },
+          end: { dateTime: '2031-06-09T10:30:00', timeZone: 'Europe/Berlin' },
+        },
+      ],
+      deletedOccurrences: ['2031-06-16T07:00:00Z'],
+    });
+    const b = (subject: string): NeutralEvent => ({
+      ...weekly(subject),
+      modifiedOccurrences: [{ originalStart: '2031-06-10T07:00:00Z', subject: `${subject} (nowhere)` }],
+    });
+    const calendarId = (await graph().listFolders('calendar')).find((f) => f.wellKnown === 'calendar')!.id;
+    for (const [connector, folder] of [
+      [ews(), { kind: 'calendar' as const, id: 'calendar' }],
+      [graph(), { kind: 'calendar' as const, id: calendarId }],
+    ] as const) {
+      const results = await connector.createItems(folder, [
+        b('Together B'),
+        a('Together A1'),
+        a('Together A2'),
+      ]);
+      expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+      const [bad, ...good] = results as Array<{ ok: true; id: string; unwritten?: { code: string } }>;
+      expect(bad.unwritten?.code, connector.protocol).toBe('not_found');
+      for (const r of good) expect(r.unwritten, connector.protocol).toBeUndefined();
+      const read = await connector.getItems(
+        folder,
+        good.map((r) => r.id),
+      );
+      for (const r of read) {
+        expect(r.ok).toBe(true);
+        if (!r.ok) continue;
+        expect(
+          r.item.modifiedOccurrences?.map((o) => [o.originalStart.replace('.000Z', 'Z'), o.subject]),
+        ).toEqual([['2031-06-09T07:00:00Z', `${r.item.subject} (moved)`]]);
+        expect(r.item.deletedOccurrences?.map((d) => d.replace('.000Z', 'Z'))).toEqual([
+          '2031-06-16T07:00:00Z',
+        ]);
+      }
+    }
+    expect(await meetingMail()).toEqual(before);
+  });
+});
