@@ -40,6 +40,12 @@ export interface GraphRequest {
    * but POST, and a POST with a `transactionId` (Graph makes a repeated event create one event).
    */
   repeatable?: boolean;
+  /**
+   * In a `$batch`, members with the same `sequence` run one after the other, in their order
+   * (writes to one series' occurrences, which Exchange keeps on the series, as one client
+   * writing them one at a time would).
+   */
+  sequence?: string;
 }
 
 /** Whether a request may be sent again after a failure that may hide it was carried out. */
@@ -187,7 +193,15 @@ export class GraphClient {
 
   private async sendBatch(group: GraphRequest[]): Promise<BatchOutcome[]> {
     const lanes = Math.min(GRAPH_MAILBOX_CONCURRENCY, group.length);
+    const lastInSequence = new Map<string, string>();
     const members = group.map((r, i) => {
+      // Its chain's member before it, and its sequence's: more dependencies only run fewer at once.
+      const after = new Set<string>(i >= lanes ? [String(i + 1 - lanes)] : []);
+      if (r.sequence !== undefined) {
+        const previous = lastInSequence.get(r.sequence);
+        if (previous) after.add(previous);
+        lastInSequence.set(r.sequence, String(i + 1));
+      }
       const url = this.url(r.path).slice(this.baseUrl.length);
       const headers: Record<string, string> = {
         prefer: [ID_TYPE, ...(r.prefer ?? [])].join(', '),
@@ -200,7 +214,7 @@ export class GraphClient {
         url,
         headers,
         ...(r.body === undefined ? {} : { body: r.body }),
-        ...(i >= lanes ? { dependsOn: [String(i + 1 - lanes)] } : {}),
+        ...(after.size > 0 ? { dependsOn: [...after] } : {}),
       };
     });
     const answer = await withRetries(

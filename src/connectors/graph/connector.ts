@@ -427,10 +427,11 @@ export class GraphConnector implements ExchangeConnector {
    * Several series' modified occurrences by PATCH and deleted ones by DELETE of the instance, in
    * `$batch`es, never by a series' pattern. An instance is addressed by its exception's id, else
    * found by its original start: one `instances` read per series over the span of the starts it
-   * needs (a day either side), the series' first pages in `$batch`es. Then each series' new ETag
-   * (its instances are kept on it) in `$batch`es. Each series' answer is its own: its version,
-   * or the first failure among its writes (a DELETE answered 404 is done); a series whose
-   * occurrence is not found still gets its other writes.
+   * needs (a day either side), the series' first pages in `$batch`es. Inside a `$batch` one
+   * series' writes run one after the other (Exchange keeps them on the series), other series'
+   * beside them. Then each series' new ETag (its instances are kept on it) in `$batch`es. Each
+   * series' answer is its own: its version, or the first failure among its writes (a DELETE
+   * answered 404 is done); a series whose occurrence is not found still gets its other writes.
    */
   private async writeOccurrences(
     folder: FolderRef,
@@ -463,7 +464,7 @@ export class GraphConnector implements ExchangeConnector {
         const path = `${this.base}/events/${encodeURIComponent(instanceId)}`;
         owners.push(k);
         if (w.kind === 'delete') {
-          requests.push({ method: 'DELETE', path });
+          requests.push({ method: 'DELETE', path, sequence: s.id });
           continue;
         }
         const o = w.change;
@@ -475,7 +476,7 @@ export class GraphConnector implements ExchangeConnector {
           body.start = zonedToGraph(o.start);
           body.end = zonedToGraph(o.end);
         }
-        requests.push({ method: 'PATCH', path, body });
+        requests.push({ method: 'PATCH', path, body, sequence: s.id });
       }
     });
     if (requests.length > 0) {
