@@ -177,7 +177,10 @@ export class GraphClient {
             (repeatable(requests[index]) || certainlyNotProcessed(outcome.error))
           ) {
             retry.push(index);
-            wait = Math.max(wait, outcome.error.retryAfterMs ?? 250 * 2 ** (tried[index] - 1));
+            wait = Math.max(
+              wait,
+              outcome.error.retryAfterMs ?? (policy.baseDelayMs ?? 250) * 2 ** (tried[index] - 1),
+            );
           }
         });
       }
