@@ -313,6 +313,16 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
     const sentMessages = () =>
       meetingMessages(ctx, mbx.ada).counts.total + meetingMessages(ctx, mbx.grace).counts.total;
 
+    /** ada changes her meeting and sends the update to its attendees, as Outlook does. */
+    const organizerUpdates = (item: Item<'event'>, patch: Partial<EventData>) => {
+      const before = structuredClone(item.data);
+      const after = store.updateItem<'event'>(mbx.ada.id, item.id, patch, 'user') as Item<'event'>;
+      sendMeetingRequests(ctx, mbx.ada, after.data, after.data.attendees, updateKind(before, after.data), {
+        saveCopy: true,
+        actor: 'user',
+      });
+    };
+
     const model = new MeetingModel(policy, fieldMerge);
     const deleted = { crm: new Set<string>(), exchange: new Set<string>() };
     const edited = { crm: new Set<string>(), exchange: new Set<string>() };
@@ -435,25 +445,8 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
           if (all.length === 0) break;
           const item = all[s.pick % all.length];
           const id = meetingIdIn(item.data.subject)!;
-          const before = structuredClone(item.data);
           const v = s.field === 'subject' ? subjectOf(id, s.value) : locationOf(s.value);
-          const after = store.updateItem<'event'>(
-            mbx.ada.id,
-            item.id,
-            { [s.field]: v },
-            'user',
-          ) as Item<'event'>;
-          sendMeetingRequests(
-            ctx,
-            mbx.ada,
-            after.data,
-            after.data.attendees,
-            updateKind(before, after.data),
-            {
-              saveCopy: true,
-              actor: 'user',
-            },
-          );
+          organizerUpdates(item, { [s.field]: v });
           model.edit('exchange', id, s.field, v);
           edited.exchange.add(id);
           break;
@@ -527,12 +520,10 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
           const at = zonedToUtc(`${day}T10:00:00`, 'Europe/Berlin');
           const same = (instant: string) => Date.parse(instant) === Date.parse(at);
           if (item.data.deletedOccurrences.some(same)) break;
-          const before = structuredClone(item.data);
           const others = item.data.modifiedOccurrences.filter((o) => !same(o.originalStart));
           const hours = (h: number) => new Date(Date.parse(at) + h * 3_600_000).toISOString();
-          const after = store.updateItem<'event'>(
-            mbx.ada.id,
-            item.id,
+          organizerUpdates(
+            item,
             s.change === 'cancel'
               ? { modifiedOccurrences: others, deletedOccurrences: [...item.data.deletedOccurrences, at] }
               : {
@@ -547,18 +538,6 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
                     },
                   ],
                 },
-            'user',
-          ) as Item<'event'>;
-          sendMeetingRequests(
-            ctx,
-            mbx.ada,
-            after.data,
-            after.data.attendees,
-            updateKind(before, after.data),
-            {
-              saveCopy: true,
-              actor: 'user',
-            },
           );
           // An edit of the organizer's copy the oracle does not compare field by field: the
           // occurrences are compared below, after settling.

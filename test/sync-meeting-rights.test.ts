@@ -134,7 +134,30 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
       expect(await totalMessages([ada.address, grace.address])).toBe(before);
       return run.tally!;
     };
-    return { engine, ada, grace, sync };
+    /** Runs each mailbox once more: nothing left to write on either side. */
+    const settled = async (...mailboxes: Array<{ mailboxId: string }>) => {
+      for (const m of mailboxes) {
+        const { import: i, export: e } = (await sync(m)).counts;
+        expect([i.created, i.updated, i.deleted, e.created, e.updated, e.deleted]).toEqual([
+          0, 0, 0, 0, 0, 0,
+        ]);
+      }
+    };
+    /** Whose copies link the record, as [ada or grace, role, state], sorted. */
+    const copiesOf = async (recordId: string) =>
+      (await linksOf(recordId, [ada.mailboxId, grace.mailboxId]))
+        .map((l) => [l.mailboxId === ada.mailboxId ? 'ada' : 'grace', l.shared?.role, l.state])
+        .sort();
+    /** ada sends a meeting to grace; both sync it, grace seeing ada's activity. */
+    const seenByBoth = async (subject: string) => {
+      const meeting = await sendMeeting(ada.address, grace.address, subject);
+      await sync(ada);
+      const [activity] = await activitiesOf(ada.userPrincipal, subject);
+      await shareWith(ada.userPrincipal, activity.id, grace.userPrincipal);
+      await sync(grace);
+      return { meeting, activity };
+    };
+    return { engine, ada, grace, sync, settled, copiesOf, seenByBoth };
   }
 
   const activitiesOf = async (principal: Principal, subject: string): Promise<Activity[]> =>
@@ -256,13 +279,9 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
   });
 
   it("brings back the attendee's answer: tentative from her copy, declined through the organizer's", async () => {
-    const { ada, grace, sync } = await setup();
+    const { ada, grace, sync, seenByBoth } = await setup();
     const subject = `Review ${protocol}`;
-    const meeting = await sendMeeting(ada.address, grace.address, subject);
-    await sync(ada);
-    const [activity] = await activitiesOf(ada.userPrincipal, subject);
-    await shareWith(ada.userPrincipal, activity.id, grace.userPrincipal);
-    await sync(grace);
+    const { meeting } = await seenByBoth(subject);
     const graceResponse = async () =>
       (await activitiesOf(ada.userPrincipal, subject))[0].participants.find((p) => p.email === grace.address)
         ?.response;
@@ -285,13 +304,9 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
   });
 
   it("deletes the activity when the organizer cancels; the attendee's cancelled copy never brings it back", async () => {
-    const { ada, grace, sync } = await setup();
+    const { ada, grace, sync, seenByBoth } = await setup();
     const subject = `Launch ${protocol}`;
-    const meeting = await sendMeeting(ada.address, grace.address, subject);
-    await sync(ada);
-    const [activity] = await activitiesOf(ada.userPrincipal, subject);
-    await shareWith(ada.userPrincipal, activity.id, grace.userPrincipal);
-    await sync(grace);
+    const { meeting } = await seenByBoth(subject);
 
     await cancel(ada.address, meeting.id);
     expect((await sync(ada)).counts.import.deleted).toBe(1);
@@ -310,13 +325,9 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
 
   for (const first of ['ada', 'grace'] as const) {
     it(`keeps a CRM edit that wins over the organizer's cancellation as one activity, written anew to the organizer's calendar (${first} syncs first)`, async () => {
-      const { ada, grace, sync } = await setup();
+      const { ada, grace, sync, settled, copiesOf, seenByBoth } = await setup();
       const subject = `Offsite ${protocol} ${first}`;
-      const meeting = await sendMeeting(ada.address, grace.address, subject);
-      await sync(ada);
-      const [activity] = await activitiesOf(ada.userPrincipal, subject);
-      await shareWith(ada.userPrincipal, activity.id, grace.userPrincipal);
-      await sync(grace);
+      const { meeting, activity } = await seenByBoth(subject);
 
       await cancel(ada.address, meeting.id);
       const kept = `${subject} (kept)`;
@@ -333,33 +344,15 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
         .items(box, store.distinguishedFolder(box, 'calendar')!.id)
         .filter((i) => i.kind === 'event' && (i.data as { subject: string }).subject === kept);
       expect(written).toHaveLength(1);
-      const links = await linksOf(now[0].id, [ada.mailboxId, grace.mailboxId]);
-      expect(
-        links.map((l) => [l.mailboxId === ada.mailboxId ? 'ada' : 'grace', l.shared?.role, l.state]),
-      ).toEqual([['ada', 'organizer', 'linked']]);
-      for (const m of [ada, grace, ada]) {
-        const again = await sync(m);
-        const c = again.counts;
-        expect([
-          c.import.created,
-          c.import.updated,
-          c.import.deleted,
-          c.export.created,
-          c.export.updated,
-          c.export.deleted,
-        ]).toEqual([0, 0, 0, 0, 0, 0]);
-      }
+      expect(await copiesOf(now[0].id)).toEqual([['ada', 'organizer', 'linked']]);
+      await settled(ada, grace, ada);
       expect(await activitiesOf(ada.userPrincipal, subject)).toHaveLength(1);
     });
 
     it(`lets go of every copy of a meeting deleted in the CRM, the attendee's waiting for the organizer's run (${first} syncs first)`, async () => {
-      const { ada, grace, sync } = await setup();
+      const { ada, grace, sync, settled, seenByBoth } = await setup();
       const subject = `Retro ${protocol} ${first}`;
-      const meeting = await sendMeeting(ada.address, grace.address, subject);
-      await sync(ada);
-      const [activity] = await activitiesOf(ada.userPrincipal, subject);
-      await shareWith(ada.userPrincipal, activity.id, grace.userPrincipal);
-      await sync(grace);
+      const { meeting, activity } = await seenByBoth(subject);
 
       await crm().activities.delete(ada.userPrincipal, activity.id);
       const order = first === 'ada' ? [ada, grace] : [grace, ada];
@@ -375,30 +368,19 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
       // cancel it for grace, so it stays. grace's copy is hers: never touched.
       expect(copyOf(ada.address, meeting.uid) === undefined).toBe(protocol === 'ews');
       expect(copyOf(grace.address, meeting.uid)).toBeDefined();
-      for (const m of [ada, grace]) {
-        const c = (await sync(m)).counts;
-        expect([
-          c.import.created,
-          c.import.updated,
-          c.import.deleted,
-          c.export.created,
-          c.export.updated,
-          c.export.deleted,
-        ]).toEqual([0, 0, 0, 0, 0, 0]);
-      }
+      await settled(ada, grace);
       expect(await activitiesOf(ada.userPrincipal, subject)).toEqual([]);
     });
 
     // The attendee's link waits for the organizer's run while the organizer's copy is linked,
     // then moves to the meeting made again.
     it(`brings a CRM-deleted meeting back as one activity both copies link to when the organizer's later change wins (${first} syncs first)`, async () => {
-      const { ada, grace, sync } = await setup({}, { conflictPolicy: 'exchange_wins', fieldMerge: false });
+      const { ada, grace, sync, settled, copiesOf, seenByBoth } = await setup(
+        {},
+        { conflictPolicy: 'exchange_wins', fieldMerge: false },
+      );
       const subject = `Roadmap ${protocol} ${first}`;
-      const meeting = await sendMeeting(ada.address, grace.address, subject);
-      await sync(ada);
-      const [activity] = await activitiesOf(ada.userPrincipal, subject);
-      await shareWith(ada.userPrincipal, activity.id, grace.userPrincipal);
-      await sync(grace);
+      const { meeting, activity } = await seenByBoth(subject);
 
       await crm().activities.delete(ada.userPrincipal, activity.id);
       await organizerMoves(ada.address, meeting.id, 'Room 9');
@@ -406,36 +388,18 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
       for (const m of [...order, ...order]) await sync(m);
       const now = await activitiesOf(ada.userPrincipal, subject);
       expect(now.map((a) => a.location)).toEqual(['Room 9']);
-      const links = await linksOf(now[0].id, [ada.mailboxId, grace.mailboxId]);
-      expect(
-        links.map((l) => [l.mailboxId === ada.mailboxId ? 'ada' : 'grace', l.shared?.role, l.state]).sort(),
-      ).toEqual([
+      expect(await copiesOf(now[0].id)).toEqual([
         ['ada', 'organizer', 'linked'],
         ['grace', 'attendee', 'linked'],
       ]);
-      for (const m of [ada, grace]) {
-        const again = await sync(m);
-        const c = again.counts;
-        expect([
-          c.import.created,
-          c.import.updated,
-          c.import.deleted,
-          c.export.created,
-          c.export.updated,
-          c.export.deleted,
-        ]).toEqual([0, 0, 0, 0, 0, 0]);
-      }
+      await settled(ada, grace);
     });
   }
 
   it("links the attendee's new copy in place of the old one when an update brings back a declined meeting read afresh", async () => {
-    const { ada, grace, sync } = await setup();
+    const { ada, grace, sync, seenByBoth } = await setup();
     const subject = `Offsite ${protocol}`;
-    const meeting = await sendMeeting(ada.address, grace.address, subject);
-    await sync(ada);
-    const [activity] = await activitiesOf(ada.userPrincipal, subject);
-    await shareWith(ada.userPrincipal, activity.id, grace.userPrincipal);
-    await sync(grace);
+    const { meeting } = await seenByBoth(subject);
     const oldCopy = copyOf(grace.address, meeting.uid)!;
 
     // grace's sync state expires; she declines (her copy leaves the calendar); the organizer
@@ -467,7 +431,7 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
   });
 
   it("joins the organizer's copy to the activity an attendee's copy made, from what they last agreed: a CRM edit made before goes out, the organizer's own change comes in", async () => {
-    const { ada, grace, sync } = await setup();
+    const { ada, grace, sync, settled } = await setup();
     const subject = `Planning ${protocol}`;
     const meeting = await sendMeeting(ada.address, grace.address, subject);
     await sync(grace);
@@ -489,17 +453,7 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
     expect(copyOf(ada.address, meeting.uid)!.data.subject).toBe(
       protocol === 'ews' ? `${subject} (agenda)` : subject,
     );
-    for (const m of [ada, grace, ada]) {
-      const c = (await sync(m)).counts;
-      expect([
-        c.import.created,
-        c.import.updated,
-        c.import.deleted,
-        c.export.created,
-        c.export.updated,
-        c.export.deleted,
-      ]).toEqual([0, 0, 0, 0, 0, 0]);
-    }
+    await settled(ada, grace, ada);
     const links = await linksOf(activity.id, [ada.mailboxId, grace.mailboxId]);
     expect(
       links.map((l) => [l.mailboxId === ada.mailboxId ? 'ada' : 'grace', l.shared?.role]).sort(),
