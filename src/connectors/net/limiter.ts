@@ -47,13 +47,18 @@ export class KeyedLimiter {
     const state = this.state(key);
     if (untilMs <= state.pausedUntil) return;
     state.pausedUntil = untilMs;
+    this.wake(key, state, untilMs - Date.now());
+  }
+
+  /** Drains the key once `ms` have passed. */
+  private wake(key: string, state: KeyState, ms: number): void {
     if (state.timer) clearTimeout(state.timer);
     state.timer = setTimeout(
       () => {
         state.timer = undefined;
         this.drain(key, state);
       },
-      Math.max(0, untilMs - Date.now()),
+      Math.max(0, ms),
     );
     state.timer.unref?.();
   }
@@ -90,7 +95,14 @@ export class KeyedLimiter {
   }
 
   private drain(key: string, state: KeyState): void {
-    if (Date.now() < state.pausedUntil) return;
+    const paused = state.pausedUntil - Date.now();
+    if (paused > 0) {
+      // A timer may fire a little before the wall clock says the pause is over (timers run on
+      // another clock): whoever finds the key still paused, with requests waiting, makes sure
+      // a timer will drain it, or they would wait for ever.
+      if (!state.timer && state.queue.length > 0) this.wake(key, state, paused);
+      return;
+    }
     // FIFO: a heavy waiter at the head is not overtaken, so it cannot starve.
     while (state.queue.length > 0 && state.inFlight + state.queue[0].weight <= this.limit) {
       const next = state.queue.shift()!;

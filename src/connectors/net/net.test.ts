@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConnectorError } from '../errors.ts';
 import { isPrivateAddress } from './address-guard.ts';
 import { KeyedLimiter } from './limiter.ts';
@@ -67,6 +67,28 @@ describe('KeyedLimiter', () => {
     expect(maxA).toBe(4);
   });
 
+  it('lets a paused key go on when its timer fires before the wall clock says the pause is over', async () => {
+    vi.useFakeTimers();
+    try {
+      const limiter = new KeyedLimiter(1);
+      const start = Date.now();
+      limiter.pause('k', start + 100);
+      let ran = false;
+      const done = limiter.run('k', 1, async () => {
+        ran = true;
+      });
+      // The timer fires at 100 ms while the wall clock still says 99.
+      const now = vi.spyOn(Date, 'now').mockReturnValue(start + 99);
+      await vi.advanceTimersByTimeAsync(100);
+      now.mockRestore();
+      expect(ran).toBe(false);
+      await vi.advanceTimersByTimeAsync(10);
+      await done;
+      expect(ran).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
   it('holds a paused key while others go on', async () => {
     const limiter = new KeyedLimiter(2);
     limiter.pause('slow', Date.now() + 150);
