@@ -205,6 +205,8 @@ describe('mailboxes', () => {
     await expect.poll(() => focused(page)).toBe('Disconnect…');
     await page.keyboard.press('Enter');
     await page.getByText('Everything already synced is kept').waitFor();
+    // The question takes the focus once shown; Escape is pressed there, as a user would.
+    await expect.poll(() => focused(page)).toMatch(/^Disconnect ada@example\.test\?/);
     await page.keyboard.press('Escape');
     await expect.poll(() => focused(page)).toBe('Disconnect…');
     expect(await page.getByText('Everything already synced is kept').count()).toBe(0);
