@@ -43,15 +43,12 @@ export async function claimKeys(
   now: Date,
 ): Promise<Set<string>> {
   if (claims.length === 0) return new Set();
-  const at = now.toISOString();
-  for (const part of chunk(claims, 200))
-    await db
-      .insertInto('sync_shared_records')
-      .values(
-        part.map((c) => ({ entity, shared_key: c.key, record_id: null, link_id: c.linkId, claimed_at: at })),
-      )
-      .onConflict((oc) => oc.columns(['entity', 'shared_key']).doNothing())
-      .execute();
+  await insertClaims(
+    db,
+    entity,
+    claims.map((c) => ({ key: c.key, recordId: null, linkId: c.linkId })),
+    now,
+  );
   const held = await claimsOf(
     db,
     entity,
@@ -96,6 +93,21 @@ export async function claimRecords(
   claims: Array<{ key: string; recordId: string }>,
   now: Date,
 ): Promise<void> {
+  await insertClaims(
+    db,
+    entity,
+    claims.map((c) => ({ ...c, linkId: null })),
+    now,
+  );
+}
+
+/** Inserts claims; a key claimed already keeps its claim (one insert: atomic on both databases). */
+async function insertClaims(
+  db: Db,
+  entity: string,
+  claims: Array<{ key: string; recordId: string | null; linkId: string | null }>,
+  now: Date,
+): Promise<void> {
   const at = now.toISOString();
   for (const part of chunk(claims, 200))
     await db
@@ -105,7 +117,7 @@ export async function claimRecords(
           entity,
           shared_key: c.key,
           record_id: c.recordId,
-          link_id: null,
+          link_id: c.linkId,
           claimed_at: at,
         })),
       )
