@@ -189,4 +189,41 @@ describe('a CRM meeting with participants on Microsoft 365 (Graph)', () => {
     expect((await world.sandbox.admin.meetingMessages(grace.address)).counts.requests).toBe(1);
     expect(await participantsOf(meeting.id)).toEqual(participants);
   });
+
+  it("with the invitation setting on, the invited attendee's copy joins the CRM meeting even before the organizer's next run", async () => {
+    const { engine, ada, grace, sync, make, itemOf } = await setup({
+      sendInvitationsSince: new Date(Date.now() - 1000).toISOString(),
+    });
+    await sync();
+    const meeting = await make('Budget review');
+    // ada's run stops once the meeting is made, before it reads back what it wrote.
+    const killed = new SyncEngine({
+      crm: crm(),
+      source: exchange.source,
+      entities: [meetingsEntity],
+      checkpoint: (step) => {
+        if (step === 'export:created') throw new Error('killed after the create');
+      },
+    });
+    expect((await killed.syncMailbox(ada.mailboxId, 'meetings')).status).toBe('failed');
+    expect(itemOf('Budget review')).toBeDefined();
+    // Graph delivered the invitation to grace at once; her mailbox syncs before ada's reads
+    // back what it wrote.
+    const graceRun = await engine.syncMailbox(grace.mailboxId, 'meetings');
+    expect(graceRun.status, JSON.stringify(graceRun.tally?.errors)).toBe('succeeded');
+    // What either user sees: an activity grace's sync made is hers, not necessarily ada's.
+    const named = async () => {
+      const ids = new Set<string>();
+      for (const who of [ada, grace])
+        for (const a of (await crm().activities.list(who.userPrincipal, { cursor: null, limit: 100 })).items)
+          if (a.subject === 'Budget review') ids.add(a.id);
+      return [...ids];
+    };
+    expect(await named()).toEqual([meeting.id]);
+    const [graceLink] = await recordLinksIn(world.fx.crm.store.db, 'meetings', meeting.id, [grace.mailboxId]);
+    expect(graceLink?.shared?.role).toBe('attendee');
+    await sync();
+    expect((await engine.syncMailbox(grace.mailboxId, 'meetings')).status).toBe('succeeded');
+    expect(await named()).toEqual([meeting.id]);
+  });
 });

@@ -136,7 +136,7 @@ export interface SeriesWrites {
 export async function withOccurrences(
   folder: FolderRef,
   items: unknown[],
-  created: Array<ItemVersion | undefined>,
+  created: Array<CreatedItem | undefined>,
   write: (series: SeriesWrites[]) => Promise<Array<ItemVersion | ConnectorError>>,
 ): Promise<Array<CreatedItem | undefined>> {
   const out: Array<CreatedItem | undefined> = [...created];
@@ -160,7 +160,8 @@ export async function withOccurrences(
   }
   at.forEach((k, i) => {
     const answer = answers[i];
-    out[k] = isConnectorError(answer) ? { ...created[k]!, unwritten: answer } : answer;
+    // What the create's answer told (the global id) stays; the version is the latest.
+    out[k] = isConnectorError(answer) ? { ...created[k]!, unwritten: answer } : { ...created[k]!, ...answer };
   });
   return out;
 }

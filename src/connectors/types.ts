@@ -301,7 +301,11 @@ export type ItemResult<T> =
  * exists all the same, without what that write carried (some of it, where it took several
  * requests), and `version` may be older than the item's.
  */
-export type CreatedItem = ItemVersion & { unwritten?: ConnectorError };
+export type CreatedItem = ItemVersion & {
+  unwritten?: ConnectorError;
+  /** The item's global object id (a meeting's iCalUId), where the create's answer gives it. */
+  globalId?: string;
+};
 
 export type CreateResult = ({ ok: true } & CreatedItem) | { ok: false; error: ConnectorError };
 

@@ -504,6 +504,18 @@ async function exportCreates(ctx: ExecutionContext, planned: ExportCreate[]): Pr
     // The intent stays on failure: if the item was made after all, the next run adopts it.
     if (!result.ok) return fail(ctx, `record ${action.recordId}`, result.error);
     ctx.createdIn.add(action.folderId);
+    // The key is tied to the record as soon as the item exists: its copies may reach other
+    // mailboxes at once (Graph mails invitations as it creates), and they must join the record
+    // even if this run stops here. A claim without its link is taken up by the read that lists
+    // the item, or by the adoption of the intent.
+    const sharedKey = result.globalId ? entity.createdKey?.(result.globalId) : undefined;
+    if (sharedKey)
+      await sharedStore.claimRecords(
+        db,
+        ctx.scope.entity,
+        [{ key: sharedKey, recordId: action.recordId }],
+        ctx.now(),
+      );
     await ctx.checkpoint('export:created');
     // The item exists even when what is written after its create failed: it is linked, never
     // made again, with what the create wrote alone as its base, so the rest is a CRM change
@@ -512,7 +524,12 @@ async function exportCreates(ctx: ExecutionContext, planned: ExportCreate[]): Pr
     await linkStore.linkExported(
       db,
       intentIds[i],
-      { itemId: result.id, itemVersion: result.version, ...(alone ? { written: alone } : {}) },
+      {
+        itemId: result.id,
+        itemVersion: result.version,
+        ...(alone ? { written: alone } : {}),
+        ...(sharedKey ? { sharedKey } : {}),
+      },
       ctx.now(),
     );
     ctx.tally.counts.export.created++;

@@ -166,6 +166,13 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
    */
   sharedIdentity?(item: T, options: O, mailbox: string): SharedIdentity | undefined;
   /**
+   * The shared key of an item the sync created, from the global object id the create's answer
+   * gave (`CreatedItem.globalId`). With it the key is tied to the record as the item is made, so
+   * a copy that reaches another mailbox at once (Graph mails invitations as it creates) joins
+   * the record even if this mailbox's run stops before reading back what it wrote.
+   */
+  createdKey?(globalId: string): string;
+  /**
    * Import scope (C2, C5): whether an item no link ties to a record is imported. An item it
    * refuses is left alone: not imported, not linked to another mailbox's record. Linked items
    * go on syncing. Absent: every item is imported.

@@ -348,7 +348,7 @@ export class GraphConnector implements ExchangeConnector {
       path: collectionPath(this.base, folder),
       body,
     });
-    const created = this.versionOfAnswer(answer, 'created');
+    const created = createdOfAnswer(answer, this.versionOfAnswer(answer, 'created'));
     const [done] = await withOccurrences(folder, [item], [created], (series) =>
       this.writeOccurrences(folder, series),
     );
@@ -370,7 +370,7 @@ export class GraphConnector implements ExchangeConnector {
     const results = outcomes.map((o): CreateResult => {
       if (!o.ok) return o;
       try {
-        return { ok: true, ...this.versionOfAnswer(o.answer, 'created') };
+        return { ok: true, ...createdOfAnswer(o.answer, this.versionOfAnswer(o.answer, 'created')) };
       } catch (error) {
         if (isConnectorError(error)) return { ok: false, error };
         throw error;
@@ -690,4 +690,10 @@ export class GraphConnector implements ExchangeConnector {
       }
     }
   }
+}
+
+/** A created item with the global id its create's answer carries (an event's iCalUId). */
+function createdOfAnswer(answer: GraphAnswer, version: ItemVersion): CreatedItem {
+  const globalId = nonEmptyString(answer.json.iCalUId);
+  return globalId ? { ...version, globalId } : version;
 }

@@ -124,6 +124,7 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
       ...(response !== 'none' && response !== undefined ? { answer: { address: mailbox, response } } : {}),
     };
   },
+  createdKey: (globalId) => seriesKey(globalId),
   answerPatch: (record, answer) => answerPatch(record, answer),
   sendingFields: (snapshot, options) =>
     options.protocol === 'graph' &&

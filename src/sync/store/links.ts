@@ -354,7 +354,7 @@ export async function linkImported(
 export async function linkExported(
   db: Db,
   id: string,
-  item: { itemId: string; itemVersion: string; written?: Snapshot },
+  item: { itemId: string; itemVersion: string; written?: Snapshot; sharedKey?: string },
   now: Date,
 ): Promise<void> {
   await patchLink(
@@ -364,6 +364,7 @@ export async function linkExported(
       ...LINKED,
       item_id: item.itemId,
       item_version: item.itemVersion,
+      ...(item.sharedKey ? { shared_key: item.sharedKey } : {}),
       // Not all of the snapshot sent was written: what was is the base, and the record counts
       // as changed (no record version) until an update has written the rest.
       ...(item.written ? { snapshot: JSON.stringify(item.written), record_version: null } : {}),
