@@ -372,6 +372,24 @@ describe.each(['ews', 'graph'] as Protocol[])('write rights per copy of a meetin
       expect(await activitiesOf(ada.userPrincipal, subject)).toEqual([]);
     });
 
+    it(`lets go of the attendee's copy of a meeting deleted in the CRM once the organizer's meeting sync is switched off${first === 'grace' ? ', after waiting once' : ''}`, async () => {
+      const { ada, grace, sync, settled, copiesOf, seenByBoth } = await setup();
+      const subject = `Offsite ${protocol} ${first}`;
+      const { meeting, activity } = await seenByBoth(subject);
+
+      await crm().activities.delete(ada.userPrincipal, activity.id);
+      if (first === 'grace') await sync(grace);
+      // ada's meeting sync is switched off before (or, with grace first, after) the delete
+      // reached her mailbox: her link stays, but her run never comes to decide.
+      const adaSettings = exchange.source.mailboxes.get(ada.mailboxId)!.settings;
+      adaSettings.meetings = { ...adaSettings.meetings!, direction: 'off' };
+      await sync(grace);
+      expect(await copiesOf(activity.id)).toEqual([['ada', 'organizer', 'linked']]);
+      expect(copyOf(grace.address, meeting.uid)).toBeDefined();
+      await settled(grace);
+      expect(await activitiesOf(ada.userPrincipal, subject)).toEqual([]);
+    });
+
     // The attendee's link waits for the organizer's run while the organizer's copy is linked,
     // then moves to the meeting made again.
     it(`brings a CRM-deleted meeting back as one activity both copies link to when the organizer's later change wins (${first} syncs first)`, async () => {

@@ -688,6 +688,15 @@ class Run {
     // is compared in full until the rest is written.
     for (const id of await linkStore.recordsNotWrittenWhole(this.db, this.scope))
       if (!changed.has(id)) changed.set(id, false);
+    // An attendee's link to a record the CRM deleted waits for the organizer's run, which may
+    // never come (its sync switched off): it is looked at again on every run until it lets go.
+    if (this.entity.sharedIdentity)
+      for (const id of await sharedStore.attendeeLinksOnDeletedRecords(
+        this.db,
+        this.scope,
+        this.entity.service(this.input.engine.crm).definition.table,
+      ))
+        changed.set(id, true);
     return { changed, head, full: since === null || full };
   }
 
@@ -1255,7 +1264,22 @@ class Run {
   private async organizerCopies(links: StoredLink[]): Promise<Set<string>> {
     const ids = links.filter((l) => l.shared?.role === 'attendee').map((l) => l.recordId!);
     if (ids.length === 0) return new Set();
-    return sharedStore.recordsWithOrganizerCopy(this.db, this.scope.entity, ids);
+    const copies = await sharedStore.organizerCopyMailboxes(this.db, this.scope.entity, ids);
+    // Only a mailbox that still syncs the entity speaks for the organizer's copy: one whose sync
+    // was switched off never runs to decide what the attendees' links wait for.
+    const syncing = new Map<string, boolean>();
+    for (const mailboxId of new Set([...copies.values()].flat()))
+      syncing.set(mailboxId, await this.syncsEntity(mailboxId));
+    const out = new Set<string>();
+    for (const [recordId, mailboxIds] of copies)
+      if (mailboxIds.some((m) => syncing.get(m))) out.add(recordId);
+    return out;
+  }
+
+  private async syncsEntity(mailboxId: string): Promise<boolean> {
+    if (mailboxId === this.scope.mailboxId) return true;
+    const settings = (await this.input.engine.source.settings(mailboxId))[this.scope.entity];
+    return settings !== undefined && settings.direction !== 'off';
   }
 
   /**

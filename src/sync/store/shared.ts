@@ -3,9 +3,10 @@
 // mailbox's run going on at the same time, finds the claim and links its copy to the record
 // the first one made. Claims stay after their record is deleted: tombstones, so that a deleted
 // meeting's remaining copies are never imported again.
+import { sql } from 'kysely';
 import { chunk } from '../../crm/rows.ts';
 import type { Snapshot } from '../types.ts';
-import type { Db } from './scope.ts';
+import type { Db, SyncScope } from './scope.ts';
 
 export interface SharedClaim {
   key: string;
@@ -219,17 +220,45 @@ export async function linkExists(db: Db, linkId: string): Promise<boolean> {
   return row !== undefined;
 }
 
-/** The records among these that some mailbox has linked to its organizer's copy. */
-export async function recordsWithOrganizerCopy(
+/**
+ * The records this mailbox's attendee links still tie to although the CRM deleted them: links
+ * that wait for the organizer's run (`recordTable`: the records' table, an identifier).
+ */
+export async function attendeeLinksOnDeletedRecords(
+  db: Db,
+  scope: SyncScope,
+  recordTable: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('sync_links')
+    .select('record_id')
+    .where('mailbox_id', '=', scope.mailboxId)
+    .where('entity', '=', scope.entity)
+    .where('shared_role', '=', 'attendee')
+    .where('state', '=', 'linked')
+    .where('record_id', 'is not', null)
+    .where(({ not, exists }) =>
+      not(
+        exists(
+          sql`(select 1 from ${sql.table(recordTable)} r where r.id = ${sql.ref('sync_links.record_id')})`,
+        ),
+      ),
+    )
+    .execute();
+  return rows.map((r) => r.record_id!);
+}
+
+/** The records among these that some mailbox has linked to its organizer's copy, with those mailboxes. */
+export async function organizerCopyMailboxes(
   db: Db,
   entity: string,
   recordIds: string[],
-): Promise<Set<string>> {
-  const out = new Set<string>();
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
   for (const part of chunk([...new Set(recordIds)], 500)) {
     const rows = await db
       .selectFrom('sync_links')
-      .select('record_id')
+      .select(['record_id', 'mailbox_id'])
       .where('entity', '=', entity)
       .where('record_id', 'in', part)
       // With or without its key: a meeting the CRM wrote is its organizer's copy before a read
@@ -237,7 +266,7 @@ export async function recordsWithOrganizerCopy(
       .where('shared_role', '=', 'organizer')
       .where('state', '=', 'linked')
       .execute();
-    for (const r of rows) out.add(r.record_id!);
+    for (const r of rows) out.set(r.record_id!, [...(out.get(r.record_id!) ?? []), r.mailbox_id]);
   }
   return out;
 }
