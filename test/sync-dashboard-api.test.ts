@@ -1,7 +1,9 @@
 // The dashboard's views across mailboxes through the REST API against the sandbox (SPEC E2, E5,
-// E7): activity per bucket, counts per mailbox and entity, conflicts with both versions and the policy, runs held by the
-// mass-delete guard with where the deletes would happen — each only over the mailboxes the
-// caller may see (a user their own, administrators all).
+// E7): activity per bucket, counts per mailbox and entity, the latest runs of each entity of a
+// mailbox (contacts, meetings, tasks; one that failed beside those that succeeded), conflicts
+// with both versions and the policy, runs held by the mass-delete guard with where the deletes
+// would happen — each only over the mailboxes the caller may see (a user their own,
+// administrators all).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestUser } from './http-harness.ts';
 import { createMailboxWorld, type MailboxWorld } from './mailboxes-support.ts';
@@ -129,6 +131,27 @@ describe('the sync dashboard across mailboxes', () => {
   });
 
   it('counts per mailbox and entity: linked items, the latest run and open conflicts', async () => {
+    // Alice's meetings come in; her tasks' run fails: Exchange keeps failing to list changes.
+    const soon = new Date(Date.now() + 3 * 86_400_000);
+    soon.setUTCHours(9, 0, 0, 0);
+    await w.sandbox.admin.createItem(alices.address, 'calendar', 'event', {
+      subject: 'Dashboard review',
+      start: soon.toISOString(),
+      end: new Date(soon.getTime() + 3_600_000).toISOString(),
+      organizer: { address: alices.address },
+    });
+    await w.sandbox.admin.createItem(alices.address, 'tasks', 'task', { subject: 'Dashboard follow-up' });
+    const meetingsRun = await runNow(w, w.h.alice, alices.id, 'succeeded', 'meetings');
+    expect(meetingsRun.counts.import.created).toBe(1);
+    const fault = await w.sandbox.admin.addFault({
+      protocol: 'ews',
+      mailbox: alices.address,
+      operation: 'SyncFolderItems',
+      fault: { kind: 'serverError', status: 500 },
+    });
+    const tasksRun = await runNow(w, w.h.alice, alices.id, 'failed', 'tasks');
+    await w.sandbox.admin.removeFault(fault.id);
+
     const mine = await get(w.h.alice, '/api/v1/sync/entities');
     expect(mine.status, JSON.stringify(mine.body)).toBe(200);
     expect(mine.body.items.map((i: { entity: string }) => i.entity)).toEqual([
@@ -144,19 +167,96 @@ describe('the sync dashboard across mailboxes', () => {
       openConflicts: 1,
       latestRun: { status: 'succeeded', conflicts: 1 },
     });
-    for (const none of [meetings, tasks])
-      expect(none).toMatchObject({ mailboxId: alices.id, linked: 0, openConflicts: 0, latestRun: null });
+    expect(meetings).toMatchObject({
+      mailboxId: alices.id,
+      entity: 'meetings',
+      linked: 1,
+      openConflicts: 0,
+      latestRun: {
+        id: meetingsRun.id,
+        status: 'succeeded',
+        counts: { import: { created: 1 }, export: { created: 0 } },
+      },
+    });
+    expect(tasks).toMatchObject({
+      mailboxId: alices.id,
+      entity: 'tasks',
+      linked: 0,
+      openConflicts: 0,
+      latestRun: { id: tasksRun.id, status: 'failed' },
+    });
     const all = await get(w.h.admin, '/api/v1/sync/entities');
     expect(all.body.items).toHaveLength(6);
     const bobsOwn = await get(w.h.bob, '/api/v1/sync/entities');
     expect(
-      bobsOwn.body.items.map((i: { mailboxId: string; linked: number }) => [i.mailboxId, i.linked]),
+      bobsOwn.body.items.map(
+        (i: { mailboxId: string; entity: string; linked: number; latestRun: unknown }) => [
+          i.mailboxId,
+          i.entity,
+          i.linked,
+          i.latestRun === null,
+        ],
+      ),
     ).toEqual([
-      [bobs.id, 1],
-      [bobs.id, 0],
-      [bobs.id, 0],
+      [bobs.id, 'contacts', 1, false],
+      [bobs.id, 'meetings', 0, true],
+      [bobs.id, 'tasks', 0, true],
     ]);
     expect((await get(w.h.bob, `/api/v1/sync/entities?mailboxId=${alices.id}`)).status).toBe(404);
+  });
+
+  it('lists the latest runs of each entity side by side, as the mailbox cards show them', async () => {
+    const url = `/api/v1/mailboxes/${alices.id}/latest-runs`;
+    const mine = await get(w.h.alice, url);
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    expect(mine.body.items.map((i: { entity: string }) => i.entity)).toEqual([
+      'contacts',
+      'meetings',
+      'tasks',
+    ]);
+    const [contacts, meetings, tasks] = mine.body.items;
+    // The same runs, newest first, as the run history of each entity.
+    for (const item of mine.body.items) {
+      const history = await get(w.h.alice, `/api/v1/mailboxes/${alices.id}/runs?entity=${item.entity}`);
+      expect(item.runs).toEqual(history.body.items);
+    }
+    expect(contacts.runs.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded']);
+    expect(contacts.runs[0]).toMatchObject({ entity: 'contacts', conflicts: 1 });
+    expect(contacts.runs[1]).toMatchObject({ counts: { import: { created: 8 } } });
+    expect(meetings.runs).toEqual([
+      expect.objectContaining({
+        entity: 'meetings',
+        status: 'succeeded',
+        trigger: 'manual',
+        counts: {
+          import: { created: 1, updated: 0, deleted: 0, unlinked: 0 },
+          export: { created: 0, updated: 0, deleted: 0, unlinked: 0 },
+        },
+        errors: [],
+      }),
+    ]);
+    // The failed part says why, beside the parts that succeeded.
+    expect(tasks.runs).toEqual([expect.objectContaining({ entity: 'tasks', status: 'failed' })]);
+    expect(tasks.runs[0].errors[0]).toMatchObject({ code: 'exchange_transient' });
+
+    // `limit` runs of each entity: the contacts' second run does not push the others out.
+    const one = await get(w.h.alice, `${url}?limit=1`);
+    expect(one.body.items.map((i: { entity: string; runs: unknown[] }) => [i.entity, i.runs.length])).toEqual(
+      [
+        ['contacts', 1],
+        ['meetings', 1],
+        ['tasks', 1],
+      ],
+    );
+    expect(one.body.items[0].runs[0].id).toBe(contacts.runs[0].id);
+
+    // Bob's own mailbox has only contacts; Alice's is not his to see; administrators see it.
+    const bobsOwn = await get(w.h.bob, `/api/v1/mailboxes/${bobs.id}/latest-runs`);
+    expect(bobsOwn.body.items.map((i: { runs: unknown[] }) => i.runs.length)).toEqual([1, 0, 0]);
+    expect((await get(w.h.bob, url)).status).toBe(404);
+    expect((await get(w.h.admin, url)).body).toEqual(mine.body);
+    expect((await get(w.h.alice, `${url}?limit=0`)).status).toBe(422);
+    expect((await get(w.h.alice, `${url}?limit=101`)).status).toBe(422);
   });
 
   it('settles a conflict: the other value becomes the user’s journaled edit, or it is acknowledged', async () => {

@@ -246,6 +246,23 @@ export function createSyncAccess(crm: Crm, domain: MailboxDomain, sync: MailboxS
       return latestRuns(db, { mailboxId, entity: assertEntity(entity) }, limit);
     },
 
+    /**
+     * The latest runs of each entity (contacts, meetings, tasks), newest first, `limit` of each:
+     * the dashboard shows every entity's latest run and history side by side, so an entity
+     * synced often never pushes a rarely synced one's last run out of sight.
+     */
+    async runsPerEntity(
+      principal: Principal,
+      mailboxId: string,
+      limit: number,
+    ): Promise<Array<{ entity: SyncEntity; runs: RunRecord[] }>> {
+      await visible(principal, mailboxId);
+      const out: Array<{ entity: SyncEntity; runs: RunRecord[] }> = [];
+      for (const entity of SYNC_ENTITIES)
+        out.push({ entity, runs: await latestRuns(db, { mailboxId, entity }, limit) });
+      return out;
+    },
+
     async conflicts(principal: Principal, mailboxId: string, entity: string, limit: number) {
       await visible(principal, mailboxId);
       return latestConflicts(db, { mailboxId, entity: assertEntity(entity) }, limit);

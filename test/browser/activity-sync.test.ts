@@ -35,6 +35,8 @@ afterAll(async () => {
 });
 
 const card = (page: Page) => page.getByRole('region', { name: 'Sync with mailboxes' });
+/** The meeting of the first test, whose CRM edit grace's attendee copy could not take. */
+let activityId = '';
 
 describe('the sync status on an activity page', { timeout: 120_000 }, () => {
   it('names the organizer and attendee copies and says when a CRM edit was not written', async () => {
@@ -85,6 +87,15 @@ describe('the sync status on an activity page', { timeout: 120_000 }, () => {
     await notice.getByText(/ask the organizer to make them in their calendar/).waitFor();
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     await screenshot(page, 'activity-not-written');
+    // A two-way run of grace's meetings lists the edit as left out, naming the activity (the
+    // dashboard's run history links it); then her mailbox imports only again.
+    const graceMailbox = source.mailboxes.get(mailboxes['grace@example.test'])!;
+    graceMailbox.settings = { meetings: meetingSettings({ direction: 'two_way' }) };
+    const again = await engine.syncMailbox(mailboxes['grace@example.test'], 'meetings');
+    graceMailbox.settings = { meetings: meetingSettings() };
+    expect(again.status).toBe('succeeded');
+    expect(again.tally?.skipped).toEqual([expect.objectContaining({ recordId: id })]);
+    activityId = id;
 
     // ada's mailbox holds the organizer's copy: once it is linked the edit has a way to Exchange.
     expect((await engine.syncMailbox(mailboxes['ada@example.test'], 'meetings')).status).toBe('succeeded');
@@ -125,8 +136,30 @@ describe('the sync status on an activity page', { timeout: 120_000 }, () => {
     const summary = () => chart.locator('p.chart-summary').textContent();
     await expect.poll(summary).toMatch(/^Last 14 days: 0 runs over 2 mailboxes/);
     await chart.getByLabel('Items').selectOption({ label: 'Meetings' });
-    await expect.poll(summary).toMatch(/^Last 14 days: 2 runs over 2 mailboxes/);
+    await expect.poll(summary).toMatch(/^Last 14 days: 3 runs over 2 mailboxes/);
     await screenshot(page, 'dashboard-entities');
+
+    // Grace's card: her latest meetings run, and in its history the left-out edit named by the
+    // meeting's subject, linked to the activity (not to a contact).
+    const grace = page.getByRole('article', { name: 'grace@example.test' });
+    const meetings = grace
+      .locator('.entity-run')
+      .filter({ has: page.getByRole('heading', { name: 'Meetings' }) });
+    await meetings.locator('.badge').getByText('succeeded').waitFor();
+    expect((await meetings.locator('.run-facts').textContent())?.replace(/\s+/g, ' ')).toContain('Skipped1');
+    await grace.getByRole('button', { name: 'Run history of grace@example.test' }).click();
+    const history = grace.getByRole('table', { name: 'Meetings: latest runs of grace@example.test' });
+    await expect.poll(() => history.locator('tbody tr').count()).toBe(2);
+    await history
+      .getByRole('button', { name: /^Details of the run/ })
+      .first()
+      .click();
+    const left = history.getByRole('link', { name: 'Quarterly planning' });
+    await left.waitFor();
+    expect(await left.getAttribute('href')).toBe(`/activities/${activityId}`);
+    await history
+      .getByText(/Quarterly planning: not written to Exchange: grace@example\.test is an attendee/)
+      .waitFor();
     // On a phone the table stacks each row's cells under their labels.
     await page.setViewportSize({ width: 390, height: 800 });
     await graceRow.getByText('succeeded').waitFor();

@@ -1,8 +1,9 @@
 // The dashboard in a browser (SPEC E2, E5, E7): a new installation is told what to do; a mailbox
-// connected to the sandbox is synced with "Sync now" and its run shows the right numbers, in the
-// cards and in the chart; a contact edited on both sides shows as a conflict with both versions;
-// a mass delete in the mailbox is held until an administrator confirms it; at 390 px wide the
-// page does not scroll sideways.
+// connected to the sandbox is synced with "Sync now" and its runs show the right numbers for
+// contacts, meetings and tasks, in the card's latest runs, its history and the chart; a part of a
+// sync that failed shows as failed beside the parts that succeeded; a contact edited on both
+// sides shows as a conflict with both versions; a mass delete in the mailbox is held until an
+// administrator confirms it; at 390 px wide the page does not scroll sideways.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -43,14 +44,37 @@ describe('the dashboard', { timeout: 120_000 }, () => {
       )
       .toBe(true);
   };
-  const cell = async (direction: string, column: number) =>
+  type Entity = 'Contacts' | 'Meetings' | 'Tasks';
+  const ENTITIES = [
+    ['Contacts', 'contacts'],
+    ['Meetings', 'meetings'],
+    ['Tasks', 'tasks'],
+  ] as const;
+  /** An entity's latest run in the card: its name, status, counts and facts. */
+  const latestOf = (entity: Entity) =>
+    card()
+      .locator('.entity-run')
+      .filter({ has: page.getByRole('heading', { name: entity, exact: true }) });
+  /** A number of the latest run's counts of an entity (contacts unless said). */
+  const cell = async (direction: string, column: number, entity: Entity = 'Contacts') =>
     (
       await card()
+        .getByRole('table', { name: `${entity}: latest run of ${ADDRESS}` })
         .getByRole('row', { name: new RegExp(`^${direction}`) })
         .getByRole('cell')
         .nth(column)
         .textContent()
     )?.trim();
+  /** The runs of each entity as the server has them, newest first. */
+  const latestRuns = async (): Promise<
+    Record<string, Array<{ id: string; status: string; counts: Record<string, Record<string, number>> }>>
+  > => {
+    const answer = await callAs(page, 'GET', `/api/v1/mailboxes/${mailboxId}/latest-runs`);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return Object.fromEntries(
+      answer.body.items.map((i: { entity: string; runs: unknown[] }) => [i.entity, i.runs]),
+    );
+  };
 
   beforeAll(async () => {
     world = await startBrowserWorld();
@@ -95,6 +119,22 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     expect(await cell('CRM → Exchange', 0)).toBe('0');
     const runs = await callAs(page, 'GET', `/api/v1/mailboxes/${mailboxId}/runs`);
     expect(runs.body.items[0].counts.import.created).toBe(contactItems.length);
+    // Meetings and tasks each have their own latest run in the card, with their own numbers.
+    const perEntity = await latestRuns();
+    for (const [name, entity] of ENTITIES) {
+      const [run] = perEntity[entity];
+      expect(run, entity).toMatchObject({ status: 'succeeded' });
+      expect(run.counts.import.created, entity).toBeGreaterThan(0);
+      await card()
+        .getByText(
+          new RegExp(`${name}: The run succeeded: Exchange → CRM: ${run.counts.import.created} created`),
+        )
+        .waitFor();
+      await latestOf(name).locator('.badge').getByText('succeeded').waitFor();
+      expect(await cell('Exchange → CRM', 0, name)).toBe(String(run.counts.import.created));
+      expect(await cell('CRM → Exchange', 0, name)).toBe(String(run.counts.export.created));
+    }
+    expect(perEntity.meetings[0].counts.import.created).not.toBe(contactItems.length);
 
     // The chart says the same in its accessible description and its table.
     const chart = page.getByRole('img', { name: /Synced items and errors, last 14 days/ });
@@ -116,16 +156,85 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     await page.getByRole('combobox', { name: 'Period' }).selectOption('day');
     await page.getByRole('img', { name: /last 24 hours/ }).waitFor();
 
-    // A run's details on demand.
+    // The history of each entity, and a run's details on demand.
     await card()
       .getByRole('button', { name: `Run history of ${ADDRESS}` })
       .click();
+    for (const [name, entity] of ENTITIES) {
+      const history = card().getByRole('table', { name: `${name}: latest runs of ${ADDRESS}` });
+      const rows = history.locator('tbody tr');
+      await expect.poll(() => rows.count(), { message: name }).toBe(1);
+      // CRM → Exchange, then Exchange → CRM: the totals of each direction.
+      const total = (c: Record<string, number>) => c.created + c.updated + c.deleted + c.unlinked;
+      const [run] = perEntity[entity];
+      expect(await rows.first().getByRole('cell').nth(2).textContent()).toBe(
+        String(total(run.counts.export)),
+      );
+      expect(await rows.first().getByRole('cell').nth(3).textContent()).toBe(
+        String(total(run.counts.import)),
+      );
+      await rows.first().getByText('succeeded').waitFor();
+    }
     await card()
       .getByRole('button', { name: /^Details of the run/ })
       .first()
       .click();
     await card().getByText('Nothing was skipped.').waitFor();
     await screenshot(page, 'dashboard');
+    await card()
+      .getByRole('button', { name: `Hide history of ${ADDRESS}` })
+      .click();
+  });
+
+  it('shows the part of a sync that failed beside the parts that succeeded', async () => {
+    // Exchange fails every time the meetings run asks for changes; contacts and tasks synced.
+    const fault = await world.sandbox.admin.addFault({
+      protocol: 'ews',
+      mailbox: ADDRESS,
+      operation: 'SyncFolderItems',
+      fault: { kind: 'serverError', status: 500 },
+    });
+    const failed = await callAs(page, 'POST', `/api/v1/mailboxes/${mailboxId}/runs?wait=true`, {
+      entity: 'meetings',
+    });
+    await world.sandbox.admin.removeFault(fault.id);
+    expect(failed.status, JSON.stringify(failed.body)).toBe(200);
+    expect(failed.body.run).toMatchObject({ status: 'failed', errors: [{ code: 'exchange_transient' }] });
+
+    await page.reload();
+    const meetings = latestOf('Meetings');
+    await meetings.locator('.badge').getByText('failed').waitFor();
+    await meetings.getByText(/^The run failed: Exchange did not answer in time/).waitFor();
+    expect((await meetings.locator('.run-facts dd.has-errors').textContent())?.trim()).toBe('1');
+    for (const name of ['Contacts', 'Tasks'] as const) {
+      await latestOf(name).locator('.badge').getByText('succeeded').waitFor();
+      expect(
+        await latestOf(name)
+          .getByText(/^The run failed/)
+          .count(),
+        name,
+      ).toBe(0);
+      expect(await latestOf(name).locator('.run-facts dd.has-errors').count(), name).toBe(0);
+    }
+    // Nothing came in this time; the counts are the failed run's, not the last good one's.
+    expect(await cell('Exchange → CRM', 0, 'Meetings')).toBe('0');
+    expect(await cell('Exchange → CRM', 0)).toBe(String(contactItems.length));
+    // The reload left the focus ring on the page heading; the picture shows the card as seen.
+    await page.evaluate('document.activeElement && document.activeElement.blur()');
+    await screenshot(page, 'dashboard-entity-failed');
+
+    // The history lists the failed run above the one that succeeded.
+    await card()
+      .getByRole('button', { name: `Run history of ${ADDRESS}` })
+      .click();
+    const history = card().getByRole('table', { name: `Meetings: latest runs of ${ADDRESS}` });
+    const rows = history.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    await rows.nth(0).getByText('failed').waitFor();
+    await rows.nth(1).getByText('succeeded').waitFor();
+    await card()
+      .getByRole('button', { name: `Hide history of ${ADDRESS}` })
+      .click();
   });
 
   it('shows a contact edited on both sides as a conflict with both versions', async () => {
@@ -210,7 +319,9 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     await page.getByText(`Decision saved. Exsync will delete ${n} records.`).waitFor();
     // Without a reload, the card follows the queued run until it is over.
     await expect.poll(() => cell('Exchange → CRM', 2), { timeout: 15_000 }).toBe(String(n));
-    await expect.poll(() => card().locator('.run-facts').textContent()).not.toContain('running');
+    await expect
+      .poll(() => latestOf('Contacts').locator('.run-facts').textContent())
+      .not.toContain('running');
 
     // The queued run carries the decision out.
     await expect
@@ -223,6 +334,7 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     expect(runs.body.items[0].counts.import.deleted).toBe(n);
     await page.reload();
     await card()
+      .getByRole('table', { name: `Contacts: latest run of ${ADDRESS}` })
       .getByRole('row', { name: /^Exchange → CRM/ })
       .waitFor();
     expect(await cell('Exchange → CRM', 2)).toBe(String(n));
@@ -256,7 +368,10 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     await phone.getByRole('article', { name: ADDRESS }).waitFor();
     await phone.getByRole('img', { name: /Synced items and errors/ }).waitFor();
     await phone.getByRole('button', { name: `Run history of ${ADDRESS}` }).click();
-    await phone.getByRole('article', { name: ADDRESS }).locator('table.history').waitFor();
+    // The history of each entity: contacts, meetings and tasks.
+    await expect
+      .poll(() => phone.getByRole('article', { name: ADDRESS }).locator('table.history').count())
+      .toBe(3);
     await phone.getByRole('region', { name: 'Conflicts' }).locator('table.versions').first().waitFor();
     expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
     // The run tables and the conflict table stack their cells: no header runs into the next,

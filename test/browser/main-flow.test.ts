@@ -90,6 +90,7 @@ describe('an administrator from an empty installation to a synced mailbox', () =
     expect(counts.import.created).toBe(inCustomers.length);
     expect(counts.export.created).toBe(1);
     const importCell = card
+      .getByRole('table', { name: `Contacts: latest run of ${ADDRESS}` })
       .getByRole('row', { name: /^Exchange → CRM/ })
       .getByRole('cell')
       .first();

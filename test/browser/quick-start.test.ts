@@ -79,11 +79,22 @@ describe('the quick start', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
     await card.getByText('succeeded').first().waitFor();
     const imported = await card
+      .getByRole('table', { name: `Contacts: latest run of ${admin.mailbox}` })
       .getByRole('row', { name: /^Exchange → CRM/ })
       .getByRole('cell')
       .first()
       .textContent();
     expect(Number(imported)).toBeGreaterThan(100);
+    // Beside the contacts, the card shows what the meetings and tasks runs brought in.
+    for (const entity of ['Meetings', 'Tasks']) {
+      const cell = await card
+        .getByRole('table', { name: `${entity}: latest run of ${admin.mailbox}` })
+        .getByRole('row', { name: /^Exchange → CRM/ })
+        .getByRole('cell')
+        .first()
+        .textContent();
+      expect(Number(cell), entity).toBeGreaterThan(0);
+    }
     await screenshot(page, 'quick-start-dashboard');
     await page.context().close();
   });

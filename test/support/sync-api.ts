@@ -59,20 +59,24 @@ export interface RunRecord {
   startedAt: string;
   counts: Record<'import' | 'export', Record<'created' | 'updated' | 'deleted' | 'unlinked', number>>;
   conflicts: number;
-  errors: unknown[];
+  errors: Array<{ ref: string; code: string; message: string }>;
 }
 
-/** Syncs the mailbox's contacts now as `who`, waits for the run, and expects it to end as `status`. */
+/**
+ * Syncs the mailbox's contacts (or `entity`) now as `who`, waits for the run, and expects it to
+ * end as `status`.
+ */
 export async function runNow(
   w: MailboxWorld,
   who: TestUser,
   mailboxId: string,
   status: RunStatus = 'succeeded',
+  entity: 'contacts' | 'meetings' | 'tasks' = 'contacts',
 ): Promise<RunRecord> {
   const answer = await w.call(who, {
     method: 'POST',
     url: `/api/v1/mailboxes/${mailboxId}/runs?wait=true`,
-    payload: { entity: 'contacts' },
+    payload: { entity },
   });
   expect(answer.statusCode, answer.body).toBe(200);
   const run = answer.json().run as RunRecord;

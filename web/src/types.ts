@@ -20,6 +20,7 @@ import type {
   entityCountsSchema,
   holdSchema,
   runSchema,
+  runsPerEntitySchema,
   statusSchema,
 } from '../../src/http/routes/sync.ts';
 import type { ContactSyncSettings, SyncSettingsView } from '../../src/mailbox-sync/settings.ts';
@@ -53,6 +54,7 @@ export type {
 };
 export type Me = z.output<typeof meSchema>;
 export type SyncRun = z.output<typeof runSchema>;
+export type SyncRunsPerEntity = z.output<typeof runsPerEntitySchema>;
 export type SyncConflict = z.output<typeof conflictSchema>;
 export type SyncHold = z.output<typeof holdSchema>;
 export type ContactSyncStatus = z.output<typeof statusSchema>;

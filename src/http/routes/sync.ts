@@ -1,7 +1,8 @@
 // Mailbox sync through the API (SPEC B3, B4, E1–E3, E5, E7): settings per mailbox and entity,
-// "sync now" (queued, or run in the foreground with ?wait=true), run history, conflicts with both
-// versions, a contact's and an activity's sync status per mailbox, "sync with this mailbox" tags and the decisions
-// on runs held by the mass-delete guard; and the dashboard's views across all visible mailboxes
+// "sync now" (queued, or run in the foreground with ?wait=true), run history (of one entity, or
+// of contacts, meetings and tasks side by side), conflicts with both versions, a contact's and an
+// activity's sync status per mailbox, "sync with this mailbox" tags and the decisions on runs
+// held by the mass-delete guard; and the dashboard's views across all visible mailboxes
 // (activity per hour or day, counts per entity, conflicts, holds).
 import { z } from 'zod';
 import {
@@ -79,6 +80,18 @@ export const runSchema = z
     exchangeRequests: z.number().nullable(),
   })
   .meta({ id: 'SyncRun' });
+export const runsPerEntitySchema = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        entity: z.enum(SYNC_ENTITIES),
+        runs: z
+          .array(runSchema)
+          .meta({ description: 'The entity’s latest runs, newest first; empty when it never ran.' }),
+      }),
+    ),
+  })
+  .meta({ id: 'SyncRunsPerEntity' });
 const snapshot = z.record(z.string(), z.unknown()).nullable();
 export const conflictSchema = z
   .strictObject({
@@ -345,6 +358,35 @@ export function syncRoutes(access: SyncAccess): Operation[] {
       errors: [404],
       handler: ({ principal, params, query }) =>
         answer(async () => ({ items: await access.runs(principal!, params.id, query.entity, query.limit) })),
+    }),
+    operation({
+      method: 'GET',
+      path: '/api/v1/mailboxes/{id}/latest-runs',
+      operationId: 'listMailboxLatestRuns',
+      tag: TAG,
+      summary:
+        'The latest runs of each entity (contacts, meetings, tasks) side by side: what each part of a sync did and how it ended.',
+      description:
+        'As the run history, `limit` runs of each entity, so one synced often never hides the latest run of another. The dashboard’s mailbox cards show these.',
+      auth: 'user',
+      params: idParams,
+      query: z.strictObject({
+        limit: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(10)
+          .meta({ description: 'Runs of each entity.' }),
+      }),
+      response: {
+        status: 200,
+        description: 'Contacts, meetings and tasks in this order, each with its runs newest first.',
+        schema: runsPerEntitySchema,
+      },
+      errors: [404, 422],
+      handler: ({ principal, params, query }) =>
+        answer(async () => ({ items: await access.runsPerEntity(principal!, params.id, query.limit) })),
     }),
     operation({
       method: 'GET',

@@ -1,7 +1,7 @@
-// The dashboard (SPEC E7): deletes waiting for an administrator, each visible mailbox with its
-// latest run and "Sync now", the counts per mailbox for contacts, meetings and tasks, synced
-// items and errors over time, and the conflicts with both
-// versions. A new installation is told what to do first.
+// The dashboard (SPEC E7): deletes waiting for an administrator, each visible mailbox with the
+// latest run of each of its contacts, meetings and tasks and "Sync now", the counts per mailbox
+// for contacts, meetings and tasks, synced items and errors over time, and the conflicts with
+// both versions. A new installation is told what to do first.
 import { useState } from 'preact/hooks';
 import { get } from '../../api.ts';
 import { Loading, useLoad } from '../../components/load.tsx';

@@ -1,8 +1,10 @@
-// One mailbox on the dashboard: its health, its latest run with the counts per direction, "Sync
-// now" (every entity switched on, one run each, the outcome per entity) with the counts of the
-// run as it goes, and the run history with each run's skipped items and errors on demand. While
-// the latest run is running (started here, by the schedule or after a decision on a held run),
-// the runs are read again every few seconds until it ends.
+// One mailbox on the dashboard: its health, the latest run of each entity (contacts, meetings,
+// tasks) with the counts per direction, "Sync now" (every entity switched on, one run each, the
+// outcome per entity) with the counts of the run as it goes, and the run history of each entity
+// with each run's skipped items and errors on demand. Every entity is shown, so a part of a sync
+// that failed stands beside the parts that succeeded. While a run is running (started here, by
+// the schedule or after a decision on a held run), the runs are read again every few seconds
+// until it ends.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, get, messageOf, post } from '../../api.ts';
 import { Address } from '../../components/address.tsx';
@@ -10,7 +12,7 @@ import { Loading, useLoad } from '../../components/load.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { ago, dateTime, duration } from '../../components/time.ts';
 import { formatNumber, t } from '../../i18n.ts';
-import type { Mailbox, SyncRun } from '../../types.ts';
+import type { Mailbox, SyncRun, SyncRunsPerEntity } from '../../types.ts';
 import { HealthBadge, healthOf } from '../mailboxes/health.tsx';
 import { entityName, type SyncEntity, switchedOnEntities } from '../mailboxes/sync-entities.ts';
 import {
@@ -28,6 +30,7 @@ import {
 import { NumberHeads } from './number-heads.tsx';
 import { SkippedItem } from './skipped-item.tsx';
 
+/** Runs of each entity the history lists. */
 const HISTORY = 10;
 /** How often a running run's counts are read again. */
 const POLL_MS = 2000;
@@ -118,7 +121,7 @@ export function RunDetails(props: { run: SyncRun }) {
         <ul class="run-list">
           {run.skipped.map((s, i) => (
             <li key={i}>
-              <SkippedItem item={s} />
+              <SkippedItem item={s} entity={run.entity} />
             </li>
           ))}
         </ul>
@@ -127,13 +130,15 @@ export function RunDetails(props: { run: SyncRun }) {
   );
 }
 
-function History(props: { runs: SyncRun[] }) {
+type EntityRuns = SyncRunsPerEntity['items'][number];
+
+function History(props: { runs: SyncRun[]; caption: string }) {
   const [open, setOpen] = useState<string | null>(null);
   const totals = runTotals();
   return (
     <div class="table-wrap">
       <table class="history stack">
-        <caption class="visually-hidden">{t('run.history.caption')}</caption>
+        <caption class="visually-hidden">{props.caption}</caption>
         <thead>
           <tr>
             <th scope="col">{t('run.head.when')}</th>
@@ -199,6 +204,40 @@ function History(props: { runs: SyncRun[] }) {
   );
 }
 
+/** One entity's latest run: how it ended and when, what it changed, its conflicts and errors. */
+function EntityLatest(props: { item: EntityRuns; address: string }) {
+  const { item, address } = props;
+  const latest = item.runs[0];
+  return (
+    <div class="entity-run">
+      <div class="entity-run-head">
+        <h4>{entityName(item.entity)}</h4>
+        {latest ? (
+          <span class="latest">
+            {t('run.latest')} <StatusBadge run={latest} />{' '}
+            <span title={dateTime(latest.startedAt)}>{ago(latest.startedAt)}</span>
+            <span class="muted"> · {trigger(latest.trigger)}</span>
+          </span>
+        ) : (
+          <span class="muted">{t('dashboard.entities.never')}</span>
+        )}
+      </div>
+      {latest && (
+        <>
+          {latest.status === 'failed' && latest.errors.length > 0 && (
+            <p class="run-error">{t('run.failedBecause', { error: runErrorText(latest.errors[0]) })}</p>
+          )}
+          <CountsTable
+            run={latest}
+            caption={t('dashboard.latestCaption', { entity: entityName(item.entity), address })}
+          />
+          <RunFacts run={latest} />
+        </>
+      )}
+    </div>
+  );
+}
+
 /** How one entity's run of "Sync now" ended, in a sentence. */
 interface Outcome {
   kind: 'success' | 'warning' | 'error';
@@ -245,7 +284,7 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
   const { mailbox } = props;
   const [runs, reload] = useLoad(
     (signal) =>
-      get<{ items: SyncRun[] }>(`/api/v1/mailboxes/${mailbox.id}/runs`, { limit: HISTORY }, signal).then(
+      get<SyncRunsPerEntity>(`/api/v1/mailboxes/${mailbox.id}/latest-runs`, { limit: HISTORY }, signal).then(
         (r) => r.items,
       ),
     [mailbox.id, props.version],
@@ -253,8 +292,9 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
   const [syncingSince, setSyncingSince] = useState<number | null>(null);
   const [outcome, setOutcome] = useState<Outcome[] | null>(null);
   const [showHistory, setShowHistory] = useState(false);
-  const latestRun = runs.data?.[0];
-  const running = syncingSince !== null || latestRun?.status === 'running';
+  // The entity whose latest run is going on, whoever started it.
+  const runningNow = runs.data?.find((e) => e.runs[0]?.status === 'running');
+  const running = syncingSince !== null || runningNow !== undefined;
   usePolling(running, reload);
   const health = healthOf(mailbox);
   const canSync = mailbox.status !== 'disconnected' && mailbox.status !== 'pending';
@@ -296,27 +336,17 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
         what={t('dashboard.runsWhat', { address: mailbox.address })}
         retry={() => void reload()}
       >
-        {(items) => {
-          const latest = items[0];
-          if (!latest) return <p class="muted">{t('dashboard.notSynced')}</p>;
-          return (
-            <>
-              <p class="latest">
-                {t('run.latest')} <StatusBadge run={latest} />{' '}
-                <span title={dateTime(latest.startedAt)}>{ago(latest.startedAt)}</span>
-                <span class="muted"> · {trigger(latest.trigger)}</span>
-              </p>
-              {latest.status === 'failed' && latest.errors.length > 0 && (
-                <p class="run-error">{t('run.failedBecause', { error: runErrorText(latest.errors[0]) })}</p>
-              )}
-              <CountsTable
-                run={latest}
-                caption={t('dashboard.latestCaption', { address: mailbox.address })}
-              />
-              <RunFacts run={latest} />
-            </>
-          );
-        }}
+        {(items) =>
+          items.every((e) => e.runs.length === 0) ? (
+            <p class="muted">{t('dashboard.notSynced')}</p>
+          ) : (
+            <div class="entity-runs">
+              {items.map((item) => (
+                <EntityLatest key={item.entity} item={item} address={mailbox.address} />
+              ))}
+            </div>
+          )
+        }
       </Loading>
       <div class="mailbox-actions">
         <button
@@ -347,8 +377,14 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
       </div>
       <div role="status" class="sync-progress" data-testid="sync-progress">
         {running &&
-          (latestRun?.status === 'running'
-            ? t('dashboard.progress', { address: mailbox.address, changes: runChanges(latestRun) })
+          (runningNow?.runs[0]
+            ? t('dashboard.entityOutcome', {
+                entity: entityName(runningNow.entity),
+                text: t('dashboard.progress', {
+                  address: mailbox.address,
+                  changes: runChanges(runningNow.runs[0]),
+                }),
+              })
             : t('dashboard.starting', { address: mailbox.address }))}
       </div>
       {outcome && outcome.length > 0 && (
@@ -365,12 +401,23 @@ export function MailboxRuns(props: { mailbox: Mailbox; version: number; onSynced
         </Notice>
       )}
       {showHistory && (
-        <div id={`${headingId}-history`}>
-          {runs.data && runs.data.length > 0 ? (
-            <History runs={runs.data} />
-          ) : (
-            <p class="muted">{t('dashboard.noRuns')}</p>
-          )}
+        <div id={`${headingId}-history`} class="entity-history">
+          {(runs.data ?? []).map((item) => (
+            <div key={item.entity}>
+              <h4>{entityName(item.entity)}</h4>
+              {item.runs.length > 0 ? (
+                <History
+                  runs={item.runs}
+                  caption={t('dashboard.historyCaption', {
+                    entity: entityName(item.entity),
+                    address: mailbox.address,
+                  })}
+                />
+              ) : (
+                <p class="muted">{t('dashboard.noRuns')}</p>
+              )}
+            </div>
+          ))}
         </div>
       )}
     </article>
