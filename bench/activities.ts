@@ -135,14 +135,23 @@ class CountingHttpClient extends HttpClient {
   requests = 0;
   batchMembers = 0;
   byOperation = new Map<string, number>();
+  /** `$batch` members by Graph method and resource, as a request of their own would count. */
+  byMember = new Map<string, number>();
 
   override async send(request: HttpRequest): Promise<HttpResponse> {
     if (!/\/oauth2\/|openid-configuration/.test(request.url)) {
       this.requests++;
       const operation = operationOf(request);
       this.byOperation.set(operation, (this.byOperation.get(operation) ?? 0) + 1);
-      if (request.url.endsWith('/$batch') && typeof request.body === 'string')
-        this.batchMembers += (JSON.parse(request.body) as { requests: unknown[] }).requests.length;
+      if (request.url.endsWith('/$batch') && typeof request.body === 'string') {
+        const { requests } = JSON.parse(request.body) as { requests: Array<{ method: string; url: string }> };
+        this.batchMembers += requests.length;
+        const base = request.url.slice(0, -'/$batch'.length);
+        for (const m of requests) {
+          const member = operationOf({ method: m.method, url: base + m.url });
+          this.byMember.set(member, (this.byMember.get(member) ?? 0) + 1);
+        }
+      }
     }
     return super.send(request);
   }
@@ -151,6 +160,7 @@ class CountingHttpClient extends HttpClient {
     this.requests = 0;
     this.batchMembers = 0;
     this.byOperation = new Map();
+    this.byMember = new Map();
   }
 }
 
@@ -214,6 +224,8 @@ interface PhaseResult {
   waitS: number;
   /** Requests by EWS operation or Graph resource. */
   operations: string;
+  /** Graph `$batch` members by method and resource. */
+  members: string;
 }
 
 async function measure(
@@ -240,6 +252,10 @@ async function measure(
     seconds: Number(seconds.toFixed(2)),
     waitS: Number((waits.ms / 1000).toFixed(2)),
     operations: [...http.byOperation]
+      .sort((x, y) => y[1] - x[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', '),
+    members: [...http.byMember]
       .sort((x, y) => y[1] - x[1])
       .map(([k, v]) => `${k} ${v}`)
       .join(', '),
@@ -990,7 +1006,7 @@ async function compare(): Promise<void> {
   }
   console.log(`load average after: ${machine().loadAverage}`);
   const compared = comparisons(results);
-  console.table(results.map(({ operations: _o, ...r }) => r));
+  console.table(results.map(({ operations: _o, members: _m, ...r }) => r));
   console.table(compared);
   console.log(JSON.stringify({ results, comparisons: compared }));
 }

@@ -453,7 +453,10 @@ describe.each(['ews', 'graph'] as Protocol[])(
       await work();
       const ops: string[] = [];
       let occurrenceBatches = 0;
-      /** Writes to an occurrence not made to wait for the write before it to the same series. */
+      /**
+       * Writes to an occurrence, and reads of a series' ETag, not made to wait for the write
+       * before them to the same series in their $batch.
+       */
       let unordered = 0;
       const graphOp = (method: string, url: string) => {
         const [path, query = ''] = url.split('?');
@@ -485,7 +488,7 @@ describe.each(['ews', 'graph'] as Protocol[])(
         // The sandbox names an occurrence `{series id}.{original start}`.
         const lastOfSeries = new Map<string, string>();
         for (const m of body.requests) {
-          if (!/occurrence$/.test(graphOp(m.method, m.url))) continue;
+          if (!/occurrence$|^etag$/.test(graphOp(m.method, m.url))) continue;
           const series = decodeURIComponent(m.url.split('?')[0].split('/').pop()!).split('.')[0];
           const previous = lastOfSeries.get(series);
           if (previous && !m.dependsOn?.includes(previous)) unordered++;
@@ -548,16 +551,18 @@ describe.each(['ews', 'graph'] as Protocol[])(
         expect(exported.count('DeleteItem')).toBe(1);
       } else {
         // Nothing per occurrence outside a $batch; inside, one instances lookup per series (not
-        // one per occurrence), the 15 writes and the 3 series' ETags, in three $batches for all
-        // three series (per occurrence it was 33 requests; per series it would be 9 $batches).
+        // one per occurrence), then the 15 writes and the 3 series' ETags together, in two
+        // $batches for all three series (per occurrence it was 33 requests; per series it would
+        // be 9 $batches; with the ETags read after the writes, 3).
         for (const op of ['lookup', 'PATCH occurrence', 'DELETE occurrence', 'etag'])
           expect(exported.count(op), op).toBe(0);
         expect(exported.count('$batch lookup')).toBe(3);
         expect(exported.count('$batch PATCH occurrence')).toBe(9);
         expect(exported.count('$batch DELETE occurrence')).toBe(6);
         expect(exported.count('$batch etag')).toBe(3);
-        expect(exported.occurrenceBatches).toBe(3);
-        // One series' writes one after the other, as Exchange keeps them on the series.
+        expect(exported.occurrenceBatches).toBe(2);
+        // One series' writes one after the other, as Exchange keeps them on the series, and its
+        // ETag read after them.
         expect(exported.unordered).toBe(0);
       }
       expect(await sync()).toEqual({ import: noChange, export: noChange });
@@ -581,9 +586,11 @@ describe.each(['ews', 'graph'] as Protocol[])(
       } else {
         for (const op of ['lookup', 'PATCH occurrence', 'DELETE occurrence', 'etag'])
           expect(updated.count(op), op).toBe(0);
-        // One lookup for both occurrences, their writes, the ETag.
+        // One lookup for both occurrences, then their writes and the ETag.
         expect(updated.count('$batch lookup')).toBe(1);
-        expect(updated.occurrenceBatches).toBe(3);
+        expect(updated.count('$batch etag')).toBe(1);
+        expect(updated.occurrenceBatches).toBe(2);
+        expect(updated.unordered).toBe(0);
       }
       const alphaItem = store.findItem(
         box.id,
@@ -592,6 +599,72 @@ describe.each(['ews', 'graph'] as Protocol[])(
       expect(alphaItem.data.modifiedOccurrences).toHaveLength(4);
       expect(alphaItem.data.deletedOccurrences).toHaveLength(3);
       expect(await sync()).toEqual({ import: noChange, export: noChange });
+    });
+
+    it('writes 200 new meetings in calls as large as the connector takes, so that their series share the occurrence work', async () => {
+      const engine = new SyncEngine({
+        crm: world.fx.crm,
+        source: exchange.source,
+        entities: [meetingsEntity],
+      });
+      const mailbox = await freshMailbox(
+        world.sandbox,
+        world.fx.crm,
+        exchange.source,
+        { meetings: twoWay },
+        'occshare',
+      );
+      // Ten series among 190 single meetings, one in every 20 (the CRM lists records in the
+      // order they were made): one page of the export (200 records).
+      const made: Activity[] = [];
+      for (let i = 0; i < 200; i++) {
+        const day = String(1 + (i % 28)).padStart(2, '0');
+        const activity =
+          i % 20 === 0
+            ? weekly(`Series ${i / 20}`, 8)
+            : {
+                kind: 'meeting',
+                showInCalendar: true,
+                subject: `Single ${i}`,
+                startsAt: `2027-05-${day}T10:00:00.000Z`,
+                endsAt: `2027-05-${day}T11:00:00.000Z`,
+                timeZone: 'UTC',
+              };
+        made.push(await world.fx.crm.activities.create(mailbox.userPrincipal, activity as never));
+      }
+      await tagRecords(
+        world.fx.crm.store.db,
+        { mailboxId: mailbox.mailboxId, entity: 'meetings' },
+        made.map((a) => a.id),
+        new Date(),
+      );
+      const exported = await sent(async () => {
+        const run = await engine.syncMailbox(mailbox.mailboxId, 'meetings');
+        expect(run.status, JSON.stringify(run.tally?.errors)).toBe('succeeded');
+        expect(run.tally!.counts.export.created).toBe(200);
+      });
+      const store = world.sandbox.store;
+      const box = store.mailbox(mailbox.address)!;
+      for (let i = 0; i < 10; i++) {
+        const item = store.findItem(
+          box.id,
+          (it) => it.kind === 'event' && it.data.subject === `Series ${i}`,
+        ) as Item<'event'>;
+        expect(item.data.modifiedOccurrences).toHaveLength(3);
+        expect(item.data.deletedOccurrences).toHaveLength(2);
+      }
+      if (protocol === 'ews') {
+        // One CreateItem of 100 items at most.
+        expect(exported.count('CreateItem')).toBe(2);
+      } else {
+        // All 200 in one call: 10 $batches of creates, then for the ten series together one
+        // $batch of instance lookups and three of their 50 writes and 10 ETags (in calls of 100
+        // it would be one round of each per call: 5 or more).
+        expect(exported.count('$batch lookup')).toBe(10);
+        expect(exported.count('$batch etag')).toBe(10);
+        expect(exported.occurrenceBatches).toBe(4);
+        expect(exported.unordered).toBe(0);
+      }
     });
   },
 );

@@ -373,6 +373,13 @@ export interface ExchangeConnector {
   readonly protocol: Protocol;
   /** The mailbox this connector reads and writes. */
   readonly mailbox: string;
+  /**
+   * The most items a caller hands one `createItems` call (100 when absent: one EWS CreateItem).
+   * A connector that splits them into requests of its own (Graph: `$batch`es of 20) takes more,
+   * so that what is written after the creates (a series' occurrences) shares its requests over
+   * more items.
+   */
+  readonly createItemsLimit?: number;
 
   testConnection(): Promise<ConnectionTestResult>;
   /**

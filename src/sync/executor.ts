@@ -49,7 +49,10 @@ export class RunStopped extends Error {
   }
 }
 
-/** Creates per request where the connector can batch them (EWS CreateItem takes many items). */
+/**
+ * Creates per `createItems` call unless the connector takes more (`createItemsLimit`): one EWS
+ * CreateItem of many items.
+ */
 const CREATE_BATCH = 100;
 
 export type Checkpoint = (step: string) => Promise<void>;
@@ -584,11 +587,12 @@ async function exportCreates(ctx: ExecutionContext, planned: ExportCreate[]): Pr
       }
       for (const [k, result] of results.entries()) await linkCreated(start + k, result);
     };
+    const limit = Math.max(1, ctx.connector.createItemsLimit ?? CREATE_BATCH);
     for (let start = 0, end = 0; start < actions.length; start = end) {
       end = start + 1;
       while (
         end < actions.length &&
-        end - start < CREATE_BATCH &&
+        end - start < limit &&
         actions[end].folderId === actions[start].folderId &&
         actions[end].sends === actions[start].sends
       )

@@ -65,9 +65,17 @@ function toGraphForWrite<K extends FolderKind>(kind: K, item: ItemByKind[K], opt
 /** Outlook lets change-notification subscriptions on mail, events and contacts live ~7 days. */
 const MAX_SUBSCRIPTION_MINUTES = 10_070;
 
+/**
+ * Items one `createItems` call takes: its creates go in `$batch`es of 20 whatever their number,
+ * and the new series' occurrence work (instance reads, writes, ETags) shares `$batch`es across
+ * all of them, so a call of 500 pays for it about once where five calls of 100 paid five times.
+ */
+const CREATE_ITEMS_LIMIT = 500;
+
 export class GraphConnector implements ExchangeConnector {
   readonly protocol = 'graph' as const;
   readonly mailbox: string;
+  readonly createItemsLimit = CREATE_ITEMS_LIMIT;
   private readonly client: GraphClient;
   private readonly base: string;
   private readonly options: GraphConnectorOptions;
@@ -429,9 +437,11 @@ export class GraphConnector implements ExchangeConnector {
    * found by its original start: one `instances` read per series over the span of the starts it
    * needs (a day either side), the series' first pages in `$batch`es. Inside a `$batch` one
    * series' writes run one after the other (Exchange keeps them on the series), other series'
-   * beside them. Then each series' new ETag (its instances are kept on it) in `$batch`es. Each
-   * series' answer is its own: its version, or the first failure among its writes (a DELETE
-   * answered 404 is done); a series whose occurrence is not found still gets its other writes.
+   * beside them, and after its last write a GET of the series for its new ETag (its instances
+   * are kept on it), in the same `$batch`es: a round of requests fewer than reading the ETags
+   * after all the writes. Each series' answer is its own: its version, or the first failure
+   * among its writes (a DELETE answered 404 is done); a series whose occurrence is not found
+   * still gets its other writes.
    */
   private async writeOccurrences(
     folder: FolderRef,
@@ -448,7 +458,8 @@ export class GraphConnector implements ExchangeConnector {
       })),
     );
     const requests: GraphRequest[] = [];
-    const owners: number[] = [];
+    /** Per request: the series it is for, and whether it reads the series' ETag. */
+    const owners: Array<{ series: number; etag: boolean }> = [];
     series.forEach((s, k) => {
       const ids = found[k];
       if (isConnectorError(ids)) {
@@ -462,7 +473,7 @@ export class GraphConnector implements ExchangeConnector {
           continue;
         }
         const path = `${this.base}/events/${encodeURIComponent(instanceId)}`;
-        owners.push(k);
+        owners.push({ series: k, etag: false });
         if (w.kind === 'delete') {
           requests.push({ method: 'DELETE', path, sequence: s.id });
           continue;
@@ -478,36 +489,32 @@ export class GraphConnector implements ExchangeConnector {
         }
         requests.push({ method: 'PATCH', path, body, sequence: s.id });
       }
-    });
-    if (requests.length > 0) {
-      const outcomes = await this.client.batch(requests);
-      outcomes.forEach((o, i) => {
-        // An occurrence already deleted is what was asked for.
-        if (!o.ok && !(requests[i].method === 'DELETE' && isConnectorError(o.error, 'not_found')))
-          fail(owners[i], o.error);
+      // The series' ETag once its writes are done: its sequence makes the GET wait for them (one
+      // answered 424 after a failed write is sent again on its own, see GraphClient.batch). A
+      // series that failed already answers with its failure, not a version.
+      if (failed[k]) return;
+      owners.push({ series: k, etag: true });
+      requests.push({
+        method: 'GET',
+        path: `${itemPath(this.base, folder, s.id)}?$select=id`,
+        sequence: s.id,
       });
-    }
-    const read = series.flatMap((_, k) => (failed[k] ? [] : [k]));
-    const masters =
-      read.length > 0
-        ? await this.client.batch(
-            read.map((k) => ({
-              method: 'GET',
-              path: `${itemPath(this.base, folder, series[k].id)}?$select=id`,
-            })),
-          )
-        : [];
+    });
     const versions = new Map<number, ItemVersion>();
-    masters.forEach((o, i) => {
+    const outcomes = requests.length > 0 ? await this.client.batch(requests) : [];
+    outcomes.forEach((o, i) => {
+      const { series: k, etag } = owners[i];
       if (!o.ok) {
-        fail(read[i], o.error);
+        // An occurrence already deleted is what was asked for.
+        if (!(requests[i].method === 'DELETE' && isConnectorError(o.error, 'not_found'))) fail(k, o.error);
         return;
       }
+      if (!etag) return;
       try {
-        versions.set(read[i], this.versionOfAnswer(o.answer, 'written'));
+        versions.set(k, this.versionOfAnswer(o.answer, 'written'));
       } catch (error) {
         if (!isConnectorError(error)) throw error;
-        fail(read[i], error);
+        fail(k, error);
       }
     });
     return series.map((_, k) => failed[k] ?? versions.get(k)!);
