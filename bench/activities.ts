@@ -506,8 +506,12 @@ async function engineWorld(side: Clients, protocol: Protocol) {
     });
     return {
       mailboxId,
-      async sync(entity: 'meetings' | 'tasks') {
-        const result = await engine.syncMailbox(mailboxId, entity);
+      /**
+       * One run, as automatic sync starts it (`schedule`) unless told otherwise: "Sync now"
+       * (`manual`) also looks at the task folders again (tasksEntity.folderListingMaxAgeMs).
+       */
+      async sync(entity: 'meetings' | 'tasks', trigger = 'schedule') {
+        const result = await engine.syncMailbox(mailboxId, entity, trigger);
         if (result.status !== 'succeeded')
           throw new Error(
             `the ${entity} sync of ${address} ${result.status}: ${JSON.stringify(result.error ?? result.tally?.errors.slice(0, 3))}`,

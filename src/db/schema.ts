@@ -344,6 +344,9 @@ export interface SyncStatesTable {
   /** A queued run waiting since (see migration 0008); null when none waits. */
   requested_at: string | null;
   requested_trigger: string | null;
+  /** JSON: the entity's folders as last listed (see migration 0014); null when none are kept. */
+  folders: Json | null;
+  folders_listed_at: string | null;
 }
 
 /** A CRM record tied to an Exchange item of one mailbox (SPEC E6). */

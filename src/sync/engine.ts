@@ -211,6 +211,7 @@ export class SyncEngine {
         principal: await this.options.source.principal(mailboxId),
         guard,
         maxPages: this.options.maxPages ?? DEFAULT_MAX_PAGES,
+        trigger,
       });
       held = await run.run();
       if (held) status = 'held';
@@ -440,6 +441,8 @@ interface RunInput {
   principal: Principal;
   guard: RunGuard;
   maxPages: number;
+  /** What asked for the run (`manual`: a person, "Sync now"; `schedule`, `push`, `retry`). */
+  trigger: string;
 }
 
 /** What the CRM journal says changed since the last run (our own writes left out). */
@@ -478,8 +481,15 @@ interface RunState {
   exportIntents: StoredLink[];
   /** Exchange pages this run has read (its page budget). */
   pages: number;
-  /** The mailbox's folders of the entity's kind, listed at most once a run. */
+  /**
+   * The mailbox's folders of the entity's kind: listed by this run (at most once), or the listing
+   * an earlier run kept, while the entity lets it serve (`folderListingMaxAgeMs`).
+   */
   folders?: FolderNode[];
+  /** Whether `folders` was listed by this run, rather than kept from an earlier one. */
+  foldersListedNow: boolean;
+  /** Whether `withMailbox` has been asked in this run. */
+  mailboxLearnt: boolean;
   /**
    * The items of the page being applied, to spare a GetItem when writing back. Cleared after
    * each page and export batch, so memory does not grow with the mailbox.
@@ -558,9 +568,9 @@ class Run {
    * stopped the run.
    */
   async run(): Promise<string | undefined> {
-    if (this.entity.withMailbox)
-      this.options = await this.entity.withMailbox(this.options, this.input.connector);
     const state = await this.begin();
+    // Without `needsMailbox`, what the mailbox tells is learnt before anything is read.
+    if (!this.entity.needsMailbox) await this.learnMailbox(state);
     await this.recover(state);
     await this.readExchange(state);
     await this.dropUnfoundExports();
@@ -586,6 +596,7 @@ class Run {
     if (stored.journalVersion === null && stored.fullPassSince === null)
       await stateStore.beginFullPass(this.db, this.scope, changes.head);
     await this.checkpoint('start');
+    const kept = this.keptFolders(stored);
     return {
       stored,
       scopeHash,
@@ -594,9 +605,34 @@ class Run {
       handledThenUnlinked: new Set(),
       exportIntents: [],
       pages: 0,
+      ...(kept ? { folders: kept } : {}),
+      foldersListedNow: false,
+      mailboxLearnt: false,
       knownItems: new Map(),
       createdIn: new Set(),
     };
+  }
+
+  /**
+   * The folder listing an earlier run kept, when it may serve this run: the entity keeps
+   * listings, this is no first run (a first run looks at the mailbox as it is) and no "Sync now"
+   * (whoever asks has likely just made a folder), and the listing is younger than the entity
+   * allows. A listing dated after now (the clock went back) is not trusted.
+   */
+  private keptFolders(stored: SyncState): FolderNode[] | undefined {
+    const maxAge = this.entity.folderListingMaxAgeMs;
+    const listing = stored.folderListing;
+    if (maxAge === undefined || !listing || stored.journalVersion === null || this.input.trigger === 'manual')
+      return undefined;
+    const age = this.input.now().getTime() - Date.parse(listing.listedAt);
+    return age >= 0 && age < maxAge ? listing.folders : undefined;
+  }
+
+  /** What the entity learns from the mailbox (`withMailbox`), once a run. */
+  private async learnMailbox(state: RunState): Promise<void> {
+    if (state.mailboxLearnt || !this.entity.withMailbox) return;
+    state.mailboxLearnt = true;
+    this.options = await this.entity.withMailbox(this.options, this.input.connector);
   }
 
   /**
@@ -605,8 +641,16 @@ class Run {
    * unlink and export again); a folder that still exists but is no longer chosen is unlinked.
    */
   private async readExchange(state: RunState): Promise<void> {
-    const folders = await this.syncFolders(state);
-    for (const folderId of await linkStore.linkedFoldersOutside(this.db, this.scope, folders))
+    let folders = await this.syncFolders(state);
+    let outside = await linkStore.linkedFoldersOutside(this.db, this.scope, folders);
+    // Links in a folder left out are unlinked or taken for gone: that is decided on a listing of
+    // this run, never on one kept from an earlier run, which may predate the folder.
+    if (outside.length > 0 && state.folders && !state.foldersListedNow) {
+      await this.listedFolders(state, true);
+      folders = await this.syncFolders(state);
+      outside = await linkStore.linkedFoldersOutside(this.db, this.scope, folders);
+    }
+    for (const folderId of outside)
       if (!(await this.folderExists(state, folderId))) await this.folderGone(state, folderId);
     this.input.tally.counts.import.unlinked += await linkStore.deleteLinksOutside(
       this.db,
@@ -617,8 +661,11 @@ class Run {
       try {
         await this.readFolder(state, folderId, state.stored.cursors[folderId]);
       } catch (error) {
+        // A folder deleted since it was listed: EWS answers ErrorFolderNotFound (`not_found`) or
+        // ErrorSyncFolderNotFound (`resync_needed`, also after a read from scratch), Graph 404.
+        // Gone only if a listing taken now no longer has it.
         const gone =
-          isConnectorError(error, 'not_found') &&
+          (isConnectorError(error, 'not_found') || isConnectorError(error, 'resync_needed')) &&
           folderId !== this.plan.exportFolder &&
           !(await this.folderExists(state, folderId));
         if (!gone) throw error;
@@ -775,18 +822,28 @@ class Run {
     return { read, awaiting: `${read}/awaiting` };
   }
 
-  /** The mailbox's folders of the entity's kind, listed once a run. */
-  private async listedFolders(state: RunState): Promise<FolderNode[]> {
-    if (!state.folders) {
-      const flat = (nodes: FolderNode[]): FolderNode[] => nodes.flatMap((n) => [n, ...flat(n.children)]);
-      state.folders = flat(await this.input.connector.listFolders(this.entity.folderKind));
-    }
+  /**
+   * The mailbox's folders of the entity's kind: the listing an earlier run kept (see
+   * keptFolders) unless `now` asks for one taken by this run; listed at most once a run. A new
+   * listing is kept for the runs after this one when the entity allows it.
+   */
+  private async listedFolders(state: RunState, now = false): Promise<FolderNode[]> {
+    if (state.folders && (state.foldersListedNow || !now)) return state.folders;
+    const flat = (nodes: FolderNode[]): FolderNode[] => nodes.flatMap((n) => [n, ...flat(n.children)]);
+    const listedAt = this.input.now().toISOString();
+    state.folders = flat(await this.input.connector.listFolders(this.entity.folderKind));
+    state.foldersListedNow = true;
+    if (this.entity.folderListingMaxAgeMs !== undefined)
+      await stateStore.saveFolderListing(this.db, this.scope, { listedAt, folders: state.folders });
     return state.folders;
   }
 
-  /** Whether a folder (by id, or by its well-known name as links of the default folder hold it) exists. */
+  /**
+   * Whether a folder (by id, or by its well-known name as links of the default folder hold it)
+   * exists, by a listing of this run: a kept listing may predate the folder.
+   */
   private async folderExists(state: RunState, folderId: string): Promise<boolean> {
-    return (await this.listedFolders(state)).some((f) => f.id === folderId || f.wellKnown === folderId);
+    return (await this.listedFolders(state, true)).some((f) => f.id === folderId || f.wellKnown === folderId);
   }
 
   /**
@@ -810,10 +867,13 @@ class Run {
         for (const f of await this.listedFolders(state))
           if (!importsFolder || importsFolder(f, this.options))
             out.add(f.wellKnown === this.plan.exportFolder ? this.plan.exportFolder : f.id);
-      } else if (importsFolder) {
+      } else if (importsFolder && this.entity.refusesFolders?.(this.options) !== false) {
         // A chosen folder the entity refuses (a list shared by someone else) is not read; one
-        // not listed is left to the reads, which find it gone.
-        const listed = await this.listedFolders(state);
+        // not listed is left to the reads, which find it gone. A kept listing that lacks a
+        // chosen folder may predate it: the folders are listed again.
+        let listed = await this.listedFolders(state);
+        const known = (id: string) => listed.some((n) => n.id === id || n.wellKnown === id);
+        if (!settings.importFolders.every(known)) listed = await this.listedFolders(state, true);
         for (const id of settings.importFolders) {
           const f = listed.find((n) => n.id === id || n.wellKnown === id);
           if (!f || importsFolder(f, this.options)) out.add(id);
@@ -995,6 +1055,9 @@ class Run {
     const observed = new Map<string, ExchangeSide>();
     /** Items outside the import scope (C2, C5): left alone unless already linked. */
     const outOfScope = new Set<string>();
+    const needsMailbox = this.entity.needsMailbox;
+    if (needsMailbox && upserts.some((u) => needsMailbox(u.item, this.options)))
+      await this.learnMailbox(state);
     for (const u of upserts) {
       state.knownItems.set(u.id, u.item);
       const shared = this.entity.sharedIdentity?.(u.item, this.options, this.input.connector.mailbox);

@@ -151,10 +151,14 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
    */
   createdAlone?(snapshot: Snapshot): Snapshot;
   /**
-   * What the entity learns from the mailbox itself, once per run after `forProtocol` and before
-   * anything is read (tasks on EWS: the owner's name as Exchange writes it into a task, C2).
+   * What the entity learns from the mailbox itself, at most once per run, after `forProtocol`
+   * (tasks on EWS: the owner's name as Exchange writes it into a task, C2). Asked before anything
+   * is read, or, when `needsMailbox` is given, only before the first page holding an item it
+   * says needs it, so that a run with nothing to judge does not pay the request.
    */
   withMailbox?(options: O, connector: ExchangeConnector): Promise<O>;
+  /** Whether judging this item (`importsItem`) needs what `withMailbox` learns. */
+  needsMailbox?(item: T, options: O): boolean;
   /** Settings that decide the export scope, for noticing that the scope changed. */
   scopeKey(options: O): string;
   /**
@@ -180,6 +184,19 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
   importsItem?(item: T, snapshot: Snapshot, options: O): boolean;
   /** Whether a folder is read when the mailbox imports from all folders, or chose it (C2). */
   importsFolder?(folder: FolderNode, options: O): boolean;
+  /**
+   * Whether `importsFolder` can refuse any folder under these options (their protocol): when it
+   * cannot, chosen folders are read without listing the mailbox's folders first. Absent: it can.
+   */
+  refusesFolders?(options: O): boolean;
+  /**
+   * How long a folder listing may serve the runs after the one that took it (ms). Absent: a run
+   * that needs the listing (all folders imported, or folders to judge) lists them itself. Given,
+   * the listing is kept with the sync state and taken again when older than this, on a first
+   * run, on "Sync now" (trigger `manual`), when a chosen folder is not in it, and before any
+   * folder is taken for gone (a read that finds its folder missing, links in a folder not synced).
+   */
+  folderListingMaxAgeMs?: number;
   /** The time window a folder is read over where the protocol needs one (Graph calendars, C5). */
   readWindow?(options: O, now: Date): TimeWindow | undefined;
   /**

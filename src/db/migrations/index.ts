@@ -13,6 +13,7 @@ import * as m0010 from './0010_sync_conflict_outcome.ts';
 import * as m0011 from './0011_sync_link_listing_mark.ts';
 import * as m0012 from './0012_sync_link_shared_key.ts';
 import * as m0013 from './0013_sync_shared_records.ts';
+import * as m0014 from './0014_sync_folder_listing.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_crm_core': m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0011_sync_link_listing_mark': m0011,
   '0012_sync_link_shared_key': m0012,
   '0013_sync_shared_records': m0013,
+  '0014_sync_folder_listing': m0014,
 };

@@ -7,6 +7,7 @@ import {
   inActivityExport,
   isMeetingActivity,
   ownedByUser,
+  ownerNeedsExchangeName,
   ownTaskFolder,
 } from './scope.ts';
 
@@ -117,6 +118,16 @@ describe('whose tasks are imported (C2)', () => {
     // Exchange did not say: the CRM's names are all there is.
     expect(ownedByUser(task('Alex Admin'), { ...options, exchangeOwnerName: null })).toBe(true);
     expect(ownedByUser(task('Ada Lovelace'), { ...options, exchangeOwnerName: null })).toBe(false);
+  });
+  it("asks Exchange for the owner's name only for an EWS task naming an owner other than by the address", () => {
+    const ews = { protocol: 'ews' as const, ownerNames: ['Alex Admin', 'ada@example.test'] };
+    expect(ownerNeedsExchangeName(task(), ews)).toBe(false);
+    expect(ownerNeedsExchangeName(task(' '), ews)).toBe(false);
+    expect(ownerNeedsExchangeName(task('ADA@example.test'), ews)).toBe(false);
+    expect(ownerNeedsExchangeName(task('Ada Lovelace'), ews)).toBe(true);
+    // The CRM's name may be another person's Exchange name: it settles nothing.
+    expect(ownerNeedsExchangeName(task('Alex Admin'), ews)).toBe(true);
+    expect(ownerNeedsExchangeName(task('Ada Lovelace'), { ...ews, protocol: 'graph' })).toBe(false);
   });
   it('reads no To Do list that someone else shared with the user (Graph)', () => {
     expect(ownTaskFolder({ id: 'l1', name: 'Tasks', kind: 'tasks', children: [] })).toBe(true);

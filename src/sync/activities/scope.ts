@@ -150,6 +150,20 @@ export function ownedByUser(
   return options.ownerNames.some((n) => comparable(n) === owner);
 }
 
+/**
+ * C2 on EWS: whether telling if a task is the user's needs Exchange's name for the mailbox's
+ * owner (`exchangeOwnerName`): only a task naming an owner other than by the mailbox address.
+ * A task naming no one, or the address, is the user's whatever Exchange calls them.
+ */
+export function ownerNeedsExchangeName(
+  task: NeutralTask,
+  options: Pick<ActivitySyncOptions, 'protocol' | 'ownerNames'>,
+): boolean {
+  if (options.protocol !== 'ews') return false;
+  const owner = comparable(task.owner);
+  return owner !== '' && !options.ownerNames.some((n) => isAddress(n) && comparable(n) === owner);
+}
+
 const comparable = (name: string | null | undefined) => name?.trim().toLowerCase() ?? '';
 const isAddress = (name: string) => name.includes('@');
 

@@ -16,10 +16,17 @@ import {
   inActivityExport,
   isMeetingActivity,
   ownedByUser,
+  ownerNeedsExchangeName,
   ownTaskFolder,
 } from './scope.ts';
 
 export const DEFAULT_TASK_OPTIONS: ActivitySyncOptions = DEFAULT_ACTIVITY_SYNC_OPTIONS;
+
+/**
+ * How long a listing of the task folders serves later runs: a new task list is read at the
+ * latest by the first run an hour after the last listing (at once on "Sync now").
+ */
+export const TASK_FOLDER_LISTING_MAX_AGE_MS = 60 * 60_000;
 
 export const tasksEntity: EntityDefinition<Activity, NeutralTask, ActivitySyncOptions> = {
   name: 'tasks',
@@ -34,11 +41,13 @@ export const tasksEntity: EntityDefinition<Activity, NeutralTask, ActivitySyncOp
   toCreate: (snapshot, options) => activityCreate(snapshot, options),
   toPatch: activityPatch,
   forProtocol: (options, protocol) => ({ ...options, protocol }),
-  // C2 on EWS: whose tasks are the user's is read from the mailbox: Exchange's name for its owner.
+  // C2 on EWS: whose tasks are the user's is read from the mailbox: Exchange's name for its owner,
+  // asked (one ResolveNames) only in a run that reads a task naming an owner.
   withMailbox: async (options, connector) => {
     if (connector.protocol !== 'ews' || !connector.ownerDisplayName) return options;
     return { ...options, exchangeOwnerName: await connector.ownerDisplayName() };
   },
+  needsMailbox: ownerNeedsExchangeName,
   // C4: activities not shown in the calendar (or with no start to be a meeting) are tasks.
   inExportScope: (record, options, tagged) =>
     !isMeetingActivity(record) &&
@@ -48,4 +57,10 @@ export const tasksEntity: EntityDefinition<Activity, NeutralTask, ActivitySyncOp
   importsItem: (item, snapshot, options) =>
     ownedByUser(item, options) && !beforeImportStart(snapshot, options),
   importsFolder: (folder) => ownTaskFolder(folder),
+  // Only Graph says a folder is someone else's (a shared To Do list); an EWS folder is the
+  // mailbox's own, so chosen EWS task folders are read without listing the folders first.
+  refusesFolders: (options) => options.protocol === 'graph',
+  // The task folders change seldom: the listing serves the runs of the next hour (engine.ts
+  // `keptFolders`), so an unchanged task folder costs its one read, as a calendar does.
+  folderListingMaxAgeMs: TASK_FOLDER_LISTING_MAX_AGE_MS,
 };

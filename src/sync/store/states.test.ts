@@ -27,6 +27,7 @@ import {
   requestedRuns,
   requestRun,
   saveCursor,
+  saveFolderListing,
   saveJournalVersion,
 } from './states.ts';
 
@@ -207,6 +208,7 @@ describe('the state row', () => {
       scopeHash: null,
       held: null,
       holdDecision: null,
+      folderListing: null,
     });
   });
 
@@ -231,6 +233,36 @@ describe('the state row', () => {
     expect(await updatedAt(s)).toBe(at(2).toISOString());
     await saveCursor(store.db, s, 'inbox', null, at(3));
     expect((await readState(store.db, s)).cursors).toEqual({ other: 'c2' });
+  });
+
+  it('keeps a folder listing flat, with when it was taken, and replaces it with the next', async () => {
+    const s = scope();
+    await claimLease(store.db, s, 'worker', T0, MINUTE);
+    const list = { id: 'list-2', name: 'Projects', kind: 'tasks' as const, parentId: 'root', children: [] };
+    const tasks = {
+      id: 'list-1',
+      name: 'Tasks',
+      kind: 'tasks' as const,
+      wellKnown: 'tasks',
+      children: [list],
+    };
+    await saveFolderListing(store.db, s, { listedAt: at(1).toISOString(), folders: [tasks, list] });
+    expect((await readState(store.db, s)).folderListing).toEqual({
+      listedAt: at(1).toISOString(),
+      folders: [{ ...tasks, children: [] }, list],
+    });
+    const shared = {
+      id: 'list-3',
+      name: 'Team',
+      kind: 'tasks' as const,
+      sharedWithMe: true as const,
+      children: [],
+    };
+    await saveFolderListing(store.db, s, { listedAt: at(2).toISOString(), folders: [shared] });
+    expect((await readState(store.db, s)).folderListing).toEqual({
+      listedAt: at(2).toISOString(),
+      folders: [shared],
+    });
   });
 
   it('remembers where a full pass began until the journal version is saved', async () => {

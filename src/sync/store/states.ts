@@ -1,7 +1,9 @@
 // Owner of `sync_states`: one row per mailbox and entity holding the run lease (claimed by
 // compare-and-set, so two workers never sync one mailbox at once), the run asked for and not
 // started yet, the folder cursors, the CRM journal version synced up to, and a run held by the
-// mass-delete guard. Every change of such a row is one function here.
+// mass-delete guard, and the folder listing a run may reuse. Every change of such a row is one
+// function here.
+import type { FolderNode } from '../../connectors/types.ts';
 import type { Db, SyncScope } from './scope.ts';
 
 export interface SyncState {
@@ -11,6 +13,14 @@ export interface SyncState {
   scopeHash: string | null;
   held: string | null;
   holdDecision: 'approve' | 'unlink' | null;
+  /** The entity's folders as a run last listed them, kept for the runs after it (engine.ts). */
+  folderListing: FolderListing | null;
+}
+
+/** A folder listing kept with the state: the folders flat (children empty), and when it was taken. */
+export interface FolderListing {
+  listedAt: string;
+  folders: FolderNode[];
 }
 
 export type HoldDecision = 'approve' | 'unlink';
@@ -139,7 +149,19 @@ export async function readState(db: Db, scope: SyncScope): Promise<SyncState> {
     scopeHash: row?.scope_hash ?? null,
     held: row?.held ?? null,
     holdDecision: (row?.hold_decision as SyncState['holdDecision']) ?? null,
+    folderListing:
+      row?.folders && row.folders_listed_at
+        ? { listedAt: row.folders_listed_at, folders: JSON.parse(row.folders) as FolderNode[] }
+        : null,
   };
+}
+
+/** Keeps the folders a run listed (flat, without children), for the runs after it. */
+export async function saveFolderListing(db: Db, scope: SyncScope, listing: FolderListing): Promise<void> {
+  const flat = listing.folders.map(({ children: _children, ...folder }) => ({ ...folder, children: [] }));
+  await stateRow(db, scope)
+    .set({ folders: JSON.stringify(flat), folders_listed_at: listing.listedAt })
+    .execute();
 }
 
 /**
