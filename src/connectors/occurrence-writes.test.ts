@@ -100,6 +100,34 @@ describe('occurrenceWrites', () => {
     ]);
   });
 
+  it("writes an occurrence's own show-as and reminder when they differ, and only where they were read", () => {
+    const held = series({
+      reminderMinutes: 15,
+      modifiedOccurrences: [{ ...moved, showAs: 'busy', reminderMinutes: 15 }],
+    });
+    const next = series({
+      reminderMinutes: 15,
+      modifiedOccurrences: [
+        { ...moved, showAs: 'free', reminderMinutes: null },
+        { ...renamed, showAs: 'oof' },
+      ],
+    });
+    expect(occurrenceWrites(next, held, false).map((w) => w.kind === 'update' && w.fields)).toEqual([
+      ['showAs', 'reminder'],
+      ['subject', 'body', 'location', 'times', 'showAs'],
+    ]);
+    expect(occurrenceWrites(held, held, false)).toEqual([]);
+    // A protocol that does not carry them (undefined) never writes them.
+    const unread = series({ modifiedOccurrences: [moved] });
+    expect(occurrenceWrites(unread, unread, false)).toEqual([]);
+    // Back to the series: the series' values, read and written as the occurrence's.
+    const [back] = occurrenceWrites(series({ reminderMinutes: 15 }), next, false);
+    expect(back).toMatchObject({
+      change: { showAs: 'busy', reminderMinutes: 15 },
+      fields: ['subject', 'times', 'showAs', 'reminder'],
+    });
+  });
+
   it('leaves a deleted occurrence deleted: it cannot come back without the pattern', () => {
     const held = series({ deletedOccurrences: ['2027-03-15T08:00:00Z'] });
     expect(occurrenceWrites(series(), held, false)).toEqual([]);

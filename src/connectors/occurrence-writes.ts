@@ -7,7 +7,7 @@ import { utcToZoned, zonedToUtc } from '@exsync/common/time';
 import { type ConnectorError, isConnectorError } from './errors.ts';
 import type { CreatedItem, FolderRef, ItemVersion, NeutralEvent, OccurrenceChange } from './types.ts';
 
-export type OccurrenceField = 'subject' | 'body' | 'location' | 'times';
+export type OccurrenceField = 'subject' | 'body' | 'location' | 'times' | 'showAs' | 'reminder';
 
 export type OccurrenceWrite =
   | {
@@ -23,13 +23,22 @@ const ms = (instant: string) => Date.parse(instant);
 const utcOf = (z: { dateTime: string; timeZone: string } | undefined) =>
   z ? zonedToUtc(z.dateTime, z.timeZone) : undefined;
 
+/**
+ * The fields `next` writes over `before`. Show-as and reminder are written only when `next` has
+ * them (undefined: a protocol that does not carry them, src/sync/activities/occurrences.ts).
+ */
 function differing(next: OccurrenceChange, before: OccurrenceChange | undefined): OccurrenceField[] {
-  if (!before) return ['subject', 'body', 'location', 'times'];
   const out: OccurrenceField[] = [];
-  if ((next.subject ?? '') !== (before.subject ?? '')) out.push('subject');
-  if (JSON.stringify(next.body ?? null) !== JSON.stringify(before.body ?? null)) out.push('body');
-  if ((next.location ?? '') !== (before.location ?? '')) out.push('location');
-  if (utcOf(next.start) !== utcOf(before.start) || utcOf(next.end) !== utcOf(before.end)) out.push('times');
+  if (!before) out.push('subject', 'body', 'location', 'times');
+  else {
+    if ((next.subject ?? '') !== (before.subject ?? '')) out.push('subject');
+    if (JSON.stringify(next.body ?? null) !== JSON.stringify(before.body ?? null)) out.push('body');
+    if ((next.location ?? '') !== (before.location ?? '')) out.push('location');
+    if (utcOf(next.start) !== utcOf(before.start) || utcOf(next.end) !== utcOf(before.end)) out.push('times');
+  }
+  if (next.showAs !== undefined && next.showAs !== before?.showAs) out.push('showAs');
+  if (next.reminderMinutes !== undefined && next.reminderMinutes !== before?.reminderMinutes)
+    out.push('reminder');
   return out;
 }
 
@@ -83,6 +92,9 @@ export function occurrenceWrites(
       end: { dateTime: utcToZoned(new Date(at + length).toISOString(), zone), timeZone: zone },
       ...(item.location ? { location: item.location } : {}),
       ...(item.body ? { body: item.body } : {}),
+      // The series' show-as and reminder, where the protocol read the occurrence's own.
+      ...(before.showAs !== undefined ? { showAs: item.showAs } : {}),
+      ...(before.reminderMinutes !== undefined ? { reminderMinutes: item.reminderMinutes ?? null } : {}),
     };
     writes.push({
       kind: 'update',

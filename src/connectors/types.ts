@@ -151,6 +151,13 @@ export interface OccurrenceChange {
   end?: ZonedDateTime;
   location?: string;
   body?: ItemBody;
+  /** The occurrence's own free/busy status; undefined when it was not read (or is not to be written). */
+  showAs?: ShowAs;
+  /**
+   * Minutes before the occurrence's start, null when it has no reminder; undefined when it was
+   * not read (or is not to be written).
+   */
+  reminderMinutes?: number | null;
 }
 
 export interface NeutralEvent {

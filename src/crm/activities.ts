@@ -26,6 +26,7 @@ import { groupMembership } from './memberships.ts';
 import { participantList, participantSchema, participants } from './participants.ts';
 import { normaliseRecurrence, recurrenceSchema } from './recurrence.ts';
 import { columnContains, containsPattern } from './search.ts';
+import { SHOW_AS } from './show-as.ts';
 
 export const ACTIVITY_KINDS = ['meeting', 'task'] as const;
 export const ACTIVITY_STATUSES = [
@@ -37,7 +38,7 @@ export const ACTIVITY_STATUSES = [
   'deferred',
 ] as const;
 export const PRIORITIES = ['low', 'normal', 'high'] as const;
-export const SHOW_AS = ['free', 'tentative', 'busy', 'oof', 'working_elsewhere'] as const;
+export { SHOW_AS };
 
 const activityFields = {
   kind: z.enum(ACTIVITY_KINDS),

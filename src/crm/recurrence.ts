@@ -3,6 +3,7 @@
 // by their original start, as RECURRENCE-ID does.
 import { z } from 'zod';
 import { dateOnly, instant, LIMITS, longText, nameText, shortText } from './fields.ts';
+import { SHOW_AS } from './show-as.ts';
 import { WEEKDAYS } from './weekdays.ts';
 
 export { WEEKDAYS };
@@ -72,6 +73,21 @@ export const recurrenceExceptionSchema = z.strictObject({
   subject: nameText.optional(),
   location: shortText.optional(),
   body: longText.optional(),
+  showAs: z
+    .enum(SHOW_AS)
+    .meta({ description: "This occurrence's free/busy status; the series' when omitted." })
+    .optional(),
+  reminderMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 365)
+    .nullable()
+    .meta({
+      description:
+        "Minutes before this occurrence's start, null for none at it; the series' reminder when omitted.",
+    })
+    .optional(),
 });
 
 export const recurrenceSchema = z

@@ -149,6 +149,61 @@ describe('recurring series', () => {
     expect(descendant(exception, 'Start')!.text).toBe('2026-03-25T10:00:00Z');
   });
 
+  it("an exception keeps its own free/busy status and reminder: read from the occurrence, the series' elsewhere", async () => {
+    const series = await createEvent(
+      WEEKLY.replace(
+        '<t:Start>',
+        '<t:ReminderIsSet>true</t:ReminderIsSet><t:ReminderMinutesBeforeStart>15</t:ReminderMinutesBeforeStart><t:Start>',
+      ),
+    );
+    const set = (uri: string, xml: string) =>
+      `<t:SetItemField><t:FieldURI FieldURI="${uri}"/><t:CalendarItem>${xml}</t:CalendarItem></t:SetItemField>`;
+    const update = await ews.call(
+      `<m:UpdateItem ConflictResolution="AlwaysOverwrite" SendMeetingInvitationsOrCancellations="SendToNone"><m:ItemChanges><t:ItemChange>` +
+        `<t:OccurrenceItemId RecurringMasterId="${series.id}" InstanceIndex="2"/><t:Updates>` +
+        set('item:ReminderIsSet', '<t:ReminderIsSet>false</t:ReminderIsSet>') +
+        set('calendar:LegacyFreeBusyStatus', '<t:LegacyFreeBusyStatus>Free</t:LegacyFreeBusyStatus>') +
+        '</t:Updates></t:ItemChange><t:ItemChange>' +
+        `<t:OccurrenceItemId RecurringMasterId="${series.id}" InstanceIndex="3"/><t:Updates>` +
+        set(
+          'item:ReminderMinutesBeforeStart',
+          '<t:ReminderMinutesBeforeStart>5</t:ReminderMinutesBeforeStart>',
+        ) +
+        '</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>',
+    );
+    expect(all(update.body, 'ResponseCode').map((c) => c.text)).toEqual(['NoError', 'NoError']);
+    const occurrence = async (index: number) => {
+      const got = await ews.call(
+        `<m:GetItem><m:ItemShape><t:BaseShape>AllProperties</t:BaseShape></m:ItemShape><m:ItemIds><t:OccurrenceItemId RecurringMasterId="${series.id}" InstanceIndex="${index}"/></m:ItemIds></m:GetItem>`,
+      );
+      const item = descendant(firstMessage(got), 'Items', 'CalendarItem')!;
+      return ['ReminderIsSet', 'ReminderMinutesBeforeStart', 'LegacyFreeBusyStatus'].map(
+        (tag) => descendant(item, tag)?.text,
+      );
+    };
+    expect(await occurrence(2)).toEqual(['false', '15', 'Free']);
+    expect(await occurrence(3)).toEqual(['true', '5', 'Busy']);
+    // The series and its other occurrences keep theirs.
+    expect(await occurrence(1)).toEqual(['true', '15', 'Busy']);
+    const master = await ews.call(
+      `<m:GetItem><m:ItemShape><t:BaseShape>AllProperties</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="${series.id}"/></m:ItemIds></m:GetItem>`,
+    );
+    const m = descendant(firstMessage(master), 'Items', 'CalendarItem')!;
+    expect(descendant(m, 'ReminderIsSet')!.text).toBe('true');
+    expect(descendant(m, 'LegacyFreeBusyStatus')!.text).toBe('Busy');
+    // An exception is an item of its own: read by its ItemId, it answers its own values.
+    const ids = all(descendant(m, 'ModifiedOccurrences')!, 'ItemId').map((i) => i.attrs.Id);
+    expect(ids).toHaveLength(2);
+    const byId = await ews.call(
+      `<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="item:ReminderIsSet"/><t:FieldURI FieldURI="calendar:LegacyFreeBusyStatus"/></t:AdditionalProperties></m:ItemShape><m:ItemIds><t:ItemId Id="${ids[0]}"/></m:ItemIds></m:GetItem>`,
+    );
+    const e = descendant(firstMessage(byId), 'Items', 'CalendarItem')!;
+    expect([descendant(e, 'ReminderIsSet')!.text, descendant(e, 'LegacyFreeBusyStatus')!.text]).toEqual([
+      'false',
+      'Free',
+    ]);
+  });
+
   it('setting the Recurrence of a series rebuilds it: its exceptions and deleted occurrences go (MS-OXOCAL 3.1.4.7.3.5)', async () => {
     const series = await createEvent(WEEKLY);
     const call = (xml: string) => ews.call(xml).then(firstMessage);

@@ -196,6 +196,9 @@ export interface OccurrenceOverride {
   location?: string;
   body?: Body;
   showAs?: ShowAs;
+  /** The occurrence's own reminder (Exchange keeps it on the exception, as its free/busy status). */
+  isReminderOn?: boolean;
+  reminderMinutesBeforeStart?: number;
   isCancelled?: boolean;
 }
 

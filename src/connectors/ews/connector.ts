@@ -144,9 +144,12 @@ const EXTRA_PROPERTIES: Partial<Record<FolderKind, string[]>> = {
 const OCCURRENCE_PROPERTIES = [
   'item:Subject',
   'item:Body',
+  'item:ReminderIsSet',
+  'item:ReminderMinutesBeforeStart',
   'calendar:Location',
   'calendar:Start',
   'calendar:End',
+  'calendar:LegacyFreeBusyStatus',
 ];
 
 /** A folder id element: distinguished names pass as DistinguishedFolderId. */
@@ -490,7 +493,8 @@ export class EwsConnector implements ExchangeConnector {
 
   /**
    * A series master's ModifiedOccurrences carry only times: what else an exception changes
-   * (subject, location, body) is read from the exceptions themselves, in batches.
+   * (subject, location, body, free/busy status, reminder) is read from the exceptions
+   * themselves, in batches.
    */
   private async addOccurrenceDetails(results: Array<ItemResult<NeutralEvent>>): Promise<void> {
     const changes = results.flatMap((r) =>

@@ -13,7 +13,6 @@ import type {
   NeutralTask,
   Protocol,
   ResponseStatus,
-  ShowAs,
   TaskStatus,
   ZonedDateTime,
 } from '../../connectors/types.ts';
@@ -32,6 +31,7 @@ import {
   activityOccurrenceFields,
   isOccurrenceField,
   itemOccurrenceFields,
+  OCCURRENCE_FREE_BUSY,
   occurrencesOfSnapshot,
   recurrenceWithOccurrences,
 } from './occurrences.ts';
@@ -43,6 +43,7 @@ import {
   type SeriesPattern,
   seriesStart,
 } from './recurrence.ts';
+import { SHOW_AS_CRM, SHOW_AS_ITEM } from './show-as.ts';
 
 export interface ActivityMappingOptions {
   /** What the mailbox speaks: a Microsoft 365 (Graph) To Do task has no percent complete. */
@@ -116,23 +117,6 @@ const itemBody = (b: unknown): ItemBody | undefined => {
 };
 const snapshotBody = (b: ItemBody | undefined) =>
   b?.content ? { type: b.contentType, content: b.content } : null;
-
-const SHOW_AS_ITEM: Record<Activity['showAs'], ShowAs> = {
-  free: 'free',
-  tentative: 'tentative',
-  busy: 'busy',
-  oof: 'oof',
-  working_elsewhere: 'workingElsewhere',
-};
-/** Exchange's `unknown` (no data) has no CRM value: it is read as busy, the CRM's default. */
-const SHOW_AS_CRM: Record<ShowAs, Activity['showAs']> = {
-  free: 'free',
-  tentative: 'tentative',
-  busy: 'busy',
-  oof: 'oof',
-  workingElsewhere: 'working_elsewhere',
-  unknown: 'busy',
-};
 
 /** Exchange's answers in the CRM's words: not answered is none; the organizer has accepted. */
 export const RESPONSE_CRM: Record<ResponseStatus, CrmResponse> = {
@@ -237,7 +221,14 @@ function meetingSnapshot(
     onlineMeetingUrl: orNull(activity.onlineMeetingUrl),
     recurrence,
     // Each modified or deleted occurrence is a field of its own (occurrences.ts).
-    ...(recurrence ? activityOccurrenceFields(activity, times, options.occurrenceWindow) : {}),
+    ...(recurrence
+      ? activityOccurrenceFields(
+          activity,
+          times,
+          options.occurrenceWindow,
+          OCCURRENCE_FREE_BUSY[options.protocol],
+        )
+      : {}),
   };
 }
 
@@ -358,7 +349,7 @@ function attendeesIn(list: Attendee[]): SnapshotAttendee[] {
   );
 }
 
-function eventSnapshot(event: NeutralEvent, window?: ActivityMappingOptions['occurrenceWindow']): Snapshot {
+function eventSnapshot(event: NeutralEvent, options: ActivityMappingOptions): Snapshot {
   const times = eventTimes(event);
   return {
     kind: 'meeting',
@@ -378,7 +369,7 @@ function eventSnapshot(event: NeutralEvent, window?: ActivityMappingOptions['occ
     categories: event.categories,
     onlineMeetingUrl: orNull(event.onlineMeetingUrl),
     recurrence: event.recurrence ? seriesPatternOf(event.recurrence) : null,
-    ...itemOccurrenceFields(event, times, window),
+    ...itemOccurrenceFields(event, times, options.occurrenceWindow, OCCURRENCE_FREE_BUSY[options.protocol]),
   };
 }
 
@@ -424,12 +415,17 @@ function taskItemSnapshot(task: NeutralTask, options: ActivityMappingOptions): S
 
 /** An Exchange meeting or task in the snapshot form. */
 export function snapshotOfItem(item: ActivityItem, options: ActivityMappingOptions): Snapshot {
-  return isEvent(item) ? eventSnapshot(item, options.occurrenceWindow) : taskItemSnapshot(item, options);
+  return isEvent(item) ? eventSnapshot(item, options) : taskItemSnapshot(item, options);
 }
 
 // ---------- snapshot → item ----------
 
-function eventOfSnapshot(s: Snapshot, zone: string, current?: NeutralEvent): NeutralEvent {
+function eventOfSnapshot(
+  s: Snapshot,
+  zone: string,
+  options: ActivityMappingOptions,
+  current?: NeutralEvent,
+): NeutralEvent {
   const allDay = s.allDay === true;
   const at = (v: unknown, exact: boolean): ZonedDateTime =>
     allDay
@@ -465,7 +461,12 @@ function eventOfSnapshot(s: Snapshot, zone: string, current?: NeutralEvent): Neu
   if (organizer)
     event.organizer = { address: organizer.address, ...(organizer.name ? { name: organizer.name } : {}) };
   if (typeof s.reminderMinutes === 'number') event.reminderMinutes = s.reminderMinutes;
-  if (recurrence) Object.assign(event, { recurrence }, occurrencesOfSnapshot(s, zone, current));
+  if (recurrence)
+    Object.assign(
+      event,
+      { recurrence },
+      occurrencesOfSnapshot(s, zone, OCCURRENCE_FREE_BUSY[options.protocol], current),
+    );
   // Read only: Exchange makes the join link and keeps its own; no write carries it.
   const url = current?.onlineMeetingUrl ?? (s.onlineMeetingUrl as string | null);
   if (url) event.onlineMeetingUrl = url;
@@ -510,7 +511,7 @@ export function itemOfSnapshot(
   current?: ActivityItem,
 ): ActivityItem {
   if (snapshot.kind === 'meeting')
-    return eventOfSnapshot(snapshot, timeZone, current as NeutralEvent | undefined);
+    return eventOfSnapshot(snapshot, timeZone, options, current as NeutralEvent | undefined);
   return taskOfSnapshot(snapshot, timeZone, options, current as NeutralTask | undefined);
 }
 
@@ -606,7 +607,13 @@ function meetingFields(
   if (Object.keys(s).some(isOccurrenceField)) {
     const recurrence = 'recurrence' in out ? (out.recurrence as Activity['recurrence']) : current?.recurrence;
     const allDay = (out.allDay as boolean | undefined) ?? base.allDay ?? false;
-    if (recurrence) out.recurrence = recurrenceWithOccurrences(recurrence, s, allDay);
+    if (recurrence)
+      out.recurrence = recurrenceWithOccurrences(
+        recurrence,
+        s,
+        allDay,
+        OCCURRENCE_FREE_BUSY[options.protocol],
+      );
   }
   return out;
 }

@@ -13,7 +13,7 @@ import {
   occurrenceChangeFromGraph,
 } from '../../connectors/graph/mapping/event.ts';
 import type { NeutralEvent, Protocol } from '../../connectors/types.ts';
-import type { Activity } from '../../crm/activities.ts';
+import { type Activity, SHOW_AS } from '../../crm/activities.ts';
 import { normaliseRecurrence, type Recurrence } from '../../crm/recurrence.ts';
 import {
   type ActivityMappingOptions,
@@ -24,6 +24,7 @@ import {
   projectActivity,
   snapshotOfItem,
 } from './mapping.ts';
+import { OCCURRENCE_FREE_BUSY } from './occurrences.ts';
 
 const ews: ActivityMappingOptions = { protocol: 'ews', addresses: new Map() };
 const graph: ActivityMappingOptions = { protocol: 'graph', addresses: new Map() };
@@ -69,6 +70,15 @@ function parseEws(xml: string): XNode {
   return ((doc.Envelope as XNode).Body as XNode).CalendarItem as XNode;
 }
 
+const EWS_SHOW_AS: Record<NonNullable<NeutralEvent['showAs']>, string> = {
+  free: 'Free',
+  tentative: 'Tentative',
+  busy: 'Busy',
+  oof: 'OOF',
+  workingElsewhere: 'WorkingElsewhere',
+  unknown: 'NoData',
+};
+
 /**
  * The series as an EWS GetItem answers it: ModifiedOccurrences (times only) and DeletedOccurrences
  * on the master, and each exception's subject, location and body read from the exception itself.
@@ -100,6 +110,10 @@ function throughEws(e: NeutralEvent): NeutralEvent {
         ? `<t:Body BodyType="${o.body.contentType === 'html' ? 'HTML' : 'Text'}">${xmlText(o.body.content)}</t:Body>`
         : '') +
       (o.location ? `<t:Location>${xmlText(o.location)}</t:Location>` : '') +
+      // Exchange answers every exception's own free/busy status and reminder.
+      `<t:ReminderIsSet>${o.reminderMinutes != null}</t:ReminderIsSet>` +
+      `<t:ReminderMinutesBeforeStart>${o.reminderMinutes ?? 15}</t:ReminderMinutesBeforeStart>` +
+      `<t:LegacyFreeBusyStatus>${EWS_SHOW_AS[o.showAs ?? 'busy']}</t:LegacyFreeBusyStatus>` +
       '</t:CalendarItem>';
     Object.assign(change, occurrenceDetailsFromEws(parseEws(details)));
   });
@@ -195,6 +209,8 @@ describe('C6: occurrences as their own fields', () => {
         location: 'Room 1',
         start: { dateTime: '2024-03-19T14:00:00', timeZone: 'Europe/Berlin' },
         end: { dateTime: '2024-03-19T14:30:00', timeZone: 'Europe/Berlin' },
+        // EWS writes the occurrence's free/busy status and reminder (the series' here).
+        ...(OCCURRENCE_FREE_BUSY[options.protocol] ? { showAs: 'busy', reminderMinutes: null } : {}),
       },
     ]);
     expect(roundTrip(series, options).recurrence).toEqual(series.recurrence);
@@ -298,6 +314,112 @@ describe('C6: occurrences as their own fields', () => {
   });
 });
 
+describe("C6: an occurrence's own free/busy status and reminder", () => {
+  const at = (originalStart: string) => ({
+    originalStart,
+    startsAt: originalStart,
+    endsAt: new Date(Date.parse(originalStart) + 30 * 60_000).toISOString(),
+  });
+  const series = activity({
+    showAs: 'busy',
+    reminderMinutes: 15,
+    recurrence: weekly({
+      // In the form an import stores: every exception with its times.
+      exceptions: [
+        { ...at('2024-03-18T08:00:00.000Z'), showAs: 'free', reminderMinutes: null },
+        { ...at('2024-03-25T08:00:00.000Z'), subject: 'Review', reminderMinutes: 5 },
+        { ...at('2024-04-01T07:00:00.000Z'), showAs: 'working_elsewhere' },
+      ],
+    }),
+  });
+
+  it('are part of the unit, only where they differ from the series', () => {
+    const { snapshot } = projectActivity(series, ews);
+    expect(snapshot['occurrence:2024-03-18T08:00:00Z']).toEqual({
+      start: '2024-03-18T08:00:00.000Z',
+      end: '2024-03-18T08:30:00.000Z',
+      showAs: 'free',
+      reminderMinutes: null,
+    });
+    expect(snapshot['occurrence:2024-03-25T08:00:00Z']).toMatchObject({
+      subject: 'Review',
+      reminderMinutes: 5,
+    });
+    // The series' own values make no exception.
+    const same = activity({
+      ...series,
+      recurrence: weekly({
+        exceptions: [{ originalStart: '2024-03-18T08:00:00.000Z', showAs: 'busy', reminderMinutes: 15 }],
+      }),
+    });
+    expect(
+      Object.keys(projectActivity(same, ews).snapshot).filter((k) => k.startsWith('occurrence:')),
+    ).toEqual([]);
+  });
+
+  it('are written on EWS as the occurrence holds them, the series giving what it has not of its own', () => {
+    const item = itemOfActivity(series, ews) as NeutralEvent;
+    expect(item.modifiedOccurrences!.map((o) => [o.showAs, o.reminderMinutes])).toEqual([
+      ['free', null],
+      ['busy', 5],
+      ['workingElsewhere', 15],
+    ]);
+    expect(roundTrip(series, ews).recurrence).toEqual(series.recurrence);
+    const read = snapshotOfItem(throughEws(item), ews);
+    expect(changedSnapshot(projectActivity(series, ews).snapshot, read)).toEqual({});
+  });
+
+  it('read from EWS are a change of that occurrence, and its import writes them into the exception', () => {
+    const item = throughEws(itemOfActivity(series, ews) as NeutralEvent);
+    item.modifiedOccurrences![0].showAs = 'tentative';
+    item.modifiedOccurrences![0].reminderMinutes = 30;
+    const changed = changedSnapshot(projectActivity(series, ews).snapshot, snapshotOfItem(item, ews));
+    expect(changed).toEqual({
+      'occurrence:2024-03-18T08:00:00Z': {
+        start: '2024-03-18T08:00:00.000Z',
+        end: '2024-03-18T08:30:00.000Z',
+        showAs: 'tentative',
+        reminderMinutes: 30,
+      },
+    });
+    const patch = activityPatch(changed, series, ews);
+    expect((patch.recurrence as Recurrence).exceptions).toEqual([
+      { ...at('2024-03-18T08:00:00.000Z'), showAs: 'tentative', reminderMinutes: 30 },
+      ...series.recurrence!.exceptions!.slice(1),
+    ]);
+  });
+
+  it("where the protocol does not carry them, are in no unit and an import keeps the CRM's", () => {
+    const options = OCCURRENCE_FREE_BUSY.graph ? null : graph;
+    if (!options) return;
+    const { snapshot } = projectActivity(series, options);
+    // Only show-as and reminder: nothing Graph carries differs from the series.
+    expect(snapshot['occurrence:2024-03-18T08:00:00Z']).toBeUndefined();
+    expect(snapshot['occurrence:2024-03-25T08:00:00Z']).not.toHaveProperty('reminderMinutes');
+    const item = throughGraph(itemOfActivity(series, options) as NeutralEvent);
+    expect(changedSnapshot(snapshot, snapshotOfItem(item, options))).toEqual({});
+    // A move read from Graph keeps the exception's own show-as and reminder.
+    const patch = activityPatch(
+      {
+        'occurrence:2024-03-25T08:00:00Z': {
+          start: '2024-03-25T09:00:00.000Z',
+          end: '2024-03-25T09:30:00.000Z',
+          subject: 'Review',
+        },
+      },
+      series,
+      options,
+    );
+    expect((patch.recurrence as Recurrence).exceptions![1]).toEqual({
+      originalStart: '2024-03-25T08:00:00.000Z',
+      startsAt: '2024-03-25T09:00:00.000Z',
+      endsAt: '2024-03-25T09:30:00.000Z',
+      subject: 'Review',
+      reminderMinutes: 5,
+    });
+  });
+});
+
 describe('occurrences outside the window a mailbox reads (Graph)', () => {
   it('are left out on both sides: neither written nor read as gone, and an import keeps them', () => {
     const windowed: ActivityMappingOptions = {
@@ -339,7 +461,7 @@ function addDays(date: string, days: number): string {
 }
 
 /** A daily series with exceptions and deletions on distinct days, in the form an import stores. */
-function seriesArb() {
+function seriesArb(freeBusy: boolean) {
   return fc
     .record({
       zone: fc.constantFrom(...ZONES),
@@ -353,6 +475,8 @@ function seriesArb() {
       bodyType: fc.constantFrom('text' as const, 'html' as const),
       days: fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 }),
       deletedShare: fc.integer({ min: 0, max: 6 }),
+      showAs: fc.constantFrom(...SHOW_AS),
+      reminder: fc.option(fc.integer({ min: 0, max: 2880 }), { nil: null }),
     })
     .chain((s) => {
       const originalOf = (n: number) =>
@@ -381,6 +505,10 @@ function seriesArb() {
               text.map((t) => `${t} note`),
               { nil: undefined },
             ),
+            showAs: fc.option(fc.constantFrom(...SHOW_AS), { nil: undefined }),
+            reminder: fc.option(fc.option(fc.integer({ min: 0, max: 2880 }), { nil: null }), {
+              nil: undefined,
+            }),
           })
           .map((x) => {
             const originalStart = originalOf(n);
@@ -397,6 +525,11 @@ function seriesArb() {
               ...(x.subject ? { subject: x.subject } : {}),
               ...(x.location ? { location: x.location } : {}),
               ...(x.body ? { body: x.body } : {}),
+              // Of its own only where it differs from the series (else the import stores none).
+              ...(freeBusy && x.showAs !== undefined && x.showAs !== s.showAs ? { showAs: x.showAs } : {}),
+              ...(freeBusy && x.reminder !== undefined && x.reminder !== s.reminder
+                ? { reminderMinutes: x.reminder }
+                : {}),
             };
           })
           // A moved all-day occurrence that lands where it was, as long as it was, changes nothing.
@@ -407,7 +540,9 @@ function seriesArb() {
               e.endsAt.slice(0, 10) !== addDays(e.originalStart, 1) ||
               'subject' in e ||
               'location' in e ||
-              'body' in e,
+              'body' in e ||
+              'showAs' in e ||
+              'reminderMinutes' in e,
           );
       return fc.tuple(
         fc.constant(s),
@@ -431,6 +566,8 @@ function seriesArb() {
         location: s.location,
         body: s.body,
         bodyType: s.body ? s.bodyType : 'text',
+        showAs: s.showAs,
+        reminderMinutes: s.reminder,
         recurrence: normaliseRecurrence({
           rule: { freq: 'DAILY', count: 60 },
           exceptions,
@@ -443,7 +580,7 @@ function seriesArb() {
 describe.each([ews, graph])('occurrences round trip CRM → $protocol → CRM (fast-check)', (options) => {
   it('keeps every modified and deleted occurrence, timed or all-day, in any zone', () => {
     fc.assert(
-      fc.property(seriesArb(), (record) => {
+      fc.property(seriesArb(OCCURRENCE_FREE_BUSY[options.protocol]), (record) => {
         expect(roundTrip(record, options).recurrence).toEqual(record.recurrence);
         const item = through[options.protocol](itemOfActivity(record, options) as NeutralEvent);
         expect(

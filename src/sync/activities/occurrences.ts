@@ -8,18 +8,36 @@
 // The original start names the occurrence as RECURRENCE-ID does: a UTC instant
 // (`2025-03-04T09:00:00Z`) for a timed series, the date (`2025-03-04`) for an all-day one, whose
 // occurrences are days. A unit holds where the occurrence lies (start, end: instants, or dates
-// with an exclusive end for all-day) and the subject, location and body it has of its own (only
-// when they differ from the series'); a deleted occurrence is `{ deleted: true }`. An
-// "exception" that changes nothing is no unit, on either side.
+// with an exclusive end for all-day) and the subject, location, body, free/busy status (showAs,
+// in the CRM's words) and reminder (minutes before its start, null for none) it has of its own
+// (only when they differ from the series'); a deleted occurrence is `{ deleted: true }`. An
+// "exception" that changes nothing is no unit, on either side. Its attendees are not synced: on
+// Graph, writing an occurrence's attendees mails them.
 import { utcToZoned, zonedToEpochMs } from '@exsync/common/time';
-import type { ItemBody, NeutralEvent, OccurrenceChange, ZonedDateTime } from '../../connectors/types.ts';
+import type {
+  ItemBody,
+  NeutralEvent,
+  OccurrenceChange,
+  Protocol,
+  ZonedDateTime,
+} from '../../connectors/types.ts';
 import type { Activity } from '../../crm/activities.ts';
 import type { Recurrence } from '../../crm/recurrence.ts';
 import { sameValue } from '../snapshot.ts';
 import type { Snapshot } from '../types.ts';
 import { addDays } from './recurrence.ts';
+import { SHOW_AS_CRM, SHOW_AS_ITEM } from './show-as.ts';
 
 export const OCCURRENCE_PREFIX = 'occurrence:';
+
+/**
+ * Whether a protocol's connector reads and writes an occurrence's own free/busy status and
+ * reminder. Where it does not, they are left out of the units on both sides (a value it never
+ * reads must not look like one taken back to the series') and the CRM keeps its own.
+ */
+export const OCCURRENCE_FREE_BUSY: Record<Protocol, boolean> = { ews: true, graph: false };
+
+type CrmShowAs = Activity['showAs'];
 
 export interface OccurrenceUnit {
   deleted?: true;
@@ -28,6 +46,9 @@ export interface OccurrenceUnit {
   subject?: string;
   location?: string;
   body?: { type: 'text' | 'html'; content: string };
+  showAs?: CrmShowAs;
+  /** Minutes before the occurrence's start; null: none, where the series has one. */
+  reminderMinutes?: number | null;
 }
 
 export const isOccurrenceField = (field: string) => field.startsWith(OCCURRENCE_PREFIX);
@@ -60,6 +81,8 @@ interface SeriesValues {
   subject: string;
   location: string | null;
   body: { type: 'text' | 'html'; content: string } | null;
+  showAs: CrmShowAs;
+  reminderMinutes: number | null;
   /** ms for a timed series, days for an all-day one. */
   length: number;
 }
@@ -85,6 +108,9 @@ function unitOf(
     subject?: string | null;
     location?: string | null;
     body?: SeriesValues['body'];
+    /** Undefined: not carried by this side (the unit then has none). */
+    showAs?: CrmShowAs;
+    reminderMinutes?: number | null;
   },
 ): OccurrenceUnit | undefined {
   const plain = plainTimes(key, series);
@@ -96,8 +122,17 @@ function unitOf(
   if (values.subject && values.subject !== series.subject) unit.subject = values.subject;
   if (values.location && values.location !== series.location) unit.location = values.location;
   if (values.body?.content && !sameValue(values.body, series.body)) unit.body = values.body;
+  if (values.showAs !== undefined && values.showAs !== series.showAs) unit.showAs = values.showAs;
+  if (values.reminderMinutes !== undefined && values.reminderMinutes !== series.reminderMinutes)
+    unit.reminderMinutes = values.reminderMinutes;
   const changesNothing =
-    start === plain.start && end === plain.end && !unit.subject && !unit.location && !unit.body;
+    start === plain.start &&
+    end === plain.end &&
+    !unit.subject &&
+    !unit.location &&
+    !unit.body &&
+    unit.showAs === undefined &&
+    unit.reminderMinutes === undefined;
   return changesNothing ? undefined : unit;
 }
 
@@ -109,11 +144,15 @@ export function crmOccurrenceKey(originalStart: string, allDay: boolean): string
   return utcKey(Date.parse(originalStart));
 }
 
-/** The occurrence fields of an activity's series (none for a single activity). */
+/**
+ * The occurrence fields of an activity's series (none for a single activity); `freeBusy`: with
+ * the occurrences' own show-as and reminder (OCCURRENCE_FREE_BUSY).
+ */
 export function activityOccurrenceFields(
   activity: Activity,
   times: { start: string; end: string },
-  window?: OccurrenceWindow,
+  window: OccurrenceWindow | undefined,
+  freeBusy: boolean,
 ): Snapshot {
   const recurrence = activity.recurrence;
   if (!recurrence) return {};
@@ -123,6 +162,8 @@ export function activityOccurrenceFields(
     subject: activity.subject,
     location: activity.location || null,
     body: activity.body ? { type: activity.bodyType, content: activity.body } : null,
+    showAs: activity.showAs,
+    reminderMinutes: activity.reminderMinutes,
     length: allDay ? daysBetween(times.start, times.end) : Date.parse(times.end) - Date.parse(times.start),
   };
   const at = (instant: string | undefined) =>
@@ -140,6 +181,7 @@ export function activityOccurrenceFields(
       subject: e.subject,
       location: e.location,
       body: e.body ? { type: activity.bodyType, content: e.body } : null,
+      ...(freeBusy ? { showAs: e.showAs, reminderMinutes: e.reminderMinutes } : {}),
     });
     if (unit) out[OCCURRENCE_PREFIX + key] = unit;
   }
@@ -158,11 +200,12 @@ function itemKey(originalStart: string, event: NeutralEvent): string {
   return event.isAllDay ? utcToZoned(ms, event.start.timeZone).slice(0, 10) : utcKey(ms);
 }
 
-/** The occurrence fields of a series master read from Exchange. */
+/** The occurrence fields of a series master read from Exchange (`freeBusy` as above). */
 export function itemOccurrenceFields(
   event: NeutralEvent,
   times: { start: string; end: string },
-  window?: OccurrenceWindow,
+  window: OccurrenceWindow | undefined,
+  freeBusy: boolean,
 ): Snapshot {
   if (event.type !== 'seriesMaster' || !event.recurrence) return {};
   const allDay = event.isAllDay;
@@ -171,6 +214,8 @@ export function itemOccurrenceFields(
     subject: event.subject,
     location: event.location || null,
     body: bodyOf(event.body),
+    showAs: SHOW_AS_CRM[event.showAs],
+    reminderMinutes: event.reminderMinutes ?? null,
     length: allDay ? daysBetween(times.start, times.end) : Date.parse(times.end) - Date.parse(times.start),
   };
   const at = (z: ZonedDateTime | undefined) =>
@@ -188,6 +233,7 @@ export function itemOccurrenceFields(
       subject: o.subject,
       location: o.location,
       body: bodyOf(o.body),
+      ...(freeBusy ? { showAs: o.showAs && SHOW_AS_CRM[o.showAs], reminderMinutes: o.reminderMinutes } : {}),
     });
     if (unit) out[OCCURRENCE_PREFIX + key] = unit;
   }
@@ -200,12 +246,14 @@ export function itemOccurrenceFields(
 
 /**
  * The series' modified and deleted occurrences for the item, each with the values it has on
- * Exchange (the series' subject, location and body where it has none of its own); ids of the
- * exceptions Exchange already holds come from `current`.
+ * Exchange (the series' subject, location, body, show-as and reminder where it has none of its
+ * own; show-as and reminder only with `freeBusy`); ids of the exceptions Exchange already holds
+ * come from `current`.
  */
 export function occurrencesOfSnapshot(
   s: Snapshot,
   zone: string,
+  freeBusy: boolean,
   current?: NeutralEvent,
 ): Pick<NeutralEvent, 'modifiedOccurrences' | 'deletedOccurrences'> {
   const allDay = s.allDay === true;
@@ -237,6 +285,13 @@ export function occurrencesOfSnapshot(
     const location = unit.location ?? (s.location as string | null);
     if (location) change.location = location;
     if (body) change.body = { contentType: body.type, content: body.content };
+    if (freeBusy) {
+      change.showAs = SHOW_AS_ITEM[unit.showAs ?? (s.showAs as CrmShowAs)] ?? 'busy';
+      change.reminderMinutes =
+        unit.reminderMinutes !== undefined
+          ? unit.reminderMinutes
+          : ((s.reminderMinutes as number | null) ?? null);
+    }
     modified.push(change);
   }
   const byStart = (a: string, b: string) => Date.parse(a) - Date.parse(b);
@@ -250,11 +305,14 @@ export function occurrencesOfSnapshot(
 /**
  * The CRM recurrence with the changed occurrence fields written over `recurrence`'s exceptions
  * and deleted occurrences; a field without a value takes the occurrence back to the series.
+ * Without `freeBusy` (units that do not carry them) an exception keeps the CRM's show-as and
+ * reminder.
  */
 export function recurrenceWithOccurrences(
   recurrence: Recurrence,
   changed: Snapshot,
   allDay: boolean,
+  freeBusy: boolean,
 ): Recurrence {
   const exceptions = [...(recurrence.exceptions ?? [])];
   const deletedOccurrences = [...(recurrence.deletedOccurrences ?? [])];
@@ -263,6 +321,7 @@ export function recurrenceWithOccurrences(
     if (!isOccurrenceField(field)) continue;
     const key = field.slice(OCCURRENCE_PREFIX.length);
     const same = (originalStart: string) => crmOccurrenceKey(originalStart, allDay) === key;
+    const before = exceptions.find((e) => same(e.originalStart));
     for (let i = exceptions.length - 1; i >= 0; i--)
       if (same(exceptions[i].originalStart)) exceptions.splice(i, 1);
     for (let i = deletedOccurrences.length - 1; i >= 0; i--)
@@ -281,6 +340,15 @@ export function recurrenceWithOccurrences(
       ...(unit.subject ? { subject: unit.subject } : {}),
       ...(unit.location ? { location: unit.location } : {}),
       ...(unit.body ? { body: unit.body.content } : {}),
+      ...(freeBusy
+        ? {
+            ...(unit.showAs ? { showAs: unit.showAs } : {}),
+            ...(unit.reminderMinutes !== undefined ? { reminderMinutes: unit.reminderMinutes } : {}),
+          }
+        : {
+            ...(before?.showAs ? { showAs: before.showAs } : {}),
+            ...(before?.reminderMinutes !== undefined ? { reminderMinutes: before.reminderMinutes } : {}),
+          }),
     });
   }
   const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -120,8 +120,18 @@ export function eventFromEws(n: XNode): NeutralEvent {
  * What an exception of a series changes besides its times, read from the exception itself
  * (GetItem of the occurrence's ItemId): ModifiedOccurrences carries only start and end.
  */
-export function occurrenceDetailsFromEws(n: XNode): Pick<OccurrenceChange, 'subject' | 'location' | 'body'> {
-  return compact({ subject: text(n, 'Subject') ?? '', location: text(n, 'Location'), body: bodyFromEws(n) });
+export function occurrenceDetailsFromEws(
+  n: XNode,
+): Pick<OccurrenceChange, 'subject' | 'location' | 'body' | 'showAs' | 'reminderMinutes'> {
+  return compact({
+    subject: text(n, 'Subject') ?? '',
+    location: text(n, 'Location'),
+    body: bodyFromEws(n),
+    showAs: SHOW_AS[text(n, 'LegacyFreeBusyStatus') ?? 'Busy'] ?? 'busy',
+    reminderMinutes: boolText(text(n, 'ReminderIsSet'))
+      ? Number(text(n, 'ReminderMinutesBeforeStart') ?? 15)
+      : null,
+  });
 }
 
 const instant = (z: ZonedDateTime) => zonedToUtc(z.dateTime, z.timeZone);
@@ -192,7 +202,11 @@ export function eventChanges(e: NeutralEvent): FieldChange[] {
   return changes;
 }
 
-/** The fields of an occurrence an update writes (item:Subject, item:Body, Location, Start, End). */
+/**
+ * The fields of an occurrence an update writes (item:Subject, item:Body, Location, Start, End,
+ * LegacyFreeBusyStatus, the reminder). No reminder is ReminderIsSet false: the minutes stay, as
+ * Exchange keeps them for a series.
+ */
 export function occurrenceChanges(o: OccurrenceChange, fields: OccurrenceField[]): FieldChange[] {
   const out: FieldChange[] = [];
   const set = (uri: string, xml: string): FieldChange => ({ uri, xml: xml || undefined });
@@ -204,5 +218,16 @@ export function occurrenceChanges(o: OccurrenceChange, fields: OccurrenceField[]
       set('calendar:End', leaf('t:End', instant(o.end))),
     );
   if (fields.includes('location')) out.push(set('calendar:Location', leaf('t:Location', o.location)));
+  if (fields.includes('showAs') && o.showAs)
+    out.push(
+      set('calendar:LegacyFreeBusyStatus', leaf('t:LegacyFreeBusyStatus', SHOW_AS_EWS[o.showAs] ?? 'Busy')),
+    );
+  if (fields.includes('reminder') && o.reminderMinutes !== undefined) {
+    out.push(set('item:ReminderIsSet', leaf('t:ReminderIsSet', o.reminderMinutes !== null)));
+    if (o.reminderMinutes !== null)
+      out.push(
+        set('item:ReminderMinutesBeforeStart', leaf('t:ReminderMinutesBeforeStart', o.reminderMinutes)),
+      );
+  }
   return out;
 }

@@ -86,6 +86,16 @@ function occurrenceText(start: string): string {
   return start.length === 10 ? dateText(start) : dateTime(start);
 }
 
+/** What an exception has of its own besides where it lies: its free/busy status and reminder. */
+function ownValues(e: NonNullable<NonNullable<Activity['recurrence']>['exceptions']>[number]): string[] {
+  const out: string[] = [];
+  if (e.showAs) out.push(t('activities.occurrences.ownShowAs', { showAs: e.showAs }));
+  if (e.reminderMinutes === null) out.push(t('activities.occurrences.noReminder'));
+  else if (e.reminderMinutes !== undefined)
+    out.push(t('activities.occurrences.ownReminder', { minutes: e.reminderMinutes }));
+  return out;
+}
+
 function Recurrence(props: { activity: Activity }) {
   const a = props.activity;
   const r = a.recurrence;
@@ -126,6 +136,7 @@ function Recurrence(props: { activity: Activity }) {
                     : occurrenceText(e.originalStart),
                   subject: e.subject ?? a.subject,
                 })}
+                {ownValues(e).map((v) => `, ${v}`)}
               </li>
             ))}
           </ul>

@@ -286,6 +286,9 @@ function occurrencePatch(
   if ('location' in patch) override.location = patch.location;
   if ('body' in patch) override.body = patch.body;
   if ('showAs' in patch) override.showAs = patch.showAs;
+  if ('isReminderOn' in patch) override.isReminderOn = patch.isReminderOn;
+  if ('reminderMinutesBeforeStart' in patch)
+    override.reminderMinutesBeforeStart = patch.reminderMinutesBeforeStart;
   const others = master.data.modifiedOccurrences.filter((o) => o !== existing);
   return { modifiedOccurrences: [...others, override] };
 }

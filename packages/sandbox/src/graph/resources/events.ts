@@ -159,6 +159,9 @@ function updateEvent(call: RouteCall) {
   if ('location' in patch) override.location = patch.location;
   if ('body' in patch) override.body = patch.body;
   if (patch.showAs !== undefined) override.showAs = patch.showAs;
+  if (patch.isReminderOn !== undefined) override.isReminderOn = patch.isReminderOn;
+  if (patch.reminderMinutesBeforeStart !== undefined)
+    override.reminderMinutesBeforeStart = patch.reminderMinutesBeforeStart;
   const others = target.item.data.modifiedOccurrences.filter(
     (o) => o.originalStart !== override.originalStart,
   );
