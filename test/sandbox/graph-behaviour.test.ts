@@ -363,7 +363,7 @@ describe('Graph behaviour', () => {
     ).toBe(200);
     expect((await g.graph('DELETE', `/me/events/${third.id}`, { token: ada })).status).toBe(204);
     const count = async () => {
-      const master = await g.graph('GET', path, { token: ada });
+      const master = await g.graph('GET', `${path}?$select=cancelledOccurrences`, { token: ada });
       const view = await g.graph(
         'GET',
         `${path}/instances?startDateTime=2031-05-01T00:00:00Z&endDateTime=2031-06-01T00:00:00Z`,
@@ -379,6 +379,142 @@ describe('Graph behaviour', () => {
     expect(await count()).toEqual([1, 1]);
     expect((await g.graph('PATCH', path, { token: ada, body: { recurrence } })).status).toBe(200);
     expect(await count()).toEqual([0, 0]);
+  });
+
+  it("gives a series master's cancelled and modified occurrences in one GET by id, only when asked, as Graph v1.0 does", async () => {
+    const series = await g.graph('POST', '/me/events', {
+      token: ada,
+      body: {
+        subject: 'Weekly sync',
+        body: { contentType: 'text', content: 'Agenda' },
+        location: { displayName: 'Room 1' },
+        start: { dateTime: '2031-07-07T09:00:00', timeZone: 'W. Europe Standard Time' },
+        end: { dateTime: '2031-07-07T09:30:00', timeZone: 'W. Europe Standard Time' },
+        recurrence: {
+          pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'monday' },
+          range: { type: 'numbered', startDate: '2031-07-07', numberOfOccurrences: 6 },
+        },
+      },
+    });
+    expect(series.status).toBe(201);
+    const id: string = series.json.id;
+    const path = `/me/events/${id}`;
+    const listed = await g.graph(
+      'GET',
+      `${path}/instances?startDateTime=2031-07-01T00:00:00Z&endDateTime=2031-09-01T00:00:00Z`,
+      { token: ada },
+    );
+    const [, second, third, , fifth] = listed.json.value;
+    const moved = await g.graph('PATCH', `/me/events/${second.id}`, {
+      token: ada,
+      body: {
+        subject: 'Weekly sync (moved)',
+        start: { dateTime: '2031-07-15T14:00:00', timeZone: 'W. Europe Standard Time' },
+        end: { dateTime: '2031-07-15T14:30:00', timeZone: 'W. Europe Standard Time' },
+      },
+    });
+    expect(moved.status, moved.text).toBe(200);
+    expect(
+      (
+        await g.graph('PATCH', `/me/events/${fifth.id}`, {
+          token: ada,
+          body: { location: { displayName: 'Room 9' } },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await g.graph('DELETE', `/me/events/${third.id}`, { token: ada })).status).toBe(204);
+
+    // Neither comes unasked, nor with $expand alone when $select leaves the expansion out.
+    const plain = await g.graph('GET', path, { token: ada });
+    expect(plain.json).not.toHaveProperty('cancelledOccurrences');
+    expect(plain.json).not.toHaveProperty('exceptionOccurrences');
+    const expandOnly = await g.graph('GET', `${path}?$select=subject&$expand=exceptionOccurrences`, {
+      token: ada,
+    });
+    expect(
+      Object.keys(expandOnly.json)
+        .filter((k) => !k.startsWith('@'))
+        .sort(),
+    ).toEqual(['id', 'subject']);
+
+    // $select and $expand: one answer has the pattern, the cancelled and the modified occurrences;
+    // the $select applies to the exceptions too (id always), and no window limits them.
+    const full = await g.graph(
+      'GET',
+      `${path}?$select=subject,start,originalStart,type,recurrence,cancelledOccurrences,exceptionOccurrences&$expand=exceptionOccurrences`,
+      { token: ada, headers: { Prefer: 'outlook.timezone="W. Europe Standard Time"' } },
+    );
+    expect(full.status, full.text).toBe(200);
+    expect(full.json.type).toBe('seriesMaster');
+    expect(full.json.recurrence.pattern.type).toBe('weekly');
+    expect(full.json.cancelledOccurrences).toEqual([`OID.${id}.2031-07-21`]);
+    expect(full.json).not.toHaveProperty('body');
+    const exceptions = full.json.exceptionOccurrences as Array<Record<string, any>>;
+    expect(exceptions.map((e) => [e.type, e.subject, e.start.dateTime, e.originalStart])).toEqual([
+      ['exception', 'Weekly sync (moved)', '2031-07-15T14:00:00.0000000', '2031-07-14T07:00:00.000Z'],
+      ['exception', 'Weekly sync', '2031-08-04T09:00:00.0000000', '2031-08-04T07:00:00.000Z'],
+    ]);
+    for (const e of exceptions) {
+      expect(
+        Object.keys(e)
+          .filter((k) => !k.startsWith('@'))
+          .sort(),
+      ).toEqual(['id', 'originalStart', 'recurrence', 'start', 'subject', 'type']);
+      expect(e.recurrence).toBeNull();
+      // Each is the exception itself: read by its id, it is the same event.
+      const again = await g.graph('GET', `/me/events/${e.id}?$select=type,seriesMasterId`, { token: ada });
+      expect([again.json.type, again.json.seriesMasterId]).toEqual(['exception', id]);
+    }
+
+    // A $select nested in the expansion chooses the exceptions' properties.
+    const nested = await g.graph(
+      'GET',
+      `${path}?$select=subject,exceptionOccurrences&$expand=exceptionOccurrences($select=location,originalStart)`,
+      { token: ada },
+    );
+    expect(nested.json.exceptionOccurrences.map((e: Record<string, any>) => e.location.displayName)).toEqual([
+      'Room 1',
+      'Room 9',
+    ]);
+    expect(nested.json.exceptionOccurrences[0]).not.toHaveProperty('subject');
+
+    // Without $select: the whole master and whole exceptions, each a valid event.
+    const whole = await g.graph('GET', `${path}?$expand=exceptionOccurrences`, { token: ada });
+    assertGraphEntity('event', whole.json);
+    expect(whole.json).not.toHaveProperty('cancelledOccurrences');
+    for (const e of whole.json.exceptionOccurrences) assertGraphEntity('event', e);
+    expect(whole.json.exceptionOccurrences[1].location.displayName).toBe('Room 9');
+    expect(whole.json.exceptionOccurrences[1].body.content).toBe('Agenda');
+
+    // Inside a $batch as on its own; a list does not return them, nor does an event that is no series.
+    const single = await g.graph('POST', '/me/events', {
+      token: ada,
+      body: {
+        subject: 'One-off',
+        start: { dateTime: '2031-07-08T09:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2031-07-08T10:00:00', timeZone: 'UTC' },
+      },
+    });
+    const query = '$select=subject,cancelledOccurrences,exceptionOccurrences&$expand=exceptionOccurrences';
+    const batch = await g.graph('POST', '/$batch', {
+      token: ada,
+      body: {
+        requests: [
+          { id: '1', method: 'GET', url: `/me/events/${id}?${query}` },
+          { id: '2', method: 'GET', url: `/me/events/${single.json.id}?${query}` },
+        ],
+      },
+    });
+    const byId = Object.fromEntries(
+      batch.json.responses.map((r: { id: string; body: unknown }) => [r.id, r.body]),
+    );
+    expect(byId['1'].exceptionOccurrences).toHaveLength(2);
+    expect(byId['1'].cancelledOccurrences).toHaveLength(1);
+    expect([byId['2'].cancelledOccurrences, byId['2'].exceptionOccurrences]).toEqual([[], []]);
+    const list = await g.graph('GET', `/me/events?${query}&$filter=subject eq 'Weekly sync'`, { token: ada });
+    expect(list.json.value).toHaveLength(1);
+    expect(list.json.value[0]).not.toHaveProperty('cancelledOccurrences');
+    expect(list.json.value[0]).not.toHaveProperty('exceptionOccurrences');
   });
 
   it('makes a retried create with the same transactionId idempotent', async () => {

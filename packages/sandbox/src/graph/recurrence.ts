@@ -61,3 +61,15 @@ export function findOccurrence(item: Item<'event'>, originalStart: string): Even
   const found = occurrences(item.data, ms + 1, undefined, ms - DAY_MS).find((o) => o.originalStart === ms);
   return found && !found.deleted ? instance(item, found) : undefined;
 }
+
+/**
+ * Every exception of a series, wherever it lies (Graph's `exceptionOccurrences`): its modified
+ * occurrences whose original start the pattern still has and that were not cancelled since.
+ */
+export function exceptionInstances(item: Item<'event'>): EventInstance[] {
+  if (!item.data.recurrence) return [];
+  return item.data.modifiedOccurrences
+    .map((o) => findOccurrence(item, o.originalStart))
+    .filter((i): i is EventInstance => i?.type === 'exception')
+    .sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.id < b.id ? -1 : 1));
+}

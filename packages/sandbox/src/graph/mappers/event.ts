@@ -281,15 +281,15 @@ export function eventToGraph(item: Item<'event'>, view: EventView = {}, instance
     onlineMeeting: d.onlineMeetingUrl !== undefined ? { joinUrl: d.onlineMeetingUrl } : null,
   };
   if (isInstance && instance.originalStart) out.originalStart = instance.originalStart;
-  if (!isInstance && d.recurrence) out.cancelledOccurrences = cancelledOccurrences(item);
   return withStoredExtended(out, d.extendedProperties);
 }
 
 /**
  * A series master's cancelled occurrences as Graph v1.0 names them: `OID.{master id}.{date}`,
- * the date the occurrence had in the series' start zone.
+ * the date the occurrence had in the series' start zone. Graph returns them only when `$select`
+ * names `cancelledOccurrences` in a GET of the master by its id (resources/events.ts).
  */
-function cancelledOccurrences(item: Item<'event'>): string[] {
+export function cancelledOccurrences(item: Item<'event'>): string[] {
   const zone = ianaZone(item.data.startTimeZone);
   return item.data.deletedOccurrences.map((t) => `OID.${item.id}.${localDate(Date.parse(t), zone)}`);
 }

@@ -107,3 +107,46 @@ export function applySelect(
   }
   return out;
 }
+
+/** One item of `$expand`: a navigation property and the text of its nested options, if any. */
+export interface ExpandItem {
+  name: string;
+  /** What stood between the parentheses (`$select=subject;$top=5`), undefined without them. */
+  options?: string;
+}
+
+/**
+ * `$expand` split into its items at the commas outside parentheses
+ * (`exceptionOccurrences($select=subject,start),singleValueExtendedProperties($filter=…)`).
+ */
+export function parseExpand(text: string | null | undefined): ExpandItem[] {
+  if (!text) return [];
+  const items: ExpandItem[] = [];
+  let depth = 0;
+  let from = 0;
+  const push = (part: string) => {
+    const m = /^\s*([^\s(]+)\s*(?:\((.*)\))?\s*$/s.exec(part);
+    if (m) items.push(m[2] === undefined ? { name: m[1] } : { name: m[1], options: m[2] });
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      push(text.slice(from, i));
+      from = i + 1;
+    }
+  }
+  push(text.slice(from));
+  return items;
+}
+
+/** The `$select` of an expanded item's nested options (`$select=a,b;$top=5`), if it has one. */
+export function nestedSelect(options: string | undefined): string[] | undefined {
+  if (!options) return undefined;
+  for (const part of options.split(';')) {
+    const m = /^\s*\$?select\s*=(.*)$/is.exec(part);
+    if (m) return parseSelect(m[1]);
+  }
+  return undefined;
+}

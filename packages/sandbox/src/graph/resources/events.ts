@@ -13,13 +13,29 @@ import {
 import type { EventData, Folder, Item, OccurrenceOverride } from '../../model.ts';
 import { PERMISSIONS } from '../auth.ts';
 import { badRequest, staleEtag } from '../errors.ts';
-import { eventDataFromGraph, eventPatchFromGraph, eventToGraph } from '../mappers/event.ts';
+import type { Json } from '../mappers/common.ts';
+import {
+  cancelledOccurrences,
+  eventDataFromGraph,
+  eventPatchFromGraph,
+  eventToGraph,
+} from '../mappers/event.ts';
 import { calendarToGraph } from '../mappers/folders.ts';
 import { entityResponse, listResponse, noContent } from '../paging.ts';
+import { applySelect, nestedSelect, option, parseExpand, parseQueryOptions } from '../query/options.ts';
+import { exceptionInstances } from '../recurrence.ts';
 import type { Route, RouteCall } from '../types.ts';
 import { calendarViewDelta } from './calendar-view.ts';
-import { defaultFolder, folderById, ifMatchChangeKey, jsonBody, requireString, viewOf } from './common.ts';
-import { calendars, eventsIn, findEvent } from './event-lookup.ts';
+import {
+  defaultFolder,
+  folderById,
+  ifMatchChangeKey,
+  jsonBody,
+  requireString,
+  type ViewOptions,
+  viewOf,
+} from './common.ts';
+import { calendars, type EventTarget, eventsIn, findEvent } from './event-lookup.ts';
 
 const read = PERMISSIONS.calendarsRead;
 const write = PERMISSIONS.calendarsWrite;
@@ -46,7 +62,41 @@ function listEvents(call: RouteCall) {
 
 function getEvent(call: RouteCall) {
   const target = findEvent(call, call.params.id, call.params.calendarId ? calendarOf(call).id : undefined);
-  return entityResponse(call, eventToGraph(target.item, viewOf(call), target.instance), 'events/$entity');
+  const view = viewOf(call);
+  return entityResponse(
+    call,
+    { ...eventToGraph(target.item, view, target.instance), ...seriesDetails(call, target, view) },
+    'events/$entity',
+  );
+}
+
+/**
+ * What Graph v1.0 returns only in a GET of one event by its id: `cancelledOccurrences` when
+ * `$select` names it, and `exceptionOccurrences` (the series' exceptions as events of type
+ * `exception`, wherever they lie: no window) when `$expand` names it and `$select`, if any, does
+ * too. Both are empty for an event that is not a series master. The top-level `$select` applies
+ * to the exceptions as well as to the master (id always kept), as Graph's "expand a series
+ * master" example shows; a `$select` nested in the expansion (`exceptionOccurrences($select=…)`)
+ * chooses their properties instead.
+ */
+function seriesDetails(call: RouteCall, target: EventTarget, view: ViewOptions): Json {
+  const opts = parseQueryOptions(call.req.query);
+  const selected = (name: string) => opts.select?.some((s) => s.toLowerCase() === name.toLowerCase());
+  const master = !target.instance && target.item.data.recurrence ? target.item : undefined;
+  const out: Json = {};
+  if (selected('cancelledOccurrences')) out.cancelledOccurrences = master ? cancelledOccurrences(master) : [];
+  const expand = parseExpand(option(call.req.query, 'expand')).find(
+    (e) => e.name.toLowerCase() === 'exceptionoccurrences',
+  );
+  if (expand && (!opts.select || selected('exceptionOccurrences'))) {
+    const select = nestedSelect(expand.options) ?? opts.select;
+    out.exceptionOccurrences = master
+      ? exceptionInstances(master).map((instance) =>
+          applySelect(eventToGraph(master, view, instance), select),
+        )
+      : [];
+  }
+  return out;
 }
 
 // Graph has no switch against meeting messages: creating an event with attendees invites them,
