@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Activity } from '../src/crm/activities.ts';
 import { meetingsEntity } from '../src/sync/activities/entity.ts';
-import { OCCURRENCE_FREE_BUSY } from '../src/sync/activities/occurrences.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import { meetingSettings } from './support/meeting-world.ts';
 import { freshMailbox } from './support/sandbox-source.ts';
@@ -117,157 +116,111 @@ describe.each(['ews', 'graph'] as Protocol[])(
       return { mailbox, store, sandboxMailbox, created, item, exceptions, sync, activity, messages };
     }
 
-    it.runIf(OCCURRENCE_FREE_BUSY[protocol])(
-      'changed on an occurrence in Exchange they reach the CRM; changed in the CRM they reach that occurrence alone',
-      async () => {
-        const w = await setUp();
-        expect((await w.sync()).import.created).toBe(1);
-        const imported = await w.activity();
-        expect([imported.showAs, imported.reminderMinutes]).toEqual(['busy', 15]);
-        // Nothing of its own: the moved occurrence has the series' show-as and reminder.
-        expect(imported.recurrence?.exceptions).toEqual([
-          {
-            originalStart: '2027-03-08T08:00:00.000Z',
-            startsAt: '2027-03-09T13:00:00.000Z',
-            endsAt: '2027-03-09T13:30:00.000Z',
-            subject: 'Stand-up (moved)',
-          },
-        ]);
+    it('changed on an occurrence in Exchange they reach the CRM; changed in the CRM they reach that occurrence alone', async () => {
+      const w = await setUp();
+      expect((await w.sync()).import.created).toBe(1);
+      const imported = await w.activity();
+      expect([imported.showAs, imported.reminderMinutes]).toEqual(['busy', 15]);
+      // Nothing of its own: the moved occurrence has the series' show-as and reminder.
+      expect(imported.recurrence?.exceptions).toEqual([
+        {
+          originalStart: '2027-03-08T08:00:00.000Z',
+          startsAt: '2027-03-09T13:00:00.000Z',
+          endsAt: '2027-03-09T13:30:00.000Z',
+          subject: 'Stand-up (moved)',
+        },
+      ]);
 
-        // In Exchange: the moved occurrence shown as free without a reminder, the fourth Monday
-        // reminded 5 minutes before.
-        const [moved] = w.item().data.modifiedOccurrences;
-        w.store.updateItem<'event'>(
-          w.sandboxMailbox.id,
-          w.created.id,
-          {
-            modifiedOccurrences: [
-              { ...moved, showAs: 'free', isReminderOn: false },
-              {
-                id: exceptionId(),
-                changeKey: 'CQAAAA2',
-                originalStart: '2027-03-22T08:00:00.000Z',
-                isReminderOn: true,
-                reminderMinutesBeforeStart: 5,
-              },
-            ],
-          },
-          'user',
+      // In Exchange: the moved occurrence shown as free without a reminder, the fourth Monday
+      // reminded 5 minutes before.
+      const [moved] = w.item().data.modifiedOccurrences;
+      w.store.updateItem<'event'>(
+        w.sandboxMailbox.id,
+        w.created.id,
+        {
+          modifiedOccurrences: [
+            { ...moved, showAs: 'free', isReminderOn: false },
+            {
+              id: exceptionId(),
+              changeKey: 'CQAAAA2',
+              originalStart: '2027-03-22T08:00:00.000Z',
+              isReminderOn: true,
+              reminderMinutesBeforeStart: 5,
+            },
+          ],
+        },
+        'user',
+      );
+      expect((await w.sync()).import.updated).toBe(1);
+      const afterImport = await w.activity();
+      expect([afterImport.showAs, afterImport.reminderMinutes]).toEqual(['busy', 15]);
+      expect(afterImport.recurrence?.exceptions).toEqual([
+        { ...imported.recurrence!.exceptions![0], showAs: 'free', reminderMinutes: null },
+        {
+          originalStart: '2027-03-22T08:00:00.000Z',
+          startsAt: '2027-03-22T08:00:00.000Z',
+          endsAt: '2027-03-22T08:30:00.000Z',
+          reminderMinutes: 5,
+        },
+      ]);
+      expect(await w.sync()).toEqual({ import: noChange, export: noChange });
+
+      // In the CRM: the moved occurrence tentative, and the sixth Monday (summer time: 07:00 UTC)
+      // out of office with a reminder 30 minutes before.
+      const [first, fourth] = afterImport.recurrence!.exceptions!;
+      await world.fx.crm.activities.update(w.mailbox.userPrincipal, afterImport.id, {
+        recurrence: {
+          ...afterImport.recurrence!,
+          exceptions: [
+            { ...first, showAs: 'tentative' },
+            fourth,
+            { originalStart: '2027-04-05T07:00:00.000Z', showAs: 'oof', reminderMinutes: 30 },
+          ],
+        },
+      });
+      const sentBefore = exchange.traffic.sent.length;
+      expect((await w.sync()).export.updated).toBe(1);
+      const writes = exchange.traffic.sent
+        .slice(sentBefore)
+        .filter((r) =>
+          protocol === 'ews' ? /<m:(UpdateItem|CreateItem|DeleteItem)\b/.test(r.body) : r.method !== 'GET',
         );
-        expect((await w.sync()).import.updated).toBe(1);
-        const afterImport = await w.activity();
-        expect([afterImport.showAs, afterImport.reminderMinutes]).toEqual(['busy', 15]);
-        expect(afterImport.recurrence?.exceptions).toEqual([
-          { ...imported.recurrence!.exceptions![0], showAs: 'free', reminderMinutes: null },
-          {
-            originalStart: '2027-03-22T08:00:00.000Z',
-            startsAt: '2027-03-22T08:00:00.000Z',
-            endsAt: '2027-03-22T08:30:00.000Z',
-            reminderMinutes: 5,
-          },
-        ]);
-        expect(await w.sync()).toEqual({ import: noChange, export: noChange });
-
-        // In the CRM: the moved occurrence tentative, and the sixth Monday (summer time: 07:00 UTC)
-        // out of office with a reminder 30 minutes before.
-        const [first, fourth] = afterImport.recurrence!.exceptions!;
-        await world.fx.crm.activities.update(w.mailbox.userPrincipal, afterImport.id, {
-          recurrence: {
-            ...afterImport.recurrence!,
-            exceptions: [
-              { ...first, showAs: 'tentative' },
-              fourth,
-              { originalStart: '2027-04-05T07:00:00.000Z', showAs: 'oof', reminderMinutes: 30 },
-            ],
-          },
-        });
-        const sentBefore = exchange.traffic.sent.length;
-        expect((await w.sync()).export.updated).toBe(1);
-        const writes = exchange.traffic.sent
-          .slice(sentBefore)
-          .filter((r) =>
-            protocol === 'ews' ? /<m:(UpdateItem|CreateItem|DeleteItem)\b/.test(r.body) : r.method !== 'GET',
-          );
-        expect(writes.length).toBeGreaterThan(0);
-        // Written on the occurrences: never the pattern, never the series' own fields.
-        for (const r of writes) expect(r.body).not.toMatch(/calendar:Recurrence|<t:Recurrence>|"recurrence"/);
-        if (protocol === 'ews')
-          for (const r of writes)
-            expect(r.body).toMatch(/SendMeetingInvitationsOrCancellations="SendToNone"/);
-        expect(w.exceptions()).toEqual([
-          {
-            originalStart: '2027-03-08T08:00:00.000Z',
-            subject: 'Stand-up (moved)',
-            showAs: 'tentative',
-            isReminderOn: false,
-            reminderMinutesBeforeStart: undefined,
-          },
-          {
-            originalStart: '2027-03-22T08:00:00.000Z',
-            subject: undefined,
-            showAs: undefined,
-            isReminderOn: true,
-            reminderMinutesBeforeStart: 5,
-          },
-          {
-            originalStart: '2027-04-05T07:00:00.000Z',
-            subject: 'Stand-up',
-            showAs: 'oof',
-            isReminderOn: true,
-            reminderMinutesBeforeStart: 30,
-          },
-        ]);
-        // The series keeps its own.
-        expect(w.item().data).toMatchObject({
-          showAs: 'busy',
+      expect(writes.length).toBeGreaterThan(0);
+      // Written on the occurrences: never the pattern, never the series' own fields.
+      for (const r of writes) expect(r.body).not.toMatch(/calendar:Recurrence|<t:Recurrence>|"recurrence"/);
+      if (protocol === 'ews')
+        for (const r of writes) expect(r.body).toMatch(/SendMeetingInvitationsOrCancellations="SendToNone"/);
+      expect(w.exceptions()).toEqual([
+        {
+          originalStart: '2027-03-08T08:00:00.000Z',
+          subject: 'Stand-up (moved)',
+          showAs: 'tentative',
+          isReminderOn: false,
+          reminderMinutesBeforeStart: undefined,
+        },
+        {
+          originalStart: '2027-03-22T08:00:00.000Z',
+          subject: undefined,
+          showAs: undefined,
           isReminderOn: true,
-          reminderMinutesBeforeStart: 15,
-        });
-        expect(await w.sync()).toEqual({ import: noChange, export: noChange });
-        expect(await w.messages()).toBe(0);
-      },
-    );
-
-    it.runIf(!OCCURRENCE_FREE_BUSY[protocol])(
-      "not read over this protocol yet: the CRM keeps an exception's own show-as and reminder, and a move read from Exchange keeps them",
-      async () => {
-        const w = await setUp();
-        expect((await w.sync()).import.created).toBe(1);
-        const imported = await w.activity();
-        const [moved] = imported.recurrence!.exceptions!;
-        await world.fx.crm.activities.update(w.mailbox.userPrincipal, imported.id, {
-          recurrence: {
-            ...imported.recurrence!,
-            exceptions: [{ ...moved, showAs: 'free', reminderMinutes: null }],
-          },
-        });
-        // Nothing Exchange carries changed: no write, and the read is no change.
-        expect(await w.sync()).toEqual({ import: noChange, export: noChange });
-        // The occurrence moved again in Exchange: the move reaches the CRM, its own values stay.
-        const [held] = w.item().data.modifiedOccurrences;
-        w.store.updateItem<'event'>(
-          w.sandboxMailbox.id,
-          w.created.id,
-          {
-            modifiedOccurrences: [
-              { ...held, start: '2027-03-09T14:00:00.000Z', end: '2027-03-09T14:30:00.000Z' },
-            ],
-          },
-          'user',
-        );
-        expect((await w.sync()).import.updated).toBe(1);
-        expect((await w.activity()).recurrence?.exceptions).toEqual([
-          {
-            ...moved,
-            startsAt: '2027-03-09T14:00:00.000Z',
-            endsAt: '2027-03-09T14:30:00.000Z',
-            showAs: 'free',
-            reminderMinutes: null,
-          },
-        ]);
-        expect(await w.sync()).toEqual({ import: noChange, export: noChange });
-        expect(await w.messages()).toBe(0);
-      },
-    );
+          reminderMinutesBeforeStart: 5,
+        },
+        {
+          originalStart: '2027-04-05T07:00:00.000Z',
+          subject: 'Stand-up',
+          showAs: 'oof',
+          isReminderOn: true,
+          reminderMinutesBeforeStart: 30,
+        },
+      ]);
+      // The series keeps its own.
+      expect(w.item().data).toMatchObject({
+        showAs: 'busy',
+        isReminderOn: true,
+        reminderMinutesBeforeStart: 15,
+      });
+      expect(await w.sync()).toEqual({ import: noChange, export: noChange });
+      expect(await w.messages()).toBe(0);
+    });
   },
 );

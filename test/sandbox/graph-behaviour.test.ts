@@ -517,6 +517,70 @@ describe('Graph behaviour', () => {
     expect(list.json.value[0]).not.toHaveProperty('exceptionOccurrences');
   });
 
+  it("keeps an occurrence's own showAs and reminder on the instance, the series' elsewhere", async () => {
+    const series = await g.graph('POST', '/me/events', {
+      token: ada,
+      body: {
+        subject: 'Weekly availability',
+        start: { dateTime: '2031-07-07T08:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2031-07-07T08:30:00', timeZone: 'UTC' },
+        isReminderOn: true,
+        reminderMinutesBeforeStart: 15,
+        showAs: 'busy',
+        recurrence: {
+          pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
+          range: { type: 'numbered', startDate: '2031-07-07', numberOfOccurrences: 3 },
+        },
+      },
+    });
+    expect(series.status).toBe(201);
+    const path = `/me/events/${series.json.id}`;
+    const instances = async () =>
+      (
+        await g.graph(
+          'GET',
+          `${path}/instances?startDateTime=2031-07-01T00:00:00Z&endDateTime=2031-08-01T00:00:00Z&$select=type,showAs,isReminderOn,reminderMinutesBeforeStart`,
+          { token: ada },
+        )
+      ).json.value.map((e: Record<string, unknown>) => [
+        e.type,
+        e.showAs,
+        e.isReminderOn,
+        e.reminderMinutesBeforeStart,
+      ]);
+    const [, second, third] = (
+      await g.graph(
+        'GET',
+        `${path}/instances?startDateTime=2031-07-01T00:00:00Z&endDateTime=2031-08-01T00:00:00Z`,
+        {
+          token: ada,
+        },
+      )
+    ).json.value;
+    const patched = await g.graph('PATCH', `/me/events/${second.id}`, {
+      token: ada,
+      body: { showAs: 'free', isReminderOn: false },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    expect([patched.json.type, patched.json.showAs, patched.json.isReminderOn]).toEqual([
+      'exception',
+      'free',
+      false,
+    ]);
+    await g.graph('PATCH', `/me/events/${third.id}`, { token: ada, body: { reminderMinutesBeforeStart: 5 } });
+    expect(await instances()).toEqual([
+      ['occurrence', 'busy', true, 15],
+      ['exception', 'free', false, 15],
+      ['exception', 'busy', true, 5],
+    ]);
+    const master = await g.graph('GET', path, { token: ada });
+    expect([master.json.showAs, master.json.isReminderOn, master.json.reminderMinutesBeforeStart]).toEqual([
+      'busy',
+      true,
+      15,
+    ]);
+  });
+
   it('makes a retried create with the same transactionId idempotent', async () => {
     const body = {
       subject: 'Idempotent',

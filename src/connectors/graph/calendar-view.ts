@@ -11,7 +11,7 @@ import { EVENT_SELECT, eventFromGraph, occurrenceChangeFromGraph } from './mappi
 import { arrayOrEmpty, isObject, type Json, nonEmptyString } from './mapping/json.ts';
 
 const INSTANCE_SELECT =
-  'id,subject,start,end,location,body,type,originalStart,originalStartTimeZone,originalEndTimeZone,isAllDay';
+  'id,subject,start,end,location,body,type,originalStart,originalStartTimeZone,originalEndTimeZone,isAllDay,showAs,isReminderOn,reminderMinutesBeforeStart';
 
 type EventPage = ChangePage<NeutralEvent>;
 

@@ -284,7 +284,7 @@ export class GraphConnector implements ExchangeConnector {
         startDateTime: start.toISOString(),
         endDateTime: end.toISOString(),
         $select:
-          'id,subject,start,end,location,body,type,originalStart,originalStartTimeZone,originalEndTimeZone,isAllDay',
+          'id,subject,start,end,location,body,type,originalStart,originalStartTimeZone,originalEndTimeZone,isAllDay,showAs,isReminderOn,reminderMinutesBeforeStart',
         $top: '500',
       });
       return { method: 'GET', path: `${this.base}/events/${encodeURIComponent(m.id)}/instances?${q}` };
@@ -486,6 +486,11 @@ export class GraphConnector implements ExchangeConnector {
         if (w.fields.includes('times') && o.start && o.end) {
           body.start = zonedToGraph(o.start);
           body.end = zonedToGraph(o.end);
+        }
+        if (w.fields.includes('showAs') && o.showAs) body.showAs = o.showAs;
+        if (w.fields.includes('reminder') && o.reminderMinutes !== undefined) {
+          body.isReminderOn = o.reminderMinutes !== null;
+          if (o.reminderMinutes !== null) body.reminderMinutesBeforeStart = o.reminderMinutes;
         }
         requests.push({ method: 'PATCH', path, body, sequence: s.id });
       }

@@ -31,7 +31,6 @@ import {
   activityOccurrenceFields,
   isOccurrenceField,
   itemOccurrenceFields,
-  OCCURRENCE_FREE_BUSY,
   occurrencesOfSnapshot,
   recurrenceWithOccurrences,
 } from './occurrences.ts';
@@ -221,14 +220,7 @@ function meetingSnapshot(
     onlineMeetingUrl: orNull(activity.onlineMeetingUrl),
     recurrence,
     // Each modified or deleted occurrence is a field of its own (occurrences.ts).
-    ...(recurrence
-      ? activityOccurrenceFields(
-          activity,
-          times,
-          options.occurrenceWindow,
-          OCCURRENCE_FREE_BUSY[options.protocol],
-        )
-      : {}),
+    ...(recurrence ? activityOccurrenceFields(activity, times, options.occurrenceWindow) : {}),
   };
 }
 
@@ -349,7 +341,7 @@ function attendeesIn(list: Attendee[]): SnapshotAttendee[] {
   );
 }
 
-function eventSnapshot(event: NeutralEvent, options: ActivityMappingOptions): Snapshot {
+function eventSnapshot(event: NeutralEvent, window?: ActivityMappingOptions['occurrenceWindow']): Snapshot {
   const times = eventTimes(event);
   return {
     kind: 'meeting',
@@ -369,7 +361,7 @@ function eventSnapshot(event: NeutralEvent, options: ActivityMappingOptions): Sn
     categories: event.categories,
     onlineMeetingUrl: orNull(event.onlineMeetingUrl),
     recurrence: event.recurrence ? seriesPatternOf(event.recurrence) : null,
-    ...itemOccurrenceFields(event, times, options.occurrenceWindow, OCCURRENCE_FREE_BUSY[options.protocol]),
+    ...itemOccurrenceFields(event, times, window),
   };
 }
 
@@ -415,17 +407,12 @@ function taskItemSnapshot(task: NeutralTask, options: ActivityMappingOptions): S
 
 /** An Exchange meeting or task in the snapshot form. */
 export function snapshotOfItem(item: ActivityItem, options: ActivityMappingOptions): Snapshot {
-  return isEvent(item) ? eventSnapshot(item, options) : taskItemSnapshot(item, options);
+  return isEvent(item) ? eventSnapshot(item, options.occurrenceWindow) : taskItemSnapshot(item, options);
 }
 
 // ---------- snapshot → item ----------
 
-function eventOfSnapshot(
-  s: Snapshot,
-  zone: string,
-  options: ActivityMappingOptions,
-  current?: NeutralEvent,
-): NeutralEvent {
+function eventOfSnapshot(s: Snapshot, zone: string, current?: NeutralEvent): NeutralEvent {
   const allDay = s.allDay === true;
   const at = (v: unknown, exact: boolean): ZonedDateTime =>
     allDay
@@ -461,12 +448,7 @@ function eventOfSnapshot(
   if (organizer)
     event.organizer = { address: organizer.address, ...(organizer.name ? { name: organizer.name } : {}) };
   if (typeof s.reminderMinutes === 'number') event.reminderMinutes = s.reminderMinutes;
-  if (recurrence)
-    Object.assign(
-      event,
-      { recurrence },
-      occurrencesOfSnapshot(s, zone, OCCURRENCE_FREE_BUSY[options.protocol], current),
-    );
+  if (recurrence) Object.assign(event, { recurrence }, occurrencesOfSnapshot(s, zone, current));
   // Read only: Exchange makes the join link and keeps its own; no write carries it.
   const url = current?.onlineMeetingUrl ?? (s.onlineMeetingUrl as string | null);
   if (url) event.onlineMeetingUrl = url;
@@ -511,7 +493,7 @@ export function itemOfSnapshot(
   current?: ActivityItem,
 ): ActivityItem {
   if (snapshot.kind === 'meeting')
-    return eventOfSnapshot(snapshot, timeZone, options, current as NeutralEvent | undefined);
+    return eventOfSnapshot(snapshot, timeZone, current as NeutralEvent | undefined);
   return taskOfSnapshot(snapshot, timeZone, options, current as NeutralTask | undefined);
 }
 
@@ -607,13 +589,7 @@ function meetingFields(
   if (Object.keys(s).some(isOccurrenceField)) {
     const recurrence = 'recurrence' in out ? (out.recurrence as Activity['recurrence']) : current?.recurrence;
     const allDay = (out.allDay as boolean | undefined) ?? base.allDay ?? false;
-    if (recurrence)
-      out.recurrence = recurrenceWithOccurrences(
-        recurrence,
-        s,
-        allDay,
-        OCCURRENCE_FREE_BUSY[options.protocol],
-      );
+    if (recurrence) out.recurrence = recurrenceWithOccurrences(recurrence, s, allDay);
   }
   return out;
 }

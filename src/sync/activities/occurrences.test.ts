@@ -24,7 +24,6 @@ import {
   projectActivity,
   snapshotOfItem,
 } from './mapping.ts';
-import { OCCURRENCE_FREE_BUSY } from './occurrences.ts';
 
 const ews: ActivityMappingOptions = { protocol: 'ews', addresses: new Map() };
 const graph: ActivityMappingOptions = { protocol: 'graph', addresses: new Map() };
@@ -141,6 +140,10 @@ function throughGraph(e: NeutralEvent): NeutralEvent {
           location: o.location,
           start: o.start!,
           end: o.end!,
+          // The instance answers its own free/busy status and reminder.
+          showAs: o.showAs ?? e.showAs,
+          reminderMinutes:
+            o.reminderMinutes === undefined ? e.reminderMinutes : (o.reminderMinutes ?? undefined),
         }),
       ),
     );
@@ -209,8 +212,9 @@ describe('C6: occurrences as their own fields', () => {
         location: 'Room 1',
         start: { dateTime: '2024-03-19T14:00:00', timeZone: 'Europe/Berlin' },
         end: { dateTime: '2024-03-19T14:30:00', timeZone: 'Europe/Berlin' },
-        // EWS writes the occurrence's free/busy status and reminder (the series' here).
-        ...(OCCURRENCE_FREE_BUSY[options.protocol] ? { showAs: 'busy', reminderMinutes: null } : {}),
+        // Its free/busy status and reminder are written too (the series' here).
+        showAs: 'busy',
+        reminderMinutes: null,
       },
     ]);
     expect(roundTrip(series, options).recurrence).toEqual(series.recurrence);
@@ -357,94 +361,47 @@ describe("C6: an occurrence's own free/busy status and reminder", () => {
     ).toEqual([]);
   });
 
-  it('are written on EWS as the occurrence holds them, the series giving what it has not of its own', () => {
-    const item = itemOfActivity(series, ews) as NeutralEvent;
-    expect(item.modifiedOccurrences!.map((o) => [o.showAs, o.reminderMinutes])).toEqual([
-      ['free', null],
-      ['busy', 5],
-      ['workingElsewhere', 15],
-    ]);
-    expect(roundTrip(series, ews).recurrence).toEqual(series.recurrence);
-    const read = snapshotOfItem(throughEws(item), ews);
-    expect(changedSnapshot(projectActivity(series, ews).snapshot, read)).toEqual({});
-  });
+  it.each([ews, graph])(
+    'are written through $protocol as the occurrence holds them, the series giving what it has not of its own',
+    (options) => {
+      const item = itemOfActivity(series, options) as NeutralEvent;
+      expect(item.modifiedOccurrences!.map((o) => [o.showAs, o.reminderMinutes])).toEqual([
+        ['free', null],
+        ['busy', 5],
+        ['workingElsewhere', 15],
+      ]);
+      expect(roundTrip(series, options).recurrence).toEqual(series.recurrence);
+      const read = snapshotOfItem(through[options.protocol](item), options);
+      expect(changedSnapshot(projectActivity(series, options).snapshot, read)).toEqual({});
+    },
+  );
 
-  it('read from EWS are a change of that occurrence, and its import writes them into the exception', () => {
-    const item = throughEws(itemOfActivity(series, ews) as NeutralEvent);
-    item.modifiedOccurrences![0].showAs = 'tentative';
-    item.modifiedOccurrences![0].reminderMinutes = 30;
-    const changed = changedSnapshot(projectActivity(series, ews).snapshot, snapshotOfItem(item, ews));
-    expect(changed).toEqual({
-      'occurrence:2024-03-18T08:00:00Z': {
-        start: '2024-03-18T08:00:00.000Z',
-        end: '2024-03-18T08:30:00.000Z',
-        showAs: 'tentative',
-        reminderMinutes: 30,
-      },
-    });
-    const patch = activityPatch(changed, series, ews);
-    expect((patch.recurrence as Recurrence).exceptions).toEqual([
-      { ...at('2024-03-18T08:00:00.000Z'), showAs: 'tentative', reminderMinutes: 30 },
-      ...series.recurrence!.exceptions!.slice(1),
-    ]);
-  });
-
-  it("where the protocol does not carry them, are in no unit and an import keeps the CRM's", () => {
-    const options = OCCURRENCE_FREE_BUSY.graph ? null : graph;
-    if (!options) return;
-    const { snapshot } = projectActivity(series, options);
-    // Only show-as and reminder: nothing Graph carries differs from the series.
-    expect(snapshot['occurrence:2024-03-18T08:00:00Z']).toBeUndefined();
-    expect(snapshot['occurrence:2024-03-25T08:00:00Z']).not.toHaveProperty('reminderMinutes');
-    const item = throughGraph(itemOfActivity(series, options) as NeutralEvent);
-    expect(changedSnapshot(snapshot, snapshotOfItem(item, options))).toEqual({});
-    // A move read from Graph keeps the exception's own show-as and reminder.
-    const patch = activityPatch(
-      {
-        'occurrence:2024-03-25T08:00:00Z': {
-          start: '2024-03-25T09:00:00.000Z',
-          end: '2024-03-25T09:30:00.000Z',
-          subject: 'Review',
+  it.each([ews, graph])(
+    'read through $protocol are a change of that occurrence, and its import writes them into the exception',
+    (options) => {
+      const item = through[options.protocol](itemOfActivity(series, options) as NeutralEvent);
+      item.modifiedOccurrences![0].showAs = 'tentative';
+      item.modifiedOccurrences![0].reminderMinutes = 30;
+      const changed = changedSnapshot(
+        projectActivity(series, options).snapshot,
+        snapshotOfItem(item, options),
+      );
+      expect(changed).toEqual({
+        'occurrence:2024-03-18T08:00:00Z': {
+          start: '2024-03-18T08:00:00.000Z',
+          end: '2024-03-18T08:30:00.000Z',
+          showAs: 'tentative',
+          reminderMinutes: 30,
         },
-      },
-      series,
-      options,
-    );
-    expect((patch.recurrence as Recurrence).exceptions![1]).toEqual({
-      originalStart: '2024-03-25T08:00:00.000Z',
-      startsAt: '2024-03-25T09:00:00.000Z',
-      endsAt: '2024-03-25T09:30:00.000Z',
-      subject: 'Review',
-      reminderMinutes: 5,
-    });
-  });
+      });
+      const patch = activityPatch(changed, series, options);
+      expect((patch.recurrence as Recurrence).exceptions).toEqual([
+        { ...at('2024-03-18T08:00:00.000Z'), showAs: 'tentative', reminderMinutes: 30 },
+        ...series.recurrence!.exceptions!.slice(1),
+      ]);
+    },
+  );
 });
-
-describe('occurrences outside the window a mailbox reads (Graph)', () => {
-  it('are left out on both sides: neither written nor read as gone, and an import keeps them', () => {
-    const windowed: ActivityMappingOptions = {
-      ...graph,
-      occurrenceWindow: { start: '2024-03-01T00:00:00.000Z', end: '2024-03-20T00:00:00.000Z' },
-    };
-    const record = activity({
-      recurrence: weekly({
-        exceptions: [{ originalStart: '2024-03-18T08:00:00.000Z', subject: 'Inside' }],
-        deletedOccurrences: ['2024-03-25T08:00:00.000Z'],
-      }),
-    });
-    const fields = (s: Record<string, unknown>) => Object.keys(s).filter((k) => k.startsWith('occurrence:'));
-    const projected = projectActivity(record, windowed).snapshot;
-    expect(fields(projected)).toEqual(['occurrence:2024-03-18T08:00:00Z']);
-    const item = itemOfActivity(record, windowed) as NeutralEvent;
-    expect(item.deletedOccurrences).toEqual([]);
-    // Graph reads the series without the later cancellation's instance: no change.
-    const read = snapshotOfItem(throughGraph(item), windowed);
-    expect(changedSnapshot(projected, read)).toEqual({});
-    expect(activityPatch(read, record, windowed)).toEqual({});
-  });
-});
-
-// ---------- fast-check ----------
 
 const text = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 .,'-]{0,20}[A-Za-z0-9]$/);
 const ZONES = [
@@ -461,7 +418,7 @@ function addDays(date: string, days: number): string {
 }
 
 /** A daily series with exceptions and deletions on distinct days, in the form an import stores. */
-function seriesArb(freeBusy: boolean) {
+function seriesArb() {
   return fc
     .record({
       zone: fc.constantFrom(...ZONES),
@@ -526,8 +483,8 @@ function seriesArb(freeBusy: boolean) {
               ...(x.location ? { location: x.location } : {}),
               ...(x.body ? { body: x.body } : {}),
               // Of its own only where it differs from the series (else the import stores none).
-              ...(freeBusy && x.showAs !== undefined && x.showAs !== s.showAs ? { showAs: x.showAs } : {}),
-              ...(freeBusy && x.reminder !== undefined && x.reminder !== s.reminder
+              ...(x.showAs !== undefined && x.showAs !== s.showAs ? { showAs: x.showAs } : {}),
+              ...(x.reminder !== undefined && x.reminder !== s.reminder
                 ? { reminderMinutes: x.reminder }
                 : {}),
             };
@@ -580,7 +537,7 @@ function seriesArb(freeBusy: boolean) {
 describe.each([ews, graph])('occurrences round trip CRM → $protocol → CRM (fast-check)', (options) => {
   it('keeps every modified and deleted occurrence, timed or all-day, in any zone', () => {
     fc.assert(
-      fc.property(seriesArb(OCCURRENCE_FREE_BUSY[options.protocol]), (record) => {
+      fc.property(seriesArb(), (record) => {
         expect(roundTrip(record, options).recurrence).toEqual(record.recurrence);
         const item = through[options.protocol](itemOfActivity(record, options) as NeutralEvent);
         expect(

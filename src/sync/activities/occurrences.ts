@@ -14,13 +14,7 @@
 // "exception" that changes nothing is no unit, on either side. Its attendees are not synced: on
 // Graph, writing an occurrence's attendees mails them.
 import { utcToZoned, zonedToEpochMs } from '@exsync/common/time';
-import type {
-  ItemBody,
-  NeutralEvent,
-  OccurrenceChange,
-  Protocol,
-  ZonedDateTime,
-} from '../../connectors/types.ts';
+import type { ItemBody, NeutralEvent, OccurrenceChange, ZonedDateTime } from '../../connectors/types.ts';
 import type { Activity } from '../../crm/activities.ts';
 import type { Recurrence } from '../../crm/recurrence.ts';
 import { sameValue } from '../snapshot.ts';
@@ -29,13 +23,6 @@ import { addDays } from './recurrence.ts';
 import { SHOW_AS_CRM, SHOW_AS_ITEM } from './show-as.ts';
 
 export const OCCURRENCE_PREFIX = 'occurrence:';
-
-/**
- * Whether a protocol's connector reads and writes an occurrence's own free/busy status and
- * reminder. Where it does not, they are left out of the units on both sides (a value it never
- * reads must not look like one taken back to the series') and the CRM keeps its own.
- */
-export const OCCURRENCE_FREE_BUSY: Record<Protocol, boolean> = { ews: true, graph: false };
 
 type CrmShowAs = Activity['showAs'];
 
@@ -144,15 +131,11 @@ export function crmOccurrenceKey(originalStart: string, allDay: boolean): string
   return utcKey(Date.parse(originalStart));
 }
 
-/**
- * The occurrence fields of an activity's series (none for a single activity); `freeBusy`: with
- * the occurrences' own show-as and reminder (OCCURRENCE_FREE_BUSY).
- */
+/** The occurrence fields of an activity's series (none for a single activity). */
 export function activityOccurrenceFields(
   activity: Activity,
   times: { start: string; end: string },
-  window: OccurrenceWindow | undefined,
-  freeBusy: boolean,
+  window?: OccurrenceWindow,
 ): Snapshot {
   const recurrence = activity.recurrence;
   if (!recurrence) return {};
@@ -181,7 +164,8 @@ export function activityOccurrenceFields(
       subject: e.subject,
       location: e.location,
       body: e.body ? { type: activity.bodyType, content: e.body } : null,
-      ...(freeBusy ? { showAs: e.showAs, reminderMinutes: e.reminderMinutes } : {}),
+      showAs: e.showAs,
+      reminderMinutes: e.reminderMinutes,
     });
     if (unit) out[OCCURRENCE_PREFIX + key] = unit;
   }
@@ -200,12 +184,14 @@ function itemKey(originalStart: string, event: NeutralEvent): string {
   return event.isAllDay ? utcToZoned(ms, event.start.timeZone).slice(0, 10) : utcKey(ms);
 }
 
-/** The occurrence fields of a series master read from Exchange (`freeBusy` as above). */
+/**
+ * The occurrence fields of a series master read from Exchange. An occurrence's show-as or
+ * reminder the read did not bring (undefined) is none of its own.
+ */
 export function itemOccurrenceFields(
   event: NeutralEvent,
   times: { start: string; end: string },
-  window: OccurrenceWindow | undefined,
-  freeBusy: boolean,
+  window?: OccurrenceWindow,
 ): Snapshot {
   if (event.type !== 'seriesMaster' || !event.recurrence) return {};
   const allDay = event.isAllDay;
@@ -233,7 +219,8 @@ export function itemOccurrenceFields(
       subject: o.subject,
       location: o.location,
       body: bodyOf(o.body),
-      ...(freeBusy ? { showAs: o.showAs && SHOW_AS_CRM[o.showAs], reminderMinutes: o.reminderMinutes } : {}),
+      showAs: o.showAs && SHOW_AS_CRM[o.showAs],
+      reminderMinutes: o.reminderMinutes,
     });
     if (unit) out[OCCURRENCE_PREFIX + key] = unit;
   }
@@ -247,13 +234,11 @@ export function itemOccurrenceFields(
 /**
  * The series' modified and deleted occurrences for the item, each with the values it has on
  * Exchange (the series' subject, location, body, show-as and reminder where it has none of its
- * own; show-as and reminder only with `freeBusy`); ids of the exceptions Exchange already holds
- * come from `current`.
+ * own); ids of the exceptions Exchange already holds come from `current`.
  */
 export function occurrencesOfSnapshot(
   s: Snapshot,
   zone: string,
-  freeBusy: boolean,
   current?: NeutralEvent,
 ): Pick<NeutralEvent, 'modifiedOccurrences' | 'deletedOccurrences'> {
   const allDay = s.allDay === true;
@@ -285,13 +270,11 @@ export function occurrencesOfSnapshot(
     const location = unit.location ?? (s.location as string | null);
     if (location) change.location = location;
     if (body) change.body = { contentType: body.type, content: body.content };
-    if (freeBusy) {
-      change.showAs = SHOW_AS_ITEM[unit.showAs ?? (s.showAs as CrmShowAs)] ?? 'busy';
-      change.reminderMinutes =
-        unit.reminderMinutes !== undefined
-          ? unit.reminderMinutes
-          : ((s.reminderMinutes as number | null) ?? null);
-    }
+    change.showAs = SHOW_AS_ITEM[unit.showAs ?? (s.showAs as CrmShowAs)] ?? 'busy';
+    change.reminderMinutes =
+      unit.reminderMinutes !== undefined
+        ? unit.reminderMinutes
+        : ((s.reminderMinutes as number | null) ?? null);
     modified.push(change);
   }
   const byStart = (a: string, b: string) => Date.parse(a) - Date.parse(b);
@@ -305,14 +288,11 @@ export function occurrencesOfSnapshot(
 /**
  * The CRM recurrence with the changed occurrence fields written over `recurrence`'s exceptions
  * and deleted occurrences; a field without a value takes the occurrence back to the series.
- * Without `freeBusy` (units that do not carry them) an exception keeps the CRM's show-as and
- * reminder.
  */
 export function recurrenceWithOccurrences(
   recurrence: Recurrence,
   changed: Snapshot,
   allDay: boolean,
-  freeBusy: boolean,
 ): Recurrence {
   const exceptions = [...(recurrence.exceptions ?? [])];
   const deletedOccurrences = [...(recurrence.deletedOccurrences ?? [])];
@@ -321,7 +301,6 @@ export function recurrenceWithOccurrences(
     if (!isOccurrenceField(field)) continue;
     const key = field.slice(OCCURRENCE_PREFIX.length);
     const same = (originalStart: string) => crmOccurrenceKey(originalStart, allDay) === key;
-    const before = exceptions.find((e) => same(e.originalStart));
     for (let i = exceptions.length - 1; i >= 0; i--)
       if (same(exceptions[i].originalStart)) exceptions.splice(i, 1);
     for (let i = deletedOccurrences.length - 1; i >= 0; i--)
@@ -340,15 +319,8 @@ export function recurrenceWithOccurrences(
       ...(unit.subject ? { subject: unit.subject } : {}),
       ...(unit.location ? { location: unit.location } : {}),
       ...(unit.body ? { body: unit.body.content } : {}),
-      ...(freeBusy
-        ? {
-            ...(unit.showAs ? { showAs: unit.showAs } : {}),
-            ...(unit.reminderMinutes !== undefined ? { reminderMinutes: unit.reminderMinutes } : {}),
-          }
-        : {
-            ...(before?.showAs ? { showAs: before.showAs } : {}),
-            ...(before?.reminderMinutes !== undefined ? { reminderMinutes: before.reminderMinutes } : {}),
-          }),
+      ...(unit.showAs ? { showAs: unit.showAs } : {}),
+      ...(unit.reminderMinutes !== undefined ? { reminderMinutes: unit.reminderMinutes } : {}),
     });
   }
   const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -189,6 +189,9 @@ export function occurrenceChangeFromGraph(json: Json): OccurrenceChange | undefi
   const originalStart = nonEmptyString(json.originalStart);
   if (!originalStart) return undefined;
   const e = eventFromGraph(json);
+  // Only when the answer has them ($select): a value not read must not read as the default.
+  const showAs = 'showAs' in json ? e.showAs : undefined;
+  const reminderMinutes = 'isReminderOn' in json ? (e.reminderMinutes ?? null) : undefined;
   return compact({
     originalStart: new Date(originalStart).toISOString().replace('.000Z', 'Z'),
     id: nonEmptyString(json.id),
@@ -197,6 +200,8 @@ export function occurrenceChangeFromGraph(json: Json): OccurrenceChange | undefi
     end: e.end,
     location: e.location,
     body: e.body,
+    showAs,
+    reminderMinutes,
   });
 }
 
