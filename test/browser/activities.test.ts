@@ -1,6 +1,6 @@
 // Activities in a browser: the list with its filters and sort, a recurring meeting's page (times
 // in the viewer's and the meeting's zone, the rule in words, participants linked to their
-// records), create, edit and delete with a refusal shown at its field, the week and month
+// records, a changed occurrence's own show-as and reminder), create, edit and delete with a refusal shown at its field, the week and month
 // calendar, and the activities on a contact's and an account's page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserWorld, screenshot, sidewaysOverflow, startBrowserWorld } from './support.ts';
@@ -176,6 +176,34 @@ describe('activities', { timeout: 120_000 }, () => {
       .getByRole('region', { name: 'Activities' })
       .getByRole('link', { name: 'Engine design review' })
       .waitFor();
+  });
+
+  it('list a changed occurrence with its own show-as and reminder', async () => {
+    const me = await admin();
+    const meeting = await world.crm.activities.create(me, {
+      kind: 'meeting',
+      subject: 'Occurrence check',
+      startsAt: '2037-06-01T08:00:00Z',
+      endsAt: '2037-06-01T08:30:00Z',
+      timeZone: 'Europe/Berlin',
+      reminderMinutes: 15,
+      recurrence: {
+        rule: { freq: 'WEEKLY', byDay: ['MO'], count: 4 },
+        exceptions: [
+          { originalStart: '2037-06-08T08:00:00Z', showAs: 'free', reminderMinutes: null },
+          { originalStart: '2037-06-15T08:00:00Z', subject: 'Review', reminderMinutes: 5 },
+        ],
+      },
+    });
+    const page = await world.newPage();
+    await world.signIn(page, world.admin);
+    await page.goto(`/activities/${meeting.id}`);
+    const changed = page.getByRole('region', { name: 'Recurrence' }).locator('h3 + ul').nth(1).locator('li');
+    await changed.first().waitFor();
+    await expect(changed.allTextContents()).resolves.toEqual([
+      '8 Jun 2037, 10:00: now 8 Jun 2037, 10:00, Occurrence check, shown as free, no reminder',
+      '15 Jun 2037, 10:00: now 15 Jun 2037, 10:00, Review, reminder 5 minutes before',
+    ]);
   });
 
   it('are created, edited with a refusal shown at its field, and deleted', async () => {
