@@ -1,7 +1,8 @@
 // Activities in a browser: the list with its filters and sort, a recurring meeting's page (times
 // in the viewer's and the meeting's zone, the rule in words, participants linked to their
-// records, a changed occurrence's own show-as and reminder), create, edit and delete with a refusal shown at its field, the week and month
-// calendar, and the activities on a contact's and an account's page.
+// records, a changed occurrence's own show-as and reminder), create, edit and delete with a
+// refusal shown at its field, the week and month calendar, and the activities on a contact's and
+// an account's page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserWorld, screenshot, sidewaysOverflow, startBrowserWorld } from './support.ts';
 
