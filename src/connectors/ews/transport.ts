@@ -74,8 +74,16 @@ export class EwsTransport {
     const { mailboxKey, accountKey } = this.options;
     const mailboxes = this.options.mailboxLimiter ?? ewsMailboxLimiter;
     const accounts = this.options.accountLimiter ?? ewsAccountLimiter;
+    // The sync run's signal, carried by the HTTP client: a stopped run's requests leave the queue.
+    const signal = this.options.http.options.signal;
     return withRetries(
-      () => mailboxes.run(mailboxKey, 1, () => accounts.run(accountKey, 1, () => this.once(operation, body))),
+      () =>
+        mailboxes.run(
+          mailboxKey,
+          1,
+          () => accounts.run(accountKey, 1, () => this.once(operation, body), signal),
+          signal,
+        ),
       {
         ...this.options.retry,
         onThrottled: (ms) => mailboxes.pause(mailboxKey, Date.now() + ms),

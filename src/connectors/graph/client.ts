@@ -79,6 +79,11 @@ export class GraphClient {
     this.limiter = options.limiter ?? graphMailboxLimiter;
   }
 
+  /** The sync run's signal, carried by the HTTP client: a stopped run's requests leave the queue. */
+  private get signal(): AbortSignal | undefined {
+    return this.options.http.options.signal;
+  }
+
   private retryPolicy(): RetryPolicy {
     return {
       ...this.options.retry,
@@ -99,10 +104,13 @@ export class GraphClient {
   }
 
   async request(request: GraphRequest): Promise<GraphAnswer> {
-    return withRetries(() => this.limiter.run(this.options.mailboxKey, 1, () => this.once(request)), {
-      ...this.retryPolicy(),
-      repeatable: repeatable(request),
-    });
+    return withRetries(
+      () => this.limiter.run(this.options.mailboxKey, 1, () => this.once(request), this.signal),
+      {
+        ...this.retryPolicy(),
+        repeatable: repeatable(request),
+      },
+    );
   }
 
   private async once(request: GraphRequest): Promise<GraphAnswer> {
@@ -222,8 +230,11 @@ export class GraphClient {
     });
     const answer = await withRetries(
       () =>
-        this.limiter.run(this.options.mailboxKey, lanes, () =>
-          this.once({ method: 'POST', path: '/$batch', body: { requests: members } }),
+        this.limiter.run(
+          this.options.mailboxKey,
+          lanes,
+          () => this.once({ method: 'POST', path: '/$batch', body: { requests: members } }),
+          this.signal,
         ),
       { ...this.retryPolicy(), repeatable: group.every(repeatable) },
     );

@@ -67,9 +67,15 @@ export class KeyedLimiter {
     return this.keys.get(key)?.pausedUntil ?? 0;
   }
 
-  async run<T>(key: string, weight: number, task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` once `key` has room for `weight` units. `signal` (the sync run's) ends the wait:
+   * a request of a run that stopped leaves the queue instead of waiting there, and being sent,
+   * after its run is gone. Its HTTP deadline starts only when it is sent, so without this a
+   * request held in the queue (a key paused for long) would have no deadline at all.
+   */
+  async run<T>(key: string, weight: number, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const units = Math.min(Math.max(1, Math.floor(weight)), this.limit);
-    await this.acquire(key, units);
+    await this.acquire(key, units, signal);
     try {
       return await task();
     } finally {
@@ -86,10 +92,28 @@ export class KeyedLimiter {
     return state;
   }
 
-  private acquire(key: string, weight: number): Promise<void> {
+  private acquire(key: string, weight: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const state = this.state(key);
-    return new Promise<void>((resolve) => {
-      state.queue.push({ weight, resolve });
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const at = state.queue.indexOf(waiter);
+        if (at < 0) return;
+        state.queue.splice(at, 1);
+        // A heavy waiter that left the head may have held back lighter ones behind it.
+        this.drain(key, state);
+        this.forgetIfIdle(key, state);
+        reject(signal!.reason);
+      };
+      const waiter: Waiter = {
+        weight,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      state.queue.push(waiter);
       this.drain(key, state);
     });
   }
@@ -117,8 +141,12 @@ export class KeyedLimiter {
     state.inFlight -= weight;
     this.emit({ type: 'release', key, weight, inFlight: state.inFlight, at: Date.now() });
     this.drain(key, state);
+    this.forgetIfIdle(key, state);
+  }
+
+  private forgetIfIdle(key: string, state: KeyState): void {
     if (state.inFlight === 0 && state.queue.length === 0 && !state.timer && Date.now() >= state.pausedUntil) {
-      this.keys.delete(key);
+      if (this.keys.get(key) === state) this.keys.delete(key);
     }
   }
 

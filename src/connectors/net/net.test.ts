@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ConnectorError } from '../errors.ts';
+import { EwsTransport } from '../ews/transport.ts';
+import { GraphClient } from '../graph/client.ts';
 import { isPrivateAddress } from './address-guard.ts';
+import { HttpClient } from './http.ts';
 import { KeyedLimiter } from './limiter.ts';
 import { withRetries } from './retry.ts';
 
@@ -89,6 +92,78 @@ describe('KeyedLimiter', () => {
       vi.useRealTimers();
     }
   });
+  it('lets a waiting request go when its signal aborts: it never runs, and the key serves the others', async () => {
+    const limiter = new KeyedLimiter(2);
+    // A key paused for the longest wait a server can impose, a request of a stopped run behind it.
+    limiter.pause('k', Date.now() + 15 * 60_000);
+    const run = new AbortController();
+    let ran = false;
+    const waiting = limiter.run(
+      'k',
+      2,
+      async () => {
+        ran = true;
+      },
+      run.signal,
+    );
+    const stopped = new Error('run stopped');
+    run.abort(stopped);
+    await expect(waiting).rejects.toBe(stopped);
+    // Aborted before it asked: refused at once.
+    await expect(limiter.run('k', 1, async () => 1, run.signal)).rejects.toBe(stopped);
+    expect(ran).toBe(false);
+    // A heavy waiter that leaves the head no longer holds back the lighter ones behind it.
+    const other = new KeyedLimiter(2);
+    let release!: () => void;
+    const holding = other.run('m', 1, () => new Promise<void>((r) => (release = r)));
+    const heavy = new AbortController();
+    const heavyWait = other.run('m', 2, async () => 'heavy', heavy.signal);
+    const light = other.run('m', 1, async () => 'light');
+    heavy.abort(stopped);
+    await expect(heavyWait).rejects.toBe(stopped);
+    expect(await light).toBe('light');
+    release();
+    await holding;
+    expect(other.inFlight('m')).toBe(0);
+  });
+
+  it("a connector's request waiting behind a paused mailbox ends when the run's signal aborts (Graph and EWS)", async () => {
+    const run = new AbortController();
+    const http = new HttpClient({ signal: run.signal });
+    const sent: string[] = [];
+    http.send = async (request) => {
+      sent.push(request.url);
+      throw new Error('no request may be sent');
+    };
+    const limiter = new KeyedLimiter(4);
+    limiter.pause('mailbox', Date.now() + 15 * 60_000);
+    const graph = new GraphClient({
+      http,
+      tokens: { accessToken: async () => 'token' },
+      baseUrl: 'https://graph.example.test/v1.0',
+      mailboxKey: 'mailbox',
+      limiter,
+    });
+    const ews = new EwsTransport({
+      http,
+      url: 'https://mail.example.test/EWS/Exchange.asmx',
+      auth: { kind: 'basic', login: 'ada', password: 'secret' },
+      mailboxKey: 'mailbox',
+      accountKey: 'account',
+      mailboxLimiter: limiter,
+      accountLimiter: new KeyedLimiter(10),
+    });
+    const single = graph.request({ method: 'GET', path: '/me/events' });
+    const batch = graph.batch([{ method: 'GET', path: '/me/events/1' }]);
+    const call = ews.call('GetItem', '<m:GetItem/>');
+    const stopped = new Error('run stopped');
+    run.abort(stopped);
+    await expect(single).rejects.toBe(stopped);
+    await expect(batch).rejects.toBe(stopped);
+    await expect(call).rejects.toBe(stopped);
+    expect(sent).toEqual([]);
+  });
+
   it('holds a paused key while others go on', async () => {
     const limiter = new KeyedLimiter(2);
     limiter.pause('slow', Date.now() + 150);
