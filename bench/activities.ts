@@ -16,10 +16,10 @@
 //   window with `$top=1000`, the largest page Graph allows, plus each series' master once in
 //   `$batch`es of 20 (the view carries no recurrence pattern), and To Do tasks with `$top=1000`.
 //   Exsync's `createItems` already is the batched export (100 per CreateItem, `$batch`es of 20,
-//   the most Graph allows), so the export has the per-item baseline only.
+//   the most Graph allows, up to 500 items a call), so the export has the per-item baseline only.
 //
 // Requests are counted at the HTTP client (token requests apart; Graph `$batch` members shown
-// on their own), and by operation. Each way reads its own copy of the mailbox (the same
+// on their own, also by method and resource), and by operation. Each way reads its own copy of the mailbox (the same
 // generated content), so that Graph's per-mailbox limit of 10,000 requests in 10 minutes is not
 // shared between them. Every run starts a new sandbox; the figures printed are medians over
 // `--runs`.
