@@ -23,7 +23,7 @@ import {
 } from '../src/connectors/graph/auth.ts';
 import { GraphConnector } from '../src/connectors/graph/connector.ts';
 import { readNotifications, validationToken } from '../src/connectors/graph/webhook.ts';
-import { HttpClient } from '../src/connectors/net/http.ts';
+import { HttpClient, type HttpRequest, type HttpResponse } from '../src/connectors/net/http.ts';
 import { KeyedLimiter, type LimiterEvent } from '../src/connectors/net/limiter.ts';
 import type {
   ChangePage,
@@ -351,6 +351,83 @@ describe('Graph faults (E8)', () => {
       pages.flatMap((p) => p.upserts).filter((u) => (u.item as { givenName?: string }).givenName === name);
     expect(named('Once')).toHaveLength(1);
     expect(named('Batched')).toHaveLength(2);
+  });
+
+  it("fails only a refused $batch's own creates once another went through, so none is made twice", async () => {
+    /** Refuses the `$batch`es numbered in `refused` as too large, as a server past its body limit would. */
+    class RefusingHttp extends HttpClient {
+      batches = 0;
+      private readonly refused: number[];
+      constructor(refused: number[]) {
+        super({ ca: sandbox.caPem, allowPrivateAddresses: true, timeoutMs: 10_000 });
+        this.refused = refused;
+      }
+      override async send(request: HttpRequest): Promise<HttpResponse> {
+        if (request.url.endsWith('/$batch') && this.refused.includes(++this.batches)) {
+          const body = Buffer.from(
+            JSON.stringify({
+              error: { code: 'RequestEntityTooLarge', message: 'The request is too large.' },
+            }),
+          );
+          return {
+            status: 413,
+            headers: { 'content-type': 'application/json' },
+            body,
+            text: () => body.toString(),
+            header: (name) => (name.toLowerCase() === 'content-type' ? 'application/json' : undefined),
+          };
+        }
+        return super.send(request);
+      }
+    }
+    const over = (refused: number[]) => {
+      const http = new RefusingHttp(refused);
+      return {
+        http,
+        connector: new GraphConnector({
+          http,
+          tokens: new DelegatedTokens(config, httpClient, caches.get('grace@example.test')!),
+          mailbox: 'grace@example.test',
+          mode: 'delegated',
+          graphBaseUrl: config.graphBaseUrl,
+          retry: fastRetry,
+        }),
+      };
+    };
+    const named = async (prefix: string) => {
+      const { pages } = await drain(delegated('grace@example.test').readChanges(folder, undefined));
+      return pages
+        .flatMap((p) => p.upserts)
+        .filter((u) => (u.item as { givenName?: string }).givenName?.startsWith(prefix));
+    };
+
+    // The second of two $batches refused: the first one's 20 are made and said to be, the other
+    // five failed on their own (the engine keeps their intents and makes them again later).
+    const second = over([2]);
+    const results = await second.connector.createItems(
+      folder,
+      Array.from({ length: 25 }, (_, i) => contact({ givenName: `Refused2nd${i}` })),
+    );
+    expect(results.slice(0, 20).every((r) => r.ok)).toBe(true);
+    expect(results.slice(20).map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(
+      new Array(5).fill('permanent'),
+    );
+    expect(await named('Refused2nd')).toHaveLength(20);
+    second.http.close();
+
+    // The first refused: nothing was made, and the call is refused as a whole, so that the caller
+    // may split it to find the item at fault.
+    const first = over([1]);
+    const error = await first.connector
+      .createItems(
+        folder,
+        Array.from({ length: 25 }, (_, i) => contact({ givenName: `Refused1st${i}` })),
+      )
+      .catch((e: unknown) => e);
+    expect(isConnectorError(error, 'permanent')).toBe(true);
+    expect(first.http.batches).toBe(1);
+    expect(await named('Refused1st')).toHaveLength(0);
+    first.http.close();
   });
 
   it('waits out 429 Retry-After and 503, and survives a dropped connection', async () => {

@@ -29,7 +29,13 @@ import type {
 } from '../types.ts';
 import type { TokenProvider } from './auth.ts';
 import { confirmUnlisted as confirmCalendarUnlisted, readCalendarView } from './calendar-view.ts';
-import { type GraphAnswer, GraphClient, type GraphRequest } from './client.ts';
+import {
+  type BatchOutcome,
+  GRAPH_BATCH_LIMIT,
+  type GraphAnswer,
+  GraphClient,
+  type GraphRequest,
+} from './client.ts';
 import { bodyToGraph, versionOf, zonedToGraph } from './mapping/common.ts';
 import { changedProperties, eventToGraph, occurrenceChangeFromGraph } from './mapping/event.ts';
 import { GRAPH_MAPPINGS } from './mapping/index.ts';
@@ -368,13 +374,25 @@ export class GraphConnector implements ExchangeConnector {
     items: Array<ItemByKind[K]>,
     options: WriteOptions = {},
   ): Promise<CreateResult[]> {
-    const outcomes = await this.client.batch(
-      items.map((item) => {
-        const body = toGraphForWrite(folder.kind, item, options);
-        if (folder.kind === 'calendar') body.transactionId = randomUUID();
-        return { method: 'POST', path: collectionPath(this.base, folder), body };
-      }),
-    );
+    const requests = items.map((item): GraphRequest => {
+      const body = toGraphForWrite(folder.kind, item, options);
+      if (folder.kind === 'calendar') body.transactionId = randomUUID();
+      return { method: 'POST', path: collectionPath(this.base, folder), body };
+    });
+    // A `$batch` refused as a whole once another went through fails its own members, and is not
+    // thrown: a caller told that the call failed would take it for one that wrote nothing and
+    // send the items again (a call refused whole is split to find the item at fault), making
+    // those of the earlier `$batch`es twice. Only a refusal of the first is thrown.
+    const outcomes: BatchOutcome[] = [];
+    for (let start = 0; start < requests.length; start += GRAPH_BATCH_LIMIT) {
+      const group = requests.slice(start, start + GRAPH_BATCH_LIMIT);
+      try {
+        outcomes.push(...(await this.client.batch(group)));
+      } catch (error) {
+        if (start === 0 || !isConnectorError(error)) throw error;
+        outcomes.push(...group.map((): BatchOutcome => ({ ok: false, error })));
+      }
+    }
     const results = outcomes.map((o): CreateResult => {
       if (!o.ok) return o;
       try {
