@@ -207,8 +207,12 @@ describe("a run's counts", () => {
 });
 
 describe('the page size asked of Exchange', () => {
-  it("is the engine's when it is given one, else the entity's own, else 256", async () => {
+  it("is the engine's when it is given one, else the entity's own (for the protocol), else 256", async () => {
     const own = { ...contactsEntity, readPageSize: 500 };
+    const perProtocol = (readPageSize: Partial<Record<'ews' | 'graph', number>>) => ({
+      ...contactsEntity,
+      readPageSize,
+    });
     const sizes = async (options: Partial<SyncEngineOptions>) => {
       const w = await world(undefined, options);
       expect((await w.engine.syncMailbox(w.mailboxId, 'contacts')).status).toBe('succeeded');
@@ -217,6 +221,11 @@ describe('the page size asked of Exchange', () => {
     expect(await sizes({ entities: [own], pageSize: undefined })).toEqual([500]);
     expect(await sizes({ entities: [own], pageSize: 10 })).toEqual([10]);
     expect(await sizes({ pageSize: undefined })).toEqual([256]);
+    // The fake mailbox speaks EWS.
+    expect(await sizes({ entities: [perProtocol({ ews: 400, graph: 300 })], pageSize: undefined })).toEqual([
+      400,
+    ]);
+    expect(await sizes({ entities: [perProtocol({ graph: 300 })], pageSize: undefined })).toEqual([256]);
   });
 });
 

@@ -899,7 +899,7 @@ class Run {
     try {
       const window = this.entity.readWindow?.(this.options, this.input.now());
       for await (const changePage of connector.readChanges(this.folder(folderId), cursor, {
-        pageSize: engine.pageSize ?? this.entity.readPageSize ?? 256,
+        pageSize: engine.pageSize ?? this.entityPageSize() ?? 256,
         ...(window ? { window } : {}),
       })) {
         if (++state.pages > this.input.maxPages)
@@ -946,6 +946,12 @@ class Run {
       }
       throw error;
     }
+  }
+
+  /** The entity's own page size for the connector's protocol, if it has one. */
+  private entityPageSize(): number | undefined {
+    const own = this.entity.readPageSize;
+    return typeof own === 'number' ? own : own?.[this.input.connector.protocol];
   }
 
   /** Marks a page's deletes for the guard and saves the folder's cursor, in one transaction. */

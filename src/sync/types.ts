@@ -127,10 +127,11 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
   /** Whether toItem needs the current item to avoid clearing what is not synced. */
   needsCurrentItem(options: O): boolean;
   /**
-   * Changes to ask Exchange for per page when the engine is given no page size (default 256).
-   * The engine still applies a page a slice at a time.
+   * Changes to ask Exchange for per page when the engine is given no page size (default 256),
+   * for every protocol or per protocol (a protocol not named gets the default). The engine still
+   * applies a page a slice at a time.
    */
-  readPageSize?: number;
+  readPageSize?: number | Partial<Record<Protocol, number>>;
   /** A CRM create input for a new item's snapshot, found in `folderId`. */
   toCreate(snapshot: Snapshot, options: O, folderId: string): Record<string, unknown>;
   /** A CRM patch writing `changed` fields, keeping values that never went to Exchange (B4). */

@@ -24,6 +24,7 @@ import type {
   ItemVersion,
   NeutralEvent,
   NeutralMessage,
+  OccurrenceChange,
   ReadChangesOptions,
   SubscriptionHandle,
   SubscriptionRequest,
@@ -140,18 +141,6 @@ const EXTRA_PROPERTIES: Partial<Record<FolderKind, string[]>> = {
   ],
 };
 
-/** What a modified occurrence changes besides its times, read from the occurrence itself. */
-const OCCURRENCE_PROPERTIES = [
-  'item:Subject',
-  'item:Body',
-  'item:ReminderIsSet',
-  'item:ReminderMinutesBeforeStart',
-  'calendar:Location',
-  'calendar:Start',
-  'calendar:End',
-  'calendar:LegacyFreeBusyStatus',
-];
-
 /** A folder id element: distinguished names pass as DistinguishedFolderId. */
 export function folderIdXml(id: string, tag = 't:FolderId'): string {
   return /^[a-z]+$/.test(id) ? el('t:DistinguishedFolderId', { Id: id }) : el(tag, { Id: id });
@@ -178,6 +167,87 @@ function versionOf(item: XNode | undefined): ItemVersion | undefined {
  */
 function ownString(value: string): string {
   return Buffer.from(value, 'utf8').toString('utf8');
+}
+
+/**
+ * The GetItem work of one list of ids (a page of changes, or a getItems call): which ids are
+ * asked for already, the exceptions of the series read so far still to read, and each id's
+ * result in the order of `ids`.
+ */
+class ItemFetch<T> {
+  readonly ids: string[];
+  /** How many of `ids` have been asked for, in order. */
+  asked = 0;
+  readonly exceptions: OccurrenceChange[] = [];
+  readonly results: Array<ItemResult<T> | undefined>;
+
+  constructor(ids: string[]) {
+    this.ids = ids;
+    this.results = new Array(ids.length);
+  }
+
+  get done(): boolean {
+    return this.asked === this.ids.length && this.exceptions.length === 0;
+  }
+}
+
+/** One id of a GetItem: an item of a fetch (by its place), or an exception a series of it needs. */
+type FetchRef<T> =
+  | { fetch: ItemFetch<T>; index: number; exception?: undefined }
+  | { fetch: ItemFetch<T>; index?: undefined; exception: OccurrenceChange };
+
+/**
+ * Up to `room` ids of `fetch` for one GetItem: its items first, in full requests, then, once all
+ * are asked for, the exceptions they brought. Exceptions found by the last items still need one
+ * more request; items first keeps that to one (exceptions first would spread the items over one
+ * request more).
+ */
+function takeRefs<T>(fetch: ItemFetch<T>, room: number): Array<FetchRef<T>> {
+  const refs: Array<FetchRef<T>> = [];
+  while (refs.length < room && fetch.asked < fetch.ids.length) refs.push({ fetch, index: fetch.asked++ });
+  while (refs.length < room && fetch.asked === fetch.ids.length && fetch.exceptions.length > 0)
+    refs.push({ fetch, exception: fetch.exceptions.shift()! });
+  return refs;
+}
+
+/** What one SyncFolderItems call listed, and the GetItem work of its changed items. */
+interface ListedChanges<T> {
+  fetch: ItemFetch<T>;
+  deletes: string[];
+  cursor: string;
+  done: boolean;
+}
+
+/** One GetItem answer message as the result for `id` (the `k`th id of the request). */
+function itemResult<T>(kind: FolderKind, id: string, m: XNode | undefined, k: number): ItemResult<T> {
+  if (!m)
+    return {
+      ok: false,
+      id,
+      error: new ConnectorError('invalid_response', `GetItem returned no answer for item ${k + 1}.`),
+    };
+  const failure = responseMessageFailure(m);
+  if (failure) return { ok: false, id, error: parseEwsError(failure, 'GetItem') };
+  const item = firstItem(child(m, 'Items'));
+  const v = versionOf(item);
+  if (!item || !v)
+    return {
+      ok: false,
+      id,
+      error: new ConnectorError('invalid_response', 'GetItem returned an item without an ItemId.'),
+    };
+  try {
+    return { ok: true, id: v.id, version: v.version, item: FROM_EWS[kind](item) as T };
+  } catch (error) {
+    return {
+      ok: false,
+      id,
+      error: new ConnectorError(
+        'invalid_response',
+        `Item ${id} could not be read: ${(error as Error).message}`,
+      ),
+    };
+  }
 }
 
 export class EwsConnector implements ExchangeConnector {
@@ -352,114 +422,132 @@ export class EwsConnector implements ExchangeConnector {
     options: ReadChangesOptions = {},
   ): AsyncIterable<ChangePage<ItemByKind[K]>> {
     const max = Math.min(512, Math.max(1, options.pageSize ?? DEFAULT_PAGE));
-    let syncState = cursor;
-    for (;;) {
+    const list = (state: string | undefined) => {
       options.signal?.throwIfAborted();
-      const response = await this.transport.call(
-        'SyncFolderItems',
-        el(
-          'm:SyncFolderItems',
-          null,
-          el('m:ItemShape', null, leaf('t:BaseShape', 'IdOnly')),
-          el('m:SyncFolderId', null, folderIdXml(folder.id)),
-          leaf('m:SyncState', syncState),
-          leaf('m:MaxChangesReturned', max),
-        ),
-      );
-      const message = singleMessage(response, 'SyncFolderItems');
-      const changes = child(message, 'Changes');
-      const changed = new Set<string>();
-      const deletes: string[] = [];
-      for (const tag of ['Create', 'Update']) {
-        for (const c of children(changes, tag)) {
-          const v = versionOf(firstItem(c));
-          if (v) changed.add(v.id);
+      return this.listChanges<ItemByKind[K]>(folder, state, max);
+    };
+    let page = await list(cursor);
+    /** The next page, listed early to fill a request the page's exceptions need anyway. */
+    let ahead: ListedChanges<ItemByKind[K]> | undefined;
+    for (;;) {
+      while (!page.fetch.done) {
+        options.signal?.throwIfAborted();
+        const refs = takeRefs(page.fetch, GET_BATCH);
+        // The page's last request carries exceptions of series read in its earlier requests
+        // (a calendar's): what room is left reads the next page's first items, instead of each
+        // page paying a request of its own for its exceptions. The page is still handed out
+        // only once all its items and exceptions are in, with its own cursor, so a run stopped
+        // after it resumes from there and lists the next page again.
+        if (
+          refs.length < GET_BATCH &&
+          !page.done &&
+          page.fetch.asked === page.fetch.ids.length &&
+          refs.some((r) => r.exception)
+        ) {
+          ahead ??= await list(page.cursor);
+          refs.push(...takeRefs(ahead.fetch, GET_BATCH - refs.length));
         }
+        await this.getItemRound(folder, refs);
       }
-      for (const c of children(changes, 'ReadFlagChange')) {
-        const id = attr(child(c, 'ItemId'), 'Id');
-        if (id) changed.add(id);
-      }
-      for (const c of children(changes, 'Delete')) {
-        const id = attr(child(c, 'ItemId'), 'Id');
-        if (id) {
-          deletes.push(id);
-          changed.delete(id);
-        }
-      }
-      const next = typeof message.SyncState === 'string' ? message.SyncState : undefined;
-      if (!next)
-        throw new ConnectorError('invalid_response', 'SyncFolderItems answered without a SyncState.');
       const upserts: ChangePage<ItemByKind[K]>['upserts'] = [];
-      for (const r of await this.getItems(folder, [...changed])) {
+      const deletes = [...page.deletes];
+      for (const r of page.fetch.results as Array<ItemResult<ItemByKind[K]>>) {
         if (r.ok) upserts.push({ id: r.id, version: r.version, item: r.item });
         else if (r.error.code === 'not_found') deletes.push(r.id);
         else throw r.error;
       }
-      const done = message.IncludesLastItemInRange !== 'false';
-      yield { upserts, deletes, cursor: next, done };
-      if (done) return;
-      syncState = next;
+      yield { upserts, deletes, cursor: page.cursor, done: page.done };
+      if (page.done) return;
+      page = ahead ?? (await list(page.cursor));
+      ahead = undefined;
     }
+  }
+
+  /** One SyncFolderItems call: the ids changed since `syncState` (to read), those deleted, where it ends. */
+  private async listChanges<T>(
+    folder: FolderRef,
+    syncState: string | undefined,
+    max: number,
+  ): Promise<ListedChanges<T>> {
+    const response = await this.transport.call(
+      'SyncFolderItems',
+      el(
+        'm:SyncFolderItems',
+        null,
+        el('m:ItemShape', null, leaf('t:BaseShape', 'IdOnly')),
+        el('m:SyncFolderId', null, folderIdXml(folder.id)),
+        leaf('m:SyncState', syncState),
+        leaf('m:MaxChangesReturned', max),
+      ),
+    );
+    const message = singleMessage(response, 'SyncFolderItems');
+    const changes = child(message, 'Changes');
+    const changed = new Set<string>();
+    const deletes: string[] = [];
+    for (const tag of ['Create', 'Update']) {
+      for (const c of children(changes, tag)) {
+        const v = versionOf(firstItem(c));
+        if (v) changed.add(v.id);
+      }
+    }
+    for (const c of children(changes, 'ReadFlagChange')) {
+      const id = attr(child(c, 'ItemId'), 'Id');
+      if (id) changed.add(id);
+    }
+    for (const c of children(changes, 'Delete')) {
+      const id = attr(child(c, 'ItemId'), 'Id');
+      if (id) {
+        deletes.push(id);
+        changed.delete(id);
+      }
+    }
+    const next = typeof message.SyncState === 'string' ? message.SyncState : undefined;
+    if (!next) throw new ConnectorError('invalid_response', 'SyncFolderItems answered without a SyncState.');
+    return {
+      fetch: new ItemFetch<T>([...changed]),
+      deletes,
+      cursor: next,
+      done: message.IncludesLastItemInRange !== 'false',
+    };
   }
 
   async getItems<K extends FolderKind>(
     folder: FolderRef & { kind: K },
     ids: string[],
   ): Promise<Array<ItemResult<ItemByKind[K]>>> {
-    const results: Array<ItemResult<ItemByKind[K]>> = [];
-    const extra = EXTRA_PROPERTIES[folder.kind] ?? [];
-    for (let i = 0; i < ids.length; i += GET_BATCH) {
-      const batch = ids.slice(i, i + GET_BATCH);
-      const response = await this.getItemXml(batch, extra);
-      const messages = responseMessages(response);
-      batch.forEach((id, k) => {
-        const m = messages[k];
-        if (!m) {
-          results.push({
-            ok: false,
-            id,
-            error: new ConnectorError('invalid_response', `GetItem returned no answer for item ${k + 1}.`),
-          });
-          return;
-        }
-        const failure = responseMessageFailure(m);
-        if (failure) {
-          results.push({ ok: false, id, error: parseEwsError(failure, 'GetItem') });
-          return;
-        }
-        const item = firstItem(child(m, 'Items'));
-        const v = versionOf(item);
-        if (!item || !v) {
-          results.push({
-            ok: false,
-            id,
-            error: new ConnectorError('invalid_response', 'GetItem returned an item without an ItemId.'),
-          });
-          return;
-        }
-        try {
-          results.push({
-            ok: true,
-            id: v.id,
-            version: v.version,
-            item: FROM_EWS[folder.kind](item) as ItemByKind[K],
-          });
-        } catch (error) {
-          results.push({
-            ok: false,
-            id,
-            error: new ConnectorError(
-              'invalid_response',
-              `Item ${id} could not be read: ${(error as Error).message}`,
-            ),
-          });
-        }
-      });
-    }
-    if (folder.kind === 'calendar')
-      await this.addOccurrenceDetails(results as Array<ItemResult<NeutralEvent>>);
-    return results;
+    const fetch = new ItemFetch<ItemByKind[K]>(ids);
+    while (!fetch.done) await this.getItemRound(folder, takeRefs(fetch, GET_BATCH));
+    return fetch.results as Array<ItemResult<ItemByKind[K]>>;
+  }
+
+  /**
+   * One GetItem of items and exceptions together (Exchange takes any item ids in one request):
+   * each item's result is kept in its fetch, and a series' exceptions join that fetch's
+   * exceptions still to read. A series master's ModifiedOccurrences carry only times: what else
+   * an exception changes (subject, location, body, free/busy status, reminder) is read from the
+   * exception itself, with the items' shape (AllProperties holds them all).
+   */
+  private async getItemRound<T>(folder: FolderRef, refs: Array<FetchRef<T>>): Promise<void> {
+    const response = await this.getItemXml(
+      refs.map((r) => (r.exception ? r.exception.id! : r.fetch.ids[r.index])),
+      EXTRA_PROPERTIES[folder.kind] ?? [],
+    );
+    const messages = responseMessages(response);
+    refs.forEach((ref, k) => {
+      const m = messages[k];
+      if (ref.exception) {
+        // An exception that cannot be read keeps what its series says of it (its times).
+        if (!m || responseMessageFailure(m)) return;
+        const occurrence = firstItem(child(m, 'Items'));
+        if (occurrence) Object.assign(ref.exception, occurrenceDetailsFromEws(occurrence));
+        return;
+      }
+      const result = itemResult<T>(folder.kind, ref.fetch.ids[ref.index], m, k);
+      ref.fetch.results[ref.index] = result;
+      if (result.ok && folder.kind === 'calendar')
+        for (const o of (result.item as NeutralEvent).modifiedOccurrences ?? [])
+          if (o.id !== undefined) ref.fetch.exceptions.push(o);
+    });
   }
 
   /** GetItem of `ids` with AllProperties, the body as stored and `extra` fields. */
@@ -489,32 +577,6 @@ export class EwsConnector implements ExchangeConnector {
         ),
       ),
     );
-  }
-
-  /**
-   * A series master's ModifiedOccurrences carry only times: what else an exception changes
-   * (subject, location, body, free/busy status, reminder) is read from the exceptions
-   * themselves, in batches.
-   */
-  private async addOccurrenceDetails(results: Array<ItemResult<NeutralEvent>>): Promise<void> {
-    const changes = results.flatMap((r) =>
-      r.ok ? (r.item.modifiedOccurrences ?? []).filter((o) => o.id !== undefined) : [],
-    );
-    for (let i = 0; i < changes.length; i += GET_BATCH) {
-      const batch = changes.slice(i, i + GET_BATCH);
-      const response = await this.getItemXml(
-        batch.map((c) => c.id!),
-        OCCURRENCE_PROPERTIES,
-        'IdOnly',
-      );
-      const messages = responseMessages(response);
-      batch.forEach((change, k) => {
-        const m = messages[k];
-        if (!m || responseMessageFailure(m)) return;
-        const occurrence = firstItem(child(m, 'Items'));
-        if (occurrence) Object.assign(change, occurrenceDetailsFromEws(occurrence));
-      });
-    }
   }
 
   async createItem<K extends FolderKind>(

@@ -38,6 +38,10 @@ export const tasksEntity: EntityDefinition<Activity, NeutralTask, ActivitySyncOp
   // Task dates carry no zone of their own (mapping.ts): written as dates.
   toItem: (snapshot, options, current) => itemOfSnapshot(snapshot, 'UTC', options, current) as NeutralTask,
   needsCurrentItem: () => false,
+  // EWS: pages of 500 ids, read by five full GetItems of 100 (pages of 256 took 100 + 100 + 56).
+  // Graph keeps 256: a To Do delta page carries every task whole, and an answer over 5 MB is
+  // refused.
+  readPageSize: { ews: 500 },
   toCreate: (snapshot, options) => activityCreate(snapshot, options),
   toPatch: activityPatch,
   forProtocol: (options, protocol) => ({ ...options, protocol }),
