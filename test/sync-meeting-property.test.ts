@@ -18,7 +18,8 @@
 // the mailboxes over EWS or Graph. EXSYNC_MEETING_PROPERTY_RUNS cases per protocol: 500 on
 // SQLite, 100 on PostgreSQL by default (every run costs requests to the sandbox, and PostgreSQL a
 // round trip per commit; the engine's decisions do not depend on the database, its storage is
-// covered by the 100). EXSYNC_PROPERTY_SEED replays a seed as in test/sync-property.test.ts.
+// covered by the 100). EXSYNC_PROPERTY_SEED replays a seed as in test/sync-property.test.ts, and
+// EXSYNC_PROPERTY_PATH with it the failing case fast-check reports (its "path"), from there on.
 //
 // What main does not do yet is marked "Not ... yet (reported)" where the test steps around it:
 // each such place names the behaviour, so that the work closing it removes the step-around. On
@@ -55,6 +56,8 @@ import { useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const RUNS = Number(process.env.EXSYNC_MEETING_PROPERTY_RUNS ?? (testEngine === 'postgres' ? 100 : 500));
 const PROPERTY_SEED = process.env.EXSYNC_PROPERTY_SEED ?? '20261207';
+/** With the seed, where fast-check's report says a failing case is ("path"): replays from there. */
+const PROPERTY_PATH = process.env.EXSYNC_PROPERTY_PATH;
 
 type Who = 'ada' | 'grace';
 type Step =
@@ -101,11 +104,7 @@ const step = (options: { crmWrites: boolean }): fc.Arbitrary<Step> =>
           first: who,
           crashAt: fc.option(fc.nat({ max: 40 }), { nil: null, freq: 3 }),
           crashIn: who,
-          // Not yet (reported): server errors. A round that met HTTP 500s (every tenth request)
-          // has left a later run waiting without end, over EWS and over Graph (history:
-          // orgCreate series, sync ada first with server errors; seen once in some 150 cases, not
-          // replayed alone); they are left out until that wait is found.
-          fault: fc.constantFrom<Fault>('none', 'none', 'none', 'drop'),
+          fault: fc.constantFrom<Fault>('none', 'none', 'drop', 'serverError'),
         }),
         weight: 4,
       },
@@ -326,6 +325,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
     const model = new MeetingModel(policy, fieldMerge);
     const deleted = { crm: new Set<string>(), exchange: new Set<string>() };
     const edited = { crm: new Set<string>(), exchange: new Set<string>() };
+    const deletedBeforeOrganizerLinked = new Set<string>();
     let n = 0;
     const today = new Date();
     const dateIn = (days: number) => new Date(today.getTime() + days * 86_400_000).toISOString().slice(0, 10);
@@ -498,6 +498,17 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
           if (all.length === 0) break;
           const a = all[s.pick % all.length];
           const id = meetingIdIn(a.subject)!;
+          // Not yet (reported): a meeting deleted in the CRM before the organizer's mailbox ever
+          // linked its copy (its run killed or failed after grace's run imported the meeting)
+          // stays in ada's calendar, neither deleted there nor imported again (the key's claim
+          // is a tombstone); such a meeting is left out of the checks that need it gone or back.
+          const organizerLinked = await fx.crm.store.db
+            .selectFrom('sync_links')
+            .select('id')
+            .where('mailbox_id', '=', m.ada.mailboxId)
+            .where('record_id', '=', a.id)
+            .executeTakeFirst();
+          if (!organizerLinked) deletedBeforeOrganizerLinked.add(id);
           await fx.crm.activities.delete(admin, a.id);
           model.delete('crm', id);
           deleted.crm.add(id);
@@ -575,6 +586,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
     ).toBe(true);
     expect(new Set(ids).size, `doubled: ${JSON.stringify(ids)}`).toBe(ids.length);
     const recordOf = new Map(onCrm.map((a) => [meetingIdIn(a.subject)!, a]));
+    const leftOut = (id: string) => deletedBeforeOrganizerLinked.has(id) && !recordOf.has(id);
 
     // Every copy linked to its meeting's one activity, under the copy's key; one record per key.
     const links = await fx.crm.store.db
@@ -597,6 +609,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
         const id = meetingIdIn(item.data.subject)!;
         const record = recordOf.get(id);
         if (w === 'grace' && (item.data.isCancelled || !record)) continue;
+        if (leftOut(id)) continue;
         expect(record, `${w}'s copy of ${id} has an activity`).toBeDefined();
         const key = seriesKey(item.data.iCalUId);
         const link = live.filter(
@@ -621,7 +634,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
       if (item!.data.recurrence)
         expect(crmOccurrences(a), `${id}'s occurrences`).toEqual(heldOccurrences(item!));
     }
-    expect(organizerCopies.size).toBe(onCrm.length);
+    expect([...organizerCopies.keys()].filter((id) => !leftOut(id)).length).toBe(onCrm.length);
 
     // The oracle: conflict policy, field merge, deletes against edits.
     const expected = model.expected();
@@ -632,7 +645,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
       expect(crmValues(a), `${id}: ${model.describe(id)}`).toEqual(expected.get(id));
     }
     for (const id of expected.keys())
-      expect(recordOf.has(id), `${id} is missing: ${model.describe(id)}`).toBe(true);
+      if (!leftOut(id)) expect(recordOf.has(id), `${id} is missing: ${model.describe(id)}`).toBe(true);
     for (const id of model.neverDeleted()) expect(recordOf.has(id), `${id} was never deleted`).toBe(true);
     // Nothing deleted comes back, unless the other side edited it and its policy won.
     for (const id of recordOf.keys()) {
@@ -659,10 +672,28 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
       {
         numRuns: RUNS,
         ...(PROPERTY_SEED === 'random' ? {} : { seed: Number(PROPERTY_SEED) }),
+        ...(PROPERTY_PATH ? { path: PROPERTY_PATH } : {}),
         // Histories that once failed run first every time: an organizer's run killed between
         // creating an activity and linking it, then an expired state (two activities); a
         // cancellation after a run (the attendee's run then failed on every run).
         examples: [
+          // A meeting deleted in the CRM after grace's run imported it and before ada's run
+          // (killed at its first step) linked the organizer's copy: the Not-yet at crmDelete
+          // (found with server errors, seed 3001, where ada's run failed instead).
+          [
+            [
+              { op: 'orgCreate', series: true },
+              { op: 'sync', first: 'grace', crashAt: 0, crashIn: 'ada', fault: 'none' },
+              ...(protocol === 'ews'
+                ? [
+                    { op: 'crmEdit', pick: 0, field: 'location', value: 2 } as const,
+                    { op: 'crmDelete', pick: 0 } as const,
+                  ]
+                : []),
+            ],
+            'exchange_wins',
+            true,
+          ],
           // A moved occurrence the CRM wins over whole: put back at its place on Exchange, where
           // it stays an exception (found by seed 20261207 once occurrences were in the histories).
           [
