@@ -15,6 +15,8 @@
 //   GetItem of 100 items at a time (exceptions 100 at a time too); Graph `calendarView` over the
 //   window with `$top=1000`, the largest page Graph allows, plus each series' master once in
 //   `$batch`es of 20 (the view carries no recurrence pattern), and To Do tasks with `$top=1000`.
+//   Its `$select` is Exsync's own (`EVENT_SELECT`, bodies included): it reads what Exsync needs,
+//   no less (Exsync's calendarView/delta takes no `$select` and brings every property).
 //   Exsync's `createItems` already is the batched export (100 per CreateItem, `$batch`es of 20,
 //   the most Graph allows, up to 500 items a call), so the export has the per-item baseline only.
 //

@@ -332,6 +332,8 @@ describe('A series with a moved and a cancelled occurrence reads the same on bot
     // One master per series, however many of its instances the view listed.
     expect(series(overGraph.pages)).toHaveLength(1);
     expect(series(overEws.pages)).toHaveLength(1);
+    // The view's page, a $batch reading again the cancelled occurrence it lists as removed, and
+    // one for the series, whose exceptions come with it.
     expect(graphRequests).toBeLessThanOrEqual(3);
 
     const neutral = (e: NeutralEvent) => ({
@@ -390,29 +392,92 @@ describe('Graph calendar window', () => {
     };
   });
 
-  it('asks for view pages of at most 256 entries, each of which carries its whole body', async () => {
+  it('asks for view pages of up to 1,000 entries, and fewer when an answer would be too large to read', async () => {
     const asked: string[] = [];
-    const http = new (class extends HttpClient {
-      override send(request: HttpRequest) {
-        if (request.url.includes('/calendarView/delta')) asked.push(request.headers?.prefer ?? '');
-        return super.send(request);
-      }
-    })({ ca: g.sandbox.caPem, allowPrivateAddresses: true, timeoutMs: 10_000 });
-    const c = new GraphConnector({
-      http,
-      tokens: { accessToken: async () => g.userToken(ADA) },
-      mailbox: ADA,
-      mode: 'delegated',
-      graphBaseUrl: `${g.sandbox.httpsUrl}/v1.0`,
-      retry: fastRetry,
-    });
+    const limited = (maxResponseBytes?: number) =>
+      new (class extends HttpClient {
+        override send(request: HttpRequest) {
+          if (request.url.includes('/calendarView/delta')) asked.push(request.headers?.prefer ?? '');
+          return super.send(request);
+        }
+      })({ ca: g.sandbox.caPem, allowPrivateAddresses: true, timeoutMs: 10_000, maxResponseBytes });
+    const connector = (http: HttpClient) =>
+      new GraphConnector({
+        http,
+        tokens: { accessToken: async () => g.userToken(ADA) },
+        mailbox: ADA,
+        mode: 'delegated',
+        graphBaseUrl: `${g.sandbox.httpsUrl}/v1.0`,
+        retry: fastRetry,
+      });
+    const sizes = () => asked.splice(0).map((p) => Number(/odata\.maxpagesize=(\d+)/.exec(p)?.[1]));
+    const roomy = limited();
     try {
-      await drain(c.readChanges(folder, undefined, { window: june, pageSize: 500 }));
-      await drain(c.readChanges(folder, undefined, { window: june, pageSize: 40 }));
+      await drain(connector(roomy).readChanges(folder, undefined, { window: june, pageSize: 5000 }));
+      await drain(connector(roomy).readChanges(folder, undefined, { window: june, pageSize: 40 }));
     } finally {
-      http.close();
+      roomy.close();
     }
-    expect(asked.map((p) => /odata\.maxpagesize=(\d+)/.exec(p)?.[1])).toEqual(['256', '40']);
+    expect(sizes()).toEqual([1000, 40]);
+
+    // 24 meetings of about 8 KB each (the body 6 KB) in a month of their own, read by a client
+    // that takes answers of 64 KB at most: a page of 1,000 is refused unread and asked again
+    // with half as many entries until one fits; the pages after it keep that size.
+    const march = { start: '2033-03-01T00:00:00.000Z', end: '2033-04-01T00:00:00.000Z' };
+    const text = 'Minutes of the last meeting, figures and next steps. '.repeat(115);
+    const made = await graph().createItems(
+      folder,
+      Array.from({ length: 24 }, (_, i) => {
+        const date = `2033-03-${String(1 + i).padStart(2, '0')}`;
+        return meeting({
+          subject: `Long agenda ${i}`,
+          body: { contentType: 'text', content: text },
+          attendees: [],
+          start: { dateTime: `${date}T10:00:00`, timeZone: 'UTC' },
+          end: { dateTime: `${date}T11:00:00`, timeZone: 'UTC' },
+        });
+      }),
+    );
+    expect(made.every((m) => m.ok)).toBe(true);
+    const small = limited(64 * 1024);
+    try {
+      const read = await drain(
+        connector(small).readChanges(folder, undefined, { window: march, pageSize: 1000 }),
+      );
+      const ids = read.pages.flatMap((p) => p.upserts.map((u) => u.id));
+      expect(new Set(ids).size).toBe(24);
+      const asks = sizes();
+      const fitted = asks.findIndex((n, i) => asks[i + 1] === n || i === asks.length - 1);
+      // Halved from 1,000 until an answer fitted, then kept.
+      expect(asks.slice(0, fitted + 1)).toEqual(
+        Array.from({ length: fitted + 1 }, (_, i) => Math.floor(1000 / 2 ** i)),
+      );
+      expect(new Set(asks.slice(fitted))).toEqual(new Set([asks[fitted]]));
+      expect(asks[fitted]).toBeGreaterThan(1);
+      expect(asks[fitted]).toBeLessThan(24);
+
+      // One meeting larger than the whole limit fails clearly, after asking for it alone.
+      const huge = await graph().createItem(
+        folder,
+        meeting({
+          subject: 'Pasted picture',
+          body: { contentType: 'text', content: 'x'.repeat(80 * 1024) },
+          attendees: [],
+          start: { dateTime: '2033-05-10T10:00:00', timeZone: 'UTC' },
+          end: { dateTime: '2033-05-10T11:00:00', timeZone: 'UTC' },
+        }),
+      );
+      const may = { start: '2033-05-01T00:00:00.000Z', end: '2033-06-01T00:00:00.000Z' };
+      const error = await drain(connector(small).readChanges(folder, undefined, { window: may })).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: 'invalid_response', network: 'too_large' });
+      expect(String((error as Error).message)).toContain('One event of the calendar');
+      expect(sizes().at(-1)).toBe(1);
+      await graph().deleteItem(folder, huge.id);
+    } finally {
+      small.close();
+    }
   });
 
   it('refuses a cursor of another window, or of the unwindowed delta, as resync_needed', async () => {

@@ -410,3 +410,65 @@ describe.each<Protocol>(['ews', 'graph'])(
       }, 300_000);
   },
 );
+
+describe('a Graph series whose master waits for a later $batch', () => {
+  const exchange = useProtocolSource(world, 'graph');
+
+  it('is not lost when the run is killed after the page that listed it', async () => {
+    const { sandbox, fx } = world;
+    const store = sandbox.store;
+    const m = await freshMailbox(
+      sandbox,
+      fx.crm,
+      exchange.source,
+      { meetings: settings({ ...DEFAULT_MEETING_OPTIONS, export: { all: false, groupIds: [] } }) },
+      'waiting',
+    );
+    const box = store.mailbox(m.address)!;
+    const calendar = store.distinguishedFolder(box.id, 'calendar')!.id;
+    const event = (subject: string, days: number) =>
+      buildEvent({
+        subject,
+        date: dateIn(days),
+        time: '09:00',
+        durationMinutes: 30,
+        timeZone: 'UTC',
+        organizer: { address: m.address, name: 'Owner' },
+        uidKey: `${m.address}-${subject}`,
+      });
+    const data = event('Stand-up', 5);
+    data.recurrence = {
+      pattern: { type: 'daily', interval: 1 },
+      range: { type: 'numbered', startDate: dateIn(5), numberOfOccurrences: 3 },
+    };
+    const series = store.createItem(box.id, calendar, 'event', data, 'user');
+    const engine = (checkpoint?: Kill) =>
+      new SyncEngine({
+        crm: fx.crm,
+        source: exchange.source,
+        entities: [meetingsEntity],
+        pageSize: 2,
+        leaseMs: 1,
+        ...(checkpoint ? { checkpoint } : {}),
+      });
+    expect((await engine().syncMailbox(m.mailboxId, 'meetings')).status).toBe('succeeded');
+
+    // The series changes, then three single meetings are made: the next read lists the series'
+    // occurrences on its first page, whose master waits for the last page's $batch.
+    store.updateItem<'event'>(box.id, series.id, { subject: 'Stand-up, new room' }, 'user');
+    for (const [i, subject] of ['One', 'Two', 'Three'].entries())
+      store.createItem(box.id, calendar, 'event', event(subject, 10 + i), 'user');
+    const killed = await engine((step) => {
+      if (step.startsWith('page:')) throw new SimulatedCrash(step);
+    })
+      .syncMailbox(m.mailboxId, 'meetings')
+      .catch((error: unknown) => error);
+    expect(killed).toBeInstanceOf(SimulatedCrash);
+    await new Promise((r) => setTimeout(r, 3));
+    expect((await engine().syncMailbox(m.mailboxId, 'meetings')).status).toBe('succeeded');
+    const subjects = ((await fx.crm.activities.list(m.userPrincipal, { limit: 100 })).items as Activity[])
+      .map((a) => a.subject)
+      .sort();
+    expect(subjects).toEqual(['One', 'Stand-up, new room', 'Three', 'Two']);
+  }, 60_000);
+});

@@ -272,6 +272,13 @@ export interface ChangePage<T> {
   deletes: string[];
   cursor: string;
   done: boolean;
+  /**
+   * Some of what this page's position covers comes on a later page of the same read (Graph: a
+   * series the calendar view listed here, fetched with later pages' series to fill a `$batch`).
+   * Apply the page, but do not save its cursor: the first later page without the mark covers
+   * it. A `done` page never carries it.
+   */
+  partial?: true;
 }
 
 export interface ReadChangesOptions {

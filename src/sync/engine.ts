@@ -918,11 +918,16 @@ class Run {
         const { result: marks, blocked: pageBlocked } = await noteBlocked(this.input.tally, () =>
           this.applyInSlices(state, folderId, [...upserts.values()], deletes, read),
         );
-        // A page that could not be fully applied is read again next run: keep the old cursor.
-        // A read from scratch keeps no cursor until its last page: only a complete listing tells
-        // which linked items are gone, so a run interrupted half-way reads from scratch again
-        // (the pages it had applied are no-ops then) rather than resume without that sweep.
-        const keep = pageBlocked || (fromScratch && !changePage.done) ? undefined : changePage.cursor;
+        // A page that could not be fully applied is read again next run: keep the old cursor;
+        // so is one whose changes are not all handed out yet (`partial`: they follow on a later
+        // page). A read from scratch keeps no cursor until its last page: only a complete
+        // listing tells which linked items are gone, so a run interrupted half-way reads from
+        // scratch again (the pages it had applied are no-ops then) rather than resume without
+        // that sweep.
+        const keep =
+          pageBlocked || changePage.partial || (fromScratch && !changePage.done)
+            ? undefined
+            : changePage.cursor;
         if (fromScratch && changePage.done && !pageBlocked) {
           await linkStore.markDeletes(this.db, marks, this.input.now());
           await this.missingAfterFullRead(state, folderId, awaiting, read);

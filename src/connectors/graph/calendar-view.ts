@@ -1,11 +1,21 @@
 // Reading a calendar over Graph v1.0: `calendarView/delta` over a time window, the only event
 // delta v1.0 documents (the unwindowed `events/delta` is beta). The view lists occurrences and
-// exceptions, not series: each series met in a round is fetched once, master and exceptions
-// in the window, and handed out as one master carrying its modified and deleted occurrences.
+// exceptions, not series: each series met in a round is fetched once, its master with its
+// cancelled occurrences (`$select=cancelledOccurrences`) and its modified ones
+// (`$expand=exceptionOccurrences`) in one `$batch` member, and handed out as one master carrying
+// both. The masters are fetched in whole `$batch`es of 20 as a round's pages name them; a page
+// whose series wait for a later batch says so (`partial`), so that its position is not saved
+// before they are handed out.
 import { calendarWindow } from '../calendar-window.ts';
-import { ConnectorError } from '../errors.ts';
+import { ConnectorError, isConnectorError } from '../errors.ts';
 import type { ChangePage, FolderRef, NeutralEvent, ReadChangesOptions, TimeWindow } from '../types.ts';
-import type { GraphAnswer, GraphClient, GraphRequest } from './client.ts';
+import {
+  type BatchOutcome,
+  GRAPH_BATCH_LIMIT,
+  type GraphAnswer,
+  type GraphClient,
+  type GraphRequest,
+} from './client.ts';
 import { versionOf } from './mapping/common.ts';
 import { EVENT_SELECT, eventFromGraph, occurrenceChangeFromGraph } from './mapping/event.ts';
 import { arrayOrEmpty, isObject, type Json, nonEmptyString } from './mapping/json.ts';
@@ -17,10 +27,13 @@ type EventPage = ChangePage<NeutralEvent>;
 
 /**
  * The most entries asked of one calendarView/delta page, whatever page size the caller wants:
- * the view takes no `$select`, so every entry carries its whole body, and an answer over 5 MB
- * is refused (`src/connectors/net/http.ts`). 256 bodies of 20 KB already reach that.
+ * as many as the batched client's `calendarView` asks with `$top` (Graph's largest page). The
+ * view takes no `$select`, so every entry carries its whole body, and the HTTP client refuses
+ * an answer over 5 MB (`src/connectors/net/http.ts`) without reading it: such a page is asked
+ * again with half the entries (`viewPage`), down to one, and the smaller size kept for the rest
+ * of the read.
  */
-export const VIEW_PAGE_MAX = 256;
+export const VIEW_PAGE_MAX = 1000;
 
 /** A calendar cursor: Graph's deltaLink and the window it is bound to. */
 interface CalendarCursor {
@@ -59,6 +72,15 @@ export interface CalendarViewContext {
 const eventInCalendar = (ctx: CalendarViewContext, folder: FolderRef, id: string) =>
   `${ctx.base}/calendars/${encodeURIComponent(folder.id)}/events/${encodeURIComponent(id)}?$select=${EVENT_SELECT.join(',')}`;
 
+/**
+ * A series master with everything the CRM needs of it in one answer. Graph returns
+ * `cancelledOccurrences` and `exceptionOccurrences` only in a GET of the master by its id, the
+ * first when `$select` names it (EVENT_SELECT does), the second when `$select` and `$expand` both
+ * name it; the `$select` applies to the exceptions too, and holds all an exception can change.
+ */
+const seriesInCalendar = (ctx: CalendarViewContext, folder: FolderRef, id: string) =>
+  `${ctx.base}/calendars/${encodeURIComponent(folder.id)}/events/${encodeURIComponent(id)}?$select=${[...EVENT_SELECT, 'exceptionOccurrences'].join(',')}&$expand=exceptionOccurrences`;
+
 /** What one page of the view asks for besides the entries it hands out as they are. */
 interface PageWork {
   upserts: EventPage['upserts'];
@@ -73,7 +95,12 @@ interface PageWork {
   recheck: string[];
 }
 
-function sortEntry(v: Json, work: PageWork, fetched: Set<string>): void {
+/**
+ * Sorts one entry of the view. An occurrence or exception only names its series: the master is
+ * fetched once a round (`scheduled`), with all its exceptions, so the view's own exception
+ * entries are not needed.
+ */
+function sortEntry(v: Json, work: PageWork, scheduled: Set<string>): void {
   const id = nonEmptyString(v.id);
   if (!id) return;
   if (v['@removed'] !== undefined) {
@@ -82,10 +109,43 @@ function sortEntry(v: Json, work: PageWork, fetched: Set<string>): void {
   }
   const master = nonEmptyString(v.seriesMasterId) ?? (v.type === 'seriesMaster' ? id : undefined);
   if (master) {
-    if (!fetched.has(master)) work.masters.add(master);
+    if (!scheduled.has(master)) work.masters.add(master);
     return;
   }
   work.upserts.push({ id, version: versionOf(v), item: eventFromGraph(v) });
+}
+
+const tooLarge = (error: unknown): error is ConnectorError =>
+  isConnectorError(error, 'invalid_response') && error.network === 'too_large';
+
+/**
+ * One page of the view, with at most `size` entries; an answer too large to read is asked again
+ * with half as many, down to one entry. Returns the answer and the size that worked.
+ */
+async function viewPage(
+  ctx: CalendarViewContext,
+  url: string,
+  size: number,
+): Promise<{ answer: GraphAnswer; size: number }> {
+  for (;;) {
+    try {
+      const answer = await ctx.client.request({
+        method: 'GET',
+        path: url,
+        prefer: [`odata.maxpagesize=${size}`],
+      });
+      return { answer, size };
+    } catch (error) {
+      if (!tooLarge(error)) throw error;
+      if (size <= 1)
+        throw new ConnectorError(
+          'invalid_response',
+          `One event of the calendar is larger than the most Exsync reads in one answer, even alone: the calendar cannot be read until it is made smaller (an attachment or picture pasted into its text). ${error.message}`,
+          { network: 'too_large', cause: error },
+        );
+      size = Math.max(1, Math.floor(size / 2));
+    }
+  }
 }
 
 export async function* readCalendarView(
@@ -108,19 +168,23 @@ export async function* readCalendarView(
     const q = new URLSearchParams({ startDateTime: window.start, endDateTime: window.end });
     url = `${ctx.base}/calendars/${encodeURIComponent(folder.id)}/calendarView/delta?${q}`;
   }
-  const fetched = new Set<string>();
+  let size = Math.max(1, Math.min(options.pageSize, VIEW_PAGE_MAX));
+  /** Series met this round: each is fetched once. */
+  const scheduled = new Set<string>();
+  /** Series met on the pages so far and not fetched yet, waiting to fill a `$batch`. */
+  const waiting: string[] = [];
   while (url) {
     options.signal?.throwIfAborted();
-    const answer: GraphAnswer = await ctx.client.request({
-      method: 'GET',
-      path: url,
-      prefer: [`odata.maxpagesize=${Math.min(options.pageSize, VIEW_PAGE_MAX)}`],
-    });
+    const page = await viewPage(ctx, url, size);
+    size = page.size;
+    const answer = page.answer;
     const work: PageWork = { upserts: [], deletes: [], masters: new Set(), recheck: [] };
-    for (const v of arrayOrEmpty(answer.json.value)) if (isObject(v)) sortEntry(v, work, fetched);
-    await recheckRemoved(ctx, folder, work, fetched);
-    await fetchSeries(ctx, folder, [...work.masters], window, work);
-    for (const id of work.masters) fetched.add(id);
+    for (const v of arrayOrEmpty(answer.json.value)) if (isObject(v)) sortEntry(v, work, scheduled);
+    await recheckRemoved(ctx, folder, work, scheduled);
+    for (const id of work.masters) {
+      scheduled.add(id);
+      waiting.push(id);
+    }
     const deltaLink = nonEmptyString(answer.json['@odata.deltaLink']);
     const nextLink = nonEmptyString(answer.json['@odata.nextLink']);
     const next = deltaLink ?? nextLink;
@@ -131,12 +195,17 @@ export async function* readCalendarView(
       );
     // Validate before handing out: a cursor that points elsewhere would leak the token later.
     ctx.client.url(next);
+    const done = deltaLink !== undefined;
+    // Whole $batches as soon as they fill; on the round's last page, all that wait.
+    const due = done ? waiting.length : waiting.length - (waiting.length % GRAPH_BATCH_LIMIT);
+    await fetchSeries(ctx, folder, waiting.splice(0, due), window, work);
     const nextCursor: CalendarCursor = { window, link: next };
     yield {
       upserts: work.upserts,
       deletes: work.deletes,
       cursor: JSON.stringify(nextCursor),
-      done: deltaLink !== undefined,
+      done,
+      ...(waiting.length > 0 ? { partial: true } : {}),
     };
     url = deltaLink ? undefined : nextLink;
   }
@@ -152,7 +221,7 @@ async function recheckRemoved(
   ctx: CalendarViewContext,
   folder: FolderRef,
   work: PageWork,
-  fetched: Set<string>,
+  scheduled: Set<string>,
 ): Promise<void> {
   const ids = [...new Set(work.recheck)];
   if (ids.length === 0) return;
@@ -160,7 +229,7 @@ async function recheckRemoved(
     ids.map((id) => ({ method: 'GET', path: eventInCalendar(ctx, folder, id) })),
   );
   outcomes.forEach((o, i) => {
-    if (o.ok) sortEntry(o.answer.json, work, fetched);
+    if (o.ok) sortEntry(o.answer.json, work, scheduled);
     else if (o.error.code === 'not_found') work.deletes.push(ids[i]);
     else throw o.error;
   });
@@ -169,8 +238,8 @@ async function recheckRemoved(
 /**
  * Events a read from scratch of the view did not list, read again through the calendar (in
  * `$batch`es of 20): one the calendar still holds has left the window and is handed out as it
- * is now (a series with its exceptions in the window), one it no longer holds (404: deleted, or
- * in Deleted Items) is deleted.
+ * is now (a series with its exceptions), one it no longer holds (404: deleted, or in Deleted
+ * Items) is deleted.
  */
 export async function confirmUnlisted(
   ctx: CalendarViewContext,
@@ -179,15 +248,36 @@ export async function confirmUnlisted(
   window: TimeWindow = calendarWindow(),
 ): Promise<Pick<EventPage, 'upserts' | 'deletes'>> {
   const work: PageWork = { upserts: [], deletes: [], masters: new Set(), recheck: [...ids] };
-  const fetched = new Set<string>();
-  await recheckRemoved(ctx, folder, work, fetched);
+  await recheckRemoved(ctx, folder, work, new Set());
   await fetchSeries(ctx, folder, [...work.masters], window, work);
   return { upserts: work.upserts, deletes: work.deletes };
 }
 
 /**
- * Each series once: its master for the pattern and `cancelledOccurrences`, its instances in the
- * window for the exceptions, two members of the same `$batch`.
+ * `$batch`es of at most 20; a batch whose answer is too large to read is sent again as two
+ * halves, down to one member (whose failure then stands).
+ */
+async function batchInParts(ctx: CalendarViewContext, requests: GraphRequest[]): Promise<BatchOutcome[]> {
+  const out: BatchOutcome[] = [];
+  const send = async (part: GraphRequest[]): Promise<BatchOutcome[]> => {
+    try {
+      return await ctx.client.batch(part);
+    } catch (error) {
+      if (!tooLarge(error) || part.length === 1) throw error;
+      const half = Math.ceil(part.length / 2);
+      return [...(await send(part.slice(0, half))), ...(await send(part.slice(half)))];
+    }
+  };
+  for (let i = 0; i < requests.length; i += GRAPH_BATCH_LIMIT)
+    out.push(...(await send(requests.slice(i, i + GRAPH_BATCH_LIMIT))));
+  return out;
+}
+
+/**
+ * Each series once: one `$batch` member for its master, its cancelled occurrences and all its
+ * exceptions (`exceptionOccurrences`, wherever they lie; the engine keeps those in its window).
+ * Should Graph leave the expansion out of a master's answer, that series' exceptions in the
+ * window are read from its instances instead, as Exsync did before.
  */
 async function fetchSeries(
   ctx: CalendarViewContext,
@@ -197,32 +287,53 @@ async function fetchSeries(
   work: PageWork,
 ): Promise<void> {
   if (masterIds.length === 0) return;
-  const requests: GraphRequest[] = masterIds.flatMap((id) => [
-    { method: 'GET', path: eventInCalendar(ctx, folder, id) },
-    { method: 'GET', path: instancesPath(ctx.base, id, window) },
-  ]);
-  const outcomes = await ctx.client.batch(requests);
+  const outcomes = await batchInParts(
+    ctx,
+    masterIds.map((id) => ({ method: 'GET', path: seriesInCalendar(ctx, folder, id) })),
+  );
+  const unexpanded: Array<{ id: string; json: Json }> = [];
   for (const [k, id] of masterIds.entries()) {
-    const master = outcomes[2 * k];
-    const instances = outcomes[2 * k + 1];
+    const master = outcomes[k];
     if (!master.ok) {
       if (master.error.code === 'not_found') work.deletes.push(id);
       else throw master.error;
       continue;
     }
-    if (!instances.ok) throw instances.error;
-    const item = eventFromGraph(master.answer.json);
-    const exceptions = await allInstances(ctx, instances.answer);
-    item.modifiedOccurrences = exceptions
-      .filter((v) => v.type === 'exception')
-      .map(occurrenceChangeFromGraph)
-      .filter((c) => c !== undefined);
-    work.upserts.push({
-      id: nonEmptyString(master.answer.json.id) ?? id,
-      version: versionOf(master.answer.json),
-      item,
-    });
+    const json = master.answer.json;
+    if (!Array.isArray(json.exceptionOccurrences)) {
+      if (json.type === 'seriesMaster') unexpanded.push({ id, json });
+      else addSeries(work, id, json, []);
+      continue;
+    }
+    // An expanded collection may come in pages, as OData allows, the rest behind its nextLink.
+    const first: GraphAnswer = {
+      status: 200,
+      json: {
+        value: json.exceptionOccurrences,
+        '@odata.nextLink': json['exceptionOccurrences@odata.nextLink'],
+      },
+      header: () => undefined,
+    };
+    addSeries(work, id, json, await allPages(ctx, first));
   }
+  if (unexpanded.length === 0) return;
+  const instances = await batchInParts(
+    ctx,
+    unexpanded.map(({ id }) => ({ method: 'GET', path: instancesPath(ctx.base, id, window) })),
+  );
+  for (const [k, { id, json }] of unexpanded.entries()) {
+    const answer = instances[k];
+    if (!answer.ok) throw answer.error;
+    const exceptions = (await allPages(ctx, answer.answer)).filter((v) => v.type === 'exception');
+    addSeries(work, id, json, exceptions);
+  }
+}
+
+/** The master as one item with its modified occurrences. */
+function addSeries(work: PageWork, id: string, master: Json, exceptions: Json[]): void {
+  const item = eventFromGraph(master);
+  item.modifiedOccurrences = exceptions.map(occurrenceChangeFromGraph).filter((c) => c !== undefined);
+  work.upserts.push({ id: nonEmptyString(master.id) ?? id, version: versionOf(master), item });
 }
 
 export function instancesPath(base: string, id: string, window: TimeWindow): string {
@@ -235,8 +346,8 @@ export function instancesPath(base: string, id: string, window: TimeWindow): str
   return `${base}/events/${encodeURIComponent(id)}/instances?${q}`;
 }
 
-/** The instances of one answer and of the pages after it (a daily series over 18 months has ~550). */
-async function allInstances(ctx: CalendarViewContext, first: GraphAnswer): Promise<Json[]> {
+/** The entries of one answer and of the pages after it (a daily series over 18 months has ~550). */
+async function allPages(ctx: CalendarViewContext, first: GraphAnswer): Promise<Json[]> {
   const out: Json[] = [];
   let answer: GraphAnswer | undefined = first;
   while (answer) {

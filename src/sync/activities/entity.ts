@@ -83,12 +83,13 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
     ) as NeutralEvent,
   // The snapshot does not carry the UID or the join link: an item is written over its current state.
   needsCurrentItem: () => true,
-  // Pages of 500: on EWS five full GetItems of 100 per SyncFolderItems page. Graph's
-  // calendarView/delta keeps to pages of 256 entries (each carries its whole body).
-  readPageSize: 500,
+  // EWS: pages of 500, five full GetItems of 100 per SyncFolderItems page. Graph: calendarView/
+  // delta pages of up to 1,000 entries (occurrences, each with its body; a page too large to
+  // read is asked again smaller, src/connectors/graph/calendar-view.ts).
+  readPageSize: { ews: 500, graph: 1000 },
   toCreate: (snapshot, options) => activityCreate(snapshot, options),
   toPatch: activityPatch,
-  // Graph reads a series' exceptions only inside the calendar's window (occurrences.ts).
+  // Graph reads a calendar over a window: a series' occurrences are kept in sync inside it only (occurrences.ts).
   forProtocol: (options, protocol) =>
     protocol === 'graph'
       ? { ...options, protocol, occurrenceWindow: calendarWindow({ from: calendarWindowFrom(options) }) }

@@ -50,9 +50,10 @@ export interface ActivityMappingOptions {
   /** C8: who holds which email address, for matching attendees on import. */
   addresses: AddressIndex;
   /**
-   * The occurrences the mailbox reads: Graph reads a series' exceptions only inside the
-   * calendar's window, so occurrences outside it are left out on both sides (neither written
-   * nor read as gone). EWS reads them all.
+   * The occurrences the mailbox keeps in sync: Graph reads a calendar over a window (a series
+   * only once the window holds one of its occurrences, and `getItems` a series' exceptions only
+   * 400 days from its start), so occurrences outside it are left out on both sides (neither
+   * written nor read as gone), whatever a read brought of them. EWS reads them all.
    */
   occurrenceWindow?: { start: string; end: string };
 }
