@@ -19,6 +19,7 @@ import {
   nameText,
   ownerIdInput,
   recordBase,
+  reminderMinutes,
   shortText,
   timeZone,
 } from './fields.ts';
@@ -56,13 +57,7 @@ const activityFields = {
   bodyType: z.enum(['text', 'html']),
   status: z.enum(ACTIVITY_STATUSES),
   priority: z.enum(PRIORITIES),
-  reminderMinutes: z
-    .number()
-    .int()
-    .min(0)
-    .max(60 * 24 * 365)
-    .nullable()
-    .meta({ description: 'Minutes before the start; null for no reminder.' }),
+  reminderMinutes: reminderMinutes.meta({ description: 'Minutes before the start; null for no reminder.' }),
   percentComplete: z.number().int().min(0).max(100).nullable(),
   completedAt: instant.nullable(),
   showAs: z.enum(SHOW_AS),

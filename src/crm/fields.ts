@@ -40,6 +40,14 @@ export const longText = storable(z.string().max(LIMITS.longText));
 
 export const emailAddress = z.email().max(LIMITS.email).meta({ description: 'Email address.' });
 
+/** A reminder as minutes before a start (up to a year); null for none. */
+export const reminderMinutes = z
+  .number()
+  .int()
+  .min(0)
+  .max(60 * 24 * 365)
+  .nullable();
+
 export const dateOnly = z.iso.date().meta({ description: 'Calendar date, YYYY-MM-DD.' });
 
 export const instant = z.iso

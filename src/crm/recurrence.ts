@@ -2,7 +2,7 @@
 // occurrences that were moved or changed, and the ones that were deleted. Occurrences are named
 // by their original start, as RECURRENCE-ID does.
 import { z } from 'zod';
-import { dateOnly, instant, LIMITS, longText, nameText, shortText } from './fields.ts';
+import { dateOnly, instant, LIMITS, longText, nameText, reminderMinutes, shortText } from './fields.ts';
 import { SHOW_AS } from './show-as.ts';
 import { WEEKDAYS } from './weekdays.ts';
 
@@ -77,12 +77,7 @@ export const recurrenceExceptionSchema = z.strictObject({
     .enum(SHOW_AS)
     .meta({ description: "This occurrence's free/busy status; the series' when omitted." })
     .optional(),
-  reminderMinutes: z
-    .number()
-    .int()
-    .min(0)
-    .max(60 * 24 * 365)
-    .nullable()
+  reminderMinutes: reminderMinutes
     .meta({
       description:
         "Minutes before this occurrence's start, null for none at it; the series' reminder when omitted.",

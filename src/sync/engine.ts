@@ -507,6 +507,8 @@ class Run {
   /** The entity's options for the connector's protocol (and the mailbox, once the run began). */
   private options: unknown;
   private readonly checkpoint: Checkpoint;
+  /** Other mailboxes' answer to whether they sync this entity, asked at most once a run. */
+  private readonly syncingMailboxes = new Map<string, boolean>();
 
   constructor(input: RunInput) {
     this.input = input;
@@ -1350,10 +1352,16 @@ class Run {
     return out;
   }
 
+  /** Whether a mailbox syncs this entity, asked once a run (the answer is kept in `syncingMailboxes`). */
   private async syncsEntity(mailboxId: string): Promise<boolean> {
     if (mailboxId === this.scope.mailboxId) return true;
-    const settings = (await this.input.engine.source.settings(mailboxId))[this.scope.entity];
-    return settings !== undefined && settings.direction !== 'off';
+    let syncing = this.syncingMailboxes.get(mailboxId);
+    if (syncing === undefined) {
+      const settings = (await this.input.engine.source.settings(mailboxId))[this.scope.entity];
+      syncing = settings !== undefined && settings.direction !== 'off';
+      this.syncingMailboxes.set(mailboxId, syncing);
+    }
+    return syncing;
   }
 
   /**
