@@ -204,6 +204,67 @@ describe.each([
     await c.deleteItem(folder, created.id);
   });
 
+  it('reads events by id, a series with all its exceptions and cancellations however far after its start', async () => {
+    const c = make();
+    const [calendar] = (await c.listFolders('calendar')).filter((f) => f.wellKnown === 'calendar');
+    const folder = { kind: 'calendar' as const, id: calendar.id };
+    const utc = (dateTime: string) => ({ dateTime, timeZone: 'UTC' });
+    // Weekly on Mondays from 2031-03-03, 80 times: the second Monday renamed, the 71st (490 days
+    // on) moved to the Thursday after, the 76th cancelled.
+    const series: NeutralEvent = {
+      ...sampleWeeklyEvent({ address: 'linus@example.test', name: 'Linus Torvalds' }),
+      subject: 'Long series',
+      attendees: [],
+      start: utc('2031-03-03T09:00:00'),
+      end: utc('2031-03-03T09:30:00'),
+      recurrence: {
+        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'monday' },
+        range: { type: 'numbered', startDate: '2031-03-03', numberOfOccurrences: 80 },
+      },
+      modifiedOccurrences: [
+        {
+          originalStart: '2031-03-10T09:00:00Z',
+          subject: 'Near',
+          start: utc('2031-03-10T09:00:00'),
+          end: utc('2031-03-10T09:30:00'),
+        },
+        {
+          originalStart: '2032-07-05T09:00:00Z',
+          subject: 'Far (moved)',
+          start: utc('2032-07-08T15:00:00'),
+          end: utc('2032-07-08T15:30:00'),
+        },
+      ],
+      deletedOccurrences: ['2032-08-09T09:00:00Z'],
+    };
+    const made = await c.createItem(folder, series);
+    const one = await c.createItem(folder, {
+      ...series,
+      subject: 'Just once',
+      type: 'single',
+      recurrence: undefined,
+      modifiedOccurrences: undefined,
+      deletedOccurrences: undefined,
+    });
+    const [got, single, missing] = await c.getItems(folder, [made.id, one.id, 'AAMkAGI2TGuLAAA=']);
+    expect(got).toMatchObject({ ok: true, id: made.id, version: made.version });
+    const item = got.ok ? got.item : undefined;
+    expect(item?.modifiedOccurrences?.map((o) => [o.originalStart, o.subject])).toEqual([
+      ['2031-03-10T09:00:00Z', 'Near'],
+      ['2032-07-05T09:00:00Z', 'Far (moved)'],
+    ]);
+    expect(item?.modifiedOccurrences?.[1]).toMatchObject({
+      start: { dateTime: '2032-07-08T15:00:00' },
+      id: expect.any(String),
+    });
+    expect(item?.deletedOccurrences).toEqual(['2032-08-09T09:00:00Z']);
+    expect(single).toMatchObject({ ok: true, item: { subject: 'Just once', type: 'single' } });
+    expect(single.ok && single.item.modifiedOccurrences).toBeUndefined();
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    await c.deleteItem(folder, made.id);
+    await c.deleteItem(folder, one.id);
+  });
+
   it('creates and updates To Do tasks with their ETag', async () => {
     const c = make();
     const [list] = (await c.listFolders('tasks')).filter((f) => f.wellKnown === 'tasks');

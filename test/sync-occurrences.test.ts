@@ -211,6 +211,78 @@ describe.each(['ews', 'graph'] as Protocol[])('occurrences of a series over %s',
     expect(await w.messages()).toBe(0);
   });
 
+  it('exports an edit of an exception more than 400 days after the series start, moved days from its place', async () => {
+    const w = await setUp();
+    const DAY = 86_400_000;
+    // A weekly series on the Monday two weeks ahead at 08:00 UTC, 70 times: its 63rd Monday
+    // (434 days on, inside the 18 months the calendar is read over) moved to the Thursday after.
+    const today = new Date();
+    const monday = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 14, 8);
+    const first = monday - ((new Date(monday).getUTCDay() + 6) % 7) * DAY;
+    const at = (ms: number) => new Date(ms).toISOString();
+    const farOriginal = first + 62 * 7 * DAY;
+    const data = standUp('Far stand-up', w.mailbox.address);
+    Object.assign(data, {
+      start: at(first),
+      end: at(first + 30 * 60_000),
+      startTimeZone: 'UTC',
+      endTimeZone: 'UTC',
+      recurrence: {
+        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' },
+        range: {
+          type: 'numbered',
+          startDate: at(first).slice(0, 10),
+          numberOfOccurrences: 70,
+          recurrenceTimeZone: 'UTC',
+        },
+      },
+      modifiedOccurrences: [
+        {
+          id: exceptionId(),
+          changeKey: 'CQAAAA1',
+          originalStart: at(farOriginal),
+          start: at(farOriginal + 3 * DAY),
+          end: at(farOriginal + 3 * DAY + 30 * 60_000),
+          subject: 'Far (moved)',
+        },
+      ],
+      deletedOccurrences: [],
+    });
+    const created = w.store.createItem(w.sandboxMailbox.id, w.calendar.id, 'event', data, 'user');
+    expect((await w.sync()).import.created).toBe(1);
+    const imported = await w.activityNamed('Far stand-up');
+    expect(imported.recurrence?.exceptions).toEqual([
+      {
+        originalStart: at(farOriginal),
+        startsAt: at(farOriginal + 3 * DAY),
+        endsAt: at(farOriginal + 3 * DAY + 30 * 60_000),
+        subject: 'Far (moved)',
+      },
+    ]);
+    expect(await w.sync()).toEqual({ import: noChange, export: noChange });
+
+    // The CRM renames the far exception: the export reads the series (getItems) to find the
+    // exception it writes, which its original start a day either way would not find.
+    await world.fx.crm.activities.update(w.mailbox.userPrincipal, imported.id, {
+      recurrence: {
+        ...imported.recurrence!,
+        exceptions: [{ ...imported.recurrence!.exceptions![0], subject: 'Far, renamed in the CRM' }],
+      },
+    });
+    expect((await w.sync()).export.updated).toBe(1);
+    const after = held(w.store.item(w.sandboxMailbox.id, created.id) as Item<'event'>);
+    expect(after.modified).toEqual([
+      {
+        originalStart: at(farOriginal),
+        start: at(farOriginal + 3 * DAY),
+        end: at(farOriginal + 3 * DAY + 30 * 60_000),
+        subject: 'Far, renamed in the CRM',
+      },
+    ]);
+    expect(await w.sync()).toEqual({ import: noChange, export: noChange });
+    expect(await w.messages()).toBe(0);
+  });
+
   it('exports a series made in the CRM with a moved and a cancelled occurrence exactly, and reads it back as no change', async () => {
     const w = await setUp();
     const activity = await world.fx.crm.activities.create(w.mailbox.userPrincipal, {

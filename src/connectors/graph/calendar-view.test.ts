@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../errors.ts';
 import type { ChangePage, NeutralEvent } from '../types.ts';
-import { confirmUnlisted, readCalendarView } from './calendar-view.ts';
+import { confirmUnlisted, readCalendarView, readEvents, SERIES_QUERY } from './calendar-view.ts';
 import type { BatchOutcome, GraphAnswer, GraphClient, GraphRequest } from './client.ts';
 import type { Json } from './mapping/json.ts';
 
@@ -187,6 +187,53 @@ describe('Graph calendar view: series', () => {
     const instanceReads = [...g.requests, ...g.batches.flat()].filter((r) => r.path.includes('/instances?'));
     expect(instanceReads).toHaveLength(1);
     expect(instanceReads[0].path).toContain('bare');
+  });
+
+  it("reads events by id, each one $batch member with its series' exceptions; a failure stays its own; an unexpanded master falls back over the span asked", async () => {
+    const g = scripted((r) => {
+      if (r.path.includes('/instances?')) return { value: [occurrence('bare', 1), exception('bare', 9)] };
+      const id = seriesOf(r.path)!;
+      if (id === 'bare') return master('bare', {});
+      if (id === 'gone') return new ConnectorError('not_found', 'gone', { status: 404 });
+      if (id === 'one') return single('one');
+      return master(id, { exceptionOccurrences: [exception(id, 3), exception(id, 28)] });
+    });
+    const span = { start: '2031-02-01T00:00:00.000Z', end: '2032-03-07T00:00:00.000Z' };
+    const asked: Json[] = [];
+    const reads = await readEvents(
+      { client: g.client, base: '/me' },
+      ['S', 'one', 'gone', 'bare'],
+      (id) => `/me/events/${id}${SERIES_QUERY}`,
+      (json) => {
+        asked.push(json);
+        return span;
+      },
+    );
+    expect(g.batches.map((b) => b.map((r) => seriesOf(r.path)))).toEqual([
+      ['S', 'one', 'gone', 'bare'],
+      [undefined],
+    ]);
+    expect(
+      reads.map((r) => (r.ok ? r.item.modifiedOccurrences?.map((o) => o.originalStart) : r.error.code)),
+    ).toEqual([
+      ['2031-02-03T09:00:00Z', '2031-02-28T09:00:00Z'],
+      undefined,
+      'not_found',
+      ['2031-02-09T09:00:00Z'],
+    ]);
+    expect(reads[0]).toMatchObject({
+      ok: true,
+      id: 'S',
+      version: 'W/"ck-S"',
+      item: { deletedOccurrences: ['2031-02-05T09:00:00Z'] },
+    });
+    expect(asked.map((j) => j.id)).toEqual(['bare']);
+    const instances = new URL(g.batches[1][0].path, 'https://graph.test');
+    expect(instances.pathname).toBe('/me/events/bare/instances');
+    expect([instances.searchParams.get('startDateTime'), instances.searchParams.get('endDateTime')]).toEqual([
+      span.start,
+      span.end,
+    ]);
   });
 
   it('sends a $batch of series whose answer is too large to read again as halves, down to one member', async () => {

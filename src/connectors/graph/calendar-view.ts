@@ -5,7 +5,8 @@
 // (`$expand=exceptionOccurrences`) in one `$batch` member, and handed out as one master carrying
 // both. The masters are fetched in whole `$batch`es of 20 as a round's pages name them; a page
 // whose series wait for a later batch says so (`partial`), so that its position is not saved
-// before they are handed out.
+// before they are handed out. The connector's `getItems` reads events by id the same way
+// (`readEvents`).
 import { calendarWindow } from '../calendar-window.ts';
 import { ConnectorError, isConnectorError } from '../errors.ts';
 import type { ChangePage, FolderRef, NeutralEvent, ReadChangesOptions, TimeWindow } from '../types.ts';
@@ -73,13 +74,17 @@ const eventInCalendar = (ctx: CalendarViewContext, folder: FolderRef, id: string
   `${ctx.base}/calendars/${encodeURIComponent(folder.id)}/events/${encodeURIComponent(id)}?$select=${EVENT_SELECT.join(',')}`;
 
 /**
- * A series master with everything the CRM needs of it in one answer. Graph returns
- * `cancelledOccurrences` and `exceptionOccurrences` only in a GET of the master by its id, the
- * first when `$select` names it (EVENT_SELECT does), the second when `$select` and `$expand` both
- * name it; the `$select` applies to the exceptions too, and holds all an exception can change.
+ * The query that reads an event with everything the CRM needs of it in one answer. Graph returns
+ * `cancelledOccurrences` and `exceptionOccurrences` only in a GET of a series master by its id,
+ * the first when `$select` names it (EVENT_SELECT does), the second when `$select` and `$expand`
+ * both name it; the `$select` applies to the exceptions too, and holds all an exception can
+ * change. Of an event that is not a series master both are empty.
  */
+export const SERIES_QUERY = `?$select=${[...EVENT_SELECT, 'exceptionOccurrences'].join(',')}&$expand=exceptionOccurrences`;
+
+/** A series master (and its exceptions) read through the calendar. */
 const seriesInCalendar = (ctx: CalendarViewContext, folder: FolderRef, id: string) =>
-  `${ctx.base}/calendars/${encodeURIComponent(folder.id)}/events/${encodeURIComponent(id)}?$select=${[...EVENT_SELECT, 'exceptionOccurrences'].join(',')}&$expand=exceptionOccurrences`;
+  `${ctx.base}/calendars/${encodeURIComponent(folder.id)}/events/${encodeURIComponent(id)}${SERIES_QUERY}`;
 
 /** What one page of the view asks for besides the entries it hands out as they are. */
 interface PageWork {
@@ -274,10 +279,8 @@ async function batchInParts(ctx: CalendarViewContext, requests: GraphRequest[]):
 }
 
 /**
- * Each series once: one `$batch` member for its master, its cancelled occurrences and all its
- * exceptions (`exceptionOccurrences`, wherever they lie; the engine keeps those in its window).
- * Should Graph leave the expansion out of a master's answer, that series' exceptions in the
- * window are read from its instances instead, as Exsync did before.
+ * Each series once, as `readEvents` reads it; a series the calendar no longer holds (404) is
+ * deleted.
  */
 async function fetchSeries(
   ctx: CalendarViewContext,
@@ -287,22 +290,55 @@ async function fetchSeries(
   work: PageWork,
 ): Promise<void> {
   if (masterIds.length === 0) return;
+  const reads = await readEvents(
+    ctx,
+    masterIds,
+    (id) => seriesInCalendar(ctx, folder, id),
+    () => window,
+  );
+  for (const [k, read] of reads.entries()) {
+    if (read.ok) work.upserts.push({ id: read.id, version: read.version, item: read.item });
+    else if (read.error.code === 'not_found') work.deletes.push(masterIds[k]);
+    else throw read.error;
+  }
+}
+
+/** One event read by `readEvents`: its id, version and item, or why not. */
+export type EventRead =
+  | { ok: true; id: string; version: string; item: NeutralEvent }
+  | { ok: false; error: ConnectorError };
+
+/**
+ * Events by id, read at `pathOf(id)` (which ends in SERIES_QUERY), one `$batch` member each,
+ * in `$batch`es of at most 20 (halved when an answer is too large to read): a series master
+ * comes with its cancelled occurrences and all its exceptions (`exceptionOccurrences`, wherever
+ * they lie; the engine keeps those in its window), in that one member. Should Graph leave the
+ * expansion out of a master's answer, that series' exceptions are read from its instances over
+ * `fallback(master)` instead, as Exsync did before. A member's failure is that event's answer;
+ * a failed instances read or `$batch` is thrown.
+ */
+export async function readEvents(
+  ctx: CalendarViewContext,
+  ids: string[],
+  pathOf: (id: string) => string,
+  fallback: (master: Json) => TimeWindow,
+): Promise<EventRead[]> {
+  if (ids.length === 0) return [];
   const outcomes = await batchInParts(
     ctx,
-    masterIds.map((id) => ({ method: 'GET', path: seriesInCalendar(ctx, folder, id) })),
+    ids.map((id) => ({ method: 'GET', path: pathOf(id) })),
   );
-  const unexpanded: Array<{ id: string; json: Json }> = [];
-  for (const [k, id] of masterIds.entries()) {
-    const master = outcomes[k];
-    if (!master.ok) {
-      if (master.error.code === 'not_found') work.deletes.push(id);
-      else throw master.error;
+  const out: EventRead[] = [];
+  const unexpanded: Array<{ k: number; json: Json }> = [];
+  for (const [k, o] of outcomes.entries()) {
+    if (!o.ok) {
+      out[k] = { ok: false, error: o.error };
       continue;
     }
-    const json = master.answer.json;
+    const json = o.answer.json;
     if (!Array.isArray(json.exceptionOccurrences)) {
-      if (json.type === 'seriesMaster') unexpanded.push({ id, json });
-      else addSeries(work, id, json, []);
+      if (json.type === 'seriesMaster') unexpanded.push({ k, json });
+      else out[k] = eventRead(ids[k], json, []);
       continue;
     }
     // An expanded collection may come in pages, as OData allows, the rest behind its nextLink.
@@ -314,26 +350,31 @@ async function fetchSeries(
       },
       header: () => undefined,
     };
-    addSeries(work, id, json, await allPages(ctx, first));
+    out[k] = eventRead(ids[k], json, await allPages(ctx, first));
   }
-  if (unexpanded.length === 0) return;
+  if (unexpanded.length === 0) return out;
   const instances = await batchInParts(
     ctx,
-    unexpanded.map(({ id }) => ({ method: 'GET', path: instancesPath(ctx.base, id, window) })),
+    unexpanded.map(({ k, json }) => ({
+      method: 'GET',
+      path: instancesPath(ctx.base, ids[k], fallback(json)),
+    })),
   );
-  for (const [k, { id, json }] of unexpanded.entries()) {
-    const answer = instances[k];
+  for (const [i, { k, json }] of unexpanded.entries()) {
+    const answer = instances[i];
     if (!answer.ok) throw answer.error;
     const exceptions = (await allPages(ctx, answer.answer)).filter((v) => v.type === 'exception');
-    addSeries(work, id, json, exceptions);
+    out[k] = eventRead(ids[k], json, exceptions);
   }
+  return out;
 }
 
-/** The master as one item with its modified occurrences. */
-function addSeries(work: PageWork, id: string, master: Json, exceptions: Json[]): void {
-  const item = eventFromGraph(master);
-  item.modifiedOccurrences = exceptions.map(occurrenceChangeFromGraph).filter((c) => c !== undefined);
-  work.upserts.push({ id: nonEmptyString(master.id) ?? id, version: versionOf(master), item });
+/** An event as one item; a series master with its modified occurrences. */
+function eventRead(id: string, json: Json, exceptions: Json[]): EventRead {
+  const item = eventFromGraph(json);
+  if (json.type === 'seriesMaster')
+    item.modifiedOccurrences = exceptions.map(occurrenceChangeFromGraph).filter((c) => c !== undefined);
+  return { ok: true, id: nonEmptyString(json.id) ?? id, version: versionOf(json), item };
 }
 
 export function instancesPath(base: string, id: string, window: TimeWindow): string {

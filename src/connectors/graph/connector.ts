@@ -28,7 +28,12 @@ import type {
   WriteOptions,
 } from '../types.ts';
 import type { TokenProvider } from './auth.ts';
-import { confirmUnlisted as confirmCalendarUnlisted, readCalendarView } from './calendar-view.ts';
+import {
+  confirmUnlisted as confirmCalendarUnlisted,
+  readCalendarView,
+  readEvents,
+  SERIES_QUERY,
+} from './calendar-view.ts';
 import {
   type BatchOutcome,
   GRAPH_BATCH_LIMIT,
@@ -37,7 +42,7 @@ import {
   type GraphRequest,
 } from './client.ts';
 import { bodyToGraph, versionOf, zonedToGraph } from './mapping/common.ts';
-import { changedProperties, eventToGraph, occurrenceChangeFromGraph } from './mapping/event.ts';
+import { changedProperties, eventToGraph } from './mapping/event.ts';
 import { GRAPH_MAPPINGS } from './mapping/index.ts';
 import { arrayOrEmpty, isObject, type Json, nonEmptyString, objectOrEmpty } from './mapping/json.ts';
 import { messageToGraph } from './mapping/message.ts';
@@ -53,7 +58,10 @@ export interface GraphConnectorOptions {
   graphBaseUrl?: string;
   limiter?: KeyedLimiter;
   retry?: RetryPolicy;
-  /** Series exceptions are looked up this far after a series starts (default 400 days). */
+  /**
+   * When Graph answers a series master read by id without its `exceptionOccurrences`, its
+   * exceptions are looked up in its instances this far after it starts (default 400 days).
+   */
   exceptionHorizonDays?: number;
 }
 
@@ -274,63 +282,51 @@ export class GraphConnector implements ExchangeConnector {
     }
   }
 
-  /** Graph keeps a series' modified occurrences as instances; collects them onto the master. */
-  private async addExceptions(upserts: ChangePage<ItemByKind['calendar']>['upserts']): Promise<void> {
-    const masters = upserts.filter((u) => u.item.type === 'seriesMaster' && u.item.recurrence);
-    if (masters.length === 0) return;
-    const horizon = (this.options.exceptionHorizonDays ?? 400) * 86_400_000;
-    const requests = masters.map((m) => {
-      const r = m.item.recurrence!;
-      const start = new Date(`${r.range.startDate}T00:00:00Z`);
-      const endLimit = r.range.endDate
-        ? Date.parse(`${r.range.endDate}T23:59:59Z`) + 86_400_000
-        : Number.POSITIVE_INFINITY;
-      const end = new Date(Math.min(start.getTime() + horizon, endLimit));
-      const q = new URLSearchParams({
-        startDateTime: start.toISOString(),
-        endDateTime: end.toISOString(),
-        $select:
-          'id,subject,start,end,location,body,type,originalStart,originalStartTimeZone,originalEndTimeZone,isAllDay,showAs,isReminderOn,reminderMinutesBeforeStart',
-        $top: '500',
-      });
-      return { method: 'GET', path: `${this.base}/events/${encodeURIComponent(m.id)}/instances?${q}` };
-    });
-    const outcomes = await this.client.batch(requests);
-    outcomes.forEach((outcome, i) => {
-      if (!outcome.ok) throw outcome.error;
-      const changes = arrayOrEmpty(outcome.answer.json.value)
-        .filter((v): v is Json => isObject(v) && v.type === 'exception')
-        .map(occurrenceChangeFromGraph)
-        .filter((c) => c !== undefined);
-      masters[i].item.modifiedOccurrences = changes;
-    });
-  }
-
   async getItems<K extends FolderKind>(
     folder: FolderRef & { kind: K },
     ids: string[],
   ): Promise<Array<ItemResult<ItemByKind[K]>>> {
+    if (folder.kind === 'calendar') {
+      // Read as the calendar view reads series: a master with its cancelled occurrences and all
+      // its exceptions in one `$batch` member.
+      const reads = await readEvents(
+        { client: this.client, base: this.base },
+        ids,
+        (id) => itemPath(this.base, folder, id) + SERIES_QUERY,
+        (master) => this.exceptionSpan(master),
+      );
+      return reads.map((r, i) => (r.ok ? r : { ok: false, id: ids[i], error: r.error })) as Array<
+        ItemResult<ItemByKind[K]>
+      >;
+    }
     const mapping = GRAPH_MAPPINGS[folder.kind];
     const select = mapping.select ? `?$select=${mapping.select.join(',')}` : '';
     const outcomes = await this.client.batch(
       ids.map((id) => ({ method: 'GET', path: itemPath(this.base, folder, id) + select })),
     );
-    const results = outcomes.map((o, i): ItemResult<ItemByKind[K]> => {
+    return outcomes.map((o, i): ItemResult<ItemByKind[K]> => {
       if (!o.ok) return { ok: false, id: ids[i], error: o.error };
-      const item = mapping.fromGraph(o.answer.json) as ItemByKind[K];
       return {
         ok: true,
         id: nonEmptyString(o.answer.json.id) ?? ids[i],
         version: versionOf(o.answer.json),
-        item,
+        item: mapping.fromGraph(o.answer.json) as ItemByKind[K],
       };
     });
-    if (folder.kind === 'calendar') {
-      await this.addExceptions(
-        results.filter((r) => r.ok) as unknown as ChangePage<ItemByKind['calendar']>['upserts'],
-      );
-    }
-    return results;
+  }
+
+  /**
+   * Where a series' exceptions are looked for when Graph answers its master without the
+   * expansion: from its start, `exceptionHorizonDays` on (or to its end).
+   */
+  private exceptionSpan(master: Json): TimeWindow {
+    const range = objectOrEmpty(objectOrEmpty(master.recurrence).range);
+    const from = Date.parse(`${nonEmptyString(range.startDate) ?? ''}T00:00:00Z`);
+    const start = Number.isNaN(from) ? Date.now() : from;
+    const endDate = nonEmptyString(range.endDate);
+    const endLimit = endDate ? Date.parse(`${endDate}T23:59:59Z`) + DAY_MS : Number.POSITIVE_INFINITY;
+    const end = Math.min(start + (this.options.exceptionHorizonDays ?? 400) * DAY_MS, endLimit);
+    return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
   }
 
   /** Calendars only: they are read over a window (`calendarView/delta`); other folders whole. */

@@ -51,9 +51,9 @@ export interface ActivityMappingOptions {
   addresses: AddressIndex;
   /**
    * The occurrences the mailbox keeps in sync: Graph reads a calendar over a window (a series
-   * only once the window holds one of its occurrences, and `getItems` a series' exceptions only
-   * 400 days from its start), so occurrences outside it are left out on both sides (neither
-   * written nor read as gone), whatever a read brought of them. EWS reads them all.
+   * only once the window holds one of its occurrences), so occurrences outside it are left out
+   * on both sides (neither written nor read as gone), whatever a read brought of them. EWS reads
+   * them all.
    */
   occurrenceWindow?: { start: string; end: string };
 }
