@@ -236,6 +236,37 @@ describe('Graph calendar view: series', () => {
     ]);
   });
 
+  it('takes an occurrence the connector deleted itself as deleted without reading it, once; other removed entries are read', async () => {
+    const removed = (id: string): Json => ({ id, '@removed': { reason: 'deleted' } });
+    const rounds: Json[] = [
+      {
+        value: [removed('S.occ5'), removed('moved'), removed('gone'), single('one')],
+        '@odata.deltaLink': 'https://graph.test/v1.0/delta/1',
+      },
+      { value: [removed('S.occ5')], '@odata.deltaLink': 'https://graph.test/v1.0/delta/2' },
+    ];
+    let round = 0;
+    const g = scripted((r) => {
+      if (r.path.includes('calendarView/delta') || r.path.includes('/delta/')) return rounds[round++];
+      const id = seriesOf(r.path)!;
+      if (id === 'moved') return single('moved');
+      return new ConnectorError('not_found', 'gone', { status: 404 });
+    });
+    const deletedOccurrences = new Set(['S.occ5', 'S.occ6']);
+    const ctx = { client: g.client, base: '/me', deletedOccurrences };
+    const first = await drain(readCalendarView(ctx, FOLDER, undefined, { pageSize: 1000, window: WINDOW }));
+    expect(g.batches.map((b) => b.map((r) => seriesOf(r.path)))).toEqual([['moved', 'gone']]);
+    expect(first[0].deletes.sort()).toEqual(['S.occ5', 'gone']);
+    expect(first[0].upserts.map((u) => u.id).sort()).toEqual(['moved', 'one']);
+    expect([...deletedOccurrences]).toEqual(['S.occ6']);
+    // Listed as removed again, it is read like any other.
+    const second = await drain(
+      readCalendarView(ctx, FOLDER, first[0].cursor, { pageSize: 1000, window: WINDOW }),
+    );
+    expect(g.batches.map((b) => b.map((r) => seriesOf(r.path)))).toEqual([['moved', 'gone'], ['S.occ5']]);
+    expect(second[0].deletes).toEqual(['S.occ5']);
+  });
+
   it('sends a $batch of series whose answer is too large to read again as halves, down to one member', async () => {
     const ids = Array.from({ length: 12 }, (_, i) => `S${i}`);
     const g = scripted(

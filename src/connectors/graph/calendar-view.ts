@@ -64,6 +64,12 @@ export interface CalendarViewContext {
   client: GraphClient;
   /** `/me` or `/users/{address}`. */
   base: string;
+  /**
+   * Occurrences the connector deleted itself, each answered (204, or 404: already gone): the
+   * view lists them as removed, and the answer to the DELETE already proves them gone, so each
+   * is taken as deleted without being read again, once (see `recheckRemoved`).
+   */
+  deletedOccurrences?: Set<string>;
 }
 
 /**
@@ -220,7 +226,14 @@ export async function* readCalendarView(
  * An entry removed from the view, whatever reason Graph gives, may still exist (it moved out of
  * the window, or its series changed): read it, in `$batch`es of 20, and hand it out as it is now
  * (outside the window too: the engine decides what that means) or, when the calendar no longer
- * holds it, as deleted. An entry removed twice in one page is read once.
+ * holds it, as deleted. An entry removed twice in one page is read once. An occurrence the
+ * connector deleted itself is not read: the answer to its DELETE proves it gone (a deleted
+ * occurrence cannot move; only its series' pattern written again brings it back, and then the
+ * view lists it, not as removed), so it is deleted as a 404 would have it, which the caller
+ * ignores as it ignores any occurrence's id, and taken off `deletedOccurrences`: listed as
+ * removed again, it is read. Reading it costs more than one GET: in a `$batch` a member answered
+ * 404 fails the rest of its `dependsOn` chain with 424, sent again, so 404s settle four a
+ * `$batch`.
  */
 async function recheckRemoved(
   ctx: CalendarViewContext,
@@ -228,7 +241,11 @@ async function recheckRemoved(
   work: PageWork,
   scheduled: Set<string>,
 ): Promise<void> {
-  const ids = [...new Set(work.recheck)];
+  const ids: string[] = [];
+  for (const id of new Set(work.recheck)) {
+    if (ctx.deletedOccurrences?.delete(id)) work.deletes.push(id);
+    else ids.push(id);
+  }
   if (ids.length === 0) return;
   const outcomes = await ctx.client.batch(
     ids.map((id) => ({ method: 'GET', path: eventInCalendar(ctx, folder, id) })),

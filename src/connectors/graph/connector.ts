@@ -29,6 +29,7 @@ import type {
 } from '../types.ts';
 import type { TokenProvider } from './auth.ts';
 import {
+  type CalendarViewContext,
   confirmUnlisted as confirmCalendarUnlisted,
   readCalendarView,
   readEvents,
@@ -92,6 +93,8 @@ export class GraphConnector implements ExchangeConnector {
   readonly createItemsLimit = CREATE_ITEMS_LIMIT;
   private readonly client: GraphClient;
   private readonly base: string;
+  /** How the calendar is read, with the occurrences this connector deleted. */
+  private readonly view: CalendarViewContext;
   private readonly options: GraphConnectorOptions;
 
   constructor(options: GraphConnectorOptions) {
@@ -106,6 +109,7 @@ export class GraphConnector implements ExchangeConnector {
       limiter: options.limiter,
       retry: options.retry,
     });
+    this.view = { client: this.client, base: this.base, deletedOccurrences: new Set() };
   }
 
   async testConnection(): Promise<ConnectionTestResult> {
@@ -241,7 +245,7 @@ export class GraphConnector implements ExchangeConnector {
     options: ReadChangesOptions = {},
   ): AsyncIterable<ChangePage<ItemByKind[K]>> {
     if (folder.kind === 'calendar') {
-      const pages = readCalendarView({ client: this.client, base: this.base }, folder, cursor, {
+      const pages = readCalendarView(this.view, folder, cursor, {
         ...options,
         pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
       });
@@ -290,7 +294,7 @@ export class GraphConnector implements ExchangeConnector {
       // Read as the calendar view reads series: a master with its cancelled occurrences and all
       // its exceptions in one `$batch` member.
       const reads = await readEvents(
-        { client: this.client, base: this.base },
+        this.view,
         ids,
         (id) => itemPath(this.base, folder, id) + SERIES_QUERY,
         (master) => this.exceptionSpan(master),
@@ -336,12 +340,7 @@ export class GraphConnector implements ExchangeConnector {
     options: { window?: TimeWindow },
   ): Promise<Pick<ChangePage<ItemByKind[K]>, 'upserts' | 'deletes'> | undefined> {
     if (folder.kind !== 'calendar') return undefined;
-    const found = await confirmCalendarUnlisted(
-      { client: this.client, base: this.base },
-      folder,
-      ids,
-      options.window,
-    );
+    const found = await confirmCalendarUnlisted(this.view, folder, ids, options.window);
     return found as Pick<ChangePage<ItemByKind[K]>, 'upserts' | 'deletes'>;
   }
 
@@ -472,8 +471,8 @@ export class GraphConnector implements ExchangeConnector {
       })),
     );
     const requests: GraphRequest[] = [];
-    /** Per request: the series it is for, and whether it reads the series' ETag. */
-    const owners: Array<{ series: number; etag: boolean }> = [];
+    /** Per request: the series it is for, whether it reads the series' ETag, the instance it writes. */
+    const owners: Array<{ series: number; etag: boolean; instanceId?: string }> = [];
     series.forEach((s, k) => {
       const ids = found[k];
       if (isConnectorError(ids)) {
@@ -487,7 +486,7 @@ export class GraphConnector implements ExchangeConnector {
           continue;
         }
         const path = `${this.base}/events/${encodeURIComponent(instanceId)}`;
-        owners.push({ series: k, etag: false });
+        owners.push({ series: k, etag: false, instanceId });
         if (w.kind === 'delete') {
           requests.push({ method: 'DELETE', path, sequence: s.id });
           continue;
@@ -522,10 +521,13 @@ export class GraphConnector implements ExchangeConnector {
     const versions = new Map<number, ItemVersion>();
     const outcomes = requests.length > 0 ? await this.client.batch(requests) : [];
     outcomes.forEach((o, i) => {
-      const { series: k, etag } = owners[i];
+      const { series: k, etag, instanceId } = owners[i];
+      // An occurrence deleted, or already gone (what was asked for): the calendar view will
+      // list it as removed, and need not read it again to know.
+      const gone = requests[i].method === 'DELETE' && (o.ok || isConnectorError(o.error, 'not_found'));
+      if (gone && instanceId) this.view.deletedOccurrences?.add(instanceId);
       if (!o.ok) {
-        // An occurrence already deleted is what was asked for.
-        if (!(requests[i].method === 'DELETE' && isConnectorError(o.error, 'not_found'))) fail(k, o.error);
+        if (!gone) fail(k, o.error);
         return;
       }
       if (!etag) return;
