@@ -1099,6 +1099,7 @@ async function memoryRun(): Promise<void> {
         seconds: p.seconds,
         peakHeapMiB: p.peakHeapMiB,
         peakRssMiB: p.peakRssMiB,
+        operations: p.operations,
       })),
       processPeakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / MiB),
