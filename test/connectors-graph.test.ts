@@ -312,6 +312,67 @@ describe.each([
   });
 });
 
+describe('Graph To Do delta pages', () => {
+  it('asks for pages of up to 1,000 tasks, and fewer when an answer would be too large to read', async () => {
+    const asked: number[] = [];
+    const limited = (maxResponseBytes?: number) =>
+      new (class extends HttpClient {
+        override send(request: HttpRequest) {
+          if (request.url.includes('/tasks/delta'))
+            asked.push(Number(/odata\.maxpagesize=(\d+)/.exec(request.headers?.prefer ?? '')?.[1]));
+          return super.send(request);
+        }
+      })({ ca: sandbox.caPem, allowPrivateAddresses: true, timeoutMs: 10_000, maxResponseBytes });
+    const connector = (http: HttpClient) =>
+      new GraphConnector({
+        http,
+        tokens: new DelegatedTokens(config, http, caches.get('linus@example.test')!),
+        mailbox: 'linus@example.test',
+        mode: 'delegated',
+        graphBaseUrl: config.graphBaseUrl,
+        retry: fastRetry,
+      });
+    const roomy = limited();
+    const [list] = (await connector(roomy).listFolders('tasks')).filter((f) => f.wellKnown === 'tasks');
+    const folder = { kind: 'tasks' as const, id: list.id };
+    // 30 tasks of about 6 KB each, read by a client that takes answers of 64 KB at most.
+    const text = 'Call back about the offer, the figures and the next steps. '.repeat(100);
+    const made = await connector(roomy).createItems(
+      folder,
+      Array.from({ length: 30 }, (_, i) => ({
+        subject: `Long task ${i}`,
+        status: 'notStarted' as const,
+        importance: 'normal' as const,
+        body: { contentType: 'text' as const, content: text },
+        categories: [],
+      })),
+    );
+    expect(made.every((m) => m.ok)).toBe(true);
+    let all: string[];
+    try {
+      const read = await drain(connector(roomy).readChanges(folder, undefined, { pageSize: 5000 }));
+      all = read.pages.flatMap((p) => p.upserts.map((u) => u.id));
+      expect(asked.splice(0)).toEqual([1000]);
+    } finally {
+      roomy.close();
+    }
+    const small = limited(64 * 1024);
+    try {
+      const read = await drain(connector(small).readChanges(folder, undefined, { pageSize: 1000 }));
+      expect(read.pages.flatMap((p) => p.upserts.map((u) => u.id)).sort()).toEqual(all.sort());
+      // Halved from 1,000 whenever an answer did not fit, never asked larger again.
+      const asks = asked.splice(0);
+      const halvings = [...new Set(asks)];
+      expect(halvings).toEqual(Array.from({ length: halvings.length }, (_, i) => Math.floor(1000 / 2 ** i)));
+      expect(asks).toEqual([...asks].sort((x, y) => y - x));
+      expect(asks.at(-1)).toBeGreaterThan(1);
+      expect(asks.at(-1)).toBeLessThan(30);
+    } finally {
+      small.close();
+    }
+  });
+});
+
 describe('Graph change notifications', () => {
   it('subscribes with a validated webhook, receives a change, renews and stops', async () => {
     const received: unknown[] = [];

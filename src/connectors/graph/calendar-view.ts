@@ -8,7 +8,7 @@
 // before they are handed out. The connector's `getItems` reads events by id the same way
 // (`readEvents`).
 import { calendarWindow } from '../calendar-window.ts';
-import { ConnectorError, isConnectorError } from '../errors.ts';
+import { ConnectorError } from '../errors.ts';
 import type { ChangePage, FolderRef, NeutralEvent, ReadChangesOptions, TimeWindow } from '../types.ts';
 import {
   type BatchOutcome,
@@ -16,6 +16,8 @@ import {
   type GraphAnswer,
   type GraphClient,
   type GraphRequest,
+  pageOfAtMost,
+  tooLarge,
 } from './client.ts';
 import { versionOf } from './mapping/common.ts';
 import { EVENT_SELECT, eventFromGraph, occurrenceChangeFromGraph } from './mapping/event.ts';
@@ -31,8 +33,8 @@ type EventPage = ChangePage<NeutralEvent>;
  * as many as the batched client's `calendarView` asks with `$top` (Graph's largest page). The
  * view takes no `$select`, so every entry carries its whole body, and the HTTP client refuses
  * an answer over 5 MB (`src/connectors/net/http.ts`) without reading it: such a page is asked
- * again with half the entries (`viewPage`), down to one, and the smaller size kept for the rest
- * of the read.
+ * again with half the entries (`pageOfAtMost`), down to one, and the smaller size kept for the
+ * rest of the read.
  */
 export const VIEW_PAGE_MAX = 1000;
 
@@ -126,39 +128,6 @@ function sortEntry(v: Json, work: PageWork, scheduled: Set<string>): void {
   work.upserts.push({ id, version: versionOf(v), item: eventFromGraph(v) });
 }
 
-const tooLarge = (error: unknown): error is ConnectorError =>
-  isConnectorError(error, 'invalid_response') && error.network === 'too_large';
-
-/**
- * One page of the view, with at most `size` entries; an answer too large to read is asked again
- * with half as many, down to one entry. Returns the answer and the size that worked.
- */
-async function viewPage(
-  ctx: CalendarViewContext,
-  url: string,
-  size: number,
-): Promise<{ answer: GraphAnswer; size: number }> {
-  for (;;) {
-    try {
-      const answer = await ctx.client.request({
-        method: 'GET',
-        path: url,
-        prefer: [`odata.maxpagesize=${size}`],
-      });
-      return { answer, size };
-    } catch (error) {
-      if (!tooLarge(error)) throw error;
-      if (size <= 1)
-        throw new ConnectorError(
-          'invalid_response',
-          `One event of the calendar is larger than the most Exsync reads in one answer, even alone: the calendar cannot be read until it is made smaller (an attachment or picture pasted into its text). ${error.message}`,
-          { network: 'too_large', cause: error },
-        );
-      size = Math.max(1, Math.floor(size / 2));
-    }
-  }
-}
-
 export async function* readCalendarView(
   ctx: CalendarViewContext,
   folder: FolderRef,
@@ -186,7 +155,10 @@ export async function* readCalendarView(
   const waiting: string[] = [];
   while (url) {
     options.signal?.throwIfAborted();
-    const page = await viewPage(ctx, url, size);
+    const page = await pageOfAtMost(ctx.client, url, size, {
+      one: 'One event of the calendar',
+      whole: 'the calendar',
+    });
     size = page.size;
     const answer = page.answer;
     const work: PageWork = { upserts: [], deletes: [], masters: new Set(), recheck: [] };

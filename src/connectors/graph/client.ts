@@ -1,7 +1,13 @@
 // Graph requests for one mailbox: the token, `Prefer: IdType="ImmutableId"` on every call, at
 // most four requests in flight per mailbox (batch members counted), retries after Retry-After,
 // and answers parsed into the error model.
-import { asInvalidResponse, ConnectorError, certainlyNotProcessed, isRetryable } from '../errors.ts';
+import {
+  asInvalidResponse,
+  ConnectorError,
+  certainlyNotProcessed,
+  isConnectorError,
+  isRetryable,
+} from '../errors.ts';
 import type { HttpClient } from '../net/http.ts';
 import { KeyedLimiter } from '../net/limiter.ts';
 import { defaultSleep, type RetryPolicy, withRetries } from '../net/retry.ts';
@@ -262,5 +268,42 @@ export class GraphClient {
         };
       return { ok: true, answer: { status: r.status, json, header } };
     });
+  }
+}
+
+/** An answer the HTTP client refused unread for its size (over 5 MB, `src/connectors/net/http.ts`). */
+export const tooLarge = (error: unknown): error is ConnectorError =>
+  isConnectorError(error, 'invalid_response') && error.network === 'too_large';
+
+/**
+ * One page of a listing (a delta or a view), with at most `size` entries (`Prefer:
+ * odata.maxpagesize`); an answer too large to read is asked again with half as many, down to
+ * one entry. Returns the answer and the size that worked, for the caller to keep for the rest of
+ * the read. `what` names one entry and the whole for the error when even one is too large.
+ */
+export async function pageOfAtMost(
+  client: GraphClient,
+  url: string,
+  size: number,
+  what: { one: string; whole: string },
+): Promise<{ answer: GraphAnswer; size: number }> {
+  for (;;) {
+    try {
+      const answer = await client.request({
+        method: 'GET',
+        path: url,
+        prefer: [`odata.maxpagesize=${size}`],
+      });
+      return { answer, size };
+    } catch (error) {
+      if (!tooLarge(error)) throw error;
+      if (size <= 1)
+        throw new ConnectorError(
+          'invalid_response',
+          `${what.one} is larger than the most Exsync reads in one answer, even alone: ${what.whole} cannot be read until it is made smaller (an attachment or picture pasted into its text). ${error.message}`,
+          { network: 'too_large', cause: error },
+        );
+      size = Math.max(1, Math.floor(size / 2));
+    }
   }
 }

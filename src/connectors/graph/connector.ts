@@ -41,6 +41,7 @@ import {
   type GraphAnswer,
   GraphClient,
   type GraphRequest,
+  pageOfAtMost,
 } from './client.ts';
 import { bodyToGraph, versionOf, zonedToGraph } from './mapping/common.ts';
 import { changedProperties, eventToGraph } from './mapping/event.ts';
@@ -67,6 +68,8 @@ export interface GraphConnectorOptions {
 }
 
 const DEFAULT_PAGE_SIZE = 100;
+/** The most entries asked of one delta page: Graph's largest page. */
+const DELTA_PAGE_MAX = 1000;
 /** Instances per page when a series' occurrences are looked up by their original starts. */
 const INSTANCES_PAGE = 500;
 const DAY_MS = 86_400_000;
@@ -255,10 +258,17 @@ export class GraphConnector implements ExchangeConnector {
     const mapping = GRAPH_MAPPINGS[folder.kind];
     const select = mapping.select ? `?$select=${mapping.select.join(',')}` : '';
     let url: string | undefined = cursor ?? `${collectionPath(this.base, folder)}/delta${select}`;
-    const prefer = [`odata.maxpagesize=${options.pageSize ?? DEFAULT_PAGE_SIZE}`];
+    // Pages of up to 1,000 (Graph's largest) carry every item whole: an answer too large to read
+    // is asked again with half as many, and the smaller size kept for the rest of the read.
+    let size = Math.max(1, Math.min(options.pageSize ?? DEFAULT_PAGE_SIZE, DELTA_PAGE_MAX));
     while (url) {
       options.signal?.throwIfAborted();
-      const answer: GraphAnswer = await this.client.request({ method: 'GET', path: url, prefer });
+      const page = await pageOfAtMost(this.client, url, size, {
+        one: `One item of the ${folder.kind} folder`,
+        whole: 'the folder',
+      });
+      size = page.size;
+      const answer = page.answer;
       const upserts: ChangePage<ItemByKind[K]>['upserts'] = [];
       const deletes: string[] = [];
       for (const v of arrayOrEmpty(answer.json.value)) {

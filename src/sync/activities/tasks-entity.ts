@@ -39,9 +39,10 @@ export const tasksEntity: EntityDefinition<Activity, NeutralTask, ActivitySyncOp
   toItem: (snapshot, options, current) => itemOfSnapshot(snapshot, 'UTC', options, current) as NeutralTask,
   needsCurrentItem: () => false,
   // EWS: pages of 500 ids, read by five full GetItems of 100 (pages of 256 took 100 + 100 + 56).
-  // Graph keeps 256: a To Do delta page carries every task whole, and an answer over 5 MB is
-  // refused.
-  readPageSize: { ews: 500 },
+  // Graph: delta pages of 1,000 tasks (Graph's largest page), as calendars are read; a page
+  // carries every task whole, and one whose answer is over 5 MB is asked again with half as
+  // many (GraphConnector.readChanges).
+  readPageSize: { ews: 500, graph: 1000 },
   toCreate: (snapshot, options) => activityCreate(snapshot, options),
   toPatch: activityPatch,
   forProtocol: (options, protocol) => ({ ...options, protocol }),
