@@ -543,6 +543,24 @@ describe("write rights: only the organizer's copy is written", () => {
       ),
     ).toEqual(['conflict', 'unlink']);
   });
+  it("on Graph, a held name ending in ':' holds every field it begins (a series' occurrences)", () => {
+    // The organizer moved an occurrence, the CRM renamed the series; the CRM wins whole.
+    const organizerLink = { ...link, shared: organizerCopy };
+    const movedAt = 'occurrence:2026-12-14T09:00:00Z';
+    const unit = { start: '2026-12-14T11:00:00Z', end: '2026-12-14T12:00:00Z' };
+    const exchange = sharedUpsert(organizerCopy, { ...base, [movedAt]: unit });
+    const actions = planPair(
+      { link: organizerLink, exchange, crm: crmPresent({ ...base, name: 'Ada L.' }), held: ['occurrence:'] },
+      settings({ conflictPolicy: 'crm_wins', fieldMerge: false }),
+    );
+    expect(types(actions)).toEqual(['conflict', 'notWritten', 'update']);
+    expect(actions[1]).toMatchObject({ fields: [movedAt], why: 'sends' });
+    // The occurrence is not put back (that would mail an update): the item keeps it, the link
+    // records it; the silent field goes.
+    const update = actions[2] as Extract<Action, { type: 'update' }>;
+    expect(update.toItem).toEqual({ ...base, name: 'Ada L.', [movedAt]: unit });
+    expect(update.agreed).toEqual({ ...base, name: 'Ada L.', [movedAt]: unit });
+  });
   it("a field the record's writes never carry (keeps) holds the link's value: no CRM edit, no removal read back", () => {
     // The link records the item as created without the field (a Graph meeting without attendees).
     const written = { ...base, attendees: [] };

@@ -100,10 +100,15 @@ export interface Pair {
   organizerLinked?: boolean;
   /**
    * Fields of the linked item whose write would make Exchange mail people (a Graph meeting with
-   * attendees; see EntityDefinition.sendingFields): not written, and the item not deleted.
+   * attendees; see EntityDefinition.sendingFields): not written, and the item not deleted. A
+   * name ending in ':' stands for every field it begins (a series' occurrences).
    */
   held?: readonly string[];
 }
+
+/** Whether a field is among the held ones (a name ending in ':' holds every field it begins). */
+const isHeld = (held: readonly string[], field: string) =>
+  held.some((h) => h === field || (h.endsWith(':') && field.startsWith(h)));
 
 export interface PlanSettings {
   direction: Direction;
@@ -554,7 +559,7 @@ function planEdits(
   // Fields whose write would mail people stay as Exchange holds them: the CRM keeps its edit
   // (the record is not written from `agreed` where it won), the link records what the item holds.
   const withheld = exportsIn(direction)
-    ? changedFields(exchangeSnapshot, agreed).filter((f) => held.includes(f))
+    ? changedFields(exchangeSnapshot, agreed).filter((f) => isHeld(held, f))
     : [];
   const recorded = withheld.length > 0 ? { ...agreed, ...pickFields(exchangeSnapshot, withheld) } : agreed;
   const toRecordFields =

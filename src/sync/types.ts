@@ -209,7 +209,8 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
    * The fields whose write to an item holding `snapshot` makes Exchange mail people: on Graph,
    * what attendees see of a meeting with attendees (Graph sends them an update and has no switch
    * against it). Such fields are not written (nor the item deleted) unless the record allows
-   * sending (Projection.sends); the CRM keeps the edit and the run reports it.
+   * sending (Projection.sends); the CRM keeps the edit and the run reports it. A name ending in
+   * ':' stands for every field it begins.
    */
   sendingFields?(snapshot: Snapshot, options: O): readonly string[];
   /**

@@ -22,7 +22,7 @@ import {
   withoutAttendees,
 } from './mapping.ts';
 import { seriesKey } from './meeting-key.ts';
-import { isOccurrenceField } from './occurrences.ts';
+import { isOccurrenceField, OCCURRENCE_PREFIX } from './occurrences.ts';
 import {
   type ActivitySyncOptions,
   activityScopeKey,
@@ -42,9 +42,12 @@ export const DEFAULT_MEETING_OPTIONS: ActivitySyncOptions = DEFAULT_ACTIVITY_SYN
 
 /**
  * What attendees see of a meeting: changing any of these on Graph (as organizer) mails them an
- * update. Reminder, show-as and categories are the organizer's own and change silently.
+ * update. Reminder, show-as and categories are the organizer's own and change silently. A series'
+ * moved and cancelled occurrences (`occurrence:<original start>`, every field with that prefix)
+ * are held whole: moving an occurrence back mails an update, cancelling one a cancellation.
  */
 export const GRAPH_SENDING_FIELDS = [
+  OCCURRENCE_PREFIX,
   'subject',
   'body',
   'allDay',
