@@ -6,11 +6,14 @@
 // meet Exchange faults (every tenth request of the round a dropped connection after the request
 // was carried out, or a server error), and expired sync states. Once the sync settles:
 // - exactly one CRM activity per meeting, and per meeting key the same record in every mailbox;
-// - every copy in either calendar is linked to that activity (the organizer's and grace's);
+// - every copy in either calendar is linked to that activity (the organizer's and grace's), but
+//   on Graph those of a meeting deleted in the CRM, which its organizer's mailbox lets go of;
 // - the organizer's copy and the activity agree (subject, location, series, and the series'
-//   moved and cancelled occurrences);
+//   moved and cancelled occurrences), but on Graph in what a meeting with attendees holds back;
 // - the conflict policy is obeyed and nothing deleted comes back (the oracle in
 //   test/support/meeting-model.ts, from the users' actions alone);
+// - on Graph, a CRM value never reaches the organizer's copy of a meeting with attendees (CRM
+//   edits there set values of their own, so that this is checked whatever the oracle knows);
 // - no sync run put a meeting request, update, cancellation or response into any mailbox.
 //
 // The users act in the sandbox's store as Outlook would (the organizer's sends go through the
@@ -22,9 +25,10 @@
 // EXSYNC_PROPERTY_PATH with it the failing case fast-check reports (its "path"), from there on.
 //
 // What main does not do yet is marked "Not ... yet (reported)" where the test steps around it:
-// each such place names the behaviour, so that the work closing it removes the step-around. On
-// Graph no CRM edit or delete is made yet: the oracle does not model what Graph holds back (a
-// change attendees see is not written to a meeting with attendees, docs/sync.md "Invitations").
+// each such place names the behaviour, so that the work closing it removes the step-around. With
+// the invitation setting off (the default, used here), Graph writes nothing attendees see to a
+// meeting with attendees and lets go of it when the CRM deletes it, rather than mail an update
+// or a cancellation (docs/mapping.md, "Nothing mailed on Graph"): the oracle models both.
 
 import { randomBytes } from 'node:crypto';
 import { zonedToUtc } from '@exsync/common/time';
@@ -76,7 +80,7 @@ type Fault = 'none' | 'drop' | 'serverError';
 const editField = fc.constantFrom<'subject' | 'location'>('subject', 'location');
 const value = fc.nat({ max: 3 });
 const who = fc.constantFrom<Who>('ada', 'grace');
-const step = (options: { crmWrites: boolean }): fc.Arbitrary<Step> =>
+const step = (): fc.Arbitrary<Step> =>
   fc.oneof(
     ...[
       { arbitrary: fc.record({ op: fc.constant('orgCreate' as const), series: fc.boolean() }), weight: 3 },
@@ -118,21 +122,17 @@ const step = (options: { crmWrites: boolean }): fc.Arbitrary<Step> =>
         weight: 2,
       },
       { arbitrary: fc.record({ op: fc.constant('expire' as const), who }), weight: 1 },
+      {
+        arbitrary: fc.record({
+          op: fc.constant('crmEdit' as const),
+          pick: fc.nat(),
+          field: editField,
+          value,
+        }),
+        weight: 3,
+      },
+      { arbitrary: fc.record({ op: fc.constant('crmDelete' as const), pick: fc.nat() }), weight: 1 },
     ],
-    ...(options.crmWrites
-      ? [
-          {
-            arbitrary: fc.record({
-              op: fc.constant('crmEdit' as const),
-              pick: fc.nat(),
-              field: editField,
-              value,
-            }),
-            weight: 3,
-          },
-          { arbitrary: fc.record({ op: fc.constant('crmDelete' as const), pick: fc.nat() }), weight: 1 },
-        ]
-      : []),
   ) as fc.Arbitrary<Step>;
 
 /** Sandbox answers as the CRM keeps them (docs/mapping.md, Activities). */
@@ -147,6 +147,10 @@ const RESPONSE: Record<string, string> = {
 /** The subject the test gives a meeting: its id, then the value an edit set. */
 const subjectOf = (id: string, v: number | string) => `${id} s${v}`;
 const locationOf = (v: number | string) => `Room ${v}`;
+/** On Graph, what a CRM edit sets: values of its own, so that one reaching a copy shows. */
+const crmValue = (protocol: Protocol, v: number) => (protocol === 'graph' ? `k${v}` : v);
+const madeInCrm = (values: { subject: string | null; location: string | null }) =>
+  / sk\d$/.test(values.subject ?? '') || /^Room k\d$/.test(values.location ?? '');
 /** The meeting id in a subject; an attendee's copy of a cancelled meeting says "Canceled: ". */
 const meetingIdIn = (subject: string) => /\bc\d+m\d+\b/.exec(subject)?.[0];
 const cleanSubject = (subject: string) => subject.replace(/^Canceled: /, '');
@@ -163,12 +167,12 @@ const iso = (instant: string | undefined) => (instant ? new Date(instant).toISOS
  * back at the pattern's time (the CRM winning over a move) stays an exception on Exchange: it
  * is at its place all the same.
  */
-const heldOccurrences = (item: Item<'event'>) => ({
-  moved: item.data.modifiedOccurrences
+const heldOccurrences = (data: EventData) => ({
+  moved: data.modifiedOccurrences
     .filter((o) => o.start !== undefined && iso(o.start) !== iso(o.originalStart))
     .map((o) => [iso(o.originalStart), iso(o.start), iso(o.end)])
     .sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
-  cancelled: item.data.deletedOccurrences.map(iso).sort(),
+  cancelled: data.deletedOccurrences.map(iso).sort(),
 });
 /** The same as the activity holds them. */
 const crmOccurrences = (a: Activity) => ({
@@ -288,6 +292,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
       // Not compared yet (reported): the attendee's answer comes back from her own copy, and an
       // organizer's full update resets it there while the organizer's copy keeps the old one.
       response: graceResponse(e) && null,
+      occurrences: JSON.stringify(heldOccurrences(e)),
     });
     const admin = fx.admin;
     /** The case's activities: those its users own (each sync imports as its mailbox's user). */
@@ -304,10 +309,16 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
       subject: cleanSubject(a.subject),
       location: a.location,
       response: null,
+      occurrences: JSON.stringify(crmOccurrences(a)),
     });
     const observe = async () => ({
       crm: new Map((await activities()).map((a) => [meetingIdIn(a.subject)!, crmValues(a)])),
       exchange: new Map(organized().map((i) => [meetingIdIn(i.data.subject)!, exchangeValues(i.data)])),
+      withAttendees: new Set(
+        organized()
+          .filter((i) => i.data.attendees.length > 0)
+          .map((i) => meetingIdIn(i.data.subject)!),
+      ),
     });
     const sentMessages = () =>
       meetingMessages(ctx, mbx.ada).counts.total + meetingMessages(ctx, mbx.grace).counts.total;
@@ -320,9 +331,11 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
         saveCopy: true,
         actor: 'user',
       });
+      return after;
     };
 
-    const model = new MeetingModel(policy, fieldMerge);
+    // On Graph the organizer's copy of a meeting with attendees is not written what they see.
+    const model = new MeetingModel(policy, fieldMerge, { holdsBack: protocol === 'graph' });
     const deleted = { crm: new Set<string>(), exchange: new Set<string>() };
     const edited = { crm: new Set<string>(), exchange: new Set<string>() };
     const deletedBeforeOrganizerLinked = new Set<string>();
@@ -487,7 +500,8 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
           if (all.length === 0) break;
           const a = all[s.pick % all.length];
           const id = meetingIdIn(a.subject)!;
-          const v = s.field === 'subject' ? subjectOf(id, s.value) : locationOf(s.value);
+          const made = crmValue(protocol, s.value);
+          const v = s.field === 'subject' ? subjectOf(id, made) : locationOf(made);
           await fx.crm.activities.update(admin, a.id, { [s.field]: v });
           model.edit('crm', id, s.field, v);
           edited.crm.add(id);
@@ -533,7 +547,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
           if (item.data.deletedOccurrences.some(same)) break;
           const others = item.data.modifiedOccurrences.filter((o) => !same(o.originalStart));
           const hours = (h: number) => new Date(Date.parse(at) + h * 3_600_000).toISOString();
-          organizerUpdates(
+          const after = organizerUpdates(
             item,
             s.change === 'cancel'
               ? { modifiedOccurrences: others, deletedOccurrences: [...item.data.deletedOccurrences, at] }
@@ -550,9 +564,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
                   ],
                 },
           );
-          // An edit of the organizer's copy the oracle does not compare field by field: the
-          // occurrences are compared below, after settling.
-          model.touch('exchange', id);
+          model.edit('exchange', id, 'occurrences', exchangeValues(after.data).occurrences);
           edited.exchange.add(id);
           break;
         }
@@ -587,6 +599,13 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
     expect(new Set(ids).size, `doubled: ${JSON.stringify(ids)}`).toBe(ids.length);
     const recordOf = new Map(onCrm.map((a) => [meetingIdIn(a.subject)!, a]));
     const leftOut = (id: string) => deletedBeforeOrganizerLinked.has(id) && !recordOf.has(id);
+    // On Graph a meeting deleted in the CRM whose organizer's copy has attendees is let go of,
+    // not deleted (deleting it would mail them a cancellation): its copies stay, linked to nothing.
+    const letGo = (id: string) =>
+      protocol === 'graph' &&
+      deleted.crm.has(id) &&
+      !recordOf.has(id) &&
+      (organizerCopies.get(id)?.data.attendees.length ?? 0) > 0;
 
     // Every copy linked to its meeting's one activity, under the copy's key; one record per key.
     const links = await fx.crm.store.db
@@ -608,10 +627,18 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
       for (const item of calendarOf(w)) {
         const id = meetingIdIn(item.data.subject)!;
         const record = recordOf.get(id);
-        if (w === 'grace' && (item.data.isCancelled || !record)) continue;
+        if (w === 'grace' && item.data.isCancelled) continue;
         if (leftOut(id)) continue;
-        expect(record, `${w}'s copy of ${id} has an activity`).toBeDefined();
         const key = seriesKey(item.data.iCalUId);
+        if (letGo(id)) {
+          expect(
+            live.filter((l) => l.mailbox_id === m[w].mailboxId && l.shared_key === key),
+            `${w}'s copy of ${id} is let go of`,
+          ).toEqual([]);
+          continue;
+        }
+        if (w === 'grace' && !record) continue;
+        expect(record, `${w}'s copy of ${id} has an activity`).toBeDefined();
         const link = live.filter(
           (l) => l.mailbox_id === m[w].mailboxId && (l.shared_key === key || l.record_id === record!.id),
         );
@@ -626,15 +653,23 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
       const id = meetingIdIn(a.subject)!;
       const item = organizerCopies.get(id);
       expect(item, `${id} is in ada's calendar`).toBeDefined();
-      expect(exchangeValues(item!.data), id).toEqual(crmValues(a));
+      // On Graph a meeting with attendees is not written what they see: the CRM keeps its edit.
+      if (protocol === 'graph' && item!.data.attendees.length > 0)
+        expect(
+          madeInCrm(exchangeValues(item!.data)),
+          `${id}: a CRM value written to a meeting with attendees: ${JSON.stringify(exchangeValues(item!.data))}`,
+        ).toBe(false);
+      else {
+        expect(exchangeValues(item!.data), id).toEqual(crmValues(a));
+        // The series' moved and cancelled occurrences, the same on both sides.
+        if (item!.data.recurrence)
+          expect(crmOccurrences(a), `${id}'s occurrences`).toEqual(heldOccurrences(item!.data));
+      }
       expect(a.recurrence !== null, `${id} is a series on both sides`).toBe(
         item!.data.recurrence !== undefined,
       );
-      // The series' moved and cancelled occurrences, the same on both sides.
-      if (item!.data.recurrence)
-        expect(crmOccurrences(a), `${id}'s occurrences`).toEqual(heldOccurrences(item!));
     }
-    expect([...organizerCopies.keys()].filter((id) => !leftOut(id)).length).toBe(onCrm.length);
+    expect([...organizerCopies.keys()].filter((id) => !leftOut(id) && !letGo(id)).length).toBe(onCrm.length);
 
     // The oracle: conflict policy, field merge, deletes against edits.
     const expected = model.expected();
@@ -642,7 +677,15 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
       const id = meetingIdIn(a.subject)!;
       if (!model.certain(id)) continue;
       expect(expected.has(id), `${id} should be gone: ${model.describe(id)}`).toBe(true);
-      expect(crmValues(a), `${id}: ${model.describe(id)}`).toEqual(expected.get(id));
+      expect(crmValues(a), `${id}: ${model.describe(id)}`).toEqual(expected.get(id)!.crm);
+      expect(exchangeValues(organizerCopies.get(id)!.data), `${id}'s copy: ${model.describe(id)}`).toEqual(
+        expected.get(id)!.exchange,
+      );
+    }
+    // Let go of on Graph: gone from the CRM, and the organizer's copy left in her calendar.
+    for (const id of model.letGo()) {
+      expect(recordOf.has(id), `${id} was let go of`).toBe(false);
+      if (!deleted.exchange.has(id)) expect(letGo(id), `${id} is still in ada's calendar`).toBe(true);
     }
     for (const id of expected.keys())
       if (!leftOut(id)) expect(recordOf.has(id), `${id} is missing: ${model.describe(id)}`).toBe(true);
@@ -664,7 +707,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
     const started = Date.now();
     await fc.assert(
       fc.asyncProperty(
-        fc.array(step({ crmWrites: protocol === 'ews' }), { minLength: 1, maxLength: 10 }),
+        fc.array(step(), { minLength: 1, maxLength: 10 }),
         fc.constantFrom<ConflictPolicy>('crm_wins', 'exchange_wins'),
         fc.boolean(),
         runCase,
@@ -684,12 +727,8 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
             [
               { op: 'orgCreate', series: true },
               { op: 'sync', first: 'grace', crashAt: 0, crashIn: 'ada', fault: 'none' },
-              ...(protocol === 'ews'
-                ? [
-                    { op: 'crmEdit', pick: 0, field: 'location', value: 2 } as const,
-                    { op: 'crmDelete', pick: 0 } as const,
-                  ]
-                : []),
+              { op: 'crmEdit', pick: 0, field: 'location', value: 2 },
+              { op: 'crmDelete', pick: 0 },
             ],
             'exchange_wins',
             true,
@@ -701,9 +740,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
               { op: 'orgCreate', series: true },
               { op: 'sync', first: 'ada', crashAt: null, crashIn: 'ada', fault: 'none' },
               { op: 'orgOccurrence', pick: 0, index: 0, change: 'move' },
-              ...(protocol === 'ews'
-                ? [{ op: 'crmEdit', pick: 0, field: 'subject', value: 1 } as const]
-                : []),
+              { op: 'crmEdit', pick: 0, field: 'subject', value: 1 },
             ],
             'crm_wins',
             false,
@@ -714,9 +751,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
             [
               { op: 'orgCreate', series: false },
               { op: 'sync', first: 'grace', crashAt: 3, crashIn: 'grace', fault: 'none' },
-              ...(protocol === 'ews'
-                ? [{ op: 'crmEdit', pick: 0, field: 'subject', value: 1 } as const]
-                : []),
+              { op: 'crmEdit', pick: 0, field: 'subject', value: 1 },
               { op: 'respond', pick: 0, response: 'accepted' },
             ],
             'crm_wins',
@@ -729,9 +764,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
               { op: 'orgCreate', series: false },
               { op: 'sync', first: 'ada', crashAt: null, crashIn: 'ada', fault: 'none' },
               { op: 'orgCancel', pick: 0 },
-              ...(protocol === 'ews'
-                ? [{ op: 'crmEdit', pick: 0, field: 'subject', value: 1 } as const]
-                : []),
+              { op: 'crmEdit', pick: 0, field: 'subject', value: 1 },
             ],
             'crm_wins',
             false,
@@ -809,9 +842,7 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
               { op: 'orgCreate', series: true },
               { op: 'respond', pick: 0, response: 'accepted' },
               { op: 'sync', first: 'grace', crashAt: null, crashIn: 'ada', fault: 'none' },
-              ...(protocol === 'ews'
-                ? [{ op: 'crmEdit', pick: 0, field: 'location', value: 2 } as const]
-                : []),
+              { op: 'crmEdit', pick: 0, field: 'location', value: 2 },
               { op: 'orgEdit', pick: 0, field: 'subject', value: 1 },
               { op: 'expire', who: 'grace' },
               { op: 'sync', first: 'ada', crashAt: 3, crashIn: 'grace', fault: 'none' },

@@ -1,7 +1,8 @@
 // The meeting property test's oracle (test/sync-meeting-property.test.ts): what two-way meeting
 // sync must leave behind, from the users' actions alone, without the planner. The same rules as
 // the contacts' oracle (test/support/sync-model.ts, docs/mapping.md "Sync decisions"), over the
-// fields the test edits, with the organizer's copy as the Exchange side:
+// fields the test edits (subject, location, and a series' moved and cancelled occurrences as one
+// value, which only the organizer changes), with the organizer's copy as the Exchange side:
 //
 // - the organizer's new meeting appears in the CRM;
 // - an edit on one side only crosses over; edits on both sides are a conflict: with field merge
@@ -11,20 +12,34 @@
 //   edited the meeting and the policy is that side's;
 // - a meeting deleted on neither side is never lost.
 //
+// On Graph (`holdsBack`) the organizer's copy of a meeting with attendees is never written what
+// its attendees see (docs/mapping.md, "Nothing mailed on Graph"; the test edits only such
+// fields): the decision is the same, the CRM takes its outcome and the copy keeps what it holds,
+// which the next round starts from (the link records what the item holds), so a CRM value held
+// back stays a CRM edit for later rounds. A CRM delete of such a meeting lets go of the copy
+// instead of deleting it: the meeting leaves the CRM and is never imported again (`letGo`). A
+// meeting the CRM wins back over its organizer's cancellation is written anew without attendees,
+// and from then on is written like any other.
+//
 // An attendee's answer is an edit on the Exchange side: Exchange records it on the organizer's
 // copy. A round of runs (every mailbox once) that did not complete (killed, a request failed)
 // may have done any part of its work: meetings with a change pending then become uncertain
 // when a user changes them again before a round completes, and are taken as the sides show them
 // after the next complete round.
 
-export type MeetingField = 'subject' | 'location' | 'response';
-export const MEETING_FIELDS: readonly MeetingField[] = ['subject', 'location', 'response'];
+export type MeetingField = 'subject' | 'location' | 'response' | 'occurrences';
+export const MEETING_FIELDS: readonly MeetingField[] = ['subject', 'location', 'response', 'occurrences'];
 export type MeetingValues = Record<MeetingField, string | null>;
 type Side = 'crm' | 'exchange';
 type Policy = 'crm_wins' | 'exchange_wins';
 
 interface Entry {
+  /** What the link agreed on after the last complete round (the copy's values where held back). */
   base: MeetingValues | null;
+  /** What each side held after the last complete round (on EWS both the base). */
+  last: { crm: MeetingValues | null; exchange: MeetingValues | null } | null;
+  /** Whether the organizer's copy has attendees (Graph holds back what they see). */
+  withAttendees: boolean;
   crm: MeetingValues | null;
   exchange: MeetingValues | null;
   pendingAtCut: boolean;
@@ -39,12 +54,16 @@ const copy = (v: MeetingValues | null): MeetingValues | null => (v ? { ...v } : 
 export class MeetingModel {
   private readonly entries = new Map<string, Entry>();
   private readonly everDeleted = new Set<string>();
+  private readonly released = new Set<string>();
   private readonly policy: Policy;
   private readonly fieldMerge: boolean;
+  private readonly holdsBack: boolean;
 
-  constructor(policy: Policy, fieldMerge: boolean) {
+  /** `holdsBack`: Graph, where a meeting with attendees is not written what they see. */
+  constructor(policy: Policy, fieldMerge: boolean, options: { holdsBack?: boolean } = {}) {
     this.policy = policy;
     this.fieldMerge = fieldMerge;
+    this.holdsBack = options.holdsBack ?? false;
   }
 
   private touched(entry: Entry) {
@@ -54,6 +73,8 @@ export class MeetingModel {
   create(side: Side, id: string, values: MeetingValues): void {
     this.entries.set(id, {
       base: null,
+      last: null,
+      withAttendees: side === 'exchange',
       crm: side === 'crm' ? { ...values } : null,
       exchange: side === 'exchange' ? { ...values } : null,
       pendingAtCut: false,
@@ -96,20 +117,43 @@ export class MeetingModel {
     for (const entry of this.entries.values()) if (this.pending(entry)) entry.pendingAtCut = true;
   }
 
+  /** Whether a side changed since the last complete round. */
   private pending(entry: Entry): boolean {
-    return entry.base === null || !same(entry.crm, entry.base) || !same(entry.exchange, entry.base);
+    return (
+      entry.last === null || !same(entry.crm, entry.last.crm) || !same(entry.exchange, entry.last.exchange)
+    );
   }
 
-  /** A complete round; `observe` gives what each side holds, for meetings the model lost track of. */
-  completed(observe: { crm: Map<string, MeetingValues>; exchange: Map<string, MeetingValues> }): void {
+  /** Whether the organizer's copy is not written the CRM's values (Graph, a copy with attendees). */
+  private holds(entry: Entry): boolean {
+    return this.holdsBack && entry.withAttendees;
+  }
+
+  /**
+   * A complete round; `observe` gives what each side holds, for meetings the model lost track of,
+   * and (Graph) which organizer's copies have attendees.
+   */
+  completed(observe: {
+    crm: Map<string, MeetingValues>;
+    exchange: Map<string, MeetingValues>;
+    withAttendees: Set<string>;
+  }): void {
     for (const [id, entry] of [...this.entries]) {
       if (entry.uncertain) {
         const crm = observe.crm.get(id) ?? null;
         const exchange = observe.exchange.get(id) ?? null;
+        const withAttendees = observe.withAttendees.has(id);
         if (crm === null && exchange === null) this.entries.delete(id);
-        else if (crm !== null && exchange !== null && same(crm, exchange))
+        // Both sides agree, or (Graph) the copy holds what it holds back: taken from here.
+        else if (
+          crm !== null &&
+          exchange !== null &&
+          (same(crm, exchange) || (this.holdsBack && withAttendees))
+        )
           this.entries.set(id, {
-            base: copy(crm),
+            base: copy(exchange),
+            last: { crm: copy(crm), exchange: copy(exchange) },
+            withAttendees,
             crm,
             exchange,
             pendingAtCut: false,
@@ -120,11 +164,27 @@ export class MeetingModel {
       }
       entry.pendingAtCut = false;
       const outcome = this.decide(entry);
-      if (outcome === null) this.entries.delete(id);
-      else
+      if (outcome === null) {
+        this.entries.delete(id);
+        // Deleted in the CRM, and the organizer's copy, which has attendees, let go of.
+        if (this.holds(entry) && entry.exchange !== null) this.released.add(id);
+      } else if (this.holds(entry) && entry.exchange !== null) {
+        // The CRM takes the outcome; the copy keeps what it holds, and the link records it.
+        this.entries.set(id, {
+          ...entry,
+          base: copy(entry.exchange),
+          last: { crm: copy(outcome), exchange: copy(entry.exchange) },
+          crm: copy(outcome),
+          exchange: copy(entry.exchange),
+          answered: new Set(),
+        });
+      } else
         this.entries.set(id, {
           ...entry,
           base: copy(outcome),
+          last: { crm: copy(outcome), exchange: copy(outcome) },
+          // Written anew over the organizer's cancellation: on Graph without attendees.
+          withAttendees: entry.withAttendees && entry.exchange !== null,
           crm: copy(outcome),
           exchange: copy(outcome),
           answered: new Set(),
@@ -157,15 +217,22 @@ export class MeetingModel {
     return !this.entries.get(id)?.uncertain;
   }
 
-  /** Meetings the model expects on both sides, with their values. */
-  expected(): Map<string, MeetingValues> {
-    const out = new Map<string, MeetingValues>();
+  /**
+   * Meetings the model expects on both sides, with each side's values (the same, but where Graph
+   * holds back a CRM value).
+   */
+  expected(): Map<string, { crm: MeetingValues; exchange: MeetingValues }> {
+    const out = new Map<string, { crm: MeetingValues; exchange: MeetingValues }>();
     for (const [id, entry] of this.entries) {
-      if (entry.uncertain) continue;
-      if (entry.base && same(entry.crm, entry.base) && same(entry.exchange, entry.base))
-        out.set(id, entry.base);
+      if (entry.uncertain || !entry.last?.crm || !entry.last.exchange || this.pending(entry)) continue;
+      out.set(id, { crm: entry.last.crm, exchange: entry.last.exchange });
     }
     return out;
+  }
+
+  /** Meetings deleted in the CRM whose organizer's copy was let go of rather than deleted (Graph). */
+  letGo(): ReadonlySet<string> {
+    return this.released;
   }
 
   /** Meetings created and deleted on neither side: these must be on both at the end. */
