@@ -850,6 +850,21 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
             'crm_wins',
             true,
           ],
+          // A meeting deleted in the CRM (on Graph its organizer's copy, which has attendees, let
+          // go of), then changed by its organizer and read afresh: it never comes back.
+          [
+            [
+              { op: 'orgCreate', series: false },
+              { op: 'sync', first: 'ada', crashAt: null, crashIn: 'ada', fault: 'none' },
+              { op: 'crmDelete', pick: 0 },
+              { op: 'sync', first: 'grace', crashAt: null, crashIn: 'ada', fault: 'none' },
+              { op: 'orgEdit', pick: 0, field: 'subject', value: 1 },
+              { op: 'expire', who: 'ada' },
+              { op: 'expire', who: 'grace' },
+            ],
+            'exchange_wins',
+            true,
+          ],
         ],
       },
     );
