@@ -733,6 +733,20 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
             'exchange_wins',
             true,
           ],
+          // A meeting ada's killed run imported (the activity made, her copy not yet linked) and
+          // she then cancelled: the next read does not list the copy made and deleted since its
+          // position, and the activity must go all the same (found while shrinking, seed
+          // 20261207, path 176:52:101:1:1:2:4:5:5:8:11:7:7 on Graph).
+          [
+            [
+              { op: 'sync', first: 'ada', crashAt: null, crashIn: 'ada', fault: 'none' },
+              { op: 'orgCreate', series: false },
+              { op: 'sync', first: 'ada', crashAt: 3, crashIn: 'ada', fault: 'none' },
+              { op: 'orgCancel', pick: 0 },
+            ],
+            'crm_wins',
+            false,
+          ],
           // A moved occurrence the CRM wins over whole: put back at its place on Exchange, where
           // it stays an exception (found by seed 20261207 once occurrences were in the histories).
           [

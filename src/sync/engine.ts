@@ -37,6 +37,7 @@
 //     saves none before its last page), so a killed run's next read lists again every item the
 //     killed one may have half handled.
 //  4. Order of a run (Run.run): recover import intents first (adopt the record the journal shows,
+//     marked until a read lists its item: a complete read that does not finds the item gone;
 //     drop the rest: their items are read again); keep the export intents while the folders are
 //     read, adopting the item a read finds for one (`adoptItems`, by the fingerprint of what
 //     the create writes by itself, `createdAlone`: a series without its occurrences) instead of
@@ -792,12 +793,15 @@ class Run {
       ownCreates,
     );
     // The record may have been edited, hidden or deleted since: the pass below sees to that.
+    // Each carries a mark until a read lists its item: a complete read that does not has found
+    // it gone (see readFolder).
     for (const m of matches)
       await linkStore.linkImported(
         this.db,
         m.intent.linkId,
         { recordId: m.record.recordId, recordVersion: m.record.version },
         this.input.now(),
+        linkStore.ADOPTED_AWAITING_LISTING,
       );
     // A shared key claimed for an adopted record is settled on it.
     await sharedStore.settleClaims(
@@ -945,6 +949,8 @@ class Run {
         state.knownItems.clear();
         if (pageBlocked) return;
       }
+      // A complete read lists every item an adopted import intent's link has, unless it is gone.
+      await this.missingAfterFullRead(state, folderId, linkStore.ADOPTED_AWAITING_LISTING, read);
     } catch (error) {
       if (isConnectorError(error, 'resync_needed') && !fromScratch) {
         // The server forgot our position: read the folder again from the start.
@@ -975,8 +981,10 @@ class Run {
   }
 
   /**
-   * After a read from scratch, linked items that were not listed are gone from Exchange. They
-   * are read from the database a page at a time, so memory stays flat however many there are.
+   * After a read from scratch, linked items that were not listed are gone from Exchange; after
+   * any complete read, so are those of import intents recovery adopted (`awaiting`: the mark
+   * they carry). They are read from the database a page at a time, so memory stays flat however
+   * many there are.
    */
   private async missingAfterFullRead(state: RunState, folderId: string, awaiting: string, read: string) {
     const { engine } = this.input;

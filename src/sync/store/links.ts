@@ -335,17 +335,26 @@ export async function noteImportAttempt(
   );
 }
 
-/** An import intent's record exists: the link is complete. */
+/**
+ * An import intent's record exists: the link is complete. `listingMark`: the mark its item
+ * carries until a read lists it (an intent recovery adopted: ADOPTED_AWAITING_LISTING).
+ */
 export async function linkImported(
   db: Db,
   id: string,
   record: { recordId: string; recordVersion: number },
   now: Date,
+  listingMark?: string,
 ): Promise<void> {
   await patchLink(
     db,
     id,
-    { ...LINKED, record_id: record.recordId, record_version: record.recordVersion },
+    {
+      ...LINKED,
+      record_id: record.recordId,
+      record_version: record.recordVersion,
+      ...(listingMark !== undefined ? { listing_mark: listingMark } : {}),
+    },
     now,
   );
 }
@@ -508,6 +517,13 @@ export async function pendingDeletes(db: Db, scope: SyncScope): Promise<{ crm: n
 // mailbox. A mark names one read of one run (see the engine's readFolder): `listing_mark` holds the
 // mark of the read that last listed the link's item or, before a read from scratch lists it, the
 // read's "awaiting listing" mark.
+
+/**
+ * The mark of an import intent's link that recovery adopted: its item was listed after the
+ * folder's saved cursor by the killed run, so a complete read from that cursor lists it again
+ * unless it is gone (created and deleted since, which a server may leave out of its changes).
+ */
+export const ADOPTED_AWAITING_LISTING = 'adopted/awaiting';
 
 /** Before a read from scratch: the folder's linked items carry `awaiting` until the read lists them. */
 export async function markAwaitingListing(
