@@ -1,8 +1,13 @@
-// A meeting whose organizer's copy was never linked when something happened to it. Over EWS
-// and Graph against the sandbox, both mailboxes two-way: the organizer's killed run made the
-// activity without linking its copy, and the organizer then cancels the meeting; the next read
-// does not list the copy made and deleted since its position, and the activity goes all the same
-// (SPEC E5), also with "CRM wins" and no field merge. Nothing is sent.
+// A meeting whose organizer's copy was never linked when something happened to it: the
+// organizer's first run that saw the meeting was killed, and grace's (the attendee's) run
+// imported it meanwhile, or the organizer's killed run had made the activity without linking its
+// copy. Over EWS and Graph against the sandbox, both mailboxes two-way:
+// - the CRM deletes the activity before the organizer's copy is linked: the organizer's copy is
+//   treated as if it had been linked when the CRM deleted the record (the delete is written, or
+//   on Graph the copy let go; under "Exchange wins" a copy the organizer changed after the
+//   delete comes back as a new activity); nothing is sent, nothing doubled;
+// - the organizer cancels a meeting whose activity the killed run made: the activity goes
+//   (SPEC E5), also with "CRM wins" and no field merge.
 
 import {
   meetingMessages,
@@ -179,6 +184,79 @@ describe.each<Protocol>(['ews', 'graph'])('an organizer’s copy not linked yet,
       expect(writes, `${who}'s settled run writes nothing`).toEqual([0, 0, 0, 0, 0, 0]);
     }
   }
+
+  /** grace's run imports the meeting while ada's first run that sees it is killed at its start. */
+  async function importedByTheAttendee(policy: ConflictPolicy) {
+    const s = await scenario(policy, true);
+    s.organize();
+    await s.sync('grace');
+    expect(await s.sync('ada', 0)).toBeUndefined();
+    const [activity] = await s.activities();
+    expect(activity).toBeDefined();
+    expect((await s.links()).map((l) => [l.mailbox_id, l.shared_role])).toEqual([
+      [s.grace.mailboxId, 'attendee'],
+    ]);
+    return { s, activity };
+  }
+
+  for (const graceFirst of [true, false])
+    it(`writes a CRM delete made before the organizer's copy was linked to it${graceFirst ? ', grace running first' : ''}`, async () => {
+      const { s, activity } = await importedByTheAttendee('exchange_wins');
+      await world.fx.crm.activities.delete(world.fx.admin, activity.id);
+      if (graceFirst) await s.sync('grace');
+      await settle(s);
+      expect(await s.activities()).toEqual([]);
+      // EWS deletes the organizer's copy without cancellations; on Graph, deleting would mail
+      // grace a cancellation: the copy is let go instead, and never imported again.
+      if (protocol === 'ews') expect(s.organizerCopy()).toBeUndefined();
+      else expect(s.organizerCopy()?.data.location).toBe('Room 0');
+      expect(await s.links()).toEqual([]);
+    });
+
+  it('leaves the organizer’s copy that let go of a deleted record alone when it changes later', async () => {
+    const { s, activity } = await importedByTheAttendee('exchange_wins');
+    await world.fx.crm.activities.delete(world.fx.admin, activity.id);
+    await s.sync('grace');
+    await s.sync('ada');
+    // On Graph the copy let go of the record (deleting it would mail grace); a later change of
+    // it does not bring the meeting back, as for a copy that had been linked all along.
+    if (protocol === 'graph') s.relocate('Room 7');
+    await settle(s);
+    expect(await s.activities()).toEqual([]);
+    expect(await s.links()).toEqual([]);
+  });
+
+  it('brings a meeting deleted in the CRM before its organizer’s copy was linked back when Exchange wins with a later change', async () => {
+    const { s, activity } = await importedByTheAttendee('exchange_wins');
+    await world.fx.crm.activities.delete(world.fx.admin, activity.id);
+    await s.sync('grace');
+    s.relocate('Room 5');
+    await settle(s);
+    const after = await s.activities();
+    expect(after.map((a) => [a.location, a.id === activity.id])).toEqual([['Room 5', false]]);
+    expect(s.organizerCopy()?.data.location).toBe('Room 5');
+    expect(
+      (await s.links())
+        .filter((l) => l.state === 'linked')
+        .map((l) => [l.mailbox_id, l.shared_role, l.record_id])
+        .sort(),
+    ).toEqual(
+      [
+        [s.ada.mailboxId, 'organizer', after[0].id],
+        [s.grace.mailboxId, 'attendee', after[0].id],
+      ].sort(),
+    );
+  });
+
+  it('deletes a meeting the CRM deleted before its organizer’s copy was linked when the CRM wins over a later change', async () => {
+    const { s, activity } = await importedByTheAttendee('crm_wins');
+    await world.fx.crm.activities.delete(world.fx.admin, activity.id);
+    s.relocate('Room 5');
+    await settle(s);
+    expect(await s.activities()).toEqual([]);
+    if (protocol === 'ews') expect(s.organizerCopy()).toBeUndefined();
+    else expect(s.organizerCopy()?.data.location).toBe('Room 5');
+  });
 
   it("deletes the activity of a meeting the organizer's killed first run imported and the organizer then cancelled, when the CRM wins", async () => {
     const s = await scenario('crm_wins', false);

@@ -394,6 +394,11 @@ export interface SyncSharedRecordsTable {
   /** The import intent holding the claim while the record is made. */
   link_id: string | null;
   claimed_at: string;
+  /**
+   * JSON `{ snapshot, recordVersion }`: what an attendee's copy last agreed with the record when
+   * it let go of it, deleted in the CRM with no organizer's copy linked (migration 0015).
+   */
+  agreed: string | null;
 }
 
 /** One sync run (SPEC E7). */

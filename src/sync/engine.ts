@@ -1185,7 +1185,16 @@ class Run {
         link: linkState,
         exchange,
         crm,
-        ...(sharedRecord === 'deleted' ? { sharedDeleted: true } : sharedRecord ? { sharedRecord } : {}),
+        ...(sharedRecord && 'deleted' in sharedRecord
+          ? {
+              sharedDeleted: true,
+              ...(sharedRecord.deleted === true || exchange.kind !== 'upsert'
+                ? {}
+                : { deletedRecord: this.fromOtherCopy(sharedRecord.deleted, exchange.snapshot) }),
+            }
+          : sharedRecord
+            ? { sharedRecord }
+            : {}),
         ...(linkState?.shared?.role === 'attendee'
           ? { organizerLinked: withOrganizer.has(linkState.recordId) }
           : {}),
@@ -1236,13 +1245,18 @@ class Run {
 
   /**
    * The records other copies of the unlinked items (meetings in other mailboxes) made, by the
-   * keys' claims: the record, or 'deleted' when the key's record is gone (a tombstone). A key
-   * whose record is still being made is absent: its import waits on the claim (executor.ts).
+   * keys' claims: the record, or `deleted` when the key's record is gone (a tombstone). For an
+   * organizer's copy, `deleted` names the record and what another copy last agreed with it (its
+   * link's, or the one kept on the tombstone when that link let go), when known: the copy is then
+   * treated as if it had been linked when the CRM deleted the record. A key whose record is still
+   * being made is absent: its import waits on the claim (executor.ts).
    */
   private async sharedRecordsOf(
     observed: Map<string, ExchangeSide>,
     links: Map<string, StoredLink>,
-  ): Promise<Map<string, NonNullable<Pair['sharedRecord']> | 'deleted'>> {
+  ): Promise<
+    Map<string, NonNullable<Pair['sharedRecord']> | { deleted: NonNullable<Pair['deletedRecord']> | true }>
+  > {
     const keys: string[] = [];
     const organizerKeys = new Set<string>();
     for (const [itemId, side] of observed)
@@ -1265,19 +1279,44 @@ class Run {
       this.scope.entity,
       [...claims.values()].flatMap((c) => (c.recordId && organizerKeys.has(c.key) ? [c.recordId] : [])),
     );
-    const out = new Map<string, NonNullable<Pair['sharedRecord']> | 'deleted'>();
+    const out = new Map<
+      string,
+      NonNullable<Pair['sharedRecord']> | { deleted: NonNullable<Pair['deletedRecord']> | true }
+    >();
     for (const claim of claims.values()) {
       if (!claim.recordId) continue;
       const record = records.get(claim.recordId);
       const base = agreed.get(claim.recordId);
-      out.set(
-        claim.key,
-        record
-          ? { recordId: record.id, recordVersion: record.version, ...(base ? { agreed: base } : {}) }
-          : 'deleted',
-      );
+      if (record)
+        out.set(claim.key, {
+          recordId: record.id,
+          recordVersion: record.version,
+          ...(base ? { agreed: base } : {}),
+        });
+      else {
+        const kept = organizerKeys.has(claim.key) ? (base ?? claim.agreed) : undefined;
+        out.set(claim.key, { deleted: kept ? { recordId: claim.recordId, agreed: kept } : true });
+      }
     }
     return out;
+  }
+
+  /**
+   * What another mailbox's copy agreed with a deleted record, as the base of this mailbox's copy:
+   * the fields all copies hold alike from the other copy, this copy's own (a meeting's show-as,
+   * reminder, categories) as it holds them, so that they do not count as changed since.
+   */
+  private fromOtherCopy(
+    deleted: NonNullable<Pair['deletedRecord']>,
+    holds: Snapshot,
+  ): NonNullable<Pair['deletedRecord']> {
+    const shared = this.entity.sharedFields;
+    if (!shared) return deleted;
+    const snapshot = { ...holds };
+    for (const field of shared)
+      if (field in deleted.agreed.snapshot) snapshot[field] = deleted.agreed.snapshot[field];
+      else delete snapshot[field];
+    return { ...deleted, agreed: { ...deleted.agreed, snapshot } };
   }
 
   /**

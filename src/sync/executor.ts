@@ -147,6 +147,12 @@ export async function execute(ctx: ExecutionContext, actions: Action[]): Promise
         await recordConflict(ctx.db, ctx.scope, ctx.runId, action.link, action.conflict, ctx.now());
         break;
       case 'unlink':
+        if (action.keepsAgreed && action.link.shared)
+          await sharedStore.keepAgreed(ctx.db, ctx.scope.entity, {
+            key: action.link.shared.key,
+            recordId: action.link.recordId,
+            agreed: { snapshot: action.link.snapshot, recordVersion: action.link.recordVersion },
+          });
         await linkStore.deleteLinks(ctx.db, [action.link.id]);
         if (action.recordDeleted) await releaseAttendeeCopies(ctx, action.link);
         if (action.side === 'crm') counts.export.unlinked++;
@@ -213,25 +219,35 @@ async function linkExisting(ctx: ExecutionContext, all: LinkExisting[]): Promise
     );
     ctx.tally.counts.import.unlinked += stale.length;
   }
-  await linkStore.insertLinks(
-    ctx.db,
-    ctx.scope,
-    actions.map((a) => ({
-      recordId: a.recordId,
-      folderId: a.folderId,
-      itemId: a.itemId,
-      itemVersion: a.itemVersion,
-      recordVersion: a.recordVersion,
-      state: 'linked' as const,
-      origin: 'import' as const,
-      snapshot: a.snapshot,
-      fingerprint: null,
-      intentJournalVersion: null,
-      intentPosition: null,
-      shared: a.shared,
-    })),
-    ctx.now(),
-  );
+  const insert = (db: Db) =>
+    linkStore.insertLinks(
+      db,
+      ctx.scope,
+      actions.map((a) => ({
+        recordId: a.recordId,
+        folderId: a.folderId,
+        itemId: a.itemId,
+        itemVersion: a.itemVersion,
+        recordVersion: a.recordVersion,
+        state: 'linked' as const,
+        origin: 'import' as const,
+        snapshot: a.snapshot,
+        fingerprint: null,
+        intentJournalVersion: null,
+        intentPosition: null,
+        shared: a.shared,
+      })),
+      ctx.now(),
+    );
+  // An organizer's copy linked to its deleted record uses up what the tombstone kept for it, in
+  // the same transaction: a later read of the copy, once its link has let go, leaves it alone.
+  const usedUp = actions.flatMap((a) => (a.recordDeleted ? [a.shared.key] : []));
+  if (usedUp.length === 0) await insert(ctx.db);
+  else
+    await ctx.db.transaction().execute(async (trx) => {
+      await insert(trx);
+      await sharedStore.forgetAgreed(trx, ctx.scope.entity, usedUp);
+    });
   await ctx.checkpoint('import:joined');
   for (const a of actions) {
     if (!a.shared.answer) continue;

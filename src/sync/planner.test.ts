@@ -499,11 +499,68 @@ describe("write rights: only the organizer's copy is written", () => {
         link: attendeeLink,
         reason: "deleted in the CRM; an attendee's copy of a meeting is not written, only the organizer's",
         side: 'crm',
+        keepsAgreed: true,
       },
     ]);
     expect(
       types(planPair({ link: { ...link, shared: organizerCopy }, crm: crmDeleted }, settings())),
     ).toEqual(['deleteItem']);
+  });
+  it("an organizer's copy first seen after the CRM deleted its record is linked to it from what another copy agreed, and planned as a linked copy", () => {
+    const agreed = { snapshot: base, recordVersion: 3 };
+    const deletedRecord = { recordId: 'R1', agreed };
+    const organizer = sharedUpsert(organizerCopy, { ...base, title: 'Organizer' });
+    for (const direction of ['import', 'two_way'] as const)
+      expect(
+        planPair({ exchange: organizer, sharedDeleted: true, deletedRecord }, settings({ direction })),
+      ).toEqual([
+        {
+          type: 'linkExisting',
+          folderId: 'F1',
+          itemId: 'I1',
+          itemVersion: '',
+          snapshot: base,
+          shared: organizerCopy,
+          recordId: 'R1',
+          recordVersion: 3,
+          reconcile: true,
+          recordDeleted: true,
+        },
+      ]);
+    // Nothing is linked where nothing is imported, nor for an attendee's copy, nor without what was agreed.
+    expect(
+      planPair(
+        { exchange: organizer, sharedDeleted: true, deletedRecord },
+        settings({ direction: 'export' }),
+      ),
+    ).toEqual([]);
+    expect(
+      planPair({ exchange: sharedUpsert(attendeeCopy), sharedDeleted: true, deletedRecord }, settings()),
+    ).toEqual([]);
+    expect(planPair({ exchange: organizer, sharedDeleted: true }, settings())).toEqual([]);
+    // Planned again once linked, it is a linked organizer's copy whose record the CRM deleted.
+    const joined: LinkState = { ...link, itemVersion: '', recordVersion: 3, shared: organizerCopy };
+    expect(
+      types(planPair({ link: joined, exchange: sharedUpsert(organizerCopy), crm: crmDeleted }, settings())),
+    ).toEqual(['deleteItem']);
+    expect(
+      planPair(
+        { link: joined, exchange: sharedUpsert(organizerCopy), crm: crmDeleted, held: ['title'] },
+        settings(),
+      ),
+    ).toEqual([expect.objectContaining({ type: 'unlink', recordDeleted: true })]);
+    expect(
+      types(
+        planPair(
+          { link: joined, exchange: organizer, crm: crmDeleted },
+          settings({ conflictPolicy: 'exchange_wins' }),
+        ),
+      ),
+    ).toEqual(['conflict', 'importCreate']);
+    expect(types(planPair({ link: joined, exchange: organizer, crm: crmDeleted }, settings()))).toEqual([
+      'conflict',
+      'deleteItem',
+    ]);
   });
   it('on Graph, what attendees see of a meeting is not written: the CRM keeps it and it is reported', () => {
     const organizerLink = { ...link, shared: organizerCopy };
@@ -773,6 +830,7 @@ describe('every combination', () => {
     exDeleted,
     sharedUpsert(attendeeCopy, { ...base, title: 'CTO' }),
     sharedUpsert({ ...attendeeCopy, answer: graceDeclines }, { ...base, phone: '+1' }),
+    sharedUpsert(organizerCopy, { ...base, title: 'CTO' }),
   ];
   const crms: Array<CrmSide | undefined> = [
     undefined,
@@ -805,23 +863,33 @@ describe('every combination', () => {
   ])
     for (const e of exchanges)
       for (const c of crms)
-        for (const shared of l ? [undefined] : [undefined, sharedRecord, 'deleted' as const])
+        for (const shared of l
+          ? [undefined]
+          : [undefined, sharedRecord, 'deleted' as const, 'deletedAgreed' as const])
           for (const organizerLinked of l?.shared?.role === 'attendee' ? [false, true] : [undefined])
             for (const held of l?.shared?.role === 'organizer' ? [undefined, ['title']] : [undefined])
               for (const direction of DIRECTIONS)
                 for (const conflictPolicy of POLICIES)
                   for (const fieldMerge of [false, true])
                     cases.push([
-                      `${l?.origin ?? 'unlinked'}${l?.intent ? '+intent' : ''}${l?.shared ? `+${l.shared.role}` : ''}${organizerLinked ? '+organizerLinked' : ''}${held ? '+held' : ''} ${e?.kind ?? '-'}${e?.kind === 'upsert' && e.shared ? '+shared' : ''} ${c?.kind ?? '-'}${c?.kind === 'present' && c.unedited ? '(unedited)' : ''}${shared ? ` +sharedRecord:${shared === 'deleted' ? 'deleted' : 'R9'}` : ''} ${direction} ${conflictPolicy} ${fieldMerge}`,
+                      `${l?.origin ?? 'unlinked'}${l?.intent ? '+intent' : ''}${l?.shared ? `+${l.shared.role}` : ''}${organizerLinked ? '+organizerLinked' : ''}${held ? '+held' : ''} ${e?.kind ?? '-'}${e?.kind === 'upsert' && e.shared ? '+shared' : ''} ${c?.kind ?? '-'}${c?.kind === 'present' && c.unedited ? '(unedited)' : ''}${shared ? ` +sharedRecord:${typeof shared === 'string' ? shared : 'R9'}` : ''} ${direction} ${conflictPolicy} ${fieldMerge}`,
                       {
                         link: l,
                         exchange: e,
                         crm: c,
                         ...(shared === 'deleted'
                           ? { sharedDeleted: true }
-                          : shared
-                            ? { sharedRecord: shared }
-                            : {}),
+                          : shared === 'deletedAgreed'
+                            ? {
+                                sharedDeleted: true,
+                                deletedRecord: {
+                                  recordId: 'R1',
+                                  agreed: { snapshot: base, recordVersion: 3 },
+                                },
+                              }
+                            : shared
+                              ? { sharedRecord: shared }
+                              : {}),
                         ...(organizerLinked !== undefined ? { organizerLinked } : {}),
                         ...(held ? { held } : {}),
                       },
@@ -862,9 +930,38 @@ describe('every combination', () => {
         expect(
           actions.find((a) => a.type === 'linkExisting'),
           ctx,
-        ).toMatchObject({ recordId: 'R9', recordVersion: 5, itemId: 'I1', shared: attendeeCopy });
+        ).toMatchObject({ recordId: 'R9', itemId: 'I1', shared: (e as { shared: SharedIdentity }).shared });
       }
-      if (kinds.includes('linkExisting')) expect(joins, ctx).toBe(true);
+      // An organizer's copy first seen after the CRM deleted its record joins that record, from
+      // what another copy agreed, to be planned again as a linked copy; no other copy does.
+      const joinsDeleted =
+        !l &&
+        e?.kind === 'upsert' &&
+        e.shared?.role === 'organizer' &&
+        pair.sharedDeleted === true &&
+        pair.deletedRecord !== undefined &&
+        imports;
+      if (joinsDeleted)
+        expect(actions, ctx).toContainEqual(
+          expect.objectContaining({
+            type: 'linkExisting',
+            recordId: 'R1',
+            itemVersion: '',
+            reconcile: true,
+            recordDeleted: true,
+          }),
+        );
+      if (kinds.includes('linkExisting')) expect(joins || joinsDeleted, ctx).toBe(true);
+      for (const a of actions)
+        if (a.type === 'linkExisting' && a.recordDeleted) expect(joinsDeleted, ctx).toBe(true);
+      // Only an attendee's copy letting go of a record deleted in the CRM, while no organizer's
+      // copy is linked, keeps what it agreed for the organizer's copy.
+      for (const a of actions)
+        if (a.type === 'unlink' && a.keepsAgreed)
+          expect(
+            l?.shared?.role === 'attendee' && c?.kind === 'deleted' && pair.organizerLinked === false,
+            ctx,
+          ).toBe(true);
       // An attendee's copy never deletes the record the other copies share: going away unlinks it.
       if (l?.shared?.role === 'attendee') {
         expect(kinds, ctx).not.toContain('deleteRecord');

@@ -94,6 +94,15 @@ export interface Pair {
    */
   sharedDeleted?: boolean;
   /**
+   * With `sharedDeleted`, for an organizer's copy no mailbox had linked when the CRM deleted the
+   * key's record (its first run was killed or failed after an attendee's run had imported the
+   * meeting): that record, and what another copy last agreed with it. The copy is linked to the
+   * deleted record from there and planned again at once, as if it had been linked when the
+   * record was deleted (see the engine's reconcileJoins): the delete is written to it, or it
+   * comes back when Exchange wins with a later change.
+   */
+  deletedRecord?: { recordId: string; agreed: { snapshot: Snapshot; recordVersion: number } };
+  /**
    * For a read-only link (an attendee's copy): the record is also linked to its organizer's copy
    * in some mailbox, which brings the meeting's changes; this copy brings only its own answer.
    */
@@ -164,6 +173,8 @@ export type Action =
       recordVersion: number;
       /** The pair is planned again once linked, against what was agreed (see Pair.sharedRecord). */
       reconcile?: true;
+      /** The record was deleted in the CRM (see Pair.deletedRecord): what was kept is used up. */
+      recordDeleted?: true;
     }
   /** A CRM record becomes a new Exchange item. */
   | {
@@ -219,6 +230,11 @@ export type Action =
        * waited on it (see planPair) let go too.
        */
       recordDeleted?: true;
+      /**
+       * An attendee's copy lets go of a record deleted in the CRM while no organizer's copy is
+       * linked: what it last agreed with the record is kept on the key (see Pair.deletedRecord).
+       */
+      keepsAgreed?: true;
     }
   /** Both sides are gone: drop the link. */
   | { type: 'forget'; link: LinkState }
@@ -300,6 +316,8 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
     // Exchange (the attendees' links then let go with it), or undone when Exchange wins with a
     // later change (the attendees' links then move to the meeting made again).
     if (crmDeleted && pair.organizerLinked === true) return untouched(link, pair.link.itemVersion);
+    // No organizer's copy is linked: what this copy agreed with the record is kept for one that
+    // a mailbox may link later (see Pair.deletedRecord).
     if (crmDeleted)
       return [
         {
@@ -307,6 +325,7 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
           link,
           reason: "deleted in the CRM; an attendee's copy of a meeting is not written, only the organizer's",
           side: 'crm',
+          keepsAgreed: true,
         },
       ];
     if (pair.exchange?.kind === 'upsert' && pair.exchange.shared?.cancelled) {
@@ -453,12 +472,17 @@ function untouched(link: LinkState, itemVersion: string): Action[] {
 function planUnlinked(pair: Pair, settings: PlanSettings): Action[] {
   const out: Action[] = [];
   const { exchange, crm, sharedRecord } = pair;
+  // The organizer's copy of a meeting deleted in the CRM before it was linked: as if it had been.
+  const deletedRecord =
+    exchange?.kind === 'upsert' && exchange.shared?.role === 'organizer' && pair.sharedDeleted
+      ? pair.deletedRecord
+      : undefined;
   if (
     exchange?.kind === 'upsert' &&
     importsIn(settings.direction) &&
     importsFrom(settings, exchange.folderId) &&
     // A copy of a meeting whose record was deleted: deleted items never come back.
-    !(exchange.shared && pair.sharedDeleted) &&
+    !(exchange.shared && pair.sharedDeleted && !deletedRecord) &&
     // An attendee's copy of a meeting its organizer cancelled brings nothing to the CRM.
     !exchange.shared?.cancelled
   ) {
@@ -468,8 +492,21 @@ function planUnlinked(pair: Pair, settings: PlanSettings): Action[] {
       itemVersion: exchange.version,
       snapshot: exchange.snapshot,
     };
+    if (exchange.shared && deletedRecord)
+      out.push({
+        type: 'linkExisting',
+        ...item,
+        // No item version: the item then counts as changed against what was agreed.
+        itemVersion: '',
+        snapshot: deletedRecord.agreed.snapshot,
+        shared: exchange.shared,
+        recordId: deletedRecord.recordId,
+        recordVersion: deletedRecord.agreed.recordVersion,
+        reconcile: true,
+        recordDeleted: true,
+      });
     // Another mailbox's copy made the record already: one record per shared key.
-    if (exchange.shared && sharedRecord) {
+    else if (exchange.shared && sharedRecord) {
       const { agreed, ...record } = sharedRecord;
       out.push(
         agreed && exchange.shared.role === 'organizer'

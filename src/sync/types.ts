@@ -214,6 +214,12 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
    */
   sendingFields?(snapshot: Snapshot, options: O): readonly string[];
   /**
+   * With `sharedIdentity`: the fields every copy of a shared item holds alike (what a meeting's
+   * attendees see); the others are each mailbox's own (a meeting's reminder, show-as,
+   * categories). What another copy agreed with a record speaks for these only.
+   */
+  sharedFields?: readonly string[];
+  /**
    * The projection written when the engine withdraws Projection.sends (a first sync, a record
    * that came from Exchange): what the write then leaves out (a Graph meeting's attendees) is
    * not in its snapshot, so the link records what the item holds.

@@ -14,6 +14,7 @@ import * as m0011 from './0011_sync_link_listing_mark.ts';
 import * as m0012 from './0012_sync_link_shared_key.ts';
 import * as m0013 from './0013_sync_shared_records.ts';
 import * as m0014 from './0014_sync_folder_listing.ts';
+import * as m0015 from './0015_sync_shared_agreed.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_crm_core': m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0012_sync_link_shared_key': m0012,
   '0013_sync_shared_records': m0013,
   '0014_sync_folder_listing': m0014,
+  '0015_sync_shared_agreed': m0015,
 };

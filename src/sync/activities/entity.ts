@@ -130,6 +130,7 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
   },
   createdKey: (globalId) => seriesKey(globalId),
   answerPatch: (record, answer) => answerPatch(record, answer),
+  sharedFields: GRAPH_SENDING_FIELDS,
   sendingFields: (snapshot, options) =>
     options.protocol === 'graph' &&
     snapshot.kind === 'meeting' &&

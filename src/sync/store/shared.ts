@@ -14,6 +14,17 @@ export interface SharedClaim {
   recordId: string | null;
   /** The import intent holding the claim while the record is made. */
   linkId: string | null;
+  /**
+   * A tombstone's: what an attendee's copy last agreed with the record when it let go of it,
+   * deleted in the CRM while no organizer's copy was linked (see keepAgreed).
+   */
+  agreed?: Agreed;
+}
+
+/** What a copy last agreed with its record: its link's snapshot and record version. */
+export interface Agreed {
+  snapshot: Snapshot;
+  recordVersion: number;
 }
 
 /** The claims of these keys. */
@@ -22,12 +33,17 @@ export async function claimsOf(db: Db, entity: string, keys: string[]): Promise<
   for (const part of chunk([...new Set(keys)], 500)) {
     const rows = await db
       .selectFrom('sync_shared_records')
-      .select(['shared_key', 'record_id', 'link_id'])
+      .select(['shared_key', 'record_id', 'link_id', 'agreed'])
       .where('entity', '=', entity)
       .where('shared_key', 'in', part)
       .execute();
     for (const r of rows)
-      out.set(r.shared_key, { key: r.shared_key, recordId: r.record_id, linkId: r.link_id });
+      out.set(r.shared_key, {
+        key: r.shared_key,
+        recordId: r.record_id,
+        linkId: r.link_id,
+        ...(r.agreed ? { agreed: JSON.parse(r.agreed) as Agreed } : {}),
+      });
   }
   return out;
 }
@@ -75,7 +91,7 @@ export async function takeOverClaim(
 ): Promise<boolean> {
   let q = db
     .updateTable('sync_shared_records')
-    .set({ link_id: linkId, record_id: null, claimed_at: now.toISOString() })
+    .set({ link_id: linkId, record_id: null, claimed_at: now.toISOString(), agreed: null })
     .where('entity', '=', entity)
     .where('shared_key', '=', seen.key);
   q = seen.linkId === null ? q.where('link_id', 'is', null) : q.where('link_id', '=', seen.linkId);
@@ -145,6 +161,38 @@ export async function repointAttendeeLinks(
     .execute();
 }
 
+/**
+ * An attendee's link lets go of its key's record, deleted in the CRM while no organizer's copy
+ * was linked: what it last agreed with the record stays on the key's tombstone, so that an
+ * organizer's copy a mailbox links later is treated as if it had been linked when the record was
+ * deleted. The first link to let go keeps it.
+ */
+export async function keepAgreed(
+  db: Db,
+  entity: string,
+  kept: { key: string; recordId: string; agreed: Agreed },
+): Promise<void> {
+  await db
+    .updateTable('sync_shared_records')
+    .set({ agreed: JSON.stringify(kept.agreed) })
+    .where('entity', '=', entity)
+    .where('shared_key', '=', kept.key)
+    .where('record_id', '=', kept.recordId)
+    .where('agreed', 'is', null)
+    .execute();
+}
+
+/** The organizer's copy of these keys was linked to their deleted records: what was kept is used up. */
+export async function forgetAgreed(db: Db, entity: string, keys: string[]): Promise<void> {
+  for (const part of chunk([...new Set(keys)], 500))
+    await db
+      .updateTable('sync_shared_records')
+      .set({ agreed: null })
+      .where('entity', '=', entity)
+      .where('shared_key', 'in', part)
+      .execute();
+}
+
 /** The attendees' links to a record deleted in the CRM, in every mailbox, let go of it. */
 export async function releaseAttendeeLinks(db: Db, entity: string, recordId: string): Promise<void> {
   await db
@@ -160,12 +208,8 @@ export async function releaseAttendeeLinks(db: Db, entity: string, recordId: str
  * of its linked copy furthest behind (an attendee's copy keeps a CRM edit it could not write as
  * its record version staying behind).
  */
-export async function agreedWith(
-  db: Db,
-  entity: string,
-  recordIds: string[],
-): Promise<Map<string, { snapshot: Snapshot; recordVersion: number }>> {
-  const out = new Map<string, { snapshot: Snapshot; recordVersion: number }>();
+export async function agreedWith(db: Db, entity: string, recordIds: string[]): Promise<Map<string, Agreed>> {
+  const out = new Map<string, Agreed>();
   for (const part of chunk([...new Set(recordIds)], 500)) {
     const rows = await db
       .selectFrom('sync_links')
