@@ -2,7 +2,9 @@
 // setting off, end to end against the sandbox (and on PostgreSQL with EXSYNC_TEST_DB=postgres):
 // it is created without attendees (Graph would invite them), its link records an item without
 // attendees, so an Outlook edit of the item imports that edit and leaves the CRM's participants
-// alone, and a CRM edit of its subject is written (nobody to mail). With the setting on, a future
+// alone, and a CRM edit of its subject is written (nobody to mail). An attendee the Outlook user
+// adds comes in beside the CRM's participants (which are still not written to the event) and goes
+// when the Outlook user removes it, the CRM's staying. With the setting on, a future
 // meeting made in the CRM is created with its attendees, invited once. No run sends anything else.
 import { DEMO_CLIENT_ID, DEMO_REDIRECT_URIS } from '@exsync/sandbox/seed';
 import { describe, expect, it } from 'vitest';
@@ -169,6 +171,83 @@ describe('a CRM meeting with participants on Microsoft 365 (Graph)', () => {
     expect(quiet.counts.import.updated + quiet.counts.export.updated).toBe(0);
     expect(await participantsOf(meeting.id)).toEqual(participants);
     expect(await messages()).toBe(before);
+  });
+
+  it('keeps its participants beside an attendee the Outlook user adds, and lets that one go when Outlook removes it', async () => {
+    const { ada, messages, sync, make, itemOf, participantsOf } = await setup();
+    const tag = Math.random().toString(36).slice(2, 8);
+    const lee = await crm().leads.create(ada.userPrincipal, {
+      givenName: 'Lee',
+      emails: [{ type: 'work', address: `lee.${tag}@prospect.test` }],
+    });
+    await sync();
+    const meeting = await make('Site visit');
+    // A plain address among the CRM's participants too.
+    const made = await crm().activities.get(ada.userPrincipal, meeting.id);
+    await crm().activities.update(ada.userPrincipal, meeting.id, {
+      participants: [
+        ...made.participants.map((p) => ({ type: p.type, ...(p.id ? { id: p.id } : {}), role: p.role })),
+        { type: 'email', email: `dora.${tag}@partner.test`, role: 'optional' },
+      ],
+      ifVersion: made.version,
+    } as never);
+    const participants = await participantsOf(meeting.id);
+    expect(participants).toHaveLength(3);
+    const before = await messages();
+    await sync();
+    const item = itemOf('Site visit')!;
+    expect(item.data.attendees ?? []).toEqual([]);
+    expect(await messages()).toBe(before);
+
+    // The Outlook user adds the lead's address to the event (Outlook invites Lee: their doing).
+    const outlook = (body: unknown) =>
+      fetch(`${world.sandbox.url}/v1.0/me/events/${item.id}`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${userToken(ada.address)}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const added = await outlook({
+      attendees: [{ emailAddress: { address: `lee.${tag}@prospect.test`, name: 'Lee' }, type: 'required' }],
+    });
+    expect(added.status, await added.text()).toBe(200);
+    const afterAdd = await messages();
+    const imported = await sync();
+    expect(imported.counts.import.updated).toBe(1);
+    // Nothing of the CRM is lost: its three participants stay, the lead comes in, matched (C8).
+    const lead = `lead:lee.${tag}@prospect.test:required`;
+    expect(await participantsOf(meeting.id)).toEqual([...participants, lead].sort());
+    const record = await crm().activities.get(ada.userPrincipal, meeting.id);
+    expect(record.participants.find((p) => p.type === 'lead')).toMatchObject({
+      id: lee.id,
+      response: 'none',
+    });
+    // The CRM's participants are still not written to the event: it holds the lead alone.
+    expect(
+      (itemOf('Site visit')!.data.attendees as Array<{ email: { address: string } }>).map(
+        (a) => a.email.address,
+      ),
+    ).toEqual([`lee.${tag}@prospect.test`]);
+    const [link] = await recordLinksIn(world.fx.crm.store.db, 'meetings', meeting.id, [ada.mailboxId]);
+    expect((link.snapshot.attendees as Array<{ address: string }>).map((a) => a.address)).toEqual([
+      `lee.${tag}@prospect.test`,
+    ]);
+    const quiet = await sync();
+    expect(quiet.counts.import.updated + quiet.counts.export.updated).toBe(0);
+    expect(await participantsOf(meeting.id)).toEqual([...participants, lead].sort());
+    expect(await messages()).toBe(afterAdd);
+
+    // The Outlook user removes Lee again: Lee goes, the CRM's own participants stay.
+    const removed = await outlook({ attendees: [] });
+    expect(removed.status, await removed.text()).toBe(200);
+    const afterRemove = await messages();
+    const dropped = await sync();
+    expect(dropped.counts.import.updated).toBe(1);
+    expect(await participantsOf(meeting.id)).toEqual(participants);
+    expect(itemOf('Site visit')!.data.attendees ?? []).toEqual([]);
+    await sync();
+    expect(await participantsOf(meeting.id)).toEqual(participants);
+    // No sync run sent a meeting message.
+    expect(await messages()).toBe(afterRemove);
   });
 
   it('with the invitation setting on, creates a future CRM meeting with its attendees, invited once', async () => {

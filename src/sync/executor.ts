@@ -662,7 +662,7 @@ async function applyUpdates(ctx: ExecutionContext, actions: Update[]): Promise<v
       if (action.toRecord) {
         const current = records.get(link.recordId);
         if (!current) throw notFound(entity.recordType, link.recordId);
-        const patch = entity.toPatch(action.toRecord, current, options);
+        const patch = entity.toPatch(action.toRecord, current, options, link.snapshot);
         if (entity.beforeImportUpdate)
           await entity.beforeImportUpdate(patch, action.toRecord, ctx.crm, ctx.principal);
         const updated = await service.update(ctx.principal, link.recordId, {

@@ -664,6 +664,36 @@ describe("write rights: only the organizer's copy is written", () => {
     );
     expect(unkept[0]).toMatchObject({ toRecord: { attendees: [] } });
   });
+  it("an item's change of a kept field goes to the record beside what the item held at the link", () => {
+    // A Graph meeting created without attendees; the Outlook user adds Olga. The record is told
+    // the item's list, and the action's link holds the item's earlier one, from which the entity's
+    // patch (toPatch's `linked`) takes the change alone: the CRM's Carl is not dropped.
+    const carl = { address: 'carl@example.com' };
+    const olga = { address: 'olga@example.com' };
+    const written = { ...base, attendees: [] };
+    const exported = { ...link, origin: 'export' as const, snapshot: written };
+    const keeping: CrmSide = {
+      ...(crmPresent(base) as Extract<CrmSide, { kind: 'present' }>),
+      projection: {
+        snapshot: written,
+        notExported: [{ field: 'attendees', value: [carl], reason: 'not written' }],
+        keeps: ['attendees'],
+      },
+    };
+    for (const crm of [keeping, undefined]) {
+      const added = planPair(
+        { link: exported, exchange: exUpsert({ ...written, attendees: [olga] }), crm },
+        settings(),
+      );
+      expect(types(added)).toEqual(['update']);
+      expect(added[0]).toMatchObject({
+        link: { snapshot: written },
+        toRecord: { attendees: [olga] },
+        agreed: { ...written, attendees: [olga] },
+      });
+      expect(added[0]).not.toHaveProperty('toItem');
+    }
+  });
   it('a copy of a meeting whose record was deleted is not imported again', () => {
     expect(planPair({ exchange: sharedUpsert(attendeeCopy), sharedDeleted: true }, settings())).toEqual([]);
     expect(types(planPair({ exchange: exUpsert(base), sharedDeleted: true }, settings()))).toEqual([

@@ -134,8 +134,14 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
   readPageSize?: number | Partial<Record<Protocol, number>>;
   /** A CRM create input for a new item's snapshot, found in `folderId`. */
   toCreate(snapshot: Snapshot, options: O, folderId: string): Record<string, unknown>;
-  /** A CRM patch writing `changed` fields, keeping values that never went to Exchange (B4). */
-  toPatch(changed: Snapshot, current: R, options: O): Record<string, unknown>;
+  /**
+   * A CRM patch writing `changed` fields, keeping values that never went to Exchange (B4).
+   * `linked`: what the pair last agreed (the item as the link holds it), against which the
+   * planner found the item's change. For a field the record keeps (Projection.keeps: the item
+   * never held the CRM's value), the record takes the item's change since then onto its own
+   * value rather than the item's value, so that nothing of the CRM's is lost.
+   */
+  toPatch(changed: Snapshot, current: R, options: O, linked?: Snapshot): Record<string, unknown>;
   /** Export filter (B3); `tagged` says the record is tagged for this mailbox. */
   inExportScope(record: R, options: O, tagged: boolean): boolean;
   /**

@@ -8,7 +8,7 @@
 import { calendarWindow } from '../../connectors/calendar-window.ts';
 import type { NeutralEvent } from '../../connectors/types.ts';
 import type { Activity } from '../../crm/activities.ts';
-import type { EntityDefinition } from '../types.ts';
+import type { EntityDefinition, Projection } from '../types.ts';
 import { linkParticipants, participantLists } from './attendees.ts';
 import {
   activityCreate,
@@ -60,18 +60,20 @@ export const GRAPH_SENDING_FIELDS = [
   'importance',
 ] as const;
 
+/** On Graph, a meeting that may not send is written without attendees (Graph would invite them). */
+function meetingProjection(record: Activity, options: ActivitySyncOptions): Projection {
+  const projection = projectActivity(record, options);
+  if (sendsInvitations(record, options.protocol, options.sendInvitationsSince, new Date()))
+    return { ...projection, sends: true };
+  return options.protocol === 'graph' ? withoutAttendees(projection) : projection;
+}
+
 export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySyncOptions> = {
   name: 'meetings',
   folderKind: 'calendar',
   recordType: 'activity',
   service: (crm) => crm.activities,
-  // On Graph, a meeting that may not send is written without attendees (Graph would invite them).
-  fromRecord: (record, options) => {
-    const projection = projectActivity(record, options);
-    if (sendsInvitations(record, options.protocol, options.sendInvitationsSince, new Date()))
-      return { ...projection, sends: true };
-    return options.protocol === 'graph' ? withoutAttendees(projection) : projection;
-  },
+  fromRecord: meetingProjection,
   withoutSending: (projection, options) => {
     const { sends: _sends, ...rest } = projection;
     return options.protocol === 'graph' ? withoutAttendees(rest) : rest;
@@ -91,7 +93,16 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
   // read is asked again smaller, src/connectors/graph/calendar-view.ts).
   readPageSize: { ews: 500, graph: 1000 },
   toCreate: (snapshot, options) => activityCreate(snapshot, options),
-  toPatch: activityPatch,
+  // A meeting whose item never held the CRM's attendees (kept: Graph, not sending) takes the
+  // item's change of them since the link: the CRM's own participants stay beside those the
+  // Outlook user added, and only those the item held go when the item drops them.
+  toPatch: (changed, record, options, linked) =>
+    activityPatch(
+      changed,
+      record,
+      options,
+      linked && meetingProjection(record, options).keeps?.includes('attendees') ? linked : undefined,
+    ),
   // Graph reads a calendar over a window: a series' occurrences are kept in sync inside it only (occurrences.ts).
   forProtocol: (options, protocol) =>
     protocol === 'graph'

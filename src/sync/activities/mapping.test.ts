@@ -13,11 +13,13 @@ import type { Participant } from '../../crm/participants.ts';
 import { normaliseRecurrence, type RecurrenceRule } from '../../crm/recurrence.ts';
 import type { AddressIndex } from './attendees.ts';
 import { matchAttendees } from './attendees.ts';
+import { meetingsEntity } from './entity.ts';
 import {
   type ActivityItem,
   type ActivityMappingOptions,
   activityCreate,
   activityPatch,
+  attendeesChangedSince,
   changedSnapshot,
   exchangeZone,
   itemOfActivity,
@@ -25,6 +27,7 @@ import {
   snapshotOfItem,
 } from './mapping.ts';
 import { occurrenceKey, seriesKey } from './meeting-key.ts';
+import { type ActivitySyncOptions, DEFAULT_ACTIVITY_SYNC_OPTIONS } from './scope.ts';
 
 const NO_ADDRESSES: AddressIndex = new Map();
 const ews: ActivityMappingOptions = { protocol: 'ews', addresses: NO_ADDRESSES };
@@ -424,6 +427,129 @@ describe('C6, C8: organizer, attendees and responses', () => {
       participants,
     );
     expect(ada).toMatchObject({ type: 'contact', id: 'c1', response: 'accepted' });
+  });
+
+  it('on an item that never held the CRM’s attendees, the item’s change since the link comes in, not its list', () => {
+    const record = activity({ participants });
+    const olga = {
+      address: 'olga@z.test',
+      name: 'Olga',
+      type: 'required' as const,
+      response: 'none' as const,
+    };
+    // The Outlook user added Olga to the item created without attendees: the CRM keeps its own.
+    const added = activityPatch({ attendees: [olga] }, record, graph, { attendees: [] });
+    expect(added.participants).toEqual([
+      { type: 'user', id: 'u1', email: 'me@corp.test', name: 'Me', role: 'organizer', response: 'accepted' },
+      { type: 'lead', id: 'l1', email: 'bob@y.test', role: 'optional', response: 'none' },
+      {
+        type: 'contact',
+        id: 'c1',
+        email: 'ada@x.test',
+        name: 'Ada',
+        role: 'required',
+        response: 'tentative',
+      },
+      { type: 'email', email: 'olga@z.test', name: 'Olga', role: 'required', response: 'none' },
+      { type: 'email', email: 'room@corp.test', role: 'resource', response: 'accepted' },
+    ]);
+    // Without the link's value (any other meeting), the item's list replaces the CRM's.
+    expect(activityPatch({ attendees: [olga] }, record, graph).participants).toEqual([
+      { type: 'user', id: 'u1', email: 'me@corp.test', name: 'Me', role: 'organizer', response: 'accepted' },
+      { type: 'email', email: 'olga@z.test', name: 'Olga', role: 'required', response: 'none' },
+    ]);
+    // Olga removed in Outlook again: she goes, the CRM's own stay; her answer alone is no removal.
+    const withOlga = activity({
+      participants: [
+        ...participants,
+        { type: 'email', id: null, email: 'olga@z.test', name: 'Olga', role: 'required', response: 'none' },
+      ],
+    });
+    expect(activityPatch({ attendees: [] }, withOlga, graph, { attendees: [olga] }).participants).toEqual(
+      (added.participants as Array<{ email?: string }>).filter((p) => p.email !== 'olga@z.test'),
+    );
+    const accepted = { ...olga, response: 'accepted' as const };
+    expect(
+      activityPatch({ attendees: [accepted] }, withOlga, graph, { attendees: [olga] }).participants,
+    ).toContainEqual({
+      type: 'email',
+      email: 'olga@z.test',
+      name: 'Olga',
+      role: 'required',
+      response: 'accepted',
+    });
+    // The Outlook user invites one the CRM has already: the item's answer is taken, nobody doubles.
+    const ada = {
+      address: 'ada@x.test',
+      name: 'Ada',
+      type: 'required' as const,
+      response: 'declined' as const,
+    };
+    const both = activityPatch({ attendees: [ada] }, record, graph, { attendees: [] });
+    expect(
+      (both.participants as Array<{ email?: string; response: string }>).filter(
+        (p) => p.email === 'ada@x.test',
+      ),
+    ).toEqual([expect.objectContaining({ type: 'contact', id: 'c1', response: 'declined' })]);
+  });
+
+  it('the meetings entity takes the item’s change only where the item never held the CRM’s attendees', () => {
+    const olga = {
+      address: 'olga@z.test',
+      name: 'Olga',
+      type: 'required' as const,
+      response: 'none' as const,
+    };
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    const record = activity({
+      participants,
+      createdAt: new Date().toISOString(),
+      startsAt: inAnHour,
+      endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+    });
+    const options = (over: Partial<ActivitySyncOptions>): ActivitySyncOptions => ({
+      ...DEFAULT_ACTIVITY_SYNC_OPTIONS,
+      ...over,
+    });
+    const addresses = (patch: Record<string, unknown>) =>
+      (patch.participants as Array<{ email?: string; role: string }>)
+        .filter((p) => p.role !== 'organizer')
+        .map((p) => p.email)
+        .sort();
+    const patch = (o: ActivitySyncOptions) =>
+      meetingsEntity.toPatch({ attendees: [olga] }, record, o, { attendees: [] });
+    // Graph, the invitation setting off: kept, so the CRM's own stay beside Olga.
+    expect(addresses(patch(options({ protocol: 'graph' })))).toEqual([
+      'ada@x.test',
+      'bob@y.test',
+      'olga@z.test',
+      'room@corp.test',
+    ]);
+    // Graph sending invitations, and EWS: the item was written the CRM's attendees; its list is taken.
+    const since = new Date(Date.now() - 60_000).toISOString();
+    expect(addresses(patch(options({ protocol: 'graph', sendInvitationsSince: since })))).toEqual([
+      'olga@z.test',
+    ]);
+    expect(addresses(patch(options({ protocol: 'ews' })))).toEqual(['olga@z.test']);
+  });
+
+  it('attendeesChangedSince: adds, removes and updates what the item changed; keeps the rest', () => {
+    const a = (address: string, response: 'none' | 'accepted' = 'none') => ({
+      address,
+      name: null,
+      type: 'required' as const,
+      response,
+    });
+    // The CRM's own (c), one the item added (x), one the CRM removed that the item answers for (y).
+    expect(attendeesChangedSince([a('c@t')], [], [a('x@t')])).toEqual([a('c@t'), a('x@t')]);
+    expect(attendeesChangedSince([a('c@t'), a('x@t')], [a('x@t')], [])).toEqual([a('c@t')]);
+    expect(attendeesChangedSince([a('c@t')], [a('y@t')], [a('y@t', 'accepted')])).toEqual([a('c@t')]);
+    expect(attendeesChangedSince([a('c@t'), a('x@t')], [a('x@t')], [a('X@t', 'accepted')])).toEqual([
+      a('c@t'),
+      { ...a('X@t'), response: 'accepted' },
+    ]);
+    // Unchanged: the CRM's list as it is.
+    expect(attendeesChangedSince([a('c@t')], [a('x@t')], [a('x@t')])).toEqual([a('c@t')]);
   });
 
   it('reads Exchange’s answers in the CRM’s words', () => {

@@ -688,15 +688,60 @@ export function activityCreate(snapshot: Snapshot, options: ActivityMappingOptio
  * snapshot value (a cancelled task read back as deferred, America/Toronto read back as
  * America/New_York, a recurrence Exchange cannot hold) is kept: an import never narrows it.
  */
-export function activityPatch(changed: Snapshot, current: Activity, options: ActivityMappingOptions): Patch {
+export function activityPatch(
+  changed: Snapshot,
+  current: Activity,
+  options: ActivityMappingOptions,
+  linked?: Snapshot,
+): Patch {
   const projected = projectActivity(current, options).snapshot;
+  // `linked`, for a meeting whose item never held the CRM's attendees (`withoutAttendees`): the
+  // item's change since the link, not its whole list, comes to the CRM's participants.
+  const incoming =
+    linked && 'attendees' in linked && 'attendees' in changed && projected.kind === 'meeting'
+      ? {
+          ...changed,
+          attendees: attendeesChangedSince(
+            (projected.attendees ?? []) as SnapshotAttendee[],
+            (linked.attendees ?? []) as SnapshotAttendee[],
+            (changed.attendees ?? []) as SnapshotAttendee[],
+          ),
+        }
+      : changed;
   const wanted = Object.fromEntries(
-    Object.entries(changed).filter(([k, v]) => k !== 'kind' && !sameValue(projected[k], v)),
+    Object.entries(incoming).filter(([k, v]) => k !== 'kind' && !sameValue(projected[k], v)),
   );
   if (Object.keys(wanted).length === 0) return {};
   return projected.kind === 'meeting'
     ? meetingFields(wanted, current, options, current)
     : taskFields(wanted, { ...projected, ...changed }, current, current);
+}
+
+/**
+ * The CRM's attendees with the item's change since the link brought onto them, for a meeting whose
+ * item never held the CRM's attendees (a Graph meeting that may not send: `withoutAttendees`).
+ * Attendees are told apart by address. One the item gained is added, or, when the CRM has it
+ * already, takes the item's entry (its response); one the item lost is removed; one whose entry
+ * changed in the item (its response, say) takes it where the CRM still has it. The CRM's own
+ * attendees that the item never held stay, and an attendee removed in the CRM is not brought back
+ * by a change of it in the item.
+ */
+export function attendeesChangedSince(
+  crm: readonly SnapshotAttendee[],
+  linked: readonly SnapshotAttendee[],
+  item: readonly SnapshotAttendee[],
+): SnapshotAttendee[] {
+  const key = (a: SnapshotAttendee) => a.address.toLowerCase();
+  const before = new Map(linked.map((a) => [key(a), a]));
+  const now = new Map(item.map((a) => [key(a), a]));
+  const out = new Map(crm.map((a) => [key(a), a]));
+  for (const address of before.keys()) if (!now.has(address)) out.delete(address);
+  for (const [address, entry] of now) {
+    const was = before.get(address);
+    if (!was) out.set(address, entry);
+    else if (!sameValue(was, entry) && out.has(address)) out.set(address, entry);
+  }
+  return sortedAttendees([...out.values()]);
 }
 
 // ---------- write rights ----------
