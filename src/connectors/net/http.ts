@@ -206,8 +206,10 @@ export class HttpClient {
         signal: this.signalFor(request),
       };
       if (isHttps) options.ca = this.ca;
+      dropExpiredSockets(options.agent as http.Agent);
       const req = (isHttps ? https : http).request(url, options, (res) => {
         req.setTimeout(0);
+        noteKeepAlive(res);
         // Idle timeout while the body streams in; streaming callers pass their own long timeout.
         const socket = res.socket;
         const onIdle = () =>
@@ -242,6 +244,41 @@ export class HttpClient {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
+}
+
+/**
+ * When each idle keep-alive socket stops being used: the server's `Keep-Alive: timeout=N` hint
+ * less a second (what Node's agent itself allows, but only when the agent has a timeout of its
+ * own, which ours do not). A server closes a socket idle that long; a request sent on it fails as
+ * a dropped connection and is sent again (or, for a create, fails the run). Node's agent drops
+ * a socket the server closed once it sees the close, but not while the event loop is busy: a
+ * long synchronous stretch (the SQLite store applying a large page) that spans the server's
+ * close is followed by a request on the closed socket. So the deadline is kept by the clock and
+ * checked before each request, not by a timer.
+ */
+const idleDeadline = new WeakMap<object, number>();
+
+function noteKeepAlive(res: http.IncomingMessage): void {
+  const socket = res.socket;
+  const seconds = /(?:^|,)\s*timeout=(\d+)/i.exec(String(res.headers['keep-alive'] ?? ''))?.[1];
+  if (!socket) return;
+  if (seconds === undefined) {
+    idleDeadline.delete(socket);
+    return;
+  }
+  const limitMs = Number(seconds) * 1000 - 1000;
+  // The socket goes idle when its response has been read.
+  res.once('end', () => idleDeadline.set(socket, performance.now() + limitMs));
+}
+
+/** Closes the agent's idle sockets past their deadline, so that the next request opens a new one. */
+function dropExpiredSockets(agent: http.Agent): void {
+  const now = performance.now();
+  for (const sockets of Object.values(agent.freeSockets))
+    for (const socket of sockets ?? []) {
+      const deadline = idleDeadline.get(socket);
+      if (deadline !== undefined && now >= deadline) socket.destroy();
+    }
 }
 
 const TLS_CODES =
