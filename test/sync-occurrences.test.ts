@@ -70,13 +70,13 @@ const noChange = { created: 0, updated: 0, deleted: 0, unlinked: 0 };
 describe.each(['ews', 'graph'] as Protocol[])('occurrences of a series over %s', (protocol) => {
   const exchange = useProtocolSource(world, protocol);
 
-  async function setUp() {
+  async function setUp(settings = twoWay) {
     const engine = new SyncEngine({ crm: world.fx.crm, source: exchange.source, entities: [meetingsEntity] });
     const mailbox = await freshMailbox(
       world.sandbox,
       world.fx.crm,
       exchange.source,
-      { meetings: twoWay },
+      { meetings: settings },
       'occ',
     );
     const store = world.sandbox.store;
@@ -278,6 +278,70 @@ describe.each(['ews', 'graph'] as Protocol[])('occurrences of a series over %s',
         end: at(farOriginal + 3 * DAY + 30 * 60_000),
         subject: 'Far, renamed in the CRM',
       },
+    ]);
+    expect(await w.sync()).toEqual({ import: noChange, export: noChange });
+    expect(await w.messages()).toBe(0);
+  });
+
+  it("the organizer's cancelled occurrence stands under CRM wins without field merge: the CRM's other edits win, the activity takes the cancellation, and the run says so", async () => {
+    const w = await setUp({ ...twoWay, conflictPolicy: 'crm_wins', fieldMerge: false });
+    const created = w.store.createItem(
+      w.sandboxMailbox.id,
+      w.calendar.id,
+      'event',
+      standUp('Review', w.mailbox.address),
+      'user',
+    );
+    expect((await w.sync()).import.created).toBe(1);
+    const imported = await w.activityNamed('Review');
+    // The organizer cancels the fourth Monday in Exchange; the CRM moves the series to another room.
+    const current = w.store.item(w.sandboxMailbox.id, created.id) as Item<'event'>;
+    w.store.updateItem<'event'>(
+      w.sandboxMailbox.id,
+      created.id,
+      { deletedOccurrences: [...current.data.deletedOccurrences, '2027-03-22T08:00:00.000Z'] },
+      'user',
+    );
+    await world.fx.crm.activities.update(w.mailbox.userPrincipal, imported.id, { location: 'Room 9' });
+    const cancelledHere = (day: string) =>
+      `not written to Exchange: the occurrence on ${day} was cancelled in ${w.mailbox.address}'s calendar; Exchange cannot bring back a single cancelled occurrence, so it is cancelled in the CRM too`;
+    const run = await w.engine.syncMailbox(w.mailbox.mailboxId, 'meetings');
+    expect(run.status, JSON.stringify(run.tally?.errors)).toBe('succeeded');
+    expect(run.tally?.conflicts).toBe(1);
+    expect(run.tally?.skipped).toEqual([
+      { ref: `record ${imported.id}`, reason: cancelledHere('22 March 2027'), recordId: imported.id },
+    ]);
+    const crm = await w.activityNamed('Review');
+    expect(crm.location).toBe('Room 9');
+    expect(crm.recurrence?.deletedOccurrences).toEqual([
+      '2027-03-15T08:00:00.000Z',
+      '2027-03-22T08:00:00.000Z',
+    ]);
+    expect(crm.recurrence?.exceptions).toEqual(imported.recurrence?.exceptions);
+    const item = w.store.item(w.sandboxMailbox.id, created.id) as Item<'event'>;
+    expect(item.data.location).toBe('Room 9');
+    expect(held(item).deleted).toEqual(['2027-03-15T08:00:00.000Z', '2027-03-22T08:00:00.000Z']);
+    // The moved occurrence is still an exception: the pattern was not sent again.
+    expect(held(item).modified.map((o) => [o.originalStart, o.start])).toEqual([
+      ['2027-03-08T08:00:00.000Z', '2027-03-09T13:00:00.000Z'],
+    ]);
+    // Both sides agree: the next run writes and reports nothing.
+    const quiet = await w.engine.syncMailbox(w.mailbox.mailboxId, 'meetings');
+    expect(quiet.tally?.counts).toEqual({ import: noChange, export: noChange });
+    expect(quiet.tally?.skipped).toEqual([]);
+
+    // The CRM bringing back a cancelled occurrence cannot either: the activity takes the
+    // cancellation again, and the run says so.
+    await world.fx.crm.activities.update(w.mailbox.userPrincipal, imported.id, {
+      recurrence: { ...crm.recurrence!, deletedOccurrences: ['2027-03-22T08:00:00.000Z'] },
+    });
+    const restored = await w.engine.syncMailbox(w.mailbox.mailboxId, 'meetings');
+    expect(restored.tally?.skipped).toEqual([
+      { ref: `record ${imported.id}`, reason: cancelledHere('15 March 2027'), recordId: imported.id },
+    ]);
+    expect((await w.activityNamed('Review')).recurrence?.deletedOccurrences).toEqual([
+      '2027-03-15T08:00:00.000Z',
+      '2027-03-22T08:00:00.000Z',
     ]);
     expect(await w.sync()).toEqual({ import: noChange, export: noChange });
     expect(await w.messages()).toBe(0);

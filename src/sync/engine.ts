@@ -1362,18 +1362,22 @@ class Run {
 
   /**
    * The linked item's fields a write of which would mail people (a Graph meeting with attendees),
-   * unless the record may send (a meeting made in the CRM for which the mailbox sends invitations).
+   * unless the record may send (a meeting made in the CRM for which the mailbox sends invitations);
+   * and those it holds cancelled, which no write can bring back (a series' cancelled occurrence).
    */
   private heldOf(
     link: LinkState | undefined,
     exchange: ExchangeSide | undefined,
     crm: CrmSide | undefined,
-  ): { held?: readonly string[] } {
-    if (!link || !this.entity.sendingFields) return {};
-    if (link.origin === 'export' && crm?.kind === 'present' && crm.projection.sends) return {};
+  ): { held?: readonly string[]; cancelled?: Readonly<Record<string, string>> } {
+    if (!link) return {};
     const holds = exchange?.kind === 'upsert' ? exchange.snapshot : link.snapshot;
+    const parts = this.entity.cancelledParts?.(holds, this.options) ?? {};
+    const cancelled = Object.keys(parts).length > 0 ? { cancelled: parts } : {};
+    if (!this.entity.sendingFields) return cancelled;
+    if (link.origin === 'export' && crm?.kind === 'present' && crm.projection.sends) return cancelled;
     const held = this.entity.sendingFields(holds, this.options);
-    return held.length > 0 ? { held } : {};
+    return held.length > 0 ? { held, ...cancelled } : cancelled;
   }
 
   /** The projection as written without sending (Projection.sends withdrawn). */

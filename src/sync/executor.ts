@@ -169,6 +169,16 @@ export async function execute(ctx: ExecutionContext, actions: Action[]): Promise
         marks.push({ id: action.link.id, side: 'crm' });
         break;
       case 'notWritten':
+        // The organizer's cancellation stands, and the update takes it into the record.
+        if (action.why === 'cancelled') {
+          for (const part of action.parts ?? [])
+            note(ctx.tally, 'skipped', {
+              ref: `record ${action.link.recordId}`,
+              reason: `not written to Exchange: ${part} was cancelled in ${ctx.connector.mailbox}'s calendar; Exchange cannot bring back a single cancelled occurrence, so it is cancelled in the CRM too`,
+              recordId: action.link.recordId,
+            });
+          break;
+        }
         // The edit stays in the CRM; the record page tells it from the link (docs/mapping.md).
         note(ctx.tally, 'skipped', {
           ref: `record ${action.link.recordId}`,

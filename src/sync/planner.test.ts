@@ -714,6 +714,149 @@ describe("write rights: only the organizer's copy is written", () => {
   });
 });
 
+describe('an occurrence its organizer cancelled stands (no write can bring it back)', () => {
+  // A series whose third occurrence the organizer cancelled in Exchange; the CRM edited the
+  // series (its title) meanwhile, or put the occurrence back, or moved it.
+  const occ = 'occurrence:2027-03-08T09:00:00Z';
+  const gone = { deleted: true };
+  const moved = { start: '2027-03-08T11:00:00.000Z', end: '2027-03-08T12:00:00.000Z' };
+  const series = { ...base, title: 'Weekly' };
+  const organizerLink = { ...link, shared: organizerCopy, snapshot: series };
+  const cancelled = { [occ]: 'the occurrence on 8 March 2027' };
+  const cancelledInExchange = sharedUpsert(organizerCopy, { ...series, [occ]: gone });
+  const crmEdited = crmPresent({ ...series, title: 'Weekly review' });
+  const report = {
+    type: 'notWritten',
+    fields: [occ],
+    why: 'cancelled',
+    parts: ['the occurrence on 8 March 2027'],
+  };
+
+  it('the CRM winning whole keeps its other edits and takes the cancellation, reported', () => {
+    const actions = planPair(
+      { link: organizerLink, exchange: cancelledInExchange, crm: crmEdited, cancelled },
+      settings({ conflictPolicy: 'crm_wins', fieldMerge: false }),
+    );
+    expect(types(actions)).toEqual(['conflict', 'notWritten', 'update']);
+    expect(actions[0]).toMatchObject({ conflict: { resolution: 'crm_wins' } });
+    expect(actions[1]).toMatchObject(report);
+    const agreed = { ...series, title: 'Weekly review', [occ]: gone };
+    expect(actions[2]).toMatchObject({
+      agreed,
+      toRecord: { [occ]: gone },
+      toItem: agreed,
+      intent: { agreed, recordFields: [occ], itemFields: ['title'] },
+    });
+    // The next run finds both sides agreeing: nothing to write, nothing to report.
+    const next = { ...organizerLink, snapshot: agreed, itemVersion: 'v3', recordVersion: 12 };
+    expect(
+      planPair(
+        {
+          link: next,
+          exchange: sharedUpsert(organizerCopy, agreed),
+          crm: crmUnedited(agreed),
+          cancelled,
+        },
+        settings(),
+      ).filter((a) => a.type !== 'update' || a.toItem || a.toRecord),
+    ).toEqual([]);
+  });
+  it('without the rule (no cancelled parts) the CRM would win whole and the occurrence never agree', () => {
+    const actions = planPair(
+      { link: organizerLink, exchange: cancelledInExchange, crm: crmEdited },
+      settings({ conflictPolicy: 'crm_wins' }),
+    );
+    expect(actions.at(-1)).toMatchObject({ toItem: { ...series, title: 'Weekly review' } });
+    expect(actions.at(-1)).not.toHaveProperty('toRecord');
+  });
+  it('the CRM winning an occurrence both edited (field merge) gives way to the cancellation', () => {
+    const actions = planPair(
+      {
+        link: organizerLink,
+        exchange: cancelledInExchange,
+        crm: crmPresent({ ...series, title: 'Weekly review', [occ]: moved }),
+        cancelled,
+      },
+      settings({ conflictPolicy: 'crm_wins', fieldMerge: true }),
+    );
+    expect(types(actions)).toEqual(['conflict', 'notWritten', 'update']);
+    // The conflict lists what the policy decided: the occurrence it did not.
+    expect(actions[0]).toMatchObject({ conflict: { fields: [], resolution: 'merged' } });
+    expect(actions[1]).toMatchObject(report);
+    expect(actions[2]).toMatchObject({
+      agreed: { ...series, title: 'Weekly review', [occ]: gone },
+      toRecord: { [occ]: gone },
+    });
+  });
+  it('the CRM putting back an occurrence Exchange holds cancelled takes the cancellation again, reported', () => {
+    const cancelledBefore = { ...organizerLink, snapshot: { ...series, [occ]: gone } };
+    const actions = planPair(
+      { link: cancelledBefore, crm: crmPresent({ ...series, title: 'Weekly review' }), cancelled },
+      settings(),
+    );
+    expect(types(actions)).toEqual(['notWritten', 'update']);
+    expect(actions[0]).toMatchObject(report);
+    expect(actions[1]).toMatchObject({
+      agreed: { ...series, title: 'Weekly review', [occ]: gone },
+      toRecord: { [occ]: gone },
+      toItem: { ...series, title: 'Weekly review', [occ]: gone },
+    });
+  });
+  it.each(POLICIES)(
+    'where the cancellation wins anyway (%s, the CRM not touching it) nothing is reported',
+    (conflictPolicy) => {
+      for (const fieldMerge of [false, true]) {
+        const actions = planPair(
+          { link: organizerLink, exchange: cancelledInExchange, crm: crmEdited, cancelled },
+          settings({ conflictPolicy, fieldMerge }),
+        );
+        if (conflictPolicy === 'exchange_wins' || fieldMerge)
+          expect(types(actions)).not.toContain('notWritten');
+        expect(actions.at(-1)).toMatchObject({ agreed: { [occ]: gone } });
+      }
+      // The cancellation alone comes in as any Exchange edit.
+      const alone = planPair(
+        { link: organizerLink, exchange: cancelledInExchange, crm: crmUnedited(series), cancelled },
+        settings({ conflictPolicy }),
+      );
+      expect(types(alone)).toEqual(['update']);
+      expect(alone[0]).toMatchObject({ toRecord: { [occ]: gone } });
+    },
+  );
+  it("on Graph, where a meeting's occurrences are held back, the cancellation still comes to the record", () => {
+    const actions = planPair(
+      {
+        link: organizerLink,
+        exchange: cancelledInExchange,
+        crm: crmEdited,
+        cancelled,
+        held: ['occurrence:', 'title'],
+      },
+      settings({ conflictPolicy: 'crm_wins', fieldMerge: false }),
+    );
+    expect(types(actions)).toEqual(['conflict', 'notWritten', 'notWritten', 'update']);
+    expect(actions[1]).toMatchObject({ fields: ['title'], why: 'sends' });
+    expect(actions[2]).toMatchObject(report);
+    // Nothing to write to the item: the title is held back, the occurrence is what it holds.
+    expect(actions[3]).toMatchObject({ agreed: { ...series, [occ]: gone }, toRecord: { [occ]: gone } });
+    expect(actions[3]).not.toHaveProperty('toItem');
+  });
+  it('one way, nothing changes: an export does not take it, an import takes it as always', () => {
+    const exportOnly = planPair(
+      { link: organizerLink, exchange: cancelledInExchange, crm: crmEdited, cancelled },
+      settings({ direction: 'export' }),
+    );
+    expect(types(exportOnly)).toEqual(['update']);
+    expect(exportOnly[0]).not.toHaveProperty('toRecord');
+    const importOnly = planPair(
+      { link: organizerLink, exchange: cancelledInExchange, crm: crmEdited, cancelled },
+      settings({ direction: 'import' }),
+    );
+    expect(types(importOnly)).toEqual(['update']);
+    expect(importOnly[0]).toMatchObject({ toRecord: { [occ]: gone } });
+  });
+});
+
 describe('an update interrupted before its link was written (E6)', () => {
   // The interrupted run wrote `title: 'CTO'` to one side; the link still has the old state.
   const sent = { ...base, title: 'CTO' };
@@ -898,33 +1041,37 @@ describe('every combination', () => {
           : [undefined, sharedRecord, 'deleted' as const, 'deletedAgreed' as const])
           for (const organizerLinked of l?.shared?.role === 'attendee' ? [false, true] : [undefined])
             for (const held of l?.shared?.role === 'organizer' ? [undefined, ['title']] : [undefined])
-              for (const direction of DIRECTIONS)
-                for (const conflictPolicy of POLICIES)
-                  for (const fieldMerge of [false, true])
-                    cases.push([
-                      `${l?.origin ?? 'unlinked'}${l?.intent ? '+intent' : ''}${l?.shared ? `+${l.shared.role}` : ''}${organizerLinked ? '+organizerLinked' : ''}${held ? '+held' : ''} ${e?.kind ?? '-'}${e?.kind === 'upsert' && e.shared ? '+shared' : ''} ${c?.kind ?? '-'}${c?.kind === 'present' && c.unedited ? '(unedited)' : ''}${shared ? ` +sharedRecord:${typeof shared === 'string' ? shared : 'R9'}` : ''} ${direction} ${conflictPolicy} ${fieldMerge}`,
-                      {
-                        link: l,
-                        exchange: e,
-                        crm: c,
-                        ...(shared === 'deleted'
-                          ? { sharedDeleted: true }
-                          : shared === 'deletedAgreed'
-                            ? {
-                                sharedDeleted: true,
-                                deletedRecord: {
-                                  recordId: 'R1',
-                                  agreed: { snapshot: base, recordVersion: 3 },
-                                },
-                              }
-                            : shared
-                              ? { sharedRecord: shared }
-                              : {}),
-                        ...(organizerLinked !== undefined ? { organizerLinked } : {}),
-                        ...(held ? { held } : {}),
-                      },
-                      settings({ direction, conflictPolicy, fieldMerge }),
-                    ]);
+              for (const cancelled of l?.shared?.role === 'organizer'
+                ? [undefined, { title: 'the cancelled title' }]
+                : [undefined])
+                for (const direction of DIRECTIONS)
+                  for (const conflictPolicy of POLICIES)
+                    for (const fieldMerge of [false, true])
+                      cases.push([
+                        `${l?.origin ?? 'unlinked'}${l?.intent ? '+intent' : ''}${l?.shared ? `+${l.shared.role}` : ''}${organizerLinked ? '+organizerLinked' : ''}${held ? '+held' : ''}${cancelled ? '+cancelled' : ''} ${e?.kind ?? '-'}${e?.kind === 'upsert' && e.shared ? '+shared' : ''} ${c?.kind ?? '-'}${c?.kind === 'present' && c.unedited ? '(unedited)' : ''}${shared ? ` +sharedRecord:${typeof shared === 'string' ? shared : 'R9'}` : ''} ${direction} ${conflictPolicy} ${fieldMerge}`,
+                        {
+                          link: l,
+                          exchange: e,
+                          crm: c,
+                          ...(shared === 'deleted'
+                            ? { sharedDeleted: true }
+                            : shared === 'deletedAgreed'
+                              ? {
+                                  sharedDeleted: true,
+                                  deletedRecord: {
+                                    recordId: 'R1',
+                                    agreed: { snapshot: base, recordVersion: 3 },
+                                  },
+                                }
+                              : shared
+                                ? { sharedRecord: shared }
+                                : {}),
+                          ...(organizerLinked !== undefined ? { organizerLinked } : {}),
+                          ...(held ? { held } : {}),
+                          ...(cancelled ? { cancelled } : {}),
+                        },
+                        settings({ direction, conflictPolicy, fieldMerge }),
+                      ]);
 
   it(`holds the invariants in all ${cases.length} cases`, { timeout: 120_000 }, () => {
     // Our own write, found on the side it went to, is never an edit: with nothing else
@@ -1056,9 +1203,25 @@ describe('every combination', () => {
       }
       for (const a of actions)
         if (a.type === 'notWritten')
-          expect(a.why === 'attendee' ? l?.shared?.role === 'attendee' : pair.held !== undefined, ctx).toBe(
-            true,
-          );
+          expect(
+            a.why === 'attendee'
+              ? l?.shared?.role === 'attendee'
+              : a.why === 'sends'
+                ? pair.held !== undefined
+                : pair.cancelled !== undefined,
+            ctx,
+          ).toBe(true);
+      // What Exchange holds cancelled stands in two-way sync, whatever the policy: the pair agrees
+      // on it, it is never written over, and where the CRM's value gave way the run says so.
+      if (pair.cancelled && l && s.direction === 'two_way') {
+        const holds = e?.kind === 'upsert' && e.version !== l.itemVersion ? e.snapshot : l.snapshot;
+        for (const a of actions)
+          if (a.type === 'update')
+            for (const f of Object.keys(pair.cancelled)) {
+              expect(a.agreed[f], `${ctx} ${f}`).toEqual(holds[f]);
+              if (a.toItem) expect(a.toItem[f], `${ctx} ${f}`).toEqual(a.itemHolds?.[f]);
+            }
+      }
       // What would mail the attendees (Graph) is never written, nor the item deleted.
       if (pair.held) {
         expect(kinds, ctx).not.toContain('deleteItem');
@@ -1082,7 +1245,11 @@ describe('every combination', () => {
       // At most one write action per pair, plus at most one logged conflict and one report.
       const writes = kinds.filter((k) => k !== 'conflict' && k !== 'notWritten');
       expect(writes.length, ctx).toBeLessThanOrEqual(l ? 1 : 2);
-      expect(kinds.filter((k) => k === 'notWritten').length, ctx).toBeLessThanOrEqual(1);
+      for (const why of ['attendee', 'sends', 'cancelled'])
+        expect(
+          actions.filter((a) => a.type === 'notWritten' && a.why === why).length,
+          ctx,
+        ).toBeLessThanOrEqual(1);
       expect(kinds.filter((k) => k === 'conflict').length, ctx).toBeLessThanOrEqual(1);
       if (kinds.includes('conflict')) expect(s.direction, ctx).toBe('two_way');
       // Leaving the filter or losing access never deletes.

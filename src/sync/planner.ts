@@ -113,6 +113,14 @@ export interface Pair {
    * name ending in ':' stands for every field it begins (a series' occurrences).
    */
   held?: readonly string[];
+  /**
+   * Fields of the linked item whose value no write from the CRM can take back, each named in
+   * plain words (a series' occurrence its organizer cancelled: Exchange restores one only by
+   * sending the pattern again, which drops every other exception; see
+   * EntityDefinition.cancelledParts). In two-way sync the item's value stands whatever the
+   * policy: the record takes it, and the run reports the CRM's value that gave way.
+   */
+  cancelled?: Readonly<Record<string, string>>;
 }
 
 /** Whether a field is among the held ones (a name ending in ':' holds every field it begins). */
@@ -240,15 +248,21 @@ export type Action =
   | { type: 'forget'; link: LinkState }
   | { type: 'conflict'; link: LinkState; conflict: ConflictRecord }
   /**
-   * A CRM edit that stays in the CRM: the link's copy is an attendee's (read-only) and no
-   * organizer's copy is linked to write it. Reported; nothing is written.
+   * A CRM value not written to Exchange, reported: an edit that stays in the CRM (the link's copy
+   * is an attendee's and no organizer's copy is linked to write it, or writing it would mail the
+   * attendees), or a value that gives way to what the item holds and cannot be taken back
+   * (a cancelled occurrence; the update brings the item's value into the record).
    */
   | {
       type: 'notWritten';
       link: LinkState;
       fields: string[];
-      /** `attendee`: the copy is an attendee's; `sends`: writing it would mail the attendees. */
-      why: 'attendee' | 'sends';
+      /**
+       * `attendee`: the copy is an attendee's; `sends`: writing it would mail the attendees;
+       * `cancelled`: the item's organizer cancelled it (`parts` names each field in plain words).
+       */
+      why: 'attendee' | 'sends' | 'cancelled';
+      parts?: string[];
     };
 
 const importsIn = (d: Direction) => d === 'import' || d === 'two_way';
@@ -450,7 +464,7 @@ export function planPair(pair: Pair, settings: PlanSettings): Action[] {
     return [deleteItem];
   }
 
-  return planEdits(link, exchange, crm, settings, pair.held ?? []);
+  return planEdits(link, exchange, crm, settings, pair.held ?? [], pair.cancelled ?? {});
 }
 
 /** A read-only link left as it is; a leftover intent on it is cleared all the same. */
@@ -546,6 +560,7 @@ function planEdits(
   crm: CrmSide | undefined,
   settings: PlanSettings,
   held: readonly string[],
+  cancelled: Readonly<Record<string, string>>,
 ): Action[] {
   const { direction } = settings;
   const base = link.snapshot;
@@ -593,6 +608,21 @@ function planEdits(
     };
   }
 
+  // What Exchange holds and no write can take back (an occurrence its organizer cancelled)
+  // stands whatever the policy: the record takes it, and the CRM's value that gave way is
+  // reported. Anything else of the CRM's that won still wins.
+  const gaveWay =
+    direction === 'two_way'
+      ? Object.keys(cancelled).filter(
+          (f) => exchangeSnapshot[f] != null && !sameValue(agreed[f], exchangeSnapshot[f]),
+        )
+      : [];
+  if (gaveWay.length > 0) {
+    agreed = { ...agreed, ...pickFields(exchangeSnapshot, gaveWay) };
+    // The conflict lists what the policy decided: not these.
+    if (conflict) conflict = { ...conflict, fields: conflict.fields.filter((f) => !gaveWay.includes(f)) };
+  }
+
   // Fields whose write would mail people stay as Exchange holds them: the CRM keeps its edit
   // (the record is not written from `agreed` where it won), the link records what the item holds.
   const withheld = exportsIn(direction)
@@ -622,6 +652,14 @@ function planEdits(
   if (conflict) actions.push({ type: 'conflict', link, conflict });
   if (withheld.length > 0 && crm?.kind === 'present' && !crm.unedited)
     actions.push({ type: 'notWritten', link, fields: withheld, why: 'sends' });
+  if (gaveWay.length > 0)
+    actions.push({
+      type: 'notWritten',
+      link,
+      fields: gaveWay,
+      why: 'cancelled',
+      parts: gaveWay.map((f) => cancelled[f]),
+    });
   if (unchanged && !conflict) return actions;
   const intent: UpdateIntent | undefined =
     toRecordFields.length > 0 || itemDiffers

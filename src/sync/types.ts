@@ -226,6 +226,14 @@ export interface EntityDefinition<R extends { id: string; version: number } = an
    */
   sharedFields?: readonly string[];
   /**
+   * The fields of an item holding `snapshot` that its organizer cancelled and no write can bring
+   * back, each with what it is in plain words: a series' cancelled occurrence ("the occurrence on
+   * 12 March 2027"; Exchange restores one only by sending the pattern again, which drops every
+   * other exception). In two-way sync the item's value stands whatever the conflict policy: the
+   * record takes it, and the run reports the CRM's value that gave way.
+   */
+  cancelledParts?(snapshot: Snapshot, options: O): Readonly<Record<string, string>>;
+  /**
    * The projection written when the engine withdraws Projection.sends (a first sync, a record
    * that came from Exchange): what the write then leaves out (a Graph meeting's attendees) is
    * not in its snapshot, so the link records what the item holds.

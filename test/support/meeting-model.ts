@@ -10,7 +10,10 @@
 //   policy's side is taken whole;
 // - a delete (the organizer cancelling, the CRM deleting) crosses over, unless the other side
 //   edited the meeting and the policy is that side's;
-// - a meeting deleted on neither side is never lost.
+// - a meeting deleted on neither side is never lost;
+// - an occurrence the organizer cancelled stays cancelled on both sides, whatever the policy:
+//   Exchange brings one back only by sending the pattern again, so the CRM's series takes the
+//   cancellation even where the CRM's value wins (docs/mapping.md, Occurrences).
 //
 // On Graph (`holdsBack`) the organizer's copy of a meeting with attendees is never written what
 // its attendees see (docs/mapping.md, "Nothing mailed on Graph"; the test edits only such
@@ -50,6 +53,27 @@ interface Entry {
 
 const same = (a: MeetingValues | null, b: MeetingValues | null) => JSON.stringify(a) === JSON.stringify(b);
 const copy = (v: MeetingValues | null): MeetingValues | null => (v ? { ...v } : null);
+
+interface Occurrences {
+  moved: Array<[string, string, string]>;
+  cancelled: string[];
+}
+
+/**
+ * The outcome with every occurrence the organizer's copy holds cancelled cancelled in it too
+ * (no longer moved): no write brings a cancelled occurrence back, whichever side won.
+ */
+function cancelledStand(outcome: MeetingValues, exchange: MeetingValues): MeetingValues {
+  if (outcome.occurrences === null || exchange.occurrences === null) return outcome;
+  const decided = JSON.parse(outcome.occurrences) as Occurrences;
+  const { cancelled } = JSON.parse(exchange.occurrences) as Occurrences;
+  if (cancelled.every((at) => decided.cancelled.includes(at))) return outcome;
+  const occurrences: Occurrences = {
+    moved: decided.moved.filter(([at]) => !cancelled.includes(at)),
+    cancelled: [...new Set([...decided.cancelled, ...cancelled])].sort(),
+  };
+  return { ...outcome, occurrences: JSON.stringify(occurrences) };
+}
 
 export class MeetingModel {
   private readonly entries = new Map<string, Entry>();
@@ -200,17 +224,17 @@ export class MeetingModel {
     const exchangeEdited = exchange !== null && (!same(exchange, base) || entry.answered.has('exchange'));
     if (exchange === null) return crmEdited && this.policy === 'crm_wins' ? crm : null;
     if (crm === null) return exchangeEdited && this.policy === 'exchange_wins' ? exchange : null;
-    if (!exchangeEdited) return crm;
+    if (!exchangeEdited) return cancelledStand(crm, exchange);
     if (!crmEdited) return exchange;
     const winner = this.policy === 'crm_wins' ? crm : exchange;
-    if (!this.fieldMerge) return winner;
+    if (!this.fieldMerge) return cancelledStand(winner, exchange);
     const out = { ...base };
     for (const f of MEETING_FIELDS) {
       const byCrm = crm[f] !== base[f];
       const byExchange = exchange[f] !== base[f];
       out[f] = (byCrm && byExchange ? winner : byCrm ? crm : byExchange ? exchange : base)[f];
     }
-    return out;
+    return cancelledStand(out, exchange);
   }
 
   certain(id: string): boolean {

@@ -22,7 +22,7 @@ import {
   withoutAttendees,
 } from './mapping.ts';
 import { seriesKey } from './meeting-key.ts';
-import { isOccurrenceField, OCCURRENCE_PREFIX } from './occurrences.ts';
+import { cancelledOccurrences, isOccurrenceField, OCCURRENCE_PREFIX } from './occurrences.ts';
 import {
   type ActivitySyncOptions,
   activityScopeKey,
@@ -148,6 +148,8 @@ export const meetingsEntity: EntityDefinition<Activity, NeutralEvent, ActivitySy
     ((snapshot.attendees as unknown[]) ?? []).length > 0
       ? GRAPH_SENDING_FIELDS
       : [],
+  // A cancelled occurrence cannot be brought back from the CRM: it stands whatever the policy.
+  cancelledParts: (snapshot) => cancelledOccurrences(snapshot),
   // C8: the organizer and attendees, address participants after the mapping, are linked to the
   // users, contacts and leads holding their addresses (as the importing user sees them).
   async beforeImport(inputs, crm, principal) {

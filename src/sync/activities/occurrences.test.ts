@@ -15,6 +15,7 @@ import {
 import type { NeutralEvent, Protocol } from '../../connectors/types.ts';
 import { type Activity, SHOW_AS } from '../../crm/activities.ts';
 import { normaliseRecurrence, type Recurrence } from '../../crm/recurrence.ts';
+import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from './entity.ts';
 import {
   type ActivityMappingOptions,
   activityCreate,
@@ -24,6 +25,7 @@ import {
   projectActivity,
   snapshotOfItem,
 } from './mapping.ts';
+import { cancelledOccurrences } from './occurrences.ts';
 
 const ews: ActivityMappingOptions = { protocol: 'ews', addresses: new Map() };
 const graph: ActivityMappingOptions = { protocol: 'graph', addresses: new Map() };
@@ -315,6 +317,35 @@ describe('C6: occurrences as their own fields', () => {
     // An occurrence gone back to the series (no value) leaves the CRM's list, the others stay.
     const back = activityPatch({ 'occurrence:2024-03-25T08:00:00Z': null }, series, ews);
     expect(back.recurrence).toEqual({ ...series.recurrence, deletedOccurrences: [] });
+  });
+
+  it('names each cancelled occurrence, and only those, by its date in the series zone', () => {
+    const { snapshot } = projectActivity(series, ews);
+    expect(cancelledOccurrences(snapshot)).toEqual({
+      'occurrence:2024-03-25T08:00:00Z': 'the occurrence on 25 March 2024',
+    });
+    expect(meetingsEntity.cancelledParts?.(snapshot, DEFAULT_MEETING_OPTIONS)).toEqual(
+      cancelledOccurrences(snapshot),
+    );
+    // 23:30 in UTC is the next day in Berlin; an all-day occurrence is its date.
+    expect(
+      cancelledOccurrences({
+        timeZone: 'Europe/Berlin',
+        'occurrence:2024-03-24T23:30:00Z': { deleted: true },
+        'occurrence:2024-03-31T23:30:00Z': {
+          start: '2024-04-01T08:00:00.000Z',
+          end: '2024-04-01T09:00:00.000Z',
+        },
+      }),
+    ).toEqual({ 'occurrence:2024-03-24T23:30:00Z': 'the occurrence on 25 March 2024' });
+    expect(
+      cancelledOccurrences({
+        allDay: true,
+        timeZone: 'Pacific/Honolulu',
+        'occurrence:2024-04-01': { deleted: true },
+      }),
+    ).toEqual({ 'occurrence:2024-04-01': 'the occurrence on 1 April 2024' });
+    expect(cancelledOccurrences({ subject: 'Single' })).toEqual({});
   });
 });
 

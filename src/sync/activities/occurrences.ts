@@ -229,6 +229,31 @@ export function itemOccurrenceFields(
   return within(out, window);
 }
 
+/**
+ * The series' occurrences a snapshot holds cancelled, each field with the occurrence named in
+ * plain words by its date in the series' zone ("the occurrence on 12 March 2027"). Exchange
+ * brings a cancelled occurrence back only by sending the pattern again, which drops every other
+ * exception, so no write from the CRM can (docs/mapping.md, Occurrences).
+ */
+export function cancelledOccurrences(s: Snapshot): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, value] of Object.entries(s)) {
+    if (!isOccurrenceField(field) || !(value as OccurrenceUnit | null)?.deleted) continue;
+    const key = field.slice(OCCURRENCE_PREFIX.length);
+    const timed = /T/.test(key);
+    const zone = timed && typeof s.timeZone === 'string' ? s.timeZone : 'UTC';
+    const at = new Date(timed ? key : `${key}T00:00:00Z`);
+    let day: string;
+    try {
+      day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: zone }).format(at);
+    } catch {
+      day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(at);
+    }
+    out[field] = `the occurrence on ${day}`;
+  }
+  return out;
+}
+
 // ---------- snapshot → item ----------
 
 /**
