@@ -18,7 +18,6 @@ import {
 } from '@exsync/sandbox/calendar/meetings';
 import type { SandboxContext } from '@exsync/sandbox/context';
 import type { EventData, Item, TaskData } from '@exsync/sandbox/model';
-import { DEMO_PASSWORD, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import { buildEvent } from '@exsync/sandbox/seed/builders';
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
@@ -89,19 +88,14 @@ describe.each<Protocol>(['ews', 'graph'])(
         meetings: settings({ ...DEFAULT_MEETING_OPTIONS, export: { all: false, groupIds: [] } }),
       };
       const mailbox = async (name: string) => {
-        const address = `${name}${tag}x${Date.now().toString(36)}@example.test`;
-        store.addMailbox({ tenantId: DEMO_TENANT_ID, address, displayName: name, password: DEMO_PASSWORD });
-        const user = await fx.crm.users.createUser({
-          email: address.replace('@example.test', '@crm.test'),
-          displayName: name,
-          roles: ['Administrators'],
-        });
-        const mailboxId = `mbx-${address}`;
-        exchange.source.add(mailboxId, {
-          address,
-          principal: await fx.crm.users.principalFor(user.id, { mailboxId }),
-          settings: mailboxSettings,
-        });
+        const { address, mailboxId } = await freshMailbox(
+          sandbox,
+          fx.crm,
+          exchange.source,
+          mailboxSettings,
+          `${name}${tag}x`,
+          { displayName: name, administrator: true },
+        );
         return { address, mailboxId, box: store.mailbox(address)! };
       };
       const ada = await mailbox('ada');

@@ -42,21 +42,20 @@ import {
 } from '@exsync/sandbox/calendar/meetings';
 import type { SandboxContext } from '@exsync/sandbox/context';
 import type { EventData, Item, Mailbox } from '@exsync/sandbox/model';
-import { DEMO_PASSWORD, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import { buildEvent } from '@exsync/sandbox/seed/builders';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Activity } from '../src/crm/activities.ts';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { meetingsEntity } from '../src/sync/activities/entity.ts';
 import { seriesKey } from '../src/sync/activities/meeting-key.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import { SimulatedCrash } from '../src/sync/executor.ts';
-import type { ConflictPolicy, EntitySyncSettings } from '../src/sync/types.ts';
+import type { ConflictPolicy } from '../src/sync/types.ts';
 import { testEngine } from './support/db.ts';
-import { type MeetingField, MeetingModel, type MeetingValues } from './support/meeting-model.ts';
-import { MemoryMailboxSource, sandboxConnectors } from './support/sandbox-source.ts';
-import { useSandboxAndCrm } from './support/sync-sandbox.ts';
+import { MeetingModel, type MeetingValues } from './support/meeting-model.ts';
+import { freshMailbox, MemoryMailboxSource, sandboxConnectors } from './support/sandbox-source.ts';
+import { sharedMeetingSettings, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const RUNS = Number(process.env.EXSYNC_MEETING_PROPERTY_RUNS ?? (testEngine === 'postgres' ? 100 : 500));
 const PROPERTY_SEED = process.env.EXSYNC_PROPERTY_SEED ?? '20261207';
@@ -183,18 +182,6 @@ const crmOccurrences = (a: Activity) => ({
   cancelled: (a.recurrence?.deletedOccurrences ?? []).map(iso).sort(),
 });
 
-const settings = (policy: ConflictPolicy, fieldMerge: boolean): EntitySyncSettings => ({
-  direction: 'two_way',
-  conflictPolicy: policy,
-  fieldMerge,
-  importFolders: 'all',
-  massDelete: { share: 1, minimum: 1_000_000 },
-  autoSync: false,
-  intervalMinutes: 15,
-  // Administrators see every case's activities: only what the mailbox's own sync tagged goes out.
-  options: { ...DEFAULT_MEETING_OPTIONS, export: { all: false, groupIds: [] } },
-});
-
 const world = useSandboxAndCrm();
 let caseNo = 0;
 
@@ -231,28 +218,18 @@ describe.each<Protocol>(['ews', 'graph'])('meeting sync settles correctly over %
       now: Date.now,
     };
     const c = caseNo++;
-    const mailboxSettings = { meetings: settings(policy, fieldMerge) };
+    const mailboxSettings = { meetings: sharedMeetingSettings(policy, fieldMerge) };
+    // Administrators: each user's sync may change the activity the other's sync created (an
+    // attendee's user who cannot see the organizer's activity is another matter).
     const mailbox = async (name: Who) => {
-      const address = `${name}${c}x${Date.now().toString(36)}@example.test`;
-      sandbox.store.addMailbox({
-        tenantId: DEMO_TENANT_ID,
-        address,
-        displayName: name,
-        password: DEMO_PASSWORD,
-      });
-      // Administrators: each user's sync may change the activity the other's sync created (an
-      // attendee's user who cannot see the organizer's activity is another matter).
-      const user = await fx.crm.users.createUser({
-        email: address.replace('@example.test', '@crm.test'),
-        displayName: name,
-        roles: ['Administrators'],
-      });
-      const mailboxId = `mbx-${address}`;
-      exchange.source.add(mailboxId, {
-        address,
-        principal: await fx.crm.users.principalFor(user.id, { mailboxId }),
-        settings: mailboxSettings,
-      });
+      const { address, mailboxId } = await freshMailbox(
+        sandbox,
+        fx.crm,
+        exchange.source,
+        mailboxSettings,
+        `${name}${c}x`,
+        { displayName: name, administrator: true },
+      );
       return { address, mailboxId };
     };
     const m = { ada: await mailbox('ada'), grace: await mailbox('grace') };

@@ -17,29 +17,18 @@ import {
 } from '@exsync/sandbox/calendar/meetings';
 import type { SandboxContext } from '@exsync/sandbox/context';
 import type { Item } from '@exsync/sandbox/model';
-import { DEMO_PASSWORD, DEMO_TENANT_ID } from '@exsync/sandbox/seed';
 import { buildEvent } from '@exsync/sandbox/seed/builders';
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../src/connectors/types.ts';
 import type { Activity } from '../src/crm/activities.ts';
-import { DEFAULT_MEETING_OPTIONS, meetingsEntity } from '../src/sync/activities/entity.ts';
+import { meetingsEntity } from '../src/sync/activities/entity.ts';
 import { SyncEngine } from '../src/sync/engine.ts';
 import { SimulatedCrash } from '../src/sync/executor.ts';
-import type { ConflictPolicy, EntitySyncSettings } from '../src/sync/types.ts';
-import { useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
+import type { ConflictPolicy } from '../src/sync/types.ts';
+import { freshMailbox } from './support/sandbox-source.ts';
+import { sharedMeetingSettings, useProtocolSource, useSandboxAndCrm } from './support/sync-sandbox.ts';
 
 const world = useSandboxAndCrm();
-
-const settings = (policy: ConflictPolicy, fieldMerge: boolean): EntitySyncSettings => ({
-  direction: 'two_way',
-  conflictPolicy: policy,
-  fieldMerge,
-  importFolders: 'all',
-  massDelete: { share: 1, minimum: 1_000_000 },
-  autoSync: false,
-  intervalMinutes: 15,
-  options: { ...DEFAULT_MEETING_OPTIONS, export: { all: false, groupIds: [] } },
-});
 
 let serial = 0;
 const dateIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -59,19 +48,14 @@ describe.each<Protocol>(['ews', 'graph'])('an organizer’s copy not linked yet,
     };
     const tag = `u${serial++}${protocol}`;
     const mailbox = async (name: 'ada' | 'grace') => {
-      const address = `${name}${tag}x${Date.now().toString(36)}@example.test`;
-      store.addMailbox({ tenantId: DEMO_TENANT_ID, address, displayName: name, password: DEMO_PASSWORD });
-      const user = await fx.crm.users.createUser({
-        email: address.replace('@example.test', '@crm.test'),
-        displayName: name,
-        roles: ['Administrators'],
-      });
-      const mailboxId = `mbx-${address}`;
-      exchange.source.add(mailboxId, {
-        address,
-        principal: await fx.crm.users.principalFor(user.id, { mailboxId }),
-        settings: { meetings: settings(policy, fieldMerge) },
-      });
+      const { address, mailboxId } = await freshMailbox(
+        sandbox,
+        fx.crm,
+        exchange.source,
+        { meetings: sharedMeetingSettings(policy, fieldMerge) },
+        `${name}${tag}x`,
+        { displayName: name, administrator: true },
+      );
       return { address, mailboxId, box: store.mailbox(address)! };
     };
     const ada = await mailbox('ada');

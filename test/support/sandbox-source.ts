@@ -123,18 +123,28 @@ export function sandboxConnectors(
 
 let counter = 0;
 
-/** A new, empty sandbox mailbox and a CRM user owning its sync. */
+/**
+ * A new, empty sandbox mailbox and a CRM user owning its sync. `displayName` names both (the
+ * organizer or attendee a meeting shows); `administrator` makes the user one, so that each
+ * user's sync may change what another user's sync made (tests of meetings shared by mailboxes).
+ */
 export async function freshMailbox(
   sandbox: RunningSandbox,
   crm: Crm,
   source: MemoryMailboxSource,
   settings: MailboxSyncSettings,
   name = 'user',
+  options: { displayName?: string; administrator?: boolean } = {},
 ): Promise<{ mailboxId: string; address: string; principal: Principal; userPrincipal: Principal }> {
   const n = `${name}${Date.now().toString(36)}${(counter++).toString(36)}`;
   const address = `${n}@example.test`;
-  sandbox.store.addMailbox({ tenantId: DEMO_TENANT_ID, address, displayName: n, password: DEMO_PASSWORD });
-  const user = await crm.users.createUser({ email: `${n}@crm.test`, displayName: n });
+  const displayName = options.displayName ?? n;
+  sandbox.store.addMailbox({ tenantId: DEMO_TENANT_ID, address, displayName, password: DEMO_PASSWORD });
+  const user = await crm.users.createUser({
+    email: `${n}@crm.test`,
+    displayName,
+    ...(options.administrator ? { roles: ['Administrators'] } : {}),
+  });
   const mailboxId = `mbx-${n}`;
   const principal = await crm.users.principalFor(user.id, { mailboxId });
   source.add(mailboxId, { address, principal, settings });

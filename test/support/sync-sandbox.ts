@@ -7,8 +7,10 @@
 import { type RunningSandbox, startSandbox } from '@exsync/sandbox/server';
 import { afterAll, beforeAll } from 'vitest';
 import type { ExchangeConnector, Protocol } from '../../src/connectors/types.ts';
+import { DEFAULT_MEETING_OPTIONS } from '../../src/sync/activities/entity.ts';
 import { contactsEntity } from '../../src/sync/contacts/entity.ts';
 import { SyncEngine, type SyncEngineOptions } from '../../src/sync/engine.ts';
+import type { ConflictPolicy, EntitySyncSettings } from '../../src/sync/types.ts';
 import { ConnectorTrafficRecorder } from './connector-traffic.ts';
 import { type CrmFixture, setupCrm } from './crm-fixture.ts';
 import { MemoryMailboxSource, sandboxConnectors } from './sandbox-source.ts';
@@ -76,3 +78,19 @@ export function contactsEngine(
 ): SyncEngine {
   return new SyncEngine({ crm: world.fx.crm, source: side.source, entities: [contactsEntity], ...options });
 }
+
+/**
+ * Two-way meeting settings for tests of meetings shared by mailboxes: the given conflict policy,
+ * no mass-delete hold, and an export scope of no groups, so that with administrators (who see
+ * every activity) only what a mailbox's own sync tagged goes out.
+ */
+export const sharedMeetingSettings = (policy: ConflictPolicy, fieldMerge: boolean): EntitySyncSettings => ({
+  direction: 'two_way',
+  conflictPolicy: policy,
+  fieldMerge,
+  importFolders: 'all',
+  massDelete: { share: 1, minimum: 1_000_000 },
+  autoSync: false,
+  intervalMinutes: 15,
+  options: { ...DEFAULT_MEETING_OPTIONS, export: { all: false, groupIds: [] } },
+});
