@@ -500,6 +500,12 @@ interface RunState {
   readonly createdIn: Set<string>;
 }
 
+/**
+ * A key's claim as another mailbox's copy left it: the record it made, or `deleted` (a
+ * tombstone), naming the record and what that copy last agreed with it when known.
+ */
+type SharedClaim = NonNullable<Pair['sharedRecord']> | { deleted: NonNullable<Pair['deletedRecord']> | true };
+
 class Run {
   private readonly input: RunInput;
   private readonly db: Db;
@@ -1185,16 +1191,7 @@ class Run {
         link: linkState,
         exchange,
         crm,
-        ...(sharedRecord && 'deleted' in sharedRecord
-          ? {
-              sharedDeleted: true,
-              ...(sharedRecord.deleted === true || exchange.kind !== 'upsert'
-                ? {}
-                : { deletedRecord: this.fromOtherCopy(sharedRecord.deleted, exchange.snapshot) }),
-            }
-          : sharedRecord
-            ? { sharedRecord }
-            : {}),
+        ...(sharedRecord ? this.claimFields(sharedRecord, exchange) : {}),
         ...(linkState?.shared?.role === 'attendee'
           ? { organizerLinked: withOrganizer.has(linkState.recordId) }
           : {}),
@@ -1254,9 +1251,7 @@ class Run {
   private async sharedRecordsOf(
     observed: Map<string, ExchangeSide>,
     links: Map<string, StoredLink>,
-  ): Promise<
-    Map<string, NonNullable<Pair['sharedRecord']> | { deleted: NonNullable<Pair['deletedRecord']> | true }>
-  > {
+  ): Promise<Map<string, SharedClaim>> {
     const keys: string[] = [];
     const organizerKeys = new Set<string>();
     for (const [itemId, side] of observed)
@@ -1279,10 +1274,7 @@ class Run {
       this.scope.entity,
       [...claims.values()].flatMap((c) => (c.recordId && organizerKeys.has(c.key) ? [c.recordId] : [])),
     );
-    const out = new Map<
-      string,
-      NonNullable<Pair['sharedRecord']> | { deleted: NonNullable<Pair['deletedRecord']> | true }
-    >();
+    const out = new Map<string, SharedClaim>();
     for (const claim of claims.values()) {
       if (!claim.recordId) continue;
       const record = records.get(claim.recordId);
@@ -1299,6 +1291,16 @@ class Run {
       }
     }
     return out;
+  }
+
+  /** A key's claim as the pair of an unlinked copy holds it. */
+  private claimFields(
+    claim: SharedClaim,
+    exchange: ExchangeSide,
+  ): Pick<Pair, 'sharedRecord' | 'sharedDeleted' | 'deletedRecord'> {
+    if (!('deleted' in claim)) return { sharedRecord: claim };
+    if (claim.deleted === true || exchange.kind !== 'upsert') return { sharedDeleted: true };
+    return { sharedDeleted: true, deletedRecord: this.fromOtherCopy(claim.deleted, exchange.snapshot) };
   }
 
   /**
