@@ -504,7 +504,9 @@ interface RunState {
  * A key's claim as another mailbox's copy left it: the record it made, or `deleted` (a
  * tombstone), naming the record and what that copy last agreed with it when known.
  */
-type SharedClaim = NonNullable<Pair['sharedRecord']> | { deleted: NonNullable<Pair['deletedRecord']> | true };
+type ClaimedRecord =
+  | NonNullable<Pair['sharedRecord']>
+  | { deleted: NonNullable<Pair['deletedRecord']> | true };
 
 class Run {
   private readonly input: RunInput;
@@ -1251,7 +1253,7 @@ class Run {
   private async sharedRecordsOf(
     observed: Map<string, ExchangeSide>,
     links: Map<string, StoredLink>,
-  ): Promise<Map<string, SharedClaim>> {
+  ): Promise<Map<string, ClaimedRecord>> {
     const keys: string[] = [];
     const organizerKeys = new Set<string>();
     for (const [itemId, side] of observed)
@@ -1274,7 +1276,7 @@ class Run {
       this.scope.entity,
       [...claims.values()].flatMap((c) => (c.recordId && organizerKeys.has(c.key) ? [c.recordId] : [])),
     );
-    const out = new Map<string, SharedClaim>();
+    const out = new Map<string, ClaimedRecord>();
     for (const claim of claims.values()) {
       if (!claim.recordId) continue;
       const record = records.get(claim.recordId);
@@ -1295,7 +1297,7 @@ class Run {
 
   /** A key's claim as the pair of an unlinked copy holds it. */
   private claimFields(
-    claim: SharedClaim,
+    claim: ClaimedRecord,
     exchange: ExchangeSide,
   ): Pick<Pair, 'sharedRecord' | 'sharedDeleted' | 'deletedRecord'> {
     if (!('deleted' in claim)) return { sharedRecord: claim };
